@@ -1,0 +1,57 @@
+"""`passmap` command line. Each area registers its subcommands from its own module here.
+
+Every command takes ``--db PATH`` (default: PASSMAP_DB). ``--format json`` prints only JSON on
+stdout; errors go to stderr with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from passmap.config import load_settings
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed as one sentence on stderr, exit status 1."""
+
+
+def common_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", default=None,
+                        help="DuckDB file (default: $PASSMAP_DB or data/passmap.duckdb)")
+    return parent
+
+
+def db_path(args) -> str:
+    return str(args.db or load_settings().db_path)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="passmap", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    parent = common_parent()
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register:
+            register(sub, parent)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from passmap.store import StoreError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (CommandError, StoreError, FileNotFoundError, ValueError) as exc:
+        print(f"passmap {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

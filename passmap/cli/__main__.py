@@ -1,0 +1,5 @@
+import sys
+
+from passmap.cli import main
+
+sys.exit(main())

@@ -1,0 +1,211 @@
+"""The connection to the one DuckDB file: spatial extension, migrations, transactions.
+
+DuckDB allows one read-write process per file (STACK.md). A Store is opened once per process
+(the app caches it) and every thread works on its own ``cursor()``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+import pandas as pd
+import shapely
+
+SPATIAL_VERSION = "v1.5.5"
+CRS = "OGC:CRS84"
+
+
+class StoreError(Exception):
+    """A store operation failed; the message is meant for a person."""
+
+
+class StoreLockedError(StoreError):
+    """The database file is held by another process."""
+
+
+def spatial_extension_path() -> Path:
+    """The signed spatial extension shipped by the pinned ``duckdb-extension-spatial`` wheel."""
+    import duckdb_extension_spatial
+
+    path = (Path(duckdb_extension_spatial.__file__).parent / "extensions" / SPATIAL_VERSION
+            / "spatial.duckdb_extension")
+    if not path.exists():
+        raise StoreError(
+            f"The DuckDB spatial extension {SPATIAL_VERSION} is missing at {path}; "
+            "install the pinned duckdb-extension-spatial wheel (make run does)."
+        )
+    return path
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("passmap.store") / "migrations"
+    found = []
+    for item in folder.iterdir():
+        name = item.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, item.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def to_wkb(geom: Any) -> bytes | None:
+    """shapely geometry, GeoJSON-like mapping or WKB -> WKB bytes (None stays None)."""
+    if geom is None:
+        return None
+    if isinstance(geom, (bytes, bytearray, memoryview)):
+        return bytes(geom)
+    if isinstance(geom, dict):
+        geom = shapely.geometry.shape(geom)
+    return shapely.to_wkb(geom)
+
+
+class BaseStore:
+    """Owns the DuckDB connection. Subclass mixins add named queries; no SQL lives elsewhere."""
+
+    def __init__(self, path: str | Path, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise StoreError(f"Database {self.path} does not exist; run `passmap demo` or `passmap init`.")
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"Database {self.path} is in use by another process (DuckDB allows one writer); "
+                    "stop the other PassMap process or point PASSMAP_DB at another file."
+                ) from None
+            raise StoreError(f"Cannot open database {self.path}: {exc}") from None
+        self._con.execute(f"LOAD '{spatial_extension_path()}'")
+        self._local = threading.local()
+        self._columns: dict[str, list[str]] = {}
+        if not read_only:
+            self.migrate()
+
+    # -- connection ---------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for the calling thread (DuckDB connections are not shared across threads)."""
+        cur = getattr(self._local, "cur", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cur = cur
+        return cur
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: commit on success, roll back on any exception."""
+        cur = self.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        else:
+            cur.execute("COMMIT")
+
+    # -- schema -------------------------------------------------------------------------------
+    def migrate(self) -> list[int]:
+        """Apply numbered migrations not yet applied; returns the versions applied now."""
+        con = self._con
+        con.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                    "(version INTEGER PRIMARY KEY, name VARCHAR, applied_utc TIMESTAMP)")
+        done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
+        applied = []
+        for version, name, sql in _migrations():
+            if version in done:
+                continue
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(sql)
+                con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, utc_now()])
+                con.execute("COMMIT")
+            except Exception as exc:
+                con.execute("ROLLBACK")
+                raise StoreError(f"Migration {name} failed on {self.path}: {exc}") from None
+            applied.append(version)
+        self._columns.clear()
+        return applied
+
+    def schema_versions(self) -> list[int]:
+        return [r[0] for r in self.cursor().execute(
+            "SELECT version FROM schema_version ORDER BY version").fetchall()]
+
+    def columns(self, table: str) -> list[str]:
+        if table not in self._columns:
+            rows = self.cursor().execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                [table]).fetchall()
+            if not rows:
+                raise StoreError(f"Unknown table {table!r}.")
+            self._columns[table] = [r[0] for r in rows]
+        return self._columns[table]
+
+    def _json_columns(self, table: str) -> set[str]:
+        rows = self.cursor().execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND data_type = 'JSON'",
+            [table]).fetchall()
+        return {r[0] for r in rows}
+
+    # -- bulk writes --------------------------------------------------------------------------
+    def _insert_rows(self, cur, table: str, rows: list[dict], upsert: bool = False) -> int:
+        """Insert dict rows (geometry under 'geom' as shapely/GeoJSON/WKB) in one statement."""
+        if not rows:
+            return 0
+        cols = self.columns(table)
+        unknown = set().union(*(r.keys() for r in rows)) - set(cols)
+        if unknown:
+            raise StoreError(f"Unknown {table} field(s): {', '.join(sorted(unknown))}.")
+        json_cols = self._json_columns(table)
+        data = {}
+        for c in cols:
+            values = [r.get(c) for r in rows]
+            if c == "geom":
+                values = [to_wkb(v) for v in values]
+            elif c in json_cols:
+                values = [None if v is None else json.dumps(v, sort_keys=True) for v in values]
+            data[c] = values
+        frame = pd.DataFrame(data)
+        if "version" in frame and frame["version"].isna().all():
+            frame["version"] = 1
+        select = ", ".join(
+            "ST_GeomFromWKB(geom)" if c == "geom" else f'"{c}"' for c in cols)
+        verb = "INSERT OR REPLACE" if upsert else "INSERT"
+        cur.register("_rows", frame)
+        try:
+            cur.execute(f"{verb} INTO {table} ({', '.join(cols)}) SELECT {select} FROM _rows")
+        finally:
+            cur.unregister("_rows")
+        return len(rows)
+
+    def audit(self, cur, actor: str, action: str, entity_type: str | None = None,
+              entity_id: str | None = None, before: Any = None, after: Any = None) -> None:
+        """Append one audit record inside the caller's transaction."""
+        import uuid
+
+        cur.execute(
+            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [uuid.uuid4().hex, utc_now(), actor, action, entity_type, entity_id,
+             None if before is None else json.dumps(before, default=str),
+             None if after is None else json.dumps(after, default=str)])
