@@ -173,10 +173,12 @@ class BaseStore:
         """Insert dict rows (geometry under 'geom' as shapely/GeoJSON/WKB) in one statement."""
         if not rows:
             return 0
-        cols = self.columns(table)
-        unknown = set().union(*(r.keys() for r in rows)) - set(cols)
+        given = set().union(*(r.keys() for r in rows))
+        unknown = given - set(self.columns(table))
         if unknown:
             raise StoreError(f"Unknown {table} field(s): {', '.join(sorted(unknown))}.")
+        # Only the columns some row sets, so the others keep their DEFAULTs.
+        cols = [c for c in self.columns(table) if c in given]
         json_cols = self._json_columns(table)
         data = {}
         for c in cols:
@@ -187,8 +189,6 @@ class BaseStore:
                 values = [None if v is None else json.dumps(v, sort_keys=True) for v in values]
             data[c] = values
         frame = pd.DataFrame(data)
-        if "version" in frame and frame["version"].isna().all():
-            frame["version"] = 1
         select = ", ".join(
             "ST_GeomFromWKB(geom)" if c == "geom" else f'"{c}"' for c in cols)
         verb = "INSERT OR REPLACE" if upsert else "INSERT"

@@ -1,0 +1,40 @@
+# The few commands people type. `make run` and `make test` set up everything they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8501
+DB ?= $(or $(PASSMAP_DB),data/passmap.duckdb)
+
+.PHONY: run test venv demo system-deps bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Build the demo database if it does not exist yet.
+demo: venv
+	$(PY) -m passmap.cli demo --if-missing --db $(DB)
+
+## Run the app with the demo district on http://localhost:$(PORT)
+run: demo
+	PASSMAP_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+## Install Debian's chromium, mosquitto and poppler when missing (as root), else say what to install.
+system-deps:
+	@bash scripts/system-deps.sh
+
+## The whole test suite, as CI runs it.
+test: venv system-deps
+	$(VENV)/bin/pytest -n 2 -q
+
+## Benchmarks (not part of the test suite); results go to bench/RESULTS.md.
+bench: venv system-deps
+	for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) data/passmap.duckdb data/passmap.duckdb.wal

@@ -1,0 +1,158 @@
+"""Shared fixtures: real DuckDB files, a real Streamlit server, real Debian chromium.
+
+Area fixtures live in each test folder's own conftest.py (e.g. the mosquitto broker in
+tests/live/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+INTERNAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def is_loopback(url: str) -> bool:
+    """True when a browser request stays on this machine."""
+    parsed = urlparse(url)
+    if parsed.scheme in INTERNAL_SCHEMES:
+        return True
+    host = (parsed.hostname or "").lower()
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+@pytest.fixture(scope="session")
+def demo_db_shared(tmp_path_factory) -> Path:
+    """The demo database built once per test worker. Read it; never write to it."""
+    from passmap.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_shared, tmp_path) -> Path:
+    """A private copy of the demo database that a test may change."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db_shared, path)
+    return path
+
+
+@pytest.fixture
+def tmp_db(tmp_path) -> Path:
+    """Path of a database file that does not exist yet."""
+    return tmp_path / "empty.duckdb"
+
+
+@dataclass
+class AppServer:
+    url: str
+    db_path: Path
+    proc: subprocess.Popen
+    log_path: Path
+    env: dict = field(default_factory=dict)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def _wait_healthy(server: AppServer, timeout_s: float = 40.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{server.log()[-3000:]}")
+        try:
+            with urllib.request.urlopen(server.url + "/_stcore/health", timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"streamlit not healthy after {timeout_s} s:\n{server.log()[-3000:]}")
+
+
+@pytest.fixture
+def app_server(tmp_path):
+    """Factory: ``app_server(db_path, **env) -> AppServer`` running app.py on a free port.
+
+    The live simulator is off unless the test asks for it (PASSMAP_SIMULATE=1).
+    """
+    servers: list[AppServer] = []
+
+    def start(db_path: Path, **extra_env: str) -> AppServer:
+        port = free_port()
+        env = dict(os.environ)
+        env.update({"PASSMAP_DB": str(db_path), "PASSMAP_SIMULATE": "0",
+                    "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
+        env.update({k: str(v) for k, v in extra_env.items()})
+        log_path = tmp_path / f"streamlit-{port}.log"
+        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true"]
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log_path.open("wb"),
+                                stderr=subprocess.STDOUT)
+        server = AppServer(f"http://127.0.0.1:{port}", Path(db_path), proc, log_path, extra_env)
+        servers.append(server)
+        _wait_healthy(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError("Debian's chromium is missing: run `make test` (installs it) "
+                           "or `apt-get install chromium`.")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def browser_page(browser, request):
+    """A fresh page (1440x900) that records requests; the test fails if one leaves loopback."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda req: None if is_loopback(req.url) else outside.append(req.url))
+    page.outside_requests = outside
+    yield page
+    context.close()
+    assert not outside, f"requests left loopback: {outside[:10]}"
