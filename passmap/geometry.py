@@ -1,0 +1,292 @@
+"""Metric geometry for the map: local UTM frames, camera views and walls that block them.
+
+Geometry is stored in WGS84 lon/lat; anything measured in metres (ranges, areas, buffers) is
+done in the local UTM zone of the site. Bearings are compass bearings: 0 = north, clockwise.
+
+>>> view = camera_view_polygon(0, 0, bearing_deg=0, fov_deg=90, range_m=10)
+>>> abs(view.area - math.pi * 100 / 4) < 0.2   # a quarter disc of radius 10 m (5 deg arc steps)
+True
+"""
+
+from __future__ import annotations
+
+import math  # noqa: F401 (also used by the module doctest)
+from typing import Iterable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS as ProjCRS
+
+WGS84 = "OGC:CRS84"
+MOUNT_TOLERANCE_M = 0.3    # a wall this close to the camera is the one it hangs on: ignored
+DOOR_GAP_BUFFER_M = 0.25   # doors cut walls a little wider than drawn (digitising slack)
+POINT_DOOR_HALF_WIDTH_M = 0.5
+_ARC_STEP_DEG = 5.0
+_FAR_FACTOR = 1.2          # shadow far edge beyond range; 4 rays at <= 60 deg: cos 30 = 0.866
+
+
+def local_crs(lon: float, lat: float) -> ProjCRS:
+    """The UTM CRS (WGS84 datum) of the zone containing ``lon, lat``.
+
+    >>> local_crs(-84.39, 33.75).to_epsg()
+    32616
+    >>> local_crs(151.2, -33.9).to_epsg()
+    32756
+    """
+    zone = min(60, int((lon + 180.0) // 6.0) + 1)
+    return ProjCRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+
+
+def to_metric(gdf: gpd.GeoDataFrame, crs: ProjCRS | None = None) -> gpd.GeoDataFrame:
+    """Reproject a WGS84 GeoDataFrame to ``crs`` or to the UTM zone of its centre.
+
+    >>> g = gpd.GeoDataFrame(geometry=[shapely.Point(-84.39, 33.75)], crs=WGS84)
+    >>> to_metric(g).crs.to_epsg()
+    32616
+    """
+    if crs is None:
+        if gdf.empty:
+            crs = local_crs(0.0, 0.0)
+        else:
+            x0, y0, x1, y1 = gdf.to_crs(WGS84).total_bounds
+            crs = local_crs((x0 + x1) / 2, (y0 + y1) / 2)
+    return gdf.to_crs(crs)
+
+
+def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Back to lon/lat (OGC:CRS84, the store's CRS)."""
+    return gdf.to_crs(WGS84)
+
+
+def wedge_polygon(x_m: float, y_m: float, bearing_deg: float, fov_deg: float,
+                  range_m: float) -> shapely.Polygon:
+    """The unobstructed field of view: a circular sector (a disc if ``fov_deg >= 360``).
+
+    >>> round(wedge_polygon(0, 0, 90, 180, 1).area, 2)   # half disc of radius 1 (pi/2)
+    1.57
+    """
+    if range_m <= 0 or fov_deg <= 0:
+        return shapely.Polygon()
+    if fov_deg >= 360:
+        return shapely.Point(x_m, y_m).buffer(range_m, quad_segs=18)
+    steps = max(2, math.ceil(fov_deg / _ARC_STEP_DEG) + 1)
+    angles = np.radians(np.linspace(bearing_deg - fov_deg / 2, bearing_deg + fov_deg / 2, steps))
+    arc = np.column_stack([x_m + range_m * np.sin(angles), y_m + range_m * np.cos(angles)])
+    return shapely.Polygon(np.vstack([[x_m, y_m], arc]))
+
+
+def wall_segments(walls) -> np.ndarray:
+    """Split lines (LineString/MultiLineString/arrays of them) into 2-point segments."""
+    if isinstance(walls, shapely.Geometry):
+        walls = [walls]
+    geoms = np.asarray(list(walls), dtype=object)
+    if geoms.size == 0:
+        return np.empty(0, dtype=object)
+    parts = shapely.get_parts(geoms)
+    parts = parts[~shapely.is_empty(parts)]
+    coords, index = shapely.get_coordinates(parts, return_index=True)
+    if len(coords) < 2:
+        return np.empty(0, dtype=object)
+    same = index[:-1] == index[1:]
+    starts, ends = coords[:-1][same], coords[1:][same]
+    keep = np.any(starts != ends, axis=1)
+    return shapely.linestrings(np.stack([starts[keep], ends[keep]], axis=1))
+
+
+def shadow_polygons(x_m: float, y_m: float, segments: np.ndarray, far_m: float) -> np.ndarray:
+    """For each wall segment, the region it hides from a viewer at (x_m, y_m), out to far_m.
+
+    Each shadow is the segment plus its far image along four rays, so the hidden sector is
+    covered out to at least ``far_m * cos(30 deg)``.
+    """
+    if len(segments) == 0:
+        return np.empty(0, dtype=object)
+    xy = shapely.get_coordinates(segments).reshape(-1, 2, 2)
+    a, b = xy[:, 0, :] - (x_m, y_m), xy[:, 1, :] - (x_m, y_m)
+    ang_a, ang_b = np.arctan2(a[:, 1], a[:, 0]), np.arctan2(b[:, 1], b[:, 0])
+    delta = (ang_b - ang_a + np.pi) % (2 * np.pi) - np.pi
+    rays = ang_a[:, None] + delta[:, None] * np.array([1.0, 2 / 3, 1 / 3, 0.0])
+    # Far points lie beyond the segment itself so the ring never crosses it.
+    reach = np.maximum(far_m, np.maximum(np.hypot(*a.T), np.hypot(*b.T)) / 0.8)[:, None]
+    far = np.stack([x_m + reach * np.cos(rays), y_m + reach * np.sin(rays)], axis=2)
+    ring = np.concatenate([xy, far], axis=1)
+    return shapely.polygons(ring)
+
+
+def camera_view_polygon(x_m: float, y_m: float, bearing_deg: float, fov_deg: float,
+                        range_m: float, walls=None,
+                        mount_tolerance_m: float = MOUNT_TOLERANCE_M):
+    """What a camera at (x_m, y_m) sees: its view wedge minus what lies behind walls.
+
+    ``walls`` are lines in the same metric frame (shapely geometries or an array of them).
+    Walls closer than ``mount_tolerance_m`` to the camera are the one it is mounted on and
+    are ignored.
+
+    >>> wall = shapely.LineString([(-5, 5), (5, 5)])        # a wall 5 m north, 10 m wide
+    >>> open_view = camera_view_polygon(0, 0, 0, 90, 10)
+    >>> seen = camera_view_polygon(0, 0, 0, 90, 10, walls=[wall])
+    >>> seen.contains(shapely.Point(0, 4)), seen.contains(shapely.Point(0, 6))
+    (True, False)
+    >>> round(seen.area, 1)                                  # the triangle below the wall
+    25.0
+    """
+    wedge = wedge_polygon(x_m, y_m, bearing_deg, fov_deg, range_m)
+    if walls is None or wedge.is_empty:
+        return wedge
+    segs = wall_segments(walls)
+    if len(segs) == 0:
+        return wedge
+    segs = segs[shapely.intersects(segs, wedge)]
+    segs = segs[shapely.distance(segs, shapely.Point(x_m, y_m)) >= mount_tolerance_m]
+    if len(segs) == 0:
+        return wedge
+    hidden = shapely.union_all(shadow_polygons(x_m, y_m, segs, range_m * _FAR_FACTOR / 0.866))
+    return shapely.make_valid(wedge.difference(hidden))
+
+
+# -- whole sites ------------------------------------------------------------------------------
+
+def plane_keys(frame: pd.DataFrame, ground_level_ids: Iterable[str] | None) -> pd.Series:
+    """'<campus>|ground' for grounds and ground floors, '<campus>|<level>' above; views and
+    walls only meet on the same plane."""
+    level = frame["level_id"] if "level_id" in frame else pd.Series(None, index=frame.index)
+    ground = set(ground_level_ids or ())
+    is_ground = level.isna() | level.isin(ground)
+    return frame["campus_id"].astype(str) + "|" + np.where(is_ground, "ground", level.astype(str))
+
+
+def door_gaps(openings_m: gpd.GeoDataFrame) -> np.ndarray:
+    """Areas where walls are cut open by doors (metric frame)."""
+    geoms = openings_m.geometry.values
+    is_point = shapely.get_type_id(np.asarray(geoms)) == 0
+    dist = np.where(is_point, POINT_DOOR_HALF_WIDTH_M, DOOR_GAP_BUFFER_M)
+    return shapely.buffer(np.asarray(geoms), dist)
+
+
+def site_walls(zones_m: gpd.GeoDataFrame, openings_m: gpd.GeoDataFrame,
+               ground_level_ids=None) -> gpd.GeoDataFrame:
+    """Wall segments (metric) with their plane key: building-zone boundaries minus door gaps.
+
+    Grounds zones (no building) have no walls. Returns GeoDataFrame[plane, geometry].
+    """
+    rooms = zones_m[zones_m["building_id"].notna()] if "building_id" in zones_m else zones_m
+    if rooms.empty:
+        return gpd.GeoDataFrame({"plane": []}, geometry=[], crs=zones_m.crs)
+    bounds = shapely.boundary(np.asarray(rooms.geometry.values))
+    planes = plane_keys(rooms, ground_level_ids).to_numpy()
+    segs, seg_plane = [], []
+    for i in range(len(bounds)):  # per zone: cheap, segments are few
+        s = wall_segments(bounds[i])
+        segs.append(s)
+        seg_plane.append(np.full(len(s), planes[i], dtype=object))
+    segs = np.concatenate(segs) if segs else np.empty(0, dtype=object)
+    seg_plane = np.concatenate(seg_plane) if seg_plane else np.empty(0, dtype=object)
+    if len(openings_m):
+        segs = _cut_door_gaps(segs, door_gaps(openings_m))
+    walls = gpd.GeoDataFrame({"plane": seg_plane}, geometry=segs, crs=zones_m.crs)
+    walls = walls[~walls.geometry.is_empty].explode(index_parts=False)
+    return walls.reset_index(drop=True)
+
+
+def _cut_door_gaps(segs: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+    tree = shapely.STRtree(gaps)
+    seg_idx, gap_idx = tree.query(segs, predicate="intersects")
+    if len(seg_idx) == 0:
+        return segs
+    out = segs.copy()
+    order = np.argsort(seg_idx, kind="stable")
+    seg_idx, gap_idx = seg_idx[order], gap_idx[order]
+    unique, first = np.unique(seg_idx, return_index=True)
+    for k, s in enumerate(unique):
+        stop = first[k + 1] if k + 1 < len(first) else len(seg_idx)
+        out[s] = shapely.difference(out[s], shapely.union_all(gaps[gap_idx[first[k]:stop]]))
+    return out
+
+
+def camera_views(controls_gdf: gpd.GeoDataFrame, zones_gdf: gpd.GeoDataFrame,
+                 openings_gdf: gpd.GeoDataFrame, levels_gdf: gpd.GeoDataFrame | None = None,
+                 ) -> gpd.GeoDataFrame:
+    """Camera views (WGS84) clipped by walls = building-zone boundaries minus door openings.
+
+    Cameras are controls of type ``camera`` with ``bearing_deg``, ``fov_deg`` and ``range_m``
+    (missing fov -> 90 deg, missing range -> 15 m). Cameras on the grounds share the plane of
+    ground-floor walls when ``levels_gdf`` says which levels have ordinal 0 (else all building
+    zones of the campus without a level count as ground).
+    Returns GeoDataFrame[control_id, geometry] in OGC:CRS84.
+    """
+    cams = controls_gdf[controls_gdf["type"] == "camera"]
+    if cams.empty:
+        return gpd.GeoDataFrame({"control_id": []}, geometry=[], crs=WGS84)
+    crs = to_metric(cams[["geometry"]]).crs
+    ground = ground_levels(levels_gdf)
+    walls = site_walls(to_metric(zones_gdf, crs), to_metric(openings_gdf, crs), ground)
+    tree = shapely.STRtree(walls.geometry.values)
+    wall_plane = walls["plane"].to_numpy()
+    cams_m = to_metric(cams, crs)
+    cam_plane = plane_keys(cams_m, ground).to_numpy()
+    pts = shapely.get_coordinates(shapely.centroid(np.asarray(cams_m.geometry.values)))
+    views = []
+    for i, row in enumerate(cams_m.itertuples(index=False)):
+        wedge = wedge_polygon(pts[i, 0], pts[i, 1], *camera_params(row))
+        hits = tree.query(wedge, predicate="intersects")
+        hits = hits[wall_plane[hits] == cam_plane[i]]
+        views.append(camera_view_polygon(pts[i, 0], pts[i, 1], *camera_params(row),
+                                         walls=walls.geometry.values[hits]))
+    out = gpd.GeoDataFrame({"control_id": cams["id"].to_numpy()}, geometry=views, crs=crs)
+    return to_wgs84(out)
+
+
+def camera_params(row) -> tuple[float, float, float]:
+    """(bearing_deg, fov_deg, range_m) of a control row, with defaults for missing values."""
+    def val(name, default):
+        v = getattr(row, name, None)
+        return default if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+    return val("bearing_deg", 0.0), val("fov_deg", 90.0), val("range_m", 15.0)
+
+
+def ground_levels(levels_gdf) -> set[str]:
+    if levels_gdf is None or len(levels_gdf) == 0:
+        return set()
+    return set(levels_gdf.loc[levels_gdf["ordinal"] == 0, "id"])
+
+
+def visible_pairs(cam_xy: np.ndarray, bearing_deg: np.ndarray, fov_deg: np.ndarray,
+                  range_m: np.ndarray, cam_plane: np.ndarray, target_xy: np.ndarray,
+                  target_plane: np.ndarray, walls: np.ndarray, wall_plane: np.ndarray,
+                  mount_tolerance_m: float = MOUNT_TOLERANCE_M) -> tuple[np.ndarray, np.ndarray]:
+    """All (camera, target) index pairs where the target point is seen: within range and
+    angle, same plane, and the sight line crosses no wall. Vectorised with STRtrees.
+
+    This is the same test as "point inside camera_view_polygon" (a point is in a wall's shadow
+    exactly when the sight line crosses that wall), without building the polygons.
+
+    >>> cam = np.array([[0.0, 0.0]]); one = np.ones(1)
+    >>> tgt = np.array([[0.0, 4.0], [0.0, 6.0], [6.0, 0.0]])
+    >>> wall = np.array([shapely.LineString([(-5, 5), (5, 5)])])
+    >>> c, t = visible_pairs(cam, 0 * one, 90 * one, 10 * one, np.zeros(1), tgt,
+    ...                      np.zeros(3), wall, np.zeros(1))
+    >>> t.tolist()     # (0, 6) is behind the wall, (6, 0) outside the 90 deg view
+    [0]
+    """
+    if len(cam_xy) == 0 or len(target_xy) == 0:
+        return np.empty(0, dtype=int), np.empty(0, dtype=int)
+    tree = shapely.STRtree(shapely.points(target_xy))
+    ci, ti = tree.query(shapely.points(cam_xy), predicate="dwithin", distance=range_m)
+    ci, ti = ci[cam_plane[ci] == target_plane[ti]], ti[cam_plane[ci] == target_plane[ti]]
+    d = target_xy[ti] - cam_xy[ci]
+    toward = np.degrees(np.arctan2(d[:, 0], d[:, 1]))
+    off = np.abs((toward - bearing_deg[ci] + 180.0) % 360.0 - 180.0)
+    inside = (off <= fov_deg[ci] / 2 + 1e-9) | (fov_deg[ci] >= 360) | (np.hypot(*d.T) < 1e-9)
+    ci, ti = ci[inside], ti[inside]
+    if len(walls) == 0 or len(ci) == 0:
+        return ci, ti
+    lines = shapely.linestrings(np.stack([cam_xy[ci], target_xy[ti]], axis=1))
+    li, wi = shapely.STRtree(walls).query(lines, predicate="intersects")
+    keep = wall_plane[wi] == cam_plane[ci[li]]
+    li, wi = li[keep], wi[keep]
+    near_cam = shapely.distance(walls[wi], shapely.points(cam_xy[ci[li]])) < mount_tolerance_m
+    blocked = np.zeros(len(ci), dtype=bool)
+    blocked[li[~near_cam]] = True
+    return ci[~blocked], ti[~blocked]
