@@ -1,7 +1,263 @@
-"""Named queries for the live area (filled in by its issue)."""
+"""Named queries for live status: batched event writes, device status, stale devices, alarms,
+posture, gateways and the device-to-control mapping. Called by the single feed writer thread
+(writes) and by any thread through its own cursor (reads)."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta
+
+import pandas as pd
+import pyarrow as pa
+
+from passmap.feeds.model import ALARM_CLEARS, ALARM_TRIGGERS, POSTURES
+from passmap.store.base import StoreError, utc_now
+
+STALE_SOURCE = "stale"
+DEFAULT_STALE_AFTER_S = 900.0
+_RULES = pa.table({
+    "aspect": [a for a, _ in ALARM_TRIGGERS] + [a for a, _ in ALARM_CLEARS for _k in ALARM_CLEARS[(a, _)]],
+    "state": [s for _, s in ALARM_TRIGGERS] + [s for (a, s), ks in ALARM_CLEARS.items() for _k in ks],
+    "kind": list(ALARM_TRIGGERS.values()) + [k for ks in ALARM_CLEARS.values() for k in ks],
+    "effect": ["raise"] * len(ALARM_TRIGGERS) + ["clear"] * sum(len(k) for k in ALARM_CLEARS.values()),
+})
+_EVENT_COLS = "event_id, device_id, aspect, state, observed_utc, received_utc, source, attrs"
+
+_INSERT_EVENTS = f"""
+INSERT INTO status_event ({_EVENT_COLS})
+SELECT {_EVENT_COLS} FROM (SELECT DISTINCT ON (event_id) * FROM _ev)
+ON CONFLICT DO NOTHING RETURNING {_EVENT_COLS}"""
+_REVIVE = """
+UPDATE device_status SET state = 'online', received_utc = n.received_utc
+FROM (SELECT device_id, max(received_utc) AS received_utc FROM _new GROUP BY device_id) n
+WHERE device_status.device_id = n.device_id AND device_status.aspect = 'health'
+  AND device_status.source = ? AND device_status.state = 'offline'"""
+_UPSERT_STATUS = """
+INSERT INTO device_status
+SELECT device_id, aspect, state, observed_utc, received_utc, source, attrs FROM _new
+QUALIFY row_number() OVER (PARTITION BY device_id, aspect
+                           ORDER BY observed_utc DESC, received_utc DESC, event_id DESC) = 1
+ON CONFLICT (device_id, aspect) DO UPDATE SET state = excluded.state,
+  observed_utc = excluded.observed_utc, received_utc = excluded.received_utc,
+  source = excluded.source, attrs = excluded.attrs
+WHERE excluded.observed_utc >= device_status.observed_utc OR device_status.source = ?"""
+_RAISE_ALARMS = """
+INSERT INTO alarm (id, device_id, kind, state, raised_utc, event_id)
+SELECT c.event_id || ':' || c.kind, c.device_id, c.kind, 'active', c.observed_utc, c.event_id
+FROM (SELECT n.*, r.kind FROM _new n JOIN _rules r USING (aspect, state) WHERE r.effect = 'raise'
+      QUALIFY row_number() OVER (PARTITION BY n.device_id, r.kind ORDER BY n.observed_utc) = 1) c
+WHERE NOT EXISTS (SELECT 1 FROM alarm a WHERE a.device_id = c.device_id AND a.kind = c.kind
+                  AND a.state <> 'resolved')
+ON CONFLICT DO NOTHING"""
+_CLEAR_ALARMS = """
+UPDATE alarm SET cleared_utc = x.cleared_utc
+FROM (SELECT n.device_id, r.kind, max(n.observed_utc) AS cleared_utc FROM _new n
+      JOIN _rules r USING (aspect, state) WHERE r.effect = 'clear' GROUP BY ALL) x
+WHERE alarm.device_id = x.device_id AND alarm.kind = x.kind AND alarm.state <> 'resolved'
+  AND alarm.cleared_utc IS NULL AND x.cleared_utc >= alarm.raised_utc"""
+_POSTURE_FROM_EVENTS = """
+INSERT INTO posture
+SELECT campus_id, state, observed_utc, reason, 'feed' FROM (
+  SELECT coalesce(c.campus_id, cp.id) AS campus_id,
+         CASE WHEN n.aspect = 'posture' THEN n.state ELSE 'lockdown' END AS state,
+         n.observed_utc,
+         CASE WHEN n.aspect = 'posture' THEN 'posture event from ' ELSE 'duress from ' END
+           || n.device_id AS reason
+  FROM _new n LEFT JOIN control c ON c.external_id = n.device_id
+  LEFT JOIN campus cp ON cp.id = n.device_id
+  WHERE n.aspect = 'posture' OR (n.aspect = 'panic' AND n.state = 'triggered'))
+WHERE campus_id IS NOT NULL
+QUALIFY row_number() OVER (PARTITION BY campus_id ORDER BY observed_utc DESC) = 1
+ON CONFLICT (campus_id) DO UPDATE SET state = excluded.state, since_utc = excluded.since_utc,
+  reason = excluded.reason, set_by = excluded.set_by
+WHERE excluded.since_utc >= posture.since_utc
+  AND (excluded.reason LIKE 'posture%' OR posture.state = 'normal')"""
+_SEEN = """
+WITH seen AS (
+  SELECT device_id, max(received_utc) AS last_seen_utc, arg_max(source, received_utc) AS src
+  FROM device_status WHERE source <> ? GROUP BY device_id)
+SELECT s.device_id, s.last_seen_utc,
+       coalesce(dc.report_interval_s, g.stale_after_s, ?) AS interval_s
+FROM seen s LEFT JOIN device_config dc USING (device_id) LEFT JOIN gateway g ON g.id = s.src"""
+
 
 class LiveMixin:
-    pass
+    # -- the writer's batch ------------------------------------------------------------------
+    def write_status_batch(self, events: pa.Table, dead_letters: list[dict]) -> dict[str, int]:
+        """Store one batch in one transaction: history (idempotent by event_id), latest status
+        (never older over newer), alarms, posture and dead letters. Returns counts."""
+        counts = {"new_events": 0, "dead_letters": 0}
+        with self.transaction() as cur:
+            if events.num_rows:
+                cur.register("_ev", events)
+                cur.register("_rules", _RULES)
+                try:
+                    new = cur.execute(_INSERT_EVENTS).to_arrow_table()
+                    counts["new_events"] = new.num_rows
+                    if new.num_rows:
+                        self._apply_new(cur, new)
+                finally:
+                    cur.unregister("_ev")
+                    cur.unregister("_rules")
+            if dead_letters:
+                counts["dead_letters"] = self._insert_rows(cur, "dead_letter", dead_letters)
+        return counts
+
+    def _apply_new(self, cur, new: pa.Table) -> None:
+        cur.register("_new", new)
+        try:
+            cur.execute(_REVIVE, [STALE_SOURCE])
+            cur.execute(_UPSERT_STATUS, [STALE_SOURCE])
+            cur.execute(_RAISE_ALARMS)
+            cur.execute(_CLEAR_ALARMS)
+            cur.execute(_POSTURE_FROM_EVENTS)
+        finally:
+            cur.unregister("_new")
+
+    # -- staleness -----------------------------------------------------------------------------
+    def device_last_seen(self, now: datetime | None = None,
+                         default_s: float = DEFAULT_STALE_AFTER_S) -> pd.DataFrame:
+        """device_id, last_seen_utc, interval_s, stale (no report within its interval)."""
+        now = now or utc_now()
+        frame = self.cursor().execute(_SEEN, [STALE_SOURCE, default_s]).df()
+        frame["stale"] = [
+            (now - seen).total_seconds() > iv for seen, iv in zip(frame["last_seen_utc"], frame["interval_s"])]
+        return frame
+
+    def mark_stale(self, now: datetime | None = None, default_s: float = DEFAULT_STALE_AFTER_S) -> list[str]:
+        """Write health=offline for devices silent past their interval (once); returns their ids."""
+        now = now or utc_now()
+        seen = self.device_last_seen(now, default_s)
+        due = seen[seen["stale"]]
+        if due.empty:
+            return []
+        offline = {r[0] for r in self.cursor().execute(
+            "SELECT device_id FROM device_status WHERE aspect = 'health' AND state = 'offline'").fetchall()}
+        rows = [{"event_id": f"stale:{d}:{s.isoformat()}", "device_id": d, "aspect": "health",
+                 "state": "offline", "observed_utc": now, "received_utc": now, "source": STALE_SOURCE,
+                 "attrs": {"last_seen_utc": s.isoformat(), "interval_s": float(iv)}}
+                for d, s, iv in zip(due["device_id"], due["last_seen_utc"], due["interval_s"])
+                if d not in offline]
+        if rows:
+            with self.transaction() as cur:
+                self._insert_rows(cur, "status_event", rows)
+                self._insert_rows(cur, "device_status", [
+                    {k: v for k, v in r.items() if k != "event_id"} for r in rows], upsert=True)
+        return [r["device_id"] for r in rows]
+
+    def set_device_interval(self, device_id: str, report_interval_s: float | None) -> None:
+        with self.transaction() as cur:
+            cur.execute("INSERT OR REPLACE INTO device_config (device_id, report_interval_s) VALUES (?, ?)",
+                        [device_id, report_interval_s])
+
+    # -- reading status ------------------------------------------------------------------------
+    def device_status_rows(self, campus_id: str | None = None) -> pd.DataFrame:
+        """One row per (device, aspect) with the control it maps to (NULL when unknown)."""
+        return self.cursor().execute("""
+            SELECT s.device_id, s.aspect, s.state, s.observed_utc, s.received_utc, s.source,
+                   s.attrs, c.id AS control_id, c.campus_id, c.building_id, c.level_id,
+                   c.type AS control_type, c.name AS control_name, c.opening_id
+            FROM device_status s LEFT JOIN control c ON c.external_id = s.device_id
+            WHERE (?::VARCHAR IS NULL OR c.campus_id = ?)
+            ORDER BY s.device_id, s.aspect""", [campus_id, campus_id]).df()
+
+    def status_history(self, device_id: str, limit: int = 50) -> pd.DataFrame:
+        return self.cursor().execute(
+            "SELECT * FROM status_event WHERE device_id = ? ORDER BY observed_utc DESC LIMIT ?",
+            [device_id, limit]).df()
+
+    def count_status_events(self) -> int:
+        return self.cursor().execute("SELECT count(*) FROM status_event").fetchone()[0]
+
+    def dead_letter_count(self) -> int:
+        return self.cursor().execute("SELECT count(*) FROM dead_letter").fetchone()[0]
+
+    def list_dead_letters(self, limit: int = 100) -> pd.DataFrame:
+        return self.cursor().execute(
+            "SELECT * FROM dead_letter ORDER BY received_utc DESC LIMIT ?", [limit]).df()
+
+    def list_unknown_devices(self) -> pd.DataFrame:
+        """Devices reporting status that no placed control claims (for an admin to attach)."""
+        return self.cursor().execute("""
+            SELECT s.device_id, max(s.received_utc) AS last_seen_utc, any_value(s.source) AS source,
+                   string_agg(s.aspect || '=' || s.state, ', ' ORDER BY s.aspect) AS states
+            FROM device_status s LEFT JOIN control c ON c.external_id = s.device_id
+            WHERE c.id IS NULL AND s.source <> ? GROUP BY s.device_id ORDER BY s.device_id""",
+            [STALE_SOURCE]).df()
+
+    def attach_device(self, device_id: str, control_id: str, actor: str) -> None:
+        """Map a feed's device id to a placed control (sets control.external_id, audited)."""
+        with self.transaction() as cur:
+            row = cur.execute("SELECT external_id FROM control WHERE id = ?", [control_id]).fetchone()
+            if row is None:
+                raise StoreError(f"Control {control_id!r} does not exist; pick a placed control.")
+            cur.execute("UPDATE control SET external_id = NULL WHERE external_id = ?", [device_id])
+            cur.execute("UPDATE control SET external_id = ?, version = version + 1 WHERE id = ?",
+                        [device_id, control_id])
+            self.audit(cur, actor, "update", "control", control_id,
+                       {"external_id": row[0]}, {"external_id": device_id})
+
+    # -- gateways -----------------------------------------------------------------------------
+    def list_gateways(self) -> list[dict]:
+        rows = self.cursor().execute("SELECT * FROM gateway ORDER BY id").df().to_dict("records")
+        for r in rows:
+            r["options"] = json.loads(r["options"]) if r.get("options") else {}
+            r["stale_after_s"] = None if pd.isna(r["stale_after_s"]) else float(r["stale_after_s"])
+        return rows
+
+    def save_gateway(self, gateway: dict) -> None:
+        with self.transaction() as cur:
+            self._insert_rows(cur, "gateway", [dict(gateway)], upsert=True)
+
+    # -- alarms -------------------------------------------------------------------------------
+    def list_alarms(self, campus_id: str | None = None, include_resolved: bool = False) -> pd.DataFrame:
+        return self.cursor().execute("""
+            SELECT a.*, c.id AS control_id, c.campus_id, c.name AS control_name, c.level_id
+            FROM alarm a LEFT JOIN control c ON c.external_id = a.device_id
+            WHERE (? OR a.state <> 'resolved') AND (?::VARCHAR IS NULL OR c.campus_id = ?)
+            ORDER BY a.state = 'resolved', a.raised_utc DESC""",
+            [include_resolved, campus_id, campus_id]).df()
+
+    def acknowledge_alarm(self, alarm_id: str, actor: str, note: str | None = None) -> None:
+        self._alarm_step(alarm_id, actor, note, "acknowledged",
+                         "acknowledged_by = ?, acknowledged_utc = ?", ("active",))
+
+    def resolve_alarm(self, alarm_id: str, actor: str, note: str | None = None) -> None:
+        self._alarm_step(alarm_id, actor, note, "resolved", "resolved_by = ?, resolved_utc = ?",
+                         ("active", "acknowledged"))
+
+    def _alarm_step(self, alarm_id, actor, note, new_state, set_sql, allowed) -> None:
+        with self.transaction() as cur:
+            row = cur.execute("SELECT state FROM alarm WHERE id = ?", [alarm_id]).fetchone()
+            if row is None:
+                raise StoreError(f"Alarm {alarm_id!r} does not exist.")
+            if row[0] not in allowed:
+                raise StoreError(f"Alarm {alarm_id!r} is {row[0]}; it cannot become {new_state}.")
+            cur.execute(f"UPDATE alarm SET state = ?, {set_sql}, note = coalesce(?, note) WHERE id = ?",
+                        [new_state, actor, utc_now(), note, alarm_id])
+            self.audit(cur, actor, new_state, "alarm", alarm_id, {"state": row[0]}, {"state": new_state})
+
+    # -- posture ------------------------------------------------------------------------------
+    def list_postures(self) -> pd.DataFrame:
+        return self.cursor().execute("SELECT * FROM posture ORDER BY campus_id").df()
+
+    def get_posture(self, campus_id: str) -> dict:
+        row = self.cursor().execute("SELECT state, since_utc, reason, set_by FROM posture WHERE campus_id = ?",
+                                    [campus_id]).fetchone()
+        if row is None:
+            return {"campus_id": campus_id, "state": "normal", "since_utc": None, "reason": None, "set_by": None}
+        return dict(zip(("state", "since_utc", "reason", "set_by"), row), campus_id=campus_id)
+
+    def set_posture(self, campus_id: str, state: str, actor: str, reason: str | None = None) -> None:
+        if state not in POSTURES:
+            raise StoreError(f"Posture {state!r} is not one of {', '.join(POSTURES)}.")
+        before = self.get_posture(campus_id)
+        with self.transaction() as cur:
+            cur.execute("INSERT OR REPLACE INTO posture VALUES (?, ?, ?, ?, ?)",
+                        [campus_id, state, utc_now(), reason, actor])
+            self.audit(cur, actor, "posture", "campus", campus_id, {"state": before["state"]},
+                       {"state": state, "reason": reason})
+
+
+def stale_cutoff(now: datetime, seconds: float) -> datetime:
+    return now - timedelta(seconds=seconds)

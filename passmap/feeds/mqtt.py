@@ -1,0 +1,129 @@
+"""MQTT (paho 2.x): the subscribing source for the runner and a small publisher.
+
+Configuration: ``PASSMAP_MQTT_URL`` (``mqtt://host:1883`` or ``mqtts://user:pass@host:8883``),
+``PASSMAP_MQTT_USERNAME`` / ``PASSMAP_MQTT_PASSWORD`` (override the URL's), ``PASSMAP_MQTT_CA``
+(CA bundle for TLS), ``PASSMAP_MQTT_CLIENT_ID`` (fixed id: the broker keeps the session and
+queues QoS 1 messages while we are away), ``PASSMAP_MQTT_QOS`` (default 1).
+
+>>> c = MqttConfig.from_env({"PASSMAP_MQTT_URL": "mqtts://u:p@broker.district.local"})
+>>> (c.host, c.port, c.tls, c.username)
+('broker.district.local', 8883, True, 'u')
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import ssl
+import threading
+from dataclasses import dataclass
+from urllib.parse import unquote, urlparse
+
+import paho.mqtt.client as mqtt
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MqttConfig:
+    host: str
+    port: int = 1883
+    tls: bool = False
+    username: str | None = None
+    password: str | None = None
+    ca_file: str | None = None
+    client_id: str = "passmap-ingest"
+    qos: int = 1
+    keepalive_s: int = 30
+
+    @classmethod
+    def from_env(cls, env: dict | None = None, url: str | None = None) -> "MqttConfig":
+        env = os.environ if env is None else env
+        url = url or env.get("PASSMAP_MQTT_URL")
+        if not url:
+            raise ValueError("PASSMAP_MQTT_URL is not set (e.g. mqtt://127.0.0.1:1883).")
+        parsed = urlparse(url)
+        if parsed.scheme not in ("mqtt", "mqtts", "tcp", "ssl") or not parsed.hostname:
+            raise ValueError(f"MQTT URL {url!r} must look like mqtt://host:1883 or mqtts://host:8883.")
+        tls = parsed.scheme in ("mqtts", "ssl")
+        return cls(host=parsed.hostname, port=parsed.port or (8883 if tls else 1883), tls=tls,
+                   username=env.get("PASSMAP_MQTT_USERNAME") or (unquote(parsed.username) if parsed.username else None),
+                   password=env.get("PASSMAP_MQTT_PASSWORD") or (unquote(parsed.password) if parsed.password else None),
+                   ca_file=env.get("PASSMAP_MQTT_CA") or None,
+                   client_id=env.get("PASSMAP_MQTT_CLIENT_ID") or f"passmap-ingest-{socket.gethostname()}",
+                   qos=int(env.get("PASSMAP_MQTT_QOS", "1")))
+
+
+def make_client(config: MqttConfig, client_id: str | None = None, persistent: bool = True) -> mqtt.Client:
+    """A paho 2.x client with TLS/credentials applied, reconnecting with backoff (1 s .. 30 s)."""
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id or config.client_id,
+                         clean_session=not persistent, protocol=mqtt.MQTTv311)
+    if config.username:
+        client.username_pw_set(config.username, config.password)
+    if config.tls:
+        client.tls_set(ca_certs=config.ca_file, cert_reqs=ssl.CERT_REQUIRED)
+    client.reconnect_delay_set(min_delay=1, max_delay=30)
+    client.max_queued_messages_set(0)
+    return client
+
+
+class MqttSource:
+    """Subscribes the gateways' topic patterns and hands every message to ``runner.submit``."""
+
+    def __init__(self, runner, config: MqttConfig, patterns: list[str] | None = None):
+        self.runner = runner
+        self.config = config
+        self.patterns = patterns or [g.topic_pattern for g in runner.gateways if g.enabled]
+        self.connected = threading.Event()
+        self.connects = 0
+        self.client = make_client(config)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        submit = runner.submit
+        self.client.on_message = lambda _c, _u, msg: submit(msg.topic, msg.payload)
+
+    def _on_connect(self, client, _userdata, _flags, reason_code, _props) -> None:
+        if reason_code.is_failure:
+            log.warning("MQTT connect to %s refused: %s", self.config.host, reason_code)
+            return
+        self.connects += 1
+        client.subscribe([(p, self.config.qos) for p in self.patterns])
+        self.connected.set()
+
+    def _on_disconnect(self, _client, _userdata, _flags, reason_code, _props) -> None:
+        self.connected.clear()
+        log.info("MQTT disconnected (%s); paho reconnects with backoff", reason_code)
+
+    def start(self) -> "MqttSource":
+        self.client.connect_async(self.config.host, self.config.port, self.config.keepalive_s)
+        self.client.loop_start()
+        self.runner.sources.append(self)
+        return self
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+class Publisher:
+    """A QoS-1 publisher for the bridge, the simulator and replay (waits for broker acks)."""
+
+    def __init__(self, config: MqttConfig, client_id: str | None = None):
+        self.client = make_client(config, client_id or f"{config.client_id}-pub-{os.getpid()}",
+                                  persistent=False)
+        self.client.max_inflight_messages_set(1000)
+        self.config = config
+        self._last = None
+        self.client.connect(config.host, config.port, config.keepalive_s)
+        self.client.loop_start()
+
+    def publish(self, topic: str, payload: bytes | str, qos: int | None = None):
+        self._last = self.client.publish(topic, payload, qos=self.config.qos if qos is None else qos)
+        return self._last
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        if self._last is not None and self._last.rc == mqtt.MQTT_ERR_SUCCESS:
+            self._last.wait_for_publish(timeout_s)
+        self.client.disconnect()
+        self.client.loop_stop()
