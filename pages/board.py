@@ -1,0 +1,157 @@
+"""Board presentation: one idea per slide, large type, previous/next, no editing controls.
+Every number comes from passmap.reports.board (the same function as the PDF, deck and CSV)."""
+
+from __future__ import annotations
+
+import html
+import io
+
+import pandas as pd
+import streamlit as st
+
+from passmap.reports.board import SLIDES, board_csv_text, money, tier_name
+from ui import board
+
+SLIDE_KEY = "board_slide"
+st.markdown("""<style>
+[data-testid="stMetricValue"] {font-size: 3rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.25rem;}
+.block-container {max-width: 1500px;}
+.board-line {font-size: 1.35rem; line-height: 1.7;}
+</style>""", unsafe_allow_html=True)
+
+with st.sidebar.expander("Report settings", expanded=False):
+    budget = st.number_input("Budget per year (USD)", 0, 100_000_000, 250_000, 25_000,
+                             key="board_budget")
+    years = st.number_input("Years", 1, 10, 3, key="board_years")
+
+rep = board.report(budget, years)
+if rep is None:
+    st.title("Board presentation")
+    st.info("The compliance engine is not installed yet, so there are no tiers to present.")
+    st.stop()
+
+index = min(max(st.session_state.get(SLIDE_KEY, 0), 0), len(SLIDES) - 1)
+
+
+def go(step: int) -> None:
+    st.session_state[SLIDE_KEY] = min(max(index + step, 0), len(SLIDES) - 1)
+
+
+key, title = SLIDES[index]
+st.title(title)
+st.caption(f"{rep.district_name} · {rep.generated_on:%B %d, %Y} · slide {index + 1} of {len(SLIDES)}")
+
+
+def lines(items: list[str]) -> None:
+    st.markdown("".join(f'<div class="board-line">{html.escape(str(t))}</div>'
+                        for t in items) or "—", unsafe_allow_html=True)
+
+
+def slide_glance() -> None:
+    left, right = st.columns([2, 3])
+    left.metric("District tier as built (design)", tier_name(rep.design_tier))
+    left.metric("With live device status (effective)", tier_name(rep.effective_tier))
+    left.metric("Checklist items in place", f"{rep.practices_in_place} of {rep.practices_applicable}")
+    left.metric("Legally required (baseline) items failing",
+                f"{rep.baseline_failing} of {rep.baseline_total}")
+    right.subheader("Campuses per tier")
+    right.altair_chart(board.tier_counts_chart(rep), width="stretch")
+
+
+def slide_map() -> None:
+    left, right = st.columns([4, 1])
+    left.altair_chart(board.campus_map_chart(rep), width="stretch")
+    for r in rep.tier_counts.itertuples():
+        right.metric(r.label, r.design)
+
+
+def slide_campus() -> None:
+    names = dict(zip(rep.campuses["id"], rep.campuses["name"]))
+    cid = st.selectbox("Campus", list(names), format_func=names.get, key="board_campus")
+    row = rep.campuses.loc[rep.campuses["id"] == cid].iloc[0]
+    st.subheader(f"{row['name']}: {tier_name(_int(row['design_tier']))} as built, "
+                 f"{tier_name(_int(row['effective_tier']))} with live status")
+    left, right = st.columns([2, 5])
+    left.markdown("**Tier by building**")
+    left.altair_chart(board.building_chart(rep.buildings[rep.buildings["campus_id"] == cid]),
+                      width="stretch")
+    right.markdown("**Attained tier by layer and component** (– = nothing applies)")
+    right.altair_chart(board.heatmap_chart(rep.matrices[cid]), width="stretch")
+
+
+def slide_gaps() -> None:
+    st.subheader(f"{len(rep.gaps)} gaps in all, {money(rep.gaps_total_cost_usd)} to close them")
+    top = rep.top_gaps
+    st.dataframe(pd.DataFrame({"#": top["rank"], "Practice": top["title"], "Where": top["scope_name"],
+                               "Tier": top["tier"].astype(str), "Criticality": top["criticality"],
+                               "Cost": [money(c) for c in top["cost_usd"]]}),
+                 hide_index=True, width="stretch", height=420)
+
+
+def slide_roadmap() -> None:
+    st.subheader(f"{len(rep.roadmap)} items over {rep.years} years for "
+                 f"{money(rep.roadmap['cost_usd'].sum())}, within {money(rep.budget_per_year_usd)} a year")
+    left, right = st.columns([3, 2])
+    left.altair_chart(board.roadmap_chart(rep), width="stretch")
+    with right:
+        for year, items in rep.roadmap.groupby("year"):
+            st.markdown(f"**Year {year}**: {len(items)} items, {money(items['cost_usd'].sum())}")
+            lines([f"• {r.title} ({r.scope_name})" for r in items.head(4).itertuples()])
+
+
+def slide_progress() -> None:
+    left, right = st.columns([3, 2])
+    if rep.history.empty:
+        left.info("No assessment recorded yet.")
+    else:
+        left.altair_chart(board.history_chart(rep.history), width="stretch")
+    with right:
+        if len(rep.history) < 2:
+            st.info("Changes appear once two assessments are recorded.")
+        for change, sign in (("improved", "+"), ("regressed", "−")):
+            rows = rep.changes[rep.changes["change"] == change]
+            st.markdown(f"**{change.capitalize()} since the previous assessment: {len(rows)}**")
+            lines([f"{sign} {r.title} ({r.scope_name})" for r in rows.head(6).itertuples()])
+
+
+def slide_live() -> None:
+    live = rep.live
+    if not live:
+        st.info("No live data: no device has reported status yet.")
+        return
+    cols = st.columns(4)
+    cols[0].metric("Devices online", f"{live['devices_online']} of {live['devices_reporting']}")
+    cols[1].metric("Devices offline", live["devices_offline"])
+    cols[2].metric(f"Alarms, last {live['period_h']:g} h", live["alarms_in_period"])
+    cols[3].metric("Devices on the maps with a feed id", live["devices_inventoried"])
+
+
+def _int(value):
+    return None if pd.isna(value) else int(value)
+
+
+{"glance": slide_glance, "map": slide_map, "campus": slide_campus, "gaps": slide_gaps,
+ "roadmap": slide_roadmap, "progress": slide_progress, "live": slide_live}[key]()
+
+prev_col, where, next_col = st.columns([1, 4, 1])
+prev_col.button("◀ Previous", key="board_prev", on_click=go, args=(-1,), disabled=index == 0,
+                width="stretch")
+where.progress((index + 1) / len(SLIDES), text=f"{title} ({index + 1}/{len(SLIDES)})")
+next_col.button("Next ▶", key="board_next", on_click=go, args=(1,),
+                disabled=index == len(SLIDES) - 1, width="stretch")
+
+with st.expander("Download the board report"):
+    c1, c2, c3 = st.columns(3)
+    for col, label, kind in ((c1, "Build PDF report", "pdf"), (c2, "Build PowerPoint deck", "pptx")):
+        if col.button(label, key=f"board_build_{kind}"):
+            bar = col.progress(0.0, text="Starting…")
+            buf = io.BytesIO()
+            board.write(rep, kind, buf, lambda f, step: bar.progress(f, text=f"Drawing {step}…"))
+            st.session_state[f"board_{kind}"] = (budget, years, buf.getvalue())
+        built = st.session_state.get(f"board_{kind}")
+        if built and built[:2] == (budget, years):
+            col.download_button(f"Download {kind.upper()}", built[2],
+                                file_name=f"board-report.{kind}", key=f"board_dl_{kind}")
+    c3.download_button("Download gaps and roadmap (CSV)", board_csv_text(rep),
+                       file_name="board-gaps-roadmap.csv", mime="text/csv", key="board_dl_csv")

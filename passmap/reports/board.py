@@ -1,0 +1,278 @@
+"""The board figures: ONE computation from the compliance result, used by the Board page, the PDF,
+the PowerPoint deck and the CSV, so no export ever disagrees with the screen.
+
+Nothing here decides a tier: tiers, gaps, matrices, baselines and the roadmap come from
+``passmap.compliance`` (``assess`` and ``roadmap``); this module only selects, counts and orders
+what the engine returns.
+
+>>> from passmap.store import Store                                   # doctest: +SKIP
+>>> with Store("data/passmap.duckdb", read_only=True) as store:       # doctest: +SKIP
+...     report = board_figures(store, budget_per_year_usd=250_000, years=3)
+...     report.tier_counts[["label", "design", "effective"]]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.palette import hex_colour, tier_colour, tier_label
+from passmap.model import COMPONENTS, LAYERS_V7
+
+# The slides, in order; the page, the PDF and the deck use these titles verbatim.
+SLIDES: tuple[tuple[str, str], ...] = (
+    ("glance", "District at a glance"),
+    ("map", "Campuses by tier"),
+    ("campus", "Campus detail"),
+    ("gaps", "Top gaps by criticality"),
+    ("roadmap", "Roadmap within budget"),
+    ("progress", "Progress over assessments"),
+    ("live", "Live operations"),
+)
+SLIDE_TITLES = dict(SLIDES)
+TIERS = (0, 1, 2, 3, 4)
+GAP_COLUMNS = ["rank", "practice_id", "title", "layer", "component", "tier", "scope_type",
+               "scope_id", "scope_name", "criticality", "cost_usd", "explanation"]
+ROADMAP_COLUMNS = ["year", "practice_id", "title", "tier", "scope_type", "scope_id", "scope_name",
+                   "criticality", "cost_usd"]
+ALARM_STATES = ("forced_open", "held_open", "tamper", "triggered", "fault")
+
+
+def tier_hex(tier: int | None) -> str:
+    """CSS colour of a tier, from the maps' palette (layers/palette.py)."""
+    return hex_colour(tier_colour(tier))
+
+
+def tier_name(tier: int | None) -> str:
+    """'Below Tier 1', 'Tier 2', ... capitalised for slide text."""
+    label = tier_label(tier)
+    return label[:1].upper() + label[1:]
+
+
+@dataclass
+class BoardReport:
+    """Every figure a board slide or export shows. Build it with :func:`board_figures`."""
+
+    district_id: str
+    district_name: str
+    generated_on: date
+    design_tier: int | None
+    effective_tier: int | None
+    campuses: gpd.GeoDataFrame            # id, name, school_type, design_tier, effective_tier
+    tier_counts: pd.DataFrame             # tier, label, colour, design, effective
+    practices_in_place: int
+    practices_applicable: int
+    baseline_failing: int
+    baseline_total: int
+    buildings: pd.DataFrame               # campus_id, building_id, name, tier
+    matrices: dict[str, pd.DataFrame]     # campus id -> layer x component attained tiers
+    gaps: pd.DataFrame                    # GAP_COLUMNS, every gap in the engine's rank order
+    top_n: int
+    roadmap: pd.DataFrame                 # ROADMAP_COLUMNS
+    budget_per_year_usd: float
+    years: int
+    history: pd.DataFrame                 # one row per recorded assessment
+    changes: pd.DataFrame                 # change (improved|regressed), practice_id, title, scope
+    live: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def top_gaps(self) -> pd.DataFrame:
+        return self.gaps.head(self.top_n)
+
+    @property
+    def gaps_total_cost_usd(self) -> float:
+        return float(self.gaps["cost_usd"].sum()) if len(self.gaps) else 0.0
+
+    @property
+    def roadmap_by_year(self) -> pd.DataFrame:
+        """year, items, cost_usd for every planned year (empty years included)."""
+        frame = pd.DataFrame({"year": range(1, self.years + 1)})
+        if not self.roadmap.empty:
+            sums = self.roadmap.groupby("year").agg(items=("practice_id", "size"),
+                                                    cost_usd=("cost_usd", "sum")).reset_index()
+            frame = frame.merge(sums, on="year", how="left")
+        else:
+            frame["items"], frame["cost_usd"] = 0, 0.0
+        return frame.fillna({"items": 0, "cost_usd": 0.0}).astype({"items": int})
+
+    def campus_name(self, campus_id: str) -> str:
+        hit = self.campuses.loc[self.campuses["id"] == campus_id, "name"]
+        return str(hit.iloc[0]) if len(hit) else campus_id
+
+
+# -- the one computation ------------------------------------------------------------------------
+def board_figures(store, budget_per_year_usd: float = 250_000, years: int = 3, top_n: int = 10,
+                  live_period_h: float = 24.0, design=None, effective=None,
+                  today: date | None = None) -> BoardReport:
+    """Compute every board figure from the compliance engine's results.
+
+    ``design`` / ``effective`` may be passed when the caller already assessed (the app caches
+    them); otherwise ``passmap.compliance.assess`` is run here (live=False, then live=True).
+    """
+    from passmap.compliance import assess, roadmap
+
+    design = design if design is not None else assess(store, live=False)
+    effective = effective if effective is not None else assess(store, live=True)
+    district = _district(store)
+    names = _scope_names(store)
+    campuses = _campus_frame(store, design, effective)
+    gaps = _gap_frame(design, names)
+    plan = _roadmap_frame(roadmap(design, budget_per_year_usd, years), design, names)
+    counts = _practice_counts(design.findings)
+    report = BoardReport(
+        district_id=district["id"], district_name=district["name"],
+        generated_on=today or date.today(),
+        design_tier=_tier(design, district["id"]), effective_tier=_tier(effective, district["id"]),
+        campuses=campuses, tier_counts=_tier_counts(campuses),
+        practices_in_place=counts["in_place"], practices_applicable=counts["applicable"],
+        baseline_failing=counts["baseline_failing"], baseline_total=counts["baseline_total"],
+        buildings=_building_frame(store, design), matrices=_matrices(design, campuses["id"]),
+        gaps=gaps, top_n=int(top_n),
+        roadmap=plan, budget_per_year_usd=float(budget_per_year_usd), years=int(years),
+        history=_history(store), changes=_changes(store, names),
+        live=_live(store, live_period_h),
+    )
+    return report
+
+
+def _tier(result, scope_id: str) -> int | None:
+    value = result.tiers.get(scope_id)
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _district(store) -> dict[str, str]:
+    districts = store.list_districts()
+    if districts.empty:
+        return {"id": "", "name": "District"}
+    row = districts.iloc[0]
+    return {"id": str(row["id"]), "name": str(row["name"])}
+
+
+def _scope_names(store) -> dict[str, str]:
+    """Scope id -> a readable name ('Lincoln Elementary', 'Main building', 'Room 104')."""
+    return store.scope_names()
+
+
+def _campus_frame(store, design, effective) -> gpd.GeoDataFrame:
+    campuses = store.list_campuses()
+    frame = campuses[["id", "name", "school_type", "geometry"]].copy()
+    frame["design_tier"] = [_tier(design, c) for c in frame["id"]]
+    frame["effective_tier"] = [_tier(effective, c) for c in frame["id"]]
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=campuses.crs)
+
+
+def _tier_counts(campuses: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for tier in TIERS:
+        rows.append({"tier": tier, "label": tier_name(tier), "colour": tier_hex(tier),
+                     "design": int((campuses["design_tier"] == tier).sum()),
+                     "effective": int((campuses["effective_tier"] == tier).sum())})
+    return pd.DataFrame(rows)
+
+
+def _practice_counts(findings: pd.DataFrame) -> dict[str, int]:
+    """Counts of checklist rows (practice x scope): in place among the applicable ones."""
+    applicable = findings[findings["status"] != "not_necessary"]
+    baseline = applicable[applicable["tier"].astype(str) == "baseline"]
+    return {"in_place": int((applicable["status"] == "in_place").sum()),
+            "applicable": int(len(applicable)),
+            "baseline_total": int(len(baseline)),
+            "baseline_failing": int((baseline["status"] != "in_place").sum())}
+
+
+def _building_frame(store, design) -> pd.DataFrame:
+    buildings = store.list_buildings()
+    frame = pd.DataFrame({"campus_id": buildings["campus_id"], "building_id": buildings["id"],
+                          "name": buildings["name"]})
+    frame["tier"] = [_tier(design, b) for b in frame["building_id"]]
+    return frame.reset_index(drop=True)
+
+
+def _matrices(design, campus_ids) -> dict[str, pd.DataFrame]:
+    out = {}
+    for cid in campus_ids:
+        matrix = design.matrix(cid)
+        out[cid] = matrix.reindex(index=[x for x in LAYERS_V7 if x in matrix.index]
+                                  or list(matrix.index),
+                                  columns=[x for x in COMPONENTS if x in matrix.columns]
+                                  or list(matrix.columns))
+    return out
+
+
+def _gap_frame(design, names: dict[str, str]) -> pd.DataFrame:
+    """The engine's ranked gaps, in its order, with readable scope names and a rank."""
+    gaps = design.gaps.copy().reset_index(drop=True)
+    gaps["rank"] = range(1, len(gaps) + 1)
+    gaps["scope_name"] = [names.get(s, s) for s in gaps["scope_id"]]
+    for col in GAP_COLUMNS:
+        if col not in gaps:
+            gaps[col] = None
+    gaps["cost_usd"] = pd.to_numeric(gaps["cost_usd"], errors="coerce").fillna(0.0)
+    return gaps[GAP_COLUMNS]
+
+
+def _roadmap_frame(plan, design, names: dict[str, str]) -> pd.DataFrame:
+    """The engine's roadmap as rows (year, practice, scope, cost), whatever container it uses."""
+    if not isinstance(plan, pd.DataFrame):
+        plan = getattr(plan, "items", plan)
+    frame = pd.DataFrame(plan).copy()
+    if frame.empty:
+        return pd.DataFrame(columns=ROADMAP_COLUMNS)
+    frame["scope_name"] = [names.get(s, s) for s in frame["scope_id"]]
+    for col in ROADMAP_COLUMNS:
+        if col not in frame:
+            frame[col] = None
+    frame["cost_usd"] = pd.to_numeric(frame["cost_usd"], errors="coerce").fillna(0.0)
+    frame["year"] = frame["year"].astype(int)
+    return frame[ROADMAP_COLUMNS].reset_index(drop=True)
+
+
+def _history(store) -> pd.DataFrame:
+    return store.assessment_history()
+
+
+def _changes(store, names: dict[str, str]) -> pd.DataFrame:
+    changes = store.changes_since_previous_assessment()
+    changes["scope_name"] = [names.get(s, s) for s in changes["scope_id"]]
+    return changes
+
+
+def _live(store, period_h: float) -> dict[str, Any] | None:
+    since = datetime.utcnow() - timedelta(hours=period_h)
+    summary = store.live_summary(since, ALARM_STATES)
+    if summary is None:
+        return None
+    return dict(summary, period_h=period_h)
+
+
+# -- CSV of gaps and roadmap --------------------------------------------------------------------
+def board_csv_text(report: BoardReport) -> str:
+    """One CSV: every ranked gap (section 'gap') then the roadmap rows (section 'roadmap')."""
+    cols = ["section"] + list(dict.fromkeys(GAP_COLUMNS + ROADMAP_COLUMNS))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in report.gaps.to_dict("records"):
+        writer.writerow(dict(row, section="gap"))
+    for row in report.roadmap.to_dict("records"):
+        writer.writerow(dict(row, section="roadmap"))
+    return buf.getvalue()
+
+
+def write_board_csv(report: BoardReport, path: str | Path) -> Path:
+    path = Path(path)
+    path.write_text(board_csv_text(report), encoding="utf-8")
+    return path
+
+
+def money(value_usd: float) -> str:
+    """'$1,234,500' (whole dollars, as a board reads them)."""
+    return f"${value_usd:,.0f}"

@@ -1,0 +1,162 @@
+"""Server-side drawings for the board exports (matplotlib, no pyplot, no browser): the campus map,
+the layer x component heat map, tier bars, the roadmap and the progress chart.
+
+Every function draws onto an ``Axes`` it is given, so the PDF pages and the PowerPoint images share
+them. Colours come from the maps' palette through :func:`passmap.reports.board.tier_hex`.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+from passmap.reports.board import TIERS, BoardReport, money, tier_hex, tier_name
+
+NOT_APPLICABLE = "#eeeeee"
+INK = "#1a1a1a"
+MUTED = "#666666"
+
+
+def text_colour_on(tier: int | None) -> str:
+    """White on the dark ends of the scale (red, dark blue), ink elsewhere."""
+    return "white" if tier in (0, 4) else INK
+
+
+def tier_legend(ax, tiers=TIERS, loc="lower left", fontsize=12) -> None:
+    handles = [Patch(facecolor=tier_hex(t), edgecolor=MUTED, label=tier_name(t)) for t in tiers]
+    ax.legend(handles=handles, loc=loc, fontsize=fontsize, frameon=True)
+
+
+def draw_tier_counts(ax, report: BoardReport) -> None:
+    """Campuses per tier, design (solid) beside effective (hatched), same tier colours."""
+    counts = report.tier_counts
+    x = np.arange(len(counts))
+    for offset, col, hatch in ((-0.2, "design", None), (0.2, "effective", "//")):
+        bars = ax.bar(x + offset, counts[col], width=0.38, color=counts["colour"],
+                      edgecolor=INK, hatch=hatch, label=col)
+        ax.bar_label(bars, labels=[str(v) for v in counts[col]], fontsize=13, padding=2)
+    ax.set_xticks(x, counts["label"], fontsize=12)
+    ax.set_ylabel("campuses", fontsize=12)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(["design (as built)", "effective (live)"], fontsize=11, loc="upper right")
+
+
+def draw_campus_map(ax, report: BoardReport, column: str = "design_tier",
+                    label_limit: int = 40, legend: bool = False) -> None:
+    """Campus boundaries shaded by tier, names on small districts, a legend, north up."""
+    campuses = report.campuses[report.campuses.geometry.notna()]
+    ax.set_axis_off()
+    if campuses.empty:
+        ax.text(0.5, 0.5, "No campus boundaries recorded.", ha="center", fontsize=16)
+        return
+    metric = campuses.to_crs(campuses.estimate_utm_crs())
+    colours = [tier_hex(None if pd.isna(t) else int(t)) for t in metric[column]]
+    # Small parcels vanish at district scale: draw a marker at each centroid as well.
+    metric.plot(ax=ax, color=colours, edgecolor=INK, linewidth=0.6)
+    cents = metric.geometry.representative_point()
+    ax.scatter(cents.x, cents.y, s=90 if len(metric) <= label_limit else 30, c=colours,
+               edgecolors=INK, linewidths=0.8, zorder=3)
+    if len(metric) <= label_limit:
+        for (_, row), pt in zip(metric.iterrows(), cents):
+            ax.annotate(str(row["name"]), (pt.x, pt.y), xytext=(7, 5), textcoords="offset points",
+                        fontsize=10, color=INK,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                              "alpha": 0.8})
+    ax.set_aspect("equal")
+    ax.annotate("N", xy=(0.97, 0.97), xytext=(0.97, 0.88), xycoords="axes fraction",
+                ha="center", fontsize=14, arrowprops={"arrowstyle": "-|>", "color": INK})
+    if legend:
+        tier_legend(ax, tiers=TIERS + ((None,) if any(pd.isna(metric[column])) else ()))
+
+
+def draw_heatmap(ax, matrix: pd.DataFrame, fontsize: int = 10) -> None:
+    """Layer x component attained tiers; grey cells have no applicable practice."""
+    values = matrix.to_numpy(dtype=float)
+    cmap = ListedColormap([tier_hex(t) for t in TIERS])
+    cmap.set_bad(NOT_APPLICABLE)
+    ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-0.5, vmax=4.5, aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        tier = None if np.isnan(v) else int(v)
+        ax.text(j, i, "–" if tier is None else str(tier), ha="center", va="center",
+                fontsize=fontsize + 2, color=text_colour_on(tier))
+    ax.set_xticks(range(matrix.shape[1]), [_wrap(c, 10) for c in matrix.columns],
+                  fontsize=fontsize - 1)
+    ax.set_yticks(range(matrix.shape[0]), [_wrap(r) for r in matrix.index], fontsize=fontsize)
+    ax.tick_params(length=0)
+    ax.xaxis.tick_top()
+    for side in ax.spines.values():
+        side.set_visible(False)
+
+
+def draw_building_bars(ax, buildings: pd.DataFrame, fontsize: int = 12) -> None:
+    """One bar per building, its length and colour the attained tier (0 = below Tier 1)."""
+    rows = buildings.sort_values("name").reset_index(drop=True)
+    tiers = [None if pd.isna(t) else int(t) for t in rows["tier"]]
+    y = np.arange(len(rows))
+    ax.barh(y, [0.15 if t in (0, None) else t for t in tiers], height=0.6,
+            color=[tier_hex(t) for t in tiers], edgecolor=INK)
+    ax.set_ylim(max(len(rows), 5) - 0.4, -0.6)  # first building on top
+    for yi, t in zip(y, tiers):
+        ax.text((t or 0) + 0.2, yi, tier_name(t), va="center", fontsize=fontsize)
+    ax.set_yticks(y, [_wrap(n, 22) for n in rows["name"]], fontsize=fontsize)
+    ax.set_xlim(0, 5.6)
+    ax.set_xticks([1, 2, 3, 4], ["Tier 1", "Tier 2", "Tier 3", "Tier 4"], fontsize=fontsize - 1)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def draw_roadmap(ax, report: BoardReport) -> None:
+    """Spend per year against the yearly budget line."""
+    by_year = report.roadmap_by_year
+    bars = ax.bar(by_year["year"], by_year["cost_usd"], color="#2c7bb6", edgecolor=INK, width=0.6)
+    ax.bar_label(bars, labels=[f"{money(c)}\n{n} items" for c, n in
+                               zip(by_year["cost_usd"], by_year["items"])], fontsize=12,
+                 label_type="center", color="white", weight="bold")
+    ax.axhline(report.budget_per_year_usd, color="#d7191c", linestyle="--", linewidth=2)
+    ax.text(0.02, 0.98, f"- - budget {money(report.budget_per_year_usd)} a year",
+            transform=ax.transAxes, va="top", color="#d7191c", fontsize=12)
+    ax.set_xticks(by_year["year"], [f"Year {y}" for y in by_year["year"]], fontsize=12)
+    ax.set_ylim(0, max(report.budget_per_year_usd, by_year["cost_usd"].max()) * 1.3)
+    ax.yaxis.set_major_formatter(lambda v, _: money(v))
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def draw_history(ax, history: pd.DataFrame) -> None:
+    """Checklist items in place at each recorded assessment."""
+    if history.empty:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "No assessment recorded yet.", ha="center", fontsize=16)
+        return
+    x = pd.to_datetime(history["created_utc"])
+    ax.plot(x, history["in_place"], marker="o", color="#2c7bb6", linewidth=2.5)
+    for xi, v in zip(x, history["in_place"]):
+        ax.annotate(str(v), (xi, v), xytext=(0, 8), textcoords="offset points", ha="center",
+                    fontsize=12)
+    ax.set_ylabel("items in place", fontsize=12)
+    ax.set_ylim(0, max(history["applicable"].max(), 1) * 1.1)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.figure.autofmt_xdate()
+
+
+def figure_png(fig: Figure, dpi: int = 110) -> bytes:
+    """A figure as PNG bytes (for the PowerPoint deck)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    words, lines, line = str(text).split(), [], ""
+    for w in words:
+        if line and len(line) + len(w) + 1 > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    return "\n".join(lines + [line])

@@ -1,0 +1,232 @@
+"""The board report as a PDF (matplotlib's PdfPages): a title page, then one idea per 16:9 page,
+with the same titles and figures as the Board page (passmap.reports.board).
+
+>>> from passmap.reports.board import board_figures                    # doctest: +SKIP
+>>> write_board_pdf(board_figures(store), "board.pdf")                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+import matplotlib
+import pandas as pd
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from passmap.reports import board_charts as charts
+from passmap.reports.board import SLIDE_TITLES, BoardReport, money, tier_name
+
+PAGE_IN = (13.333, 7.5)  # 16:9, what a projector and PowerPoint use
+STARTER_NOTE = ("Practice wording is PassMap's starter catalog, not PASS's text; "
+                "tiers marked unverified are our suggestion.")
+
+
+def write_board_pdf(report: BoardReport, path: str | Path | BinaryIO,
+                    progress: Callable[[float, str], None] | None = None):
+    """Write every board page to ``path`` (or a binary file object); ``progress(fraction,
+    step)`` is called as the pages go, for the app's progress bar."""
+    path = Path(path) if isinstance(path, (str, Path)) else path
+    builders = page_builders(report)
+    # Dollar amounts are text, not TeX: keep matplotlib from reading "$...$" as math.
+    with matplotlib.rc_context({"text.parse_math": False}), PdfPages(path, metadata={"Title": f"Board security report - {report.district_name}",
+                                  "Subject": "PASS tiers, gaps, roadmap"}) as pdf:
+        for i, (step, build) in enumerate(builders):
+            if progress:
+                progress(i / len(builders), step)
+            fig = build()
+            pdf.savefig(fig)
+            fig.clear()
+    if progress:
+        progress(1.0, "done")
+    return path
+
+
+def page_builders(report: BoardReport) -> list[tuple[str, Callable[[], Figure]]]:
+    """(step name, page factory) in page order; one campus page per campus."""
+    pages = [("title", lambda: title_page(report)), ("glance", lambda: glance_page(report)),
+             ("map", lambda: map_page(report))]
+    for cid, name in report.campuses[["id", "name"]].itertuples(index=False):
+        pages.append((f"campus {name}", lambda c=cid: campus_page(report, c)))
+    pages += [("gaps", lambda: gaps_page(report)), ("roadmap", lambda: roadmap_page(report)),
+              ("progress", lambda: progress_page(report)), ("live", lambda: live_page(report))]
+    return pages
+
+
+# -- page frame ---------------------------------------------------------------------------------
+def new_page(report: BoardReport, title: str, subtitle: str = "") -> Figure:
+    fig = Figure(figsize=PAGE_IN)
+    fig.text(0.04, 0.93, title, fontsize=30, weight="bold", color=charts.INK, va="top")
+    if subtitle:
+        fig.text(0.04, 0.855, subtitle, fontsize=15, color=charts.MUTED, va="top")
+    fig.text(0.04, 0.025, f"{report.district_name} · board report · {report.generated_on:%B %d, %Y}",
+             fontsize=9, color=charts.MUTED)
+    fig.text(0.96, 0.025, STARTER_NOTE, fontsize=8, color=charts.MUTED, ha="right")
+    return fig
+
+
+def stat_lines(fig: Figure, lines: list[tuple[str, str]], x: float, y: float,
+               step: float = 0.11) -> None:
+    """Large 'value' over a small 'caption', one block per line (the slide's key numbers)."""
+    for i, (value, caption) in enumerate(lines):
+        fig.text(x, y - i * step, value, fontsize=26, weight="bold", color=charts.INK, va="top")
+        fig.text(x, y - i * step - 0.055, caption, fontsize=12, color=charts.MUTED, va="top")
+
+
+def table(ax, frame: pd.DataFrame, col_widths: list[float], fontsize: int = 11) -> None:
+    ax.set_axis_off()
+    if frame.empty:
+        ax.text(0.5, 0.5, "Nothing to show.", ha="center", fontsize=16)
+        return
+    tab = ax.table(cellText=frame.astype(str).values, colLabels=list(frame.columns),
+                   colWidths=col_widths, loc="upper left", cellLoc="left")
+    tab.auto_set_font_size(False)
+    tab.set_fontsize(fontsize)
+    tab.scale(1, 1.55)
+    for (r, _), cell in tab.get_celld().items():
+        cell.set_edgecolor("#cccccc")
+        if r == 0:
+            cell.set_text_props(weight="bold")
+            cell.set_facecolor("#f0f0f0")
+
+
+# -- pages --------------------------------------------------------------------------------------
+def title_page(report: BoardReport) -> Figure:
+    fig = Figure(figsize=PAGE_IN)
+    fig.text(0.06, 0.66, "Board security report", fontsize=40, weight="bold", color=charts.INK)
+    fig.text(0.06, 0.55, report.district_name, fontsize=30, color=charts.INK)
+    fig.text(0.06, 0.47, f"{report.generated_on:%B %d, %Y}", fontsize=20, color=charts.MUTED)
+    fig.text(0.06, 0.33, "Where the district stands against the PASS safety and security "
+             "guidelines,\nwhat the budget buys, and what changed since the last assessment.",
+             fontsize=15, color=charts.INK, linespacing=1.5)
+    fig.text(0.06, 0.12, STARTER_NOTE, fontsize=10, color=charts.MUTED)
+    return fig
+
+
+def glance_page(report: BoardReport) -> Figure:
+    fig = new_page(report, SLIDE_TITLES["glance"],
+                   f"{len(report.campuses)} campuses assessed against the PASS tiers")
+    stat_lines(fig, [
+        (tier_name(report.design_tier), "district tier as built (design)"),
+        (tier_name(report.effective_tier), "district tier with live device status (effective)"),
+        (f"{report.practices_in_place} of {report.practices_applicable}",
+         "checklist items in place (practice x school, building or room)"),
+        (f"{report.baseline_failing} of {report.baseline_total}",
+         "legally required (baseline) items failing"),
+    ], x=0.05, y=0.78, step=0.165)
+    ax = fig.add_axes([0.47, 0.27, 0.5, 0.5])
+    charts.draw_tier_counts(ax, report)
+    ax.set_title("Campuses per tier", fontsize=15, loc="left")
+    counts = report.tier_counts
+    for i, col in enumerate(("design", "effective")):
+        fig.text(0.47, 0.17 - i * 0.04, f"{col.capitalize()}:  " + "  ·  ".join(
+            f"{r.label} {getattr(r, col)}" for r in counts.itertuples()), fontsize=11)
+    return fig
+
+
+def map_page(report: BoardReport) -> Figure:
+    counts = report.tier_counts
+    fig = new_page(report, SLIDE_TITLES["map"], "Each campus shaded by its attained tier (design)")
+    ax = fig.add_axes([0.04, 0.07, 0.62, 0.74])
+    charts.draw_campus_map(ax, report)
+    for i, r in enumerate(counts.itertuples()):
+        y = 0.76 - i * 0.135
+        fig.patches.append(Rectangle((0.72, y - 0.075), 0.03, 0.075, transform=fig.transFigure,
+                                     facecolor=r.colour, edgecolor=charts.INK, figure=fig))
+        fig.text(0.77, y, str(r.design), fontsize=26, weight="bold", va="top")
+        fig.text(0.82, y - 0.015, f"{r.label}", fontsize=15, va="top")
+    fig.text(0.72, 0.07, "campuses per tier", fontsize=12, color=charts.MUTED)
+    return fig
+
+
+def campus_page(report: BoardReport, campus_id: str) -> Figure:
+    row = report.campuses.loc[report.campuses["id"] == campus_id].iloc[0]
+    fig = new_page(report, f"{SLIDE_TITLES['campus']}: {row['name']}",
+                   f"Campus tier {tier_name(_int(row['design_tier']))} as built, "
+                   f"{tier_name(_int(row['effective_tier']))} with live status")
+    buildings = report.buildings[report.buildings["campus_id"] == campus_id]
+    ax = fig.add_axes([0.12, 0.1, 0.22, 0.66])
+    charts.draw_building_bars(ax, buildings)
+    ax.set_title("Tier by building", fontsize=14, loc="left")
+    ax = fig.add_axes([0.49, 0.08, 0.49, 0.62])
+    charts.draw_heatmap(ax, report.matrices[campus_id])
+    fig.text(0.49, 0.78, "Attained tier by layer and component (– = nothing applies)",
+             fontsize=14)
+    return fig
+
+
+def gaps_page(report: BoardReport) -> Figure:
+    fig = new_page(report, SLIDE_TITLES["gaps"],
+                   f"{len(report.gaps)} gaps in all, {money(report.gaps_total_cost_usd)} to close "
+                   f"them; the {len(report.top_gaps)} most critical:")
+    top = report.top_gaps
+    frame = pd.DataFrame({"#": top["rank"], "Practice": [_cut(t, 48) for t in top["title"]],
+                          "Where": [_cut(s, 30) for s in top["scope_name"]],
+                          "Tier": top["tier"].astype(str), "Criticality": top["criticality"],
+                          "Cost": [money(c) for c in top["cost_usd"]]})
+    table(fig.add_axes([0.04, 0.08, 0.92, 0.72]), frame, [0.04, 0.46, 0.26, 0.07, 0.09, 0.08])
+    return fig
+
+
+def roadmap_page(report: BoardReport) -> Figure:
+    total = report.roadmap["cost_usd"].sum()
+    fig = new_page(report, SLIDE_TITLES["roadmap"],
+                   f"{len(report.roadmap)} items over {report.years} years for {money(total)}, "
+                   f"within {money(report.budget_per_year_usd)} a year")
+    charts.draw_roadmap(fig.add_axes([0.07, 0.1, 0.38, 0.66]), report)
+    lines = []
+    for year, items in report.roadmap.groupby("year"):
+        lines.append(f"Year {year}:")
+        lines += [f"  • {_cut(r.title, 46)} ({_cut(r.scope_name, 22)})"
+                  for r in items.head(5).itertuples()]
+        if len(items) > 5:
+            lines.append(f"  … and {len(items) - 5} more")
+    fig.text(0.5, 0.78, "\n".join(lines) or "Nothing planned.", fontsize=11, va="top",
+             linespacing=1.45)
+    return fig
+
+
+def progress_page(report: BoardReport) -> Figure:
+    fig = new_page(report, SLIDE_TITLES["progress"],
+                   f"{len(report.history)} recorded assessments")
+    charts.draw_history(fig.add_axes([0.07, 0.14, 0.4, 0.6]), report.history)
+    changes = report.changes
+    improved = changes[changes["change"] == "improved"]
+    regressed = changes[changes["change"] == "regressed"]
+    lines = [f"Improved since the previous assessment: {len(improved)}"]
+    lines += [f"  + {_cut(r.title, 40)} ({_cut(r.scope_name, 20)})" for r in improved.head(6).itertuples()]
+    lines += ["", f"Regressed: {len(regressed)}"]
+    lines += [f"  − {_cut(r.title, 40)} ({_cut(r.scope_name, 20)})" for r in regressed.head(6).itertuples()]
+    if len(report.history) < 2:
+        lines = ["Changes appear once two assessments are recorded."]
+    fig.text(0.53, 0.78, "\n".join(lines), fontsize=12, va="top", linespacing=1.5)
+    return fig
+
+
+def live_page(report: BoardReport) -> Figure:
+    live = report.live
+    if not live:
+        fig = new_page(report, SLIDE_TITLES["live"], "Device status from the gateway feeds")
+        fig.text(0.5, 0.45, "No live data: no device has reported status yet.", ha="center",
+                 fontsize=22, color=charts.MUTED)
+        return fig
+    fig = new_page(report, SLIDE_TITLES["live"],
+                   f"Device status from the gateway feeds, last {live['period_h']:g} hours")
+    stat_lines(fig, [
+        (f"{live['devices_online']} of {live['devices_reporting']}", "devices online"),
+        (str(live["devices_offline"]), "devices offline"),
+        (str(live["alarms_in_period"]), f"alarms in the last {live['period_h']:g} hours"),
+        (str(live["devices_inventoried"]), "devices on the maps with a feed id"),
+    ], x=0.06, y=0.76, step=0.16)
+    return fig
+
+
+def _int(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _cut(text, width: int) -> str:
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,129 @@
+"""The Board page's cached report and its Altair charts (Vega is bundled with Streamlit: offline).
+
+The figures come from ``passmap.reports.board.board_figures`` (the same function as the PDF, the
+deck and the CSV); colours from layers/palette.py through ``tier_hex``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from passmap.reports.board import TIERS, BoardReport, board_figures, tier_hex, tier_name
+from ui.assessment import engine_available, get_assessment
+from ui.data import _open_store, db_path
+
+TIER_LABELS = [tier_name(t) for t in TIERS]
+TIER_SCALE = alt.Scale(domain=TIER_LABELS + [tier_name(None)],
+                       range=[tier_hex(t) for t in TIERS] + [tier_hex(None)])
+BIG = {"labelFontSize": 16, "titleFontSize": 16}
+
+
+@st.cache_resource(ttl=120, max_entries=8, show_spinner="Computing the board figures…")
+def _report(path: str, budget_per_year_usd: float, years: int, top_n: int) -> BoardReport:
+    return board_figures(_open_store(path), budget_per_year_usd, years, top_n=top_n,
+                         design=get_assessment(False), effective=get_assessment(True))
+
+
+def report(budget_per_year_usd: float, years: int, top_n: int = 10) -> BoardReport | None:
+    """The board figures for the configured database, or None before the engine exists."""
+    if not engine_available():
+        return None
+    return _report(db_path(), float(budget_per_year_usd), int(years), int(top_n))
+
+
+def tier_counts_chart(rep: BoardReport) -> alt.Chart:
+    frame = rep.tier_counts.melt(id_vars=["tier", "label"], value_vars=["design", "effective"],
+                                 var_name="kind", value_name="campuses")
+    base = alt.Chart(frame).encode(
+        x=alt.X("label:N", sort=TIER_LABELS, title=None, axis=alt.Axis(labelAngle=0, **BIG)),
+        xOffset=alt.XOffset("kind:N", sort=["design", "effective"]),
+        y=alt.Y("campuses:Q", title="campuses", axis=alt.Axis(tickMinStep=1, **BIG)))
+    bars = base.mark_bar(stroke="#1a1a1a").encode(
+        color=alt.Color("label:N", scale=TIER_SCALE, legend=None),
+        opacity=alt.Opacity("kind:N", scale=alt.Scale(domain=["design", "effective"],
+                                                        range=[1.0, 0.55]),
+                            legend=alt.Legend(title="solid = design, pale = effective", **BIG)),
+        tooltip=["label", "kind", "campuses"])
+    labels = base.mark_text(dy=-12, fontSize=18).encode(text="campuses:Q")
+    return (bars + labels).properties(height=380)
+
+
+def campus_map_chart(rep: BoardReport) -> alt.LayerChart:
+    frame = rep.campuses.copy()
+    frame["tier_label"] = [tier_name(None if pd.isna(t) else int(t)) for t in frame["design_tier"]]
+    shapes = json.loads(frame[["name", "tier_label", "geometry"]].to_json())["features"]
+    points = frame.geometry.representative_point()
+    dots = pd.DataFrame({"name": frame["name"], "tier_label": frame["tier_label"],
+                         "lon": points.x, "lat": points.y})
+    colour = alt.Color("tier_label:N", scale=TIER_SCALE, title="campus tier",
+                       legend=alt.Legend(orient="right", **BIG))
+    geo = alt.Chart(alt.Data(values=shapes)).mark_geoshape(stroke="#1a1a1a").encode(
+        color=alt.Color("properties.tier_label:N", scale=TIER_SCALE, legend=None),
+        tooltip=[alt.Tooltip("properties.name:N", title="campus")])
+    dot = alt.Chart(dots).mark_circle(size=260, stroke="#1a1a1a", opacity=1).encode(
+        longitude="lon:Q", latitude="lat:Q", color=colour, tooltip=["name", "tier_label"])
+    layers = [geo, dot]
+    if len(dots) <= 40:
+        layers.append(alt.Chart(dots).mark_text(dx=10, align="left", fontSize=14).encode(
+            longitude="lon:Q", latitude="lat:Q", text="name:N"))
+    return alt.layer(*layers).project("mercator").properties(height=520)
+
+
+def heatmap_chart(matrix: pd.DataFrame) -> alt.LayerChart:
+    frame = matrix.rename_axis("layer").reset_index().melt(
+        id_vars="layer", var_name="component", value_name="tier")
+    frame["tier_label"] = [tier_name(None if pd.isna(t) else int(t)) for t in frame["tier"]]
+    frame["text"] = ["–" if pd.isna(t) else str(int(t)) for t in frame["tier"]]
+    base = alt.Chart(frame).encode(
+        x=alt.X("component:N", sort=list(matrix.columns), title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=120, **BIG)),
+        y=alt.Y("layer:N", sort=list(matrix.index), title=None, axis=alt.Axis(**BIG)))
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.Color("tier_label:N", scale=TIER_SCALE, legend=None),
+        tooltip=["layer", "component", "tier_label"])
+    text = base.mark_text(fontSize=20).encode(text="text:N")
+    return (rect + text).properties(height=360)
+
+
+def building_chart(buildings: pd.DataFrame) -> alt.LayerChart:
+    frame = buildings.assign(
+        tier_label=[tier_name(None if pd.isna(t) else int(t)) for t in buildings["tier"]],
+        length=[0.15 if pd.isna(t) or t == 0 else t for t in buildings["tier"]])
+    base = alt.Chart(frame).encode(y=alt.Y("name:N", title=None, axis=alt.Axis(**BIG)))
+    bars = base.mark_bar(stroke="#1a1a1a").encode(
+        x=alt.X("length:Q", title="attained tier", scale=alt.Scale(domain=[0, 5]),
+                axis=alt.Axis(values=[1, 2, 3, 4], **BIG)),
+        color=alt.Color("tier_label:N", scale=TIER_SCALE, legend=None))
+    text = base.mark_text(align="left", dx=6, fontSize=16).encode(x="length:Q", text="tier_label:N")
+    return (bars + text).properties(height=max(120, 50 * len(frame)))
+
+
+def roadmap_chart(rep: BoardReport) -> alt.LayerChart:
+    frame = rep.roadmap_by_year.assign(label=lambda f: [f"Year {y}" for y in f["year"]])
+    bars = alt.Chart(frame).mark_bar(color=tier_hex(4)).encode(
+        x=alt.X("label:N", title=None, axis=alt.Axis(labelAngle=0, **BIG)),
+        y=alt.Y("cost_usd:Q", title="planned spend (USD)", axis=alt.Axis(format="$,.0f", **BIG)),
+        tooltip=["label", "items", alt.Tooltip("cost_usd:Q", format="$,.0f")])
+    text = bars.mark_text(dy=-12, fontSize=16).encode(text=alt.Text("cost_usd:Q", format="$,.0f"))
+    rule = alt.Chart(pd.DataFrame({"budget": [rep.budget_per_year_usd]})).mark_rule(
+        color=tier_hex(0), strokeDash=[8, 4], size=3).encode(y="budget:Q")
+    return (bars + text + rule).properties(height=400)
+
+
+def history_chart(history: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(history).mark_line(point=alt.OverlayMarkDef(size=120), color=tier_hex(4)).encode(
+        x=alt.X("created_utc:T", title="assessment", axis=alt.Axis(**BIG)),
+        y=alt.Y("in_place:Q", title="checklist items in place", axis=alt.Axis(**BIG)),
+        tooltip=["label", "created_utc:T", "in_place", "applicable"]).properties(height=380)
+
+
+def write(rep: BoardReport, kind: str, target, progress) -> None:
+    """Build the PDF or the PowerPoint deck into ``target``, reporting progress."""
+    from passmap.reports.board_pdf import write_board_pdf
+    from passmap.reports.board_pptx import write_board_pptx
+
+    (write_board_pdf if kind == "pdf" else write_board_pptx)(rep, target, progress)
