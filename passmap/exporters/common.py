@@ -1,0 +1,54 @@
+"""Rows of the store as plain Python values (shared by the exporters)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from shapely.geometry import mapping
+
+SITE_ORDER = ("district", "campus", "building", "level", "zone", "opening", "control")
+
+
+def plain(value):
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()[:10] if isinstance(value, date) and not isinstance(
+            value, datetime) else value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        try:
+            return plain(value.item())
+        except (ValueError, AttributeError):
+            return value
+    try:
+        import pandas as pd
+
+        if value is pd.NaT or (not isinstance(value, (list, dict)) and pd.isna(value)):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def table_rows(store, table: str) -> list[dict]:
+    """All rows of a site table as dicts: plain values, shapely geometry under ``geometry``."""
+    frame = {
+        "district": store.list_districts, "campus": store.list_campuses,
+        "building": store.list_buildings, "level": store.list_levels,
+        "zone": store.list_zones, "opening": store.list_openings, "control": store.list_controls,
+    }[table]()
+    out = []
+    for rec in frame.to_dict("records"):
+        geom = rec.pop("geometry", None)
+        row = {k: plain(v) for k, v in rec.items()}
+        row["geometry"] = None if geom is None or getattr(geom, "is_empty", False) else geom
+        out.append(row)
+    return out
+
+
+def feature(props: dict, geom) -> dict:
+    return {"type": "Feature", "properties": props,
+            "geometry": None if geom is None else mapping(geom)}

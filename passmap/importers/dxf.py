@@ -1,0 +1,203 @@
+"""DXF floor plans via ezdxf: walls, doors, rooms and room labels from chosen layers.
+
+Layers: ``options.layers = {"walls": [...], "doors": [...], "rooms": [...], "labels": [...]}``;
+when a role is not given, layers whose names look like it (wall, door, room, text) are used,
+with a warning. Rooms are closed polylines; a text inside a room names it (a short number-like
+text is its room number). Units come from ``$INSUNITS``; the drawing is georeferenced by two or
+more control points (drawing x/y -> lon/lat) or by corner coordinates of its extent.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, Point, Polygon
+
+from passmap.importers.base import ImportContext, slug
+from passmap.importers.georef import corners_to_points, fit_transform
+from passmap.importers.hierarchy import ensure_building, ensure_level
+from passmap.importers.kinds import zone_kind
+
+UNITS_M = {1: 0.0254, 2: 0.3048, 4: 0.001, 5: 0.01, 6: 1.0, 14: 0.1}
+GUESS = {"walls": r"wall|^a-wall|mur", "doors": r"door|puerta", "rooms": r"room|space|zone",
+         "labels": r"text|txt|label|name"}
+ROOM_NUMBER = re.compile(r"^[A-Za-z]?\d{1,4}[A-Za-z]?$")
+
+
+def open_drawing(ctx: ImportContext, path: Path):
+    import ezdxf
+
+    size = Path(path).stat().st_size
+    if size > ctx.options.max_bytes:
+        raise ctx.fail(f"file is {size / 1e6:.1f} MB, over the {ctx.options.max_bytes / 1e6:.0f} "
+                       "MB import limit.")
+    try:
+        return ezdxf.readfile(str(path))
+    except (IOError, ezdxf.DXFError, UnicodeDecodeError, ValueError) as exc:
+        raise ctx.fail(f"not a readable DXF drawing ({type(exc).__name__}: {exc}).") from None
+
+
+def choose_layers(ctx: ImportContext, doc) -> dict[str, list[str]]:
+    names = sorted(layer.dxf.name for layer in doc.layers)
+    chosen = {}
+    for role, pattern in GUESS.items():
+        given = ctx.options.layers.get(role)
+        if given:
+            missing = [n for n in given if n not in names]
+            if missing:
+                raise ctx.fail(f"layer(s) {', '.join(missing)} for {role} not in the drawing "
+                               f"(layers: {', '.join(names)}).")
+            chosen[role] = list(given)
+        else:
+            chosen[role] = [n for n in names if re.search(pattern, n, re.I)]
+            if chosen[role]:
+                ctx.warn(f"no {role} layer chosen; using {', '.join(chosen[role])}.")
+    return chosen
+
+
+def _xy(v) -> tuple[float, float]:
+    return (float(v[0]), float(v[1]))
+
+
+def _entity_geom(e):
+    kind = e.dxftype()
+    if kind == "LINE":
+        return LineString([_xy(e.dxf.start), _xy(e.dxf.end)])
+    if kind == "LWPOLYLINE":
+        pts = [p[:2] for p in e.get_points("xy")]
+        closed = e.closed
+    elif kind == "POLYLINE":
+        pts = [_xy(v.dxf.location) for v in e.vertices]
+        closed = e.is_closed
+    elif kind in ("ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
+        pts = [_xy(p) for p in e.flattening(50)]
+        closed = kind == "CIRCLE"
+    else:
+        return None
+    if len(pts) < 2:
+        return None
+    if closed and len(pts) >= 3:
+        return Polygon(pts)
+    return LineString(pts)
+
+
+def _door_line(e, widths: dict):
+    """An INSERTed door block -> the leaf as a line from the hinge along the block's x axis."""
+    from ezdxf import bbox
+
+    name = e.dxf.name
+    if name not in widths:
+        box = bbox.extents(e.doc.blocks.get(name), fast=True)
+        widths[name] = (box.size.x if box.has_data else 0.0)
+    w = widths[name] * abs(e.dxf.xscale)
+    if w <= 0:
+        return Point(_xy(e.dxf.insert))
+    a = np.radians(e.dxf.rotation)
+    x, y = _xy(e.dxf.insert)
+    return LineString([(x, y), (x + w * np.cos(a), y + w * np.sin(a))])
+
+
+def collect(ctx: ImportContext, doc, layers: dict[str, list[str]]) -> dict[str, list]:
+    role_of = {}
+    for role in ("labels", "rooms", "doors", "walls"):
+        for name in layers.get(role, []):
+            role_of.setdefault(name, role)
+    found: dict[str, list] = {"walls": [], "doors": [], "rooms": [], "labels": []}
+    widths: dict = {}
+    for e in doc.modelspace():
+        role = role_of.get(e.dxf.layer)
+        if role is None:
+            continue
+        kind = e.dxftype()
+        if role == "labels" and kind in ("TEXT", "MTEXT"):
+            text = e.plain_text() if kind == "MTEXT" else e.dxf.text
+            found["labels"].append((e.dxf.handle, Point(_xy(e.dxf.insert)), text.strip()))
+        elif role == "doors" and kind == "INSERT":
+            found["doors"].append((e.dxf.handle, _door_line(e, widths)))
+        else:
+            g = _entity_geom(e)
+            if g is None:
+                continue
+            if role == "rooms" and g.geom_type == "Polygon":
+                found["rooms"].append((e.dxf.handle, g))
+            elif role in ("walls", "doors"):
+                found[role].append((e.dxf.handle, g.exterior if g.geom_type == "Polygon" else g))
+    return found
+
+
+def georeference(ctx: ImportContext, doc, found):
+    opts = ctx.options
+    points = list(opts.georef)
+    if not points and opts.corners:
+        geoms = [g for items in found.values() for item in items for g in item[1:2]]
+        points = corners_to_points(shapely.union_all(geoms).bounds if geoms else (0, 0, 1, 1),
+                                   opts.corners)
+    if not points:
+        raise ctx.fail("a DXF drawing is in drawing units; give two or more control points "
+                       "(--georef \"x,y,lon,lat;...\") or the corners (--corners).")
+    try:
+        t = fit_transform(points)
+    except ValueError as exc:
+        raise ctx.fail(str(exc)) from None
+    unit = UNITS_M.get(int(doc.header.get("$INSUNITS", 0)))
+    if unit and abs(t.scale_m_per_unit / unit - 1) > 0.1:
+        ctx.warn(f"control points give {t.scale_m_per_unit:.5f} m per drawing unit but $INSUNITS "
+                 f"says {unit}; check the points.")
+    if t.rms_m > 0.5:
+        ctx.warn(f"control points fit with an RMS error of {t.rms_m:.2f} m.")
+    return t
+
+
+def read_dxf(ctx: ImportContext, path: Path) -> None:
+    doc = open_drawing(ctx, path)
+    found = collect(ctx, doc, choose_layers(ctx, doc))
+    if not any(found[r] for r in ("walls", "doors", "rooms")):
+        raise ctx.fail("no walls, doors or rooms found on the chosen layers.")
+    t = georeference(ctx, doc, found)
+    geo = {role: t.apply(np.array([it[1] for it in items], dtype=object)) if items else []
+           for role, items in found.items()}
+    footprint = shapely.union_all(list(geo["walls"]) + list(geo["rooms"])).convex_hull
+    bid, cid = ensure_building(ctx, Path(path).stem, footprint)
+    lid = ensure_level(ctx, bid, ctx.options.level_ordinal, ctx.options.level_name,
+                       ctx.options.level_id)
+    base = {"campus_id": cid, "building_id": bid, "level_id": lid}
+    names = _label_rooms(found, geo)
+    for (handle, _), g in zip(found["walls"], geo["walls"]):
+        ctx.bundle["wall"].append({"id": f"{lid}-dxf-{handle}", "geom": g, **base})
+    for (handle, _), g in zip(found["doors"], geo["doors"]):
+        ctx.bundle["opening"].append({"id": f"{lid}-dxf-{handle}", "door_class": "interior",
+                                      "geom": g, **base})
+    for i, ((handle, _), g) in enumerate(zip(found["rooms"], geo["rooms"])):
+        name, number = names.get(i, (None, None))
+        g = g if g.is_valid else shapely.make_valid(g)
+        ctx.bundle["zone"].append({"id": f"{lid}-dxf-{handle}", "kind": zone_kind(
+            name, ctx.options.zone_kind_map), "name": name, "room_number": number, "geom": g,
+            **base})
+    if found["rooms"] and not found["labels"]:
+        ctx.warn("rooms have no text labels; they are named after nothing (kind 'other').")
+    ctx.warn(f"georeferenced with {len(ctx.options.georef) or len(ctx.options.corners)} "
+             f"point(s), RMS {t.rms_m:.2f} m; {len(found['walls'])} walls, "
+             f"{len(found['doors'])} doors, {len(found['rooms'])} rooms.")
+
+
+def _label_rooms(found, geo) -> dict[int, tuple[str | None, str | None]]:
+    """Room index -> (name, room number) from the texts inside it (drawing coordinates)."""
+    if not found["rooms"] or not found["labels"]:
+        return {}
+    tree = shapely.STRtree([g for _, g in found["rooms"]])
+    out: dict[int, list[str]] = {}
+    for _, pt, text in found["labels"]:
+        for i in tree.query(pt, predicate="within"):
+            out.setdefault(int(i), []).append(text)
+    result = {}
+    for i, texts in out.items():
+        number = next((t for t in texts if ROOM_NUMBER.match(t)), None)
+        name = next((t for t in texts if t != number), None)
+        result[i] = (name or number, number)
+    return result
+
+
+__all__ = ["read_dxf", "slug"]

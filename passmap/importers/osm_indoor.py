@@ -1,0 +1,133 @@
+"""OpenStreetMap Simple Indoor Tagging (GeoJSON from overpass / osmtogeojson) -> one building.
+
+indoor=room|corridor|area polygons become zones on their ``level``; door=* points or lines
+become openings; outdoor amenity/leisure polygons (parking, pitch) become grounds zones.
+Real-world quirks (``indoor=Room``, numeric and string levels, a stray LineString) are tolerated
+with warnings; an unreadable level is refused naming the feature.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import shapely
+
+from passmap.importers.base import ImportContext, read_bytes_limited, slug
+from passmap.importers.hierarchy import ensure_building, ensure_level
+from passmap.importers.kinds import zone_kind
+from passmap.importers.validate import POLYGONAL, check_geometry
+
+ZONE_INDOOR = ("room", "corridor", "area")
+
+
+def is_osm_indoor(doc: dict) -> bool:
+    feats = doc.get("features") or []
+    return any("indoor" in (f.get("properties") or {}) or "@id" in (f.get("properties") or {})
+               for f in feats[:200])
+
+
+def load(ctx: ImportContext, paths: list[Path]) -> list[tuple[str, int, dict]]:
+    out = []
+    for path in paths:
+        try:
+            doc = json.loads(read_bytes_limited(path, ctx.options))
+        except json.JSONDecodeError as exc:
+            raise ctx.fail(f"{Path(path).name}: not valid JSON ({exc.msg} at line {exc.lineno}).") from None
+        for i, feat in enumerate(doc.get("features") or []):
+            out.append((Path(path).name, i, feat))
+    return out
+
+
+def parse_level(ctx: ImportContext, raw, label: str) -> int | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    text = str(raw).strip()
+    first = text.replace(",", ";").split(";")[0]
+    try:
+        value = float(first)
+    except ValueError:
+        raise ctx.fail(f"{label}: unknown level {raw!r} (expected a number such as 0, 1, -1).") from None
+    if ";" in text:
+        ctx.warn(f"{label}: spans levels {text!r}; placed on level {first}.")
+    return int(value)
+
+
+def read_osm(ctx: ImportContext, paths: list[Path]) -> None:
+    feats = load(ctx, paths)
+    rows, skipped = [], []
+    for fname, i, feat in feats:
+        props = feat.get("properties") or {}
+        fid = str(props.get("@id") or feat.get("id") or f"{fname}#{i}")
+        label = f"{fname} feature {fid}"
+        indoor = str(props.get("indoor") or "").strip().lower()
+        if feat.get("geometry") is None:
+            skipped.append(fid)
+            continue
+        geom = check_geometry(ctx, feat["geometry"], label)
+        level = parse_level(ctx, props.get("level"), label)
+        rows.append((fid, label, indoor, props, geom, level))
+    zones = [r for r in rows if r[2] in ZONE_INDOOR and r[4].geom_type in POLYGONAL]
+    if not zones:
+        raise ctx.fail("no indoor=room/corridor/area polygons found; is this an OSM indoor export?")
+    footprint = shapely.union_all([r[4] for r in zones]).convex_hull
+    name = ctx.options.building_name or _building_name(rows) or Path(paths[0]).stem
+    bid, cid = ensure_building(ctx, name, footprint)
+    levels: dict[int, str] = {}
+    for fid, label, indoor, props, geom, level in rows:
+        oid = "osm-" + slug(fid)
+        if props.get("door") and geom.geom_type in ("Point", "LineString"):
+            lid = _level(ctx, levels, bid, level, label)
+            ctx.add("opening", _opening(oid, cid, bid, lid, props, geom), label)
+        elif indoor in ZONE_INDOOR and geom.geom_type in POLYGONAL:
+            lid = _level(ctx, levels, bid, level, label)
+            ctx.add("zone", _zone(ctx, oid, cid, bid, lid, indoor, props, geom), label)
+        elif geom.geom_type in POLYGONAL and (props.get("amenity") or props.get("leisure")):
+            kind = zone_kind(props.get("amenity") or props.get("leisure"),
+                             ctx.options.zone_kind_map, default="field")
+            ctx.add("zone", {"id": oid, "campus_id": cid, "kind": kind, "name": props.get("name"),
+                             "geom": geom, "props": {"osm": _tags(props)}}, label)
+        else:
+            skipped.append(fid)
+    if skipped:
+        ctx.warn(f"skipped {len(skipped)} feature(s) that are not indoor rooms, doors or grounds "
+                 f"(e.g. {', '.join(skipped[:3])}).")
+
+
+def _building_name(rows) -> str | None:
+    for _, _, indoor, props, _, _ in rows:
+        if props.get("building") and props.get("name") and not indoor:
+            return str(props["name"])
+    return None
+
+
+def _level(ctx, levels: dict, bid: str, level: int | None, label: str) -> str:
+    if level is None:
+        ctx.warn(f"{label}: has no level tag; placed on level 0.")
+        level = 0
+    if level not in levels:
+        lid = ctx.options.level_id if ctx.options.level_id and not levels else None
+        levels[level] = ensure_level(ctx, bid, level, f"Level {level}", lid)
+    return levels[level]
+
+
+def _tags(props: dict) -> dict:
+    return {k: v for k, v in props.items() if v is not None and not str(k).startswith("Descripcion")}
+
+
+def _zone(ctx, oid, cid, bid, lid, indoor, props, geom) -> dict:
+    text = props.get("room") or props.get("amenity") or props.get("name")
+    kind = "corridor" if indoor == "corridor" else zone_kind(text, ctx.options.zone_kind_map)
+    ref = props.get("ref")
+    return {"id": oid, "campus_id": cid, "building_id": bid, "level_id": lid, "kind": kind,
+            "name": props.get("name"), "room_number": str(ref) if ref else None, "geom": geom,
+            "props": {"osm": _tags(props)}}
+
+
+def _opening(oid, cid, bid, lid, props, geom) -> dict:
+    entrance = str(props.get("entrance") or "")
+    door_class = ("exterior-primary" if entrance == "main" else
+                  "exterior-secondary" if entrance else "interior")
+    return {"id": oid, "campus_id": cid, "building_id": bid, "level_id": lid,
+            "door_class": door_class, "number": props.get("ref"), "geom": geom,
+            "props": {"osm": _tags(props)}}

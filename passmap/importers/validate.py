@@ -1,0 +1,132 @@
+"""Validation shared by every importer: geometry, lon/lat, archives.
+
+Invalid geometry is repaired with ``shapely.make_valid`` when the repair keeps the shape (same
+kind, area within 5 %), with a warning naming the feature; otherwise the import is refused.
+
+>>> from shapely.geometry import Polygon
+>>> from passmap.importers.base import ImportContext, ImportOptions
+>>> ctx = ImportContext(ImportOptions(), "f.geojson")
+>>> bow = Polygon([(0, 0), (0.001, 0.001), (0.001, 0), (0, 0.001)])   # self-intersecting
+>>> check_geometry(ctx, bow, "zone r1", ("Polygon", "MultiPolygon")).geom_type
+'MultiPolygon'
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import PurePosixPath
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from passmap.importers.base import ImportContext, ImportFailed, ImportOptions
+
+POLYGONAL = ("Polygon", "MultiPolygon")
+LINEAL = ("LineString", "MultiLineString")
+
+
+def plausible_lonlat(geom: BaseGeometry) -> bool:
+    minx, miny, maxx, maxy = geom.bounds
+    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+
+
+def to_shape(ctx: ImportContext, geom, label: str) -> BaseGeometry:
+    if isinstance(geom, BaseGeometry):
+        return geom
+    try:
+        return shape(geom)
+    except Exception as exc:  # shapely raises several types for malformed GeoJSON
+        raise ctx.fail(f"{label}: geometry is not valid GeoJSON ({exc}).") from None
+
+
+def check_geometry(ctx: ImportContext, geom, label: str,
+                   kinds: tuple[str, ...] | None = None, lonlat: bool = True) -> BaseGeometry:
+    """Return a valid geometry of one of ``kinds`` or raise naming the feature."""
+    g = to_shape(ctx, geom, label)
+    if g.is_empty:
+        raise ctx.fail(f"{label}: geometry is empty.")
+    if kinds and g.geom_type not in kinds:
+        raise ctx.fail(f"{label}: expected {' or '.join(kinds)}, found {g.geom_type}.")
+    if lonlat and not plausible_lonlat(g):
+        b = ", ".join(f"{v:.1f}" for v in g.bounds)
+        raise ctx.fail(f"{label}: coordinates are not lon/lat (bounds {b}); is the file in a "
+                       "projected CRS? Give control points or corners to georeference it.")
+    if g.is_valid:
+        return g
+    return _repair(ctx, g, label)
+
+
+def _repair(ctx: ImportContext, g: BaseGeometry, label: str) -> BaseGeometry:
+    """Safe = the repair keeps the kind of shape (a polygon stays a polygon with an area)."""
+    reason = shapely.is_valid_reason(g)
+    fixed = shapely.make_valid(g)
+    base = g.geom_type.replace("Multi", "")
+    if fixed.geom_type == "GeometryCollection":
+        parts = [p for p in fixed.geoms if p.geom_type.replace("Multi", "") == base]
+        fixed = shapely.union_all(parts) if parts else fixed
+    ok = fixed.geom_type.replace("Multi", "") == base and not fixed.is_empty
+    if ok and base == "Polygon":
+        ok = fixed.area > 0
+    if not ok:
+        raise ctx.fail(f"{label}: invalid geometry ({reason}) that cannot be repaired safely.")
+    ctx.warn(f"{label}: invalid geometry ({reason}) repaired.")
+    return fixed
+
+
+# -- archives -------------------------------------------------------------------------------
+def safe_zip_members(ctx: ImportContext, data: bytes, options: ImportOptions) -> dict[str, bytes]:
+    """Read a zip's members into memory, refusing unsafe or absurd archives.
+
+    Refuses absolute paths, ``..`` components, total expansion beyond ``max_bytes`` and
+    expansion ratios beyond ``max_zip_ratio``; skips macOS ``__MACOSX``/``._`` files with a
+    warning.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ctx.fail("not a valid zip archive.") from None
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    if total > options.max_bytes:
+        raise ctx.fail(f"archive expands to {total / 1e6:.1f} MB, over the "
+                       f"{options.max_bytes / 1e6:.0f} MB limit.")
+    ratio = total / max(len(data), 1)
+    if total > 1_000_000 and ratio > options.max_zip_ratio:
+        raise ctx.fail(f"archive expands {ratio:.0f}x (over {options.max_zip_ratio:.0f}x); "
+                       "refusing a possible zip bomb.")
+    members: dict[str, bytes] = {}
+    skipped = []
+    for info in infos:
+        name = info.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in parts:
+            raise ctx.fail(f"archive member {name!r} has an absolute or '..' path; refusing it.")
+        if info.is_dir():
+            continue
+        if parts[0] == "__MACOSX" or parts[-1].startswith("._") or parts[-1] == ".DS_Store":
+            skipped.append(name)
+            continue
+        members[name] = _read_member(ctx, zf, info, options)
+    if skipped:
+        ctx.warn(f"skipped {len(skipped)} macOS metadata file(s) in the archive (__MACOSX, ._*).")
+    return members
+
+
+def _read_member(ctx, zf: zipfile.ZipFile, info: zipfile.ZipInfo, options) -> bytes:
+    with zf.open(info) as fh:
+        out = fh.read(options.max_bytes + 1)   # never trust the header's declared size
+    if len(out) > options.max_bytes:
+        raise ctx.fail(f"archive member {info.filename!r} expands beyond the "
+                       f"{options.max_bytes / 1e6:.0f} MB limit.")
+    return out
+
+
+def require(cond: bool, ctx: ImportContext, message: str) -> None:
+    if not cond:
+        raise ctx.fail(message)
+
+
+__all__ = ["check_geometry", "plausible_lonlat", "safe_zip_members", "require", "ImportFailed",
+           "POLYGONAL", "LINEAL"]
