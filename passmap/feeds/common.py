@@ -12,7 +12,8 @@ from passmap.feeds.model import MalformedMessage, to_utc_naive
 def decode_json(payload: bytes | str) -> Any:
     """Payload -> Python object, or MalformedMessage naming the problem."""
     try:
-        return json.loads(payload)
+        text = payload.decode("utf-8") if isinstance(payload, (bytes, bytearray)) else payload
+        return json.loads(text)
     except UnicodeDecodeError:
         raise MalformedMessage("payload is not UTF-8 text") from None
     except ValueError as exc:
