@@ -1,0 +1,210 @@
+"""Assemble one demo campus: plan -> zones, doors, grounds and controls as GeoJSON features."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shapely.ops import unary_union
+
+from passmap.demo import devices, grounds
+from passmap.demo.building import CLASSROOM_KINDS, build_levels
+from passmap.demo.frame import CampusFrame, feature
+from passmap.demo.profiles import PROFILES
+from passmap.demo.site import Frontage, carve, front_zones, parcel
+from passmap.model import TECHNOLOGY_TYPES
+
+SUBJECTS = {
+    "elementary": [f"{g}" for g in ("Kindergarten", "Grade 1", "Grade 2", "Grade 3", "Grade 4", "Grade 5")
+                   for _ in range(4)] + ["Art", "Music", "Special Education", "ESL", "Reading Specialist",
+                                        "STEM Lab", "Resource"],
+    "middle": [f"Grade {g} {s}" for g in (6, 7, 8) for s in ("Math", "ELA", "Science", "Social Studies",
+                                                             "Math", "ELA")] + ["Spanish", "Health", "Art",
+                                                                                "Technology", "Resource"],
+    "high": ["English", "Math", "Social Studies", "English", "Math", "World Languages", "Health",
+             "Business", "Computer Science", "Special Education", "Math", "English"],
+}
+ABBR = {"camera": "cam", "access_reader": "rdr", "door_contact": "dps", "intercom": "icm",
+        "visitor_management": "vms", "duress_button": "dur", "pa_speaker": "pa", "strobe": "stb",
+        "fire_alarm_panel": "facp", "intrusion_panel": "ids", "motion_sensor": "mot",
+        "glass_break": "gbd", "wearable_duress_coverage": "wdc"}
+
+
+@dataclass
+class CampusResult:
+    district_features: list = field(default_factory=list)
+    level_files: list = field(default_factory=list)     # (building_id, level_id, features)
+    parcel_utm: object = None
+
+
+def _find_door(level0, pred):
+    return next((d for d in level0.doors if pred(d)), None)
+
+
+def _frontage(levels, fp, spec) -> Frontage:
+    lvl0 = levels[0]
+    rooms = {r.key: r for r in lvl0.rooms}
+    ext = [d for d in lvl0.doors if d.number]
+    primary = _find_door(lvl0, lambda d: d.door_class == "exterior-primary")
+    bus = min((d for d in ext if rooms[d.zone].kind == "corridor"), key=lambda d: d.line.centroid.x)
+    dock = _find_door(lvl0, lambda d: d.number and rooms[d.zone].kind == "loading_dock")
+    mid = lambda d: (d.line.centroid.x, d.line.centroid.y)  # noqa: E731
+    sizes = {"elementary": (70, 24, 105.0), "middle": (110, 30, 120.0), "high": (160, 40, 150.0)}
+    staff, visitors, depth = sizes[spec["school_type"]]
+    return Frontage(mid(primary), mid(bus), mid(dock), staff, visitors, depth)
+
+
+def build_campus(district_id: str, spec: dict, plan: dict, rng) -> CampusResult:
+    cid, p = spec["id"], PROFILES[spec["profile"]]
+    levels, fp = build_levels(plan, SUBJECTS[spec["school_type"]])
+    front = _frontage(levels, fp, spec)
+    site = carve(front_zones(fp, front) + grounds.extras(spec["school_type"], fp), fp)
+    road_y = fp.bounds[1] - front.front_depth_m
+    land = parcel(site, fp, road_y)
+    frame = CampusFrame(*spec["lonlat"], spec["rotation_deg"])
+    ids = _Ids(cid, spec["short"], p, rng)
+    bid = f"{cid}-main"
+    out = CampusResult(parcel_utm=frame.to_utm(land))
+    out.district_features.append(feature("campus", frame.to_wgs84(land), {
+        "id": cid, "district_id": district_id, "name": spec["name"], "school_type": spec["school_type"],
+        "address": spec["address"], "students": spec["students"],
+        "props": {"grades": spec["grades"], "demo_profile": spec["profile"]}}))
+    out.district_features.append(feature("building", frame.to_wgs84(fp), {
+        "id": bid, "campus_id": cid, "name": f"{spec['name'].replace(' School', '')} Main Building",
+        "props": {"storeys": len(levels), "year_built": spec.get("year_built")}}))
+    site_keys = []
+    for i, z in enumerate(site):
+        zid = f"{cid}-site-{z['kind'].replace('_', '-')}-{i + 1:02d}"
+        site_keys.append((zid, z))
+        out.district_features.append(feature("zone", frame.to_wgs84(z["geom"]), {
+            "id": zid, "campus_id": cid, "kind": z["kind"], "name": z["name"], "props": z["props"]}))
+    for ctl in grounds.site_controls(site, fp, land, front, p):
+        out.district_features.append(_control(ctl, ids, frame, cid, None, None, site_keys))
+    for lvl in levels:
+        out.level_files.append((bid, *_level_features(lvl, fp, bid, cid, p, frame, ids, rng)))
+    return out
+
+
+def _level_features(lvl, fp, bid, cid, p, frame, ids, rng):
+    lid = f"{bid}-l{lvl.ordinal + 1}"
+    zone_id = {}
+    feats = [feature("level", frame.to_wgs84(unary_union([r.rect for r in lvl.rooms])), {
+        "id": lid, "building_id": bid, "ordinal": lvl.ordinal,
+        "name": "First Floor" if lvl.ordinal == 0 else "Second Floor"})]
+    for room in lvl.rooms:
+        name, number = lvl.names[room.key]
+        zone_id[room.key] = f"{lid}-{number or room.key}"
+        feats.append(feature("zone", frame.to_wgs84(room.rect), {
+            "id": zone_id[room.key], "campus_id": cid, "building_id": bid, "level_id": lid,
+            "kind": room.kind, "name": name, "room_number": number,
+            "props": {"area_m2": round(room.rect.area, 1)}}))
+    kinds = {r.key: r.kind for r in lvl.rooms}
+    door_id = {}
+    for door in lvl.doors:
+        door_id[door.key] = f"{lid}-{door.key}"
+        feats.append(feature("opening", frame.to_wgs84(door.line),
+                             _door_props(door, door_id[door.key], kinds, zone_id, bid, lid, cid, p, rng)))
+    ctx = (ids, frame, cid, bid, lid, zone_id, door_id)
+    for ctl in _level_controls(lvl, fp, p, rng):
+        feats.append(_control(ctl, *ctx))
+    return lid, feats
+
+
+def _door_props(door, oid, kinds, zone_id, bid, lid, cid, p, rng) -> dict:
+    kind = kinds[door.zone]
+    props = {"id": oid, "campus_id": cid, "building_id": bid, "level_id": lid,
+             "zone_id": zone_id[door.zone], "to_zone_id": zone_id.get(door.to_zone),
+             "door_class": door.door_class}
+    if door.number:
+        numbered = p["number_all"] or door.door_class == "exterior-primary"
+        monitored = door.door_class in p["contact_classes"]
+        props.update(number=door.number if numbered else None,
+                     lock_function="electrified" if door.door_class in p["reader_classes"] else "exit-only",
+                     lock_inside_operable=None, monitored=monitored,
+                     glazing_protection=p["glazing"] if door.door_class == "exterior-primary" else
+                     ("film" if p["glazing"] != "none" else "none"),
+                     props={"leaf_width_m": round(door.line.length, 1), "number_posted": numbered})
+    elif door.door_class == "classroom":
+        inside = rng.random() < p["inside_lock_share"]
+        props.update(lock_function="classroom-security" if inside else "classroom",
+                     lock_inside_operable=inside, monitored=False,
+                     glazing_protection="film" if p["glazing"] != "none" else "none")
+    else:
+        lock = {"mechanical": "storeroom", "mdf_idf": "storeroom", "storage": "storeroom",
+                "kitchen": "storeroom", "main_office": "office", "nurse": "office"}.get(kind, "passage")
+        props.update(lock_function=lock, monitored=kind == "mdf_idf" and p["motion"])
+    return props
+
+
+def _level_controls(lvl, fp, p, rng) -> list[dict]:
+    out = []
+    names = {k: v[0] for k, v in lvl.names.items()}
+    for door in lvl.doors:
+        if door.number:
+            out += devices.door_devices(door, fp, p, lvl.ordinal)
+    by_kind = {}
+    for room in lvl.rooms:
+        by_kind.setdefault(room.kind, room)
+        if room.kind == "corridor":
+            out += devices.corridor_cameras(room, p["corridor_camera_spacing_m"], lvl.ordinal)
+            if p["motion"]:
+                c = room.rect.centroid
+                out.append(devices._dev("motion_sensor", f"Motion sensor - {names[room.key]}",
+                                        (c.x, c.y), level=lvl.ordinal, zone=room.key))
+        out += devices.room_devices(room, names[room.key], p, lvl.ordinal, rng)
+        if room.kind in CLASSROOM_KINDS and p["motion"] and lvl.ordinal == 0 and rng.random() < 0.3:
+            x0, y0, _, _ = room.rect.bounds
+            out.append(devices._dev("glass_break", f"Glass-break detector - {names[room.key]}",
+                                    (x0 + 0.5, y0 + 0.5), level=lvl.ordinal, zone=room.key))
+    if lvl.ordinal == 0:
+        out += devices.panel_devices(by_kind, p, lvl.ordinal)
+    if p["wearable"]:
+        out.append({"type": "wearable_duress_coverage", "name": "Wearable panic badge coverage",
+                    "geom": unary_union([r.rect for r in lvl.rooms]).simplify(0.5), "level": lvl.ordinal,
+                    "attrs": {"kind": "wearable", "destination": "911-psap", "locating": "room-level"}})
+    return out
+
+
+class _Ids:
+    """Stable ids, external ids and maintenance dates for the controls of one campus."""
+
+    def __init__(self, cid, short, profile, rng):
+        self.cid, self.short, self.p, self.rng = cid, short, profile, rng
+        self.n, self.per_type = 0, {}
+
+    def next(self, ctype) -> dict:
+        self.n += 1
+        out = {"id": f"{self.cid}-ctl-{self.n:04d}"}
+        if ctype in TECHNOLOGY_TYPES:
+            k = self.per_type[ctype] = self.per_type.get(ctype, 0) + 1
+            out["external_id"] = f"cv-{self.short}-{ABBR.get(ctype, ctype)}-{k:03d}"
+            out["installed_on"] = f"{self.rng.randint(2015, 2023)}-{self.rng.randint(1, 12):02d}-15"
+            out["last_tested_on"] = self._tested()
+            if self.rng.random() < self.p["procedure_share"]:
+                out["procedure_doc"] = f"procedures/{self.cid}/{ctype.replace('_', '-')}-sop.pdf"
+        return out
+
+    def _tested(self):
+        mode = self.p["tested"]
+        if mode == "never":
+            return None
+        year, months = (2026, (6, 11)) if mode == "recent" else (2023, (1, 12))
+        return f"{year}-{self.rng.randint(*months):02d}-{self.rng.randint(1, 28):02d}"
+
+
+def _control(ctl, ids, frame, cid, bid, lid, zone_id, door_id=None):
+    """One control feature; ``zone_id`` maps plan keys (or site (id, zone) pairs) to zone ids."""
+    props = {"campus_id": cid, "building_id": bid if ctl.get("level") is not None else None,
+             "level_id": lid if ctl.get("level") is not None else None, "type": ctl["type"],
+             "name": ctl["name"], "fov_deg": ctl.get("fov_deg"), "range_m": ctl.get("range_m"),
+             "attrs": ctl.get("attrs")}
+    props = dict(ids.next(ctl["type"]), **props)
+    if isinstance(zone_id, dict):
+        props["zone_id"] = zone_id.get(ctl.get("zone"))
+        props["opening_id"] = (door_id or {}).get(ctl.get("opening"))
+    else:
+        props["zone_id"] = next((zid for zid, z in zone_id if z["geom"].covers(ctl["geom"])), None)
+    if ctl.get("target") is not None:
+        g = ctl["geom"]
+        props["bearing_deg"] = frame.bearing_deg((g.x, g.y), ctl["target"])
+    return feature("control", frame.to_wgs84(ctl["geom"]), props)
+
