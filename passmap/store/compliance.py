@@ -1,7 +1,109 @@
-"""Named queries for the compliance area (filled in by its issue)."""
+"""Named queries for the compliance area: practices, attestations, assessments and findings."""
 
 from __future__ import annotations
 
+import json
+import uuid
+
+import pandas as pd
+
+from passmap.store.base import utc_now
+
+_PRACTICE_JSON = ("scope", "check_params")
+
+
+def _parse(frame: pd.DataFrame, cols) -> pd.DataFrame:
+    for c in cols:
+        if c in frame:
+            frame[c] = [json.loads(v) if isinstance(v, str) else v for v in frame[c]]
+    return frame
+
 
 class ComplianceMixin:
-    pass
+    # -- catalog ------------------------------------------------------------------------------
+    def save_practices(self, rows: list[dict], edition: str, replace: bool = False,
+                       actor: str = "system", label: str = "catalog") -> int:
+        """Upsert practice rows (columns of the practice table); ``replace`` first deletes the
+        edition's practices that are not in ``rows``. One transaction."""
+        with self.transaction() as cur:
+            if replace:
+                keep = [r["id"] for r in rows]
+                cur.execute("DELETE FROM practice WHERE edition = ? AND NOT list_contains(?, id)",
+                            [edition, keep])
+            n = self._insert_rows(cur, "practice", rows, upsert=True)
+            self.audit(cur, actor, label, "practice", edition, after={"count": n})
+        return n
+
+    def import_checklist_rows(self, practices: list[dict], statuses: list[dict], edition: str,
+                              replace: bool = False, actor: str = "import") -> None:
+        """A district checklist: practices and statuses in ONE transaction."""
+        with self.transaction() as cur:
+            if replace:
+                cur.execute("DELETE FROM practice WHERE edition = ? AND NOT list_contains(?, id)",
+                            [edition, [p["id"] for p in practices]])
+            self._insert_rows(cur, "practice", practices, upsert=True)
+            self._insert_rows(cur, "attestation", statuses, upsert=True)
+            self.audit(cur, actor, "import", "checklist", edition,
+                       after={"practices": len(practices), "statuses": len(statuses)})
+
+    def list_practices(self, edition: str | None = None) -> pd.DataFrame:
+        frame = self.cursor().execute(
+            "SELECT * FROM practice WHERE (?::VARCHAR IS NULL OR edition = ?) ORDER BY id",
+            [edition, edition]).df()
+        return _parse(frame, _PRACTICE_JSON)
+
+    def list_editions(self) -> list[str]:
+        return [r[0] for r in self.cursor().execute(
+            "SELECT DISTINCT edition FROM practice ORDER BY 1").fetchall()]
+
+    # -- checklist statuses -------------------------------------------------------------------
+    def save_attestations(self, rows: list[dict], actor: str = "system") -> int:
+        """Upsert checklist statuses ``{practice_id, scope_id, status, evidence_doc,
+        assessed_by, assessed_at, note}`` in one transaction, audited."""
+        with self.transaction() as cur:
+            n = self._insert_rows(cur, "attestation", rows, upsert=True)
+            self.audit(cur, actor, "attest", "attestation", None, after={"count": n})
+        return n
+
+    def list_attestations(self) -> pd.DataFrame:
+        return self.cursor().execute(
+            "SELECT * FROM attestation ORDER BY practice_id, scope_id").df()
+
+    def device_status_table(self) -> pd.DataFrame:
+        """Latest status per (device, aspect), as the live engine reads it for effective tiers."""
+        return self.cursor().execute(
+            "SELECT device_id, aspect, state, observed_utc FROM device_status").df()
+
+    # -- assessments --------------------------------------------------------------------------
+    def record_assessment(self, edition: str, kind: str, summary: dict, findings: pd.DataFrame,
+                          label: str | None = None, scope_id: str | None = None,
+                          created_utc=None) -> str:
+        """Store one dated assessment and its findings (all or nothing); returns its id."""
+        aid = uuid.uuid4().hex[:16]
+        created = created_utc or utc_now()
+        frame = findings[["practice_id", "scope_type", "scope_id", "status", "source",
+                          "evidence", "explanation"]].copy()
+        frame.insert(0, "assessment_id", aid)
+        frame["evidence"] = [json.dumps(e, sort_keys=True, default=str) for e in frame["evidence"]]
+        with self.transaction() as cur:
+            cur.execute("INSERT INTO assessment (id, edition, kind, created_utc, label, summary, "
+                        "scope_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [aid, edition, kind, created, label, json.dumps(summary), scope_id])
+            cur.register("_findings", frame)
+            try:
+                cur.execute("INSERT INTO finding SELECT assessment_id, practice_id, scope_type, "
+                            "scope_id, status, source, evidence::JSON, explanation FROM _findings")
+            finally:
+                cur.unregister("_findings")
+        return aid
+
+    def list_assessments(self) -> pd.DataFrame:
+        frame = self.cursor().execute(
+            "SELECT * FROM assessment ORDER BY created_utc, id").df()
+        return _parse(frame, ("summary",))
+
+    def assessment_findings(self, assessment_id: str) -> pd.DataFrame:
+        frame = self.cursor().execute(
+            "SELECT * FROM finding WHERE assessment_id = ? ORDER BY practice_id, scope_id",
+            [assessment_id]).df()
+        return _parse(frame, ("evidence",))

@@ -1,0 +1,36 @@
+"""The compliance engine: catalog practices evaluated over the site model.
+
+>>> from passmap.compliance import RULES
+>>> len(RULES) >= 10
+True
+
+Usage::
+
+    result = assess(store, edition="v7", live=False)
+    result.tiers["campus-1"], result.gaps.head(), roadmap(result, 250_000, 3)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from passmap.compliance.engine import run
+from passmap.compliance.history import diff, record, tier_changes
+from passmap.compliance.planning import roadmap
+from passmap.compliance.result import AssessmentResult
+from passmap.compliance.rules import RULES
+
+
+def assess(store, edition: str = "v7", live: bool = False, building_id: str | None = None,
+           as_of: date | None = None) -> AssessmentResult:
+    """Assess the district (or one building) against ``edition``.
+
+    ``live=True`` reads device statuses for the *effective* tier: offline cameras lose their
+    coverage, offline duress buttons stop counting, held-open exterior doors fail "locked and
+    monitored", and live-health practices apply.
+    """
+    practices, ctx, findings = run(store, edition, live, building_id, as_of)
+    return AssessmentResult(edition, live, ctx.as_of, practices, ctx, findings, building_id)
+
+
+__all__ = ["assess", "roadmap", "record", "diff", "tier_changes", "AssessmentResult", "RULES"]

@@ -1,0 +1,206 @@
+"""Inputs of an assessment, loaded once from the store, and the derived metric context the
+rules share (planes, control-to-zone joins, walls, cameras). No I/O after ``load_inputs``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from passmap import geometry as geo
+
+OFFLINE_STATES = {("health", "offline"), ("health", "out_of_service"), ("health", "tamper"),
+                  ("camera", "offline"), ("camera", "video_loss"), ("camera", "tamper"),
+                  ("camera", "storage_fail")}
+BREACH_STATES = {("door_alarm", "held_open"), ("door_alarm", "forced_open"),
+                 ("lock", "locked_open"), ("lock", "unlocked")}
+
+
+@dataclass
+class Inputs:
+    """Everything an assessment reads, as GeoDataFrames (WGS84) and DataFrames."""
+    districts: gpd.GeoDataFrame
+    campuses: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    levels: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    openings: gpd.GeoDataFrame
+    controls: gpd.GeoDataFrame
+    attestations: pd.DataFrame
+    device_status: pd.DataFrame | None = None
+
+
+def load_inputs(store, campus_id: str | None = None, live: bool = False) -> Inputs:
+    """Read the site model (optionally one campus), checklist statuses and, for a live
+    assessment, the latest device statuses."""
+    campuses = store.list_campuses()
+    if campus_id is not None:
+        campuses = campuses[campuses["id"] == campus_id]
+    return Inputs(
+        districts=store.list_districts(), campuses=campuses,
+        buildings=store.list_buildings(campus_id), levels=_levels(store, campus_id),
+        zones=store.list_zones(campus_id), openings=store.list_openings(campus_id),
+        controls=store.list_controls(campus_id), attestations=store.list_attestations(),
+        device_status=store.device_status_table() if live else None)
+
+
+def _levels(store, campus_id):
+    levels = store.list_levels()
+    if campus_id is None:
+        return levels
+    ids = set(store.list_buildings(campus_id)["id"])
+    return levels[levels["building_id"].isin(ids)]
+
+
+def _same_level(c: pd.DataFrame, ci, z: pd.DataFrame, zi) -> pd.DataFrame:
+    a = pd.Series(c["level_id"].to_numpy()[ci])
+    b = pd.Series(z["level_id"].to_numpy()[zi])
+    ok = ((a == b) | (a.isna() & b.isna())).to_numpy()
+    return pd.DataFrame({"control_id": c["id"].to_numpy()[ci][ok],
+                         "zone_id": z["id"].to_numpy()[zi][ok]})
+
+
+def _centres(frame: gpd.GeoDataFrame) -> np.ndarray:
+    geoms = np.asarray(frame.geometry.values)
+    kind = shapely.get_type_id(geoms)
+    # Door lines use their midpoint (the point a camera must see); areas a point inside.
+    mids = shapely.line_interpolate_point(np.where(kind == 1, geoms, None), 0.5, normalized=True)
+    pts = np.where(kind == 0, geoms, np.where(kind == 1, mids, shapely.point_on_surface(geoms)))
+    return shapely.get_coordinates(pts).reshape(-1, 2) if len(pts) else np.empty((0, 2))
+
+
+class Context:
+    """Metric frames and joins shared by all rules of one assessment."""
+
+    def __init__(self, inputs: Inputs, as_of: date | None = None, live: bool = False):
+        self.inputs = inputs
+        self.as_of = as_of or date.today()
+        self.live = live
+        base = inputs.campuses if len(inputs.campuses) else inputs.zones
+        self.crs = geo.to_metric(base[["geometry"]]).crs if len(base) else geo.local_crs(0, 0)
+        self.ground = geo.ground_levels(inputs.levels)
+        self.campus_district = dict(zip(inputs.campuses["id"], inputs.campuses["district_id"]))
+        self.zones = self._prepare(inputs.zones)
+        self.openings = self._prepare(inputs.openings)
+        self.controls = self._prepare(inputs.controls)
+        self._plane_codes: dict[str, int] = {}
+        self.offline_controls, self.breached_openings = self._live_sets()
+
+    def _prepare(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        out = frame.to_crs(self.crs) if len(frame) else frame.set_crs(self.crs, allow_override=True)
+        out = out.reset_index(drop=True)
+        out["plane"] = geo.plane_keys(out, self.ground) if len(out) else pd.Series(dtype=object)
+        out["district_id"] = out["campus_id"].map(self.campus_district)
+        xy = _centres(out)
+        out["x_m"], out["y_m"] = (xy[:, 0], xy[:, 1]) if len(out) else ([], [])
+        return out
+
+    def plane_code(self, planes) -> np.ndarray:
+        codes = self._plane_codes
+        return np.array([codes.setdefault(p, len(codes)) for p in planes], dtype=np.int64)
+
+    # -- live ---------------------------------------------------------------------------------
+    def _live_sets(self) -> tuple[set, set]:
+        status = self.inputs.device_status
+        if not self.live or status is None or status.empty:
+            return set(), set()
+        pairs = list(zip(status["aspect"], status["state"]))
+        offline_dev = {d for d, p in zip(status["device_id"], pairs) if p in OFFLINE_STATES}
+        breach_dev = {d for d, p in zip(status["device_id"], pairs) if p in BREACH_STATES}
+        c = self.controls
+        ext = c["external_id"]
+        offline = set(c.loc[ext.isin(offline_dev), "id"])
+        breached = set(c.loc[ext.isin(breach_dev) & c["opening_id"].notna(), "opening_id"])
+        return offline, breached
+
+    def attestations_for(self, practice_id: str) -> dict:
+        """Checklist records of one practice by scope id."""
+        if not hasattr(self, "_att"):
+            att = self.inputs.attestations
+            self._att = {pid: {r["scope_id"]: r for r in g.to_dict("records")}
+                         for pid, g in att.groupby("practice_id")} if len(att) else {}
+        return self._att.get(practice_id, {})
+
+    # -- joins --------------------------------------------------------------------------------
+    @cached_property
+    def control_zone(self) -> pd.DataFrame:
+        """Pairs [control_id, zone_id]: the zone_id a control names, else the zone on the same
+        level containing its point, and for area controls every zone whose centre they cover."""
+        c, z = self.controls, self.zones
+        known = c["zone_id"].notna() & c["zone_id"].isin(z["id"])
+        pairs = [c.loc[known, ["id", "zone_id"]].rename(columns={"id": "control_id"})]
+        rest = c[~known]
+        if len(rest) and len(z):
+            geoms = np.asarray(rest.geometry.values)
+            area = shapely.get_type_id(geoms) >= 3
+            tree = shapely.STRtree(np.asarray(z.geometry.values))
+            pi, zi = tree.query(shapely.points(rest[["x_m", "y_m"]].to_numpy()[~area]),
+                                predicate="intersects")
+            pairs.append(_same_level(rest[~area], pi, z, zi))
+            centres = shapely.STRtree(shapely.points(z[["x_m", "y_m"]].to_numpy()))
+            ai, zj = centres.query(geoms[area], predicate="contains")
+            pairs.append(_same_level(rest[area], ai, z, zj))
+        return pd.concat(pairs, ignore_index=True).drop_duplicates()
+
+    @cached_property
+    def walls(self) -> tuple[np.ndarray, np.ndarray]:
+        frame = geo.site_walls(self.zones, self.openings, self.ground)
+        return np.asarray(frame.geometry.values), self.plane_code(frame["plane"])
+
+    @cached_property
+    def cameras(self) -> pd.DataFrame:
+        c = self.controls
+        cams = c[c["type"] == "camera"]
+        if self.live and self.offline_controls:
+            cams = cams[~cams["id"].isin(self.offline_controls)]
+        cams = cams.copy()
+        cams["bearing_deg"] = cams["bearing_deg"].fillna(0.0)
+        cams["fov_deg"] = cams["fov_deg"].fillna(90.0)
+        cams["range_m"] = cams["range_m"].fillna(15.0)
+        return cams.reset_index(drop=True)
+
+    def seen(self, target_xy: np.ndarray, target_planes) -> tuple[np.ndarray, np.ndarray]:
+        """(camera row, target row) pairs where a camera sees the target point."""
+        cams = self.cameras
+        walls, wall_plane = self.walls
+        return geo.visible_pairs(
+            cams[["x_m", "y_m"]].to_numpy(float), cams["bearing_deg"].to_numpy(float),
+            cams["fov_deg"].to_numpy(float), cams["range_m"].to_numpy(float),
+            self.plane_code(cams["plane"]), target_xy, self.plane_code(target_planes),
+            walls, wall_plane)
+
+    # -- scope units --------------------------------------------------------------------------
+    def units(self, scope: dict) -> pd.DataFrame:
+        """The scopes a practice applies to: [scope_type, scope_id, scope_name, zone_id,
+        building_id, campus_id, district_id]."""
+        level = scope["level"]
+        if level == "zone":
+            z = self.zones[self.zones["kind"].isin(scope.get("zone_kinds") or [])]
+            names = z["name"].fillna(z["kind"]).astype(str)
+            return pd.DataFrame({"scope_type": "zone", "scope_id": z["id"], "scope_name": names,
+                                 "zone_id": z["id"], "building_id": z["building_id"],
+                                 "campus_id": z["campus_id"], "district_id": z["district_id"]})
+        return self.scope_frame(level)
+
+    def scope_frame(self, level: str) -> pd.DataFrame:
+        i = self.inputs
+        if level == "building":
+            b = i.buildings
+            return pd.DataFrame({"scope_type": "building", "scope_id": b["id"],
+                                 "scope_name": b["name"], "zone_id": None, "building_id": b["id"],
+                                 "campus_id": b["campus_id"],
+                                 "district_id": b["campus_id"].map(self.campus_district)})
+        if level == "campus":
+            c = i.campuses
+            return pd.DataFrame({"scope_type": "campus", "scope_id": c["id"], "scope_name": c["name"],
+                                 "zone_id": None, "building_id": None, "campus_id": c["id"],
+                                 "district_id": c["district_id"]})
+        d = i.districts
+        return pd.DataFrame({"scope_type": "district", "scope_id": d["id"], "scope_name": d["name"],
+                             "zone_id": None, "building_id": None, "campus_id": None,
+                             "district_id": d["id"]})

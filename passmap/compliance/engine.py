@@ -1,0 +1,106 @@
+"""Run every practice of an edition over its scope units and collect findings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from passmap.compliance.context import Context, load_inputs
+from passmap.compliance.rules import RULES
+
+BLOCKING = ("needed", "in_progress")
+FINDING_COLUMNS = ["practice_id", "title", "layer", "component", "tier", "scope_type", "scope_id",
+                   "scope_name", "status", "source", "evidence", "explanation", "criticality",
+                   "feasibility", "cost_usd", "tier_verified", "zone_id", "building_id",
+                   "campus_id", "district_id"]
+_UNIT_COLS = ["scope_id", "scope_type", "scope_name", "zone_id", "building_id", "campus_id",
+              "district_id"]
+
+
+def evaluate(practices: pd.DataFrame, ctx: Context, building_id: str | None = None) -> pd.DataFrame:
+    """Findings of all practices; with ``building_id`` only that building's zones, the building
+    and its campus-level practices (the incremental path)."""
+    campus_id = None
+    if building_id is not None:
+        match = ctx.inputs.buildings.loc[ctx.inputs.buildings["id"] == building_id, "campus_id"]
+        campus_id = match.iloc[0] if len(match) else None
+    frames = []
+    for p in practices.to_dict("records"):
+        rule = RULES[p["check_kind"]]
+        if rule.live_only and not ctx.live:
+            continue
+        units = ctx.units(p["scope"])
+        if building_id is not None:
+            units = _only_building(units, building_id, campus_id)
+        if units.empty:
+            continue
+        out = rule.func(p, ctx, units.reset_index(drop=True))
+        frames.append(_decorate(out, units, p))
+    if not frames:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    findings = pd.concat(frames, ignore_index=True)
+    return _apply_not_necessary(findings, ctx)[FINDING_COLUMNS]
+
+
+def _only_building(units, building_id, campus_id):
+    kind = units["scope_type"].iloc[0] if len(units) else None
+    if kind in ("zone", "building"):
+        return units[units["building_id"] == building_id]
+    if kind == "campus":
+        return units[units["scope_id"] == campus_id]
+    return units.iloc[0:0]
+
+
+def _decorate(out: pd.DataFrame, units: pd.DataFrame, p: dict) -> pd.DataFrame:
+    out = out.merge(units[_UNIT_COLS], on="scope_id", how="left")
+    failing = out["status"].isin(BLOCKING)
+    unit = float(p.get("unit_cost_usd") or 0.0)
+    if p.get("cost_per") == "item":
+        n = out["blocked_by"].map(len).clip(lower=1)
+        out["cost_usd"] = (n * unit).where(failing, 0.0)
+    else:
+        out["cost_usd"] = failing * unit
+    docs = out["document"] if "document" in out else [None] * len(out)
+    out["evidence"] = [{"satisfied_by": s, "blocked_by": b} | ({"document": d} if d else {})
+                       for s, b, d in zip(out["satisfied_by"], out["blocked_by"], docs)]
+    for key in ("title", "layer", "component", "tier", "criticality", "feasibility",
+                "tier_verified"):
+        out[key] = p.get(key)
+    out["practice_id"] = p["id"]
+    return out
+
+
+def _apply_not_necessary(findings: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """A person may mark a rule-checked practice Not necessary for a scope; that wins."""
+    att = ctx.inputs.attestations
+    if att is None or att.empty:
+        return findings
+    nn = att[att["status"] == "not_necessary"]
+    keys = set(zip(nn["practice_id"], nn["scope_id"]))
+    hit = [(p, s) in keys and src == "rule" for p, s, src in
+           zip(findings["practice_id"], findings["scope_id"], findings["source"])]
+    if any(hit):
+        findings.loc[hit, "status"] = "not_necessary"
+        findings.loc[hit, "source"] = "person"
+        findings.loc[hit, "cost_usd"] = 0.0
+        findings.loc[hit, "explanation"] = findings.loc[hit, "explanation"].map(
+            lambda e: "Marked Not necessary in the checklist. (Rule: " + e + ")")
+    return findings
+
+
+def run(store, edition: str = "v7", live: bool = False, building_id: str | None = None,
+        as_of: date | None = None):
+    """Load inputs once, evaluate, return (practices, context, findings)."""
+    practices = store.list_practices(edition)
+    if practices.empty:
+        raise ValueError(f"No practices of edition {edition!r} in {store.path}; load a catalog "
+                         "first (`passmap checklist load-starter` or `passmap demo`).")
+    campus_id = None
+    if building_id is not None:
+        row = store.get("building", building_id)
+        if row is None:
+            raise ValueError(f"Unknown building {building_id!r} in {store.path}.")
+        campus_id = row["campus_id"]
+    ctx = Context(load_inputs(store, campus_id, live), as_of=as_of, live=live)
+    return practices, ctx, evaluate(practices, ctx, building_id)

@@ -1,0 +1,84 @@
+"""Rule kinds: small pure functions registered by name.
+
+A rule receives one practice (a dict with ``check_params``), the shared Context and the scope
+units it applies to, and returns one row per unit: status, evidence ids and a one-line
+explanation. Rules never read the store.
+
+>>> sorted(RULES)[:3]
+['area_coverage', 'attested', 'camera_coverage']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    func: Callable
+    params: dict            # name -> (type or tuple of types, required)
+    live_only: bool = False
+
+
+RULES: dict[str, Rule] = {}
+STR_LIST = (list,)
+
+
+def rule(name: str, live_only: bool = False, **params):
+    """Register a rule function under ``name`` with its parameter spec."""
+    def wrap(func):
+        RULES[name] = Rule(name, func, params, live_only)
+        return func
+    return wrap
+
+
+def outcome(units: pd.DataFrame, ok, satisfied, blocked, explanation) -> pd.DataFrame:
+    """Assemble a rule's per-unit answer; ``ok`` None means the practice does not apply here."""
+    status = ["not_necessary" if o is None else ("in_place" if o else "needed") for o in ok]
+    return pd.DataFrame({"scope_id": units["scope_id"].to_numpy(), "status": status,
+                         "satisfied_by": list(satisfied), "blocked_by": list(blocked),
+                         "explanation": list(explanation), "source": "rule"})
+
+
+def count_phrase(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
+
+
+def short_ids(ids, limit: int = 4) -> str:
+    ids = list(ids)
+    more = f" +{len(ids) - limit} more" if len(ids) > limit else ""
+    return ", ".join(map(str, ids[:limit])) + more
+
+
+@rule("attested")
+def attested(practice: dict, ctx, units: pd.DataFrame) -> pd.DataFrame:
+    """Status from the checklist; no record means Needed."""
+    att = ctx.attestations_for(practice["id"])
+    ok, sat, blk, why, statuses = [], [], [], [], []
+    for sid, name in zip(units["scope_id"], units["scope_name"]):
+        rec = att.get(sid)
+        if rec is None:
+            statuses.append("needed")
+            why.append(f"No checklist status recorded for {name}; mark it in the checklist.")
+            sat.append([]), blk.append([sid])
+            continue
+        statuses.append(rec["status"])
+        who = ", ".join(str(v) for v in (rec.get("assessed_by"), rec.get("assessed_at")) if v)
+        doc = f"; evidence {rec['evidence_doc']}" if rec.get("evidence_doc") else ""
+        why.append(f"Checklist says {rec['status'].replace('_', ' ')} for {name}"
+                   + (f" ({who})" if who else "") + doc + ".")
+        sat.append([sid] if rec["status"] == "in_place" else []), blk.append(
+            [] if rec["status"] in ("in_place", "not_necessary") else [sid])
+        ok.append(None)
+    out = outcome(units, [None] * len(units), sat, blk, why)
+    out["status"] = statuses
+    out["source"] = "person"
+    out["document"] = [(att.get(s) or {}).get("evidence_doc") for s in units["scope_id"]]
+    return out
+
+
+from passmap.compliance import rules_controls, rules_coverage, rules_openings  # noqa: E402,F401

@@ -1,0 +1,102 @@
+"""Rule kinds about camera views: doors/points of interest seen, share of areas seen.
+
+Visibility is exact line of sight in the metric frame (range, angle, walls = building-zone
+boundaries minus door gaps): a point is covered when some camera's sight line to it crosses no
+wall, which is the same as lying inside that camera's clipped view polygon.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from passmap.compliance.rules import count_phrase, outcome, rule, short_ids
+from passmap.compliance.rules_controls import ids_by_unit, select_controls
+from passmap.compliance.rules_openings import openings_by_unit
+
+SAMPLES_PER_ZONE = 48
+
+
+@rule("camera_coverage", door_classes=(list, False), control_types=(list, False))
+def camera_coverage(practice, ctx, units):
+    """Every target (door of the classes, or control of the types) is seen by a camera."""
+    p = practice["check_params"]
+    level = practice["scope"]["level"]
+    if p.get("door_classes"):
+        targets = ctx.openings[ctx.openings["door_class"].isin(p["door_classes"])]
+        per_unit, what = openings_by_unit(ctx, targets, level), "/".join(p["door_classes"]) + " door"
+    elif p.get("control_types"):
+        targets = select_controls(ctx, p["control_types"], online_only=False)
+        per_unit, what = ids_by_unit(ctx, targets, level), "/".join(p["control_types"])
+    else:
+        raise ValueError(f"practice {practice['id']}: camera_coverage needs door_classes or "
+                         "control_types")
+    ci, ti = ctx.seen(targets[["x_m", "y_m"]].to_numpy(float), targets["plane"])
+    cam_ids = ctx.cameras["id"].to_numpy()
+    seen_by = pd.Series(cam_ids[ci]).groupby(targets["id"].to_numpy()[ti]).agg(list).to_dict()
+    ok, sat, blk, why = [], [], [], []
+    for sid, name in zip(units["scope_id"], units["scope_name"]):
+        ids = per_unit.get(sid, [])
+        if not ids:
+            ok.append(None), sat.append([]), blk.append([])
+            why.append(f"{name}: no {what}s; not applicable.")
+            continue
+        unseen = [i for i in ids if i not in seen_by]
+        cams = sorted({c for i in ids for c in seen_by.get(i, [])})
+        ok.append(not unseen), blk.append(unseen), sat.append(cams)
+        why.append(f"{name}: all {count_phrase(len(ids), what)} in view of {short_ids(cams)}."
+                   if not unseen else f"{name}: {len(unseen)} of {count_phrase(len(ids), what)} "
+                   f"not in any camera's view ({short_ids(unseen)}).")
+    return outcome(units, ok, sat, blk, why)
+
+
+def zone_samples(zones) -> tuple[np.ndarray, np.ndarray]:
+    """About SAMPLES_PER_ZONE grid points inside each zone: (xy, row index of the zone)."""
+    xy, owner = [], []
+    for i, poly in enumerate(zones.geometry.values):
+        x0, y0, x1, y1 = poly.bounds
+        step = max(math.sqrt(max(poly.area, 1e-6) / SAMPLES_PER_ZONE), 0.5)
+        gx, gy = np.meshgrid(np.arange(x0 + step / 2, x1, step), np.arange(y0 + step / 2, y1, step))
+        gx, gy = gx.ravel(), gy.ravel()
+        inside = shapely.contains_xy(poly, gx, gy)
+        pts = np.column_stack([gx[inside], gy[inside]])
+        if len(pts) == 0:
+            pts = shapely.get_coordinates(poly.representative_point())
+        xy.append(pts), owner.append(np.full(len(pts), i))
+    if not xy:
+        return np.empty((0, 2)), np.empty(0, dtype=int)
+    return np.vstack(xy), np.concatenate(owner)
+
+
+@rule("area_coverage", zone_kinds=(list, True), min_share=((int, float), True))
+def area_coverage(practice, ctx, units):
+    """At least ``min_share`` of the area of zones of the kinds (per unit) is in camera view."""
+    p = practice["check_params"]
+    zones = ctx.zones[ctx.zones["kind"].isin(p["zone_kinds"])].reset_index(drop=True)
+    xy, owner = zone_samples(zones)
+    _, ti = ctx.seen(xy, zones["plane"].to_numpy()[owner]) if len(xy) else ([], np.empty(0, int))
+    hit = np.zeros(len(xy), dtype=bool)
+    hit[np.unique(ti)] = True
+    share = pd.Series(hit).groupby(owner).mean().reindex(range(len(zones)), fill_value=0.0)
+    zones = zones.assign(share=share.to_numpy(), area=zones.geometry.area)
+    col = {"zone": "id", "building": "building_id", "campus": "campus_id",
+           "district": "district_id"}[practice["scope"]["level"]]
+    groups = dict(tuple(zones.groupby(col))) if len(zones) else {}
+    need, what = float(p["min_share"]), "/".join(p["zone_kinds"])
+    ok, sat, blk, why = [], [], [], []
+    for sid, name in zip(units["scope_id"], units["scope_name"]):
+        g = groups.get(sid)
+        if g is None:
+            ok.append(None), sat.append([]), blk.append([])
+            why.append(f"{name}: no {what} areas; not applicable.")
+            continue
+        got = float((g["share"] * g["area"]).sum() / max(g["area"].sum(), 1e-9))
+        low = g.loc[g["share"] < need, "id"].tolist()
+        ok.append(got >= need), sat.append(g.loc[g["share"] >= need, "id"].tolist())
+        blk.append([] if got >= need else low)
+        why.append(f"{name}: {got:.0%} of the {what} area is in camera view "
+                   f"(needs {need:.0%}).")
+    return outcome(units, ok, sat, blk, why)

@@ -1,0 +1,87 @@
+"""The tier rule: attained tier = highest N with every applicable practice of tiers 1..N In
+place. Not necessary is excluded; baseline practices are pass/fail apart.
+
+>>> import pandas as pd
+>>> f = pd.DataFrame({"tier": ["1", "2", "3"], "status": ["in_place", "needed", "in_place"]})
+>>> attained_tier(f)
+1
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+BLOCKING = ("needed", "in_progress")
+ROLLUP_COLUMN = {"zone": "zone_id", "building": "building_id", "campus": "campus_id",
+                 "district": "district_id"}
+
+
+def fail_tier(findings: pd.DataFrame) -> pd.Series:
+    """Per finding: its tier number if it blocks, else 5 (never blocks). Baseline -> 5."""
+    tier = pd.to_numeric(findings["tier"], errors="coerce")
+    return tier.where(findings["status"].isin(BLOCKING) & tier.notna(), 5).astype(int)
+
+
+def attained_tier(findings: pd.DataFrame) -> int:
+    if findings.empty:
+        return 4
+    return int(min(fail_tier(findings).min(), 5) - 1) if len(findings) else 4
+
+
+def tiers_by(findings: pd.DataFrame, column: str) -> pd.Series:
+    """Attained tier per value of ``column`` (vectorised group-by)."""
+    ft = fail_tier(findings)
+    return (ft.groupby(findings[column]).min() - 1).clip(upper=4).astype(int)
+
+
+def all_tiers(findings: pd.DataFrame, scopes: pd.DataFrame) -> dict[str, int]:
+    """Tier of every scope in ``scopes`` [scope_type, scope_id, building_id, campus_id].
+
+    Roll-ups: a building counts its zones, a campus everything on it, the district everything.
+    A zone with no practice of its own shows its building's tier (else its campus's)."""
+    out: dict[str, int] = {}
+    by = {k: tiers_by(findings, col).to_dict() for k, col in ROLLUP_COLUMN.items()}
+    for kind in ("district", "campus", "building"):
+        for sid in scopes.loc[scopes["scope_type"] == kind, "scope_id"]:
+            out[sid] = int(by[kind].get(sid, 4))
+    zones = scopes[scopes["scope_type"] == "zone"]
+    own = by["zone"]
+    for sid, b, c in zip(zones["scope_id"], zones["building_id"], zones["campus_id"]):
+        out[sid] = int(own[sid]) if sid in own else out.get(b, out.get(c, 4))
+    return out
+
+
+def matrix(findings: pd.DataFrame, layers, components) -> pd.DataFrame:
+    """Layer x component attained tiers (NaN where no practice applies)."""
+    f = findings[pd.to_numeric(findings["tier"], errors="coerce").notna()]
+    grid = pd.DataFrame(np.nan, index=list(layers), columns=list(components))
+    if f.empty:
+        return grid
+    t = (fail_tier(f).groupby([f["layer"], f["component"]]).min() - 1).clip(upper=4)
+    for (layer, comp), v in t.items():
+        if layer in grid.index and comp in grid.columns:
+            grid.loc[layer, comp] = v
+    return grid
+
+
+def baseline(findings: pd.DataFrame) -> dict:
+    f = findings[findings["tier"] == "baseline"]
+    failing = f[f["status"].isin(BLOCKING)]
+    return {"passed": failing.empty, "count": int((f["status"] != "not_necessary").sum()),
+            "in_place": int((f["status"] == "in_place").sum()),
+            "failing": failing[["practice_id", "scope_id", "explanation"]].to_dict("records")}
+
+
+def next_tier(findings: pd.DataFrame, current: int) -> dict:
+    """Progress toward the next tier and the findings that block it."""
+    if current >= 4:
+        return {"tier": current, "next_tier": None, "applicable": 0, "in_place": 0,
+                "progress": 1.0, "blockers": findings.iloc[0:0]}
+    nxt = current + 1
+    f = findings[(findings["tier"] == str(nxt)) & (findings["status"] != "not_necessary")]
+    done = int((f["status"] == "in_place").sum())
+    return {"tier": current, "next_tier": nxt, "applicable": len(f), "in_place": done,
+            "progress": done / len(f) if len(f) else 1.0,
+            "blockers": f[f["status"].isin(BLOCKING)].sort_values(
+                ["criticality", "cost_usd"], ascending=[False, True])}
