@@ -1,0 +1,50 @@
+"""Accounts: who can sign in, with which role and campuses. Admins only (passmap.access)."""
+
+import streamlit as st
+
+from passmap import auth
+from passmap.model import ROLES
+from ui import data
+from ui.auth import current_viewer
+
+viewer = current_viewer()
+if viewer is None or not viewer.can("manage_users"):
+    st.error("Only administrators manage accounts.")
+    st.stop()
+store = data.get_store()
+st.title("Users")
+
+users = store.list_users()
+st.dataframe([{"user": u["username"], "name": u["display_name"], "role": u["role"],
+               "campuses": ", ".join(u["campus_scope"]) if u["campus_scope"] else "all",
+               "disabled": u["disabled"], "demo": bool(u["is_demo"]),
+               "last login (UTC)": u["last_login_utc"]} for u in users], hide_index=True)
+
+st.subheader("Add an account")
+campuses = data.campuses(data.db_path())
+names = dict(zip(campuses["id"], campuses["name"]))
+with st.form("add_user", clear_on_submit=True):
+    username = st.text_input("User name")
+    display = st.text_input("Display name")
+    role = st.selectbox("Role", ROLES)
+    scope = st.multiselect("Limit to campuses (none = all)", list(names), format_func=names.get)
+    password = st.text_input("Initial password (at least 10 characters)", type="password")
+    if st.form_submit_button("Add account"):
+        try:
+            auth.create_user(store, username, password, role, actor=viewer.username,
+                             campus_scope=scope or None, display_name=display or None)
+            st.success(f"Account {username} added.")
+        except auth.AuthError as exc:
+            st.error(str(exc))
+
+st.subheader("Disable or enable")
+active = [u["username"] for u in users if u["username"] != viewer.username]
+if active:
+    who = st.selectbox("Account", active, key="admin_users_pick")
+    left, right = st.columns(2)
+    if left.button("Disable", key="admin_users_disable"):
+        store.set_user_disabled(who, True, actor=viewer.username)
+        st.rerun()
+    if right.button("Enable", key="admin_users_enable"):
+        store.set_user_disabled(who, False, actor=viewer.username)
+        st.rerun()

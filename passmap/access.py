@@ -1,0 +1,177 @@
+"""THE access policy: what each role may do, see and reach. Pages ask; they never decide.
+
+A rule is a pure function of (role, action, campus, scope). Roles (DESIGN.md): admin (users,
+settings, catalog), editor (plans, controls, assessments), viewer (everything read-only), partner
+(public safety: only the campuses and layers shared with them), board (presentation, reports).
+
+>>> allowed("viewer", "view_maps"), allowed("viewer", "edit")
+(True, False)
+>>> allowed("editor", "edit", campus_id="hs", campus_scope=["es1"])
+False
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from passmap.model import ROLES
+
+ACTIONS = (
+    "view_maps",        # district / campus / floor maps with every layer
+    "view_compliance",  # tiers, findings, gaps
+    "view_live",        # live device status
+    "view_reports",     # board view, reports, presentations
+    "view_responder",   # the responder map (partners: only shared campuses and layers)
+    "export",           # downloads: PDF, GeoJSON, IMDF
+    "edit",             # plans, controls, imports
+    "assess",           # run assessments, attest checklist items
+    "verify",           # record a walk-through verification
+    "manage_users",     # accounts and roles
+    "manage_shares",    # share links for partners
+    "settings",         # catalog and settings
+)
+
+_ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset(ACTIONS),
+    "editor": frozenset({"view_maps", "view_compliance", "view_live", "view_reports",
+                         "view_responder", "export", "edit", "assess", "verify"}),
+    "viewer": frozenset({"view_maps", "view_compliance", "view_live", "view_reports",
+                         "view_responder", "export"}),
+    "partner": frozenset({"view_responder", "export"}),
+    "board": frozenset({"view_maps", "view_compliance", "view_reports"}),
+}
+
+# Responder layers: what a share link may include. Cameras and access control are sensitive.
+LAYERS: dict[str, str] = {
+    "grid": "alphanumeric grid",
+    "buildings": "building footprints and names",
+    "rooms": "rooms, room numbers and names, hallways",
+    "stairs": "stairwells and elevators",
+    "doors": "exterior door numbers",
+    "grounds": "parking, fields, drives and roads",
+    "hazards": "hazards",
+    "shutoffs": "utility shut-offs (gas, water, electric)",
+    "key_boxes": "key boxes",
+    "aeds": "AEDs",
+    "trauma_kits": "trauma kits",
+    "alarm_panels": "fire alarm and intrusion panels",
+    "duress": "silent panic alarms",
+    "access_control": "card readers, intercoms, door contacts",
+    "cameras": "camera positions",
+}
+SENSITIVE_LAYERS = frozenset({"cameras", "access_control", "duress"})
+DEFAULT_SHARE_LAYERS = ("grid", "buildings", "rooms", "stairs", "doors", "grounds", "hazards",
+                        "shutoffs", "key_boxes", "aeds", "trauma_kits", "alarm_panels")
+
+_CONTROL_LAYER = {
+    "hazard": "hazards", "utility_shutoff": "shutoffs", "key_box": "key_boxes", "aed": "aeds",
+    "trauma_kit": "trauma_kits", "fire_alarm_panel": "alarm_panels",
+    "intrusion_panel": "alarm_panels", "duress_button": "duress",
+    "wearable_duress_coverage": "duress", "camera": "cameras", "access_reader": "access_control",
+    "intercom": "access_control", "door_contact": "access_control",
+    "visitor_management": "access_control",
+}
+_ZONE_LAYER = {"stair": "stairs", "elevator": "stairs"}
+_SITE_KINDS = frozenset({"parking", "drive", "bus_loop", "field", "playground", "courtyard",
+                         "track", "court", "walkway", "road"})
+
+# Pages by file stem -> the action that opens them. A page not listed needs "view_maps".
+PAGE_ACTIONS: dict[str, str] = {
+    "responder": "view_responder",
+    "admin_users": "manage_users",
+    "share_admin": "manage_shares",
+    "compliance": "view_compliance",
+    "gaps": "view_compliance",
+    "checklist": "assess",
+    "live": "view_live",
+    "board": "view_reports",
+    "reports": "view_reports",
+    "presentation": "view_reports",
+    "editor": "edit",
+    "edit": "edit",
+    "imports": "edit",
+    "import": "edit",
+    "catalog": "settings",
+    "settings": "settings",
+}
+
+
+def allowed(role: str, action: str, campus_id: str | None = None,
+            campus_scope: Iterable[str] | None = None) -> bool:
+    """May ``role`` do ``action`` (on ``campus_id``, for a user limited to ``campus_scope``)?
+
+    >>> allowed("partner", "view_responder", "hs", ["hs"]), allowed("partner", "view_maps")
+    (True, False)
+    """
+    if role not in ROLES or action not in ACTIONS:
+        return False
+    if action not in _ROLE_ACTIONS[role]:
+        return False
+    return campus_id is None or in_scope(campus_id, campus_scope)
+
+
+def in_scope(campus_id: str, campus_scope: Iterable[str] | None) -> bool:
+    """None = every campus."""
+    return campus_scope is None or campus_id in set(campus_scope)
+
+
+def page_action(page: str) -> str:
+    """The action needed to open a page, by its file stem ("pages/responder.py" -> responder)."""
+    stem = page.rsplit("/", 1)[-1].removesuffix(".py")
+    return PAGE_ACTIONS.get(stem, "view_maps")
+
+
+def can_open_page(role: str, page: str) -> bool:
+    """Page visibility by role.
+
+    >>> can_open_page("board", "admin_users"), can_open_page("admin", "admin_users")
+    (False, True)
+    """
+    return allowed(role, page_action(page))
+
+
+def visible_layers(role: str, shared_layers: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Layers a role may see: partners only what was shared; board no sensitive layers.
+
+    >>> visible_layers("partner", ["doors", "cameras", "bogus"])
+    ('doors', 'cameras')
+    """
+    if role == "partner":
+        wanted = set(DEFAULT_SHARE_LAYERS if shared_layers is None else shared_layers)
+        return tuple(name for name in LAYERS if name in wanted)
+    if role == "board":
+        return tuple(n for n in LAYERS if n not in SENSITIVE_LAYERS)
+    if role in ROLES:
+        return tuple(LAYERS)
+    return ()
+
+
+def layer_of_control(control_type: str) -> str | None:
+    """The responder layer of a control type, or None when it is not on the responder map.
+
+    >>> layer_of_control("aed"), layer_of_control("pa_speaker")
+    ('aeds', None)
+    """
+    return _CONTROL_LAYER.get(control_type)
+
+
+def layer_of_zone(kind: str, has_building: bool = True) -> str:
+    """Grounds zones -> grounds; stairs/elevators -> stairs; every other room -> rooms."""
+    if kind in _SITE_KINDS or not has_building:
+        return "grounds"
+    return _ZONE_LAYER.get(kind, "rooms")
+
+
+def layer_of_opening(door_class: str) -> str | None:
+    """Exterior doors are the responder 'doors' layer; interior doors are part of the rooms."""
+    return "doors" if door_class.startswith("exterior") else None
+
+
+def parse_layers(text: str | Iterable[str]) -> list[str]:
+    """'doors, hazards' -> ['doors', 'hazards']; unknown names are an error for a person."""
+    names = [t.strip() for t in (text.split(",") if isinstance(text, str) else text)]
+    names = [n for n in names if n]
+    unknown = [n for n in names if n not in LAYERS]
+    if unknown:
+        raise ValueError(f"Unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYERS)}.")
+    return names

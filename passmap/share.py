@@ -1,0 +1,104 @@
+"""Share links for public-safety partners: scoped, read-only, expiring, revocable, logged.
+
+The token is 256 random bits shown once; only its SHA-256 is stored (a fast hash is enough for
+a high-entropy token, unlike a password).
+
+>>> parse_duration("7d"), parse_duration("12h"), parse_duration("30m")
+(datetime.timedelta(days=7), datetime.timedelta(seconds=43200), datetime.timedelta(seconds=1800))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from passmap.access import parse_layers
+from passmap.store.base import utc_now
+
+MAX_DURATION = timedelta(days=366)
+REFUSAL = "This share link is not valid: it has expired, was revoked, or was never issued."
+
+
+@dataclass(frozen=True)
+class ShareGrant:
+    """What a valid link opens: these campuses and these layers, read-only."""
+    link_id: str
+    agency: str
+    campuses: tuple[str, ...]
+    layers: tuple[str, ...]
+    expires_utc: datetime
+
+
+def parse_duration(text: str) -> timedelta:
+    m = re.fullmatch(r"\s*(\d{1,4})\s*([dhm])\s*", text or "")
+    if not m:
+        raise ValueError(f"Expiry {text!r} is not a duration like 7d, 12h or 30m.")
+    n, unit = int(m.group(1)), m.group(2)
+    delta = {"d": timedelta(days=n), "h": timedelta(hours=n), "m": timedelta(minutes=n)}[unit]
+    if not timedelta(0) < delta <= MAX_DURATION:
+        raise ValueError(f"Expiry {text!r} must be between 1 minute and {MAX_DURATION.days} days.")
+    return delta
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def base_url() -> str:
+    return os.environ.get("PASSMAP_BASE_URL", "http://localhost:8501").rstrip("/")
+
+
+def link_url(token: str, base: str | None = None) -> str:
+    return f"{base or base_url()}/?share={token}"
+
+
+def create_link(store, agency: str, campuses: list[str], layers: list[str] | str,
+                expires_in: timedelta, actor: str) -> tuple[str, str]:
+    """Create a link; returns (link_id, token). The token is not stored and cannot be shown again."""
+    agency = (agency or "").strip()
+    if not agency:
+        raise ValueError("A share link needs the agency it is for.")
+    known = set(store.list_campuses()["id"])
+    unknown = [c for c in campuses if c not in known]
+    if not campuses or unknown:
+        raise ValueError(f"Unknown campus id(s): {', '.join(unknown) or '(none given)'}.")
+    names = parse_layers(layers)
+    if not names:
+        raise ValueError("A share link needs at least one layer.")
+    token = secrets.token_urlsafe(32)
+    link_id = uuid.uuid4().hex[:12]
+    now = utc_now()
+    store.insert_share_link({"id": link_id, "token_hash": hash_token(token), "agency": agency,
+                             "campuses": list(campuses), "layers": names, "created_by": actor,
+                             "created_utc": now, "expires_utc": now + expires_in}, actor=actor)
+    return link_id, token
+
+
+def resolve(store, token: str | None, now: datetime | None = None) -> ShareGrant | None:
+    """The grant of a valid token, or None (unknown, expired or revoked: the same refusal)."""
+    if not token or len(token) > 200:
+        return None
+    link = store.share_link_by_hash(hash_token(token))
+    now = now or utc_now()
+    if link is None or link["revoked_utc"] is not None or link["expires_utc"] <= now:
+        return None
+    return ShareGrant(link["id"], link["agency"], tuple(link["campuses"]), tuple(link["layers"]),
+                      link["expires_utc"])
+
+
+def is_still_valid(store, grant: ShareGrant, now: datetime | None = None) -> bool:
+    """Re-check a grant held in a session (revocation takes effect on the next rerun)."""
+    link = store.get_share_link(grant.link_id)
+    return (link is not None and link["revoked_utc"] is None
+            and link["expires_utc"] > (now or utc_now()))
+
+
+def record_use(store, grant: ShareGrant, campus_id: str | None, view: str,
+               client: str | None = None) -> None:
+    """Every use is logged: when, which campus, which view, from where."""
+    store.log_share_access(grant.link_id, campus_id, view, client)

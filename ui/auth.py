@@ -1,0 +1,214 @@
+"""The login gate (called once in app.py), share-link entry (``?share=TOKEN``), the signed-in
+viewer, and page visibility from the core policy (passmap.access). No rule is decided here.
+
+Test helper: tests/helpers.py ``login(at, role=...)`` signs an AppTest in through
+``passmap.auth.authenticate`` against the store and stores the resulting session under
+SESSION_KEY, exactly as the form below does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from passmap import access, auth, share
+from ui import data
+
+SESSION_KEY = "auth_session"        # passmap.auth.Session of a signed-in person
+SHARE_KEY = "auth_share"            # passmap.share.ShareGrant of a share-link visitor
+NOTICE_KEY = "auth_notice"
+_LOCAL_CLIENTS = {None, "", "127.0.0.1", "::1", "localhost"}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: a signed-in account or a share-link visitor (role partner)."""
+    username: str | None
+    role: str
+    campus_scope: tuple[str, ...] | None
+    layers: tuple[str, ...]
+    grant: share.ShareGrant | None = None
+
+    def can(self, action: str, campus_id: str | None = None) -> bool:
+        return access.allowed(self.role, action, campus_id, self.campus_scope)
+
+    @property
+    def label(self) -> str:
+        if self.grant:
+            return f"Shared view for {self.grant.agency} (read-only)"
+        return f"{self.username} ({self.role})"
+
+
+def client_id() -> str:
+    """The client address as Streamlit sees it (throttling per client)."""
+    try:
+        return st.context.ip_address or "local"
+    except Exception:       # no request context (bare script runs)
+        return "local"
+
+
+def current_viewer() -> Viewer | None:
+    grant = st.session_state.get(SHARE_KEY)
+    if grant is not None:
+        return Viewer(None, "partner", grant.campuses,
+                      access.visible_layers("partner", grant.layers), grant)
+    sess = st.session_state.get(SESSION_KEY)
+    if sess is None:
+        return None
+    scope = tuple(sess.campus_scope) if sess.campus_scope is not None else None
+    return Viewer(sess.username, sess.role, scope, access.visible_layers(sess.role))
+
+
+def _refuse(message: str) -> None:
+    """A plain refusal: no sidebar, no map, nothing else."""
+    st.error(message)
+    st.stop()
+
+
+def _share_gate(store, token: str) -> Viewer:
+    grant = share.resolve(store, token)
+    if grant is None:
+        st.session_state.pop(SHARE_KEY, None)
+        _refuse(share.REFUSAL)
+    if st.session_state.get(SHARE_KEY) != grant:
+        st.session_state.pop(SESSION_KEY, None)          # a link visit is never a staff session
+        st.session_state[SHARE_KEY] = grant
+        share.record_use(store, grant, None, "open", client_id())
+    return current_viewer()
+
+
+def _held_grant_gate(store) -> Viewer:
+    grant = st.session_state[SHARE_KEY]
+    if not share.is_still_valid(store, grant):
+        st.session_state.pop(SHARE_KEY, None)
+        _refuse(share.REFUSAL)
+    return current_viewer()
+
+
+def require_login() -> Viewer:
+    """Return the viewer, or draw the login form / a refusal and stop the script."""
+    store = data.get_store()
+    token = st.query_params.get("share")
+    if token is not None:
+        viewer = _share_gate(store, token)
+    elif st.session_state.get(SHARE_KEY) is not None:
+        viewer = _held_grant_gate(store)
+    else:
+        viewer = _session_gate(store)
+    _sidebar_account(viewer)
+    return viewer
+
+
+def _session_gate(store) -> Viewer:
+    sess = st.session_state.get(SESSION_KEY)
+    if sess is not None and sess.expired():
+        st.session_state.pop(SESSION_KEY, None)
+        st.session_state[NOTICE_KEY] = "Your session expired; please sign in again."
+        sess = None
+    if sess is None and _oidc_configured() and getattr(st.user, "is_logged_in", False):
+        sess = _session_from_oidc(store)
+    if sess is None:
+        login_screen(store)
+        st.stop()
+    sess.touch()
+    return current_viewer()
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:       # no secrets file at all
+        return False
+
+
+def _session_from_oidc(store):
+    """Single sign-on: the identity provider's e-mail must match a local, enabled account."""
+    email = str(st.user.get("email") or "")
+    user = store.get_user(email)
+    if user is None or user["disabled"]:
+        st.error(f"No enabled PassMap account for {email}; ask an administrator.")
+        return None
+    sess = auth.session_for(user)
+    st.session_state[SESSION_KEY] = sess
+    return sess
+
+
+def login_screen(store) -> None:
+    st.title("PassMap: sign in")
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.info(notice)
+    _first_start(store)
+    with st.form("login"):
+        username = st.text_input("User name", key="login_user")
+        password = st.text_input("Password", type="password", key="login_password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        result = auth.authenticate(store, username, password, client_id())
+        if result.ok:
+            st.session_state[SESSION_KEY] = auth.session_for(result.user)
+            st.session_state.pop("login_password", None)
+            st.rerun()
+        st.error(auth.message_for(result))
+    if _oidc_configured():
+        st.button("Sign in with single sign-on", on_click=st.login)
+    _demo_notice(store)
+
+
+def _first_start(store) -> None:
+    if store.count_users():
+        return
+    if client_id() not in _LOCAL_CLIENTS | {"local"}:
+        st.warning("No account exists yet. On the server, run `passmap user add NAME --role admin`.")
+        return
+    password = auth.ensure_first_admin(store)
+    st.warning("First start: an administrator account was created. This password is shown "
+               "once and written nowhere; note it now and change it later.")
+    st.code(f"user: admin\npassword: {password}", language=None)
+
+
+def _demo_notice(store) -> None:
+    demo = [u for u in store.list_users() if u.get("is_demo") and not u["disabled"]]
+    if demo:
+        names = ", ".join(f"`{u['username']}`" for u in demo)
+        st.info(f"DEMO DATABASE: demo accounts {names}, password `{auth.DEMO_PASSWORD}`. "
+                "They exist only in the demo build.")
+
+
+def _sidebar_account(viewer: Viewer) -> None:
+    with st.sidebar:
+        st.caption(f"Signed in: {viewer.label}" if not viewer.grant else viewer.label)
+        if viewer.grant is None and st.button("Sign out", key="auth_sign_out"):
+            st.session_state.pop(SESSION_KEY, None)
+            st.rerun()
+
+
+def _page_stem(page) -> str:
+    target = getattr(page, "_page", None)
+    if isinstance(target, (str, Path)):
+        return Path(target).stem
+    return str(getattr(page, "url_path", "") or "")
+
+
+def visible_pages(pages: dict) -> dict:
+    """The navigation filtered by the viewer's role (passmap.access decides)."""
+    viewer = current_viewer()
+    role = viewer.role if viewer else ""
+    out = {}
+    for group, items in pages.items():
+        keep = [p for p in items if access.can_open_page(role, _page_stem(p))]
+        if keep:
+            out[group] = keep
+    if not out:
+        _refuse("Your role has no page to open here; ask an administrator.")
+    return out
+
+
+def scope_campuses(frame):
+    """Campuses the viewer may see (share links and campus-scoped accounts)."""
+    viewer = current_viewer()
+    if viewer is None or viewer.campus_scope is None or frame is None:
+        return frame
+    return frame[frame["id"].isin(viewer.campus_scope)]
