@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from shapely.geometry import Point
+import shapely
+from shapely.geometry import MultiPoint, Point
 from shapely.ops import linemerge, unary_union
 
 from passmap.demo.plan import door_line, shared_wall
@@ -62,6 +63,7 @@ def build_levels(plan: dict, subjects: list[str]) -> tuple[list[BuiltLevel], obj
     footprint = unary_union([r.rect for r in plan[0]]).buffer(0)
     levels = []
     for ordinal in sorted(plan):
+        _node_walls(plan[ordinal])
         lvl = BuiltLevel(ordinal, plan[ordinal])
         _interior_doors(lvl)
         if ordinal == 0:
@@ -69,6 +71,14 @@ def build_levels(plan: dict, subjects: list[str]) -> tuple[list[BuiltLevel], obj
         _names(lvl, subjects)
         levels.append(lvl)
     return levels, footprint
+
+
+def _node_walls(rooms) -> None:
+    """Give every room the wall junctions that lie on its edges, so neighbours share vertices
+    exactly and stay disjoint after projection and rounding."""
+    corners = MultiPoint([c for r in rooms for c in r.rect.exterior.coords])
+    for r in rooms:
+        r.rect = shapely.snap(r.rect, corners, 1e-6)
 
 
 def _interior_doors(lvl: BuiltLevel) -> None:

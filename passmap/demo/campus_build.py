@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from shapely.affinity import scale
 from shapely.ops import unary_union
 
 from passmap.demo import devices, grounds
@@ -40,24 +41,45 @@ def _find_door(level0, pred):
     return next((d for d in level0.doors if pred(d)), None)
 
 
-def _frontage(levels, fp, spec) -> Frontage:
+def _frontage(levels, spec, flip: bool) -> Frontage:
+    """Where the grounds attach: main entrance, bus door, dock (x negated when ``flip``)."""
     lvl0 = levels[0]
     rooms = {r.key: r for r in lvl0.rooms}
+    sign = -1 if flip else 1
+
+    def mid(d):
+        return (sign * d.line.centroid.x, d.line.centroid.y)
     ext = [d for d in lvl0.doors if d.number]
     primary = _find_door(lvl0, lambda d: d.door_class == "exterior-primary")
-    bus = min((d for d in ext if rooms[d.zone].kind == "corridor"), key=lambda d: d.line.centroid.x)
+    bus = min((d for d in ext if rooms[d.zone].kind == "corridor"), key=lambda d: mid(d)[0])
     dock = _find_door(lvl0, lambda d: d.number and rooms[d.zone].kind == "loading_dock")
-    mid = lambda d: (d.line.centroid.x, d.line.centroid.y)  # noqa: E731
     sizes = {"elementary": (70, 24, 105.0), "middle": (110, 30, 120.0), "high": (160, 40, 150.0)}
     staff, visitors, depth = sizes[spec["school_type"]]
     return Frontage(mid(primary), mid(bus), mid(dock), staff, visitors, depth)
 
 
+def _flip(geom, flip: bool):
+    return scale(geom, xfact=-1, origin=(0, 0)) if flip else geom
+
+
+def _grounds(levels, fp, spec):
+    """Grounds zones; laid out on the loading-dock side, mirrored when the dock is to the west."""
+    lvl0 = levels[0]
+    rooms = {r.key: r for r in lvl0.rooms}
+    dock = _find_door(lvl0, lambda d: d.number and rooms[d.zone].kind == "loading_dock")
+    primary = _find_door(lvl0, lambda d: d.door_class == "exterior-primary")
+    flip = dock.line.centroid.x < primary.line.centroid.x
+    front = _frontage(levels, spec, flip)
+    fp_m = _flip(fp, flip)
+    zones = front_zones(fp_m, front) + grounds.extras(spec["school_type"], fp_m)
+    zones = [dict(z, geom=_flip(z["geom"], flip)) for z in zones]
+    return carve(zones, fp), front
+
+
 def build_campus(district_id: str, spec: dict, plan: dict, rng) -> CampusResult:
     cid, p = spec["id"], PROFILES[spec["profile"]]
     levels, fp = build_levels(plan, SUBJECTS[spec["school_type"]])
-    front = _frontage(levels, fp, spec)
-    site = carve(front_zones(fp, front) + grounds.extras(spec["school_type"], fp), fp)
+    site, front = _grounds(levels, fp, spec)
     road_y = fp.bounds[1] - front.front_depth_m
     land = parcel(site, fp, road_y)
     frame = CampusFrame(*spec["lonlat"], spec["rotation_deg"])

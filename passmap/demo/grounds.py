@@ -39,15 +39,20 @@ def diamond(home, bearing_deg, radius_m, name) -> dict:
 
 
 def courtyards(fp, label: str) -> list[dict]:
-    """Open spaces enclosed by building wings on three sides."""
+    """Open spaces enclosed by building wings on three sides (highest cut that finds some)."""
     x0, y0, x1, y1 = fp.bounds
     free = fp.envelope.difference(fp)
-    out = []
-    for piece in getattr(free, "geoms", [free]):
-        px0, py0, px1, py1 = piece.bounds
-        if piece.area > 600 and px0 > x0 + 1 and px1 < x1 - 1 and py1 >= y1 - 0.01:
-            out.append(_z("courtyard" if label == "Courtyard" else "playground", label, piece))
-    return out
+    tops = sorted({round(y, 3) for y in (c[1] for c in fp.exterior.coords)}, reverse=True)
+    for cut in tops:
+        part = free.intersection(box(x0, y0, x1, cut))
+        found = [g for g in getattr(part, "geoms", [part])
+                 if g.geom_type == "Polygon" and g.area > 600 and g.bounds[0] > x0 + 1
+                 and g.bounds[2] < x1 - 1 and g.bounds[1] > y0 + 1]
+        if found:
+            kind = "courtyard" if label == "Courtyard" else "playground"
+            return [_z(kind, label if len(found) == 1 else f"{label} {i + 1}", g.buffer(0))
+                    for i, g in enumerate(sorted(found, key=lambda g: g.bounds[0]))]
+    return []
 
 
 def extras(school_type: str, fp) -> list[dict]:
@@ -60,14 +65,14 @@ def extras(school_type: str, fp) -> list[dict]:
         ]
     if school_type == "middle":
         return courtyards(fp, "Courtyard") + track_zones(x0 + 60, y1 + 70) + [
-            _z("court", "Basketball Courts (2)", box(x1 - 30, y1 + 20, x1 + 10, y1 + 52)),
-            _z("field", "Practice Field", box(x0 + 160, y1 + 30, x0 + 260, y1 + 100)),
+            _z("court", "Basketball Courts (2)", box(x1 - 45, y1 + 20, x1 - 5, y1 + 52)),
+            _z("field", "Practice Field", box(x1 + 15, y1 + 20, x1 + 115, y1 + 90)),
         ]
     return courtyards(fp, "Courtyard") + track_zones(x0 + 90, y1 + 75) + [
         _z("court", "Tennis Courts (6)", box(x1 - 40, y1 + 20, x1 + 70, y1 + 57), courts=6),
         diamond((x1 - 30, y1 + 85), 45, 100, "Baseball Field"),
         diamond((x0 - 120, y1 - 20), 15, 70, "Softball Field"),
-        _z("field", "Practice Field", box(x0 + 200, y1 + 120, x0 + 300, y1 + 180)),
+        _z("field", "Practice Field", box(x0 - 150, y1 + 80, x0 - 50, y1 + 150)),
         _z("drive", "Student Parking Drive", LineString([(x0 - 150, y0 - 150), (x0 - 150, y0 - 128)])
            .buffer(3.5, cap_style="flat")),
         _student_lot(x0 - 240, y0 - 128, x0 - 80, y0 - 44),

@@ -77,7 +77,8 @@ def _upper(slots: list) -> list:
     out = []
     for s in slots:
         if s.kind in keep:
-            out.append(Slot(s.kind, s.width, label=s.label if s.kind != "classroom" else ""))
+            label = "IDF-2" if s.label == "MDF" else s.label
+            out.append(Slot(s.kind, s.width, label=label if s.kind != "classroom" else ""))
         elif s.width < 8:
             out.append(Slot("storage" if s.width < 5 else "staff", s.width,
                             label="" if s.width < 5 else "Teacher Workroom"))
@@ -191,3 +192,14 @@ def _auditorium_block() -> list:
         block_room("w-band", "music", -40, 1.5, -20, 21.5, "Band Room", "w-corr", ext=[(T, (-40, 12))]),
         block_room("w-choir", "music", -20, 1.5, 0, 16.5, "Choir Room", "w-corr"),
     ]
+
+
+def mirrored(plan: dict) -> dict:
+    """The plan flipped east-west (an older school built to the mirror image of the standard)."""
+    from shapely.affinity import scale
+
+    for rooms in plan.values():
+        for r in rooms:
+            r.rect = scale(r.rect, xfact=-1, origin=(0, 0))
+            r.ext = [(c, (-x, y)) for c, (x, y) in r.ext]
+    return plan
