@@ -54,19 +54,22 @@ def roadmap(result, budget_per_year_usd: float, years: int) -> pd.DataFrame:
         if year is not None:
             left[year] -= cost
         placed.append(None if year is None else year + 1)
-    gaps["year"] = placed
-    gaps["unlocks"] = _unlocks(gaps, result.tiers)
+    gaps["year"] = pd.array(placed, dtype="Int64")
+    gaps["unlocks"] = _unlocks(gaps, result.tiers, skip={result.district_id})
     spent = gaps.groupby("year")["cost_usd"].transform("sum")
     gaps["year_spent_usd"] = spent
     cols = ["year", *GAP_COLUMNS, "unlocks", "year_spent_usd"]
     return gaps.sort_values(["year", "tier_num"], na_position="last")[cols].reset_index(drop=True)
 
 
-def _unlocks(gaps: pd.DataFrame, tiers: dict) -> list:
-    """For each item, 'X reaches Tier N' if it is the last scheduled blocker of that tier."""
+def _unlocks(gaps: pd.DataFrame, tiers: dict, skip=()) -> list:
+    """For each item, 'X reaches Tier N' if it is the last scheduled blocker of that tier.
+    The district is skipped: its tier also waits on every campus."""
     notes = [""] * len(gaps)
     pos = {idx: i for i, idx in enumerate(gaps.index)}
     for owner, g in gaps.groupby("owner"):
+        if owner in skip:
+            continue
         reached = tiers.get(owner, 0)
         for t in sorted(x for x in g["tier_num"].unique() if x > 0):
             if t != reached + 1:
@@ -74,7 +77,7 @@ def _unlocks(gaps: pd.DataFrame, tiers: dict) -> list:
             items = g[g["tier_num"] == t]
             if items["year"].isna().any():
                 break
-            last = items["year"].idxmax()
+            last = items.index[items["year"] == items["year"].max()][-1]
             notes[pos[last]] = f"{owner} reaches Tier {t} (year {int(items['year'].max())})"
             reached = t
     return notes

@@ -18,6 +18,26 @@ from passmap.compliance.rules_controls import ids_by_unit, select_controls
 from passmap.compliance.rules_openings import openings_by_unit
 
 SAMPLES_PER_ZONE = 48
+APPROACH_M = (1.0, 3.0)   # a door counts as seen if its midpoint or its approach is seen
+
+
+def door_sight_points(doors) -> tuple[np.ndarray, np.ndarray]:
+    """Midpoint of each door plus points 1 m and 3 m out along its normal on both sides:
+    a camera watching the door or the approach to it sees who uses the door."""
+    geoms = np.asarray(doors.geometry.values)
+    mid = doors[["x_m", "y_m"]].to_numpy(float)
+    start = shapely.get_coordinates(shapely.get_point(geoms, 0)) if len(geoms) else mid
+    end = shapely.get_coordinates(shapely.get_point(geoms, -1)) if len(geoms) else mid
+    is_line = shapely.get_type_id(geoms) == 1
+    d = np.where(is_line[:, None], end - start, 0.0) if len(geoms) else mid * 0
+    length = np.hypot(d[:, 0], d[:, 1])
+    normal = np.column_stack([-d[:, 1], d[:, 0]]) / np.where(length > 0, length, 1)[:, None]
+    pts, owner = [mid], [np.arange(len(mid))]
+    for dist in APPROACH_M:
+        for sign in (1, -1):
+            pts.append(mid + sign * dist * normal)
+            owner.append(np.arange(len(mid)))
+    return np.vstack(pts), np.concatenate(owner)
 
 
 @rule("camera_coverage", door_classes=(list, False), control_types=(list, False))
@@ -34,9 +54,14 @@ def camera_coverage(practice, ctx, units):
     else:
         raise ValueError(f"practice {practice['id']}: camera_coverage needs door_classes or "
                          "control_types")
-    ci, ti = ctx.seen(targets[["x_m", "y_m"]].to_numpy(float), targets["plane"])
+    if p.get("door_classes"):
+        xy, owner = door_sight_points(targets)
+    else:
+        xy, owner = targets[["x_m", "y_m"]].to_numpy(float), np.arange(len(targets))
+    ci, ti = ctx.seen(xy, targets["plane"].to_numpy()[owner])
     cam_ids = ctx.cameras["id"].to_numpy()
-    seen_by = pd.Series(cam_ids[ci]).groupby(targets["id"].to_numpy()[ti]).agg(list).to_dict()
+    seen_by = (pd.Series(cam_ids[ci]).groupby(targets["id"].to_numpy()[owner[ti]])
+               .agg(lambda s: sorted(set(s))).to_dict())
     ok, sat, blk, why = [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
         ids = per_unit.get(sid, [])
