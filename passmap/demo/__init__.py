@@ -34,4 +34,7 @@ def build_demo(db_path: Path, data_dir: Path = DATA_DIR) -> dict[str, int]:
 
 def _post_steps():
     """Steps other areas add to the demo build (assessment, demo accounts, device statuses)."""
-    return []
+    from passmap.compliance.demo import demo_step
+    return [
+        demo_step,                   # compliance: starter catalogs, demo checklist, first assessment
+    ]
