@@ -111,6 +111,11 @@ def import_path(store, path, options: ImportOptions | None = None) -> ImportRepo
         for step in ctx.after_commit:
             step()
     flat = {t: c["created"] + c["updated"] for t, c in counts.items()}
+    for t, c in counts.items():
+        if c.get("geometry_kept"):
+            ctx.warn(f"{c['geometry_kept']} existing {t}(s) drawn differently in the file kept "
+                     "their stored outline (it cannot change while rooms refer to it); delete "
+                     "and re-import the building to replace it.")
     report = ImportReport(source, fmt, flat, ctx.warnings, options.dry_run, bundle)
     report.detail = counts
     return report

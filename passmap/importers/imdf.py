@@ -175,7 +175,7 @@ def _units(ctx, ids, feats, where) -> None:
                          "name": ext.get("name") or _name(props.get("name")),
                          "room_number": ext.get("room_number") or _name(props.get("alt_name")),
                          "geom": check_geometry(ctx, feat["geometry"], label),
-                         "props": ext.get("props") or {"imdf_category": props.get("category")}},
+                         "props": ext.get("props") if ext else {"imdf_category": props.get("category")}},
                 label)
     if odd:
         ctx.warn(f"unit categories {', '.join(sorted(odd))} have no zone kind; stored as "
@@ -204,7 +204,7 @@ def _infer_door(props, geom, zones) -> dict:
     category = str(props.get("category") or "")
     exterior = len(touching) < 2
     kinds = {z[3] for z in touching}
-    door_class = ("exterior-primary" if exterior and category.endswith("principal") else
+    door_class = ("exterior-primary" if category.endswith("principal") else
                   "exterior-secondary" if exterior else
                   "classroom" if "classroom" in kinds else "interior")
     access = props.get("access_control") or []

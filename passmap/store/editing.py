@@ -197,45 +197,48 @@ class EditingMixin:
                 r[k] = json.loads(r[k]) if isinstance(r[k], str) else r[k]
         return out
 
-    def _last_undoable(self, actor: str | None) -> dict | None:
-        cur = self.cursor()
-        undone = {r[0] for r in cur.execute(
+    def _undone_ids(self) -> set[str]:
+        return {r[0] for r in self.cursor().execute(
             "SELECT json_extract_string(before, '$.undone') FROM audit_log WHERE action = 'undo'"
         ).fetchall()}
-        rows = cur.execute(
-            "SELECT id FROM audit_log WHERE action IN ('create', 'update', 'delete') "
-            "AND entity_type IN ('control', 'zone', 'opening') "
-            "AND (?::VARCHAR IS NULL OR actor = ?) ORDER BY at_utc DESC LIMIT 200",
-            [actor, actor]).fetchall()
-        for (aid,) in rows:
-            if aid not in undone:
-                return next(e for e in self._audit_by_id(aid))
-        return None
 
-    def _audit_by_id(self, aid: str) -> list[dict]:
-        keys = ("id", "action", "entity_type", "entity_id", "before", "after")
-        row = self.cursor().execute(
-            "SELECT id, action, entity_type, entity_id, before, after FROM audit_log WHERE id = ?",
-            [aid]).fetchone()
-        entry = dict(zip(keys, row))
-        for k in ("before", "after"):
-            entry[k] = json.loads(entry[k]) if isinstance(entry[k], str) else entry[k]
-        return [entry]
+    def _edits(self, actor: str | None = None, entity: tuple | None = None) -> list[dict]:
+        """Edit entries (newest first), without the ones already undone."""
+        etype, eid = entity or (None, None)
+        rows = self.cursor().execute(
+            "SELECT id, at_utc, action, entity_type, entity_id, before, after FROM audit_log "
+            "WHERE action IN ('create', 'update', 'delete') "
+            "AND entity_type IN ('control', 'zone', 'opening') "
+            "AND (?::VARCHAR IS NULL OR actor = ?) AND (?::VARCHAR IS NULL OR entity_type = ?) "
+            "AND (?::VARCHAR IS NULL OR entity_id = ?) ORDER BY at_utc DESC LIMIT 500",
+            [actor, actor, etype, etype, eid, eid]).fetchall()
+        undone = self._undone_ids()
+        keys = ("id", "at_utc", "action", "entity_type", "entity_id", "before", "after")
+        out = []
+        for r in rows:
+            if r[0] in undone:
+                continue
+            e = dict(zip(keys, r))
+            for k in ("before", "after"):
+                e[k] = json.loads(e[k]) if isinstance(e[k], str) else e[k]
+            out.append(e)
+        return out
 
     def undo_last(self, actor: str | None = None) -> dict:
         """Undo the most recent create/update/delete (by ``actor`` when given); audited as undo.
 
         Refused when the object changed again since (its version moved on).
         """
-        entry = self._last_undoable(actor)
-        if entry is None:
+        mine = self._edits(actor)
+        if not mine:
             raise StoreError("Nothing to undo.")
+        entry = mine[0]
         table, eid = entry["entity_type"], entry["entity_id"]
+        latest = self._edits(entity=(table, eid))[0]
         current = self.get(table, eid)
-        if entry["action"] != "delete":
-            if current is None or int(current["version"]) != int(entry["after"]["version"]):
-                raise ConcurrencyError(f"Cannot undo the {entry['action']} of {table} {eid!r}: it "
-                                       "was changed again since; undo that change first.")
+        if latest["id"] != entry["id"] or (entry["action"] == "delete") != (current is None):
+            raise ConcurrencyError(f"Cannot undo the {entry['action']} of {table} {eid!r}: it "
+                                   "was changed again since; undo that change first.")
         with self.transaction() as cur:
             if entry["action"] == "create":
                 cur.execute(f"DELETE FROM {table} WHERE id = ?", [eid])

@@ -13,8 +13,9 @@ from passmap.store.base import StoreError, to_wkb
 
 IMPORT_TABLES = ("district", "campus", "building", "level", "zone", "opening", "control", "wall")
 VERSIONED = ("zone", "opening", "control", "wall")
-# DuckDB turns an UPDATE of an indexed (foreign key) column into delete + insert, which fails
-# while children reference the row; an import never re-parents these, so their keys stay put.
+# DuckDB turns an UPDATE of an indexed (foreign key) column, or of a GEOMETRY column, into
+# delete + insert, which fails while children reference the row. An import never re-parents
+# these rows, and their geometry is kept when it changed (counted as geometry_kept).
 REFERENCED = {"district": (), "campus": ("district_id",), "building": ("campus_id",),
               "level": ("building_id",)}
 
@@ -73,6 +74,33 @@ def update_rows(store, cur, table: str, rows: list[dict]) -> int:
     return len(rows)
 
 
+def _drop_parent_geometry(cur, table: str, rows: list[dict]) -> int:
+    """Remove ``geom`` from updates of referenced tables; count rows whose geometry differed."""
+    if table not in REFERENCED or not rows:
+        return 0
+    import shapely
+
+    ids = [str(r["id"]) for r in rows if r.get("geom") is not None]
+    stored = {}
+    if ids:
+        cur.register("_gid", pd.DataFrame({"id": ids}))
+        try:
+            stored = dict(cur.execute(f"SELECT t.id, ST_AsWKB(t.geom) FROM {table} t "
+                                      "JOIN _gid USING (id)").fetchall())
+        finally:
+            cur.unregister("_gid")
+    differ = 0
+    for r in rows:
+        new = r.pop("geom", None)
+        old = stored.get(str(r["id"]))
+        if new is None:
+            continue
+        new_g = shapely.from_wkb(to_wkb(new))
+        if old is None or not shapely.equals_exact(shapely.from_wkb(bytes(old)), new_g, 1e-9):
+            differ += 1
+    return differ
+
+
 def write_bundle(store, bundle: dict[str, list[dict]], actor: str, label: str,
                  dry_run: bool = False) -> dict[str, dict[str, int]]:
     """Create or update every row of ``bundle`` in ONE transaction; all or nothing.
@@ -92,10 +120,13 @@ def write_bundle(store, bundle: dict[str, list[dict]], actor: str, label: str,
                     continue
                 have = _existing_ids(cur, table, [str(r["id"]) for r in rows])
                 new = [r for r in rows if str(r["id"]) not in have]
-                old = [r for r in rows if str(r["id"]) in have]
+                old = [dict(r) for r in rows if str(r["id"]) in have]
                 store._insert_rows(cur, table, new)
+                kept = _drop_parent_geometry(cur, table, old)
                 update_rows(store, cur, table, old)
                 counts[table] = {"created": len(new), "updated": len(old)}
+                if kept:
+                    counts[table]["geometry_kept"] = kept
             store.audit(cur, actor, "import", "import", label, after={"counts": counts})
             if dry_run:
                 raise _DryRun
