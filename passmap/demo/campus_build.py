@@ -76,13 +76,14 @@ def _grounds(levels, fp, spec):
     return carve(zones, fp), front
 
 
-def build_campus(district_id: str, spec: dict, plan: dict, rng) -> CampusResult:
+def build_campus(district_id: str, spec: dict, plan: dict, rng, frame=None) -> CampusResult:
+    """All features of one campus; ``frame`` (default: the spec's place) maps local metres."""
     cid, p = spec["id"], PROFILES[spec["profile"]]
     levels, fp = build_levels(plan, SUBJECTS[spec["school_type"]])
     site, front = _grounds(levels, fp, spec)
     road_y = fp.bounds[1] - front.front_depth_m
     land = parcel(site, fp, road_y)
-    frame = CampusFrame(*spec["lonlat"], spec["rotation_deg"])
+    frame = frame or CampusFrame(*spec["lonlat"], spec["rotation_deg"])
     ids = _Ids(cid, spec["short"], p, rng)
     bid = f"{cid}-main"
     out = CampusResult(parcel_utm=frame.to_utm(land))

@@ -51,6 +51,16 @@ class CampusFrame:
         return round(math.degrees(math.atan2(float(e2 - e1), float(n2 - n1))) % 360.0, 1)
 
 
+class LocalFrame(CampusFrame):
+    """Keeps campus-local metres (templates that are placed later, e.g. the large district)."""
+
+    def __init__(self):
+        self.e0, self.n0, self.cos, self.sin = 0.0, 0.0, 1.0, 0.0
+
+    def to_wgs84(self, geom):
+        return geom
+
+
 def utm_to_wgs84(geom):
     return shapely.transform(geom, lambda c: np.column_stack(_TO_LL.transform(c[:, 0], c[:, 1])))
 
