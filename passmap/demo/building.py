@@ -21,12 +21,27 @@ from passmap.demo.plan import door_line, shared_wall
 CLASSROOM_KINDS = {"classroom", "science_lab", "art", "music"}
 WIDE_KINDS = {"gym", "cafeteria", "library", "auditorium", "lobby"}
 DEFAULT_NAMES = {
-    "main_office": "Main Office", "vestibule": "Secure Vestibule", "lobby": "Main Lobby",
-    "nurse": "Health Room / Nurse", "library": "Library / Media Center", "gym": "Gymnasium",
-    "cafeteria": "Cafeteria", "kitchen": "Kitchen", "stair": "Stair", "restroom": "Restroom",
-    "mechanical": "Mechanical", "mdf_idf": "IDF", "storage": "Storage", "staff": "Staff Workroom",
-    "sro_office": "SRO Office", "loading_dock": "Loading Dock", "locker_room": "Locker Room",
-    "auditorium": "Auditorium", "music": "Music Room", "art": "Art Room", "elevator": "Elevator",
+    "main_office": "Main Office",
+    "vestibule": "Secure Vestibule",
+    "lobby": "Main Lobby",
+    "nurse": "Health Room / Nurse",
+    "library": "Library / Media Center",
+    "gym": "Gymnasium",
+    "cafeteria": "Cafeteria",
+    "kitchen": "Kitchen",
+    "stair": "Stair",
+    "restroom": "Restroom",
+    "mechanical": "Mechanical",
+    "mdf_idf": "IDF",
+    "storage": "Storage",
+    "staff": "Staff Workroom",
+    "sro_office": "SRO Office",
+    "loading_dock": "Loading Dock",
+    "locker_room": "Locker Room",
+    "auditorium": "Auditorium",
+    "music": "Music Room",
+    "art": "Art Room",
+    "elevator": "Elevator",
     "science_lab": "Science Lab",
 }
 
@@ -34,9 +49,9 @@ DEFAULT_NAMES = {
 @dataclass
 class Door:
     key: str
-    line: object                  # LineString, building-local metres
+    line: object  # LineString, building-local metres
     door_class: str
-    zone: str                     # room key served
+    zone: str  # room key served
     to_zone: str | None
     number: str | None = None
     ordinal: int = 0
@@ -47,13 +62,15 @@ class BuiltLevel:
     ordinal: int
     rooms: list
     doors: list = field(default_factory=list)
-    names: dict = field(default_factory=dict)      # room key -> (name, room_number)
+    names: dict = field(default_factory=dict)  # room key -> (name, room_number)
 
 
 def clockwise_order(points, centre, start: int) -> list[int]:
-    """Indices of ``points`` clockwise (seen from above) around ``centre`` from ``points[start]``."""
+    """Indices of ``points`` clockwise (from above) around ``centre``, from ``points[start]``."""
+
     def bearing(p):
         return math.degrees(math.atan2(p[0] - centre[0], p[1] - centre[1])) % 360
+
     b0 = bearing(points[start])
     return sorted(range(len(points)), key=lambda i: (bearing(points[i]) - b0) % 360)
 
@@ -94,8 +111,15 @@ def _interior_doors(lvl: BuiltLevel) -> None:
             cls = "classroom" if room.kind in CLASSROOM_KINDS else "interior"
             width = 1.8 if room.kind in WIDE_KINDS else 0.9
             at = 0.12 if room.kind in CLASSROOM_KINDS else 0.5
-            lvl.doors.append(Door(f"d{len(lvl.doors) + 1:03d}", door_line(wall, width, at), cls,
-                                  room.key, other.key))
+            lvl.doors.append(
+                Door(
+                    f"d{len(lvl.doors) + 1:03d}",
+                    door_line(wall, width, at),
+                    cls,
+                    room.key,
+                    other.key,
+                )
+            )
 
 
 def _exterior_doors(lvl: BuiltLevel, footprint) -> None:

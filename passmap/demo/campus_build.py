@@ -15,25 +15,54 @@ from passmap.demo.site import Frontage, carve, front_zones, parcel
 from passmap.model import TECHNOLOGY_TYPES
 
 SUBJECTS = {
-    "elementary": [f"{g}" for g in ("Kindergarten", "Grade 1", "Grade 2", "Grade 3", "Grade 4", "Grade 5")
-                   for _ in range(4)] + ["Art", "Music", "Special Education", "ESL", "Reading Specialist",
-                                        "STEM Lab", "Resource"],
-    "middle": [f"Grade {g} {s}" for g in (6, 7, 8) for s in ("Math", "ELA", "Science", "Social Studies",
-                                                             "Math", "ELA")] + ["Spanish", "Health", "Art",
-                                                                                "Technology", "Resource"],
-    "high": ["English", "Math", "Social Studies", "English", "Math", "World Languages", "Health",
-             "Business", "Computer Science", "Special Education", "Math", "English"],
+    "elementary": [
+        f"{g}"
+        for g in ("Kindergarten", "Grade 1", "Grade 2", "Grade 3", "Grade 4", "Grade 5")
+        for _ in range(4)
+    ]
+    + ["Art", "Music", "Special Education", "ESL", "Reading Specialist", "STEM Lab", "Resource"],
+    "middle": [
+        f"Grade {g} {s}"
+        for g in (6, 7, 8)
+        for s in ("Math", "ELA", "Science", "Social Studies", "Math", "ELA")
+    ]
+    + ["Spanish", "Health", "Art", "Technology", "Resource"],
+    "high": [
+        "English",
+        "Math",
+        "Social Studies",
+        "English",
+        "Math",
+        "World Languages",
+        "Health",
+        "Business",
+        "Computer Science",
+        "Special Education",
+        "Math",
+        "English",
+    ],
 }
-ABBR = {"camera": "cam", "access_reader": "rdr", "door_contact": "dps", "intercom": "icm",
-        "visitor_management": "vms", "duress_button": "dur", "pa_speaker": "pa", "strobe": "stb",
-        "fire_alarm_panel": "facp", "intrusion_panel": "ids", "motion_sensor": "mot",
-        "glass_break": "gbd", "wearable_duress_coverage": "wdc"}
+ABBR = {
+    "camera": "cam",
+    "access_reader": "rdr",
+    "door_contact": "dps",
+    "intercom": "icm",
+    "visitor_management": "vms",
+    "duress_button": "dur",
+    "pa_speaker": "pa",
+    "strobe": "stb",
+    "fire_alarm_panel": "facp",
+    "intrusion_panel": "ids",
+    "motion_sensor": "mot",
+    "glass_break": "gbd",
+    "wearable_duress_coverage": "wdc",
+}
 
 
 @dataclass
 class CampusResult:
     district_features: list = field(default_factory=list)
-    level_files: list = field(default_factory=list)     # (building_id, level_id, features)
+    level_files: list = field(default_factory=list)  # (building_id, level_id, features)
     parcel_utm: object = None
 
 
@@ -49,6 +78,7 @@ def _frontage(levels, spec, flip: bool) -> Frontage:
 
     def mid(d):
         return (sign * d.line.centroid.x, d.line.centroid.y)
+
     ext = [d for d in lvl0.doors if d.number]
     primary = _find_door(lvl0, lambda d: d.door_class == "exterior-primary")
     bus = min((d for d in ext if rooms[d.zone].kind == "corridor"), key=lambda d: mid(d)[0])
@@ -87,19 +117,50 @@ def build_campus(district_id: str, spec: dict, plan: dict, rng, frame=None) -> C
     ids = _Ids(cid, spec["short"], p, rng)
     bid = f"{cid}-main"
     out = CampusResult(parcel_utm=frame.to_utm(land))
-    out.district_features.append(feature("campus", frame.to_wgs84(land), {
-        "id": cid, "district_id": district_id, "name": spec["name"], "school_type": spec["school_type"],
-        "address": spec["address"], "students": spec["students"],
-        "props": {"grades": spec["grades"], "demo_profile": spec["profile"]}}))
-    out.district_features.append(feature("building", frame.to_wgs84(fp), {
-        "id": bid, "campus_id": cid, "name": f"{spec['name'].replace(' School', '')} Main Building",
-        "props": {"storeys": len(levels), "year_built": spec.get("year_built")}}))
+    out.district_features.append(
+        feature(
+            "campus",
+            frame.to_wgs84(land),
+            {
+                "id": cid,
+                "district_id": district_id,
+                "name": spec["name"],
+                "school_type": spec["school_type"],
+                "address": spec["address"],
+                "students": spec["students"],
+                "props": {"grades": spec["grades"], "demo_profile": spec["profile"]},
+            },
+        )
+    )
+    out.district_features.append(
+        feature(
+            "building",
+            frame.to_wgs84(fp),
+            {
+                "id": bid,
+                "campus_id": cid,
+                "name": f"{spec['name'].replace(' School', '')} Main Building",
+                "props": {"storeys": len(levels), "year_built": spec.get("year_built")},
+            },
+        )
+    )
     site_keys = []
     for i, z in enumerate(site):
         zid = f"{cid}-site-{z['kind'].replace('_', '-')}-{i + 1:02d}"
         site_keys.append((zid, z))
-        out.district_features.append(feature("zone", frame.to_wgs84(z["geom"]), {
-            "id": zid, "campus_id": cid, "kind": z["kind"], "name": z["name"], "props": z["props"]}))
+        out.district_features.append(
+            feature(
+                "zone",
+                frame.to_wgs84(z["geom"]),
+                {
+                    "id": zid,
+                    "campus_id": cid,
+                    "kind": z["kind"],
+                    "name": z["name"],
+                    "props": z["props"],
+                },
+            )
+        )
     for ctl in grounds.site_controls(site, fp, land, front, p):
         out.district_features.append(_control(ctl, ids, frame, cid, None, None, site_keys))
     for lvl in levels:
@@ -110,22 +171,48 @@ def build_campus(district_id: str, spec: dict, plan: dict, rng, frame=None) -> C
 def _level_features(lvl, fp, bid, cid, p, frame, ids, rng):
     lid = f"{bid}-l{lvl.ordinal + 1}"
     zone_id = {}
-    feats = [feature("level", frame.to_wgs84(unary_union([r.rect for r in lvl.rooms])), {
-        "id": lid, "building_id": bid, "ordinal": lvl.ordinal,
-        "name": "First Floor" if lvl.ordinal == 0 else "Second Floor"})]
+    feats = [
+        feature(
+            "level",
+            frame.to_wgs84(unary_union([r.rect for r in lvl.rooms])),
+            {
+                "id": lid,
+                "building_id": bid,
+                "ordinal": lvl.ordinal,
+                "name": "First Floor" if lvl.ordinal == 0 else "Second Floor",
+            },
+        )
+    ]
     for room in lvl.rooms:
         name, number = lvl.names[room.key]
         zone_id[room.key] = f"{lid}-{number or room.key}"
-        feats.append(feature("zone", frame.to_wgs84(room.rect), {
-            "id": zone_id[room.key], "campus_id": cid, "building_id": bid, "level_id": lid,
-            "kind": room.kind, "name": name, "room_number": number,
-            "props": {"area_m2": round(room.rect.area, 1)}}))
+        feats.append(
+            feature(
+                "zone",
+                frame.to_wgs84(room.rect),
+                {
+                    "id": zone_id[room.key],
+                    "campus_id": cid,
+                    "building_id": bid,
+                    "level_id": lid,
+                    "kind": room.kind,
+                    "name": name,
+                    "room_number": number,
+                    "props": {"area_m2": round(room.rect.area, 1)},
+                },
+            )
+        )
     kinds = {r.key: r.kind for r in lvl.rooms}
     door_id = {}
     for door in lvl.doors:
         door_id[door.key] = f"{lid}-{door.key}"
-        feats.append(feature("opening", frame.to_wgs84(door.line),
-                             _door_props(door, door_id[door.key], kinds, zone_id, bid, lid, cid, p, rng)))
+        feats.append(
+            feature(
+                "opening",
+                frame.to_wgs84(door.line),
+                _door_props(door, door_id[door.key], kinds, zone_id, bid, lid, cid, p, rng),
+            )
+        )
     ctx = (ids, frame, cid, bid, lid, zone_id, door_id)
     for ctl in _level_controls(lvl, fp, p, rng):
         feats.append(_control(ctl, *ctx))
@@ -134,26 +221,45 @@ def _level_features(lvl, fp, bid, cid, p, frame, ids, rng):
 
 def _door_props(door, oid, kinds, zone_id, bid, lid, cid, p, rng) -> dict:
     kind = kinds[door.zone]
-    props = {"id": oid, "campus_id": cid, "building_id": bid, "level_id": lid,
-             "zone_id": zone_id[door.zone], "to_zone_id": zone_id.get(door.to_zone),
-             "door_class": door.door_class}
+    props = {
+        "id": oid,
+        "campus_id": cid,
+        "building_id": bid,
+        "level_id": lid,
+        "zone_id": zone_id[door.zone],
+        "to_zone_id": zone_id.get(door.to_zone),
+        "door_class": door.door_class,
+    }
     if door.number:
         numbered = p["number_all"] or door.door_class == "exterior-primary"
         monitored = door.door_class in p["contact_classes"]
-        props.update(number=door.number if numbered else None,
-                     lock_function="electrified" if door.door_class in p["reader_classes"] else "exit-only",
-                     lock_inside_operable=None, monitored=monitored,
-                     glazing_protection=p["glazing"] if door.door_class == "exterior-primary" else
-                     ("film" if p["glazing"] != "none" else "none"),
-                     props={"leaf_width_m": round(door.line.length, 1), "number_posted": numbered})
+        props.update(
+            number=door.number if numbered else None,
+            lock_function="electrified" if door.door_class in p["reader_classes"] else "exit-only",
+            lock_inside_operable=None,
+            monitored=monitored,
+            glazing_protection=p["glazing"]
+            if door.door_class == "exterior-primary"
+            else ("film" if p["glazing"] != "none" else "none"),
+            props={"leaf_width_m": round(door.line.length, 1), "number_posted": numbered},
+        )
     elif door.door_class == "classroom":
         inside = rng.random() < p["inside_lock_share"]
-        props.update(lock_function="classroom-security" if inside else "classroom",
-                     lock_inside_operable=inside, monitored=False,
-                     glazing_protection="film" if p["glazing"] != "none" else "none")
+        props.update(
+            lock_function="classroom-security" if inside else "classroom",
+            lock_inside_operable=inside,
+            monitored=False,
+            glazing_protection="film" if p["glazing"] != "none" else "none",
+        )
     else:
-        lock = {"mechanical": "storeroom", "mdf_idf": "storeroom", "storage": "storeroom",
-                "kitchen": "storeroom", "main_office": "office", "nurse": "office"}.get(kind, "passage")
+        lock = {
+            "mechanical": "storeroom",
+            "mdf_idf": "storeroom",
+            "storage": "storeroom",
+            "kitchen": "storeroom",
+            "main_office": "office",
+            "nurse": "office",
+        }.get(kind, "passage")
         props.update(lock_function=lock, monitored=kind == "mdf_idf" and p["motion"])
     return props
 
@@ -171,19 +277,39 @@ def _level_controls(lvl, fp, p, rng) -> list[dict]:
             out += devices.corridor_cameras(room, p["corridor_camera_spacing_m"], lvl.ordinal)
             if p["motion"]:
                 c = room.rect.centroid
-                out.append(devices._dev("motion_sensor", f"Motion sensor - {names[room.key]}",
-                                        (c.x, c.y), level=lvl.ordinal, zone=room.key))
+                out.append(
+                    devices._dev(
+                        "motion_sensor",
+                        f"Motion sensor - {names[room.key]}",
+                        (c.x, c.y),
+                        level=lvl.ordinal,
+                        zone=room.key,
+                    )
+                )
         out += devices.room_devices(room, names[room.key], p, lvl.ordinal, rng)
         if room.kind in CLASSROOM_KINDS and p["motion"] and lvl.ordinal == 0 and rng.random() < 0.3:
             x0, y0, _, _ = room.rect.bounds
-            out.append(devices._dev("glass_break", f"Glass-break detector - {names[room.key]}",
-                                    (x0 + 0.5, y0 + 0.5), level=lvl.ordinal, zone=room.key))
+            out.append(
+                devices._dev(
+                    "glass_break",
+                    f"Glass-break detector - {names[room.key]}",
+                    (x0 + 0.5, y0 + 0.5),
+                    level=lvl.ordinal,
+                    zone=room.key,
+                )
+            )
     if lvl.ordinal == 0:
         out += devices.panel_devices(by_kind, p, lvl.ordinal)
     if p["wearable"]:
-        out.append({"type": "wearable_duress_coverage", "name": "Wearable panic badge coverage",
-                    "geom": unary_union([r.rect for r in lvl.rooms]).simplify(0.5), "level": lvl.ordinal,
-                    "attrs": {"kind": "wearable", "destination": "911-psap", "locating": "room-level"}})
+        out.append(
+            {
+                "type": "wearable_duress_coverage",
+                "name": "Wearable panic badge coverage",
+                "geom": unary_union([r.rect for r in lvl.rooms]).simplify(0.5),
+                "level": lvl.ordinal,
+                "attrs": {"kind": "wearable", "destination": "911-psap", "locating": "room-level"},
+            }
+        )
     return out
 
 
@@ -216,10 +342,16 @@ class _Ids:
 
 def _control(ctl, ids, frame, cid, bid, lid, zone_id, door_id=None):
     """One control feature; ``zone_id`` maps plan keys (or site (id, zone) pairs) to zone ids."""
-    props = {"campus_id": cid, "building_id": bid if ctl.get("level") is not None else None,
-             "level_id": lid if ctl.get("level") is not None else None, "type": ctl["type"],
-             "name": ctl["name"], "fov_deg": ctl.get("fov_deg"), "range_m": ctl.get("range_m"),
-             "attrs": ctl.get("attrs")}
+    props = {
+        "campus_id": cid,
+        "building_id": bid if ctl.get("level") is not None else None,
+        "level_id": lid if ctl.get("level") is not None else None,
+        "type": ctl["type"],
+        "name": ctl["name"],
+        "fov_deg": ctl.get("fov_deg"),
+        "range_m": ctl.get("range_m"),
+        "attrs": ctl.get("attrs"),
+    }
     props = dict(ids.next(ctl["type"]), **props)
     if isinstance(zone_id, dict):
         props["zone_id"] = zone_id.get(ctl.get("zone"))
@@ -230,4 +362,3 @@ def _control(ctl, ids, frame, cid, bid, lid, zone_id, door_id=None):
         g = ctl["geom"]
         props["bearing_deg"] = frame.bearing_deg((g.x, g.y), ctl["target"])
     return feature("control", frame.to_wgs84(ctl["geom"]), props)
-

@@ -48,23 +48,58 @@ def door_devices(door, footprint, p: dict, level: int) -> list[dict]:
 
     def at(s, n):
         return (mx + ax * s + nx * n, my + ay * s + ny * n)
+
     if door.door_class in p["reader_classes"]:
         out.append(_dev("access_reader", f"Card reader - {label}", at(w / 2 + 0.4, 0.15), **kw))
     if door.door_class in p["contact_classes"]:
         out.append(_dev("door_contact", f"Door position switch - {label}", at(0, -0.15), **kw))
     if door.door_class in p["camera_classes"]:
-        out.append(_dev("camera", f"Exterior camera - {label}", at(-(w / 2 + 1.5), 0.25),
-                        target=at(0, 14.0), fov_deg=90.0, range_m=22.0,
-                        attrs={"mount": "exterior", "covers": "door approach"}, **kw))
-    out.append(_dev("lighting", f"Wall pack - {label}", at(w / 2 + 1.2, 0.2), level=level,
-                    opening=door.key, attrs={"fixture": "LED wall pack"}))
+        out.append(
+            _dev(
+                "camera",
+                f"Exterior camera - {label}",
+                at(-(w / 2 + 1.5), 0.25),
+                target=at(0, 14.0),
+                fov_deg=90.0,
+                range_m=22.0,
+                attrs={"mount": "exterior", "covers": "door approach"},
+                **kw,
+            )
+        )
+    out.append(
+        _dev(
+            "lighting",
+            f"Wall pack - {label}",
+            at(w / 2 + 1.2, 0.2),
+            level=level,
+            opening=door.key,
+            attrs={"fixture": "LED wall pack"},
+        )
+    )
     if door.door_class == "exterior-primary":
         if p["intercom"]:
-            out.append(_dev("intercom", "Main entrance video intercom", at(-(w / 2 + 0.6), 0.15), **kw))
-        out.append(_dev("key_box", "Knox box", at(w / 2 + 1.0, 0.15), level=level, opening=door.key,
-                        attrs={"holder": "fire department"}))
-        out.append(_dev("signage", "Visitors must report to the main office", at(-(w / 2 + 2.5), 0.2),
-                        level=level, opening=door.key))
+            out.append(
+                _dev("intercom", "Main entrance video intercom", at(-(w / 2 + 0.6), 0.15), **kw)
+            )
+        out.append(
+            _dev(
+                "key_box",
+                "Knox box",
+                at(w / 2 + 1.0, 0.15),
+                level=level,
+                opening=door.key,
+                attrs={"holder": "fire department"},
+            )
+        )
+        out.append(
+            _dev(
+                "signage",
+                "Visitors must report to the main office",
+                at(-(w / 2 + 2.5), 0.2),
+                level=level,
+                opening=door.key,
+            )
+        )
         for i, s in enumerate((-3.0, 0.0, 3.0)):
             out.append(_dev("bollard", f"Entrance bollard {i + 1}", at(s, 5.0), level=level))
     return out
@@ -86,11 +121,24 @@ def corridor_cameras(room, spacing_m: float, level: int) -> list[dict]:
         forward = s < length / 2
         pos = (x0 + s, y1 - 0.3) if horizontal else (x1 - 0.3, y0 + s)
         reach = min(length, 45.0)
-        tgt = ((x0 + s + (reach if forward else -reach), (y0 + y1) / 2) if horizontal
-               else ((x0 + x1) / 2, y0 + s + (reach if forward else -reach)))
-        out.append(_dev("camera", f"Corridor camera {i + 1}", pos, level=level, zone=room.key,
-                        target=tgt, fov_deg=60.0, range_m=round(reach, 1),
-                        attrs={"mount": "interior", "covers": "corridor"}))
+        tgt = (
+            (x0 + s + (reach if forward else -reach), (y0 + y1) / 2)
+            if horizontal
+            else ((x0 + x1) / 2, y0 + s + (reach if forward else -reach))
+        )
+        out.append(
+            _dev(
+                "camera",
+                f"Corridor camera {i + 1}",
+                pos,
+                level=level,
+                zone=room.key,
+                target=tgt,
+                fov_deg=60.0,
+                range_m=round(reach, 1),
+                attrs={"mount": "interior", "covers": "corridor"},
+            )
+        )
     return out
 
 
@@ -105,7 +153,9 @@ def room_devices(room, name: str, p: dict, level: int, rng) -> list[dict]:
     if kind in CLASSROOM_KINDS and rng.random() < p["pa_classroom_share"]:
         speaker = True
     if speaker:
-        out.append(_dev("pa_speaker", f"PA speaker - {name}", (cx, cy), attrs={"zone_call": True}, **kw))
+        out.append(
+            _dev("pa_speaker", f"PA speaker - {name}", (cx, cy), attrs={"zone_call": True}, **kw)
+        )
     if kind == "corridor":
         length = max(x1 - x0, y1 - y0)
         for i in range(max(1, int(length // 18))):
@@ -113,8 +163,15 @@ def room_devices(room, name: str, p: dict, level: int, rng) -> list[dict]:
             xy = (x0 + s, cy) if (x1 - x0) >= (y1 - y0) else (cx, y0 + s)
             out.append(_dev("pa_speaker", f"PA speaker - {name} {i + 1}", xy, **kw))
     if kind in p["duress_kinds"]:
-        out.append(_dev("duress_button", f"Duress button - {name}", (x0 + 0.4, cy + 0.5),
-                        attrs={"kind": "fixed", "destination": "911-psap"}, **kw))
+        out.append(
+            _dev(
+                "duress_button",
+                f"Duress button - {name}",
+                (x0 + 0.4, cy + 0.5),
+                attrs={"kind": "fixed", "destination": "911-psap"},
+                **kw,
+            )
+        )
     if kind in ("main_office", "gym", "cafeteria", "auditorium"):
         out.append(_dev("aed", f"AED - {name}", (x1 - 0.4, cy), **kw))
     if kind in p["trauma_kinds"]:
@@ -125,8 +182,15 @@ def room_devices(room, name: str, p: dict, level: int, rng) -> list[dict]:
         out += _room_camera(room, name, kw)
     if kind == "mechanical":
         for i, util in enumerate(("gas", "water", "electric")):
-            out.append(_dev("utility_shutoff", f"{util.title()} shut-off", (x0 + 0.4, y0 + 1.0 + i),
-                            attrs={"utility": util}, **kw))
+            out.append(
+                _dev(
+                    "utility_shutoff",
+                    f"{util.title()} shut-off",
+                    (x0 + 0.4, y0 + 1.0 + i),
+                    attrs={"utility": util},
+                    **kw,
+                )
+            )
     if kind == "mdf_idf" and "MDF" in name:
         out.append(_dev("intrusion_panel", "Intrusion alarm panel", (x0 + 0.4, cy), **kw))
     return out
@@ -136,9 +200,18 @@ def _room_camera(room, name, kw) -> list[dict]:
     """A camera in a corner of a large room looking at its far corner."""
     x0, y0, x1, y1 = room.rect.bounds
     reach = math.hypot(x1 - x0, y1 - y0)
-    return [_dev("camera", f"Camera - {name}", (x0 + 0.4, y0 + 0.4), target=(x1, y1),
-                 fov_deg=80.0, range_m=round(min(reach, 50.0), 1),
-                 attrs={"mount": "interior", "covers": name}, **kw)]
+    return [
+        _dev(
+            "camera",
+            f"Camera - {name}",
+            (x0 + 0.4, y0 + 0.4),
+            target=(x1, y1),
+            fov_deg=80.0,
+            range_m=round(min(reach, 50.0), 1),
+            attrs={"mount": "interior", "covers": name},
+            **kw,
+        )
+    ]
 
 
 def panel_devices(rooms: dict, p: dict, level: int) -> list[dict]:
@@ -147,13 +220,27 @@ def panel_devices(rooms: dict, p: dict, level: int) -> list[dict]:
     front = rooms.get("lobby") or rooms.get("corridor")
     office = rooms.get("main_office")
     if front is not None:
-        x0, y0, x1, y1 = front.rect.bounds
-        out.append(_dev("fire_alarm_panel", "Fire alarm control panel", (x1 - 0.3, y0 + 1.0),
-                        level=level, zone=front.key))
+        _, y0, x1, _ = front.rect.bounds
+        out.append(
+            _dev(
+                "fire_alarm_panel",
+                "Fire alarm control panel",
+                (x1 - 0.3, y0 + 1.0),
+                level=level,
+                zone=front.key,
+            )
+        )
     if office is not None and p["visitor_management"]:
-        x0, y0, x1, y1 = office.rect.bounds
-        out.append(_dev("visitor_management", "Visitor management station (ID scan)",
-                        (x1 - 1.0, y0 + 1.0), level=level, zone=office.key))
+        _x0, y0, x1, _y1 = office.rect.bounds
+        out.append(
+            _dev(
+                "visitor_management",
+                "Visitor management station (ID scan)",
+                (x1 - 1.0, y0 + 1.0),
+                level=level,
+                zone=office.key,
+            )
+        )
     return out
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-UTM_EPSG = 32617     # the demo district lies in UTM zone 17N (central North Carolina)
+UTM_EPSG = 32617  # the demo district lies in UTM zone 17N (central North Carolina)
 _TO_UTM = Transformer.from_crs(4326, UTM_EPSG, always_xy=True)
 _TO_LL = Transformer.from_crs(UTM_EPSG, 4326, always_xy=True)
 
@@ -86,7 +86,9 @@ def feature(feature_type: str, geom, props: dict) -> dict:
 def write_collection(path: Path, features: list[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"type": "FeatureCollection", "features": features}
-    text = _PAIR.sub(lambda m: f"[{m.group(1)}, {m.group(2)}]", json.dumps(doc, indent=1, ensure_ascii=False))
+    text = _PAIR.sub(
+        lambda m: f"[{m.group(1)}, {m.group(2)}]", json.dumps(doc, indent=1, ensure_ascii=False)
+    )
     path.write_text(text + "\n", encoding="utf-8")
 
 

@@ -4,8 +4,6 @@ The demo school plans are built once per (plan, protection profile) in local met
 with the devices a fully instrumented district adds (classroom lock status, wall duress buttons,
 motion and glass-break sensors, notification strobes), then copied onto a grid of campuses with
 jittered positions and rotations and written in one transaction.
-
->>> stats = generate_large("/tmp/passmap-doctest-large.duckdb", campuses=1, seed=3)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -25,12 +23,25 @@ from passmap.demo.generate import CAMPUSES, plan_for
 from passmap.store import Store
 
 DISTRICT_ID = "large-synthetic-district"
-ORIGIN_LONLAT = (-79.05, 35.55)       # central North Carolina, UTM 17N
+ORIGIN_LONLAT = (-79.05, 35.55)  # central North Carolina, UTM 17N
 SPACING_M = 2600.0
-TYPE_WEIGHTS = (("elementary_secure", 0.35), ("elementary_open", 0.2), ("middle", 0.25), ("high", 0.2))
-PLAN_TYPE = {"elementary_secure": "elementary", "elementary_open": "elementary", "middle": "middle",
-             "high": "high"}
-COPIES = {"elementary": 3, "middle": 3, "high": 2}   # schools sharing one campus (education complexes)
+TYPE_WEIGHTS = (
+    ("elementary_secure", 0.35),
+    ("elementary_open", 0.2),
+    ("middle", 0.25),
+    ("high", 0.2),
+)
+PLAN_TYPE = {
+    "elementary_secure": "elementary",
+    "elementary_open": "elementary",
+    "middle": "middle",
+    "high": "high",
+}
+COPIES = {
+    "elementary": 3,
+    "middle": 3,
+    "high": 2,
+}  # schools sharing one campus (education complexes)
 TABLES = ("campus", "building", "level", "zone", "opening", "control")
 
 
@@ -41,9 +52,13 @@ def _templates() -> dict:
     for plan_name in PLAN_TYPE:
         for profile in ("strong", "partial", "weak"):
             spec = dict(base[plan_name], id="tpl", short="tpl", profile=profile)
-            res = campus_build.build_campus(DISTRICT_ID, spec, plan_for(plan_name),
-                                            random.Random(hash((plan_name, profile)) & 0xFFFF),
-                                            frame=LocalFrame())
+            res = campus_build.build_campus(
+                DISTRICT_ID,
+                spec,
+                plan_for(plan_name),
+                random.Random(hash((plan_name, profile)) & 0xFFFF),
+                frame=LocalFrame(),
+            )
             feats = res.district_features + [f for _, _, fs in res.level_files for f in fs]
             rows = {t: [] for t in TABLES}
             for f in feats:
@@ -65,22 +80,54 @@ def _dense_devices(rows) -> list[dict]:
             continue
         g = z["geom"]
         x0, y0, x1, y1 = g.bounds
-        base = {"campus_id": z["campus_id"], "building_id": z["building_id"], "level_id": z["level_id"],
-                "zone_id": z["id"]}
-        for k, (ctype, xy) in enumerate((("motion_sensor", (x1 - 0.4, y1 - 0.4)),
-                                         ("duress_button", (x0 + 0.4, y1 - 0.6)),
-                                         ("strobe", ((x0 + x1) / 2, y1 - 0.3)),
-                                         ("glass_break", (x1 - 0.5, y0 + 0.5)))):
-            attrs = {"kind": "fixed", "destination": "front-office"} if ctype == "duress_button" else None
-            extra.append(dict(base, id=f"{z['id']}-dx{k}", type=ctype, name=f"{ctype} - {z.get('name')}",
-                              geom=Point(xy), attrs=attrs, external_id=f"{z['id']}-dx{k}"))
+        base = {
+            "campus_id": z["campus_id"],
+            "building_id": z["building_id"],
+            "level_id": z["level_id"],
+            "zone_id": z["id"],
+        }
+        for k, (ctype, xy) in enumerate(
+            (
+                ("motion_sensor", (x1 - 0.4, y1 - 0.4)),
+                ("duress_button", (x0 + 0.4, y1 - 0.6)),
+                ("strobe", ((x0 + x1) / 2, y1 - 0.3)),
+                ("glass_break", (x1 - 0.5, y0 + 0.5)),
+            )
+        ):
+            attrs = (
+                {"kind": "fixed", "destination": "front-office"}
+                if ctype == "duress_button"
+                else None
+            )
+            extra.append(
+                dict(
+                    base,
+                    id=f"{z['id']}-dx{k}",
+                    type=ctype,
+                    name=f"{ctype} - {z.get('name')}",
+                    geom=Point(xy),
+                    attrs=attrs,
+                    external_id=f"{z['id']}-dx{k}",
+                )
+            )
     for o in rows["opening"]:
         if o["door_class"] in ("classroom", "interior"):
             mid = o["geom"].interpolate(0.5, normalized=True)
-            extra.append({"id": f"{o['id']}-lock", "campus_id": o["campus_id"], "building_id": o["building_id"],
-                          "level_id": o["level_id"], "zone_id": o.get("zone_id"), "opening_id": o["id"],
-                          "type": "door_contact", "name": "Lock status sensor", "geom": mid,
-                          "external_id": f"{o['id']}-lock", "attrs": {"reports": "lock"}})
+            extra.append(
+                {
+                    "id": f"{o['id']}-lock",
+                    "campus_id": o["campus_id"],
+                    "building_id": o["building_id"],
+                    "level_id": o["level_id"],
+                    "zone_id": o.get("zone_id"),
+                    "opening_id": o["id"],
+                    "type": "door_contact",
+                    "name": "Lock status sensor",
+                    "geom": mid,
+                    "external_id": f"{o['id']}-lock",
+                    "attrs": {"reports": "lock"},
+                }
+            )
     return extra
 
 
@@ -113,9 +160,9 @@ def _renamed(row, prefix, cid, wkb, angle_deg) -> dict:
 
 
 def generate_large(db_path, campuses: int = 200, seed: int = 1) -> dict:
-    """Write a district of ``campuses`` synthetic campuses into ``db_path``; returns counts and seconds.
+    """Write ``campuses`` synthetic campuses into ``db_path``; returns counts and seconds.
 
-    >>> generate_large("/tmp/passmap-large-doctest.duckdb", campuses=1)["campus"]  # doctest: +SKIP
+    >>> generate_large("/tmp/large.duckdb", campuses=200)["zone"] > 50_000  # doctest: +SKIP
     1
     """
     from pyproj import Transformer
@@ -128,11 +175,25 @@ def generate_large(db_path, campuses: int = 200, seed: int = 1) -> dict:
     side = math.ceil(math.sqrt(campuses))
     bundle = {t: [] for t in ("district",) + TABLES}
     for i in range(campuses):
-        _add_campus(bundle, templates, rng, i, e0 + (i % side) * SPACING_M * 1.6,
-                    n0 + (i // side) * SPACING_M, to_ll)
+        _add_campus(
+            bundle,
+            templates,
+            rng,
+            i,
+            e0 + (i % side) * SPACING_M * 1.6,
+            n0 + (i // side) * SPACING_M,
+            to_ll,
+        )
     hull = shapely.MultiPoint([shapely.from_wkb(c["geom"]).centroid for c in bundle["campus"]])
-    bundle["district"].append({"id": DISTRICT_ID, "name": "Large Synthetic District", "state": "NC",
-                               "geom": hull.convex_hull.buffer(0.02), "props": {"synthetic": True}})
+    bundle["district"].append(
+        {
+            "id": DISTRICT_ID,
+            "name": "Large Synthetic District",
+            "state": "NC",
+            "geom": hull.convex_hull.buffer(0.02),
+            "props": {"synthetic": True},
+        }
+    )
     with Store(Path(db_path)) as store:
         counts = store.write_sites(bundle, actor="demo-large", label="demo-large")
     counts["seconds"] = round(time.perf_counter() - started, 1)
@@ -158,11 +219,17 @@ def _add_campus(bundle, templates, rng, i, east, north, to_ll) -> None:
         move = _mover(k * width - parcel.bounds[0], angle, east, north, to_ll)
         parcels.append(shapely.transform(parcel, move))
     school_type = PLAN_TYPE[plan_name]
-    bundle["campus"].append({
-        "id": cid, "district_id": DISTRICT_ID, "name": f"Synthetic {school_type.title()} Complex {i + 1}",
-        "school_type": school_type, "students": rng.randint(400, 2400) * copies,
-        "geom": shapely.to_wkb(shapely.union_all(parcels).convex_hull),
-        "props": {"demo_profile": profile, "template": plan_name, "schools": copies}})
+    bundle["campus"].append(
+        {
+            "id": cid,
+            "district_id": DISTRICT_ID,
+            "name": f"Synthetic {school_type.title()} Complex {i + 1}",
+            "school_type": school_type,
+            "students": rng.randint(400, 2400) * copies,
+            "geom": shapely.to_wkb(shapely.union_all(parcels).convex_hull),
+            "props": {"demo_profile": profile, "template": plan_name, "schools": copies},
+        }
+    )
 
 
 def _mover(shift_m, angle_deg, east, north, to_ll):
@@ -174,4 +241,5 @@ def _mover(shift_m, angle_deg, east, north, to_ll):
         x, y = coords[:, 0] + shift_m, coords[:, 1]
         lon, lat = to_ll.transform(east + x * cos - y * sin, north + x * sin + y * cos)
         return np.column_stack([lon, lat])
+
     return move

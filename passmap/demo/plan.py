@@ -5,7 +5,7 @@ corridor) and *blocks* (large rooms placed as explicit rectangles). Rooms are ax
 boxes that share walls, so the zones of a level tile the floor without overlapping.
 
 >>> w = wing("a", (0, 0), "E", left=[Slot("classroom", 9.5)], right=[Slot("classroom", 9.5)])
->>> [r.kind for r in w.rooms], round(w.rooms[0].rect.area, 1)
+>>> [r.kind for r in w.rooms], round(w.rooms[1].rect.area, 1)
 (['corridor', 'classroom', 'classroom'], 85.5)
 """
 
@@ -27,9 +27,9 @@ class Slot:
     width: float
     depth: float | None = None
     label: str = ""
-    ext: tuple = ()                    # exterior door classes on the outer wall
-    sub: tuple = ()                    # ((kind, depth_m, label), ...) from the outer wall inward
-    links: tuple = ()                  # labels of neighbouring rooms it has a door to
+    ext: tuple = ()  # exterior door classes on the outer wall
+    sub: tuple = ()  # ((kind, depth_m, label), ...) from the outer wall inward
+    links: tuple = ()  # labels of neighbouring rooms it has a door to
 
 
 @dataclass
@@ -38,9 +38,9 @@ class Room:
     kind: str
     rect: Polygon
     label: str = ""
-    corridor: str | None = None        # key of the corridor the room opens onto
-    ext: list = field(default_factory=list)   # [(door_class, (x, y) hint), ...] on exterior walls
-    links: list = field(default_factory=list)   # labels of rooms it has an interior door to
+    corridor: str | None = None  # key of the corridor the room opens onto
+    ext: list = field(default_factory=list)  # [(door_class, (x, y) hint), ...] on exterior walls
+    links: list = field(default_factory=list)  # labels of rooms it has an interior door to
     wing: str = ""
 
 
@@ -48,14 +48,18 @@ class Room:
 class Wing:
     key: str
     rooms: list
-    gaps: list                         # local (x, y) where a perpendicular corridor joins
+    gaps: list  # local (x, y) where a perpendicular corridor joins
     corridor: Room
 
 
 def _to_local(origin, direction, u, v):
     x0, y0 = origin
-    return {"E": (x0 + u, y0 + v), "N": (x0 - v, y0 + u),
-            "W": (x0 - u, y0 - v), "S": (x0 + v, y0 - u)}[direction]
+    return {
+        "E": (x0 + u, y0 + v),
+        "N": (x0 - v, y0 + u),
+        "W": (x0 - u, y0 - v),
+        "S": (x0 + v, y0 - u),
+    }[direction]
 
 
 def _uv_box(origin, direction, u1, u2, v1, v2) -> Polygon:
@@ -64,8 +68,16 @@ def _uv_box(origin, direction, u1, u2, v1, v2) -> Polygon:
     return box(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
 
 
-def wing(key: str, origin, direction: str, left: list, right: list, start: float = 0.0,
-         corridor_w: float = CORRIDOR_W_M, ends: tuple = ((), ())) -> Wing:
+def wing(
+    key: str,
+    origin,
+    direction: str,
+    left: list,
+    right: list,
+    start: float = 0.0,
+    corridor_w: float = CORRIDOR_W_M,
+    ends: tuple = ((), ()),
+) -> Wing:
     """A double-loaded wing whose corridor centreline starts at ``origin`` going ``direction``.
 
     ``left``/``right`` are Slot lists (left = counter-clockwise side); rooms start at ``start``
@@ -74,8 +86,9 @@ def wing(key: str, origin, direction: str, left: list, right: list, start: float
     """
     length = start + max(sum(s.width for s in left), sum(s.width for s in right))
     half = corridor_w / 2
-    corr = Room(f"{key}-corr", "corridor", _uv_box(origin, direction, 0, length, -half, half),
-                wing=key)
+    corr = Room(
+        f"{key}-corr", "corridor", _uv_box(origin, direction, 0, length, -half, half), wing=key
+    )
     corr.ext = [(c, _to_local(origin, direction, 0, 0)) for c in ends[0]]
     corr.ext += [(c, _to_local(origin, direction, length, 0)) for c in ends[1]]
     rooms, gaps = [corr], []
@@ -84,10 +97,22 @@ def wing(key: str, origin, direction: str, left: list, right: list, start: float
         for i, slot in enumerate(slots):
             width = slot.width if i < len(slots) - 1 else length - u
             if slot.kind == "gap":
-                gaps.append(_to_local(origin, direction, u + width / 2, half if side == "L" else -half))
+                gaps.append(
+                    _to_local(origin, direction, u + width / 2, half if side == "L" else -half)
+                )
             else:
-                rooms += _slot_rooms(f"{key}-{side}{i:02d}", slot, origin, direction, u, width,
-                                     half, side, corr.key, key)
+                rooms += _slot_rooms(
+                    f"{key}-{side}{i:02d}",
+                    slot,
+                    origin,
+                    direction,
+                    u,
+                    width,
+                    half,
+                    side,
+                    corr.key,
+                    key,
+                )
             u += width
     return Wing(key, rooms, gaps, corr)
 
@@ -100,8 +125,13 @@ def _slot_rooms(key, slot, origin, direction, u, width, half, side, corr_key, wi
     for j, (kind, d, label) in enumerate(parts):
         inner = outer - d if j < len(parts) - 1 else half
         v1, v2 = sorted((sign * outer, sign * inner))
-        room = Room(f"{key}{'abcdef'[j] if slot.sub else ''}", kind,
-                    _uv_box(origin, direction, u, u + width, v1, v2), label=label, wing=wing_key)
+        room = Room(
+            f"{key}{'abcdef'[j] if slot.sub else ''}",
+            kind,
+            _uv_box(origin, direction, u, u + width, v1, v2),
+            label=label,
+            wing=wing_key,
+        )
         if j == 0:
             mid = _to_local(origin, direction, u + width / 2, sign * (half + depth))
             room.ext = [(c, mid) for c in slot.ext]
@@ -113,11 +143,19 @@ def _slot_rooms(key, slot, origin, direction, u, width, half, side, corr_key, wi
     return out
 
 
-def block_room(key: str, kind: str, x1, y1, x2, y2, label: str = "", corridor=None,
-               ext=(), links=()) -> Room:
+def block_room(
+    key: str, kind: str, x1, y1, x2, y2, label: str = "", corridor=None, ext=(), links=()
+) -> Room:
     """A room given as an explicit rectangle (gyms, cafeterias, auditoriums)."""
-    return Room(key, kind, box(x1, y1, x2, y2), label=label, corridor=corridor, ext=list(ext),
-                links=list(links))
+    return Room(
+        key,
+        kind,
+        box(x1, y1, x2, y2),
+        label=label,
+        corridor=corridor,
+        ext=list(ext),
+        links=list(links),
+    )
 
 
 def shared_wall(a: Polygon, b: Polygon) -> LineString | None:

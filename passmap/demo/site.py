@@ -5,7 +5,8 @@ in front of the main entrance with visitor parking inside it, staff parking besi
 loop on its own driveway at the side entrance, and a service drive to the loading dock.
 Fields, playgrounds and athletics go behind the building.
 
->>> z = [{"kind": "parking", "geom": box(0, 0, 10, 10)}, {"kind": "drive", "geom": box(5, 0, 15, 10)}]
+>>> z = [{"kind": "parking", "geom": box(0, 0, 10, 10)},
+...      {"kind": "drive", "geom": box(5, 0, 15, 10)}]
 >>> [round(g["geom"].area) for g in carve(z, box(100, 100, 101, 101))]
 [100, 50]
 """
@@ -17,14 +18,14 @@ from dataclasses import dataclass
 from shapely.geometry import LineString, box
 from shapely.ops import unary_union
 
-M2_PER_SPACE = 32.0     # stall plus its share of the aisle
+M2_PER_SPACE = 32.0  # stall plus its share of the aisle
 
 
 @dataclass
 class Frontage:
-    entrance_xy: tuple      # outer face of the main entrance
-    bus_door_xy: tuple      # the side door where buses load
-    dock_xy: tuple          # loading dock door
+    entrance_xy: tuple  # outer face of the main entrance
+    bus_door_xy: tuple  # the side door where buses load
+    dock_xy: tuple  # loading dock door
     staff_spaces: int
     visitor_spaces: int
     front_depth_m: float
@@ -41,14 +42,17 @@ def lot(x0, y0, x1, y1):
 
 def front_zones(fp, f: Frontage) -> list[dict]:
     """Drop-off loop, visitor and staff parking, bus loop, walkways and drives."""
-    bx0, by0, bx1, by1 = fp.bounds
+    bx0, by0, bx1, _by1 = fp.bounds
     ex, ey = f.entrance_xy
     road = by0 - f.front_depth_m
     top = ey - 14.0
     zones = [
         _z("walkway", "Main Entrance Walk", box(ex - 4, top + 3.5, ex + 4, ey)),
-        _z("drive", "Parent Drop-off Loop", drive([(ex - 22, road), (ex - 22, top), (ex + 22, top),
-                                                  (ex + 22, road)], 7.0)),
+        _z(
+            "drive",
+            "Parent Drop-off Loop",
+            drive([(ex - 22, road), (ex - 22, top), (ex + 22, top), (ex + 22, road)], 7.0),
+        ),
     ]
     vis_h = f.visitor_spaces * M2_PER_SPACE / 30.0
     g, n = lot(ex - 16, top - 6, ex + 16, top - 6 - vis_h)
@@ -59,14 +63,37 @@ def front_zones(fp, f: Frontage) -> list[dict]:
     zones.append(_z("parking", f"Staff Parking ({n} spaces)", g, spaces=n, use="staff"))
     sx = max(bx1 + 25, ex + 34 + staff_w + 10)
     dx, dy = f.dock_xy
-    zones.append(_z("drive", "Staff Parking and Service Drive",
-                    drive([(sx, road), (sx, dy + 10), (dx, dy + 10), (dx, dy)], 7.0)))
-    zones.append(_z("drive", "Staff Parking Aisle", drive([(ex + 34 + staff_w, by0 - 14 - staff_h / 2),
-                                                          (sx, by0 - 14 - staff_h / 2)], 7.0)))
+    zones.append(
+        _z(
+            "drive",
+            "Staff Parking and Service Drive",
+            drive([(sx, road), (sx, dy + 10), (dx, dy + 10), (dx, dy)], 7.0),
+        )
+    )
+    zones.append(
+        _z(
+            "drive",
+            "Staff Parking Aisle",
+            drive([(ex + 34 + staff_w, by0 - 14 - staff_h / 2), (sx, by0 - 14 - staff_h / 2)], 7.0),
+        )
+    )
     bdx, bdy = f.bus_door_xy
     zones.append(_z("walkway", "Bus Loading Walk", box(bx0 - 11, bdy - 3, bdx, bdy + 3)))
-    zones.append(_z("bus_loop", "Bus Loop", drive([(bx0 - 60, road), (bx0 - 60, bdy + 12),
-                                                  (bx0 - 15.5, bdy + 12), (bx0 - 15.5, road)], 9.0)))
+    zones.append(
+        _z(
+            "bus_loop",
+            "Bus Loop",
+            drive(
+                [
+                    (bx0 - 60, road),
+                    (bx0 - 60, bdy + 12),
+                    (bx0 - 15.5, bdy + 12),
+                    (bx0 - 15.5, road),
+                ],
+                9.0,
+            ),
+        )
+    )
     return zones
 
 
@@ -90,9 +117,10 @@ def carve(zones: list[dict], footprints) -> list[dict]:
 
 
 def parcel(zones: list[dict], fp, road_y: float, margin_m: float = 18.0):
-    """The parcel: everything on the campus plus a margin, front edge on the road, one corner cut."""
-    x0, y0, x1, y1 = unary_union([z["geom"] for z in zones] + [fp]).bounds
+    """The parcel: the campus plus a margin, its front edge on the road, one corner cut."""
+    x0, _y0, x1, y1 = unary_union([z["geom"] for z in zones] + [fp]).bounds
     x0, x1, y1 = x0 - margin_m, x1 + margin_m, y1 + margin_m
     cut = min(x1 - x0, y1 - road_y) * 0.18
-    return LineString([(x0, road_y), (x1, road_y), (x1, y1 - cut), (x1 - cut, y1), (x0, y1),
-                       (x0, road_y)]).convex_hull
+    return LineString(
+        [(x0, road_y), (x1, road_y), (x1, y1 - cut), (x1 - cut, y1), (x0, y1), (x0, road_y)]
+    ).convex_hull

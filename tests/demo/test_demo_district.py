@@ -10,8 +10,22 @@ from shapely.strtree import STRtree
 from passmap.geometry import local_crs, to_metric
 from passmap.store import Store
 
-REQUIRED_ROOM_KINDS = {"classroom", "main_office", "vestibule", "nurse", "gym", "cafeteria", "library",
-                       "corridor", "stair", "restroom", "mechanical", "kitchen", "loading_dock", "mdf_idf"}
+REQUIRED_ROOM_KINDS = {
+    "classroom",
+    "main_office",
+    "vestibule",
+    "nurse",
+    "gym",
+    "cafeteria",
+    "library",
+    "corridor",
+    "stair",
+    "restroom",
+    "mechanical",
+    "kitchen",
+    "loading_dock",
+    "mdf_idf",
+}
 REQUIRED_SITE_KINDS = {"parking", "drive", "bus_loop", "field", "playground", "track", "court"}
 
 
@@ -33,8 +47,21 @@ def test_stats_meet_the_spec(store):
     assert totals["campuses"] >= 4
     assert totals["controls"] >= 300
     assert len(totals["controls_by_type"]) >= 12
-    for t in ("camera", "access_reader", "intercom", "visitor_management", "duress_button", "door_contact",
-              "pa_speaker", "fence", "gate", "aed", "key_box", "utility_shutoff", "trauma_kit"):
+    for t in (
+        "camera",
+        "access_reader",
+        "intercom",
+        "visitor_management",
+        "duress_button",
+        "door_contact",
+        "pa_speaker",
+        "fence",
+        "gate",
+        "aed",
+        "key_box",
+        "utility_shutoff",
+        "trauma_kit",
+    ):
         assert totals["controls_by_type"].get(t, 0) >= 1, t
     types = store.list_campuses().school_type.value_counts().to_dict()
     assert types["elementary"] >= 2 and types["middle"] >= 1 and types["high"] >= 1
@@ -56,9 +83,8 @@ def test_classrooms_and_corridors_have_real_sizes(store, crs):
     areas = zones[zones.kind == "classroom"].area
     assert areas.median() == pytest.approx(85, abs=6)
     for geom in zones[zones.kind == "corridor"].geometry:
-        x0, y0, x1, y1 = geom.minimum_rotated_rectangle.bounds
         edges = sorted(_rect_sides(geom.minimum_rotated_rectangle))
-        assert 2.5 <= edges[0] <= 12.5   # entry halls are wider than the 3 m corridors
+        assert 2.5 <= edges[0] <= 12.5  # entry halls are wider than the 3 m corridors
 
 
 def _rect_sides(rect):
@@ -113,7 +139,11 @@ def test_grounds_do_not_cover_buildings(store, crs):
 def test_every_control_lies_inside_its_campus(store, crs):
     parcels = to_metric(store.list_campuses(), crs).set_index("id").geometry
     controls = to_metric(store.list_controls(), crs)
-    outside = [c.id for _, c in controls.iterrows() if not parcels[c.campus_id].buffer(0.5).covers(c.geometry)]
+    outside = [
+        c.id
+        for _, c in controls.iterrows()
+        if not parcels[c.campus_id].buffer(0.5).covers(c.geometry)
+    ]
     assert outside == []
 
 
@@ -140,7 +170,9 @@ def test_campuses_are_deliberately_uneven(store):
     doors_s, doors_w = store.list_openings(campus_id=strong), store.list_openings(campus_id=weak)
     ext_s = doors_s[doors_s.door_class.str.startswith("exterior")]
     read = set(ctl_s[ctl_s["type"] == "access_reader"].opening_id)
-    assert set(ext_s.id) <= read and set(ext_s.id) <= set(ctl_s[ctl_s["type"] == "door_contact"].opening_id)
+    assert set(ext_s.id) <= read and set(ext_s.id) <= set(
+        ctl_s[ctl_s["type"] == "door_contact"].opening_id
+    )
     assert {"intercom", "visitor_management"} <= set(ctl_s["type"])
     assert doors_s[doors_s.door_class == "classroom"].lock_inside_operable.all()
     assert "vestibule" in set(store.list_zones(campus_id=strong).kind)
@@ -148,8 +180,11 @@ def test_campuses_are_deliberately_uneven(store):
     assert not doors_w[doors_w.door_class == "classroom"].lock_inside_operable.any()
     tertiary = set(doors_w[doors_w.door_class == "exterior-tertiary"].id)
     assert tertiary and not tertiary & set(ctl_w[ctl_w["type"] == "camera"].opening_id.dropna())
-    assert set(ctl_w[ctl_w["type"] == "duress_button"].zone_id.map(
-        store.list_zones(campus_id=weak).set_index("id").kind)) == {"main_office"}
+    assert set(
+        ctl_w[ctl_w["type"] == "duress_button"].zone_id.map(
+            store.list_zones(campus_id=weak).set_index("id").kind
+        )
+    ) == {"main_office"}
     tech = ctl_w[ctl_w.external_id.notna()]
     assert tech.last_tested_on.isna().all() and tech.procedure_doc.isna().all()
     assert ctl_s[ctl_s.external_id.notna()].procedure_doc.notna().all()

@@ -1,4 +1,4 @@
-"""The demo generator is deterministic and writes the committed files in the docs/GEOJSON.md schema."""
+"""The demo generator is deterministic; the committed files follow docs/GEOJSON.md."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ from passmap.importers.project_geojson import read_project_files
 from passmap.model import CONTROL_TYPES, DOOR_CLASSES, ZONE_KINDS
 
 REQUIRED = {
-    "district": {"id", "name"}, "campus": {"id", "district_id", "name"},
-    "building": {"id", "campus_id", "name"}, "level": {"id", "building_id", "ordinal", "name"},
-    "zone": {"id", "campus_id", "kind"}, "opening": {"id", "campus_id", "door_class"},
+    "district": {"id", "name"},
+    "campus": {"id", "district_id", "name"},
+    "building": {"id", "campus_id", "name"},
+    "level": {"id", "building_id", "ordinal", "name"},
+    "zone": {"id", "campus_id", "kind"},
+    "opening": {"id", "campus_id", "door_class"},
     "control": {"id", "campus_id", "type"},
 }
 
@@ -22,10 +25,14 @@ REQUIRED = {
 def test_generator_reproduces_the_committed_files(tmp_path):
     written = generate(tmp_path)
     committed = demo_files(DATA_DIR)
-    assert [p.relative_to(tmp_path) for p in written] == sorted(p.relative_to(DATA_DIR) for p in committed)
+    assert [p.relative_to(tmp_path) for p in written] == sorted(
+        p.relative_to(DATA_DIR) for p in committed
+    )
     for path in written:
         same = DATA_DIR / path.relative_to(tmp_path)
-        assert path.read_bytes() == same.read_bytes(), f"{same} is stale: run python -m passmap.demo.generate"
+        assert path.read_bytes() == same.read_bytes(), (
+            f"{same} is stale: run python -m passmap.demo.generate"
+        )
 
 
 def test_files_follow_the_project_schema():
@@ -42,5 +49,5 @@ def test_files_follow_the_project_schema():
             assert ftype != "zone" or props["kind"] in ZONE_KINDS
             assert ftype != "opening" or props["door_class"] in DOOR_CLASSES
             assert ftype != "control" or props["type"] in CONTROL_TYPES
-    bundle = read_project_files(files)   # validates geometry, lon/lat and unique ids
+    bundle = read_project_files(files)  # validates geometry, lon/lat and unique ids
     assert len(bundle["control"]) >= 300

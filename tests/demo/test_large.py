@@ -29,4 +29,4 @@ def test_demo_large_cli_writes_a_consistent_district(tmp_path, capsys):
         levels = set(store.list_levels().id)
         assert set(store.list_zones().level_id.dropna()) <= levels
         assert len(store.list_openings()) > 300
-    assert main(["demo-large", "--campuses", "1", "--db", str(db)]) == 1   # never written twice
+    assert main(["demo-large", "--campuses", "1", "--db", str(db)]) == 1  # never written twice
