@@ -24,6 +24,7 @@ from passmap.importers.kinds import zone_kind
 UNITS_M = {1: 0.0254, 2: 0.3048, 4: 0.001, 5: 0.01, 6: 1.0, 14: 0.1}
 GUESS = {"walls": r"wall|^a-wall|mur", "doors": r"door|puerta", "rooms": r"room|space|zone",
          "labels": r"text|txt|label|name"}
+WINDOW = re.compile(r"wind|window|fen[eê]tre|ventana", re.I)
 ROOM_NUMBER = re.compile(r"^[A-Za-z]?\d{1,4}[A-Za-z]?$")
 
 
@@ -84,29 +85,34 @@ def _entity_geom(e):
     return LineString(pts)
 
 
-def _door_line(e, widths: dict):
-    """An INSERTed door block -> the leaf as a line from the hinge along the block's x axis."""
+def _door_line(e, sizes: dict):
+    """An INSERTed door block -> the leaf as a line from the hinge along the block's long axis."""
     from ezdxf import bbox
 
     name = e.dxf.name
-    if name not in widths:
+    if name not in sizes:
         box = bbox.extents(e.doc.blocks.get(name), fast=True)
-        widths[name] = (box.size.x if box.has_data else 0.0)
-    w = widths[name] * abs(e.dxf.xscale)
+        sizes[name] = (box.size.x, box.size.y) if box.has_data else (0.0, 0.0)
+    sx, sy = sizes[name]
+    along_y = sy > sx
+    w = sy * abs(e.dxf.yscale) if along_y else sx * abs(e.dxf.xscale)
     if w <= 0:
         return Point(_xy(e.dxf.insert))
-    a = np.radians(e.dxf.rotation)
+    a = np.radians(e.dxf.rotation + (90 if along_y else 0))
     x, y = _xy(e.dxf.insert)
     return LineString([(x, y), (x + w * np.cos(a), y + w * np.sin(a))])
 
 
 def collect(ctx: ImportContext, doc, layers: dict[str, list[str]]) -> dict[str, list]:
+    """Entities of the chosen layers by role, in drawing units (windows on door layers skipped)."""
+    unit_m = UNITS_M.get(int(doc.header.get("$INSUNITS", 0)), 0.001)
     role_of = {}
     for role in ("labels", "rooms", "doors", "walls"):
         for name in layers.get(role, []):
             role_of.setdefault(name, role)
     found: dict[str, list] = {"walls": [], "doors": [], "rooms": [], "labels": []}
     widths: dict = {}
+    skipped: dict[str, int] = {}
     for e in doc.modelspace():
         role = role_of.get(e.dxf.layer)
         if role is None:
@@ -116,7 +122,16 @@ def collect(ctx: ImportContext, doc, layers: dict[str, list[str]]) -> dict[str, 
             text = e.plain_text() if kind == "MTEXT" else e.dxf.text
             found["labels"].append((e.dxf.handle, Point(_xy(e.dxf.insert)), text.strip()))
         elif role == "doors" and kind == "INSERT":
+            if WINDOW.search(e.dxf.name):
+                skipped["window blocks"] = skipped.get("window blocks", 0) + 1
+                continue
             found["doors"].append((e.dxf.handle, _door_line(e, widths)))
+        elif role == "doors" and kind == "LINE":
+            length_m = LineString([_xy(e.dxf.start), _xy(e.dxf.end)]).length * unit_m
+            if not 0.5 <= length_m <= 3.0:
+                skipped["lines not door-sized"] = skipped.get("lines not door-sized", 0) + 1
+                continue
+            found["doors"].append((e.dxf.handle, LineString([_xy(e.dxf.start), _xy(e.dxf.end)])))
         else:
             g = _entity_geom(e)
             if g is None:
@@ -125,6 +140,9 @@ def collect(ctx: ImportContext, doc, layers: dict[str, list[str]]) -> dict[str, 
                 found["rooms"].append((e.dxf.handle, g))
             elif role in ("walls", "doors"):
                 found[role].append((e.dxf.handle, g.exterior if g.geom_type == "Polygon" else g))
+    if skipped:
+        ctx.warn("on the door layers, skipped " + ", ".join(f"{n} {k}" for k, n in skipped.items())
+                 + ".")
     return found
 
 
