@@ -1,0 +1,90 @@
+"""The compliance engine on the demo district: spread of tiers, CLI JSON, history, incremental."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from passmap.compliance import assess, diff, record, roadmap, tier_changes
+from passmap.store import Store
+
+
+def test_demo_has_catalog_assessment_and_a_range_of_campus_tiers(demo_db_shared):
+    with Store(demo_db_shared, read_only=True) as store:
+        assert len(store.list_practices("v7")) >= 60 and len(store.list_practices("v6")) >= 60
+        assert len(store.list_assessments()) >= 1
+        r = assess(store)
+    campus_tiers = {c: r.tiers[c] for c in r.ctx.inputs.campuses["id"]}
+    # The strong campus is close to Tier 3, the weak one fails Tier 1 (demo profiles).
+    assert campus_tiers["cvhs"] >= 2 and campus_tiers["ohes"] == 0
+    assert len(set(campus_tiers.values())) >= 3, campus_tiers
+    every_zone = set(r.ctx.inputs.zones["id"])
+    assert every_zone <= set(r.tiers) and all(0 <= t <= 4 for t in r.tiers.values())
+
+
+def test_cli_assess_json_shape(demo_db_shared):
+    out = subprocess.run([sys.executable, "-m", "passmap.cli", "assess", "--db",
+                          str(demo_db_shared), "--format", "json"],
+                         capture_output=True, text=True, check=True).stdout
+    doc = json.loads(out)
+    assert set(doc) == {"district", "campuses", "gaps"}
+    assert set(doc["district"]) == {"id", "tier"}
+    campus = doc["campuses"][0]
+    assert set(campus) == {"id", "name", "tier", "buildings"}
+    assert set(campus["buildings"][0]) == {"id", "name", "tier", "zones"}
+    assert set(campus["buildings"][0]["zones"][0]) == {"id", "kind", "name", "tier"}
+    assert set(doc["gaps"][0]) == {"practice_id", "scope_id", "tier", "criticality", "cost_usd",
+                                   "explanation"}
+    crit = [g["criticality"] for g in doc["gaps"] if g["tier"] != "baseline"]
+    assert crit == sorted(crit, reverse=True)         # ranked by criticality first
+
+
+def test_cli_roadmap_fits_budgets(demo_db_shared):
+    out = subprocess.run([sys.executable, "-m", "passmap.cli", "roadmap", "--db",
+                          str(demo_db_shared), "--budget", "250000", "--years", "3",
+                          "--format", "json"], capture_output=True, text=True, check=True).stdout
+    items = json.loads(out)["items"]
+    spent = {}
+    for i in items:
+        if i["year"] is not None:
+            spent[i["year"]] = spent.get(i["year"], 0) + i["cost_usd"]
+    assert set(spent) <= {1, 2, 3} and max(spent.values()) <= 250000
+    assert any("reaches Tier 1" in i["unlocks"] for i in items)
+
+
+def test_record_and_diff_two_assessments(demo_db):
+    with Store(demo_db) as store:
+        first = record(store, assess(store), label="before")
+        store.save_attestations([{"practice_id": "CP-PP-01", "scope_id": "ohes",
+                                  "status": "in_place", "assessed_by": "M. Brooks"}])
+        second = record(store, assess(store), label="after")
+        changes = diff(store, first, second)
+        tiers = tier_changes(store, first, second)
+        dates = store.list_assessments()["created_utc"]
+    row = changes[(changes["practice_id"] == "CP-PP-01") & (changes["scope_id"] == "ohes")]
+    assert row.iloc[0]["change"] == "improved" and len(changes) == 1
+    assert tiers.empty or set(tiers["scope_id"]) <= {"ohes", "cedar-valley-usd"}
+    assert dates.notna().all()
+
+
+def test_incremental_building_update_matches_a_full_run(demo_db):
+    with Store(demo_db) as store:
+        before = assess(store)
+        doors = store.list_openings(building_id="mres-main")
+        fix = doors[(doors["door_class"] == "classroom") & (doors["lock_inside_operable"] == False)]  # noqa: E712
+        rows = [dict(r, geom=r["geometry"], lock_inside_operable=True)
+                for r in fix.drop(columns=["geometry"]).assign(geometry=fix.geometry).to_dict("records")]
+        for r in rows:
+            r.pop("geometry")
+        store.write_sites({"opening": rows}, replace=True)
+        quick = before.update_building(store, "mres-main")
+        full = assess(store)
+    assert quick.tiers == full.tiers
+    assert quick.tiers["mres"] >= before.tiers["mres"]
+    key = ["practice_id", "scope_id"]
+    a = quick.findings.set_index(key)["status"].sort_index()
+    b = full.findings.set_index(key)["status"].sort_index()
+    assert a.equals(b)
+    plan = roadmap(full, 100000, 2)
+    assert plan["cost_usd"].groupby(plan["year"]).sum().max() <= 100000
