@@ -9,7 +9,8 @@ import io
 import pandas as pd
 import streamlit as st
 
-from passmap.reports.board import SLIDES, board_csv_text, money, tier_name
+from passmap.reports.board import (SLIDES, board_csv_text, change_lines, gaps_subtitle, gaps_table,
+                                   roadmap_lines, roadmap_subtitle, tier_name)
 from ui import board
 
 SLIDE_KEY = "board_slide"
@@ -44,8 +45,8 @@ st.caption(f"{rep.district_name} · {rep.generated_on:%B %d, %Y} · slide {index
 
 
 def lines(items: list[str]) -> None:
-    st.markdown("".join(f'<div class="board-line">{html.escape(str(t))}</div>'
-                        for t in items) or "—", unsafe_allow_html=True)
+    st.markdown("".join(f'<div class="board-line">{html.escape(t) or "&nbsp;"}</div>'
+                        for t in items), unsafe_allow_html=True)
 
 
 def slide_glance() -> None:
@@ -81,23 +82,16 @@ def slide_campus() -> None:
 
 
 def slide_gaps() -> None:
-    st.subheader(f"{len(rep.gaps)} gaps in all, {money(rep.gaps_total_cost_usd)} to close them")
-    top = rep.top_gaps
-    st.dataframe(pd.DataFrame({"#": top["rank"], "Practice": top["title"], "Where": top["scope_name"],
-                               "Tier": top["tier"].astype(str), "Criticality": top["criticality"],
-                               "Cost": [money(c) for c in top["cost_usd"]]}),
-                 hide_index=True, width="stretch", height=420)
+    st.subheader(gaps_subtitle(rep))
+    st.dataframe(gaps_table(rep, 90, 60), hide_index=True, width="stretch", height=420)
 
 
 def slide_roadmap() -> None:
-    st.subheader(f"{len(rep.roadmap)} items over {rep.years} years for "
-                 f"{money(rep.roadmap['cost_usd'].sum())}, within {money(rep.budget_per_year_usd)} a year")
+    st.subheader(roadmap_subtitle(rep))
     left, right = st.columns([3, 2])
     left.altair_chart(board.roadmap_chart(rep), width="stretch")
     with right:
-        for year, items in rep.roadmap.groupby("year"):
-            st.markdown(f"**Year {year}**: {len(items)} items, {money(items['cost_usd'].sum())}")
-            lines([f"• {r.title} ({r.scope_name})" for r in items.head(4).itertuples()])
+        lines(roadmap_lines(rep, width=60, limit=4))
 
 
 def slide_progress() -> None:
@@ -107,12 +101,7 @@ def slide_progress() -> None:
     else:
         left.altair_chart(board.history_chart(rep.history), width="stretch")
     with right:
-        if len(rep.history) < 2:
-            st.info("Changes appear once two assessments are recorded.")
-        for change, sign in (("improved", "+"), ("regressed", "−")):
-            rows = rep.changes[rep.changes["change"] == change]
-            st.markdown(f"**{change.capitalize()} since the previous assessment: {len(rows)}**")
-            lines([f"{sign} {r.title} ({r.scope_name})" for r in rows.head(6).itertuples()])
+        lines(change_lines(rep, width=60))
 
 
 def slide_live() -> None:
@@ -123,7 +112,8 @@ def slide_live() -> None:
     cols = st.columns(4)
     cols[0].metric("Devices online", f"{live['devices_online']} of {live['devices_reporting']}")
     cols[1].metric("Devices offline", live["devices_offline"])
-    cols[2].metric(f"Alarms, last {live['period_h']:g} h", live["alarms_in_period"])
+    cols[2].metric(f"Alarms, last {live['period_h']:g} h", live["alarms_in_period"],
+                   help=f"{live['alarms_open']} not yet resolved")
     cols[3].metric("Devices on the maps with a feed id", live["devices_inventoried"])
 
 

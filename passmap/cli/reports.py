@@ -48,7 +48,8 @@ def cmd_board(args) -> int:
         written["csv"] = str(write_board_csv(report, args.csv))
     summary = {"district": report.district_name, "campuses": len(report.campuses),
                "district_tier": report.design_tier, "gaps": len(report.gaps),
-               "roadmap_items": len(report.roadmap), "files": written,
+               "roadmap_items": len(report.roadmap), "unfunded_items": len(report.unscheduled),
+               "files": written,
                "seconds": round(time.perf_counter() - started, 2)}
     if args.format == "json":
         print(json.dumps(summary, indent=2))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import pandas as pd
 
 from layers.palette import hex_colour, tier_colour, tier_label
 from passmap.model import COMPONENTS, LAYERS_V7
+from passmap.store.base import utc_now
 
 # The slides, in order; the page, the PDF and the deck use these titles verbatim.
 SLIDES: tuple[tuple[str, str], ...] = (
@@ -38,11 +39,12 @@ SLIDES: tuple[tuple[str, str], ...] = (
 )
 SLIDE_TITLES = dict(SLIDES)
 TIERS = (0, 1, 2, 3, 4)
+CHANGE_COLUMNS = ["change", "practice_id", "title", "scope_id", "scope_name", "status_before",
+                  "status_after"]
 GAP_COLUMNS = ["rank", "practice_id", "title", "layer", "component", "tier", "scope_type",
-               "scope_id", "scope_name", "criticality", "cost_usd", "explanation"]
-ROADMAP_COLUMNS = ["year", "practice_id", "title", "tier", "scope_type", "scope_id", "scope_name",
-                   "criticality", "cost_usd"]
-ALARM_STATES = ("forced_open", "held_open", "tamper", "triggered", "fault")
+               "scope_id", "scope_name", "campus_id", "criticality", "cost_usd", "explanation"]
+ROADMAP_COLUMNS = ["year", "rank", "practice_id", "title", "tier", "scope_type", "scope_id", "scope_name",
+                   "campus_id", "criticality", "cost_usd", "unlocks"]
 
 
 def tier_hex(tier: int | None) -> str:
@@ -75,7 +77,8 @@ class BoardReport:
     matrices: dict[str, pd.DataFrame]     # campus id -> layer x component attained tiers
     gaps: pd.DataFrame                    # GAP_COLUMNS, every gap in the engine's rank order
     top_n: int
-    roadmap: pd.DataFrame                 # ROADMAP_COLUMNS
+    roadmap: pd.DataFrame                 # ROADMAP_COLUMNS, scheduled items (year 1..years)
+    unscheduled: pd.DataFrame             # gaps the budget cannot fit within the years
     budget_per_year_usd: float
     years: int
     history: pd.DataFrame                 # one row per recorded assessment
@@ -85,11 +88,22 @@ class BoardReport:
 
     @property
     def top_gaps(self) -> pd.DataFrame:
-        return self.gaps.head(self.top_n)
+        """The first ``top_n`` practices in the engine's gap ranking, each with every place it
+        is missing: rank (best), practice_id, title, tier, criticality, places, where, cost_usd."""
+        return summarise_gaps(self.gaps, self.names_of_campuses).head(self.top_n)
+
+    @property
+    def names_of_campuses(self) -> dict[str, str]:
+        return dict(zip(self.campuses["id"], self.campuses["name"]))
 
     @property
     def gaps_total_cost_usd(self) -> float:
         return float(self.gaps["cost_usd"].sum()) if len(self.gaps) else 0.0
+
+    @property
+    def milestones(self) -> list[str]:
+        """What the money buys: 'Lincoln Elementary reaches Tier 2 (year 1)', in plan order."""
+        return [m for m in self.roadmap["unlocks"] if m]
 
     @property
     def roadmap_by_year(self) -> pd.DataFrame:
@@ -127,17 +141,20 @@ def board_figures(store, budget_per_year_usd: float = 250_000, years: int = 3, t
     gaps = _gap_frame(design, names)
     plan = _roadmap_frame(roadmap(design, budget_per_year_usd, years), design, names)
     counts = _practice_counts(design.findings)
+    base = design.baseline(district["id"]) if district["id"] else {"count": 0, "failing": []}
     report = BoardReport(
         district_id=district["id"], district_name=district["name"],
         generated_on=today or date.today(),
         design_tier=_tier(design, district["id"]), effective_tier=_tier(effective, district["id"]),
         campuses=campuses, tier_counts=_tier_counts(campuses),
         practices_in_place=counts["in_place"], practices_applicable=counts["applicable"],
-        baseline_failing=counts["baseline_failing"], baseline_total=counts["baseline_total"],
+        baseline_failing=len(base["failing"]), baseline_total=int(base["count"]),
         buildings=_building_frame(store, design), matrices=_matrices(design, campuses["id"]),
         gaps=gaps, top_n=int(top_n),
-        roadmap=plan, budget_per_year_usd=float(budget_per_year_usd), years=int(years),
-        history=_history(store), changes=_changes(store, names),
+        roadmap=plan[plan["year"].notna()].reset_index(drop=True),
+        unscheduled=plan[plan["year"].isna()].reset_index(drop=True),
+        budget_per_year_usd=float(budget_per_year_usd), years=int(years),
+        history=_history(store, district["id"]), changes=_changes(store, design, names),
         live=_live(store, live_period_h),
     )
     return report
@@ -181,11 +198,8 @@ def _tier_counts(campuses: pd.DataFrame) -> pd.DataFrame:
 def _practice_counts(findings: pd.DataFrame) -> dict[str, int]:
     """Counts of checklist rows (practice x scope): in place among the applicable ones."""
     applicable = findings[findings["status"] != "not_necessary"]
-    baseline = applicable[applicable["tier"].astype(str) == "baseline"]
     return {"in_place": int((applicable["status"] == "in_place").sum()),
-            "applicable": int(len(applicable)),
-            "baseline_total": int(len(baseline)),
-            "baseline_failing": int((baseline["status"] != "in_place").sum())}
+            "applicable": int(len(applicable))}
 
 
 def _building_frame(store, design) -> pd.DataFrame:
@@ -210,13 +224,43 @@ def _matrices(design, campus_ids) -> dict[str, pd.DataFrame]:
 def _gap_frame(design, names: dict[str, str]) -> pd.DataFrame:
     """The engine's ranked gaps, in its order, with readable scope names and a rank."""
     gaps = design.gaps.copy().reset_index(drop=True)
-    gaps["rank"] = range(1, len(gaps) + 1)
+    if "rank" not in gaps:
+        gaps["rank"] = range(1, len(gaps) + 1)
     gaps["scope_name"] = [names.get(s, s) for s in gaps["scope_id"]]
     for col in GAP_COLUMNS:
         if col not in gaps:
             gaps[col] = None
     gaps["cost_usd"] = pd.to_numeric(gaps["cost_usd"], errors="coerce").fillna(0.0)
     return gaps[GAP_COLUMNS]
+
+
+def summarise_gaps(gaps: pd.DataFrame, campus_names: dict[str, str]) -> pd.DataFrame:
+    """One row per practice, in the order of its best-ranked gap; cost is the sum over places.
+
+    >>> g = pd.DataFrame({"rank": [1, 2, 3], "practice_id": ["a", "b", "a"],
+    ...                   "title": ["A", "B", "A"], "tier": ["1", "2", "1"],
+    ...                   "criticality": [5, 4, 5], "scope_name": ["x", "y", "z"],
+    ...                   "campus_id": ["c1", "c1", "c2"], "cost_usd": [10.0, 5.0, 10.0]})
+    >>> top = summarise_gaps(g, {"c1": "Oak", "c2": "Elm"})
+    >>> list(top["where"]), list(top["cost_usd"])
+    (['2 places in 2 campuses', 'y (Oak)'], [20.0, 5.0])
+    """
+    cols = ["rank", "practice_id", "title", "tier", "criticality", "places", "where", "cost_usd"]
+    if gaps.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for pid, g in gaps.groupby("practice_id", sort=False):
+        campuses = g["campus_id"].dropna().unique()
+        if len(g) == 1:
+            where = str(g["scope_name"].iloc[0])
+            if len(campuses) and campus_names.get(campuses[0], "") not in where:
+                where += f" ({campus_names.get(campuses[0], campuses[0])})"
+        else:
+            where = f"{len(g)} places in {len(campuses)} campus{'es' if len(campuses) != 1 else ''}"
+        rows.append({"rank": int(g["rank"].min()), "practice_id": pid, "title": g["title"].iloc[0],
+                     "tier": str(g["tier"].iloc[0]), "criticality": g["criticality"].iloc[0],
+                     "places": len(g), "where": where, "cost_usd": float(g["cost_usd"].sum())})
+    return pd.DataFrame(rows, columns=cols).sort_values("rank").reset_index(drop=True)
 
 
 def _roadmap_frame(plan, design, names: dict[str, str]) -> pd.DataFrame:
@@ -231,23 +275,44 @@ def _roadmap_frame(plan, design, names: dict[str, str]) -> pd.DataFrame:
         if col not in frame:
             frame[col] = None
     frame["cost_usd"] = pd.to_numeric(frame["cost_usd"], errors="coerce").fillna(0.0)
-    frame["year"] = frame["year"].astype(int)
+    frame["unlocks"] = [_milestone(u, names) for u in frame["unlocks"].fillna("")]
+    # Items the budget cannot fit in the period come back with no year: "unscheduled".
+    frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
     return frame[ROADMAP_COLUMNS].reset_index(drop=True)
 
 
-def _history(store) -> pd.DataFrame:
-    return store.assessment_history()
+def _milestone(note: str, names: dict[str, str]) -> str:
+    """The engine's 'campus-3 reaches Tier 2 (year 1)' with the campus's name."""
+    owner, sep, rest = str(note).partition(" reaches ")
+    return f"{names.get(owner, owner)}{sep}{rest}" if sep else ""
 
 
-def _changes(store, names: dict[str, str]) -> pd.DataFrame:
-    changes = store.changes_since_previous_assessment()
+def _history(store, district_id: str) -> pd.DataFrame:
+    """Recorded district-wide design assessments, oldest first, with the district tier then."""
+    history = store.assessment_history()
+    history["district_tier"] = [(s or {}).get("tiers", {}).get(district_id)
+                                for s in history["summary"]]
+    return history.drop(columns=["summary"])
+
+
+def _changes(store, design, names: dict[str, str]) -> pd.DataFrame:
+    """The engine's diff of the two latest assessments: findings improved or regressed."""
+    from passmap.compliance import diff
+
+    ids = store.latest_assessment_ids("design")
+    if len(ids) < 2:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    changes = diff(store, ids[1], ids[0])
+    changes = changes[changes["change"].isin(["improved", "regressed"])].copy()
+    titles = dict(zip(design.practices["id"], design.practices["title"]))
+    changes["title"] = [titles.get(p, p) for p in changes["practice_id"]]
     changes["scope_name"] = [names.get(s, s) for s in changes["scope_id"]]
-    return changes
+    return changes.reindex(columns=CHANGE_COLUMNS).reset_index(drop=True)
 
 
 def _live(store, period_h: float) -> dict[str, Any] | None:
-    since = datetime.utcnow() - timedelta(hours=period_h)
-    summary = store.live_summary(since, ALARM_STATES)
+    since = utc_now() - timedelta(hours=period_h)
+    summary = store.live_summary(since)
     if summary is None:
         return None
     return dict(summary, period_h=period_h)
@@ -255,15 +320,16 @@ def _live(store, period_h: float) -> dict[str, Any] | None:
 
 # -- CSV of gaps and roadmap --------------------------------------------------------------------
 def board_csv_text(report: BoardReport) -> str:
-    """One CSV: every ranked gap (section 'gap') then the roadmap rows (section 'roadmap')."""
+    """One CSV: every ranked gap (section 'gap') then the roadmap rows (section 'roadmap'),
+    scheduled items by year, then the ones the budget cannot fund (empty year)."""
     cols = ["section"] + list(dict.fromkeys(GAP_COLUMNS + ROADMAP_COLUMNS))
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in report.gaps.to_dict("records"):
         writer.writerow(dict(row, section="gap"))
-    for row in report.roadmap.to_dict("records"):
-        writer.writerow(dict(row, section="roadmap"))
+    for row in pd.concat([report.roadmap, report.unscheduled]).to_dict("records"):
+        writer.writerow(dict(row, section="roadmap"))  # unfunded items have no year
     return buf.getvalue()
 
 
@@ -271,6 +337,76 @@ def write_board_csv(report: BoardReport, path: str | Path) -> Path:
     path = Path(path)
     path.write_text(board_csv_text(report), encoding="utf-8")
     return path
+
+
+def cut(text, width: int) -> str:
+    """Shorten to ``width`` characters with an ellipsis (slide tables have fixed widths)."""
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def gaps_subtitle(report: BoardReport) -> str:
+    return (f"{len(report.gaps)} gaps in all (practice x place), "
+            f"{money(report.gaps_total_cost_usd)} to close them; "
+            f"the {len(report.top_gaps)} most critical practices:")
+
+
+def gaps_table(report: BoardReport, title_width: int = 60, where_width: int = 32) -> pd.DataFrame:
+    """The gaps slide's table, as every surface shows it."""
+    top = report.top_gaps
+    tiers = ["Baseline" if t == "baseline" else f"Tier {t}" for t in top["tier"]]
+    return pd.DataFrame({"#": top["rank"], "Practice": [cut(t, title_width) for t in top["title"]],
+                         "Where": [cut(w, where_width) for w in top["where"]], "Tier": tiers,
+                         "Criticality": top["criticality"],
+                         "Cost": [money(c) for c in top["cost_usd"]]})
+
+
+def roadmap_subtitle(report: BoardReport) -> str:
+    return (f"{len(report.roadmap)} items over {report.years} years for "
+            f"{money(report.roadmap['cost_usd'].sum())}, "
+            f"within {money(report.budget_per_year_usd)} a year")
+
+
+def change_lines(report: BoardReport, width: int = 40, limit: int = 6) -> list[str]:
+    """The progress slide's text: what improved and what regressed since the previous one."""
+    if len(report.history) < 2:
+        return ["Changes appear once two assessments are recorded."]
+    lines = []
+    for change, sign, head in (("improved", "+", "Improved since the previous assessment"),
+                               ("regressed", "−", "Regressed since the previous assessment")):
+        rows = report.changes[report.changes["change"] == change]
+        lines += ([""] if lines else []) + [f"{head}: {len(rows)}"]
+        lines += [f"  {sign} {cut(r.title, width)} ({cut(r.scope_name, 22)})"
+                  for r in rows.head(limit).itertuples()]
+    return lines
+
+
+def roadmap_lines(report: BoardReport, width: int = 46, limit: int = 5) -> list[str]:
+    """The roadmap slide's text: tiers reached, then per year the count, cost and first items."""
+    lines = []
+    if report.milestones:
+        lines.append(f"Tiers reached: {len(report.milestones)}")
+        lines += [f"  ★ {cut(m, width + 20)}" for m in report.milestones[:limit]]
+        if len(report.milestones) > limit:
+            lines.append(f"  … and {len(report.milestones) - limit} more")
+        lines.append("")
+    for year, items in report.roadmap.groupby("year"):
+        lines.append(f"Year {year}: {len(items)} items, {money(items['cost_usd'].sum())}")
+        top = summarise_gaps(items, report.names_of_campuses).sort_values(
+            "cost_usd", ascending=False, kind="stable")
+        lines += [f"  • {cut(r.title, width)}: {cut(r.where, 24)}, {money(r.cost_usd)}"
+                  for r in top.head(limit).itertuples()]
+        if len(top) > limit:
+            lines.append(f"  … and {len(top) - limit} more practices")
+    if len(report.unscheduled):
+        lines += ["", f"Not funded within {report.years} years: {len(report.unscheduled)} items, "
+                      f"{money(report.unscheduled['cost_usd'].sum())}"]
+    return lines or ["Nothing planned."]
+
+
+def plural(n: int, word: str) -> str:
+    """'1 recorded assessment', '3 recorded assessments'."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def money(value_usd: float) -> str:

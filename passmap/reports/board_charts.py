@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from passmap.reports.board import TIERS, BoardReport, money, tier_hex, tier_name
+from passmap.reports.board import TIERS, BoardReport, cut, money, tier_hex, tier_name
 
 NOT_APPLICABLE = "#eeeeee"
 INK = "#1a1a1a"
@@ -79,8 +79,7 @@ def draw_campus_map(ax, report: BoardReport, column: str = "design_tier",
 def draw_heatmap(ax, matrix: pd.DataFrame, fontsize: int = 10) -> None:
     """Layer x component attained tiers; grey cells have no applicable practice."""
     values = matrix.to_numpy(dtype=float)
-    cmap = ListedColormap([tier_hex(t) for t in TIERS])
-    cmap.set_bad(NOT_APPLICABLE)
+    cmap = ListedColormap([tier_hex(t) for t in TIERS]).with_extremes(bad=NOT_APPLICABLE)
     ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-0.5, vmax=4.5, aspect="auto")
     for (i, j), v in np.ndenumerate(values):
         tier = None if np.isnan(v) else int(v)
@@ -95,20 +94,24 @@ def draw_heatmap(ax, matrix: pd.DataFrame, fontsize: int = 10) -> None:
         side.set_visible(False)
 
 
-def draw_building_bars(ax, buildings: pd.DataFrame, fontsize: int = 12) -> None:
-    """One bar per building, its length and colour the attained tier (0 = below Tier 1)."""
+def draw_building_cards(ax, buildings: pd.DataFrame, fontsize: int = 13) -> None:
+    """One card per building, filled with its tier colour, its name and tier written on it."""
     rows = buildings.sort_values("name").reset_index(drop=True)
-    tiers = [None if pd.isna(t) else int(t) for t in rows["tier"]]
-    y = np.arange(len(rows))
-    ax.barh(y, [0.15 if t in (0, None) else t for t in tiers], height=0.6,
-            color=[tier_hex(t) for t in tiers], edgecolor=INK)
-    ax.set_ylim(max(len(rows), 5) - 0.4, -0.6)  # first building on top
-    for yi, t in zip(y, tiers):
-        ax.text((t or 0) + 0.2, yi, tier_name(t), va="center", fontsize=fontsize)
-    ax.set_yticks(y, [_wrap(n, 22) for n in rows["name"]], fontsize=fontsize)
-    ax.set_xlim(0, 5.6)
-    ax.set_xticks([1, 2, 3, 4], ["Tier 1", "Tier 2", "Tier 3", "Tier 4"], fontsize=fontsize - 1)
-    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    slots = max(len(rows), 5)
+    ax.set_ylim(slots, 0)
+    size = fontsize if len(rows) <= 8 else max(7, fontsize - len(rows) // 3)
+    for i, row in enumerate(rows.itertuples()):
+        tier = None if pd.isna(row.tier) else int(row.tier)
+        ax.add_patch(Rectangle((0, i + 0.08), 1, 0.84, facecolor=tier_hex(tier), edgecolor=INK))
+        colour = text_colour_on(tier)
+        ax.text(0.04, i + 0.38, cut(row.name, 40), fontsize=size, va="center",
+                color=colour)
+        ax.text(0.04, i + 0.72, tier_name(tier), fontsize=size, va="center", weight="bold",
+                color=colour)
+    if rows.empty:
+        ax.text(0, 0.5, "No buildings recorded.", fontsize=fontsize)
 
 
 def draw_roadmap(ax, report: BoardReport) -> None:
@@ -129,9 +132,16 @@ def draw_roadmap(ax, report: BoardReport) -> None:
 
 def draw_history(ax, history: pd.DataFrame) -> None:
     """Checklist items in place at each recorded assessment."""
-    if history.empty:
+    if len(history) < 2:
         ax.set_axis_off()
-        ax.text(0.5, 0.5, "No assessment recorded yet.", ha="center", fontsize=16)
+        if history.empty:
+            ax.text(0.5, 0.5, "No assessment recorded yet.", ha="center", fontsize=16)
+            return
+        last = history.iloc[-1]
+        ax.text(0, 0.7, f"{last['in_place']} of {last['applicable']}", fontsize=30,
+                weight="bold", color=INK)
+        ax.text(0, 0.58, f"checklist items in place at the one recorded assessment "
+                f"({pd.Timestamp(last['created_utc']):%B %d, %Y})", fontsize=12, color=MUTED)
         return
     x = pd.to_datetime(history["created_utc"])
     ax.plot(x, history["in_place"], marker="o", color="#2c7bb6", linewidth=2.5)

@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from passmap.reports import board_charts as charts
-from passmap.reports.board import SLIDE_TITLES, BoardReport, money, tier_name
+from passmap.reports.board import (SLIDE_TITLES, BoardReport, change_lines, gaps_subtitle,
+                                   gaps_table, plural, roadmap_lines, roadmap_subtitle, tier_name)
 
 PAGE_IN = (13.333, 7.5)  # 16:9, what a projector and PowerPoint use
 STARTER_NOTE = ("Practice wording is PassMap's starter catalog, not PASS's text; "
@@ -31,8 +32,9 @@ def write_board_pdf(report: BoardReport, path: str | Path | BinaryIO,
     path = Path(path) if isinstance(path, (str, Path)) else path
     builders = page_builders(report)
     # Dollar amounts are text, not TeX: keep matplotlib from reading "$...$" as math.
-    with matplotlib.rc_context({"text.parse_math": False}), PdfPages(path, metadata={"Title": f"Board security report - {report.district_name}",
-                                  "Subject": "PASS tiers, gaps, roadmap"}) as pdf:
+    meta = {"Title": f"Board security report - {report.district_name}",
+            "Subject": "PASS tiers, gaps, roadmap"}
+    with matplotlib.rc_context({"text.parse_math": False}), PdfPages(path, metadata=meta) as pdf:
         for i, (step, build) in enumerate(builders):
             if progress:
                 progress(i / len(builders), step)
@@ -75,7 +77,7 @@ def stat_lines(fig: Figure, lines: list[tuple[str, str]], x: float, y: float,
         fig.text(x, y - i * step - 0.055, caption, fontsize=12, color=charts.MUTED, va="top")
 
 
-def table(ax, frame: pd.DataFrame, col_widths: list[float], fontsize: int = 11) -> None:
+def table(ax, frame: pd.DataFrame, col_widths: list[float], fontsize: int = 13) -> None:
     ax.set_axis_off()
     if frame.empty:
         ax.text(0.5, 0.5, "Nothing to show.", ha="center", fontsize=16)
@@ -84,7 +86,7 @@ def table(ax, frame: pd.DataFrame, col_widths: list[float], fontsize: int = 11) 
                    colWidths=col_widths, loc="upper left", cellLoc="left")
     tab.auto_set_font_size(False)
     tab.set_fontsize(fontsize)
-    tab.scale(1, 1.55)
+    tab.scale(1, 2.1)
     for (r, _), cell in tab.get_celld().items():
         cell.set_edgecolor("#cccccc")
         if r == 0:
@@ -144,12 +146,11 @@ def map_page(report: BoardReport) -> Figure:
 def campus_page(report: BoardReport, campus_id: str) -> Figure:
     row = report.campuses.loc[report.campuses["id"] == campus_id].iloc[0]
     fig = new_page(report, f"{SLIDE_TITLES['campus']}: {row['name']}",
-                   f"Campus tier {tier_name(_int(row['design_tier']))} as built, "
+                   f"Campus: {tier_name(_int(row['design_tier']))} as built, "
                    f"{tier_name(_int(row['effective_tier']))} with live status")
     buildings = report.buildings[report.buildings["campus_id"] == campus_id]
-    ax = fig.add_axes([0.12, 0.1, 0.22, 0.66])
-    charts.draw_building_bars(ax, buildings)
-    ax.set_title("Tier by building", fontsize=14, loc="left")
+    fig.text(0.04, 0.78, "Tier by building", fontsize=14)
+    charts.draw_building_cards(fig.add_axes([0.04, 0.08, 0.3, 0.68]), buildings)
     ax = fig.add_axes([0.49, 0.08, 0.49, 0.62])
     charts.draw_heatmap(ax, report.matrices[campus_id])
     fig.text(0.49, 0.78, "Attained tier by layer and component (– = nothing applies)",
@@ -158,50 +159,25 @@ def campus_page(report: BoardReport, campus_id: str) -> Figure:
 
 
 def gaps_page(report: BoardReport) -> Figure:
-    fig = new_page(report, SLIDE_TITLES["gaps"],
-                   f"{len(report.gaps)} gaps in all, {money(report.gaps_total_cost_usd)} to close "
-                   f"them; the {len(report.top_gaps)} most critical:")
-    top = report.top_gaps
-    frame = pd.DataFrame({"#": top["rank"], "Practice": [_cut(t, 48) for t in top["title"]],
-                          "Where": [_cut(s, 30) for s in top["scope_name"]],
-                          "Tier": top["tier"].astype(str), "Criticality": top["criticality"],
-                          "Cost": [money(c) for c in top["cost_usd"]]})
-    table(fig.add_axes([0.04, 0.08, 0.92, 0.72]), frame, [0.04, 0.46, 0.26, 0.07, 0.09, 0.08])
+    fig = new_page(report, SLIDE_TITLES["gaps"], gaps_subtitle(report))
+    table(fig.add_axes([0.04, 0.08, 0.92, 0.72]), gaps_table(report, 56, 26),
+          [0.04, 0.5, 0.22, 0.07, 0.09, 0.08])
     return fig
 
 
 def roadmap_page(report: BoardReport) -> Figure:
-    total = report.roadmap["cost_usd"].sum()
-    fig = new_page(report, SLIDE_TITLES["roadmap"],
-                   f"{len(report.roadmap)} items over {report.years} years for {money(total)}, "
-                   f"within {money(report.budget_per_year_usd)} a year")
+    fig = new_page(report, SLIDE_TITLES["roadmap"], roadmap_subtitle(report))
     charts.draw_roadmap(fig.add_axes([0.07, 0.1, 0.38, 0.66]), report)
-    lines = []
-    for year, items in report.roadmap.groupby("year"):
-        lines.append(f"Year {year}:")
-        lines += [f"  • {_cut(r.title, 46)} ({_cut(r.scope_name, 22)})"
-                  for r in items.head(5).itertuples()]
-        if len(items) > 5:
-            lines.append(f"  … and {len(items) - 5} more")
-    fig.text(0.5, 0.78, "\n".join(lines) or "Nothing planned.", fontsize=11, va="top",
+    fig.text(0.5, 0.78, "\n".join(roadmap_lines(report, width=34, limit=3)), fontsize=11, va="top",
              linespacing=1.45)
     return fig
 
 
 def progress_page(report: BoardReport) -> Figure:
     fig = new_page(report, SLIDE_TITLES["progress"],
-                   f"{len(report.history)} recorded assessments")
+                   plural(len(report.history), "recorded assessment"))
     charts.draw_history(fig.add_axes([0.07, 0.14, 0.4, 0.6]), report.history)
-    changes = report.changes
-    improved = changes[changes["change"] == "improved"]
-    regressed = changes[changes["change"] == "regressed"]
-    lines = [f"Improved since the previous assessment: {len(improved)}"]
-    lines += [f"  + {_cut(r.title, 40)} ({_cut(r.scope_name, 20)})" for r in improved.head(6).itertuples()]
-    lines += ["", f"Regressed: {len(regressed)}"]
-    lines += [f"  − {_cut(r.title, 40)} ({_cut(r.scope_name, 20)})" for r in regressed.head(6).itertuples()]
-    if len(report.history) < 2:
-        lines = ["Changes appear once two assessments are recorded."]
-    fig.text(0.53, 0.78, "\n".join(lines), fontsize=12, va="top", linespacing=1.5)
+    fig.text(0.53, 0.78, "\n".join(change_lines(report)), fontsize=12, va="top", linespacing=1.5)
     return fig
 
 
@@ -217,7 +193,8 @@ def live_page(report: BoardReport) -> Figure:
     stat_lines(fig, [
         (f"{live['devices_online']} of {live['devices_reporting']}", "devices online"),
         (str(live["devices_offline"]), "devices offline"),
-        (str(live["alarms_in_period"]), f"alarms in the last {live['period_h']:g} hours"),
+        (str(live["alarms_in_period"]),
+         f"alarms in the last {live['period_h']:g} hours ({live['alarms_open']} not yet resolved)"),
         (str(live["devices_inventoried"]), "devices on the maps with a feed id"),
     ], x=0.06, y=0.76, step=0.16)
     return fig
@@ -225,8 +202,3 @@ def live_page(report: BoardReport) -> Figure:
 
 def _int(value) -> int | None:
     return None if pd.isna(value) else int(value)
-
-
-def _cut(text, width: int) -> str:
-    text = str(text)
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -20,8 +20,10 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Inches, Pt
 
 from passmap.reports import board_charts as charts
-from passmap.reports.board import SLIDE_TITLES, BoardReport, money, tier_hex, tier_name
-from passmap.reports.board_pdf import STARTER_NOTE, _cut, _int
+from passmap.reports.board import (SLIDE_TITLES, BoardReport, change_lines, cut, gaps_subtitle,
+                                   gaps_table, plural, roadmap_lines, roadmap_subtitle, tier_hex,
+                                   tier_name)
+from passmap.reports.board_pdf import STARTER_NOTE, _int
 
 WIDE_IN, HIGH_IN = 13.333, 7.5
 
@@ -155,10 +157,10 @@ def map_slide(prs, report: BoardReport) -> None:
 def campus_slide(prs, report: BoardReport, campus_id: str) -> None:
     row = report.campuses.loc[report.campuses["id"] == campus_id].iloc[0]
     slide = blank(prs, report, f"{SLIDE_TITLES['campus']}: {row['name']}",
-                  f"Campus tier {tier_name(_int(row['design_tier']))} as built, "
+                  f"Campus: {tier_name(_int(row['design_tier']))} as built, "
                   f"{tier_name(_int(row['effective_tier']))} with live status")
     buildings = report.buildings[report.buildings["campus_id"] == campus_id].sort_values("name")
-    frame = pd.DataFrame({"Building": [_cut(n, 24) for n in buildings["name"]],
+    frame = pd.DataFrame({"Building": [cut(n, 24) for n in buildings["name"]],
                           "Tier": [tier_name(_int(t)) for t in buildings["tier"]]})
     text(slide, "Tier by building", 0.5, 1.7, 3.8, 0.4, 16, bold=True)
     tab = add_table(slide, frame.head(12), 0.5, 2.15, 3.8, [2.3, 1.5], size=12)
@@ -184,22 +186,13 @@ def _fill(cell, tier: int | None) -> None:
 
 
 def gaps_slide(prs, report: BoardReport) -> None:
-    slide = blank(prs, report, SLIDE_TITLES["gaps"],
-                  f"{len(report.gaps)} gaps in all, {money(report.gaps_total_cost_usd)} to close "
-                  f"them; the {len(report.top_gaps)} most critical:")
-    top = report.top_gaps
-    frame = pd.DataFrame({"#": top["rank"], "Practice": [_cut(t, 60) for t in top["title"]],
-                          "Where": [_cut(s, 32) for s in top["scope_name"]],
-                          "Tier": top["tier"].astype(str), "Criticality": top["criticality"],
-                          "Cost": [money(c) for c in top["cost_usd"]]})
-    add_table(slide, frame, 0.5, 1.8, 12.3, [0.5, 5.4, 3.2, 1.0, 1.1, 1.1], size=12)
+    slide = blank(prs, report, SLIDE_TITLES["gaps"], gaps_subtitle(report))
+    add_table(slide, gaps_table(report, 64, 36), 0.5, 1.8, 12.3, [0.5, 5.6, 3.2, 1.0, 1.1, 0.9],
+              size=12)
 
 
 def roadmap_slide(prs, report: BoardReport) -> None:
-    total = report.roadmap["cost_usd"].sum()
-    slide = blank(prs, report, SLIDE_TITLES["roadmap"],
-                  f"{len(report.roadmap)} items over {report.years} years for {money(total)}, "
-                  f"within {money(report.budget_per_year_usd)} a year")
+    slide = blank(prs, report, SLIDE_TITLES["roadmap"], roadmap_subtitle(report))
     by_year = report.roadmap_by_year
     data = CategoryChartData()
     data.categories = [f"Year {y}" for y in by_year["year"]]
@@ -211,17 +204,12 @@ def roadmap_slide(prs, report: BoardReport) -> None:
     chart.plots[0].has_data_labels = True
     chart.plots[0].data_labels.number_format = '"$"#,##0'
     chart.plots[0].data_labels.number_format_is_linked = False
-    lines = []
-    for year, items in report.roadmap.groupby("year"):
-        lines.append(f"Year {year}: {len(items)} items, {money(items['cost_usd'].sum())}")
-        lines += [f"   • {_cut(r.title, 48)} ({_cut(r.scope_name, 24)})"
-                  for r in items.head(4).itertuples()]
-    text(slide, "\n".join(lines) or "Nothing planned.", 6.8, 1.8, 6.1, 4.9, 12)
+    text(slide, "\n".join(roadmap_lines(report, width=36, limit=3)), 6.8, 1.8, 6.1, 4.9, 12)
 
 
 def progress_slide(prs, report: BoardReport) -> None:
     history = report.history
-    slide = blank(prs, report, SLIDE_TITLES["progress"], f"{len(history)} recorded assessments")
+    slide = blank(prs, report, SLIDE_TITLES["progress"], plural(len(history), "recorded assessment"))
     if len(history):
         data = CategoryChartData()
         data.categories = [f"{pd.Timestamp(t):%Y-%m-%d}" for t in history["created_utc"]]
@@ -229,16 +217,7 @@ def progress_slide(prs, report: BoardReport) -> None:
         chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, Inches(0.5), Inches(1.8),
                                        Inches(6.0), Inches(4.9), data).chart
         chart.plots[0].has_data_labels = True
-    changes = report.changes
-    improved = changes[changes["change"] == "improved"]
-    regressed = changes[changes["change"] == "regressed"]
-    lines = [f"Improved since the previous assessment: {len(improved)}"]
-    lines += [f"   + {_cut(r.title, 44)} ({_cut(r.scope_name, 20)})" for r in improved.head(6).itertuples()]
-    lines += ["", f"Regressed: {len(regressed)}"]
-    lines += [f"   − {_cut(r.title, 44)} ({_cut(r.scope_name, 20)})" for r in regressed.head(6).itertuples()]
-    if len(history) < 2:
-        lines = ["Changes appear once two assessments are recorded."]
-    text(slide, "\n".join(lines), 6.8, 1.8, 6.1, 4.9, 13)
+    text(slide, "\n".join(change_lines(report, width=44)), 6.8, 1.8, 6.1, 4.9, 13)
 
 
 def live_slide(prs, report: BoardReport) -> None:
@@ -252,6 +231,6 @@ def live_slide(prs, report: BoardReport) -> None:
                   f"Device status from the gateway feeds, last {live['period_h']:g} hours")
     stat(slide, f"{live['devices_online']} of {live['devices_reporting']}", "devices online", 0.6, 1.8)
     stat(slide, str(live["devices_offline"]), "devices offline", 0.6, 3.0)
-    stat(slide, str(live["alarms_in_period"]), f"alarms in the last {live['period_h']:g} hours",
-         0.6, 4.2)
+    stat(slide, str(live["alarms_in_period"]), f"alarms in the last {live['period_h']:g} hours "
+         f"({live['alarms_open']} not yet resolved)", 0.6, 4.2, width=9)
     stat(slide, str(live["devices_inventoried"]), "devices on the maps with a feed id", 0.6, 5.4)

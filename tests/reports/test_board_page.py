@@ -1,0 +1,81 @@
+"""The Board page in AppTest: every slide renders with the engine's figures, previous/next work,
+charts use the maps' tier colours, and the PDF builds with a download button."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layers.palette import TIER_COLOURS, hex_colour
+from passmap.reports.board import SLIDES, tier_name
+
+REPO = Path(__file__).resolve().parents[2]
+PAGE = str(REPO / "pages" / "board.py")
+
+
+@pytest.fixture
+def board_app(board_build, monkeypatch):
+    monkeypatch.setenv("PASSMAP_DB", str(board_build.db))
+    monkeypatch.syspath_prepend(str(REPO))
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def chart_specs(at) -> list[str]:
+    return [el.proto.spec for el in at.get("vega_lite_chart")]
+
+
+def test_every_slide_renders_and_next_previous_walk_the_deck(board_app, board_build):
+    at = board_app
+    seen = []
+    for i, (_, title) in enumerate(SLIDES):
+        assert not at.exception, (title, [e.value for e in at.exception])
+        seen.append(at.title[0].value)
+        assert f"slide {i + 1} of {len(SLIDES)}" in at.caption[0].value
+        assert at.button(key="board_prev").disabled == (i == 0)
+        assert at.button(key="board_next").disabled == (i == len(SLIDES) - 1)
+        if i < len(SLIDES) - 1:
+            at.button(key="board_next").click().run()
+    assert seen == [t for _, t in SLIDES]
+    at.button(key="board_prev").click().run()
+    assert at.title[0].value == SLIDES[-2][1]
+    # Presentation mode: nothing on the slides edits data (only the report settings in the sidebar).
+    assert not at.main.get("text_input") and not at.main.get("data_editor")
+
+
+def test_glance_slide_shows_the_engine_figures_in_palette_colours(board_app, board_build):
+    at, design = board_app, board_build.design
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["District tier as built (design)"] == tier_name(
+        int(design.tiers[board_build.report.district_id]))
+    applicable = design.findings[design.findings["status"] != "not_necessary"]
+    assert metrics["Checklist items in place"] == (
+        f"{(applicable['status'] == 'in_place').sum()} of {len(applicable)}")
+    spec = chart_specs(at)[0]
+    for tier in range(5):
+        assert hex_colour(TIER_COLOURS[tier]) in spec
+
+
+def test_map_and_campus_slides_draw_charts(board_app, board_build):
+    at = board_app
+    at.button(key="board_next").click().run()
+    spec = chart_specs(at)[0]
+    assert '"geoshape"' in spec and board_build.report.campuses["name"].iloc[0] in spec
+    at.button(key="board_next").click().run()
+    campus = board_build.report.campuses.iloc[-1]
+    at.selectbox(key="board_campus").select(campus["id"]).run()
+    assert campus["name"] in at.subheader[0].value
+    assert len(chart_specs(at)) == 2            # buildings and the layer x component heat map
+
+
+def test_pdf_button_builds_a_pdf_to_download(board_app):
+    at = board_app
+    at.button(key="board_build_pdf").click().run()
+    assert not at.exception
+    pdf = at.session_state["board_pdf"][2]
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    assert len(at.get("download_button")) == 2    # the PDF and the CSV
