@@ -1,0 +1,42 @@
+"""PassMap: the frame only. Page config, login gate, shared pickers, the page list, run.
+
+To add a screen, add ONE st.Page line to PAGES under its group. Give it a url_path that differs
+from the file's stem: with a pages/ folder, AppTest runs a page whose url_path equals its stem
+on its own, without this frame (no login gate, no pickers), after switch_page.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui.auth import require_login, visible_pages
+from ui.pickers import sidebar_pickers
+
+HERE = Path(__file__).resolve().parent
+
+st.set_page_config(page_title="PassMap", page_icon="🛡️", layout="wide")
+
+# Login gate: the access issue adds `ui.auth.require_login()` here (it stops the script for
+# anyone not signed in). This is the only place it goes.
+require_login()
+
+PAGES = {
+    "Maps": [
+        st.Page(HERE / "pages/district.py", title="District", icon=":material/map:", url_path="overview",
+                default=True),
+        st.Page(HERE / "pages/campus.py", title="Campus", icon=":material/school:", url_path="campus-map"),
+        st.Page(HERE / "pages/floor.py", title="Floor plan", icon=":material/grid_view:", url_path="floor-plan"),
+    ],
+    "Compliance": [st.Page(HERE / "pages/gaps.py", title="Gaps & roadmap", icon="📋", url_path="gaps-roadmap")],
+    "Live": [st.Page(HERE / "pages/live.py", title="Live status", icon="🚨", url_path="live-status")],
+    "Public safety": [st.Page(HERE / "pages/responder.py", title="Responder map", icon="🚒", url_path="responder")],
+    "Admin": [st.Page(HERE / "pages/admin_users.py", title="Users", icon="👤", url_path="admin_users"),
+              st.Page(HERE / "pages/share_admin.py", title="Share links", icon="🔗", url_path="share_admin")],
+    "Plans": [st.Page(HERE / "pages/import.py", title="Import", icon="📥", url_path="import-plans"),
+              st.Page(HERE / "pages/edit.py", title="Edit", icon="✏️", url_path="edit-plan")],
+    "Present": [st.Page(HERE / "pages/board.py", title="Board", icon="📊", url_path="board-report")],
+}
+
+page = st.navigation(visible_pages(PAGES))
+sidebar_pickers()
+page.run()
