@@ -75,8 +75,13 @@ def clockwise_order(points, centre, start: int) -> list[int]:
     return sorted(range(len(points)), key=lambda i: (bearing(points[i]) - b0) % 360)
 
 
-def build_levels(plan: dict, subjects: list[str]) -> tuple[list[BuiltLevel], object]:
-    """Doors, names and numbers for every level of ``plan``; returns (levels, footprint)."""
+def build_levels(
+    plan: dict, subjects: list[str], numbering: tuple[str, int] | None = None
+) -> tuple[list[BuiltLevel], object]:
+    """Doors, names and numbers for every level of ``plan``; returns (levels, footprint).
+
+    Rooms are numbered 101, 102... (201... upstairs) or, with ``numbering=("P", 3)``, P3, P4...
+    """
     footprint = unary_union([r.rect for r in plan[0]]).buffer(0)
     levels = []
     for ordinal in sorted(plan):
@@ -85,7 +90,7 @@ def build_levels(plan: dict, subjects: list[str]) -> tuple[list[BuiltLevel], obj
         _interior_doors(lvl)
         if ordinal == 0:
             _exterior_doors(lvl, footprint)
-        _names(lvl, subjects)
+        _names(lvl, subjects, numbering)
         levels.append(lvl)
     return levels, footprint
 
@@ -145,7 +150,7 @@ def _exterior_doors(lvl: BuiltLevel, footprint) -> None:
     lvl.doors += sorted(found, key=lambda d: d.ordinal)
 
 
-def _names(lvl: BuiltLevel, subjects: list[str]) -> None:
+def _names(lvl: BuiltLevel, subjects: list[str], numbering=None) -> None:
     n, s = 0, 0
     for room in lvl.rooms:
         if room.kind == "corridor":
@@ -153,7 +158,9 @@ def _names(lvl: BuiltLevel, subjects: list[str]) -> None:
             lvl.names[room.key] = (name, None)
             continue
         n += 1
-        number = f"{lvl.ordinal + 1}{n:02d}"
+        number = (
+            f"{numbering[0]}{numbering[1] + n - 1}" if numbering else f"{lvl.ordinal + 1}{n:02d}"
+        )
         if room.kind == "classroom" and not room.label:
             name = f"Room {number} - {subjects[s % len(subjects)]}"
             s += 1

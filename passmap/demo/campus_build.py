@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from shapely.affinity import scale
 from shapely.ops import unary_union
 
-from passmap.demo import devices, grounds
+from passmap.demo import devices, grounds, schools
 from passmap.demo.building import CLASSROOM_KINDS, build_levels
 from passmap.demo.frame import CampusFrame, feature
 from passmap.demo.profiles import PROFILES
@@ -92,7 +92,7 @@ def _flip(geom, flip: bool):
     return scale(geom, xfact=-1, origin=(0, 0)) if flip else geom
 
 
-def _grounds(levels, fp, spec):
+def _grounds(levels, fp, spec, all_fp):
     """Grounds zones; laid out on the loading-dock side, mirrored when the dock is to the west."""
     lvl0 = levels[0]
     rooms = {r.key: r for r in lvl0.rooms}
@@ -103,16 +103,18 @@ def _grounds(levels, fp, spec):
     fp_m = _flip(fp, flip)
     zones = front_zones(fp_m, front) + grounds.extras(spec["school_type"], fp_m)
     zones = [dict(z, geom=_flip(z["geom"], flip)) for z in zones]
-    return carve(zones, fp), front
+    return carve(zones, all_fp), front
 
 
 def build_campus(district_id: str, spec: dict, plan: dict, rng, frame=None) -> CampusResult:
     """All features of one campus; ``frame`` (default: the spec's place) maps local metres."""
     cid, p = spec["id"], PROFILES[spec["profile"]]
     levels, fp = build_levels(plan, SUBJECTS[spec["school_type"]])
-    site, front = _grounds(levels, fp, spec)
+    annexes = [_annex(a, spec) for a in spec.get("annexes", ())]
+    all_fp = unary_union([fp] + [a[2] for a in annexes])
+    site, front = _grounds(levels, fp, spec, all_fp)
     road_y = fp.bounds[1] - front.front_depth_m
-    land = parcel(site, fp, road_y)
+    land = parcel(site, all_fp, road_y)
     frame = frame or CampusFrame(*spec["lonlat"], spec["rotation_deg"])
     ids = _Ids(cid, spec["short"], p, rng)
     bid = f"{cid}-main"
@@ -165,7 +167,53 @@ def build_campus(district_id: str, spec: dict, plan: dict, rng, frame=None) -> C
         out.district_features.append(_control(ctl, ids, frame, cid, None, None, site_keys))
     for lvl in levels:
         out.level_files.append((bid, *_level_features(lvl, fp, bid, cid, p, frame, ids, rng)))
+    for annex, a_levels, a_fp in annexes:
+        a_bid = f"{cid}-{annex['id']}"
+        out.district_features.append(
+            feature(
+                "building",
+                frame.to_wgs84(a_fp),
+                {
+                    "id": a_bid,
+                    "campus_id": cid,
+                    "name": annex["name"],
+                    "props": {"storeys": 1, "year_built": annex["year_built"], "portable": True},
+                },
+            )
+        )
+        a_p = dict(p, **ANNEX_PROFILE)
+        for lvl in a_levels:
+            out.level_files.append(
+                (a_bid, *_level_features(lvl, a_fp, a_bid, cid, a_p, frame, ids, rng))
+            )
     return out
+
+
+# Portable classrooms typically lack what the main building has: no readers, contacts, cameras,
+# PA or duress; their doors open straight outside.
+ANNEX_PROFILE = {
+    "reader_classes": (),
+    "contact_classes": (),
+    "camera_classes": (),
+    "annex": True,
+    "pa_classroom_share": 0.0,
+    "intercom": False,
+    "duress_kinds": (),
+    "trauma_kinds": (),
+    "motion": False,
+    "wearable": False,
+    "visitor_management": False,
+    "strobes": False,
+}
+
+
+def _annex(annex: dict, spec: dict):
+    """(annex spec, levels, footprint) of a portable classroom building."""
+    plan = schools.portable(*annex["origin"], rooms=annex.get("rooms", 2))
+    levels, fp = build_levels(
+        plan, SUBJECTS[spec["school_type"]][12:], ("P", annex["first_number"])
+    )
+    return annex, levels, fp
 
 
 def _level_features(lvl, fp, bid, cid, p, frame, ids, rng):

@@ -76,7 +76,7 @@ def door_devices(door, footprint, p: dict, level: int) -> list[dict]:
             attrs={"fixture": "LED wall pack"},
         )
     )
-    if door.door_class == "exterior-primary":
+    if door.door_class == "exterior-primary" and not p.get("annex"):
         if p["intercom"]:
             out.append(
                 _dev("intercom", "Main entrance video intercom", at(-(w / 2 + 0.6), 0.15), **kw)

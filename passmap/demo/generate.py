@@ -74,6 +74,22 @@ CAMPUSES = [
         "rotation_deg": -6.0,
         "profile": "weak",
         "plan": "elementary_open",
+        "annexes": [
+            {
+                "id": "portable-1",
+                "name": "Portable Classroom Unit 1",
+                "origin": (-128.0, 46.0),
+                "first_number": 1,
+                "year_built": 1996,
+            },
+            {
+                "id": "portable-2",
+                "name": "Portable Classroom Unit 2",
+                "origin": (-102.0, 46.0),
+                "first_number": 3,
+                "year_built": 2003,
+            },
+        ],
     },
 ]
 SEED = 20260901

@@ -197,6 +197,26 @@ def stair(label: str, ext=()) -> Slot:
     return Slot("stair", 6.0, label=label, ext=ext)
 
 
+def portable(x0: float, y0: float, rooms: int = 2) -> dict:
+    """A double-wide portable classroom unit: rooms side by side, each with its own outside door."""
+    out = []
+    for i in range(rooms):
+        left = x0 + i * 9.75
+        door = P if i == 0 else S
+        out.append(
+            block_room(
+                f"p{i}",
+                "classroom",
+                left,
+                y0,
+                left + 9.75,
+                y0 + 9.5,
+                ext=[(door, (left + 2.5, y0))],
+            )
+        )
+    return {0: out}
+
+
 def mirrored(plan: dict) -> dict:
     """The plan flipped east-west (an older school built to the mirror image of the standard)."""
     from shapely.affinity import scale

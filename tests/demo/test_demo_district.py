@@ -75,7 +75,7 @@ def test_all_required_room_and_site_kinds_present(store):
     assert REQUIRED_SITE_KINDS <= set(zones[zones.level_id.isna()].kind)
     classrooms = zones[zones.kind == "classroom"]
     assert classrooms.room_number.notna().all()
-    assert classrooms.name.str.match(r"^Room \d{3} - ").all()
+    assert classrooms.name.str.match(r"^Room (\d{3}|P\d) - ").all()
 
 
 def test_classrooms_and_corridors_have_real_sizes(store, crs):
