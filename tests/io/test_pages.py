@@ -1,0 +1,136 @@
+"""The Import and Edit pages in AppTest against a real database file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from io_makers import write_osm
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def site_db(_templates, tmp_path, monkeypatch):
+    path = tmp_path / "pages.duckdb"
+    shutil.copyfile(_templates / "site.duckdb", path)
+    monkeypatch.setenv("PASSMAP_DB", str(path))
+    monkeypatch.syspath_prepend(str(REPO))
+    return path
+
+
+def _store(path):
+    from ui.data import _open_store
+
+    return _open_store(str(path))
+
+
+def _page(name: str) -> AppTest:
+    return AppTest.from_file(str(REPO / "pages" / name), default_timeout=60)
+
+
+def test_import_page_previews_then_commits(site_db, tmp_path):
+    osm = write_osm(tmp_path / "rooms.geojson")
+    at = _page("import.py")
+    at.run()
+    at.radio(key="imp_source").set_value("Path on the server").run()
+    at.text_input(key="imp_path").set_value(str(osm))
+    at.text_input(key="imp_building").set_value("annex")
+    at.text_input(key="imp_campus").set_value("c1").run()
+    at.button(key="imp_preview").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Preview: rooms.geojson (osm)" in at.subheader[0].value
+    assert any("skipped 1 feature" in w.value for w in at.warning)
+    assert _store(site_db).get("building", "annex") is None          # nothing written yet
+    assert at.get("iframe") or at.get("component_instance")           # the preview map
+    at.button(key="imp_commit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Imported rooms.geojson" in s.value for s in at.success)
+    store = _store(site_db)
+    assert store.get("building", "annex")["campus_id"] == "c1"
+    assert len(store.list_zones(building_id="annex")) == 4
+    assert store.audit_entries(limit=1)[0]["action"] == "import"
+
+
+def test_import_page_shows_the_error_and_writes_nothing(site_db, tmp_path):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{not json")
+    at = _page("import.py")
+    at.run()
+    at.radio(key="imp_source").set_value("Path on the server").run()
+    at.text_input(key="imp_path").set_value(str(bad)).run()
+    before = _store(site_db).table_counts()
+    at.button(key="imp_preview").click().run()
+    assert any("bad.geojson" in e.value and "not valid JSON" in e.value for e in at.error)
+    assert at.button(key="imp_commit").disabled
+    assert _store(site_db).table_counts() == before
+
+
+def _edit_app(site_db) -> AppTest:
+    at = _page("edit.py")
+    at.session_state["pick_district"] = "d1"
+    at.session_state["pick_campus"] = "c1"
+    at.session_state["pick_building"] = "b1"
+    at.session_state["pick_level"] = "b1-l0"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _map_script(at) -> str:
+    comp = at.get("component_instance")[0]
+    return str(comp.proto.json_args)
+
+
+def _click_map(at, lat: float, lng: float) -> None:
+    """What streamlit-folium returns for a click: the value under the component's hash key."""
+    import json
+
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    at.session_state[args["key"]] = {"last_clicked": {"lat": lat, "lng": lng},
+                                     "last_object_clicked_tooltip": None,
+                                     "last_active_drawing": None}
+
+
+def test_edit_page_click_places_a_camera_with_wedge_preview(site_db):
+    from io_makers import LAT0, LON0
+
+    at = _edit_app(site_db)
+    assert "leaflet-draw" in _map_script(at) and "cdn" not in _map_script(at).lower()
+    # A click on the plan, as streamlit-folium reports it.
+    _click_map(at, LAT0 + 0.00003, LON0 + 0.00003)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    script = _map_script(at)
+    assert "pm-pending" in script and "#f39c12" in script               # position + wedge preview
+    at.button(key="edit_place").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    cams = _store(site_db).list_controls(level_id="b1-l0")
+    assert len(cams) == 1 and cams.iloc[0]["type"] == "camera" and cams.iloc[0]["zone_id"] == "z101"
+    assert cams.iloc[0]["bearing_deg"] == 90 and cams.iloc[0]["range_m"] == 15
+    assert "pm-control" in _map_script(at)                               # drawn on the plan
+
+
+def test_edit_page_refuses_a_stale_save_and_undoes(site_db):
+    store = _store(site_db)
+    at = _edit_app(site_db)
+    at.radio(key="edit_mode").set_value("Select and edit").run()
+    at.selectbox(key="edit_obj").set_value("zone z101").run()
+    assert "You opened version 1" in at.caption[-1].value or any("version 1" in c.value for c in at.caption)
+    # Someone else saves the same room meanwhile.
+    store.update_feature("zone", "z101", {"name": "Renamed by Bob"}, 1, actor="bob")
+    at.text_input(key="edit_zone_z101_name").set_value("Mine")
+    at.button(key="FormSubmitter:edit_form_zone:z101-Save attributes").click().run()
+    assert any("changed by someone else" in e.value for e in at.error)
+    assert store.get("zone", "z101")["name"] == "Renamed by Bob"
+    at.button(key="edit_reload").click().run()
+    at.text_input(key="edit_zone_z101_name").set_value("Mine")
+    at.button(key="FormSubmitter:edit_form_zone:z101-Save attributes").click().run()
+    assert store.get("zone", "z101")["name"] == "Mine"
+    assert store.audit_entries(limit=1)[0]["actor"] == "local"
+    at.button(key="edit_undo").click().run()
+    assert any("Undid the update of zone z101" in s.value for s in at.success)
+    assert store.get("zone", "z101")["name"] == "Renamed by Bob"
