@@ -30,9 +30,9 @@ def middle() -> dict:
         Slot("storage", 3.5, label="Custodial"),
     ]
     south = [
+        cls(ext=(T,)),
         cls(),
-        cls(),
-        cls(),
+        cls(ext=(T,)),
         Slot("restroom", 5, label="Girls Restroom"),
         Slot("restroom", 5, label="Boys Restroom"),
         Slot("staff", 9, label="Counseling"),
@@ -104,14 +104,26 @@ def _gym_commons(x, length, gym, lockers, aux=None) -> list:
             -1.5,
             "Gymnasium",
             "k-corr",
-            ext=[(S, (x + gw / 2, -1.5 - gd)), (T, (x, -1.5 - gd + 6))],
+            ext=[
+                (S, (x + gw * 0.3, -1.5 - gd)),
+                (S, (x + gw * 0.75, -1.5 - gd)),
+                (T, (x, -1.5 - gd + 6)),
+            ],
         ),
     ]
     rest = length - gw
     if aux:
         rooms.append(
             block_room(
-                "k-aux", "gym", x + gw, -1.5 - aux, x + length, -1.5, "Auxiliary Gym", "k-corr"
+                "k-aux",
+                "gym",
+                x + gw,
+                -1.5 - aux,
+                x + length,
+                -1.5,
+                "Auxiliary Gym",
+                "k-corr",
+                ext=[(T, (x + length, -1.5 - aux / 2))],
             )
         )
     top = -1.5 - (aux or 0)
@@ -153,7 +165,7 @@ def _gym_commons(x, length, gym, lockers, aux=None) -> list:
             27.5 + (4 if aux else 0),
             "Cafeteria",
             "k-corr",
-            ext=[(S, (x + cw / 2, 40))],
+            ext=[(S, (x + cw / 2, 40)), (T, (x, 24))],
         ),
         block_room(
             "k-kit",
@@ -294,10 +306,12 @@ def _auditorium_block() -> list:
             -1.5,
             "Auditorium (620 seats)",
             "w-corr",
-            ext=[(S, (-20, -40)), (T, (-40, -30))],
+            ext=[(S, (-26, -40)), (S, (-12, -40)), (T, (-40, -30)), (T, (0, -30))],
         ),
         block_room(
             "w-band", "music", -40, 1.5, -20, 21.5, "Band Room", "w-corr", ext=[(T, (-40, 12))]
         ),
-        block_room("w-choir", "music", -20, 1.5, 0, 16.5, "Choir Room", "w-corr"),
+        block_room(
+            "w-choir", "music", -20, 1.5, 0, 16.5, "Choir Room", "w-corr", ext=[(T, (-10, 16.5))]
+        ),
     ]
