@@ -27,6 +27,8 @@ bounds = (min(f.total_bounds[0] for f in shown), min(f.total_bounds[1] for f in 
     if shown else store.get("building", pick.building)["geometry"].bounds
 
 st.title(f"Edit · {level.get('name', pick.level)}")
+if st.session_state.get("edit_flash"):
+    st.success(st.session_state.pop("edit_flash"))
 mode = st.radio("Mode", ["Place control", "Select and edit", "Draw zone or door"],
                 horizontal=True, key="edit_mode")
 top = st.columns([1, 1, 4])
@@ -70,7 +72,7 @@ with right:
                     st.session_state.pop(CLICK_KEY, None)
                     st.session_state[SEL_KEY] = ("control", cid)
                     data.clear_caches()
-                    st.success(f"Placed {ctype} {cid}.")
+                    st.session_state["edit_flash"] = f"Placed {ctype} {cid}."
                     st.rerun()
                 except StoreError as exc:
                     st.error(str(exc))
