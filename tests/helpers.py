@@ -17,7 +17,12 @@ same demo account into the real login form.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:              # `ui` is a top-level folder of the app, not installed
+    sys.path.insert(0, str(REPO))
 APP_CLIENT = "apptest"
 
 

@@ -44,9 +44,10 @@ class Viewer:
 def client_id() -> str:
     """The client address as Streamlit sees it (throttling per client)."""
     try:
-        return st.context.ip_address or "local"
+        ip = st.context.ip_address
     except Exception:       # no request context (bare script runs)
         return "local"
+    return ip if isinstance(ip, str) and ip else "local"
 
 
 def current_viewer() -> Viewer | None:

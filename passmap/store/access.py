@@ -77,7 +77,7 @@ class AccessMixin:
         """One attempt: log it, and update the account's failure counter when the user exists."""
         now = utc_now()
         with self.transaction() as cur:
-            cur.execute("INSERT INTO login_attempt VALUES (?, ?, ?, ?, ?)",
+            cur.execute("INSERT INTO login_attempt (id, at_utc, username, client, ok) VALUES (?, ?, ?, ?, ?)",
                         [_new_id(), now, username[:200], client[:200], ok])
             if known_user and ok:
                 cur.execute("UPDATE app_user SET failed_count = 0, locked_until = NULL, "
@@ -130,7 +130,8 @@ class AccessMixin:
 
     def log_share_access(self, link_id: str, campus_id: str | None, view: str,
                          client: str | None) -> None:
-        self.cursor().execute("INSERT INTO share_access VALUES (?, ?, ?, ?, ?, ?)",
+        self.cursor().execute("INSERT INTO share_access (id, at_utc, link_id, campus_id, view, client) "
+                              "VALUES (?, ?, ?, ?, ?, ?)",
                               [_new_id(), utc_now(), link_id, campus_id, view, client])
 
     def share_accesses(self, link_id: str) -> list[dict[str, Any]]:
@@ -162,7 +163,8 @@ class AccessMixin:
         vid = _new_id()
         when = verified_utc or utc_now()
         with self.transaction() as cur:
-            cur.execute("INSERT INTO verification VALUES (?, ?, ?, ?, ?)",
+            cur.execute("INSERT INTO verification (id, building_id, verified_by, verified_utc, note) "
+                        "VALUES (?, ?, ?, ?, ?)",
                         [vid, building_id, verified_by, when, note])
             self.audit(cur, verified_by, "verify", "building", building_id, after={"note": note})
         return vid

@@ -23,7 +23,7 @@ def build_tiny(path: Path) -> Path:
     from passmap.catalog import load_starter
 
     with Store(path) as store:
-        store.write_sites(tiny_site_bundle(), actor="test")
+        store.write_sites(tiny_site_bundle(), actor="test", label="demo")
         load_starter(store)
         create_demo_accounts(store)
         record_demo_walkthroughs(store)

@@ -1,0 +1,90 @@
+"""The access CLI: users, share links, responder map; hostile arguments change nothing."""
+
+import contextlib
+import io
+import json
+from types import SimpleNamespace
+
+from passmap.cli import main
+from tiny_site import SQLI
+
+
+def passmap(db, *args):
+    """Run the real CLI entry point in-process (a subprocess costs ~4 s of imports here)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([*args, "--db", str(db)])
+        except SystemExit as exc:             # argparse rejections
+            code = exc.code
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+
+def table_counts(db) -> dict:
+    from passmap.store import Store
+
+    with Store(db, read_only=True) as s:
+        cur = s.cursor()
+        return {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("app_user", "share_link", "zone", "campus", "control")}
+
+
+def test_user_add_list_disable(tiny_db):
+    out = passmap(tiny_db, "user", "add", "ops1", "--role", "editor", "--campus", "c1")
+    assert out.returncode == 0, out.stderr
+    password = out.stdout.split("shown once, not stored in clear): ")[1].strip()
+    assert len(password) >= 20
+    users = json.loads(passmap(tiny_db, "user", "list", "--format", "json").stdout)
+    ops = [u for u in users if u["username"] == "ops1"][0]
+    assert ops["role"] == "editor" and ops["campus_scope"] == ["c1"]
+    assert "password_hash" not in ops and password not in json.dumps(users)
+    assert passmap(tiny_db, "user", "disable", "ops1").returncode == 0
+    assert passmap(tiny_db, "user", "disable", "ghost").returncode == 1
+
+
+def test_share_create_prints_only_the_link_then_list_and_revoke(tiny_db):
+    out = passmap(tiny_db, "share", "create", "--campus", "c1", "--layers", "doors,hazards",
+                  "--expires", "7d", "--agency", "County Sheriff")
+    assert out.returncode == 0, out.stderr
+    link = out.stdout.strip()
+    assert link.startswith("http://localhost:8501/?share=") and len(link.split("=")[1]) >= 43
+    links = json.loads(passmap(tiny_db, "share", "list", "--format", "json").stdout)
+    assert links[0]["layers"] == ["doors", "hazards"] and links[0]["revoked_utc"] is None
+    assert link.split("=")[1] not in json.dumps(links)
+    assert passmap(tiny_db, "share", "revoke", links[0]["id"]).returncode == 0
+    links = json.loads(passmap(tiny_db, "share", "list", "--format", "json").stdout)
+    assert links[0]["revoked_utc"] is not None
+
+
+def test_responder_map_in_three_formats(tiny_db, tmp_path):
+    for name in ("r.pdf", "r.geojson", "r.zip"):
+        out = passmap(tiny_db, "responder-map", "--campus", "c1", "--out", str(tmp_path / name))
+        assert out.returncode == 0, out.stderr
+        assert (tmp_path / name).stat().st_size > 1000
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    out = passmap(tiny_db, "responder-map", "--campus", "c1", "--out", str(tmp_path / "x.json"),
+                  "--format", "geojson", "--layers", "grid,doors")
+    layers = {f["properties"]["layer"] for f in json.loads((tmp_path / "x.json").read_text())["features"]}
+    assert layers == {"grid", "doors"}
+
+
+HOSTILE = [
+    ["user", "add", SQLI, "--role", "viewer"],
+    ["user", "disable", SQLI],
+    ["share", "create", "--campus", SQLI, "--layers", "doors"],
+    ["share", "create", "--campus", "c1", "--layers", SQLI],
+    ["share", "create", "--campus", "c1", "--layers", "doors", "--expires", SQLI],
+    ["share", "revoke", SQLI],
+    ["responder-map", "--campus", SQLI, "--out", "/tmp/never.pdf"],
+    ["verify", "--building", SQLI, "--by", SQLI],
+    ["grid", "--campus", SQLI],
+]
+
+
+def test_sql_injection_in_cli_arguments_changes_nothing(tiny_db):
+    before = table_counts(tiny_db)
+    for args in HOSTILE:
+        out = passmap(tiny_db, *args)
+        assert out.returncode != 0 and "Traceback" not in out.stderr, args
+        assert out.stderr.startswith("passmap "), out.stderr          # one sentence for a person
+    assert table_counts(tiny_db) == before
