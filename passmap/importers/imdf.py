@@ -16,7 +16,7 @@ import shapely
 
 from passmap.importers.base import ImportContext, read_bytes_limited, slug
 from passmap.importers.kinds import zone_kind
-from passmap.importers.validate import check_geometry, safe_zip_members
+from passmap.importers.validate import check_geometry, check_many, safe_zip_members
 from passmap.model import CONTROL_TYPES
 
 USED = ("manifest", "venue", "building", "footprint", "level", "unit", "opening", "amenity",
@@ -162,9 +162,18 @@ def _placement(ctx, ids, props, ext, where, label) -> tuple[str, str, str]:
     return where["campus"][bid], bid, lid
 
 
+def _geoms(ctx, ftype: str, feats) -> list:
+    missing = next((f for f in feats if not f.get("geometry")), None)
+    if missing is not None:
+        raise ctx.fail(f"{ftype} {missing.get('id')}: has no geometry.")
+    return check_many(ctx, [f["geometry"] for f in feats],
+                      [f"{ftype} {f.get('id')}" for f in feats])
+
+
 def _units(ctx, ids, feats, where) -> None:
     odd = set()
-    for feat in feats:
+    geoms = _geoms(ctx, "unit", feats)
+    for feat, geom in zip(feats, geoms):
         props, ext, label = feat.get("properties") or {}, _ext(feat), f"unit {feat.get('id')}"
         cid, bid, lid = _placement(ctx, ids, props, ext, where, label)
         kind = ext.get("kind") or zone_kind(props.get("category"), ctx.options.zone_kind_map)
@@ -174,7 +183,7 @@ def _units(ctx, ids, feats, where) -> None:
                          "level_id": lid, "kind": kind,
                          "name": ext.get("name") or _name(props.get("name")),
                          "room_number": ext.get("room_number") or _name(props.get("alt_name")),
-                         "geom": check_geometry(ctx, feat["geometry"], label),
+                         "geom": geom,
                          "props": ext.get("props") if ext else {"imdf_category": props.get("category")}},
                 label)
     if odd:
@@ -183,34 +192,51 @@ def _units(ctx, ids, feats, where) -> None:
 
 
 def _openings(ctx, ids, feats, where) -> None:
-    zones = [(r["id"], r["level_id"], r["geom"], r["kind"]) for r in ctx.bundle["zone"]]
-    for feat in feats:
+    geoms = _geoms(ctx, "opening", feats)
+    rows = []
+    for feat, geom in zip(feats, geoms):
         props, ext, label = feat.get("properties") or {}, _ext(feat), f"opening {feat.get('id')}"
         cid, bid, lid = _placement(ctx, ids, props, ext, where, label)
-        geom = check_geometry(ctx, feat["geometry"], label)
         row = {"id": ids.ours("opening", feat), "campus_id": cid, "building_id": bid,
                "level_id": lid, "geom": geom}
         if ext:
             keep = ("door_class", "number", "lock_function", "lock_inside_operable", "monitored",
                     "glazing_protection", "zone_id", "to_zone_id", "props")
             row.update({k: ext.get(k) for k in keep})
-        else:
-            row.update(_infer_door(props, geom, [z for z in zones if z[1] == lid]))
+        rows.append((row, props, ext, label))
+    touching = _touching(ctx, [r for r, _, ext, _ in rows if not ext])
+    for row, props, ext, label in rows:
+        if not ext:
+            row.update(_infer_door(props, touching.get(row["id"], [])))
         ctx.add("opening", row, label)
 
 
-def _infer_door(props, geom, zones) -> dict:
-    touching = [z for z in zones if z[2].distance(geom) < 2e-6]
+def _touching(ctx, rows: list[dict]) -> dict[str, list[dict]]:
+    """Opening id -> the zones of its level within ~20 cm (one bulk STRtree query)."""
+    if not rows or not ctx.bundle["zone"]:
+        return {}
+    zones = ctx.bundle["zone"]
+    tree = shapely.STRtree([z["geom"] for z in zones])
+    src, dst = tree.query([r["geom"] for r in rows], predicate="dwithin", distance=2e-6)
+    out: dict[str, list[dict]] = {}
+    for i, j in sorted(zip(src.tolist(), dst.tolist())):
+        row, zone = rows[i], zones[j]
+        if zone["level_id"] == row["level_id"]:
+            out.setdefault(row["id"], []).append(zone)
+    return out
+
+
+def _infer_door(props, touching: list[dict]) -> dict:
     category = str(props.get("category") or "")
     exterior = len(touching) < 2
-    kinds = {z[3] for z in touching}
+    kinds = {z["kind"] for z in touching}
     door_class = ("exterior-primary" if category.endswith("principal") else
                   "exterior-secondary" if exterior else
                   "classroom" if "classroom" in kinds else "interior")
     access = props.get("access_control") or []
     return {"door_class": door_class, "number": _name(props.get("name")),
-            "zone_id": touching[0][0] if touching else None,
-            "to_zone_id": touching[1][0] if len(touching) > 1 else None,
+            "zone_id": touching[0]["id"] if touching else None,
+            "to_zone_id": touching[1]["id"] if len(touching) > 1 else None,
             "lock_function": "electrified" if access else None,
             "props": {"imdf": {k: props.get(k) for k in ("category", "door", "access_control")}}}
 

@@ -130,3 +130,36 @@ def require(cond: bool, ctx: ImportContext, message: str) -> None:
 
 __all__ = ["check_geometry", "plausible_lonlat", "safe_zip_members", "require", "ImportFailed",
            "POLYGONAL", "LINEAL"]
+
+
+def check_many(ctx: ImportContext, geojsons: list, labels: list[str],
+               kinds: tuple[str, ...] | None = None) -> list[BaseGeometry]:
+    """``check_geometry`` for many GeoJSON geometries at once (vectorised shapely).
+
+    Only the features that fail a vectorised test go through the one-by-one path, so the
+    messages and repairs are the same.
+    """
+    import json
+
+    import numpy as np
+
+    if not geojsons:
+        return []
+    try:
+        geoms = shapely.from_geojson([json.dumps(g) for g in geojsons], on_invalid="raise")
+    except Exception:  # a malformed one: let the one-by-one path name it
+        return [check_geometry(ctx, g, lab, kinds) for g, lab in zip(geojsons, labels)]
+    bounds = shapely.bounds(geoms)
+    ok = (~shapely.is_empty(geoms) & shapely.is_valid(geoms)
+          & (bounds[:, 0] >= -180) & (bounds[:, 2] <= 180)
+          & (bounds[:, 1] >= -90) & (bounds[:, 3] <= 90))
+    if kinds:
+        ok &= np.isin(shapely.get_type_id(geoms), [_TYPE_IDS[k] for k in kinds])
+    out = list(geoms)
+    for i in np.flatnonzero(~ok):
+        out[i] = check_geometry(ctx, geoms[i], labels[i], kinds)
+    return out
+
+
+_TYPE_IDS = {"Point": 0, "LineString": 1, "LinearRing": 2, "Polygon": 3, "MultiPoint": 4,
+             "MultiLineString": 5, "MultiPolygon": 6, "GeometryCollection": 7}
