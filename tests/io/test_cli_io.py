@@ -1,0 +1,40 @@
+"""`passmap import` and `passmap export` from the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from io_makers import write_dxf, write_imdf_zip
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "passmap.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_import_dry_run_then_real_then_export(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    dxf = write_dxf(tmp_path / "plan.dxf")
+    common = ["--db", db, "--building", "office", "--layers", "walls=A-WALL;doors=A-DOOR;rooms=A-ROOM;labels=A-TEXT",
+              "--georef", "0,0,-80.84,35.22;12000,0,-80.83986,35.22"]
+    dry = _cli("import", dxf, *common, "--dry-run", "--output", "json")
+    assert dry.returncode == 0, dry.stderr
+    report = json.loads(dry.stdout)
+    assert report["dry_run"] and report["counts"]["zone"] == 2 and report["format"] == "dxf"
+    real = _cli("import", dxf, *common)
+    assert real.returncode == 0 and "plan.dxf (dxf) imported: " in real.stdout
+    out = _cli("export", "--db", db, "--format", "imdf", "--out", tmp_path / "x.zip")
+    assert out.returncode == 0 and json.loads(out.stdout)["written"]["unit"] == 2
+    stats = _cli("stats", "--db", db, "--format", "json")
+    assert json.loads(stats.stdout)["totals"]["zones"] == 2
+
+
+def test_cli_refusal_is_one_sentence_on_stderr(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    res = _cli("import", write_imdf_zip(tmp_path / "v.zip"), "--db", db, "--georef", "1,2,3")
+    assert res.returncode == 1 and res.stdout == ""
+    assert "--georef needs at least two points" in res.stderr
+    res = _cli("import", tmp_path / "missing.zip", "--db", db)
+    assert res.returncode == 1 and "missing.zip: no such file or folder" in res.stderr
