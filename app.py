@@ -11,13 +11,14 @@ import streamlit as st
 
 from ui.auth import require_login, visible_pages
 from ui.pickers import sidebar_pickers
+from ui.style import apply as apply_style
 
 HERE = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="PassMap", page_icon="🛡️", layout="wide")
+apply_style()
 
-# Login gate: the access issue adds `ui.auth.require_login()` here (it stops the script for
-# anyone not signed in). This is the only place it goes.
+# Login gate (ui/auth.py): stops the script for anyone not signed in. The only place it goes.
 require_login()
 
 PAGES = {

@@ -1,0 +1,84 @@
+"""Control layers: one icon per device by type (a coloured shape glyph with a white symbol on
+it, from palette.CONTROL_STYLES), fences and other line/area controls, a live-state ring."""
+
+from __future__ import annotations
+
+import pydeck as pdk
+
+from layers.deck import escape, line_paths, point_xy
+from layers.palette import ICON_FONT, LIVE_STATE_COLOURS, SHAPE_GLYPHS, control_style
+
+ICON_SIZE_PX = 28
+GLYPH_SIZE_PX = 13
+
+
+def _tip(c) -> str:
+    style = control_style(c.type)
+    name = escape(c.name) or escape(c.id)
+    ext = escape(getattr(c, "external_id", None))
+    return (f"<b>{escape(style.label)}</b><br>{name}"
+            + (f"<br>device {ext}" if ext else ""))
+
+
+def control_rows(controls, types: set[str] | None = None) -> list[dict]:
+    """Every control as one row at its point (or a line's midpoint / an area's inner point)."""
+    rows = []
+    for c in controls.itertuples(index=False):
+        if types is not None and c.type not in types or c.geometry is None:
+            continue
+        style = control_style(c.type)
+        rows.append({"id": c.id, "kind": "control", "type": c.type,
+                     "position": point_xy(c.geometry), "shape": SHAPE_GLYPHS[style.shape],
+                     "glyph": style.glyph, "colour": style.colour + [255], "tip": _tip(c)})
+    return rows
+
+
+def _glyph_layer(rows, layer_id, text, colour, size_px, pickable, outline_px, dy=0):
+    return pdk.Layer("TextLayer", rows, id=layer_id, get_position="position", get_text=text,
+                     get_color=colour, get_size=size_px, size_units="'pixels'",
+                     font_family=f"'{ICON_FONT}'", character_set="'auto'",
+                     font_settings={"sdf": True, "fontSize": 64, "buffer": 6},
+                     outline_width=outline_px, outline_color=[255, 255, 255, 255],
+                     get_text_anchor="'middle'", get_alignment_baseline="'center'",
+                     get_pixel_offset=[0, dy], pickable=pickable, auto_highlight=pickable,
+                     highlight_color=[255, 0, 255, 200])
+
+
+def control_icon_layers(controls, types: set[str] | None = None, size_px: float = ICON_SIZE_PX,
+                        layer_id: str = "controls") -> list[pdk.Layer]:
+    """Shape (pickable, id ``layer_id``) and white symbol (``<layer_id>-glyphs``) per control."""
+    rows = control_rows(controls, types)
+    shapes = _glyph_layer(rows, layer_id, "shape", "colour", size_px, True, 2)
+    glyphs = _glyph_layer(rows, f"{layer_id}-glyphs", "glyph", [255, 255, 255, 255],
+                          size_px * GLYPH_SIZE_PX / ICON_SIZE_PX, False, 0)
+    return [shapes, glyphs]
+
+
+def control_line_layer(controls, types: set[str] | None = None,
+                       layer_id: str = "control-lines") -> pdk.Layer:
+    """Fences, gates drawn as lines and coverage areas drawn as outlines, in the type colour."""
+    rows = []
+    for c in controls.itertuples(index=False):
+        if types is not None and c.type not in types or c.geometry is None:
+            continue
+        if c.geometry.geom_type == "Point":
+            continue
+        colour = control_style(c.type).colour + [230]
+        area = c.geometry.geom_type in ("Polygon", "MultiPolygon")
+        for path in line_paths(c.geometry):
+            rows.append({"id": c.id, "kind": "control", "type": c.type, "path": path,
+                         "colour": colour, "width": 2 if area else 4, "tip": _tip(c)})
+    return pdk.Layer("PathLayer", rows, id=layer_id, get_path="path", get_color="colour",
+                     get_width="width", width_units="'pixels'", pickable=True)
+
+
+def live_ring_layer(controls, states: dict[str, str], layer_id: str = "control-live") -> pdk.Layer:
+    """A coloured ring around each icon for its live state (``states``: control id -> key of
+    palette.LIVE_STATE_COLOURS); controls without a state get no ring."""
+    rows = [{"position": point_xy(c.geometry), "colour": LIVE_STATE_COLOURS[states[c.id]]}
+            for c in controls.itertuples(index=False)
+            if states.get(c.id) in LIVE_STATE_COLOURS and c.geometry is not None]
+    return pdk.Layer("ScatterplotLayer", rows, id=layer_id, get_position="position",
+                     get_fill_color=[0, 0, 0, 0], get_line_color="colour", stroked=True,
+                     filled=False, radius_units="'pixels'", get_radius=ICON_SIZE_PX * 0.7,
+                     line_width_units="'pixels'", get_line_width=4, pickable=False)

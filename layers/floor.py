@@ -1,0 +1,145 @@
+"""Floor-plan layers: zones by tier, walls, doors by class with numbers, room labels, camera
+views, the responder grid and the search highlight."""
+
+from __future__ import annotations
+
+import math
+
+import pydeck as pdk
+
+from layers.deck import escape, line_paths, point_xy, polygon_parts, polygon_rings
+from layers.palette import (FOV_FILL, FOV_OUTLINE, GRID_COLOUR, HIGHLIGHT, WALL_COLOUR,
+                            ZONE_FILL_ALPHA, door_style, tier_colour, tier_label)
+from layers.site import text_layer
+
+ROOM_KINDS_NAMED = {"classroom", "corridor"}   # these show the number only; others add the name
+
+
+def zone_rows(zones, tiers: dict | None) -> list[dict]:
+    rows = []
+    for z in zones.itertuples(index=False):
+        tier = None if not tiers else tiers.get(z.id)
+        title = " ".join(x for x in (escape(z.room_number), escape(z.name)) if x) or escape(z.kind)
+        tip = (f"<b>{title}</b><br>{escape(z.kind).replace('_', ' ')}"
+               f"<br>Tier: <b>{tier_label(tier)}</b>")
+        for part in polygon_parts(z.geometry):
+            rows.append({"id": z.id, "kind": "zone", "zone_kind": z.kind, "name": z.name,
+                         "room_number": z.room_number, "tier": tier,
+                         "polygon": polygon_rings(part),
+                         "fill": tier_colour(tier, ZONE_FILL_ALPHA), "tip": tip})
+    return rows
+
+
+def zone_layer(zones, tiers: dict | None = None, layer_id: str = "zones") -> pdk.Layer:
+    """Rooms and areas of one level shaded by tier (design or effective, as given)."""
+    return pdk.Layer("PolygonLayer", zone_rows(zones, tiers), id=layer_id, get_polygon="polygon",
+                     get_fill_color="fill", stroked=False, filled=True, pickable=True,
+                     auto_highlight=True, highlight_color=[255, 255, 255, 90])
+
+
+def wall_layer(zones, layer_id: str = "walls") -> pdk.Layer:
+    """Walls drawn as the room outlines (zones share walls, so the plan reads as walls)."""
+    rows = [{"path": p} for g in zones.geometry for p in line_paths(g)]
+    return pdk.Layer("PathLayer", rows, id=layer_id, get_path="path", get_color=WALL_COLOUR,
+                     width_units="'meters'", get_width=0.25, width_min_pixels=1.2, pickable=False)
+
+
+def door_rows(openings) -> list[dict]:
+    rows = []
+    for o in openings.itertuples(index=False):
+        style = door_style(o.door_class)
+        paths = line_paths(o.geometry) or [[point_xy(o.geometry), point_xy(o.geometry)]]
+        number = escape(o.number)
+        tip = (f"<b>Door {number}</b><br>{escape(style.label)}"
+               f"<br>Lock: {escape(o.lock_function) or 'unknown'}")
+        for path in paths:
+            rows.append({"id": o.id, "kind": "opening", "door_class": o.door_class,
+                         "number": o.number, "path": path, "colour": style.colour,
+                         "width": style.width_px, "tip": tip})
+    return rows
+
+
+def door_layers(openings, layer_id: str = "doors") -> list[pdk.Layer]:
+    """Doors as thick strokes on the walls, coloured and sized by class, over a white casing so
+    they read on any tier colour."""
+    rows = door_rows(openings)
+    casing = pdk.Layer("PathLayer", rows, id=f"{layer_id}-casing", get_path="path",
+                       get_color=[255, 255, 255, 255], get_width="width + 4",
+                       width_units="'pixels'", cap_rounded=True, pickable=False)
+    doors = pdk.Layer("PathLayer", rows, id=layer_id, get_path="path", get_color="colour",
+                      get_width="width", width_units="'pixels'", cap_rounded=True, pickable=True,
+                      auto_highlight=True)
+    return [casing, doors]
+
+
+def door_label_layer(openings, exterior_only: bool = False,
+                     layer_id: str = "door-labels") -> pdk.Layer:
+    """Door numbers next to the door (responders read them)."""
+    rows = []
+    for o in openings.itertuples(index=False):
+        if not o.number or (exterior_only and not str(o.door_class).startswith("exterior")):
+            continue
+        exterior = str(o.door_class).startswith("exterior")
+        rows.append({"position": point_xy(o.geometry),
+                     "text": f"D{o.number}" if exterior else str(o.number)})
+    return text_layer(rows, layer_id, size_m=1.4, max_px=15, min_px=9, anchor="start")
+
+
+def room_label_layer(zones, layer_id: str = "room-labels") -> pdk.Layer:
+    """Room number (and the name for rooms that are not classrooms or corridors)."""
+    rows = []
+    for z in zones.itertuples(index=False):
+        if z.geometry is None or z.geometry.is_empty:
+            continue
+        number = z.room_number or ""
+        name = "" if z.kind in ROOM_KINDS_NAMED else (z.name or z.kind.replace("_", " "))
+        text = "\n".join(x for x in (str(number), str(name)) if x)
+        if text:
+            rows.append({"position": point_xy(z.geometry), "text": text})
+    return text_layer(rows, layer_id, size_m=1.9, max_px=17, min_px=10)
+
+
+def fov_layer(views, layer_id: str = "fov") -> pdk.Layer:
+    """Camera fields of view (already clipped by walls, see passmap.geometry.camera_views)."""
+    rows = [{"id": v.control_id, "polygon": polygon_rings(part)}
+            for v in views.itertuples(index=False) for part in polygon_parts(v.geometry)]
+    return pdk.Layer("PolygonLayer", rows, id=layer_id, get_polygon="polygon",
+                     get_fill_color=FOV_FILL, get_line_color=FOV_OUTLINE,
+                     line_width_min_pixels=1, stroked=True, filled=True, pickable=False)
+
+
+def grid_cells(bounds, cell_m: float = 20.0) -> tuple[list[dict], list[dict]]:
+    """Responder grid lines every ``cell_m`` metres and their labels (columns A.., rows 1..)."""
+    minx, miny, maxx, maxy = bounds
+    m_per_deg_lat = 111_320.0
+    m_per_deg_lon = m_per_deg_lat * math.cos(math.radians((miny + maxy) / 2))
+    dx, dy = cell_m / m_per_deg_lon, cell_m / m_per_deg_lat
+    ncols = max(1, min(26, math.ceil((maxx - minx) / dx)))
+    nrows = max(1, min(60, math.ceil((maxy - miny) / dy)))
+    right, bottom = minx + ncols * dx, maxy - nrows * dy
+    lines = [{"path": [[minx + i * dx, maxy], [minx + i * dx, bottom]]} for i in range(ncols + 1)]
+    lines += [{"path": [[minx, maxy - j * dy], [right, maxy - j * dy]]} for j in range(nrows + 1)]
+    labels = [{"position": [minx + (i + 0.5) * dx, maxy + dy * 0.25], "text": chr(65 + i)}
+              for i in range(ncols)]
+    labels += [{"position": [minx - dx * 0.25, maxy - (j + 0.5) * dy], "text": str(j + 1)}
+               for j in range(nrows)]
+    return lines, labels
+
+
+def grid_layers(bounds, cell_m: float = 20.0, layer_id: str = "grid") -> list[pdk.Layer]:
+    lines, labels = grid_cells(bounds, cell_m)
+    return [pdk.Layer("PathLayer", lines, id=layer_id, get_path="path", get_color=GRID_COLOUR,
+                      width_min_pixels=1, get_width=0.1, width_units="'meters'", pickable=False),
+            text_layer(labels, f"{layer_id}-labels", size_px=14)]
+
+
+def highlight_layer(geom, layer_id: str = "highlight") -> pdk.Layer:
+    """A magenta ring around the object found by search or clicked."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        paths = line_paths(geom)
+    else:
+        paths = [[point_xy(geom), point_xy(geom)]] if geom.geom_type == "Point" else line_paths(geom)
+    rows = [{"path": p} for p in paths]
+    return pdk.Layer("PathLayer", rows, id=layer_id, get_path="path", get_color=HIGHLIGHT,
+                     get_width=7 if geom.geom_type != "Point" else 34, width_units="'pixels'",
+                     cap_rounded=True, pickable=False)

@@ -1,0 +1,110 @@
+"""District and campus layers: campus parcels, buildings, grounds, per-campus summaries.
+
+Every builder takes GeoDataFrames from the store (never the store itself) and returns a
+``pdk.Layer`` with a stable id; pickable rows carry ``id`` and ``kind`` so a click can be
+resolved to the object, and ``tip`` (escaped HTML) for the tooltip.
+"""
+
+from __future__ import annotations
+
+import pydeck as pdk
+
+from layers.deck import escape, point_xy, polygon_parts, polygon_rings
+from layers.palette import (BUILDING_OUTLINE, CAMPUS_OUTLINE, LABEL_COLOUR, LABEL_HALO,
+                            SITE_FILL_ALPHA, SITE_ZONE_COLOURS, SITE_ZONE_DEFAULT, tier_colour,
+                            tier_label)
+
+
+UNASSESSED_BUILDING = [246, 246, 243, 255]   # footprints stay readable over a grey campus
+
+
+def _tier_of(tiers: dict | None, scope_id: str):
+    return None if not tiers else tiers.get(scope_id)
+
+
+def campus_rows(campuses, tiers: dict | None, summary: dict | None = None) -> list[dict]:
+    rows = []
+    for c in campuses.itertuples(index=False):
+        tier = _tier_of(tiers, c.id)
+        extra = (summary or {}).get(c.id, {})
+        devices = extra.get("controls")
+        tip = (f"<b>{escape(c.name)}</b><br>{escape(getattr(c, 'school_type', ''))}"
+               f"<br>Attained: <b>{tier_label(tier)}</b>"
+               + (f"<br>{devices} controls" if devices is not None else "")
+               + "<br><i>click to open the campus</i>")
+        for part in polygon_parts(c.geometry):
+            rows.append({"id": c.id, "kind": "campus", "name": c.name, "tier": tier,
+                         "polygon": polygon_rings(part), "fill": tier_colour(tier, 150),
+                         "tip": tip})
+    return rows
+
+
+def campus_layer(campuses, tiers: dict | None = None, summary: dict | None = None,
+                 layer_id: str = "campuses") -> pdk.Layer:
+    """Campus parcels shaded by attained tier (grey when not assessed); click opens a campus."""
+    return pdk.Layer("PolygonLayer", campus_rows(campuses, tiers, summary), id=layer_id,
+                     get_polygon="polygon", get_fill_color="fill", get_line_color=CAMPUS_OUTLINE,
+                     line_width_min_pixels=2, stroked=True, filled=True, pickable=True,
+                     auto_highlight=True)
+
+
+def building_layer(buildings, tiers: dict | None = None, layer_id: str = "buildings",
+                   pickable: bool = True) -> pdk.Layer:
+    """Building footprints shaded by tier."""
+    rows = []
+    for b in buildings.itertuples(index=False):
+        tier = _tier_of(tiers, b.id)
+        tip = f"<b>{escape(b.name)}</b><br>Attained: <b>{tier_label(tier)}</b>"
+        for part in polygon_parts(b.geometry):
+            rows.append({"id": b.id, "kind": "building", "campus_id": b.campus_id,
+                         "name": b.name, "polygon": polygon_rings(part),
+                         "fill": tier_colour(tier, 235) if tier is not None else UNASSESSED_BUILDING,
+                         "tip": tip})
+    return pdk.Layer("PolygonLayer", rows, id=layer_id, get_polygon="polygon",
+                     get_fill_color="fill", get_line_color=BUILDING_OUTLINE,
+                     line_width_min_pixels=1.5, stroked=True, filled=True, pickable=pickable,
+                     auto_highlight=pickable)
+
+
+def grounds_layer(site_zones, layer_id: str = "grounds") -> pdk.Layer:
+    """Parking, drives, fields and other grounds zones, in muted map colours."""
+    rows = []
+    for z in site_zones.itertuples(index=False):
+        colour = SITE_ZONE_COLOURS.get(z.kind, SITE_ZONE_DEFAULT) + [SITE_FILL_ALPHA + 60]
+        label = escape(z.name) or escape(z.kind).replace("_", " ")
+        for part in polygon_parts(z.geometry):
+            rows.append({"id": z.id, "kind": "zone", "name": z.name, "polygon": polygon_rings(part),
+                         "fill": colour, "tip": f"<b>{label}</b><br>{escape(z.kind)}"})
+    return pdk.Layer("PolygonLayer", rows, id=layer_id, get_polygon="polygon",
+                     get_fill_color="fill", get_line_color=[255, 255, 255, 200],
+                     line_width_min_pixels=1, stroked=True, filled=True, pickable=True)
+
+
+def text_layer(rows: list[dict], layer_id: str, size_px: float = 14, size_m: float | None = None,
+               anchor: str = "middle", max_px: float = 18, min_px: float = 0,
+               baseline: str = "center") -> pdk.Layer:
+    """Labels with a white halo. ``size_m`` scales with the map (floor plans) up to ``max_px``."""
+    size = {"get_size": size_m, "size_units": "'meters'", "size_max_pixels": max_px,
+            "size_min_pixels": min_px} if size_m else {"get_size": size_px, "size_units": "'pixels'"}
+    return pdk.Layer("TextLayer", rows, id=layer_id, get_position="position", get_text="text",
+                     get_color=LABEL_COLOUR, get_text_anchor=f"'{anchor}'",
+                     get_alignment_baseline=f"'{baseline}'", font_family="'DejaVu Sans, Arial, sans-serif'",
+                     font_weight=600, character_set="'auto'", font_settings={"sdf": True},
+                     outline_width=3, outline_color=LABEL_HALO, pickable=False, **size)
+
+
+def campus_label_layer(campuses, summary: dict | None = None, tiers: dict | None = None,
+                       layer_id: str = "campus-labels") -> pdk.Layer:
+    """Campus names with their tier and device count (the district view never ships devices)."""
+    rows = []
+    for c in campuses.itertuples(index=False):
+        if c.geometry is None or c.geometry.is_empty:
+            continue
+        info = (summary or {}).get(c.id, {})
+        second = tier_label(_tier_of(tiers, c.id))
+        if info.get("controls") is not None:
+            second += f" · {info['controls']} controls"
+        minx, miny, maxx, _ = c.geometry.bounds
+        rows.append({"position": [round((minx + maxx) / 2, 6), round(miny, 6)],
+                     "text": f"{c.name}\n{second}"})
+    return text_layer(rows, layer_id, size_px=14, baseline="top")

@@ -1,0 +1,58 @@
+"""District overview: campuses shaded by attained tier, buildings, KPIs. Click opens a campus.
+
+Devices are never shipped at this zoom: each campus carries its count (aggregate), details load
+on the campus and floor views.
+"""
+
+import streamlit as st
+
+from layers.deck import fit_view, make_deck
+from layers.legend import tier_legend
+from layers.site import building_layer, campus_label_layer, campus_layer
+from ui import assessment, data
+from ui.kpis import kpi_strip
+from ui.maps import forget_selection, picked, shade_mode, show_deck
+from ui.pickers import current, go_to
+
+MAP_KEY = "district_map"
+
+path = data.db_path()
+pick = current()
+campuses = data.campuses(path, pick.district)
+st.subheader("District overview")
+if campuses.empty:
+    st.info("No campuses yet. Build the demo with `passmap demo` or import your district.")
+    st.stop()
+
+kpis = st.container()
+left, right = st.columns([4, 1])
+with right:
+    live = shade_mode("district_shade")
+tiers = assessment.tiers(live)
+summary = {c["id"]: c for c in data.stats(path)["campuses"]}
+with kpis:
+    kpi_strip(list(campuses["id"]), live)
+buildings = data.buildings(path)
+buildings = buildings[buildings["campus_id"].isin(set(campuses["id"]))]
+
+layers = [campus_layer(campuses, tiers, summary),
+          building_layer(buildings, tiers, pickable=False),
+          campus_label_layer(campuses, summary, tiers)]
+deck = make_deck(layers, fit_view(tuple(campuses.total_bounds)))
+
+with left:
+    event = show_deck(deck, MAP_KEY)
+with right:
+    drawn = {tiers.get(c) for c in campuses["id"]}
+    st.html(tier_legend(drawn, "Campus tier" + (" (effective)" if live else "")))
+    st.caption("Click a campus to open it.")
+    choice = st.selectbox("Open campus", campuses["id"], key="district_open",
+                          format_func=dict(zip(campuses["id"], campuses["name"])).get,
+                          index=None, placeholder="Choose a campus")
+
+hit = picked(event)
+target = hit[1]["id"] if hit and hit[0] == "campuses" else choice
+if target:
+    forget_selection(MAP_KEY)
+    forget_selection("district_open")
+    go_to("pages/campus.py", campus=target)

@@ -1,0 +1,82 @@
+"""Floor plan of one building level: zones by tier, walls, doors by class with numbers, every
+control by type, camera views clipped by walls, room labels, grid; click or search for details."""
+
+import streamlit as st
+
+from layers.controls import control_icon_layers, control_line_layer
+from layers.deck import fit_view, make_deck
+from layers.floor import (door_label_layer, door_layers, fov_layer, grid_layers, highlight_layer,
+                          room_label_layer, wall_layer, zone_layer)
+from layers.legend import control_legend, door_legend, fov_legend, tier_legend
+from layers.palette import control_style
+from ui import assessment, data
+from ui.detail import render_detail
+from ui.live import live_map
+from ui.floorstate import focus_from_search, level_switcher
+from ui.maps import layer_toggles, picked, shade_mode, show_deck, type_toggles
+from ui.pickers import current
+from ui.sitedata import level_objects
+
+MAP_KEY = "floor_map"
+LAYERS = ["Zones", "Controls", "Camera views", "Room labels", "Door numbers", "Grid"]
+
+path = data.db_path()
+pick = current()
+if not pick.level:
+    st.info("Choose a campus, building and level in the sidebar.")
+    st.stop()
+building = data.buildings(path, pick.campus).set_index("id").loc[pick.building]
+head = st.columns([3, 3, 2], vertical_alignment="bottom")
+head[0].subheader(building["name"])
+with head[1]:
+    level_switcher(path, pick.building, pick.level)
+with head[2]:
+    query = st.text_input("Find room, door or device", key="floor_search",
+                          placeholder="e.g. 114, D3, CAM-0007")
+
+plan = level_objects(path, pick.campus, pick.level)
+focus = focus_from_search(query, plan, pick)
+types = sorted(plan.controls["type"].unique())
+left, right = st.columns([4, 1])
+with right:
+    live = shade_mode("floor_shade")
+    shown = layer_toggles(LAYERS, "floor_layers", default=LAYERS[:-1])
+    visible = type_toggles(types, {t: control_style(t).label for t in types}, "floor_types") \
+        if "Controls" in shown else set()
+tiers = assessment.tiers(live)
+
+layers = [zone_layer(plan.zones, tiers if "Zones" in shown else {}), wall_layer(plan.zones)]
+if "Camera views" in shown:
+    layers.append(fov_layer(plan.views[plan.views["control_id"].isin(
+        plan.controls.loc[plan.controls["type"].isin(visible), "id"])]))
+layers += door_layers(plan.doors)
+if "Grid" in shown:
+    layers += grid_layers(plan.bounds)
+if "Room labels" in shown:
+    layers.append(room_label_layer(plan.zones))
+if "Door numbers" in shown:
+    layers.append(door_label_layer(plan.doors))
+layers += [control_line_layer(plan.controls, visible), *control_icon_layers(plan.controls, visible)]
+view = fit_view(plan.bounds)
+if focus is not None:
+    layers.append(highlight_layer(focus.geometry))
+    view = fit_view(tuple(focus.geometry.buffer(0.00012).bounds))
+with left:
+    event = live_map(lambda live: show_deck(make_deck(layers + live, view), MAP_KEY, height=680),
+                     plan.controls, pick.campus, MAP_KEY)  # live overlay, refreshed every 2 s (ui/live.py)
+
+hit = picked(event)
+with right:
+    if hit and hit[1].get("kind") in ("zone", "opening", "control"):
+        render_detail(data.get_store(), hit[1]["kind"], hit[1]["id"], live)
+    elif focus is not None:
+        render_detail(data.get_store(), focus.kind, focus.id, live)
+    else:
+        st.caption("Click a room, door or device for its details.")
+    if "Zones" in shown:
+        st.html(tier_legend({tiers.get(z) for z in plan.zones["id"]},
+                            "Zone tier" + (" (effective)" if live else "")))
+    st.html(door_legend(set(plan.doors["door_class"])))
+    st.html(control_legend(visible, plan.controls["type"].value_counts().to_dict()))
+    if "Camera views" in shown and len(plan.views):
+        st.html(fov_legend())

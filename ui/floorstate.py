@@ -1,0 +1,48 @@
+"""Floor view helpers: the level switcher and search that moves to the found object."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data
+from ui.pickers import KEYS, PENDING, Picked
+from ui.search import Hit, find
+
+SWITCH_KEY = "floor_level_switch"
+
+
+def _sync_level() -> None:
+    # Runs as a callback (before the script), where changing a drawn widget's value is allowed.
+    st.session_state[KEYS["level"]] = st.session_state[SWITCH_KEY]
+
+
+def level_switcher(path: str, building_id: str, level_id: str) -> None:
+    """Buttons for each level of a multi-storey building (mirrors the sidebar picker)."""
+    levels = data.levels(path, building_id)
+    if len(levels) < 2:
+        return
+    names = dict(zip(levels["id"], levels["name"]))
+    st.session_state[SWITCH_KEY] = level_id
+    st.segmented_control("Level", list(levels["id"]), key=SWITCH_KEY, format_func=names.get,
+                         on_change=_sync_level, required=True)
+
+
+def focus_from_search(query: str, plan, pick: Picked) -> Hit | None:
+    """The first match of the search on this level; a match on another level switches to it."""
+    if not query:
+        return None
+    path = data.db_path()
+    hits = find(query, plan.zones, plan.doors, plan.controls)
+    if hits:
+        return hits[0]
+    hits = find(query, data.zones(path, pick.campus), data.openings(path, pick.campus),
+                data.controls(path, pick.campus))
+    if not hits:
+        st.warning(f"Nothing on this campus matches “{query}”.")
+        return None
+    hit = hits[0]
+    if hit.level_id and hit.level_id != pick.level:
+        st.session_state[PENDING] = {"building": hit.building_id, "level": hit.level_id}
+        st.rerun()
+    st.info(f"{hit.label} is not on a floor plan (it is on the grounds: see the campus view).")
+    return None

@@ -1,0 +1,77 @@
+"""The shared sidebar pickers (district / campus / building / level) under named keys.
+
+Pages read the current choice with ``current()``; a page that wants to open another view with a
+new choice calls ``go_to(page, campus=...)``: the choice is parked under PENDING and applied
+before the widgets are drawn on the next run (a widget's value cannot change after it is drawn).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui import data
+from ui.auth import scope_campuses
+
+KEYS = {"district": "pick_district", "campus": "pick_campus", "building": "pick_building",
+        "level": "pick_level"}
+PENDING = "pick_pending"
+
+
+@dataclass(frozen=True)
+class Picked:
+    district: str | None
+    campus: str | None
+    building: str | None
+    level: str | None
+
+
+def current() -> Picked:
+    s = st.session_state
+    return Picked(*(s.get(KEYS[k]) for k in ("district", "campus", "building", "level")))
+
+
+def go_to(page: str, **choice: str | None) -> None:
+    """Switch to ``page`` (a path such as "pages/campus.py") with some pickers changed."""
+    st.session_state[PENDING] = {k: v for k, v in choice.items() if k in KEYS}
+    st.switch_page(page)
+
+
+def _apply_pending() -> None:
+    pending = st.session_state.pop(PENDING, None) or {}
+    order = ("district", "campus", "building", "level")
+    for i, key in enumerate(order):
+        if key in pending:
+            st.session_state[KEYS[key]] = pending[key]
+            for below in order[i + 1:]:         # a new campus invalidates building and level
+                if below not in pending:
+                    st.session_state.pop(KEYS[below], None)
+
+
+def _select(label: str, key: str, frame, name_col: str = "name") -> str | None:
+    if frame is None or frame.empty:
+        st.session_state.pop(key, None)
+        return None
+    ids = list(frame["id"])
+    names = dict(zip(frame["id"], frame[name_col]))
+    if st.session_state.get(key) not in ids:
+        st.session_state[key] = ids[0]
+    return st.selectbox(label, ids, key=key, format_func=lambda i: str(names.get(i, i)))
+
+
+def sidebar_pickers() -> Picked:
+    """Draw the pickers in the sidebar; returns the choice (ids, None where nothing exists)."""
+    _apply_pending()
+    path = data.db_path()
+    with st.sidebar:
+        districts = data.districts(path)
+        district = _select("District", KEYS["district"], districts) if len(districts) > 1 else (
+            districts["id"].iloc[0] if len(districts) else None)
+        if district is not None:
+            st.session_state[KEYS["district"]] = district
+        campus = _select("Campus", KEYS["campus"], scope_campuses(data.campuses(path, district)))
+        building = _select("Building", KEYS["building"], data.buildings(path, campus)) if campus else None
+        levels = data.levels(path, building) if building else None
+        level = _select("Level", KEYS["level"], levels) if building else None
+    return Picked(district, campus, building, level)

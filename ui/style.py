@@ -1,0 +1,15 @@
+"""Page-wide CSS: less empty space above the map so it fits a laptop screen or a projector."""
+
+import streamlit as st
+
+_CSS = """
+<style>
+.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
+h3 {padding-top: 0.2rem;}
+.pm-legend {break-inside: avoid;}
+</style>
+"""
+
+
+def apply() -> None:
+    st.html(_CSS)
