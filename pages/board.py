@@ -9,8 +9,9 @@ import io
 import pandas as pd
 import streamlit as st
 
-from passmap.reports.board import (SLIDES, board_csv_text, change_lines, gaps_subtitle, gaps_table,
-                                   roadmap_lines, roadmap_subtitle, tier_name)
+from passmap.reports.board import SLIDES, tier_name
+from passmap.reports.board_text import (board_csv_text, change_lines, gaps_subtitle, gaps_table,
+                                        roadmap_lines, roadmap_subtitle)
 from ui import board
 
 SLIDE_KEY = "board_slide"
@@ -18,7 +19,8 @@ st.markdown("""<style>
 [data-testid="stMetricValue"] {font-size: 3rem;}
 [data-testid="stMetricLabel"] p {font-size: 1.25rem;}
 .block-container {max-width: 1500px;}
-.board-line {font-size: 1.35rem; line-height: 1.7;}
+.board-line {font-size: 1.25rem; line-height: 1.6;}
+[data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 1.1rem;}
 </style>""", unsafe_allow_html=True)
 
 with st.sidebar.expander("Report settings", expanded=False):
@@ -63,8 +65,9 @@ def slide_glance() -> None:
 def slide_map() -> None:
     left, right = st.columns([4, 1])
     left.altair_chart(board.campus_map_chart(rep), width="stretch")
-    for r in rep.tier_counts.itertuples():
-        right.metric(r.label, r.design)
+    right.markdown(board.tier_cards_html(
+        [(r.label, r.tier, f"{r.design} campus{'' if r.design == 1 else 'es'}")
+         for r in rep.tier_counts.itertuples()]), unsafe_allow_html=True)
 
 
 def slide_campus() -> None:
@@ -75,15 +78,16 @@ def slide_campus() -> None:
                  f"{tier_name(_int(row['effective_tier']))} with live status")
     left, right = st.columns([2, 5])
     left.markdown("**Tier by building**")
-    left.altair_chart(board.building_chart(rep.buildings[rep.buildings["campus_id"] == cid]),
-                      width="stretch")
+    buildings = rep.buildings[rep.buildings["campus_id"] == cid].sort_values("name")
+    left.markdown(board.tier_cards_html([(b.name, _int(b.tier), tier_name(_int(b.tier)))
+                                         for b in buildings.itertuples()]), unsafe_allow_html=True)
     right.markdown("**Attained tier by layer and component** (– = nothing applies)")
     right.altair_chart(board.heatmap_chart(rep.matrices[cid]), width="stretch")
 
 
 def slide_gaps() -> None:
     st.subheader(gaps_subtitle(rep))
-    st.dataframe(gaps_table(rep, 90, 60), hide_index=True, width="stretch", height=420)
+    st.table(gaps_table(rep, 80, 48).set_index("#"))
 
 
 def slide_roadmap() -> None:
@@ -91,13 +95,18 @@ def slide_roadmap() -> None:
     left, right = st.columns([3, 2])
     left.altair_chart(board.roadmap_chart(rep), width="stretch")
     with right:
-        lines(roadmap_lines(rep, width=60, limit=4))
+        lines(roadmap_lines(rep, width=60, limit=4, items=False))
 
 
 def slide_progress() -> None:
     left, right = st.columns([3, 2])
     if rep.history.empty:
         left.info("No assessment recorded yet.")
+    elif len(rep.history) == 1:
+        last = rep.history.iloc[-1]
+        left.metric(f"Checklist items in place at the one recorded assessment "
+                    f"({pd.Timestamp(last['created_utc']):%B %d, %Y})",
+                    f"{last['in_place']} of {last['applicable']}")
     else:
         left.altair_chart(board.history_chart(rep.history), width="stretch")
     with right:

@@ -6,6 +6,7 @@ deck and the CSV); colours from layers/palette.py through ``tier_hex``.
 
 from __future__ import annotations
 
+import html
 import json
 
 import altair as alt
@@ -46,7 +47,8 @@ def tier_counts_chart(rep: BoardReport) -> alt.Chart:
         color=alt.Color("label:N", scale=TIER_SCALE, legend=None),
         opacity=alt.Opacity("kind:N", scale=alt.Scale(domain=["design", "effective"],
                                                         range=[1.0, 0.55]),
-                            legend=alt.Legend(title="solid = design, pale = effective", **BIG)),
+                            legend=alt.Legend(title="left: as built, right: live", orient="top",
+                                              labelLimit=300, titleLimit=400, **BIG)),
         tooltip=["label", "kind", "campuses"])
     labels = base.mark_text(dy=-12, fontSize=18).encode(text="campuses:Q")
     return (bars + labels).properties(height=380)
@@ -64,7 +66,9 @@ def campus_map_chart(rep: BoardReport) -> alt.LayerChart:
     geo = alt.Chart(alt.Data(values=shapes)).mark_geoshape(stroke="#1a1a1a").encode(
         color=alt.Color("properties.tier_label:N", scale=TIER_SCALE, legend=None),
         tooltip=[alt.Tooltip("properties.name:N", title="campus")])
-    dot = alt.Chart(dots).mark_circle(size=260, stroke="#1a1a1a", opacity=1).encode(
+    # Parcels vanish at district scale: a filled dot per campus keeps each one visible.
+    dot = alt.Chart(dots).mark_point(shape="circle", filled=True, size=320, stroke="#1a1a1a",
+                                     strokeWidth=1.5, opacity=1).encode(
         longitude="lon:Q", latitude="lat:Q", color=colour, tooltip=["name", "tier_label"])
     layers = [geo, dot]
     if len(dots) <= 40:
@@ -80,8 +84,10 @@ def heatmap_chart(matrix: pd.DataFrame) -> alt.LayerChart:
     frame["text"] = ["–" if pd.isna(t) else str(int(t)) for t in frame["tier"]]
     base = alt.Chart(frame).encode(
         x=alt.X("component:N", sort=list(matrix.columns), title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=120, **BIG)),
-        y=alt.Y("layer:N", sort=list(matrix.index), title=None, axis=alt.Axis(**BIG)))
+                axis=alt.Axis(orient="bottom", labelAngle=0, labelLimit=200,
+                              labelExpr="split(datum.label, ' ')", labelOverlap=False, **BIG)),
+        y=alt.Y("layer:N", sort=list(matrix.index), title=None,
+                axis=alt.Axis(labelLimit=260, **BIG)))
     rect = base.mark_rect(stroke="white").encode(
         color=alt.Color("tier_label:N", scale=TIER_SCALE, legend=None),
         tooltip=["layer", "component", "tier_label"])
@@ -89,17 +95,16 @@ def heatmap_chart(matrix: pd.DataFrame) -> alt.LayerChart:
     return (rect + text).properties(height=360)
 
 
-def building_chart(buildings: pd.DataFrame) -> alt.LayerChart:
-    frame = buildings.assign(
-        tier_label=[tier_name(None if pd.isna(t) else int(t)) for t in buildings["tier"]],
-        length=[0.15 if pd.isna(t) or t == 0 else t for t in buildings["tier"]])
-    base = alt.Chart(frame).encode(y=alt.Y("name:N", title=None, axis=alt.Axis(**BIG)))
-    bars = base.mark_bar(stroke="#1a1a1a").encode(
-        x=alt.X("length:Q", title="attained tier", scale=alt.Scale(domain=[0, 5]),
-                axis=alt.Axis(values=[1, 2, 3, 4], **BIG)),
-        color=alt.Color("tier_label:N", scale=TIER_SCALE, legend=None))
-    text = base.mark_text(align="left", dx=6, fontSize=16).encode(x="length:Q", text="tier_label:N")
-    return (bars + text).properties(height=max(120, 50 * len(frame)))
+def tier_cards_html(rows: list[tuple[str, int | None, str]]) -> str:
+    """Coloured cards (name, tier, caption) in the palette's tier colours; text is escaped."""
+    cards = []
+    for name, tier, caption in rows:
+        ink = "white" if tier in (0, 4) else "#1a1a1a"
+        cards.append(
+            f'<div style="background:{tier_hex(tier)};color:{ink};border:1px solid #1a1a1a;'
+            f'border-radius:6px;padding:10px 14px;margin-bottom:10px;font-size:1.2rem">'
+            f'{html.escape(str(name))}<br><b>{html.escape(caption)}</b></div>')
+    return "".join(cards)
 
 
 def roadmap_chart(rep: BoardReport) -> alt.LayerChart:

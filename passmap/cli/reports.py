@@ -26,7 +26,8 @@ def register(sub, parent) -> None:
 
 
 def cmd_board(args) -> int:
-    from passmap.reports.board import board_figures, write_board_csv
+    from passmap.reports.board import board_figures
+    from passmap.reports.board_text import write_board_csv
     from passmap.reports.board_pdf import write_board_pdf
     from passmap.store import Store
 

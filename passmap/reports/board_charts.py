@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from passmap.reports.board import TIERS, BoardReport, cut, money, tier_hex, tier_name
+from passmap.reports.board import TIERS, BoardReport, tier_hex, tier_name
+from passmap.reports.board_text import cut, money
 
 NOT_APPLICABLE = "#eeeeee"
 INK = "#1a1a1a"

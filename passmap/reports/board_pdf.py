@@ -17,8 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from passmap.reports import board_charts as charts
-from passmap.reports.board import (SLIDE_TITLES, BoardReport, change_lines, gaps_subtitle,
-                                   gaps_table, plural, roadmap_lines, roadmap_subtitle, tier_name)
+from passmap.reports.board import SLIDE_TITLES, BoardReport, tier_name
+from passmap.reports.board_text import (change_lines, gaps_subtitle, gaps_table, plural,
+                                        roadmap_lines, roadmap_subtitle)
 
 PAGE_IN = (13.333, 7.5)  # 16:9, what a projector and PowerPoint use
 STARTER_NOTE = ("Practice wording is PassMap's starter catalog, not PASS's text; "

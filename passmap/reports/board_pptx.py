@@ -20,9 +20,9 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Inches, Pt
 
 from passmap.reports import board_charts as charts
-from passmap.reports.board import (SLIDE_TITLES, BoardReport, change_lines, cut, gaps_subtitle,
-                                   gaps_table, plural, roadmap_lines, roadmap_subtitle, tier_hex,
-                                   tier_name)
+from passmap.reports.board import SLIDE_TITLES, BoardReport, tier_hex, tier_name
+from passmap.reports.board_text import (change_lines, cut, gaps_subtitle, gaps_table, plural,
+                                        roadmap_lines, roadmap_subtitle)
 from passmap.reports.board_pdf import STARTER_NOTE, _int
 
 WIDE_IN, HIGH_IN = 13.333, 7.5

@@ -32,7 +32,8 @@ class BoardBuild:
 @pytest.fixture(scope="session")
 def board_build(demo_db_shared, tmp_path_factory) -> BoardBuild:
     from passmap.compliance import assess, roadmap
-    from passmap.reports.board import board_figures, write_board_csv
+    from passmap.reports.board import board_figures
+    from passmap.reports.board_text import write_board_csv
     from passmap.reports.board_pdf import write_board_pdf
     from passmap.reports.board_pptx import write_board_pptx
     from passmap.store import Store

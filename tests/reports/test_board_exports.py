@@ -13,7 +13,8 @@ import pandas as pd
 from PIL import Image
 from pptx import Presentation
 
-from passmap.reports.board import SLIDES, money, tier_name
+from passmap.reports.board import SLIDES, tier_name
+from passmap.reports.board_text import money
 
 TITLES = dict(SLIDES)
 
