@@ -158,50 +158,76 @@ def plane_keys(frame: pd.DataFrame, ground_level_ids: Iterable[str] | None) -> p
 
 
 def door_gaps(openings_m: gpd.GeoDataFrame) -> np.ndarray:
-    """Areas where walls are cut open by doors (metric frame)."""
-    geoms = openings_m.geometry.values
-    is_point = shapely.get_type_id(np.asarray(geoms)) == 0
-    dist = np.where(is_point, POINT_DOOR_HALF_WIDTH_M, DOOR_GAP_BUFFER_M)
-    return shapely.buffer(np.asarray(geoms), dist)
+    """Areas where walls are cut open by doors (metric frame): for a door line, a rectangle
+    along it widened by DOOR_GAP_BUFFER_M on every side (built with numpy, no buffering);
+    for a door point, a square of POINT_DOOR_HALF_WIDTH_M around it."""
+    geoms = np.asarray(openings_m.geometry.values)
+    if len(geoms) == 0:
+        return np.empty(0, dtype=object)
+    a = shapely.get_coordinates(shapely.get_point(geoms, 0))
+    b = shapely.get_coordinates(shapely.get_point(geoms, -1))
+    is_point = shapely.get_type_id(geoms) == 0
+    if is_point.any():
+        pts = shapely.get_coordinates(geoms[is_point])
+        a[is_point], b[is_point] = pts, pts
+    d = b - a
+    length = np.hypot(d[:, 0], d[:, 1])
+    u = np.where(length[:, None] > 0, d / np.where(length > 0, length, 1)[:, None], [1.0, 0.0])
+    n = np.column_stack([-u[:, 1], u[:, 0]])
+    w = np.where(is_point, POINT_DOOR_HALF_WIDTH_M, DOOR_GAP_BUFFER_M)[:, None]
+    p0, p1 = a - u * w, b + u * w
+    ring = np.stack([p0 - n * w, p1 - n * w, p1 + n * w, p0 + n * w], axis=1)
+    return shapely.polygons(ring)
 
 
 def site_walls(zones_m: gpd.GeoDataFrame, openings_m: gpd.GeoDataFrame,
                ground_level_ids=None) -> gpd.GeoDataFrame:
     """Wall segments (metric) with their plane key: building-zone boundaries minus door gaps.
 
-    Grounds zones (no building) have no walls. Returns GeoDataFrame[plane, geometry].
+    Grounds zones (no building) have no walls; a wall shared by two rooms is kept once.
+    Vectorised over all zones. Returns GeoDataFrame[plane, geometry].
     """
     rooms = zones_m[zones_m["building_id"].notna()] if "building_id" in zones_m else zones_m
     if rooms.empty:
         return gpd.GeoDataFrame({"plane": []}, geometry=[], crs=zones_m.crs)
-    bounds = shapely.boundary(np.asarray(rooms.geometry.values))
     planes = plane_keys(rooms, ground_level_ids).to_numpy()
-    segs, seg_plane = [], []
-    for i in range(len(bounds)):  # per zone: cheap, segments are few
-        s = wall_segments(bounds[i])
-        segs.append(s)
-        seg_plane.append(np.full(len(s), planes[i], dtype=object))
-    segs = np.concatenate(segs) if segs else np.empty(0, dtype=object)
-    seg_plane = np.concatenate(seg_plane) if seg_plane else np.empty(0, dtype=object)
+    parts, owner = shapely.get_parts(shapely.boundary(np.asarray(rooms.geometry.values)),
+                                     return_index=True)
+    coords, idx = shapely.get_coordinates(parts, return_index=True)
+    same = idx[:-1] == idx[1:]
+    a, b, seg_owner = coords[:-1][same], coords[1:][same], owner[idx[:-1][same]]
+    keep = np.any(a != b, axis=1) & _first_copy(a, b, planes[seg_owner])
+    a, b, seg_plane = a[keep], b[keep], planes[seg_owner][keep]
+    segs = shapely.linestrings(np.stack([a, b], axis=1))
     if len(openings_m):
-        segs = _cut_door_gaps(segs, door_gaps(openings_m))
+        door_plane = plane_keys(openings_m, ground_level_ids).to_numpy()
+        segs = _cut_door_gaps(segs, seg_plane, door_gaps(openings_m), door_plane)
     walls = gpd.GeoDataFrame({"plane": seg_plane}, geometry=segs, crs=zones_m.crs)
     walls = walls[~walls.geometry.is_empty].explode(index_parts=False)
     return walls.reset_index(drop=True)
 
 
-def _cut_door_gaps(segs: np.ndarray, gaps: np.ndarray) -> np.ndarray:
-    tree = shapely.STRtree(gaps)
-    seg_idx, gap_idx = tree.query(segs, predicate="intersects")
-    if len(seg_idx) == 0:
-        return segs
+def _first_copy(a: np.ndarray, b: np.ndarray, plane: np.ndarray) -> np.ndarray:
+    """True for the first occurrence of each segment (either direction, cm precision, plane)."""
+    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    lo, hi = np.where(swap[:, None], b, a), np.where(swap[:, None], a, b)
+    key = pd.DataFrame(np.round(np.hstack([lo, hi]) * 100).astype(np.int64))
+    key["plane"] = plane
+    return ~key.duplicated().to_numpy()
+
+
+def _cut_door_gaps(segs, seg_plane, gaps, gap_plane) -> np.ndarray:
+    """Remove door gaps from wall segments of the same plane, in vectorised rounds."""
+    si, gi = shapely.STRtree(gaps).query(segs, predicate="intersects")
+    same = seg_plane[si] == gap_plane[gi]
+    si, gi = si[same], gi[same]
     out = segs.copy()
-    order = np.argsort(seg_idx, kind="stable")
-    seg_idx, gap_idx = seg_idx[order], gap_idx[order]
-    unique, first = np.unique(seg_idx, return_index=True)
-    for k, s in enumerate(unique):
-        stop = first[k + 1] if k + 1 < len(first) else len(seg_idx)
-        out[s] = shapely.difference(out[s], shapely.union_all(gaps[gap_idx[first[k]:stop]]))
+    if len(si) == 0:
+        return out
+    rank = pd.Series(si).groupby(si).cumcount().to_numpy()
+    for r in range(int(rank.max()) + 1):
+        sel = rank == r
+        out[si[sel]] = shapely.difference(out[si[sel]], gaps[gi[sel]])
     return out
 
 

@@ -45,7 +45,7 @@ def load_inputs(store, campus_id: str | None = None, live: bool = False) -> Inpu
         districts=store.list_districts(), campuses=campuses,
         buildings=store.list_buildings(campus_id), levels=_levels(store, campus_id),
         zones=store.list_zones(campus_id), openings=store.list_openings(campus_id),
-        controls=store.list_controls(campus_id), attestations=store.list_attestations(),
+        controls=store.assessment_controls(campus_id), attestations=store.list_attestations(),
         device_status=store.device_status_table() if live else None)
 
 
@@ -61,7 +61,7 @@ def _same_level(c: pd.DataFrame, ci, z: pd.DataFrame, zi) -> pd.DataFrame:
     a = pd.Series(c["level_id"].to_numpy()[ci])
     b = pd.Series(z["level_id"].to_numpy()[zi])
     ok = ((a == b) | (a.isna() & b.isna())).to_numpy()
-    return pd.DataFrame({"control_id": c["id"].to_numpy()[ci][ok],
+    return pd.DataFrame({"control_row": c.index.to_numpy()[ci][ok],
                          "zone_id": z["id"].to_numpy()[zi][ok]})
 
 
@@ -129,11 +129,13 @@ class Context:
     # -- joins --------------------------------------------------------------------------------
     @cached_property
     def control_zone(self) -> pd.DataFrame:
-        """Pairs [control_id, zone_id]: the zone_id a control names, else the zone on the same
-        level containing its point, and for area controls every zone whose centre they cover."""
+        """Pairs [control_row, control_id, zone_id]: the zone_id a control names, else the zone
+        on the same level containing its point, and for area controls every zone whose centre
+        they cover. ``control_row`` is the row position in ``self.controls``."""
         c, z = self.controls, self.zones
-        known = c["zone_id"].notna() & c["zone_id"].isin(z["id"])
-        pairs = [c.loc[known, ["id", "zone_id"]].rename(columns={"id": "control_id"})]
+        known = (c["zone_id"].notna() & c["zone_id"].isin(z["id"])).to_numpy()
+        pairs = [pd.DataFrame({"control_row": np.flatnonzero(known),
+                               "zone_id": c["zone_id"].to_numpy()[known]})]
         rest = c[~known]
         if len(rest) and len(z):
             geoms = np.asarray(rest.geometry.values)
@@ -145,7 +147,9 @@ class Context:
             centres = shapely.STRtree(shapely.points(z[["x_m", "y_m"]].to_numpy()))
             ai, zj = centres.query(geoms[area], predicate="contains")
             pairs.append(_same_level(rest[area], ai, z, zj))
-        return pd.concat(pairs, ignore_index=True).drop_duplicates()
+        out = pd.concat(pairs, ignore_index=True).drop_duplicates()
+        out["control_id"] = c["id"].to_numpy()[out["control_row"].to_numpy()]
+        return out.reset_index(drop=True)
 
     @cached_property
     def walls(self) -> tuple[np.ndarray, np.ndarray]:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
 
-from passmap.compliance.rules import count_phrase, outcome, rule, short_ids
+from passmap.compliance.rules import count_phrase, group_lists, outcome, rule, short_ids
 
 _LEVEL_COLUMN = {"building": "building_id", "campus": "campus_id", "district": "district_id"}
 
 
 def attrs_match(attrs, want: dict) -> bool:
     """``want`` values must equal the control's attrs; the value "*" means "present"."""
+    if isinstance(attrs, str):     # the engine loads attrs as JSON text and parses on demand
+        attrs = json.loads(attrs)
     a = attrs if isinstance(attrs, dict) else {}
     return all((a.get(k) not in (None, "")) if v == "*" else a.get(k) == v
                for k, v in want.items())
@@ -34,9 +38,11 @@ def ids_by_unit(ctx, chosen: pd.DataFrame, level: str) -> dict:
         return {}
     if level == "zone":
         pairs = ctx.control_zone
-        pairs = pairs[pairs["control_id"].isin(chosen["id"])]
-        return pairs.groupby("zone_id")["control_id"].agg(list).to_dict()
-    return chosen.groupby(_LEVEL_COLUMN[level])["id"].agg(list).to_dict()
+        mask = np.zeros(len(ctx.controls), dtype=bool)
+        mask[chosen.index.to_numpy()] = True       # controls keep their row positions
+        pairs = pairs[mask[pairs["control_row"].to_numpy()]]
+        return group_lists(pairs["zone_id"], pairs["control_id"])
+    return group_lists(chosen[_LEVEL_COLUMN[level]], chosen["id"])
 
 
 @rule("control_in_zone", control_types=(list, True), min_count=(int, False), attrs=(dict, False))

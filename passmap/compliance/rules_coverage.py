@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from passmap.compliance.rules import count_phrase, outcome, rule, short_ids
+from passmap.compliance.rules import count_phrase, group_lists, outcome, rule, short_ids
 from passmap.compliance.rules_controls import ids_by_unit, select_controls
 from passmap.compliance.rules_openings import openings_by_unit
 
@@ -60,8 +60,9 @@ def camera_coverage(practice, ctx, units):
         xy, owner = targets[["x_m", "y_m"]].to_numpy(float), np.arange(len(targets))
     ci, ti = ctx.seen(xy, targets["plane"].to_numpy()[owner])
     cam_ids = ctx.cameras["id"].to_numpy()
-    seen_by = (pd.Series(cam_ids[ci]).groupby(targets["id"].to_numpy()[owner[ti]])
-               .agg(lambda s: sorted(set(s))).to_dict())
+    pairs = pd.DataFrame({"t": targets["id"].to_numpy()[owner[ti]], "c": cam_ids[ci]})
+    pairs = pairs.drop_duplicates().sort_values(["t", "c"])
+    seen_by = group_lists(pairs["t"], pairs["c"])
     ok, sat, blk, why = [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
         ids = per_unit.get(sid, [])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
+import shapely
 
-from passmap.compliance.rules import count_phrase, outcome, rule, short_ids
+from passmap.compliance.rules import count_phrase, group_lists, outcome, rule, short_ids
 from passmap.compliance.rules_controls import select_controls
 
 _SCALAR = (bool, str, int, float)
@@ -21,8 +21,8 @@ def openings_by_unit(ctx, chosen: pd.DataFrame, level: str) -> dict:
     if level == "zone":
         pairs = pd.concat([chosen[["id", "zone_id"]],
                            chosen[["id", "to_zone_id"]].rename(columns={"to_zone_id": "zone_id"})])
-        return pairs.dropna().groupby("zone_id")["id"].agg(list).to_dict()
-    return chosen.groupby(_LEVEL_COLUMN[level])["id"].agg(list).to_dict()
+        return group_lists(pairs["zone_id"], pairs["id"])
+    return group_lists(chosen[_LEVEL_COLUMN[level]], chosen["id"])
 
 
 def door_ok(ctx, doors: pd.DataFrame, p: dict) -> pd.Series:
@@ -109,7 +109,7 @@ def door_numbering(practice, ctx, units):
 def _numbering_problems(ids, numbers, classes, pattern, primary_number) -> dict:
     def num(i):
         v = numbers.get(i)
-        return None if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip() \
+        return None if v is None or (isinstance(v, float) and v != v) or not str(v).strip() \
             else str(v).strip()
     nums = {i: num(i) for i in ids}
     counts = pd.Series([n for n in nums.values() if n]).value_counts()
@@ -134,11 +134,10 @@ def secure_entry(practice, ctx, units):
     doors = ctx.openings[ctx.openings["door_class"] == "exterior-primary"]
     per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"])
     vestibules = set(ctx.zones.loc[ctx.zones["kind"] == "vestibule", "id"])
-    door_rows = doors.set_index("id")
-    cz = ctx.control_zone
-    in_vest = cz[cz["zone_id"].isin(vestibules)].groupby("zone_id")["control_id"].agg(set)
-    by_type = {n: dict(tuple(select_controls(ctx, [n]).groupby("campus_id")))
-               for n in p["requires"] if n != "vestibule"}
+    vest_of = {d: sorted({z, t} & vestibules) for d, z, t in
+               zip(doors["id"], doors["zone_id"], doors["to_zone_id"])}
+    found = {n: _companions(ctx, doors, n, within, vest_of)
+             for n in p["requires"] if n != "vestibule"}
     ok, sat, blk, why = [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
         ids = per_unit.get(sid, [])
@@ -146,31 +145,48 @@ def secure_entry(practice, ctx, units):
             ok.append(False), sat.append([]), blk.append([sid])
             why.append(f"{name}: no primary entrance (exterior-primary door) recorded.")
             continue
-        best = min((_entry_check(door_rows.loc[d], d, p["requires"], within, vestibules,
-                                 by_type, in_vest)
-                    for d in ids), key=lambda r: len(r[1]))
-        found, missing = best
-        ok.append(not missing), sat.append(found if not missing else [])
+        have, missing = min((_entry_check(d, p["requires"], vest_of, found) for d in ids),
+                            key=lambda r: len(r[1]))
+        ok.append(not missing), sat.append(have if not missing else [])
         blk.append([] if not missing else [ids[0]])
-        why.append(f"{name}: primary entrance has {', '.join(p['requires'])} ({short_ids(found)})."
+        why.append(f"{name}: primary entrance has {', '.join(p['requires'])} ({short_ids(have)})."
                    if not missing else f"{name}: primary entrance lacks {', '.join(missing)}.")
     return outcome(units, ok, sat, blk, why)
 
 
-def _entry_check(door, door_id, requires, within_m, vestibules, by_type, in_vest):
-    found, missing = [door_id], []
-    sides = {door["zone_id"], door["to_zone_id"]} - {None}
-    vest = sorted(z for z in sides if z in vestibules)
+def _companions(ctx, doors, need: str, within_m: float, vest_of: dict) -> dict:
+    """Door id -> one control of type ``need`` serving it (by opening_id, in its vestibule, or
+    within ``within_m`` on the same campus). Vectorised with an STRtree."""
+    c = select_controls(ctx, [need])
+    out: dict = {}
+    door_set = set(doors["id"])
+    for oid, cid in zip(c["opening_id"], c["id"]):
+        if oid in door_set:
+            out.setdefault(oid, cid)
+    cz = ctx.control_zone
+    in_zone = group_lists(*cz[cz["control_id"].isin(set(c["id"]))][["zone_id", "control_id"]]
+                          .to_numpy().T) if len(c) else {}
+    for d, vest in vest_of.items():
+        for z in vest:
+            if in_zone.get(z):
+                out.setdefault(d, in_zone[z][0])
+    if len(c) and len(doors):
+        tree = shapely.STRtree(shapely.points(c[["x_m", "y_m"]].to_numpy(float)))
+        di, ci = tree.query(shapely.points(doors[["x_m", "y_m"]].to_numpy(float)),
+                            predicate="dwithin", distance=within_m)
+        same = doors["campus_id"].to_numpy()[di] == c["campus_id"].to_numpy()[ci]
+        for d, cid in zip(doors["id"].to_numpy()[di[same]], c["id"].to_numpy()[ci[same]]):
+            out.setdefault(d, cid)
+    return out
+
+
+def _entry_check(door_id, requires, vest_of, found):
+    have, missing = [door_id], []
     for need in requires:
         if need == "vestibule":
-            (found.extend(vest) if vest else missing.append("a secure vestibule"))
-            continue
-        c = by_type[need].get(door["campus_id"])
-        if c is None:
+            (have.extend(vest_of[door_id]) if vest_of[door_id] else missing.append("a secure vestibule"))
+        elif door_id in found[need]:
+            have.append(found[need][door_id])
+        else:
             missing.append(need.replace("_", " "))
-            continue
-        near = np.hypot(c["x_m"] - door["x_m"], c["y_m"] - door["y_m"]) <= within_m
-        vest_ids = set().union(*(in_vest.get(z, set()) for z in vest))
-        hits = c[(c["opening_id"] == door_id) | near | c["id"].isin(vest_ids)]
-        (found.append(hits["id"].iloc[0]) if len(hits) else missing.append(need.replace("_", " ")))
-    return found, missing
+    return have, missing

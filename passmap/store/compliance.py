@@ -74,6 +74,21 @@ class ComplianceMixin:
         return self.cursor().execute(
             "SELECT device_id, aspect, state, observed_utc FROM device_status").df()
 
+    # -- lean reads for the engine -------------------------------------------------------------
+    def assessment_controls(self, campus_id: str | None = None):
+        """Controls with the columns the engine reads; attrs stay JSON text (parsed lazily),
+        which keeps a 300k-control district fast to load."""
+        import geopandas as gpd
+
+        arrow = self.cursor().execute(
+            "SELECT id, campus_id, building_id, level_id, zone_id, opening_id, type, name, "
+            "bearing_deg, fov_deg, range_m, external_id, last_tested_on, procedure_doc, "
+            "attrs::VARCHAR AS attrs, geom AS geometry FROM control "
+            "WHERE (?::VARCHAR IS NULL OR campus_id = ?) ORDER BY id",
+            [campus_id, campus_id]).to_arrow_table()
+        frame = gpd.GeoDataFrame.from_arrow(arrow)
+        return frame if frame.crs is not None else frame.set_crs("OGC:CRS84", allow_override=True)
+
     # -- assessments --------------------------------------------------------------------------
     def record_assessment(self, edition: str, kind: str, summary: dict, findings: pd.DataFrame,
                           label: str | None = None, scope_id: str | None = None,
