@@ -318,6 +318,7 @@ def _level_controls(lvl, fp, p, rng) -> list[dict]:
     for door in lvl.doors:
         if door.number:
             out += devices.door_devices(door, fp, p, lvl.ordinal)
+    out += devices.secured_room_readers(lvl, p)
     by_kind = {}
     for room in lvl.rooms:
         by_kind.setdefault(room.kind, room)

@@ -105,6 +105,30 @@ def door_devices(door, footprint, p: dict, level: int) -> list[dict]:
     return out
 
 
+def secured_room_readers(lvl, p: dict) -> list[dict]:
+    """Card readers on the doors of network closets (MDF/IDF), just inside the door."""
+    if not p.get("idf_readers"):
+        return []
+    kinds = {r.key: r.kind for r in lvl.rooms}
+    out = []
+    for door in lvl.doors:
+        if door.number is None and kinds.get(door.zone) == "mdf_idf":
+            ax, ay, mx, my, w = _along(door.line)
+            room = next(r for r in lvl.rooms if r.key == door.zone)
+            nx, ny = outward_normal(door.line, room.rect)
+            out.append(
+                _dev(
+                    "access_reader",
+                    "Card reader - network closet",
+                    (mx + ax * (w / 2 + 0.3) - nx * 0.15, my + ay * (w / 2 + 0.3) - ny * 0.15),
+                    level=lvl.ordinal,
+                    zone=door.zone,
+                    opening=door.key,
+                )
+            )
+    return out
+
+
 def corridor_cameras(room, spacing_m: float, level: int) -> list[dict]:
     """Cameras at the ends of a corridor (and every ``spacing_m``) looking along it."""
     if spacing_m <= 0:
@@ -191,6 +215,16 @@ def room_devices(room, name: str, p: dict, level: int, rng) -> list[dict]:
                     **kw,
                 )
             )
+    if kind in CLASSROOM_KINDS and p.get("classroom_intercom"):
+        out.append(
+            _dev(
+                "intercom",
+                f"Call switch - {name}",
+                (x0 + 0.4, cy - 1.0),
+                attrs={"kind": "classroom call-in", "two_way": True},
+                **kw,
+            )
+        )
     if kind == "mdf_idf" and "MDF" in name:
         out.append(_dev("intrusion_panel", "Intrusion alarm panel", (x0 + 0.4, cy), **kw))
     return out

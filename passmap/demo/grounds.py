@@ -134,9 +134,20 @@ def _zone_controls(z, fp, p, road_y) -> list[dict]:
     gx0, gy0, gx1, gy1 = g.bounds
     if kind in ("drive", "bus_loop") and gy0 <= road_y + 0.5:
         entry = g.intersection(box(gx0, road_y, gx1, road_y + 2)).centroid
-        out.append(
-            _dev("gate", f"Gate - {name}", (entry.x, entry.y + 1), attrs={"kind": "vehicle"})
-        )
+        attrs = {"kind": "vehicle", "monitored": bool(p.get("gates_monitored"))}
+        out.append(_dev("gate", f"Gate - {name}", (entry.x, entry.y + 1), attrs=attrs))
+        if p.get("gate_cameras"):
+            out.append(
+                _dev(
+                    "camera",
+                    f"Gate camera - {name}",
+                    (entry.x + 6, entry.y + 14),
+                    target=(entry.x, entry.y + 1),
+                    fov_deg=70.0,
+                    range_m=30.0,
+                    attrs={"mount": "pole", "covers": f"gate - {name}"},
+                )
+            )
         out.append(_dev("signage", f"Entrance sign - {name}", (gx1 + 2, road_y + 3)))
     if kind == "parking":
         out += _lot_poles(g, name, p)
@@ -163,6 +174,16 @@ def _zone_controls(z, fp, p, road_y) -> list[dict]:
                 fov_deg=100.0,
                 range_m=50.0,
                 attrs={"mount": "pole", "covers": "parent drop-off"},
+            )
+        )
+    if kind in ("playground", "field") and p.get("outdoor_pa"):
+        horn = g.buffer(-3.0).representative_point()
+        out.append(
+            _dev(
+                "pa_speaker",
+                f"Outdoor PA horn - {name}",
+                (horn.x, horn.y),
+                attrs={"zone_call": True, "mount": "pole"},
             )
         )
     if kind in ("playground", "field") and p["parking_cameras"]:

@@ -1,7 +1,7 @@
 """How well each demo campus is protected: the knobs that make the district deliberately uneven.
 
-``strong`` is close to PASS Tier 3, ``partial`` sits in between and ``weak`` fails Tier 1 with the
-gaps assessments commonly find (DOMAIN.md section 6).
+``strong`` is close to PASS Tier 3, ``partial`` meets Tier 1 but not Tier 2, and ``weak`` fails
+Tier 1 with the gaps assessments commonly find (DOMAIN.md section 6).
 """
 
 from __future__ import annotations
@@ -37,6 +37,11 @@ PROFILES = {
         "wearable": True,
         "strobes": True,
         "motion": True,
+        "classroom_intercom": True,
+        "idf_readers": True,
+        "outdoor_pa": True,
+        "gates_monitored": True,
+        "gate_cameras": True,
     },
     "partial": {
         "reader_classes": ("exterior-primary", "exterior-secondary"),
@@ -44,7 +49,7 @@ PROFILES = {
         "camera_classes": ("exterior-primary", "exterior-secondary"),
         "number_all": True,
         "monitored_all": False,
-        "inside_lock_share": 0.5,
+        "inside_lock_share": 1.0,
         "duress_kinds": ("main_office", "nurse"),
         "corridor_camera_spacing_m": 60.0,
         "parking_cameras": True,
