@@ -92,7 +92,24 @@ def _extent(geoms: gpd.GeoSeries, pad_frac: float = 0.08):
     return _fit_aspect((minx - pad, maxx + pad, miny - pad, maxy + pad))
 
 
+def _fitting_label(zone, fontsize: float, m_per_in: float) -> str:
+    """Number and name if they fit the room's width, else the number, else the first word."""
+    minx, miny, maxx, maxy = zone.geometry.bounds
+    along, across = sorted((maxx - minx, maxy - miny), reverse=True)   # text runs the long way
+    char_m = fontsize * 0.6 / 72 * m_per_in
+    options = [zone["label"]]
+    if " " in zone["label"] and across > 3 * char_m:
+        options.append(zone["label"].replace(" ", "\n", 1))
+    options += [zone["number"]] if zone["number"] else [zone["label"].split(" ")[0]]
+    for option in options:
+        if max(len(line) for line in option.split("\n")) * char_m < along * 0.95:
+            return option
+    return options[-1]
+
+
 def _draw_zones(ax, zones: gpd.GeoDataFrame, labels: bool, fontsize: float) -> None:
+    x0, x1 = ax.get_xlim()
+    m_per_in = (x1 - x0) / (PAGE_IN[0] * MAP_RECT[2])
     for _, z in zones.iterrows():
         fill = ZONE_FILL.get(z["category"], ROOM_FILL)
         hatch = "////" if z["layer"] == "stairs" else None
@@ -100,9 +117,11 @@ def _draw_zones(ax, zones: gpd.GeoDataFrame, labels: bool, fontsize: float) -> N
                                          hatch=hatch, zorder=2)
         if labels and z["label"]:
             p = z.geometry.representative_point()
-            wrapped = z["label"] if len(z["label"]) < 18 else z["label"].replace(" ", "\n", 1)
-            text(ax, p.x, p.y, wrapped, fontsize=fontsize, ha="center", va="center", zorder=6,
-                 clip_on=True)
+            bounds = z.geometry.bounds
+            vertical = (bounds[3] - bounds[1]) > 1.6 * (bounds[2] - bounds[0])
+            text(ax, p.x, p.y, _fitting_label(z, fontsize, m_per_in), fontsize=fontsize,
+                 ha="center", va="center", zorder=6, clip_on=True,
+                 rotation=90 if vertical else 0)
 
 
 def _draw_doors(ax, doors: gpd.GeoDataFrame) -> None:

@@ -179,7 +179,7 @@ class AccessMixin:
                 for b, who, when, note in rows}
 
     def changes_since(self, building_id: str, since_utc: datetime) -> int:
-        """Audited edits of a building or anything on it after ``since_utc`` (imports count)."""
+        """Audited edits of a building or anything on it after ``since_utc`` (site imports count)."""
         placeholders = ", ".join("?" for _ in _SITE_ENTITIES)
         return self.cursor().execute(
             "WITH ids AS (SELECT id FROM level WHERE building_id = ? "
@@ -190,6 +190,7 @@ class AccessMixin:
             f" (a.entity_type IN ({placeholders}) AND (a.entity_id IN (SELECT id FROM ids) "
             "   OR json_extract_string(a.before, '$.building_id') = ? "
             "   OR json_extract_string(a.after, '$.building_id') = ?))"
-            " OR a.action = 'import') AND a.action NOT IN ('verify', 'grid')",
+            " OR (a.action = 'import' AND a.entity_type IS NULL))"
+            " AND a.action NOT IN ('verify', 'grid')",
             [building_id] * 5 + [since_utc, *_SITE_ENTITIES, building_id, building_id]
         ).fetchone()[0]
