@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from live_helpers import free_port
+from .live_helpers import free_port
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 
@@ -24,7 +25,10 @@ class Broker:
         conf = workdir / "mosquitto.conf"
         conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
                         f"persistence_location {workdir}/\nautosave_interval 1\n"
-                        "max_queued_messages 100000\nmax_inflight_messages 100\n")
+                        "max_queued_messages 100000\nmax_inflight_messages 100\n"
+                        # as root mosquitto drops to user 'mosquitto', which cannot write the
+                        # pytest tmp dir: persistence then silently fails and sessions are lost
+                        + ("user root\n" if os.geteuid() == 0 else ""))
         self.conf = conf
 
     @property

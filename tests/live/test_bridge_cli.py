@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 import uvicorn
 
-from live_helpers import REPO, add_small_site, free_port, wait_until
+from .live_helpers import REPO, add_small_site, free_port, wait_until
 from passmap.feeds.bridge import create_app, sign
 from passmap.feeds.mqtt import MqttConfig, MqttSource, Publisher
 from passmap.feeds.registry import Gateway

@@ -11,7 +11,7 @@ from passmap.feeds.registry import Gateway
 from passmap.feeds.runner import FeedRunner
 from passmap.store import Store
 
-from live_helpers import wait_until
+from .live_helpers import wait_until
 
 pytestmark = pytest.mark.broker
 
@@ -65,7 +65,10 @@ def test_broker_restart_mid_stream_loses_nothing(broker, tmp_db, topic_root):
     for i in range(200, 400):
         pub.publish(f"{topic_root}/status/d", _msg(f"dev-{i}", i))
     pub.close()
-    wait_until(lambda: store.count_status_events() == 400, 15)
+    try:
+        wait_until(lambda: store.count_status_events() == 400, 15)
+    except AssertionError:
+        raise AssertionError(f"stored {store.count_status_events()} of 400; stats {runner.stats}; connects {src.connects}")
     assert src.connects >= 2
     runner.stop()
     store.close()

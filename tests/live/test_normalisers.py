@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from live_helpers import SHARED_DATA
+from .live_helpers import SHARED_DATA
 from passmap.feeds.axis import normalise_axis, normalise_onvif
 from passmap.feeds.canonical import normalise_canonical
 from passmap.feeds.frigate import normalise_frigate

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from live_helpers import add_small_site
+from .live_helpers import add_small_site
 from passmap.feeds.registry import Gateway
 from passmap.feeds.runner import FeedRunner
 from passmap.store import Store, StoreError, utc_now
