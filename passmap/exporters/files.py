@@ -2,7 +2,7 @@
 of the DuckDB file.
 
 >>> sorted(INVENTORY_COLUMNS)[:3]
-['building_id', 'campus_id', 'external_id']
+['bearing_deg', 'building_id', 'campus_id']
 """
 
 from __future__ import annotations
