@@ -78,41 +78,50 @@ def draw_campus_map(ax, report: BoardReport, column: str = "design_tier",
 
 
 def draw_heatmap(ax, matrix: pd.DataFrame, fontsize: int = 10) -> None:
-    """Layer x component attained tiers; grey cells have no applicable practice."""
+    """Layer x component attained tiers; grey cells have no applicable practice.
+
+    Labels are plain texts, not ticks: the tick machinery was half the cost of a campus page,
+    and a 200-campus report draws 200 of these."""
     values = matrix.to_numpy(dtype=float)
     cmap = ListedColormap([tier_hex(t) for t in TIERS]).with_extremes(bad=NOT_APPLICABLE)
     ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-0.5, vmax=4.5, aspect="auto")
+    ax.set_axis_off()
     for (i, j), v in np.ndenumerate(values):
         tier = None if np.isnan(v) else int(v)
         ax.text(j, i, "–" if tier is None else str(tier), ha="center", va="center",
                 fontsize=fontsize + 2, color=text_colour_on(tier))
-    ax.set_xticks(range(matrix.shape[1]), [_wrap(c, 10) for c in matrix.columns],
-                  fontsize=fontsize - 1)
-    ax.set_yticks(range(matrix.shape[0]), [_wrap(r) for r in matrix.index], fontsize=fontsize)
-    ax.tick_params(length=0)
-    ax.xaxis.tick_top()
-    for side in ax.spines.values():
-        side.set_visible(False)
+    for j, name in enumerate(matrix.columns):
+        ax.text(j, -0.6, _wrap(name, 10), ha="center", va="bottom", fontsize=fontsize - 1.5)
+    for i, name in enumerate(matrix.index):
+        ax.text(-0.6, i, _wrap(name, 14), ha="right", va="center", fontsize=fontsize)
+    # White grid lines between cells, drawn as one collection.
+    rows, cols = values.shape
+    ax.vlines(np.arange(cols + 1) - 0.5, -0.5, rows - 0.5, colors="white", linewidth=1.5)
+    ax.hlines(np.arange(rows + 1) - 0.5, -0.5, cols - 0.5, colors="white", linewidth=1.5)
 
 
-def draw_building_cards(ax, buildings: pd.DataFrame, fontsize: int = 13) -> None:
-    """One card per building, filled with its tier colour, its name and tier written on it."""
+def draw_building_cards(fig, buildings: pd.DataFrame, rect: tuple[float, float, float, float],
+                        fontsize: int = 13) -> None:
+    """One card per building (figure coordinates inside ``rect`` = left, bottom, width, height),
+    filled with its tier colour, its name and tier written on it."""
     rows = buildings.sort_values("name").reset_index(drop=True)
-    ax.set_axis_off()
-    ax.set_xlim(0, 1)
-    slots = max(len(rows), 5)
-    ax.set_ylim(slots, 0)
+    left, bottom, width, height = rect
+    if rows.empty:
+        fig.text(left, bottom + height - 0.05, "No buildings recorded.", fontsize=fontsize)
+        return
+    slot = height / max(len(rows), 6)
     size = fontsize if len(rows) <= 8 else max(7, fontsize - len(rows) // 3)
     for i, row in enumerate(rows.itertuples()):
         tier = None if pd.isna(row.tier) else int(row.tier)
-        ax.add_patch(Rectangle((0, i + 0.08), 1, 0.84, facecolor=tier_hex(tier), edgecolor=INK))
+        top = bottom + height - i * slot
+        fig.patches.append(Rectangle((left, top - slot * 0.9), width, slot * 0.84,
+                                     transform=fig.transFigure, figure=fig,
+                                     facecolor=tier_hex(tier), edgecolor=INK))
         colour = text_colour_on(tier)
-        ax.text(0.04, i + 0.38, cut(row.name, 40), fontsize=size, va="center",
-                color=colour)
-        ax.text(0.04, i + 0.72, tier_name(tier), fontsize=size, va="center", weight="bold",
-                color=colour)
-    if rows.empty:
-        ax.text(0, 0.5, "No buildings recorded.", fontsize=fontsize)
+        fig.text(left + 0.01, top - slot * 0.32, f"{cut(row.name, 40)}", fontsize=size,
+                 va="center", color=colour)
+        fig.text(left + 0.01, top - slot * 0.66, tier_name(tier), fontsize=size, va="center",
+                 weight="bold", color=colour)
 
 
 def draw_roadmap(ax, report: BoardReport) -> None:

@@ -151,8 +151,8 @@ def campus_page(report: BoardReport, campus_id: str) -> Figure:
                    f"{tier_name(_int(row['effective_tier']))} with live status")
     buildings = report.buildings[report.buildings["campus_id"] == campus_id]
     fig.text(0.04, 0.78, "Tier by building", fontsize=14)
-    charts.draw_building_cards(fig.add_axes([0.04, 0.08, 0.3, 0.68]), buildings)
-    ax = fig.add_axes([0.49, 0.08, 0.49, 0.62])
+    charts.draw_building_cards(fig, buildings, (0.04, 0.08, 0.3, 0.68))
+    ax = fig.add_axes([0.52, 0.08, 0.46, 0.6])
     charts.draw_heatmap(ax, report.matrices[campus_id])
     fig.text(0.49, 0.78, "Attained tier by layer and component (– = nothing applies)",
              fontsize=14)
