@@ -29,8 +29,9 @@ if viewer is None or not viewer.can("view_responder") or not pick.campus \
 
 campus = store.get("campus", pick.campus)
 st.title(f"Responder map: {campus['name']}")
-chosen = st.multiselect("Layers", list(viewer.layers), default=list(viewer.layers),
-                        format_func=lambda n: LAYERS[n], key="responder_layers")
+with st.expander("Layers", expanded=False):
+    chosen = st.multiselect("Layers", list(viewer.layers), default=list(viewer.layers),
+                            format_func=lambda n: LAYERS[n], key="responder_layers")
 chosen = [name for name in chosen if name in viewer.layers]
 grid = campus_grid(store, pick.campus)
 objs = responder_objects(store, pick.campus, chosen, grid)

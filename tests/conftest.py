@@ -6,6 +6,7 @@ tests/live/conftest.py).
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -18,6 +19,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from helpers import browser_login
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -153,6 +156,7 @@ def browser_page(browser, request):
     outside: list[str] = []
     page.on("request", lambda req: None if is_loopback(req.url) else outside.append(req.url))
     page.outside_requests = outside
+    page.login = functools.partial(browser_login, page)   # page.login(server.url, role="viewer")
     yield page
     context.close()
     assert not outside, f"requests left loopback: {outside[:10]}"

@@ -10,8 +10,8 @@ no bypass flag: without a real account in the database the helper fails.
     login(at, role="viewer")
     at.run()
 
-Browser tests: the shared ``app_server`` fixture + ``browser_login(page, url, role)`` type the
-same demo account into the real login form.
+Browser tests: ``browser_page.login(server.url, role="admin")`` (the shared fixture) or
+``browser_login(page, url, role)`` type the same demo account into the real login form.
 """
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ def browser_login(page, base_url: str, role: str = "admin", username: str | None
     from passmap.auth import DEMO_PASSWORD
 
     page.goto(base_url + "/")
-    page.get_by_label("User name").fill(username or f"demo-{role}", timeout=timeout_ms)
-    page.get_by_label("Password").fill(password or DEMO_PASSWORD)
+    # by role: get_by_label("Password") also matches streamlit's 'Show password' button
+    page.get_by_role("textbox", name="User name").fill(username or f"demo-{role}",
+                                                       timeout=timeout_ms)
+    page.get_by_role("textbox", name="Password").fill(password or DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in:").wait_for(timeout=timeout_ms)

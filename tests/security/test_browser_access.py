@@ -1,0 +1,100 @@
+"""Real chromium against a real server: a partner on a phone through a share link, refusals,
+and hostile names that must stay text (no script runs)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from passmap import share
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 90000
+
+
+def _record_websocket(page) -> list[bytes]:
+    """Every frame the server sends: what 'reaches the browser', in bytes."""
+    frames: list[bytes] = []
+
+    def on_ws(ws):
+        ws.on("framereceived", lambda payload: frames.append(
+            payload if isinstance(payload, bytes) else payload.encode()))
+    page.on("websocket", on_ws)
+    return frames
+
+
+def _make_link(db, layers, campuses=("cvhs",)) -> tuple[str, str]:
+    from passmap.store import Store
+
+    with Store(db) as s:
+        return share.create_link(s, "County Sheriff", list(campuses), layers,
+                                 timedelta(days=7), "test")
+
+
+def test_partner_on_a_phone_sees_only_the_shared_campus_and_layers(demo_db, app_server,
+                                                                   browser_page, tmp_path):
+    link_id, token = _make_link(demo_db, ["grid", "buildings", "doors", "aeds", "stairs"])
+    server = app_server(demo_db)
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    frames = _record_websocket(page)
+    page.goto(f"{server.url}/?share={token}")
+    page.get_by_text("Responder map: Cedar Valley High School").wait_for(timeout=TIMEOUT_MS)
+    page.locator("canvas").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("textbox", name="Find a room, door or device").fill("Door 1")
+    page.keyboard.press("Enter")
+    page.get_by_text("Door 1 is in").first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=False)
+    sent = b"".join(frames)
+    assert b"Cedar Valley High School" in sent and b"Door 1" in sent
+    for hidden in (b"Maple Ridge", b"Oak Hollow", b"Cedar Valley Middle", b"Camera",
+                   b"Trauma kit", b"Panic alarm", b"Card reader", b"Science"):
+        assert hidden not in sent, hidden
+    body = page.locator("body").inner_text()
+    assert "Sign out" not in body and "District" not in body.split("Responder map")[0]
+    from passmap.store import Store
+
+    server.stop()
+    with Store(demo_db, read_only=True) as s:
+        views = {u["view"] for u in s.share_accesses(link_id)}
+    assert "open" in views and any(v.startswith("responder:") for v in views)
+
+
+def test_revoked_link_in_the_browser_is_a_plain_refusal(demo_db, app_server, browser_page):
+    from passmap.store import Store
+
+    link_id, token = _make_link(demo_db, ["doors"])
+    with Store(demo_db) as s:
+        s.revoke_share_link(link_id, "admin")
+    server = app_server(demo_db)
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    page.goto(f"{server.url}/?share={token}")
+    page.get_by_text(share.REFUSAL).wait_for(timeout=TIMEOUT_MS)
+    assert page.locator("canvas").count() == 0
+    assert "Cedar Valley" not in page.locator("body").inner_text()
+
+
+def test_hostile_names_never_run_as_script(tiny_db, app_server, browser_page):
+    server = app_server(tiny_db)
+    page = browser_page
+    page.login(server.url, role="admin")
+    for link in ("Floor plan", "Responder map"):
+        page.get_by_role("link", name=link).click()
+        page.locator("canvas").first.wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1500)
+        box = page.locator("canvas").first.bounding_box()
+        for fx in (0.3, 0.4, 0.5, 0.6, 0.7):        # hover: deck.gl fills its HTML tooltips
+            for fy in (0.3, 0.45, 0.6):
+                page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+                page.wait_for_timeout(60)
+        flags = [f.evaluate("() => window.__pm_xss === undefined") for f in page.frames]
+        assert all(flags), f"a hostile name ran as script on {link}"
+    page.get_by_role("textbox", name="Find a room, door or device").fill("101")
+    page.keyboard.press("Enter")
+    page.get_by_text("is in B2").first.wait_for(timeout=TIMEOUT_MS)
+    assert "onerror" in page.locator("body").inner_text()      # shown as text, not markup
+    assert all(f.evaluate("() => window.__pm_xss === undefined") for f in page.frames)
