@@ -82,9 +82,21 @@ def test_classrooms_and_corridors_have_real_sizes(store, crs):
     zones = to_metric(store.list_zones(), crs)
     areas = zones[zones.kind == "classroom"].area
     assert areas.median() == pytest.approx(85, abs=6)
-    for geom in zones[zones.kind == "corridor"].geometry:
-        edges = sorted(_rect_sides(geom.minimum_rotated_rectangle))
-        assert 2.5 <= edges[0] <= 12.5  # entry halls are wider than the 3 m corridors
+    halls = zones[(zones.kind == "corridor") & zones.name.str.match(r"^Corridor [A-Z]$")]
+    assert len(halls) >= 10
+    for geom in halls.geometry:
+        assert 2.5 <= min(_rect_sides(geom.minimum_rotated_rectangle)) <= 3.5
+
+
+def test_high_school_stairs_line_up_on_both_levels(store, crs):
+    zones = to_metric(store.list_zones(campus_id="cvhs"), crs)
+    stairs = zones[zones.kind == "stair"]
+    ground = stairs[stairs.level_id.str.endswith("-l1")].geometry
+    upper = stairs[stairs.level_id.str.endswith("-l2")].geometry
+    assert len(upper) >= 4 and len(ground) == len(upper)
+    for geom in upper:
+        best = max(geom.intersection(g).area / geom.union(g).area for g in ground)
+        assert best > 0.99
 
 
 def _rect_sides(rect):
