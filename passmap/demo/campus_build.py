@@ -11,8 +11,8 @@ from passmap.demo import devices, grounds, schools
 from passmap.demo.building import CLASSROOM_KINDS, build_levels
 from passmap.demo.frame import CampusFrame, feature
 from passmap.demo.profiles import PROFILES
+from passmap.demo.records import ControlIds, control_feature
 from passmap.demo.site import Frontage, carve, front_zones, parcel
-from passmap.model import TECHNOLOGY_TYPES
 
 SUBJECTS = {
     "elementary": [
@@ -41,21 +41,6 @@ SUBJECTS = {
         "Math",
         "English",
     ],
-}
-ABBR = {
-    "camera": "cam",
-    "access_reader": "rdr",
-    "door_contact": "dps",
-    "intercom": "icm",
-    "visitor_management": "vms",
-    "duress_button": "dur",
-    "pa_speaker": "pa",
-    "strobe": "stb",
-    "fire_alarm_panel": "facp",
-    "intrusion_panel": "ids",
-    "motion_sensor": "mot",
-    "glass_break": "gbd",
-    "wearable_duress_coverage": "wdc",
 }
 
 
@@ -116,7 +101,7 @@ def build_campus(district_id: str, spec: dict, plan: dict, rng, frame=None) -> C
     road_y = fp.bounds[1] - front.front_depth_m
     land = parcel(site, all_fp, road_y)
     frame = frame or CampusFrame(*spec["lonlat"], spec["rotation_deg"])
-    ids = _Ids(cid, spec["short"], p, rng)
+    ids = ControlIds(cid, spec["short"], p, rng)
     bid = f"{cid}-main"
     out = CampusResult(parcel_utm=frame.to_utm(land))
     out.district_features.append(
@@ -164,7 +149,7 @@ def build_campus(district_id: str, spec: dict, plan: dict, rng, frame=None) -> C
             )
         )
     for ctl in grounds.site_controls(site, fp, land, front, p):
-        out.district_features.append(_control(ctl, ids, frame, cid, None, None, site_keys))
+        out.district_features.append(control_feature(ctl, ids, frame, cid, None, None, site_keys))
     for lvl in levels:
         out.level_files.append((bid, *_level_features(lvl, fp, bid, cid, p, frame, ids, rng)))
     for annex, a_levels, a_fp in annexes:
@@ -263,7 +248,7 @@ def _level_features(lvl, fp, bid, cid, p, frame, ids, rng):
         )
     ctx = (ids, frame, cid, bid, lid, zone_id, door_id)
     for ctl in _level_controls(lvl, fp, p, rng):
-        feats.append(_control(ctl, *ctx))
+        feats.append(control_feature(ctl, *ctx))
     return lid, feats
 
 
@@ -360,54 +345,3 @@ def _level_controls(lvl, fp, p, rng) -> list[dict]:
             }
         )
     return out
-
-
-class _Ids:
-    """Stable ids, external ids and maintenance dates for the controls of one campus."""
-
-    def __init__(self, cid, short, profile, rng):
-        self.cid, self.short, self.p, self.rng = cid, short, profile, rng
-        self.n, self.per_type = 0, {}
-
-    def next(self, ctype) -> dict:
-        self.n += 1
-        out = {"id": f"{self.cid}-ctl-{self.n:04d}"}
-        if ctype in TECHNOLOGY_TYPES:
-            k = self.per_type[ctype] = self.per_type.get(ctype, 0) + 1
-            out["external_id"] = f"cv-{self.short}-{ABBR.get(ctype, ctype)}-{k:03d}"
-            out["installed_on"] = f"{self.rng.randint(2015, 2023)}-{self.rng.randint(1, 12):02d}-15"
-            out["last_tested_on"] = self._tested()
-            if self.rng.random() < self.p["procedure_share"]:
-                out["procedure_doc"] = f"procedures/{self.cid}/{ctype.replace('_', '-')}-sop.pdf"
-        return out
-
-    def _tested(self):
-        mode = self.p["tested"]
-        if mode == "never":
-            return None
-        year, months = (2026, (6, 11)) if mode == "recent" else (2023, (1, 12))
-        return f"{year}-{self.rng.randint(*months):02d}-{self.rng.randint(1, 28):02d}"
-
-
-def _control(ctl, ids, frame, cid, bid, lid, zone_id, door_id=None):
-    """One control feature; ``zone_id`` maps plan keys (or site (id, zone) pairs) to zone ids."""
-    props = {
-        "campus_id": cid,
-        "building_id": bid if ctl.get("level") is not None else None,
-        "level_id": lid if ctl.get("level") is not None else None,
-        "type": ctl["type"],
-        "name": ctl["name"],
-        "fov_deg": ctl.get("fov_deg"),
-        "range_m": ctl.get("range_m"),
-        "attrs": ctl.get("attrs"),
-    }
-    props = dict(ids.next(ctl["type"]), **props)
-    if isinstance(zone_id, dict):
-        props["zone_id"] = zone_id.get(ctl.get("zone"))
-        props["opening_id"] = (door_id or {}).get(ctl.get("opening"))
-    else:
-        props["zone_id"] = next((zid for zid, z in zone_id if z["geom"].covers(ctl["geom"])), None)
-    if ctl.get("target") is not None:
-        g = ctl["geom"]
-        props["bearing_deg"] = frame.bearing_deg((g.x, g.y), ctl["target"])
-    return feature("control", frame.to_wgs84(ctl["geom"]), props)
