@@ -43,7 +43,8 @@ def go(step: int) -> None:
 
 key, title = SLIDES[index]
 st.title(title)
-st.caption(f"{rep.district_name} · {rep.generated_on:%B %d, %Y} · slide {index + 1} of {len(SLIDES)}")
+st.caption(f"{rep.district_name} · {rep.generated_on:%B %d, %Y} · "
+           f"slide {index + 1} of {len(SLIDES)}")
 
 
 def lines(items: list[str]) -> None:
@@ -55,7 +56,8 @@ def slide_glance() -> None:
     left, right = st.columns([2, 3])
     left.metric("District tier as built (design)", tier_name(rep.design_tier))
     left.metric("With live device status (effective)", tier_name(rep.effective_tier))
-    left.metric("Checklist items in place", f"{rep.practices_in_place} of {rep.practices_applicable}")
+    left.metric("Checklist items in place",
+                f"{rep.practices_in_place} of {rep.practices_applicable}")
     left.metric("Legally required (baseline) items failing",
                 f"{rep.baseline_failing} of {rep.baseline_total}")
     right.subheader("Campuses per tier")
@@ -142,7 +144,8 @@ next_col.button("Next ▶", key="board_next", on_click=go, args=(1,),
 
 with st.expander("Download the board report"):
     c1, c2, c3 = st.columns(3)
-    for col, label, kind in ((c1, "Build PDF report", "pdf"), (c2, "Build PowerPoint deck", "pptx")):
+    for col, label, kind in ((c1, "Build PDF report", "pdf"),
+                             (c2, "Build PowerPoint deck", "pptx")):
         if col.button(label, key=f"board_build_{kind}"):
             bar = col.progress(0.0, text="Starting…")
             buf = io.BytesIO()

@@ -120,7 +120,8 @@ def roadmap_chart(rep: BoardReport) -> alt.LayerChart:
 
 
 def history_chart(history: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(history).mark_line(point=alt.OverlayMarkDef(size=120), color=tier_hex(4)).encode(
+    line = alt.Chart(history).mark_line(point=alt.OverlayMarkDef(size=120), color=tier_hex(4))
+    return line.encode(
         x=alt.X("created_utc:T", title="assessment", axis=alt.Axis(**BIG)),
         y=alt.Y("in_place:Q", title="checklist items in place", axis=alt.Axis(**BIG)),
         tooltip=["label", "created_utc:T", "in_place", "applicable"]).properties(height=380)

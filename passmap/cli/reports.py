@@ -1,4 +1,5 @@
-"""`passmap report board --out FILE.pdf [--pptx FILE.pptx] [--csv FILE.csv] [--budget N --years N]`."""
+"""`passmap report board --out FILE.pdf [--pptx FILE.pptx] [--csv FILE.csv]
+[--budget N --years N]`: the board report from the same figures as the Board page."""
 
 from __future__ import annotations
 
@@ -58,5 +59,6 @@ def cmd_board(args) -> int:
         for kind, path in written.items():
             print(f"wrote {kind.upper():<4} {path}")
         print(f"{summary['campuses']} campuses, {summary['gaps']} gaps, "
-              f"{summary['roadmap_items']} roadmap items in {summary['seconds']} s", file=sys.stderr)
+              f"{summary['roadmap_items']} roadmap items in {summary['seconds']} s",
+              file=sys.stderr)
     return 0

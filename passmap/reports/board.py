@@ -41,7 +41,8 @@ CHANGE_COLUMNS = ["change", "practice_id", "title", "scope_id", "scope_name", "s
                   "status_after"]
 GAP_COLUMNS = ["rank", "practice_id", "title", "layer", "component", "tier", "scope_type",
                "scope_id", "scope_name", "campus_id", "criticality", "cost_usd", "explanation"]
-ROADMAP_COLUMNS = ["year", "rank", "practice_id", "title", "tier", "scope_type", "scope_id", "scope_name",
+ROADMAP_COLUMNS = ["year", "rank", "practice_id", "title", "tier", "scope_type", "scope_id",
+                   "scope_name",
                    "campus_id", "criticality", "cost_usd", "unlocks"]
 
 

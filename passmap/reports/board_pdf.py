@@ -64,7 +64,8 @@ def new_page(report: BoardReport, title: str, subtitle: str = "") -> Figure:
     fig.text(0.04, 0.93, title, fontsize=30, weight="bold", color=charts.INK, va="top")
     if subtitle:
         fig.text(0.04, 0.855, subtitle, fontsize=15, color=charts.MUTED, va="top")
-    fig.text(0.04, 0.025, f"{report.district_name} · board report · {report.generated_on:%B %d, %Y}",
+    fig.text(0.04, 0.025,
+             f"{report.district_name} · board report · {report.generated_on:%B %d, %Y}",
              fontsize=9, color=charts.MUTED)
     fig.text(0.96, 0.025, STARTER_NOTE, fontsize=8, color=charts.MUTED, ha="right")
     return fig

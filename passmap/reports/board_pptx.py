@@ -34,7 +34,8 @@ def write_board_pptx(report: BoardReport, path: str | Path | BinaryIO,
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(WIDE_IN), Inches(HIGH_IN)
     steps = [("title", title_slide), ("glance", glance_slide), ("map", map_slide)]
-    steps += [(f"campus {c}", lambda p, r, c=c: campus_slide(p, r, c)) for c in report.campuses["id"]]
+    steps += [(f"campus {c}", lambda p, r, c=c: campus_slide(p, r, c))
+              for c in report.campuses["id"]]
     steps += [("gaps", gaps_slide), ("roadmap", roadmap_slide), ("progress", progress_slide),
               ("live", live_slide)]
     for i, (step, build) in enumerate(steps):
@@ -56,7 +57,8 @@ def blank(prs, report: BoardReport, title: str, subtitle: str = ""):
     slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
     slide.shapes.title.text = title
     frame = slide.shapes.title
-    frame.left, frame.top, frame.width, frame.height = Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.9)
+    frame.left, frame.top = Inches(0.5), Inches(0.3)
+    frame.width, frame.height = Inches(12.3), Inches(0.9)
     para = frame.text_frame.paragraphs[0]
     para.font.size, para.font.bold = Pt(34), True
     if subtitle:
@@ -141,13 +143,15 @@ def glance_slide(prs, report: BoardReport) -> None:
 
 
 def map_slide(prs, report: BoardReport) -> None:
-    slide = blank(prs, report, SLIDE_TITLES["map"], "Each campus shaded by its attained tier (design)")
+    slide = blank(prs, report, SLIDE_TITLES["map"],
+                  "Each campus shaded by its attained tier (design)")
     fig = Figure(figsize=(8, 5.2))
     with matplotlib.rc_context({"text.parse_math": False}):
         charts.draw_campus_map(fig.add_axes([0, 0, 1, 1]), report)
         picture(slide, fig, 0.5, 1.7, 8.0)
     for i, r in enumerate(report.tier_counts.itertuples()):
-        box = slide.shapes.add_shape(1, Inches(9.0), Inches(1.9 + i * 0.95), Inches(0.45), Inches(0.6))
+        box = slide.shapes.add_shape(1, Inches(9.0), Inches(1.9 + i * 0.95), Inches(0.45),
+                                     Inches(0.6))  # 1 = rectangle
         box.fill.solid()
         box.fill.fore_color.rgb = rgb(r.colour)
         text(slide, f"{r.design}", 9.6, 1.85 + i * 0.95, 0.9, 0.6, 28, bold=True)
@@ -169,7 +173,7 @@ def campus_slide(prs, report: BoardReport, campus_id: str) -> None:
     text(slide, "Attained tier by layer and component (– = nothing applies)", 4.7, 1.7, 8.2, 0.4,
          16, bold=True)
     matrix = report.matrices[campus_id]
-    grid = pd.DataFrame([[("–" if pd.isna(v) else str(int(v))) for v in r] for r in matrix.values],
+    grid = pd.DataFrame([["–" if pd.isna(v) else str(int(v)) for v in r] for r in matrix.values],
                         columns=list(matrix.columns))
     grid.insert(0, "Layer", list(matrix.index))
     tab = add_table(slide, grid, 4.7, 2.15, 8.2, [1.9] + [0.9] * len(matrix.columns), size=11)
@@ -209,7 +213,8 @@ def roadmap_slide(prs, report: BoardReport) -> None:
 
 def progress_slide(prs, report: BoardReport) -> None:
     history = report.history
-    slide = blank(prs, report, SLIDE_TITLES["progress"], plural(len(history), "recorded assessment"))
+    slide = blank(prs, report, SLIDE_TITLES["progress"],
+                  plural(len(history), "recorded assessment"))
     if len(history):
         data = CategoryChartData()
         data.categories = [f"{pd.Timestamp(t):%Y-%m-%d}" for t in history["created_utc"]]
@@ -229,7 +234,8 @@ def live_slide(prs, report: BoardReport) -> None:
         return
     slide = blank(prs, report, SLIDE_TITLES["live"],
                   f"Device status from the gateway feeds, last {live['period_h']:g} hours")
-    stat(slide, f"{live['devices_online']} of {live['devices_reporting']}", "devices online", 0.6, 1.8)
+    stat(slide, f"{live['devices_online']} of {live['devices_reporting']}", "devices online",
+         0.6, 1.8)
     stat(slide, str(live["devices_offline"]), "devices offline", 0.6, 3.0)
     stat(slide, str(live["alarms_in_period"]), f"alarms in the last {live['period_h']:g} hours "
          f"({live['alarms_open']} not yet resolved)", 0.6, 4.2, width=9)

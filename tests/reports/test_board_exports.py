@@ -58,11 +58,13 @@ def test_pdf_has_a_page_per_slide_and_campus_with_titles_in_order(board_build):
 
 
 def test_pdf_figures_equal_the_engine(board_build):
-    design, effective, campuses = board_build.design, board_build.effective, board_build.report.campuses["id"]
+    design, effective = board_build.design, board_build.effective
+    campuses = board_build.report.campuses["id"]
     glance = " ".join(board_build.pdf_page_text(2).split())
     for kind, result in (("Design", design), ("Effective", effective)):
         counts = engine_tier_counts(result, campuses)
-        assert f"{kind}: " + " · ".join(f"{tier_name(t)} {counts.get(t, 0)}" for t in range(5)) in glance
+        line = " · ".join(f"{tier_name(t)} {counts.get(t, 0)}" for t in range(5))
+        assert f"{kind}: {line}" in glance
     in_place, applicable = engine_in_place(design)
     assert f"{in_place} of {applicable}" in glance
     district = board_build.report.district_id
@@ -132,7 +134,8 @@ def test_csv_lists_every_gap_and_every_roadmap_item(board_build):
     gaps = [r for r in rows if r["section"] == "gap"]
     plan = pd.DataFrame(board_build.plan)
     assert len(gaps) == len(board_build.design.gaps)
-    assert [r["practice_id"] for r in gaps[:20]] == list(board_build.design.gaps["practice_id"].head(20))
+    engine_order = list(board_build.design.gaps["practice_id"].head(20))
+    assert [r["practice_id"] for r in gaps[:20]] == engine_order
     planned = [r for r in rows if r["section"] == "roadmap"]
     assert len(planned) == len(plan)   # scheduled and unfunded (no year) items alike
     assert sum(float(r["cost_usd"]) for r in planned) == float(plan["cost_usd"].sum())

@@ -23,7 +23,8 @@ def test_progress_shows_what_changed_since_the_demo_assessment(demo_db):
         fixed = attested[attested["status"] == "needed"].iloc[0]
         broken = attested[attested["status"] == "in_place"].iloc[0]
         store.save_attestations([
-            {"practice_id": fixed["practice_id"], "scope_id": fixed["scope_id"], "status": "in_place"},
+            {"practice_id": fixed["practice_id"], "scope_id": fixed["scope_id"],
+             "status": "in_place"},
             {"practice_id": broken["practice_id"], "scope_id": broken["scope_id"],
              "status": "needed"}])
         after = assess(store, live=False)
