@@ -123,15 +123,16 @@ with left:
                     returned_objects=["last_clicked", "last_object_clicked_tooltip",
                                       "last_active_drawing"]) or {}
 new_click = out.get("last_clicked")
-if new_click and (new_click["lat"], new_click["lng"]) != (tuple(click) if click else None):
-    st.session_state[CLICK_KEY] = (new_click["lat"], new_click["lng"])
+new_click = (new_click["lat"], new_click["lng"]) if new_click else None
+if new_click and new_click != st.session_state.get("edit_click_seen"):   # each click once
+    st.session_state["edit_click_seen"] = st.session_state[CLICK_KEY] = new_click
     hit = parse_tooltip(out.get("last_object_clicked_tooltip"))
     if hit:
         st.session_state[SEL_KEY] = hit
     st.rerun()
 drawing = (out.get("last_active_drawing") or {}).get("geometry")
-if drawing and drawing != st.session_state.get("edit_drawn"):
-    st.session_state["edit_drawn"] = drawing
+if drawing and drawing != st.session_state.get("edit_drawn_seen"):
+    st.session_state["edit_drawn_seen"] = st.session_state["edit_drawn"] = drawing
     st.rerun()
 with st.expander("Recent changes"):
     st.dataframe([{k: e[k] for k in ("at_utc", "actor", "action", "entity_type", "entity_id")}

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from types import SimpleNamespace
+
+import pytest
 
 from io_makers import write_dxf, write_imdf_zip
+from passmap.cli import main
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "passmap.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=120)
+@pytest.fixture
+def _cli(capsys):
+    """Run `passmap ...` in this process (same argument parsing and error path as the script)."""
+
+    def run(*args):
+        code = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
+
+    return run
 
 
-def test_cli_import_dry_run_then_real_then_export(tmp_path):
+def test_cli_import_dry_run_then_real_then_export(_cli, tmp_path):
     db = tmp_path / "cli.duckdb"
     dxf = write_dxf(tmp_path / "plan.dxf")
     common = ["--db", db, "--building", "office", "--layers", "walls=A-WALL;doors=A-DOOR;rooms=A-ROOM;labels=A-TEXT",
@@ -31,7 +40,7 @@ def test_cli_import_dry_run_then_real_then_export(tmp_path):
     assert json.loads(stats.stdout)["totals"]["zones"] == 2
 
 
-def test_cli_refusal_is_one_sentence_on_stderr(tmp_path):
+def test_cli_refusal_is_one_sentence_on_stderr(_cli, tmp_path):
     db = tmp_path / "cli.duckdb"
     res = _cli("import", write_imdf_zip(tmp_path / "v.zip"), "--db", db, "--georef", "1,2,3")
     assert res.returncode == 1 and res.stdout == ""

@@ -134,3 +134,34 @@ def test_edit_page_refuses_a_stale_save_and_undoes(site_db):
     at.button(key="edit_undo").click().run()
     assert any("Undid the update of zone z101" in s.value for s in at.success)
     assert store.get("zone", "z101")["name"] == "Renamed by Bob"
+
+
+def test_edit_page_draws_a_zone_and_reshapes_it(site_db):
+    import json
+
+    from io_makers import box
+
+    at = _edit_app(site_db)
+    at.radio(key="edit_mode").set_value("Draw zone or door").run()
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    at.session_state[args["key"]] = {"last_clicked": None, "last_object_clicked_tooltip": None,
+                                     "last_active_drawing": {"type": "Feature", "geometry": box(20, 0, 5, 8)}}
+    at.run()
+    at.selectbox(key="edit_zkind").set_value("storage")
+    at.text_input(key="edit_znum").set_value("103").run()
+    at.button(key="edit_save_drawn").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    store = _store(site_db)
+    new = store.list_zones(level_id="b1-l0").set_index("room_number").loc["103"]
+    assert new["kind"] == "storage" and new["id"] == "b1-l0-zone-1"
+    # Reshape room 101 with a newly drawn outline.
+    at.session_state["edit_selected"] = ("zone", "z101")
+    at.run()                                   # the selection restyles the map (new component key)
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    at.session_state[args["key"]] = {"last_clicked": None, "last_object_clicked_tooltip": None,
+                                     "last_active_drawing": {"type": "Feature", "geometry": box(0, 0, 12, 8)}}
+    at.run()
+    at.button(key="edit_reshape").click().run()
+    assert any("Reshaped zone z101" in s.value for s in at.success)
+    z = store.get("zone", "z101")
+    assert z["version"] == 2 and z["geometry"].area > 1.1 * store.get("zone", "z102")["geometry"].area
