@@ -33,6 +33,12 @@ def export_geojson(store, out_dir: Path) -> dict[str, int]:
         doc = {"type": "FeatureCollection", "name": table, "features": feats}
         (out_dir / f"{table}.geojson").write_text(json.dumps(doc), encoding="utf-8")
         counts[table] = len(feats)
+    walls = [feature({"feature_type": "wall", **{k: v for k, v in row.items() if v is not None}},
+                     geom) for row, geom in store.wall_rows()]
+    if walls:      # CAD walls (migration 0005), re-read by PassMap's GeoJSON importer
+        (out_dir / "wall.geojson").write_text(json.dumps(
+            {"type": "FeatureCollection", "name": "wall", "features": walls}), encoding="utf-8")
+        counts["wall"] = len(walls)
     return counts
 
 

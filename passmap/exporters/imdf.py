@@ -59,7 +59,8 @@ def build_collections(store) -> dict[str, list[dict]]:
         d = districts.get(c["district_id"], {})
         ext = _ext(c) | {"district": _ext(d)}
         out["venue"].append(_feat("campus", c, "venue", {
-            "category": "education", "restriction": None, "name": _label(c["name"]),
+            "category": "university",   # IMDF has no K-12 category; the closest campus kind
+            "restriction": None, "name": _label(c["name"]),
             "alt_name": None, "hours": None, "website": None, "phone": None,
             "display_point": _point(c["geometry"]), "address_id": None}, ext))
     for b in rows["building"]:

@@ -49,16 +49,16 @@ def read_project_features(ctx: ImportContext, fname: str, features: list[dict]) 
         ftype = props.pop("feature_type", None)
         fid = props.get("id") or feat.get("id")
         label = f"{fname} feature {fid or f'#{i}'}"
-        if ftype not in SITE_TABLES:
+        if ftype not in SITE_TABLES + ("wall",):
             raise ctx.fail(f"{label}: unknown feature_type {ftype!r} "
-                           f"(expected one of {', '.join(SITE_TABLES)}).")
+                           f"(expected one of {', '.join(SITE_TABLES + ('wall',))}).")
         if not fid:
             raise ctx.fail(f"{label}: {ftype} has no id.")
         props["id"] = str(fid)
         props.pop("version", None)
         if feat.get("geometry") is not None:
             props["geom"] = check_geometry(ctx, feat["geometry"], label)
-        elif ftype in ("zone", "opening", "control"):
+        elif ftype in ("zone", "opening", "control", "wall"):
             raise ctx.fail(f"{label}: a {ftype} needs a geometry.")
         ctx.add(ftype, props, label)
 

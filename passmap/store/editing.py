@@ -77,6 +77,17 @@ class EditingMixin:
             [level_id]).to_arrow_table()
         return gpd.GeoDataFrame.from_arrow(arrow)
 
+    def wall_rows(self) -> list[tuple[dict, Any]]:
+        """Every wall as (attributes, shapely geometry), for the GeoJSON export."""
+        import shapely
+
+        rows = self.cursor().execute(
+            "SELECT id, campus_id, building_id, level_id, props, ST_AsWKB(geom) FROM wall "
+            "ORDER BY id").fetchall()
+        return [({"id": r[0], "campus_id": r[1], "building_id": r[2], "level_id": r[3],
+                  "props": json.loads(r[4]) if r[4] else None}, shapely.from_wkb(bytes(r[5])))
+                for r in rows]
+
     def table_counts(self) -> dict[str, int]:
         """Row counts of every table (tests compare them before and after a refused import)."""
         cur = self.cursor()

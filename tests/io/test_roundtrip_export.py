@@ -44,6 +44,8 @@ def rich_store(site_store):
             {"id": "fence1", "campus_id": "c1", "type": "fence", "geom": shape(line(-10, -10, 30, -10))},
             {"id": "gate1", "campus_id": "c1", "type": "gate", "geom": shape(pt(-5, -10))},
         ],
+        "wall": [{"id": "w1", "campus_id": "c1", "building_id": "b1", "level_id": "b1-l0",
+                  "geom": shape(line(0, 8, 20, 8))}],
     }, "test", "rich")
     return site_store
 
@@ -78,6 +80,8 @@ def test_round_trip_same_ids_and_geometry(rich_store, store, tmp_path, fmt):
     export(rich_store, fmt, out)
     import_path(store, out if fmt == "imdf" else sorted(out.glob("*.geojson")))
     _same(rich_store, store)
+    if fmt == "geojson":
+        assert [r[0]["id"] for r in store.wall_rows()] == ["w1"]
     # ... and once more: a second export of the copy is identical in content
     out2 = tmp_path / ("y.zip" if fmt == "imdf" else "layers2")
     export(store, fmt, out2)
