@@ -8,8 +8,10 @@ import pydeck as pdk
 from layers.deck import escape, line_paths, point_xy
 from layers.palette import ICON_FONT, LIVE_STATE_COLOURS, SHAPE_GLYPHS, control_style
 
-ICON_SIZE_PX = 28
-GLYPH_SIZE_PX = 13
+ICON_SIZE_M = 2.6          # icons grow with the zoom between these pixel sizes
+ICON_MIN_PX, ICON_MAX_PX = 15, 34
+GLYPH_RATIO = 0.5
+ICON_SIZE_PX = 28          # live ring radius reference
 
 
 def _tip(c) -> str:
@@ -33,24 +35,26 @@ def control_rows(controls, types: set[str] | None = None) -> list[dict]:
     return rows
 
 
-def _glyph_layer(rows, layer_id, text, colour, size_px, pickable, outline_px, dy=0):
+def _glyph_layer(rows, layer_id, text, colour, scale, pickable, outline_px):
     return pdk.Layer("TextLayer", rows, id=layer_id, get_position="position", get_text=text,
-                     get_color=colour, get_size=size_px, size_units="'pixels'",
+                     get_color=colour, get_size=ICON_SIZE_M * scale, size_units="'meters'",
+                     size_min_pixels=ICON_MIN_PX * scale, size_max_pixels=ICON_MAX_PX * scale,
                      font_family=f"'{ICON_FONT}'", character_set="'auto'",
                      font_settings={"sdf": True, "fontSize": 64, "buffer": 6},
                      outline_width=outline_px, outline_color=[255, 255, 255, 255],
                      get_text_anchor="'middle'", get_alignment_baseline="'center'",
-                     get_pixel_offset=[0, dy], pickable=pickable, auto_highlight=pickable,
+                     pickable=pickable, auto_highlight=pickable,
                      highlight_color=[255, 0, 255, 200])
 
 
-def control_icon_layers(controls, types: set[str] | None = None, size_px: float = ICON_SIZE_PX,
+def control_icon_layers(controls, types: set[str] | None = None, scale: float = 1.0,
                         layer_id: str = "controls") -> list[pdk.Layer]:
-    """Shape (pickable, id ``layer_id``) and white symbol (``<layer_id>-glyphs``) per control."""
+    """Shape (pickable, id ``layer_id``) and white symbol (``<layer_id>-glyphs``) per control;
+    ``scale`` enlarges them (campus view: the site is bigger than a floor)."""
     rows = control_rows(controls, types)
-    shapes = _glyph_layer(rows, layer_id, "shape", "colour", size_px, True, 2)
+    shapes = _glyph_layer(rows, layer_id, "shape", "colour", scale, True, 2)
     glyphs = _glyph_layer(rows, f"{layer_id}-glyphs", "glyph", [255, 255, 255, 255],
-                          size_px * GLYPH_SIZE_PX / ICON_SIZE_PX, False, 0)
+                          scale * GLYPH_RATIO, False, 0)
     return [shapes, glyphs]
 
 

@@ -12,7 +12,9 @@ from layers.palette import (FOV_FILL, FOV_OUTLINE, GRID_COLOUR, HIGHLIGHT, WALL_
                             ZONE_FILL_ALPHA, door_style, tier_colour, tier_label)
 from layers.site import text_layer
 
-ROOM_KINDS_NAMED = {"classroom", "corridor"}   # these show the number only; others add the name
+# Rooms whose name is worth a label (responders and administrators look for these first).
+NAMED_KINDS = {"main_office", "vestibule", "lobby", "nurse", "library", "gym", "cafeteria",
+               "auditorium", "sro_office", "kitchen", "mdf_idf", "locker_room", "loading_dock"}
 
 
 def zone_rows(zones, tiers: dict | None) -> list[dict]:
@@ -92,7 +94,7 @@ def room_label_layer(zones, layer_id: str = "room-labels") -> pdk.Layer:
         if z.geometry is None or z.geometry.is_empty:
             continue
         number = z.room_number or ""
-        name = "" if z.kind in ROOM_KINDS_NAMED else (z.name or z.kind.replace("_", " "))
+        name = (z.name or z.kind.replace("_", " ")) if z.kind in NAMED_KINDS else ""
         text = "\n".join(x for x in (str(number), str(name)) if x)
         if text:
             rows.append({"position": point_xy(z.geometry), "text": text})

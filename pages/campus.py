@@ -45,7 +45,7 @@ if "Camera views" in shown:
 layers += door_layers(site.doors)
 if "Door numbers" in shown:
     layers.append(door_label_layer(site.doors, exterior_only=True))
-layers += [control_line_layer(site.controls, visible), *control_icon_layers(site.controls, visible)]
+layers += [control_line_layer(site.controls, visible), *control_icon_layers(site.controls, visible, scale=1.6)]
 with left:
     event = live_map(lambda live: show_deck(make_deck(layers + live, fit_view(tuple(campus.total_bounds))),
                                             MAP_KEY), site.controls, pick.campus, MAP_KEY)  # live overlay (ui/live.py)

@@ -2,15 +2,47 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 import streamlit as st
 
+from layers.deck import MAP_STYLE_URL
+from passmap.config import load_settings
 from ui import assessment
 
 MAP_HEIGHT_PX = 640
+GENERATED = Path(__file__).resolve().parent.parent / "static" / "generated"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _tile_style(tile_url: str, attribution: str) -> str:
+    """Write a map style with the configured XYZ tiles under the background (served statically
+    like the default style: pydeck only takes a style URL) and return its URL."""
+    style = {"version": 8, "name": "PassMap with configured tiles",
+             "sources": {"tiles": {"type": "raster", "tiles": [tile_url], "tileSize": 256,
+                                   "attribution": attribution, "maxzoom": 19}},
+             "layers": [{"id": "background", "type": "background",
+                         "paint": {"background-color": "#f2f1ec"}},
+                        {"id": "tiles", "type": "raster", "source": "tiles"}]}
+    digest = hashlib.sha256(json.dumps(style, sort_keys=True).encode()).hexdigest()[:12]
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    (GENERATED / f"map-style-{digest}.json").write_text(json.dumps(style), encoding="utf-8")
+    return f"/app/static/generated/map-style-{digest}.json"
+
+
+def map_style_url() -> str:
+    """The offline background style, or one with PASSMAP_TILE_URL's tiles when configured."""
+    settings = load_settings()
+    if not settings.tile_url:
+        return MAP_STYLE_URL
+    return _tile_style(settings.tile_url, settings.tile_attribution)
 
 
 def show_deck(deck, key: str, height: int = MAP_HEIGHT_PX):
     """Render with a fixed key (keeps the user's view across reruns) and click-to-rerun."""
+    deck.map_style = map_style_url()
     return st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=key,
                            height=height, width="stretch")
 

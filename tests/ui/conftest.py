@@ -1,0 +1,45 @@
+"""Fixtures of the map page tests: AppTests of app.py on a private copy of the demo database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def maps_app(demo_db, monkeypatch):
+    """Factory: a signed-in AppTest of app.py (role admin by default) on a copy of the demo."""
+    from streamlit.testing.v1 import AppTest
+
+    from helpers import login
+
+    monkeypatch.setenv("PASSMAP_DB", str(demo_db))
+    monkeypatch.setenv("PASSMAP_SIMULATE", "0")
+
+    def make(role: str = "admin") -> AppTest:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+        login(at, role, db_path=demo_db)
+        return at
+
+    return make
+
+
+def deck_spec(at, index: int = 0) -> dict:
+    """The pydeck spec Streamlit would send to the browser."""
+    return json.loads(at.get("deck_gl_json_chart")[index].proto.json)
+
+
+def layer(spec: dict, layer_id: str) -> dict | None:
+    return next((lyr for lyr in spec["layers"] if lyr["id"] == layer_id), None)
+
+
+def html_text(at) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+def page(stem: str) -> str:
+    return str(REPO / "pages" / f"{stem}.py")

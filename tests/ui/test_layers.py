@@ -1,0 +1,145 @@
+"""Pure layer builders, palette and legends (no browser, no Streamlit): the JSON the map gets."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from layers import controls, floor, legend, palette, site
+from layers.deck import fit_view, make_deck
+from layers.folium_offline import offline_draw, offline_map
+from ui.search import find
+
+REPO = Path(__file__).resolve().parents[2]
+CRS = "OGC:CRS84"
+
+
+def _zones():
+    return gpd.GeoDataFrame({
+        "id": ["z1", "z2"], "kind": ["classroom", "main_office"], "name": ["Room 101", "Main <Office>"],
+        "room_number": ["101", "102"], "campus_id": ["c"], "building_id": ["b", "b"],
+        "level_id": ["l", "l"]} | {"campus_id": ["c", "c"]},
+        geometry=[box(-78.0, 35.0, -77.9999, 35.0001), box(-77.9999, 35.0, -77.9998, 35.0001)],
+        crs=CRS)
+
+
+def _controls():
+    return gpd.GeoDataFrame({
+        "id": ["k1", "k2", "k3"], "type": ["camera", "fence", "unknown_thing"],
+        "name": ["<script>x</script>", "Fence", None], "external_id": ["CAM-1", None, None],
+        "building_id": [None] * 3, "level_id": ["l", None, "l"]},
+        geometry=[Point(-78.0, 35.0), LineString([(-78, 35), (-77.99, 35)]), Point(-77.9, 35.1)],
+        crs=CRS)
+
+
+def _json(layers) -> dict:
+    return json.loads(make_deck(layers, fit_view((-78.0, 35.0, -77.9998, 35.0001))).to_json())
+
+
+def test_constant_strings_are_quoted_so_pydeck_does_not_turn_them_into_functions():
+    spec = _json([floor.zone_layer(_zones(), {"z1": 4}), floor.wall_layer(_zones()),
+                  *floor.door_layers(gpd.GeoDataFrame(
+                      {"id": ["o"], "door_class": ["classroom"], "number": ["7"],
+                       "lock_function": [None]}, geometry=[LineString([(-78, 35), (-78, 35.00001)])],
+                      crs=CRS)),
+                  floor.room_label_layer(_zones()), *controls.control_icon_layers(_controls()),
+                  controls.control_line_layer(_controls()), *floor.grid_layers((-78, 35, -77.999, 35.001))])
+    for lyr in spec["layers"]:
+        for key, value in lyr.items():
+            if key.endswith(("Units", "Family", "Set", "Anchor", "Baseline")):
+                assert not str(value).startswith("@@="), (lyr["id"], key, value)
+    assert spec["mapStyle"] == "/app/static/map-style.json"
+
+
+def test_zone_fill_follows_the_tier_and_tooltips_are_escaped():
+    rows = floor.zone_rows(_zones(), {"z1": 0, "z2": 4})
+    assert rows[0]["fill"][:3] == palette.TIER_COLOURS[0]
+    assert rows[1]["fill"][:3] == palette.TIER_COLOURS[4]
+    assert "&lt;Office&gt;" in rows[1]["tip"] and "<Office>" not in rows[1]["tip"]
+    assert floor.zone_rows(_zones(), {})[0]["fill"][:3] == palette.TIER_COLOURS[None]
+
+
+def test_every_control_gets_an_icon_even_of_an_unknown_type_and_names_are_escaped():
+    rows = controls.control_rows(_controls())
+    assert [r["type"] for r in rows] == ["camera", "fence", "unknown_thing"]
+    assert rows[2]["shape"] == palette.SHAPE_GLYPHS[palette.CONTROL_STYLES["other"].shape]
+    assert "<script>" not in rows[0]["tip"] and "&lt;script&gt;" in rows[0]["tip"]
+    assert controls.control_rows(_controls(), {"camera"})[0]["id"] == "k1"
+    assert len(controls.control_rows(_controls(), {"camera"})) == 1
+
+
+def test_control_types_are_told_apart_by_shape_and_glyph_not_colour_alone():
+    pairs = [(s.shape, s.glyph) for s in palette.CONTROL_STYLES.values()]
+    assert len(set(pairs)) == len(pairs)
+    assert all(len(s.glyph) == 1 for s in palette.CONTROL_STYLES.values())
+
+
+def test_tier_colours_are_distinct_and_ordered_dark_to_light_to_dark():
+    colours = [palette.TIER_COLOURS[t] for t in (0, 1, 2, 3, 4)]
+    assert len({tuple(c) for c in colours}) == 5
+    grey = [0.3 * r + 0.59 * g + 0.11 * b for r, g, b in colours]
+    assert grey[2] == max(grey)          # lightest in the middle (RdYlBu): readable in grey print
+
+
+def test_legends_list_only_what_is_drawn():
+    html = legend.tier_legend({4, None})
+    assert "Tier 4" in html and "not assessed" in html and "Tier 1" not in html
+    html = legend.control_legend({"camera"}, {"camera": 3, "aed": 1})
+    assert "pm-icon-camera" in html and "Camera (3)" in html and "AED" not in html
+    assert "Classroom door" in legend.door_legend({"classroom"})
+    assert "Exterior primary" not in legend.door_legend({"classroom"})
+    for ctype in palette.CONTROL_STYLES:
+        assert palette.CONTROL_STYLES[ctype].glyph in legend.icon_html(ctype) or ctype == "other"
+
+
+def test_grid_covers_the_bounds_with_lettered_columns_and_numbered_rows():
+    lines, labels = floor.grid_cells((-78.0, 35.0, -77.999, 35.0005), cell_m=20)
+    texts = [t["text"] for t in labels]
+    assert texts[0] == "A" and "1" in texts and len(lines) > 4
+
+
+def test_fit_view_zooms_in_on_a_building_and_out_on_a_district():
+    building = fit_view((-78.0, 35.0, -77.998, 35.001)).zoom
+    district = fit_view((-78.1, 35.0, -77.9, 35.1)).zoom
+    assert 16.5 < building < 20 and 11 < district < 14
+
+
+def test_campus_rows_carry_id_kind_and_tier_for_the_click():
+    campuses = gpd.GeoDataFrame({"id": ["c"], "name": ["North & High"], "school_type": ["high"]},
+                                geometry=[box(0, 0, 1, 1)], crs=CRS)
+    row = site.campus_rows(campuses, {"c": 2}, {"c": {"controls": 12}})[0]
+    assert (row["id"], row["kind"], row["tier"]) == ("c", "campus", 2)
+    assert "North &amp; High" in row["tip"] and "12 controls" in row["tip"]
+
+
+def test_folium_map_loads_only_vendored_files_that_exist():
+    m = offline_map([35.0, -78.0], tile_url=None)
+    offline_draw().add_to(m)
+    page = m.get_root().render()
+    urls = set(re.findall(r'(?:src|href)="([^"]+)"', page))
+    assert urls and all(u.startswith("/app/static/vendor/") for u in urls), urls
+    for url in urls:
+        assert (REPO / "static" / url.removeprefix("/app/static/")).is_file(), url
+    assert "L.Icon.Default.imagePath = '/app/static/vendor/leaflet/images/'" in page
+    assert "tile.openstreetmap" not in page and "cdn" not in page.lower()
+
+
+def test_search_finds_rooms_doors_and_devices():
+    zones, ctrls = _zones(), _controls()
+    doors = gpd.GeoDataFrame({"id": ["o1"], "number": ["3"], "building_id": ["b"],
+                              "level_id": ["l"]}, geometry=[Point(0, 0)], crs=CRS)
+    assert [h.id for h in find("101", zones, doors, ctrls)] == ["z1"]
+    assert [h.id for h in find("d3", zones, doors, ctrls)] == ["o1"]
+    assert [h.id for h in find("cam-1", zones, doors, ctrls)] == ["k1"]
+    assert find("  ", zones, doors, ctrls) == [] and find("zzz", zones, doors, ctrls) == []
+
+
+@pytest.mark.parametrize("path", ["static/map-style.json"])
+def test_local_map_style_has_no_remote_source(path):
+    style = json.loads((REPO / path).read_text())
+    assert style["sources"] == {} and style["layers"][0]["type"] == "background"
