@@ -41,20 +41,16 @@ def load_inputs(store, campus_id: str | None = None, live: bool = False) -> Inpu
     campuses = store.list_campuses()
     if campus_id is not None:
         campuses = campuses[campuses["id"] == campus_id]
+    buildings = store.list_buildings(campus_id)
+    levels = store.list_levels()
+    if campus_id is not None:
+        levels = levels[levels["building_id"].isin(set(buildings["id"]))]
     return Inputs(
         districts=store.list_districts(), campuses=campuses,
-        buildings=store.list_buildings(campus_id), levels=_levels(store, campus_id),
+        buildings=buildings, levels=levels,
         zones=store.list_zones(campus_id), openings=store.list_openings(campus_id),
         controls=store.assessment_controls(campus_id), attestations=store.list_attestations(),
         device_status=store.device_status_table() if live else None)
-
-
-def _levels(store, campus_id):
-    levels = store.list_levels()
-    if campus_id is None:
-        return levels
-    ids = set(store.list_buildings(campus_id)["id"])
-    return levels[levels["building_id"].isin(ids)]
 
 
 def _same_level(c: pd.DataFrame, ci, z: pd.DataFrame, zi) -> pd.DataFrame:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from passmap.compliance.context import Context, load_inputs
@@ -13,7 +15,7 @@ BLOCKING = ("needed", "in_progress")
 FINDING_COLUMNS = ["practice_id", "title", "layer", "component", "tier", "scope_type", "scope_id",
                    "scope_name", "status", "source", "evidence", "explanation", "criticality",
                    "feasibility", "cost_usd", "tier_verified", "zone_id", "building_id",
-                   "campus_id", "district_id"]
+                   "campus_id", "district_id", "fail_tier"]
 _UNIT_COLS = ["scope_id", "scope_type", "scope_name", "zone_id", "building_id", "campus_id",
               "district_id"]
 
@@ -25,22 +27,25 @@ def evaluate(practices: pd.DataFrame, ctx: Context, building_id: str | None = No
     if building_id is not None:
         match = ctx.inputs.buildings.loc[ctx.inputs.buildings["id"] == building_id, "campus_id"]
         campus_id = match.iloc[0] if len(match) else None
-    frames = []
+    frames, unit_cache = [], {}
     for p in practices.to_dict("records"):
         rule = RULES[p["check_kind"]]
         if rule.live_only and not ctx.live:
             continue
-        units = ctx.units(p["scope"])
-        if building_id is not None:
-            units = _only_building(units, building_id, campus_id)
+        key = json.dumps(p["scope"], sort_keys=True)
+        if key not in unit_cache:         # many practices share a scope: select units once
+            units = ctx.units(p["scope"])
+            if building_id is not None:
+                units = _only_building(units, building_id, campus_id)
+            unit_cache[key] = units.reset_index(drop=True)
+        units = unit_cache[key]
         if units.empty:
             continue
-        out = rule.func(p, ctx, units.reset_index(drop=True))
-        frames.append(_decorate(out, units, p))
+        frames.append(_decorate(rule.func(p, ctx, units), units, p))
     if not frames:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     findings = pd.concat(frames, ignore_index=True)
-    return _apply_not_necessary(findings, ctx)[FINDING_COLUMNS]
+    return _apply_not_necessary(findings, ctx)
 
 
 def _only_building(units, building_id, campus_id):
@@ -53,22 +58,33 @@ def _only_building(units, building_id, campus_id):
 
 
 def _decorate(out: pd.DataFrame, units: pd.DataFrame, p: dict) -> pd.DataFrame:
-    out = out.merge(units[_UNIT_COLS], on="scope_id", how="left")
-    failing = out["status"].isin(BLOCKING)
+    """Rule answer + unit columns + practice columns, built in one DataFrame call.
+    Rules answer one row per unit, in the units' order."""
+    status = out["status"].to_numpy()
+    failing = np.isin(status, BLOCKING)
+    blocked = out["blocked_by"].tolist()
     unit = float(p.get("unit_cost_usd") or 0.0)
     if p.get("cost_per") == "item":
-        n = out["blocked_by"].map(len).clip(lower=1)
-        out["cost_usd"] = (n * unit).where(failing, 0.0)
+        n = np.maximum(np.fromiter((len(b) for b in blocked), int, len(blocked)), 1)
+        cost = np.where(failing, n * unit, 0.0)
     else:
-        out["cost_usd"] = failing * unit
-    docs = out["document"] if "document" in out else [None] * len(out)
-    out["evidence"] = [{"satisfied_by": s, "blocked_by": b} | ({"document": d} if d else {})
-                       for s, b, d in zip(out["satisfied_by"], out["blocked_by"], docs)]
-    for key in ("title", "layer", "component", "tier", "criticality", "feasibility",
-                "tier_verified"):
-        out[key] = p.get(key)
-    out["practice_id"] = p["id"]
-    return out
+        cost = np.where(failing, unit, 0.0)
+    docs = out["document"].tolist() if "document" in out else [None] * len(out)
+    evidence = [{"satisfied_by": s, "blocked_by": b} | ({"document": d} if d else {})
+                for s, b, d in zip(out["satisfied_by"].tolist(), blocked, docs)]
+    tier = int(p["tier"]) if str(p["tier"]).isdigit() else 5
+    cols = {"practice_id": p["id"], "title": p.get("title"), "layer": p.get("layer"),
+            "component": p.get("component"), "tier": p.get("tier"),
+            "scope_type": units["scope_type"].to_numpy(), "scope_id": units["scope_id"].to_numpy(),
+            "scope_name": units["scope_name"].to_numpy(), "status": status,
+            "source": out["source"].to_numpy(), "evidence": evidence,
+            "explanation": out["explanation"].to_numpy(), "criticality": p.get("criticality"),
+            "feasibility": p.get("feasibility"), "cost_usd": cost,
+            "tier_verified": p.get("tier_verified")}
+    for col in ("zone_id", "building_id", "campus_id", "district_id"):
+        cols[col] = units[col].to_numpy()
+    cols["fail_tier"] = np.where(failing, tier, 5)
+    return pd.DataFrame(cols, columns=FINDING_COLUMNS)
 
 
 def _apply_not_necessary(findings: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -81,6 +97,7 @@ def _apply_not_necessary(findings: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     hit = [(p, s) in keys and src == "rule" for p, s, src in
            zip(findings["practice_id"], findings["scope_id"], findings["source"])]
     if any(hit):
+        findings.loc[hit, "fail_tier"] = 5
         findings.loc[hit, "status"] = "not_necessary"
         findings.loc[hit, "source"] = "person"
         findings.loc[hit, "cost_usd"] = 0.0

@@ -94,18 +94,36 @@ class AssessmentResult:
     # -- incremental --------------------------------------------------------------------------
     def update_building(self, store, building_id: str) -> "AssessmentResult":
         """Re-assess one building (its zones, itself and its campus-level practices) after an
-        edit and recompute the roll-ups; everything else is reused."""
+        edit; only that building, its campus and the district are re-scored."""
         from passmap.compliance.engine import run
 
         _, _, fresh = run(store, self.edition, self.live, building_id, self.as_of)
-        campus = fresh["campus_id"].dropna()
+        campus_id = store.get("building", building_id)["campus_id"]
         f = self.findings
-        old = (f["building_id"] == building_id) & f["scope_type"].isin(["zone", "building"])
-        if len(campus):
-            old |= (f["scope_type"] == "campus") & (f["scope_id"] == campus.iloc[0])
+        old = ((f["building_id"] == building_id) & f["scope_type"].isin(["zone", "building"])) | (
+            (f["scope_type"] == "campus") & (f["scope_id"] == campus_id))
         findings = pd.concat([f[~old], fresh], ignore_index=True)
-        return AssessmentResult(self.edition, self.live, self.as_of, self.practices, self.ctx,
-                                findings, self.building_id)
+        new = object.__new__(AssessmentResult)
+        new.__dict__.update({k: v for k, v in self.__dict__.items()
+                             if k not in ("gaps", "_object_index", "coverage")})
+        new.findings = findings
+        new.tiers = self._rescored(findings, fresh, building_id, campus_id)
+        return new
+
+    def _rescored(self, findings, fresh, building_id, campus_id) -> dict[str, int]:
+        tiers = dict(self.tiers)
+        own = scoring.tiers_by(fresh, "zone_id").to_dict()
+        b_rows = fresh[fresh["building_id"] == building_id]
+        tiers[building_id] = int(scoring.attained_tier(b_rows))
+        tiers[campus_id] = int(scoring.attained_tier(findings[findings["campus_id"] == campus_id]))
+        if self.district_id is not None:
+            tiers[self.district_id] = int(scoring.attained_tier(
+                findings[findings["district_id"] == self.district_id]))
+        zones = self.scopes[(self.scopes["scope_type"] == "zone")
+                            & (self.scopes["building_id"] == building_id)]["scope_id"]
+        for z in zones:
+            tiers[z] = int(own.get(z, tiers[building_id]))
+        return tiers
 
     # -- output -------------------------------------------------------------------------------
     def to_json(self, max_gaps: int | None = None) -> dict:

@@ -18,7 +18,10 @@ ROLLUP_COLUMN = {"zone": "zone_id", "building": "building_id", "campus": "campus
 
 
 def fail_tier(findings: pd.DataFrame) -> pd.Series:
-    """Per finding: its tier number if it blocks, else 5 (never blocks). Baseline -> 5."""
+    """Per finding: its tier number if it blocks, else 5 (never blocks). Baseline -> 5.
+    The engine precomputes it as the ``fail_tier`` column; other frames compute it here."""
+    if "fail_tier" in findings:
+        return findings["fail_tier"]
     tier = pd.to_numeric(findings["tier"], errors="coerce")
     return tier.where(findings["status"].isin(BLOCKING) & tier.notna(), 5).astype(int)
 
@@ -26,7 +29,7 @@ def fail_tier(findings: pd.DataFrame) -> pd.Series:
 def attained_tier(findings: pd.DataFrame) -> int:
     if findings.empty:
         return 4
-    return int(min(fail_tier(findings).min(), 5) - 1) if len(findings) else 4
+    return int(min(int(fail_tier(findings).min()), 5) - 1)
 
 
 def tiers_by(findings: pd.DataFrame, column: str) -> pd.Series:
