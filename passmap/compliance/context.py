@@ -35,10 +35,16 @@ class Inputs:
     device_status: pd.DataFrame | None = None
 
 
-def load_inputs(store, campus_id: str | None = None, live: bool = False) -> Inputs:
+def load_inputs(store, campus_id: str | None = None, live: bool = False,
+                reuse: Inputs | None = None) -> Inputs:
     """Read the site model (optionally one campus), checklist statuses and, for a live
-    assessment, the latest device statuses."""
-    campuses = store.list_campuses()
+    assessment, the latest device statuses. With ``reuse`` and a campus, districts, campuses
+    and checklist statuses come from the earlier Inputs instead of the store."""
+    if reuse is not None and campus_id is not None:
+        districts, campuses, attestations = reuse.districts, reuse.campuses, reuse.attestations
+    else:
+        districts, campuses = store.list_districts(), store.list_campuses()
+        attestations = store.list_attestations()
     if campus_id is not None:
         campuses = campuses[campuses["id"] == campus_id]
     buildings = store.list_buildings(campus_id)
@@ -46,10 +52,9 @@ def load_inputs(store, campus_id: str | None = None, live: bool = False) -> Inpu
     if campus_id is not None:
         levels = levels[levels["building_id"].isin(set(buildings["id"]))]
     return Inputs(
-        districts=store.list_districts(), campuses=campuses,
-        buildings=buildings, levels=levels,
+        districts=districts, campuses=campuses, buildings=buildings, levels=levels,
         zones=store.list_zones(campus_id), openings=store.list_openings(campus_id),
-        controls=store.assessment_controls(campus_id), attestations=store.list_attestations(),
+        controls=store.assessment_controls(campus_id), attestations=attestations,
         device_status=store.device_status_table() if live else None)
 
 

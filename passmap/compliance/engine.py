@@ -107,9 +107,14 @@ def _apply_not_necessary(findings: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
 
 def run(store, edition: str = "v7", live: bool = False, building_id: str | None = None,
-        as_of: date | None = None):
-    """Load inputs once, evaluate, return (practices, context, findings)."""
-    practices = store.list_practices(edition)
+        as_of: date | None = None, practices: pd.DataFrame | None = None, reuse=None):
+    """Load inputs once, evaluate, return (practices, context, findings).
+
+    ``practices`` and ``reuse`` (the Inputs of an earlier run) let the incremental path skip
+    reading what an edit in one building cannot change (catalog, districts, campuses,
+    checklist statuses)."""
+    if practices is None:
+        practices = store.list_practices(edition)
     if practices.empty:
         raise ValueError(f"No practices of edition {edition!r} in {store.path}; load a catalog "
                          "first (`passmap checklist load-starter` or `passmap demo`).")
@@ -119,5 +124,5 @@ def run(store, edition: str = "v7", live: bool = False, building_id: str | None 
         if row is None:
             raise ValueError(f"Unknown building {building_id!r} in {store.path}.")
         campus_id = row["campus_id"]
-    ctx = Context(load_inputs(store, campus_id, live), as_of=as_of, live=live)
+    ctx = Context(load_inputs(store, campus_id, live, reuse), as_of=as_of, live=live)
     return practices, ctx, evaluate(practices, ctx, building_id)

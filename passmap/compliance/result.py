@@ -97,8 +97,9 @@ class AssessmentResult:
         edit; only that building, its campus and the district are re-scored."""
         from passmap.compliance.engine import run
 
-        _, _, fresh = run(store, self.edition, self.live, building_id, self.as_of)
-        campus_id = store.get("building", building_id)["campus_id"]
+        _, ctx, fresh = run(store, self.edition, self.live, building_id, self.as_of,
+                            practices=self.practices, reuse=self.ctx.inputs)
+        campus_id = ctx.inputs.campuses["id"].iloc[0]
         f = self.findings
         old = ((f["building_id"] == building_id) & f["scope_type"].isin(["zone", "building"])) | (
             (f["scope_type"] == "campus") & (f["scope_id"] == campus_id))
