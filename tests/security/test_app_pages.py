@@ -1,0 +1,88 @@
+"""The access pages in AppTest through app.py: responder map, users, share links, expiry,
+first start."""
+
+from datetime import timedelta
+
+from apptest_tools import new_app, page_path
+from helpers import _store, login
+from passmap import auth
+from ui.auth import SESSION_KEY
+
+
+def test_responder_search_answers_with_the_cell_and_editors_record_walkthroughs(app, tiny_db):
+    at = new_app()
+    login(at, "editor")
+    at.run()
+    at.switch_page(page_path("responder")).run()
+    at.text_input(key="responder_q").input("Science").run()
+    assert "Room 102 Science Lab is in B2." in [m.value.lstrip("- ") for m in at.markdown]
+    assert {b.label for b in at.get("download_button")} >= {"Download GeoJSON (with grid)",
+                                                           "Download IMDF (zip)"}
+    at.text_input(key="responder_q").input("")
+    at.button(key="responder_pdf_build").click().run()
+    assert "Download PDF" in {b.label for b in at.get("download_button")}
+    at.form[0].text_input[0].input("annual walk")
+    at.form[0].button[0].click().run()
+    assert any("Walk-through of Main Building recorded" in s.value for s in at.success)
+    status = _store(tiny_db).last_verifications("c1")["b1"]
+    assert status["verified_by"] == "demo-editor" and status["note"] == "annual walk"
+
+
+def test_viewers_cannot_record_walkthroughs(app):
+    at = new_app()
+    login(at, "viewer")
+    at.run()
+    at.switch_page(page_path("responder")).run()
+    assert not at.form and not at.exception
+
+
+def test_admin_adds_an_account_and_it_can_sign_in(app, tiny_db):
+    at = new_app()
+    login(at, "admin")
+    at.run()
+    at.switch_page(page_path("admin_users")).run()
+    form = at.form[0]
+    form.text_input[0].input("officer.k")
+    form.text_input[2].input("a-long-enough-password")
+    form.button[0].click().run()
+    assert any("Account officer.k added" in s.value for s in at.success)
+    assert auth.authenticate(_store(tiny_db), "officer.k", "a-long-enough-password", "t").ok
+
+
+def test_admin_creates_a_share_link_shown_once(app, tiny_db):
+    at = new_app()
+    login(at, "admin")
+    at.run()
+    at.switch_page(page_path("share_admin")).run()
+    form = at.form[0]
+    form.text_input[0].input("Fire District 3")
+    form.multiselect[0].select("c1")
+    form.button[0].click().run()
+    link = at.code[0].value
+    assert link.startswith("http://localhost:8501/?share=")
+    links = _store(tiny_db).list_share_links()
+    assert links[0]["agency"] == "Fire District 3" and "cameras" not in links[0]["layers"]
+
+
+def test_an_expired_session_goes_back_to_the_login_form(app):
+    at = new_app()
+    login(at, "viewer")
+    at.run()
+    sess = at.session_state[SESSION_KEY]
+    sess.last_seen_utc -= auth.SESSION_IDLE + timedelta(seconds=5)
+    at.session_state[SESSION_KEY] = sess
+    at.run()
+    assert [t.value for t in at.title] == ["PassMap: sign in"]
+    assert any("session expired" in i.value for i in at.info)
+
+
+def test_first_start_shows_the_admin_password_once(tmp_db, monkeypatch):
+    monkeypatch.setenv("PASSMAP_DB", str(tmp_db))
+    at = new_app()
+    at.run()
+    shown = [c.value for c in at.code]
+    assert len(shown) == 1 and shown[0].startswith("user: admin\npassword: ")
+    password = shown[0].split("password: ")[1]
+    assert auth.authenticate(_store(tmp_db), "admin", password, "local").ok
+    at.run()
+    assert not at.code                                   # never shown again
