@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString
 
 from passmap.importers.base import ImportContext, slug
+from passmap.importers.dxf_read import Drawing, Rec, read_drawing
 from passmap.importers.georef import corners_to_points, fit_transform
 from passmap.importers.hierarchy import ensure_building, ensure_level
 from passmap.importers.kinds import zone_kind
@@ -28,21 +29,19 @@ WINDOW = re.compile(r"wind|window|fen[eê]tre|ventana", re.I)
 ROOM_NUMBER = re.compile(r"^[A-Za-z]?\d{1,4}[A-Za-z]?$")
 
 
-def open_drawing(ctx: ImportContext, path: Path):
-    import ezdxf
-
+def open_drawing(ctx: ImportContext, path: Path) -> Drawing:
     size = Path(path).stat().st_size
     if size > ctx.options.max_bytes:
         raise ctx.fail(f"file is {size / 1e6:.1f} MB, over the {ctx.options.max_bytes / 1e6:.0f} "
                        "MB import limit.")
     try:
-        return ezdxf.readfile(str(path))
-    except (IOError, ezdxf.DXFError, UnicodeDecodeError, ValueError) as exc:
-        raise ctx.fail(f"not a readable DXF drawing ({type(exc).__name__}: {exc}).") from None
+        return read_drawing(Path(path))
+    except ValueError as exc:
+        raise ctx.fail(f"not a readable DXF drawing ({str(exc)[:300]}).") from None
 
 
-def choose_layers(ctx: ImportContext, doc) -> dict[str, list[str]]:
-    names = sorted(layer.dxf.name for layer in doc.layers)
+def choose_layers(ctx: ImportContext, drawing: Drawing) -> dict[str, list[str]]:
+    names = drawing.layers
     chosen = {}
     for role, pattern in GUESS.items():
         given = ctx.options.layers.get(role)
@@ -59,94 +58,56 @@ def choose_layers(ctx: ImportContext, doc) -> dict[str, list[str]]:
     return chosen
 
 
-def _xy(v) -> tuple[float, float]:
-    return (float(v[0]), float(v[1]))
-
-
-def _entity_geom(e):
-    kind = e.dxftype()
-    if kind == "LINE":
-        return LineString([_xy(e.dxf.start), _xy(e.dxf.end)])
-    if kind == "LWPOLYLINE":
-        pts = [p[:2] for p in e.get_points("xy")]
-        closed = e.closed
-    elif kind == "POLYLINE":
-        pts = [_xy(v.dxf.location) for v in e.vertices]
-        closed = e.is_closed
-    elif kind in ("ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
-        pts = [_xy(p) for p in e.flattening(50)]
-        closed = kind == "CIRCLE"
-    else:
-        return None
-    if len(pts) < 2:
-        return None
-    if closed and len(pts) >= 3:
-        return Polygon(pts)
-    return LineString(pts)
-
-
-def _door_line(e, sizes: dict):
-    """An INSERTed door block -> the leaf as a line from the hinge along the block's long axis."""
-    from ezdxf import bbox
-
-    name = e.dxf.name
-    if name not in sizes:
-        box = bbox.extents(e.doc.blocks.get(name), fast=True)
-        sizes[name] = (box.size.x, box.size.y) if box.has_data else (0.0, 0.0)
-    sx, sy = sizes[name]
+def _door_line(rec: Rec, sizes: dict):
+    """A door block reference -> the leaf as a line from the hinge along the block's long axis."""
+    sx, sy = sizes.get(rec.block, (0.0, 0.0))
     along_y = sy > sx
-    w = sy * abs(e.dxf.yscale) if along_y else sx * abs(e.dxf.xscale)
+    w = sy * abs(rec.scale[1]) if along_y else sx * abs(rec.scale[0])
     if w <= 0:
-        return Point(_xy(e.dxf.insert))
-    a = np.radians(e.dxf.rotation + (90 if along_y else 0))
-    x, y = _xy(e.dxf.insert)
+        return rec.geom
+    a = np.radians(rec.angle_deg + (90 if along_y else 0))
+    x, y = rec.geom.x, rec.geom.y
     return LineString([(x, y), (x + w * np.cos(a), y + w * np.sin(a))])
 
 
-def collect(ctx: ImportContext, doc, layers: dict[str, list[str]]) -> dict[str, list]:
-    """Entities of the chosen layers by role, in drawing units (windows on door layers skipped)."""
-    unit_m = UNITS_M.get(int(doc.header.get("$INSUNITS", 0)), 0.001)
+def collect(ctx: ImportContext, drawing: Drawing, layers: dict[str, list[str]]) -> dict[str, list]:
+    """Records of the chosen layers by role, in drawing units (windows on door layers skipped)."""
+    unit_m = UNITS_M.get(drawing.insunits, 0.001)
     role_of = {}
     for role in ("labels", "rooms", "doors", "walls"):
         for name in layers.get(role, []):
             role_of.setdefault(name, role)
     found: dict[str, list] = {"walls": [], "doors": [], "rooms": [], "labels": []}
-    widths: dict = {}
     skipped: dict[str, int] = {}
-    for e in doc.modelspace():
-        role = role_of.get(e.dxf.layer)
-        if role is None:
+    for rec in drawing.records:
+        role = role_of.get(rec.layer)
+        if role is None or rec.geom is None or rec.geom.is_empty:
             continue
-        kind = e.dxftype()
-        if role == "labels" and kind in ("TEXT", "MTEXT"):
-            text = e.plain_text() if kind == "MTEXT" else e.dxf.text
-            found["labels"].append((e.dxf.handle, Point(_xy(e.dxf.insert)), text.strip()))
-        elif role == "doors" and kind == "INSERT":
-            if WINDOW.search(e.dxf.name):
+        if role == "labels" and rec.kind == "text":
+            found["labels"].append((rec.handle, rec.geom, (rec.text or "").strip()))
+        elif role == "doors" and rec.kind == "insert":
+            if WINDOW.search(rec.block or ""):
                 skipped["window blocks"] = skipped.get("window blocks", 0) + 1
                 continue
-            found["doors"].append((e.dxf.handle, _door_line(e, widths)))
-        elif role == "doors" and kind == "LINE":
-            length_m = LineString([_xy(e.dxf.start), _xy(e.dxf.end)]).length * unit_m
-            if not 0.5 <= length_m <= 3.0:
+            found["doors"].append((rec.handle, _door_line(rec, drawing.block_sizes)))
+        elif role == "doors" and rec.kind == "line":
+            if not 0.5 <= rec.geom.length * unit_m <= 3.0:
                 skipped["lines not door-sized"] = skipped.get("lines not door-sized", 0) + 1
                 continue
-            found["doors"].append((e.dxf.handle, LineString([_xy(e.dxf.start), _xy(e.dxf.end)])))
-        else:
-            g = _entity_geom(e)
-            if g is None:
-                continue
+            found["doors"].append((rec.handle, rec.geom))
+        elif rec.kind in ("line", "polyline", "curve"):
+            g = rec.geom
             if role == "rooms" and g.geom_type == "Polygon":
-                found["rooms"].append((e.dxf.handle, g))
+                found["rooms"].append((rec.handle, g))
             elif role in ("walls", "doors"):
-                found[role].append((e.dxf.handle, g.exterior if g.geom_type == "Polygon" else g))
+                found[role].append((rec.handle, g.exterior if g.geom_type == "Polygon" else g))
     if skipped:
         ctx.warn("on the door layers, skipped " + ", ".join(f"{n} {k}" for k, n in skipped.items())
                  + ".")
     return found
 
 
-def georeference(ctx: ImportContext, doc, found):
+def georeference(ctx: ImportContext, drawing: Drawing, found):
     opts = ctx.options
     points = list(opts.georef)
     if not points and opts.corners:
@@ -160,7 +121,7 @@ def georeference(ctx: ImportContext, doc, found):
         t = fit_transform(points)
     except ValueError as exc:
         raise ctx.fail(str(exc)) from None
-    unit = UNITS_M.get(int(doc.header.get("$INSUNITS", 0)))
+    unit = UNITS_M.get(drawing.insunits)
     if unit and abs(t.scale_m_per_unit / unit - 1) > 0.1:
         ctx.warn(f"control points give {t.scale_m_per_unit:.5f} m per drawing unit but $INSUNITS "
                  f"says {unit}; check the points.")
@@ -170,14 +131,14 @@ def georeference(ctx: ImportContext, doc, found):
 
 
 def read_dxf(ctx: ImportContext, path: Path) -> None:
-    doc = open_drawing(ctx, path)
-    found = collect(ctx, doc, choose_layers(ctx, doc))
+    drawing = open_drawing(ctx, path)
+    found = collect(ctx, drawing, choose_layers(ctx, drawing))
     if not any(found[r] for r in ("walls", "doors", "rooms")):
         raise ctx.fail("no walls, doors or rooms found on the chosen layers.")
-    t = georeference(ctx, doc, found)
+    t = georeference(ctx, drawing, found)
     geo = {role: t.apply(np.array([it[1] for it in items], dtype=object)) if items else []
            for role, items in found.items()}
-    footprint = shapely.union_all(list(geo["walls"]) + list(geo["rooms"])).convex_hull
+    footprint = shapely.GeometryCollection(list(geo["walls"]) + list(geo["rooms"])).convex_hull
     bid, cid = ensure_building(ctx, Path(path).stem, footprint)
     lid = ensure_level(ctx, bid, ctx.options.level_ordinal, ctx.options.level_name,
                        ctx.options.level_id)
@@ -196,7 +157,8 @@ def read_dxf(ctx: ImportContext, path: Path) -> None:
             **base})
     if found["rooms"] and not found["labels"]:
         ctx.warn("rooms have no text labels; they are named after nothing (kind 'other').")
-    ctx.warn(f"georeferenced with {len(ctx.options.georef) or len(ctx.options.corners)} "
+    ctx.warn(f"read with {drawing.reader}; georeferenced with "
+             f"{len(ctx.options.georef) or len(ctx.options.corners)} "
              f"point(s), RMS {t.rms_m:.2f} m; {len(found['walls'])} walls, "
              f"{len(found['doors'])} doors, {len(found['rooms'])} rooms.")
 

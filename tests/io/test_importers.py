@@ -174,3 +174,18 @@ def test_reimport_updates_instead_of_duplicating(store, tmp_path):
     report = import_path(store, path, ImportOptions(building_id="fei"))
     assert report.detail["zone"] == {"created": 0, "updated": 5}
     assert len(store.list_zones()) == 5
+
+
+def test_dxf_readers_agree_gdal_and_ezdxf_fallback(tmp_path):
+    from passmap.importers.dxf_read import read_ezdxf, read_gdal
+
+    path = write_dxf(tmp_path / "plan.dxf")
+    fast, slow = read_gdal(path), read_ezdxf(path)
+    assert (fast.reader, slow.reader, fast.insunits, slow.insunits) == ("gdal", "ezdxf", 4, 4)
+    key = lambda d: sorted((r.handle, r.layer, r.kind, r.text, r.block) for r in d.records)  # noqa: E731
+    assert key(fast) == key(slow)
+    geoms = {r.handle: r.geom for r in fast.records}
+    for r in slow.records:
+        assert r.geom.geom_type == geoms[r.handle].geom_type
+        assert r.geom.hausdorff_distance(geoms[r.handle]) < 2.0          # mm (arcs flattened)
+    assert fast.block_sizes["DOOR900"] == pytest.approx(slow.block_sizes["DOOR900"], abs=1.0)
