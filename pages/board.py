@@ -4,14 +4,13 @@ Every number comes from passmap.reports.board (the same function as the PDF, dec
 from __future__ import annotations
 
 import html
-import io
 
 import pandas as pd
 import streamlit as st
 
 from passmap.reports.board import SLIDES, tier_name
-from passmap.reports.board_text import (board_csv_text, change_lines, gaps_subtitle, gaps_table,
-                                        roadmap_lines, roadmap_subtitle)
+from passmap.reports.board_text import (change_lines, gaps_subtitle, gaps_table, roadmap_lines,
+                                        roadmap_subtitle)
 from ui import board
 
 SLIDE_KEY = "board_slide"
@@ -113,6 +112,11 @@ def slide_progress() -> None:
         left.altair_chart(board.history_chart(rep.history), width="stretch")
     with right:
         lines(change_lines(rep, width=60))
+    if rep.before_after is not None:
+        ba = rep.before_after
+        st.markdown(f"**{ba.building_name}, {ba.level_name}**: {ba.changed_zones} rooms changed "
+                    "tier (before, after)")
+        st.altair_chart(board.before_after_chart(ba))
 
 
 def slide_live() -> None:
@@ -143,17 +147,4 @@ next_col.button("Next ▶", key="board_next", on_click=go, args=(1,),
                 disabled=index == len(SLIDES) - 1, width="stretch")
 
 with st.expander("Download the board report"):
-    c1, c2, c3 = st.columns(3)
-    for col, label, kind in ((c1, "Build PDF report", "pdf"),
-                             (c2, "Build PowerPoint deck", "pptx")):
-        if col.button(label, key=f"board_build_{kind}"):
-            bar = col.progress(0.0, text="Starting…")
-            buf = io.BytesIO()
-            board.write(rep, kind, buf, lambda f, step: bar.progress(f, text=f"Drawing {step}…"))
-            st.session_state[f"board_{kind}"] = (budget, years, buf.getvalue())
-        built = st.session_state.get(f"board_{kind}")
-        if built and built[:2] == (budget, years):
-            col.download_button(f"Download {kind.upper()}", built[2],
-                                file_name=f"board-report.{kind}", key=f"board_dl_{kind}")
-    c3.download_button("Download gaps and roadmap (CSV)", board_csv_text(rep),
-                       file_name="board-gaps-roadmap.csv", mime="text/csv", key="board_dl_csv")
+    board.downloads(rep, (budget, years))

@@ -7,6 +7,7 @@ deck and the CSV); colours from layers/palette.py through ``tier_hex``.
 from __future__ import annotations
 
 import html
+import io
 import json
 
 import altair as alt
@@ -127,9 +128,40 @@ def history_chart(history: pd.DataFrame) -> alt.Chart:
         tooltip=["label", "created_utc:T", "in_place", "applicable"]).properties(height=380)
 
 
-def write(rep: BoardReport, kind: str, target, progress) -> None:
-    """Build the PDF or the PowerPoint deck into ``target``, reporting progress."""
+def downloads(rep: BoardReport, settings: tuple) -> None:
+    """Build buttons with a progress bar for the PDF and the deck, then download buttons; the
+    CSV directly. A built file is offered only for the settings (budget, years) it was built for."""
     from passmap.reports.board_pdf import write_board_pdf
     from passmap.reports.board_pptx import write_board_pptx
+    from passmap.reports.board_text import board_csv_text
 
-    (write_board_pdf if kind == "pdf" else write_board_pptx)(rep, target, progress)
+    c1, c2, c3 = st.columns(3)
+    for col, label, kind, write in ((c1, "Build PDF report", "pdf", write_board_pdf),
+                                    (c2, "Build PowerPoint deck", "pptx", write_board_pptx)):
+        if col.button(label, key=f"board_build_{kind}"):
+            bar = col.progress(0.0, text="Starting…")
+            buf = io.BytesIO()
+            write(rep, buf, lambda f, step: bar.progress(f, text=f"Drawing {step}…"))
+            st.session_state[f"board_{kind}"] = (settings, buf.getvalue())
+        built = st.session_state.get(f"board_{kind}")
+        if built and built[0] == settings:
+            col.download_button(f"Download {kind.upper()}", built[1],
+                                file_name=f"board-report.{kind}", key=f"board_dl_{kind}")
+    c3.download_button("Download gaps and roadmap (CSV)", board_csv_text(rep),
+                       file_name="board-gaps-roadmap.csv", mime="text/csv", key="board_dl_csv")
+
+
+def before_after_chart(ba) -> alt.HConcatChart:
+    """The floor whose rooms changed tier, before and after (board_progress.BeforeAfter)."""
+    charts = []
+    for column, label in (("tier_before", ba.label_before), ("tier_after", ba.label_after)):
+        frame = ba.zones.assign(tier_label=[tier_name(None if pd.isna(t) else int(t))
+                                            for t in ba.zones[column]])
+        shapes = json.loads(frame[["name", "tier_label", "geometry"]].to_json())["features"]
+        charts.append(alt.Chart(alt.Data(values=shapes), title=label).mark_geoshape(
+            stroke="#1a1a1a", strokeWidth=0.5).encode(
+            color=alt.Color("properties.tier_label:N", scale=TIER_SCALE, title="room tier"),
+            tooltip=[alt.Tooltip("properties.name:N", title="room"),
+                     alt.Tooltip("properties.tier_label:N", title="tier")]
+        ).project("mercator").properties(height=320, width=420))
+    return alt.hconcat(*charts)

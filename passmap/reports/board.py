@@ -23,6 +23,7 @@ import pandas as pd
 
 from layers.palette import hex_colour, tier_colour, tier_label
 from passmap.model import COMPONENTS, LAYERS_V7
+from passmap.reports.board_progress import before_after
 from passmap.store.base import utc_now
 
 # The slides, in order; the page, the PDF and the deck use these titles verbatim.
@@ -83,6 +84,7 @@ class BoardReport:
     history: pd.DataFrame                 # one row per recorded assessment
     changes: pd.DataFrame                 # change (improved|regressed), practice_id, title, scope
     live: dict[str, Any] | None = None
+    before_after: Any = None              # board_progress.BeforeAfter, or None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -140,6 +142,7 @@ def board_figures(store, budget_per_year_usd: float = 250_000, years: int = 3, t
     gaps = _gap_frame(design, names)
     plan = _roadmap_frame(roadmap(design, budget_per_year_usd, years), design, names)
     counts = _practice_counts(design.findings)
+    history = _with_district_tier(store.assessment_history(), district["id"])
     base = design.baseline(district["id"]) if district["id"] else {"count": 0, "failing": []}
     report = BoardReport(
         district_id=district["id"], district_name=district["name"],
@@ -153,7 +156,8 @@ def board_figures(store, budget_per_year_usd: float = 250_000, years: int = 3, t
         roadmap=plan[plan["year"].notna()].reset_index(drop=True),
         unscheduled=plan[plan["year"].isna()].reset_index(drop=True),
         budget_per_year_usd=float(budget_per_year_usd), years=int(years),
-        history=_history(store, district["id"]), changes=_changes(store, design, names),
+        history=_history(history), changes=_changes(store, design, names),
+        before_after=before_after(store, history, names),
         live=_live(store, live_period_h),
     )
     return report
@@ -286,11 +290,14 @@ def _milestone(note: str, names: dict[str, str]) -> str:
     return f"{names.get(owner, owner)}{sep}{rest}" if sep else ""
 
 
-def _history(store, district_id: str) -> pd.DataFrame:
+def _with_district_tier(history: pd.DataFrame, district_id: str) -> pd.DataFrame:
     """Recorded district-wide design assessments, oldest first, with the district tier then."""
-    history = store.assessment_history()
     history["district_tier"] = [(s or {}).get("tiers", {}).get(district_id)
                                 for s in history["summary"]]
+    return history
+
+
+def _history(history: pd.DataFrame) -> pd.DataFrame:
     return history.drop(columns=["summary"])
 
 

@@ -164,6 +164,20 @@ def draw_history(ax, history: pd.DataFrame) -> None:
     ax.figure.autofmt_xdate()
 
 
+def draw_before_after(axes, ba) -> None:
+    """The same floor twice, rooms shaded by their tier at the previous and the latest
+    assessment (``ba`` is a board_progress.BeforeAfter)."""
+    metric = ba.zones.to_crs(ba.zones.estimate_utm_crs())
+    for ax, column, label in ((axes[0], "tier_before", ba.label_before),
+                              (axes[1], "tier_after", ba.label_after)):
+        colours = [tier_hex(None if pd.isna(t) else int(t)) for t in metric[column]]
+        metric.plot(ax=ax, color=colours, edgecolor=INK, linewidth=0.4)
+        ax.set_title(label, fontsize=14, loc="left")
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+    tier_legend(axes[1], loc="lower right", fontsize=10)
+
+
 def figure_png(fig: Figure, dpi: int = 110) -> bytes:
     """A figure as PNG bytes (for the PowerPoint deck)."""
     buf = io.BytesIO()

@@ -54,14 +54,18 @@ def page_builders(report: BoardReport) -> list[tuple[str, Callable[[], Figure]]]
     for cid, name in report.campuses[["id", "name"]].itertuples(index=False):
         pages.append((f"campus {name}", lambda c=cid: campus_page(report, c)))
     pages += [("gaps", lambda: gaps_page(report)), ("roadmap", lambda: roadmap_page(report)),
-              ("progress", lambda: progress_page(report)), ("live", lambda: live_page(report))]
+              ("progress", lambda: progress_page(report))]
+    if report.before_after is not None:
+        pages.append(("before and after", lambda: before_after_page(report)))
+    pages.append(("live", lambda: live_page(report)))
     return pages
 
 
 # -- page frame ---------------------------------------------------------------------------------
 def new_page(report: BoardReport, title: str, subtitle: str = "") -> Figure:
     fig = Figure(figsize=PAGE_IN)
-    fig.text(0.04, 0.93, title, fontsize=30, weight="bold", color=charts.INK, va="top")
+    size = 30 if len(title) <= 50 else max(18, int(30 * 50 / len(title)))  # stay on the page
+    fig.text(0.04, 0.93, title, fontsize=size, weight="bold", color=charts.INK, va="top")
     if subtitle:
         fig.text(0.04, 0.855, subtitle, fontsize=15, color=charts.MUTED, va="top")
     fig.text(0.04, 0.025,
@@ -180,6 +184,21 @@ def progress_page(report: BoardReport) -> Figure:
                    plural(len(report.history), "recorded assessment"))
     charts.draw_history(fig.add_axes([0.07, 0.14, 0.4, 0.6]), report.history)
     fig.text(0.53, 0.78, "\n".join(change_lines(report)), fontsize=12, va="top", linespacing=1.5)
+    return fig
+
+
+def before_after_title(report: BoardReport) -> str:
+    ba = report.before_after
+    return f"Before and after: {ba.building_name}, {ba.level_name}"
+
+
+def before_after_page(report: BoardReport) -> Figure:
+    ba = report.before_after
+    fig = new_page(report, before_after_title(report),
+                   f"{plural(ba.changed_zones, 'room')} changed tier between the last two "
+                   "assessments: before (left) and after (right)")
+    charts.draw_before_after([fig.add_axes([0.04, 0.08, 0.44, 0.7]),
+                              fig.add_axes([0.52, 0.08, 0.44, 0.7])], ba)
     return fig
 
 

@@ -23,7 +23,7 @@ from passmap.reports import board_charts as charts
 from passmap.reports.board import SLIDE_TITLES, BoardReport, tier_hex, tier_name
 from passmap.reports.board_text import (change_lines, cut, gaps_subtitle, gaps_table, plural,
                                         roadmap_lines, roadmap_subtitle)
-from passmap.reports.board_pdf import STARTER_NOTE, _int
+from passmap.reports.board_pdf import STARTER_NOTE, _int, before_after_title
 
 WIDE_IN, HIGH_IN = 13.333, 7.5
 
@@ -36,8 +36,10 @@ def write_board_pptx(report: BoardReport, path: str | Path | BinaryIO,
     steps = [("title", title_slide), ("glance", glance_slide), ("map", map_slide)]
     steps += [(f"campus {c}", lambda p, r, c=c: campus_slide(p, r, c))
               for c in report.campuses["id"]]
-    steps += [("gaps", gaps_slide), ("roadmap", roadmap_slide), ("progress", progress_slide),
-              ("live", live_slide)]
+    steps += [("gaps", gaps_slide), ("roadmap", roadmap_slide), ("progress", progress_slide)]
+    if report.before_after is not None:
+        steps.append(("before and after", before_after_slide))
+    steps.append(("live", live_slide))
     for i, (step, build) in enumerate(steps):
         if progress:
             progress(i / len(steps), step)
@@ -223,6 +225,18 @@ def progress_slide(prs, report: BoardReport) -> None:
                                        Inches(6.0), Inches(4.9), data).chart
         chart.plots[0].has_data_labels = True
     text(slide, "\n".join(change_lines(report, width=44)), 6.8, 1.8, 6.1, 4.9, 13)
+
+
+def before_after_slide(prs, report: BoardReport) -> None:
+    ba = report.before_after
+    slide = blank(prs, report, before_after_title(report),
+                  f"{plural(ba.changed_zones, 'room')} changed tier between the last two "
+                  "assessments: before (left) and after (right)")
+    fig = Figure(figsize=(12.3, 5.2))
+    with matplotlib.rc_context({"text.parse_math": False}):
+        charts.draw_before_after([fig.add_axes([0, 0, 0.48, 0.9]),
+                                  fig.add_axes([0.52, 0, 0.48, 0.9])], ba)
+        picture(slide, fig, 0.5, 1.7, 12.3)
 
 
 def live_slide(prs, report: BoardReport) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import timedelta
 
 import pandas as pd
@@ -89,3 +90,43 @@ def test_cli_rejects_a_missing_output_folder(board_build, tmp_path, capsys):
                  "--out", str(tmp_path / "nope" / "r.pdf")])
     assert code == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_before_after_picks_the_floor_whose_rooms_changed_tier(demo_db, tmp_path):
+    """Two recorded assessments whose summaries differ on three rooms of one floor: the progress
+    pages show that floor before and after, in the PDF and the deck."""
+    from pptx import Presentation
+
+    from passmap.compliance import assess
+    from passmap.reports.board import board_figures
+    from passmap.reports.board_pdf import write_board_pdf
+    from passmap.reports.board_pptx import write_board_pptx
+
+    with Store(demo_db) as store:
+        design = assess(store, live=False)
+        zones = store.list_zones()
+        floor = zones[zones["building_id"].notna()].groupby(["building_id", "level_id"])
+        (building_id, level_id), rooms = next(iter(floor))
+        moved = list(rooms["id"][:3])
+        later = dict(design.tiers)
+        for zid in moved:
+            later[zid] = (design.tiers[zid] + 1) % 5
+        now = utc_now()
+        store.record_assessment("v7", "design", {"tiers": dict(design.tiers)}, design.findings,
+                                label="spring", created_utc=now + timedelta(seconds=1))
+        store.record_assessment("v7", "design", {"tiers": later}, design.findings,
+                                label="autumn", created_utc=now + timedelta(seconds=2))
+        report = board_figures(store, design=design, effective=design)
+    ba = report.before_after
+    assert ba.changed_zones == 3 and ba.label_after.startswith("autumn")
+    shown = ba.zones.set_index("id")
+    assert set(shown.index) == set(rooms["id"])
+    for zid in moved:
+        assert (shown.loc[zid, "tier_before"], shown.loc[zid, "tier_after"]) == (
+            design.tiers[zid], later[zid])
+    pdf = write_board_pdf(report, tmp_path / "b.pdf")
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                   text=True).stdout.split())
+    assert f"{ba.building_name}, {ba.level_name}" in text and "3 rooms changed tier" in text
+    deck = Presentation(str(write_board_pptx(report, tmp_path / "b.pptx")))
+    assert any(ba.building_name in s.shapes.title.text for s in deck.slides)

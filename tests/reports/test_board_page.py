@@ -80,6 +80,6 @@ def test_pdf_button_builds_a_pdf_to_download(board_app):
     at = board_app
     at.button(key="board_build_pdf").click().run()
     assert not at.exception
-    pdf = at.session_state["board_pdf"][2]
+    pdf = at.session_state["board_pdf"][1]
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     assert len(at.get("download_button")) == 2    # the PDF and the CSV
