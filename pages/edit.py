@@ -111,7 +111,9 @@ with right:
                 st.success(f"Saved {table} {fid}.")
             if selected and selected[0] != "control" and st.button(
                     f"Reshape selected {selected[0]} {selected[1]}", key="edit_reshape"):
-                version = st.session_state.get(VERSION_KEY, {}).get(selected)
+                shown_v = frames[selected[0]].set_index("id")["version"].get(selected[1])
+                version = st.session_state.get(VERSION_KEY, {}).get(
+                    f"{selected[0]}:{selected[1]}", shown_v)
                 try:
                     store.move_feature(selected[0], selected[1], geom, version, who)
                     st.success(f"Reshaped {selected[0]} {selected[1]}.")
