@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from datetime import timedelta
 
@@ -68,8 +69,11 @@ def test_live_summary_counts_devices_and_alarms(demo_db):
 
 
 def test_cli_writes_pdf_pptx_and_csv(board_build, tmp_path, capsys):
+    # A private copy: the Board page tests keep a read-write connection to the shared file
+    # open in this process, and DuckDB refuses a read-only one beside it.
+    db = shutil.copy(board_build.db, tmp_path / "cli.duckdb")
     out = tmp_path / "r.pdf"
-    code = main(["report", "board", "--db", str(board_build.db), "--out", str(out),
+    code = main(["report", "board", "--db", str(db), "--out", str(out),
                  "--pptx", str(tmp_path / "r.pptx"), "--csv", str(tmp_path / "r.csv"),
                  "--budget", "100000", "--years", "2", "--format", "json"])
     assert code == 0
