@@ -67,12 +67,19 @@ def _same_level(c: pd.DataFrame, ci, z: pd.DataFrame, zi) -> pd.DataFrame:
 
 
 def _centres(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """A representative point per geometry: the point itself, a door line's midpoint (the
+    point a camera must see), a point inside an area."""
     geoms = np.asarray(frame.geometry.values)
+    if len(geoms) == 0:
+        return np.empty((0, 2))
     kind = shapely.get_type_id(geoms)
-    # Door lines use their midpoint (the point a camera must see); areas a point inside.
-    mids = shapely.line_interpolate_point(np.where(kind == 1, geoms, None), 0.5, normalized=True)
-    pts = np.where(kind == 0, geoms, np.where(kind == 1, mids, shapely.point_on_surface(geoms)))
-    return shapely.get_coordinates(pts).reshape(-1, 2) if len(pts) else np.empty((0, 2))
+    pts = geoms.copy()
+    lines, areas = kind == 1, kind >= 2
+    if lines.any():
+        pts[lines] = shapely.line_interpolate_point(geoms[lines], 0.5, normalized=True)
+    if areas.any():
+        pts[areas] = shapely.point_on_surface(geoms[areas])
+    return shapely.get_coordinates(pts).reshape(-1, 2)
 
 
 class Context:
