@@ -167,6 +167,11 @@ def test_sql_injection_in_text_inputs_changes_nothing(env, tiny_db):
     at.switch_page(page_path("responder")).run()
     at.text_input(key="responder_q").input(SQLI).run()
     assert not at.exception
+    at.switch_page(page_path("admin_users")).run()
+    at.form[0].text_input[0].input(SQLI)
+    at.form[0].text_input[2].input(SQLI)
+    at.form[0].button[0].click().run()
+    assert at.error and not at.exception           # a user name with spaces: refused
     at.switch_page(page_path("share_admin")).run()
     at.text_input[0].input(SQLI)
     at.button[0].click().run()                     # no campus chosen: refused with a sentence

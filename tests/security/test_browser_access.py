@@ -98,3 +98,7 @@ def test_hostile_names_never_run_as_script(tiny_db, app_server, browser_page):
     page.get_by_text("is in B2").first.wait_for(timeout=TIMEOUT_MS)
     assert "onerror" in page.locator("body").inner_text()      # shown as text, not markup
     assert all(f.evaluate("() => window.__pm_xss === undefined") for f in page.frames)
+    from passmap.auth import DEMO_PASSWORD
+
+    server.stop()
+    assert DEMO_PASSWORD not in server.log()                  # never in the server log
