@@ -58,7 +58,7 @@ with right:
     if hit and hit[1].get("kind") in ("opening", "control", "zone"):
         render_detail(data.get_store(), hit[1]["kind"], hit[1]["id"], live)
     drawn_tiers = {tiers.get(b) for b in site.buildings["id"]} | {tiers.get(pick.campus)}
-    st.html(tier_legend(drawn_tiers, "Building tier"))
+    st.html(tier_legend(drawn_tiers, "Tier (campus and buildings)"))
     st.html(door_legend(set(site.doors["door_class"])))
     st.html(control_legend(visible, site.controls["type"].value_counts().to_dict()))
     if "Camera views" in shown and len(site.views):

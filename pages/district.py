@@ -38,7 +38,7 @@ buildings = buildings[buildings["campus_id"].isin(set(campuses["id"]))]
 layers = [campus_layer(campuses, tiers, summary),
           building_layer(buildings, tiers, pickable=False),
           campus_label_layer(campuses, summary, tiers)]
-deck = make_deck(layers, fit_view(tuple(campuses.total_bounds)))
+deck = make_deck(layers, fit_view(tuple(campuses.total_bounds), padding=1.4))
 
 with left:
     event = show_deck(deck, MAP_KEY)

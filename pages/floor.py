@@ -37,7 +37,7 @@ with head[2]:
 plan = level_objects(path, pick.campus, pick.level)
 focus = focus_from_search(query, plan, pick)
 types = sorted(plan.controls["type"].unique())
-left, right = st.columns([4, 1])
+left, right = st.columns([3, 1.25])
 with right:
     live = shade_mode("floor_shade")
     shown = layer_toggles(LAYERS, "floor_layers", default=LAYERS[:-1])
@@ -60,7 +60,7 @@ layers += [control_line_layer(plan.controls, visible), *control_icon_layers(plan
 view = fit_view(plan.bounds)
 if focus is not None:
     layers.append(highlight_layer(focus.geometry))
-    view = fit_view(tuple(focus.geometry.buffer(0.00012).bounds))
+    view = fit_view(tuple(focus.geometry.buffer(0.0003).bounds))
 with left:
     event = live_map(lambda live: show_deck(make_deck(layers + live, view), MAP_KEY, height=680),
                      plan.controls, pick.campus, MAP_KEY)  # live overlay, refreshed every 2 s (ui/live.py)

@@ -1,0 +1,95 @@
+"""Take the README screenshots of the three map views (docs/screenshots/*.png).
+
+    .venv/bin/python tests/browser/shoot.py [--db PATH]
+
+Builds the demo into a temporary file unless --db is given, starts the app on a free loopback
+port, signs in as the demo admin and captures district, campus and floor (zoomed on the main
+entrance with its detail panel open).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(Path(__file__).parent)]
+
+from conftest import CHROMIUM, free_port  # noqa: E402
+from helpers import browser_login  # noqa: E402
+from mapview import wait_drawn  # noqa: E402
+
+
+def start_app(db: Path, port: int) -> subprocess.Popen:
+    env = {"PASSMAP_DB": str(db), "PASSMAP_SIMULATE": "1", "PATH": "/usr/bin:/bin",
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
+                             "--server.port", str(port), "--server.address", "127.0.0.1"],
+                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("the app did not start")
+
+
+def shoot(db: Path, out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    proc = start_app(db, port)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM,
+                                         args=["--headless", "--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            browser_login(page, f"http://127.0.0.1:{port}", "admin")
+            wait_drawn(page, 0.02)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / "district.png"))
+            page.get_by_role("link", name="Campus").click()
+            page.get_by_text("Tier (campus and buildings)").wait_for()
+            wait_drawn(page, 0.3)
+            page.wait_for_timeout(2000)
+            page.screenshot(path=str(out / "campus.png"))
+            page.get_by_role("link", name="Floor plan").click()
+            page.get_by_text("Zone tier").wait_for()
+            page.get_by_role("textbox", name="Find room, door or device").fill("Main Office")
+            page.keyboard.press("Enter")
+            page.locator(".st-key-detail_panel").wait_for()
+            page.wait_for_timeout(2500)
+            page.screenshot(path=str(out / "floor.png"))
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.db:
+        shoot(args.db, args.out)
+        return 0
+    from passmap.demo import build_demo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "demo.duckdb"
+        build_demo(db)
+        shoot(db, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

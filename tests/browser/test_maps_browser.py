@@ -1,0 +1,53 @@
+"""The three map views in Debian's chromium: drawn content, icons, a click that opens the
+detail panel, and no request leaving loopback (the browser_page fixture fails on one)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapview import colour_pixels, map_box, screen_point, wait_drawn
+
+pytestmark = pytest.mark.browser
+CAMERA_BLUE = (0, 114, 178)
+
+
+def _gym_point(db_path):
+    """The floor view's initial view and the gym's inner point (the page fits the zones)."""
+    from layers.deck import fit_view
+    from passmap.store import Store
+
+    with Store(db_path, read_only=True) as store:
+        campus = store.list_campuses().iloc[0]["id"]
+        building = store.list_buildings(campus).iloc[0]["id"]
+        level = store.list_levels(building).iloc[0]["id"]
+        zones = store.list_zones(level_id=level)
+    gym = zones[zones["kind"] == "gym"].iloc[0]
+    point = gym.geometry.representative_point()
+    return fit_view(tuple(zones.total_bounds)), point.x, point.y, gym["name"]
+
+
+def test_district_campus_and_floor_are_drawn_and_a_click_opens_the_details(
+        app_server, browser_page, demo_db):
+    view, lon, lat, gym_name = _gym_point(demo_db)
+    server = app_server(demo_db)
+    page = browser_page
+    page.login(server.url, role="admin")
+
+    assert wait_drawn(page, 0.02) > 0.02                   # district: campuses and labels
+    page.get_by_role("link", name="Campus").click()
+    page.get_by_text("Tier (campus and buildings)").wait_for(timeout=30_000)
+    assert wait_drawn(page, 0.3) > 0.3                     # the campus fills most of the view
+    assert colour_pixels(page, CAMERA_BLUE) > 50           # exterior camera icons visible
+
+    page.get_by_role("link", name="Floor plan").click()
+    page.get_by_text("Zone tier").wait_for(timeout=30_000)
+    assert wait_drawn(page, 0.15) > 0.15
+    page.wait_for_timeout(500)
+    assert colour_pixels(page, CAMERA_BLUE) > 50           # camera icons drawn after the switch
+
+    x, y = screen_point(view, map_box(page), lon, lat)
+    page.mouse.click(x, y)
+    panel = page.locator(".st-key-detail_panel")
+    panel.wait_for(timeout=15_000)
+    assert gym_name in panel.inner_text() and "Tier:" in panel.inner_text()
+    assert not page.outside_requests
