@@ -162,7 +162,8 @@ def main() -> None:
               f"{stats['zones']} zones, {stats['openings']} openings, {stats['controls']} controls")
         full_w, full_c, result = timed(lambda: assess(store), args.repeat)
         print(f"full assessment: {full_w:.2f} s wall, {full_c:.2f} s CPU, "
-              f"{len(result.findings)} findings, {len(result.tiers)} scopes")
+              f"{len(result.findings)} findings, {len(result.tiers)} scopes; peak memory so far "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         building = result.ctx.inputs.buildings["id"].iloc[len(result.ctx.inputs.buildings) // 2]
         edit_one_building(store, building)
         inc_w, inc_c, quick = timed(lambda: result.update_building(store, building), args.repeat)

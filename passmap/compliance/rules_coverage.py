@@ -17,7 +17,7 @@ from passmap.compliance.rules import count_phrase, group_lists, outcome, rule, s
 from passmap.compliance.rules_controls import ids_by_unit, select_controls
 from passmap.compliance.rules_openings import openings_by_unit
 
-SAMPLES_PER_ZONE = 48
+SAMPLES_PER_ZONE = 24
 APPROACH_M = (1.0, 3.0)   # a door counts as seen if its midpoint or its approach is seen
 
 
