@@ -22,7 +22,9 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from passmap.access import LAYERS
+from passmap.config import load_settings
 from passmap.grid import campus_grid
+from passmap.reports.basemap import draw_basemap
 from passmap.reports.responder_data import responder_objects
 from passmap.reports.responder_draw import (DOOR_COLOUR, ROOM_FILL, SYMBOLS, ZONE_FILL,
                                             draw_grid, draw_north_arrow, draw_scale_bar,
@@ -157,10 +159,11 @@ def _finish(fig, ax, grid, extent, objects, zone_kinds, title, subtitle, printed
     pdf.savefig(fig)
 
 
-def _site_page(pdf, campus, objs, grid, status, printed, ground_ids) -> None:
+def _site_page(pdf, campus, objs, grid, status, printed, ground_ids, tile_url) -> None:
     site = objs[objs["building_id"].isna() | (objs["layer"] == "buildings")]
     extent = _extent(gpd.GeoSeries([campus["geometry"]], crs="OGC:CRS84").to_crs(grid.crs))
     fig, ax = _new_page(extent)
+    draw_basemap(ax, tile_url, grid, extent)
     gpd.GeoSeries([campus["geometry"]], crs="OGC:CRS84").to_crs(grid.crs).boundary.plot(
         ax=ax, color="#444444", lw=1, linestyle="--", zorder=1)
     grounds = site[site["source"] == "zone"]
@@ -191,11 +194,13 @@ def _site_stamp(status) -> str:
     return f"Buildings last verified {min(dates):%Y-%m-%d} to {max(dates):%Y-%m-%d}{tail}"
 
 
-def _floor_page(pdf, campus, building, level, objs, grid, verification, printed) -> None:
+def _floor_page(pdf, campus, building, level, objs, grid, verification, printed,
+                tile_url) -> None:
     on_level = objs[objs["level_id"] == level["id"]]
     footprint = gpd.GeoSeries([building["geometry"]], crs="OGC:CRS84").to_crs(grid.crs)
     extent = _extent(footprint, 0.12)
     fig, ax = _new_page(extent)
+    draw_basemap(ax, tile_url, grid, extent)
     footprint.plot(ax=ax, color="#f5f5f5", edgecolor="black", lw=1.5, zorder=1)
     zones = on_level[on_level["source"] == "zone"]
     _draw_zones(ax, zones, labels=True, fontsize=5)
@@ -207,11 +212,15 @@ def _floor_page(pdf, campus, building, level, objs, grid, verification, printed)
 
 
 def render_responder_pdf(store, campus_id: str, out: str | Path | io.BytesIO,
-                         layers=None, now: datetime | None = None) -> dict:
+                         layers=None, now: datetime | None = None,
+                         tile_url: str | None = "settings") -> dict:
     """Write the campus responder PDF; returns {"pages": n, "floors": [...]}.
 
-    ``layers`` limits what is drawn (a partner's share); None means every layer.
+    ``layers`` limits what is drawn (a partner's share); None means every layer. The aerial
+    basemap comes from PASSMAP_TILE_URL unless ``tile_url`` is given (None: no basemap).
     """
+    if tile_url == "settings":
+        tile_url = load_settings().tile_url
     campus = store.get("campus", campus_id)
     if campus is None:
         raise ValueError(f"Unknown campus id {campus_id!r}.")
@@ -227,10 +236,10 @@ def render_responder_pdf(store, campus_id: str, out: str | Path | io.BytesIO,
     with PdfPages(out, metadata={"Title": f"Responder map - {campus['name']}",
                                  "Creator": "PassMap"}) as pdf:
         _site_page(pdf, campus, objs, grid, status, printed,
-                   set(levels[levels["ordinal"] == 0]["id"]))
+                   set(levels[levels["ordinal"] == 0]["id"]), tile_url)
         for _, b in buildings.iterrows():
             for _, lv in levels[levels["building_id"] == b["id"]].sort_values("ordinal").iterrows():
-                _floor_page(pdf, campus, b, lv, objs, grid, status[b["id"]], printed)
+                _floor_page(pdf, campus, b, lv, objs, grid, status[b["id"]], printed, tile_url)
                 floors.append(f"{b['name']} / {lv['name']}")
     return {"pages": 1 + len(floors), "floors": floors, "grid": grid.as_dict()}
 
