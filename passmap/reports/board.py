@@ -13,9 +13,8 @@ what the engine returns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -43,8 +42,7 @@ CHANGE_COLUMNS = ["change", "practice_id", "title", "scope_id", "scope_name", "s
 GAP_COLUMNS = ["rank", "practice_id", "title", "layer", "component", "tier", "scope_type",
                "scope_id", "scope_name", "campus_id", "criticality", "cost_usd", "explanation"]
 ROADMAP_COLUMNS = ["year", "rank", "practice_id", "title", "tier", "scope_type", "scope_id",
-                   "scope_name",
-                   "campus_id", "criticality", "cost_usd", "unlocks"]
+                   "scope_name", "campus_id", "criticality", "cost_usd", "unlocks"]
 
 
 def tier_hex(tier: int | None) -> str:
@@ -85,7 +83,6 @@ class BoardReport:
     changes: pd.DataFrame                 # change (improved|regressed), practice_id, title, scope
     live: dict[str, Any] | None = None
     before_after: Any = None              # board_progress.BeforeAfter, or None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def top_gaps(self) -> pd.DataFrame:
@@ -117,10 +114,6 @@ class BoardReport:
         else:
             frame["items"], frame["cost_usd"] = 0, 0.0
         return frame.fillna({"items": 0, "cost_usd": 0.0}).astype({"items": int})
-
-    def campus_name(self, campus_id: str) -> str:
-        hit = self.campuses.loc[self.campuses["id"] == campus_id, "name"]
-        return str(hit.iloc[0]) if len(hit) else campus_id
 
 
 # -- the one computation ------------------------------------------------------------------------
