@@ -177,3 +177,19 @@ def test_sql_injection_in_text_inputs_changes_nothing(env, tiny_db):
     at.button[0].click().run()                     # no campus chosen: refused with a sentence
     assert at.error and not at.exception
     assert counts() == before
+
+
+def test_campus_scoped_accounts_only_pick_their_campuses(env, tiny_db):
+    from helpers import _store
+    from passmap import auth
+
+    auth.create_user(_store(tiny_db), "scoped.ed", "a-long-enough-password", "editor",
+                     actor="test", campus_scope=["c2"])
+    for username, password, campus in (("scoped.ed", "a-long-enough-password", "Other Elementary"),
+                                       ("demo-partner", None, "Tiny High School")):
+        at = new_app()
+        login(at, username=username, password=password)
+        at.run()
+        if username == "demo-partner":
+            assert ran(at) == "responder"
+        assert [s.options for s in at.sidebar.selectbox if s.label == "Campus"] == [[campus]]
