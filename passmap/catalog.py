@@ -234,6 +234,8 @@ def import_checklist(store, path, edition: str = "v7", mode: str = "extend",
     path = Path(path)
     if mode not in ("extend", "replace"):
         raise CatalogError(f"{path.name}: mode must be extend or replace, got {mode!r}.")
+    if not path.exists():
+        raise CatalogError(f"{path.name}: checklist file not found at {path}.")
     rows = read_checklist_rows(path)
     if not rows:
         raise CatalogError(f"{path.name}: the checklist has no rows.")

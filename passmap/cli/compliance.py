@@ -58,10 +58,12 @@ def cmd_assess(args) -> int:
     if args.format == "json":
         print(json.dumps(doc, indent=1, default=str))
         return 0
-    print(f"District {doc['district']['id']}: Tier {doc['district']['tier']} "
+    def tier(t):
+        return "not assessed (building only)" if t is None else t
+    print(f"District {doc['district']['id']}: Tier {tier(doc['district']['tier'])} "
           f"(edition {args.edition}{', live' if args.live else ''})")
     for c in doc["campuses"]:
-        print(f"  {c['name'][:40]:<42} Tier {c['tier']}")
+        print(f"  {c['name'][:40]:<42} Tier {tier(c['tier'])}")
         for b in c["buildings"]:
             print(f"    {b['name'][:38]:<40} Tier {b['tier']}  ({len(b['zones'])} zones)")
     print(f"{len(doc['gaps'])} gaps; top 10:")

@@ -88,3 +88,23 @@ def test_incremental_building_update_matches_a_full_run(demo_db):
     assert a.equals(b)
     plan = roadmap(full, 100000, 2)
     assert plan["cost_usd"].groupby(plan["year"]).sum().max() <= 100000
+
+
+def test_cli_checklist_import_and_building_assess(demo_db, tmp_path):
+    sheet = tmp_path / "statuses.csv"
+    sheet.write_text("practice_id,status,scope_id,assessed_by\nCP-PP-01,In place,ohes,M. Brooks\n")
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "passmap.cli", *args, "--db", str(demo_db)],
+                              capture_output=True, text=True)
+    done = cli("checklist", "import", str(sheet))
+    assert done.returncode == 0 and "1 statuses" in done.stdout
+    bad = cli("checklist", "import", str(tmp_path / "nope.csv"))
+    assert bad.returncode == 1 and "nope.csv: checklist file not found" in bad.stderr
+    doc = json.loads(cli("assess", "--building", "mres-main", "--format", "json").stdout)
+    buildings = [b for c in doc["campuses"] for b in c["buildings"]]
+    assert [b["id"] for b in buildings] == ["mres-main"] and buildings[0]["tier"] is not None
+    with Store(demo_db, read_only=True) as store:
+        att = store.list_attestations()
+    row = att[(att["practice_id"] == "CP-PP-01") & (att["scope_id"] == "ohes")].iloc[0]
+    assert row["status"] == "in_place" and row["assessed_by"] == "M. Brooks"
