@@ -143,7 +143,17 @@ def camera_view_polygon(x_m: float, y_m: float, bearing_deg: float, fov_deg: flo
     if len(segs) == 0:
         return wedge
     hidden = shapely.union_all(shadow_polygons(x_m, y_m, segs, range_m * _FAR_FACTOR / 0.866))
-    return shapely.make_valid(wedge.difference(hidden))
+    return polygonal(wedge.difference(hidden))
+
+
+def polygonal(geom, min_area: float = 1e-3):
+    """Valid polygon parts of ``geom`` larger than ``min_area`` (slivers from overlay and
+    reprojection dropped), as a Polygon or MultiPolygon (empty Polygon if nothing is left)."""
+    parts = shapely.get_parts(shapely.make_valid(geom))
+    parts = [p for p in parts if p.geom_type == "Polygon" and p.area > min_area]
+    if not parts:
+        return shapely.Polygon()
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
 # -- whole sites ------------------------------------------------------------------------------
@@ -260,8 +270,10 @@ def camera_views(controls_gdf: gpd.GeoDataFrame, zones_gdf: gpd.GeoDataFrame,
         hits = hits[wall_plane[hits] == cam_plane[i]]
         views.append(camera_view_polygon(pts[i, 0], pts[i, 1], *camera_params(row),
                                          walls=walls.geometry.values[hits]))
-    out = gpd.GeoDataFrame({"control_id": cams["id"].to_numpy()}, geometry=views, crs=crs)
-    return to_wgs84(out)
+    out = to_wgs84(gpd.GeoDataFrame({"control_id": cams["id"].to_numpy()}, geometry=views,
+                                    crs=crs))
+    out["geometry"] = [polygonal(g, 0.0) for g in out.geometry.values]
+    return out
 
 
 def camera_params(row) -> tuple[float, float, float]:

@@ -21,6 +21,12 @@ def test_demo_has_catalog_assessment_and_a_range_of_campus_tiers(demo_db_shared)
     assert len(set(campus_tiers.values())) >= 3, campus_tiers
     every_zone = set(r.ctx.inputs.zones["id"])
     assert every_zone <= set(r.tiers) and all(0 <= t <= 4 for t in r.tiers.values())
+    # Every camera keeps a valid, non-empty WGS84 view clipped by walls for the map.
+    cams = r.ctx.inputs.controls
+    cov = r.coverage
+    assert set(cov["control_id"]) == set(cams.loc[cams["type"] == "camera", "id"])
+    assert cov.geometry.is_valid.all() and not cov.geometry.is_empty.any()
+    assert cov.crs.to_string() == "OGC:CRS84"
 
 
 def test_cli_assess_json_shape(demo_db_shared):
