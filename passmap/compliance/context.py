@@ -53,7 +53,7 @@ def load_inputs(store, campus_id: str | None = None, live: bool = False,
         levels = levels[levels["building_id"].isin(set(buildings["id"]))]
     return Inputs(
         districts=districts, campuses=campuses, buildings=buildings, levels=levels,
-        zones=store.list_zones(campus_id), openings=store.list_openings(campus_id),
+        zones=store.assessment_zones(campus_id), openings=store.assessment_openings(campus_id),
         controls=store.assessment_controls(campus_id), attestations=attestations,
         device_status=store.device_status_table() if live else None)
 

@@ -21,8 +21,6 @@ def rank_gaps(findings: pd.DataFrame, tiers: dict[str, int]) -> pd.DataFrame:
     g["tier_num"] = pd.to_numeric(g["tier"], errors="coerce").fillna(0).astype(int)
     owner = g["campus_id"].fillna(g["district_id"])
     g["unlocks_next_tier"] = (g["tier_num"] == owner.map(tiers).fillna(-1) + 1) | (g["tier_num"] == 0)
-    g = g.sort_values(["tier_num", "criticality", "feasibility", "cost_usd", "practice_id",
-                       "scope_id"], ascending=[True, False, False, True, True, True])
     g = g.assign(_b=g["tier_num"] > 0).sort_values(
         ["_b", "criticality", "feasibility", "cost_usd", "tier_num", "practice_id", "scope_id"],
         ascending=[True, False, False, True, True, True, True])

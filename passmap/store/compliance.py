@@ -75,19 +75,33 @@ class ComplianceMixin:
             "SELECT device_id, aspect, state, observed_utc FROM device_status").df()
 
     # -- lean reads for the engine -------------------------------------------------------------
-    def assessment_controls(self, campus_id: str | None = None):
-        """Controls with the columns the engine reads; attrs stay JSON text (parsed lazily),
-        which keeps a 300k-control district fast to load."""
+    def _lean(self, table: str, columns: str, campus_id: str | None):
         import geopandas as gpd
 
         arrow = self.cursor().execute(
-            "SELECT id, campus_id, building_id, level_id, zone_id, opening_id, type, name, "
-            "bearing_deg, fov_deg, range_m, external_id, last_tested_on, procedure_doc, "
-            "attrs::VARCHAR AS attrs, geom AS geometry FROM control "
+            f"SELECT {columns}, geom AS geometry FROM {table} "
             "WHERE (?::VARCHAR IS NULL OR campus_id = ?) ORDER BY id",
             [campus_id, campus_id]).to_arrow_table()
         frame = gpd.GeoDataFrame.from_arrow(arrow)
         return frame if frame.crs is not None else frame.set_crs("OGC:CRS84", allow_override=True)
+
+    def assessment_controls(self, campus_id: str | None = None):
+        """Controls with the columns the engine reads; attrs stay JSON text (parsed lazily),
+        which keeps a 300k-control district fast to load."""
+        return self._lean("control", "id, campus_id, building_id, level_id, zone_id, opening_id, "
+                          "type, name, bearing_deg, fov_deg, range_m, external_id, "
+                          "last_tested_on, procedure_doc, attrs::VARCHAR AS attrs", campus_id)
+
+    def assessment_zones(self, campus_id: str | None = None):
+        """Zones without their free-form props (not read by the engine)."""
+        return self._lean("zone", "id, campus_id, building_id, level_id, kind, name, room_number",
+                          campus_id)
+
+    def assessment_openings(self, campus_id: str | None = None):
+        """Openings without their free-form props (not read by the engine)."""
+        return self._lean("opening", "id, campus_id, building_id, level_id, zone_id, to_zone_id, "
+                          "door_class, number, lock_function, lock_inside_operable, monitored, "
+                          "glazing_protection", campus_id)
 
     # -- assessments --------------------------------------------------------------------------
     def record_assessment(self, edition: str, kind: str, summary: dict, findings: pd.DataFrame,
