@@ -193,3 +193,15 @@ def test_campus_scoped_accounts_only_pick_their_campuses(env, tiny_db):
         if username == "demo-partner":
             assert ran(at) == "responder"
         assert [s.options for s in at.sidebar.selectbox if s.label == "Campus"] == [[campus]]
+
+
+def test_a_deep_link_to_another_campus_does_not_widen_a_share(env, tiny_db):
+    from helpers import _store
+
+    at, _ = _share_app(_store(tiny_db), ["doors", "aeds"])
+    at.query_params["campus"] = "c2"
+    at.run()
+    assert ran(at) == "responder"
+    sent = browser_payload(at)
+    assert "Other Elementary" not in sent and "AED elementary" not in sent
+    assert "Responder map: Tiny High School" in sent
