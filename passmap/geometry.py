@@ -290,10 +290,17 @@ def ground_levels(levels_gdf) -> set[str]:
     return set(levels_gdf.loc[levels_gdf["ordinal"] == 0, "id"])
 
 
+def camera_reach_tree(cam_xy: np.ndarray, range_m: np.ndarray) -> shapely.STRtree:
+    """An STRtree of each camera's reach square (side 2 x range), for visible_pairs."""
+    x, y = cam_xy[:, 0], cam_xy[:, 1]
+    return shapely.STRtree(shapely.box(x - range_m, y - range_m, x + range_m, y + range_m))
+
+
 def visible_pairs(cam_xy: np.ndarray, bearing_deg: np.ndarray, fov_deg: np.ndarray,
                   range_m: np.ndarray, cam_plane: np.ndarray, target_xy: np.ndarray,
                   target_plane: np.ndarray, walls: np.ndarray, wall_plane: np.ndarray,
-                  mount_tolerance_m: float = MOUNT_TOLERANCE_M) -> tuple[np.ndarray, np.ndarray]:
+                  mount_tolerance_m: float = MOUNT_TOLERANCE_M, reach_tree=None,
+                  wall_tree=None) -> tuple[np.ndarray, np.ndarray]:
     """All (camera, target) index pairs where the target point is seen: within range and
     angle, same plane, and the sight line crosses no wall. Vectorised with STRtrees.
 
@@ -310,10 +317,12 @@ def visible_pairs(cam_xy: np.ndarray, bearing_deg: np.ndarray, fov_deg: np.ndarr
     """
     if len(cam_xy) == 0 or len(target_xy) == 0:
         return np.empty(0, dtype=int), np.empty(0, dtype=int)
-    tree = shapely.STRtree(shapely.points(target_xy))
-    ci, ti = tree.query(shapely.points(cam_xy), predicate="dwithin", distance=range_m)
-    ci, ti = ci[cam_plane[ci] == target_plane[ti]], ti[cam_plane[ci] == target_plane[ti]]
+    if reach_tree is None:      # callers assessing many target sets pass reach_tree(...) once
+        reach_tree = camera_reach_tree(cam_xy, range_m)
+    ti, ci = reach_tree.query(shapely.points(target_xy))
     d = target_xy[ti] - cam_xy[ci]
+    near = (np.hypot(d[:, 0], d[:, 1]) <= range_m[ci]) & (cam_plane[ci] == target_plane[ti])
+    ci, ti, d = ci[near], ti[near], d[near]
     toward = np.degrees(np.arctan2(d[:, 0], d[:, 1]))
     off = np.abs((toward - bearing_deg[ci] + 180.0) % 360.0 - 180.0)
     inside = (off <= fov_deg[ci] / 2 + 1e-9) | (fov_deg[ci] >= 360) | (np.hypot(*d.T) < 1e-9)
@@ -321,7 +330,7 @@ def visible_pairs(cam_xy: np.ndarray, bearing_deg: np.ndarray, fov_deg: np.ndarr
     if len(walls) == 0 or len(ci) == 0:
         return ci, ti
     lines = shapely.linestrings(np.stack([cam_xy[ci], target_xy[ti]], axis=1))
-    li, wi = shapely.STRtree(walls).query(lines, predicate="intersects")
+    li, wi = (wall_tree or shapely.STRtree(walls)).query(lines, predicate="intersects")
     keep = wall_plane[wi] == cam_plane[ci[li]]
     li, wi = li[keep], wi[keep]
     near_cam = shapely.distance(walls[wi], shapely.points(cam_xy[ci[li]])) < mount_tolerance_m

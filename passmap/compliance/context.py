@@ -176,15 +176,24 @@ class Context:
         cams["range_m"] = cams["range_m"].fillna(15.0)
         return cams.reset_index(drop=True)
 
+    @cached_property
+    def _camera_arrays(self) -> dict:
+        cams = self.cameras
+        xy = cams[["x_m", "y_m"]].to_numpy(float)
+        rng = cams["range_m"].to_numpy(float)
+        walls, _ = self.walls
+        return {"xy": xy, "bearing": cams["bearing_deg"].to_numpy(float),
+                "fov": cams["fov_deg"].to_numpy(float), "range": rng,
+                "plane": self.plane_code(cams["plane"]),
+                "reach": geo.camera_reach_tree(xy, rng), "wall_tree": shapely.STRtree(walls)}
+
     def seen(self, target_xy: np.ndarray, target_planes) -> tuple[np.ndarray, np.ndarray]:
         """(camera row, target row) pairs where a camera sees the target point."""
-        cams = self.cameras
+        a = self._camera_arrays
         walls, wall_plane = self.walls
-        return geo.visible_pairs(
-            cams[["x_m", "y_m"]].to_numpy(float), cams["bearing_deg"].to_numpy(float),
-            cams["fov_deg"].to_numpy(float), cams["range_m"].to_numpy(float),
-            self.plane_code(cams["plane"]), target_xy, self.plane_code(target_planes),
-            walls, wall_plane)
+        return geo.visible_pairs(a["xy"], a["bearing"], a["fov"], a["range"], a["plane"],
+                                 target_xy, self.plane_code(target_planes), walls, wall_plane,
+                                 reach_tree=a["reach"], wall_tree=a["wall_tree"])
 
     # -- scope units --------------------------------------------------------------------------
     def units(self, scope: dict) -> pd.DataFrame:
