@@ -96,6 +96,10 @@ class Context:
         self.zones = self._prepare(inputs.zones)
         self.openings = self._prepare(inputs.openings)
         self.controls = self._prepare(inputs.controls)
+        # Categorical vocabularies make the per-practice type/class filters cheap.
+        self.controls["type"] = self.controls["type"].astype("category")
+        self.openings["door_class"] = self.openings["door_class"].astype("category")
+        self.zones["kind"] = self.zones["kind"].astype("category")
         self._plane_codes: dict[str, int] = {}
         self.offline_controls, self.breached_openings = self._live_sets()
 
