@@ -17,8 +17,10 @@ from passmap import geometry as geo
 OFFLINE_STATES = {("health", "offline"), ("health", "out_of_service"), ("health", "tamper"),
                   ("camera", "offline"), ("camera", "video_loss"), ("camera", "tamper"),
                   ("camera", "storage_fail")}
+# A door held or forced open (or held open by its lock mode) breaks "locked and monitored";
+# a merely unlocked primary entrance during the day does not.
 BREACH_STATES = {("door_alarm", "held_open"), ("door_alarm", "forced_open"),
-                 ("lock", "locked_open"), ("lock", "unlocked")}
+                 ("lock", "locked_open")}
 
 
 @dataclass
