@@ -162,6 +162,14 @@ class BaseStore:
             self._columns[table] = [r[0] for r in rows]
         return self._columns[table]
 
+    def _primary_key(self, table: str) -> list[str]:
+        row = self.cursor().execute(
+            "SELECT constraint_column_names FROM duckdb_constraints() "
+            "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'", [table]).fetchone()
+        if not row:
+            raise StoreError(f"Table {table!r} has no primary key to upsert on.")
+        return list(row[0])
+
     def _json_columns(self, table: str) -> set[str]:
         rows = self.cursor().execute(
             "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND data_type = 'JSON'",
@@ -191,10 +199,19 @@ class BaseStore:
         frame = pd.DataFrame(data)
         select = ", ".join(
             "ST_GeomFromWKB(geom)" if c == "geom" else f'"{c}"' for c in cols)
-        verb = "INSERT OR REPLACE" if upsert else "INSERT"
+        conflict = ""
+        if upsert:
+            # An explicit target: tables with a second unique key (control.external_id) refuse
+            # a bare INSERT OR REPLACE.
+            key = self._primary_key(table)
+            updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in cols if c not in key)
+            target = ", ".join(key)
+            conflict = (f" ON CONFLICT ({target}) DO UPDATE SET {updates}" if updates
+                        else f" ON CONFLICT ({target}) DO NOTHING")
         cur.register("_rows", frame)
         try:
-            cur.execute(f"{verb} INTO {table} ({', '.join(cols)}) SELECT {select} FROM _rows")
+            cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM _rows"
+                        f"{conflict}")
         finally:
             cur.unregister("_rows")
         return len(rows)

@@ -143,3 +143,15 @@ def test_second_process_gets_a_clear_message_not_a_crash(tmp_db):
 def test_read_only_open_of_missing_file_says_what_to_do(tmp_db):
     with pytest.raises(StoreError, match="passmap demo"):
         Store(tmp_db, read_only=True)
+
+
+def test_replace_updates_rows_in_tables_with_a_second_unique_key(tmp_db):
+    """control has id and a unique external_id: re-writing a bundle updates it in place."""
+    with Store(tmp_db) as store:
+        store.write_sites(site_bundle())
+        again = {"control": site_bundle()["control"]}
+        again["control"][0]["name"] = "Front door camera"
+        again["control"][0]["range_m"] = 30.0
+        assert store.write_sites(again, replace=True)["control"] == 1
+        cam = store.get("control", "k1")
+    assert cam["name"] == "Front door camera" and cam["range_m"] == 30.0
