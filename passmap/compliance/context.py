@@ -22,6 +22,8 @@ OFFLINE_STATES = {("health", "offline"), ("health", "out_of_service"), ("health"
 BREACH_STATES = {("door_alarm", "held_open"), ("door_alarm", "forced_open"),
                  ("lock", "locked_open")}
 
+_CATEGORICAL = ("type", "door_class", "kind")
+
 
 @dataclass
 class Inputs:
@@ -58,6 +60,26 @@ def load_inputs(store, campus_id: str | None = None, live: bool = False,
         zones=store.assessment_zones(campus_id), openings=store.assessment_openings(campus_id),
         controls=store.assessment_controls(campus_id), attestations=attestations,
         device_status=store.device_status_table() if live else None)
+
+
+def load_building_inputs(store, ctx, campus_id: str, building_id: str) -> Inputs:
+    """What an edit in one building can change: the campus's buildings, the building's levels,
+    zones, openings and controls (filtered reads). Districts, campuses, checklist statuses and
+    the other buildings' levels come from ``ctx`` (the earlier assessment)."""
+    prev = ctx._overrides[campus_id].inputs if campus_id in ctx._overrides else ctx.inputs
+    buildings = store.list_buildings(campus_id)
+    others = set(buildings["id"]) - {building_id}
+    levels = pd.concat([prev.levels[prev.levels["building_id"].isin(others)],
+                        store.list_levels(building_id)], ignore_index=True)
+    i = ctx.inputs
+    return Inputs(
+        districts=i.districts, campuses=i.campuses[i.campuses["id"] == campus_id],
+        buildings=buildings, levels=levels,
+        zones=store.assessment_zones(building_id=building_id),
+        openings=store.assessment_openings(building_id=building_id),
+        controls=store.assessment_controls(building_id=building_id),
+        attestations=i.attestations,
+        device_status=store.device_status_table() if ctx.live else None)
 
 
 def _same_level(c: pd.DataFrame, ci, z: pd.DataFrame, zi) -> pd.DataFrame:
@@ -99,11 +121,58 @@ class Context:
         self.openings = self._prepare(inputs.openings)
         self.controls = self._prepare(inputs.controls)
         # Categorical vocabularies make the per-practice type/class filters cheap.
+        self._categorical()
+        self._plane_codes: dict[str, int] = {}
+        self._campus_index: dict = {}       # shared by shallow copies (see ``spliced``)
+        self._overrides: dict = {}          # campus id -> spliced Context after an edit
+        self.offline_controls, self.breached_openings = self._live_sets()
+
+    def _categorical(self) -> None:
         self.controls["type"] = self.controls["type"].astype("category")
         self.openings["door_class"] = self.openings["door_class"].astype("category")
         self.zones["kind"] = self.zones["kind"].astype("category")
-        self._plane_codes: dict[str, int] = {}
-        self.offline_controls, self.breached_openings = self._live_sets()
+
+    # -- incremental --------------------------------------------------------------------------
+    def campus_frame(self, name: str, campus_id: str) -> gpd.GeoDataFrame:
+        """The metric rows of one campus in ``zones``/``openings``/``controls`` (a spliced
+        campus after an edit wins); row positions per campus are indexed once."""
+        if campus_id in self._overrides:
+            return getattr(self._overrides[campus_id], name)
+        frame = getattr(self, name)
+        if name not in self._campus_index:
+            self._campus_index[name] = frame.groupby("campus_id", sort=False).indices
+        pos = self._campus_index[name].get(campus_id)
+        return frame.iloc[pos] if pos is not None else frame.iloc[0:0]
+
+    def spliced(self, inputs: Inputs, building_id: str) -> "Context":
+        """A one-campus context after an edit in one building, without re-reading the campus:
+        this context's metric rows of the campus minus the building's, plus the building's
+        fresh rows (``inputs.zones/openings/controls`` hold only that building's rows; its
+        campuses/buildings/levels are the campus's). Same CRS as the full run."""
+        new = object.__new__(Context)
+        new.inputs, new.as_of, new.live, new.crs = inputs, self.as_of, self.live, self.crs
+        new.ground = geo.ground_levels(inputs.levels)
+        new.campus_district = dict(zip(inputs.campuses["id"], inputs.campuses["district_id"]))
+        campus_id = inputs.campuses["id"].iloc[0]
+        for name in ("zones", "openings", "controls"):
+            old = self.campus_frame(name, campus_id)
+            old = old[old["building_id"].to_numpy() != building_id]
+            fresh = new._prepare(getattr(inputs, name))
+            both = pd.concat([old.astype({c: object for c in _CATEGORICAL if c in old}), fresh],
+                             ignore_index=True) if len(fresh) else old
+            setattr(new, name, both.sort_values("id", ignore_index=True))
+        new._categorical()
+        new._plane_codes, new._campus_index, new._overrides = {}, {}, {}
+        new.offline_controls, new.breached_openings = new._live_sets()
+        return new
+
+    def with_campus(self, campus_id: str, spliced: "Context") -> "Context":
+        """A shallow copy of this (full) context whose campus reads come from ``spliced``."""
+        import copy
+
+        new = copy.copy(self)
+        new._overrides = {**self._overrides, campus_id: spliced}
+        return new
 
     def _prepare(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         out = frame.to_crs(self.crs) if len(frame) else frame.set_crs(self.crs, allow_override=True)

@@ -18,6 +18,8 @@ FINDING_COLUMNS = ["practice_id", "title", "layer", "component", "tier", "scope_
                    "campus_id", "district_id", "fail_tier"]
 _UNIT_COLS = ["scope_id", "scope_type", "scope_name", "zone_id", "building_id", "campus_id",
               "district_id"]
+_PRACTICE_COLS = ("practice_id", "title", "layer", "component", "tier", "criticality",
+                  "feasibility", "tier_verified")
 
 
 def evaluate(practices: pd.DataFrame, ctx: Context, building_id: str | None = None) -> pd.DataFrame:
@@ -27,7 +29,7 @@ def evaluate(practices: pd.DataFrame, ctx: Context, building_id: str | None = No
     if building_id is not None:
         match = ctx.inputs.buildings.loc[ctx.inputs.buildings["id"] == building_id, "campus_id"]
         campus_id = match.iloc[0] if len(match) else None
-    frames, unit_cache = [], {}
+    parts, unit_cache = [], {}
     for p in practices.to_dict("records"):
         rule = RULES[p["check_kind"]]
         if rule.live_only and not ctx.live:
@@ -37,15 +39,33 @@ def evaluate(practices: pd.DataFrame, ctx: Context, building_id: str | None = No
             units = ctx.units(p["scope"])
             if building_id is not None:
                 units = _only_building(units, building_id, campus_id)
-            unit_cache[key] = units.reset_index(drop=True)
+            unit_cache[key] = _unit_arrays(units.reset_index(drop=True))
         units = unit_cache[key]
-        if units.empty:
+        if units["frame"].empty:
             continue
-        frames.append(_decorate(rule.func(p, ctx, units), units, p))
-    if not frames:
+        parts.append(_decorate(rule.func(p, ctx, units["frame"]), units, p))
+    if not parts:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    findings = pd.concat(frames, ignore_index=True)
+    findings = _assemble(parts)
     return _apply_not_necessary(findings, ctx)
+
+
+def _unit_arrays(units: pd.DataFrame) -> dict:
+    """The units frame plus its columns as numpy arrays (read once per scope, not per practice)."""
+    return {"frame": units, **{c: units[c].to_numpy() for c in _UNIT_COLS}}
+
+
+def _assemble(parts: list[dict]) -> pd.DataFrame:
+    """One DataFrame from the per-practice column blocks (one concatenation per column instead
+    of one DataFrame per practice)."""
+    counts = [len(part["status"]) for part in parts]
+    cols = {}
+    for c in FINDING_COLUMNS:
+        if c in _PRACTICE_COLS:
+            cols[c] = np.repeat(np.array([part[c] for part in parts]), counts)
+        else:
+            cols[c] = np.concatenate([part[c] for part in parts])
+    return pd.DataFrame(cols, columns=FINDING_COLUMNS)
 
 
 def _only_building(units, building_id, campus_id):
@@ -57,8 +77,8 @@ def _only_building(units, building_id, campus_id):
     return units.iloc[0:0]
 
 
-def _decorate(out: pd.DataFrame, units: pd.DataFrame, p: dict) -> pd.DataFrame:
-    """Rule answer + unit columns + practice columns, built in one DataFrame call.
+def _decorate(out: pd.DataFrame, units: dict, p: dict) -> dict:
+    """Rule answer + unit columns + practice values as one block of columns.
     Rules answer one row per unit, in the units' order."""
     status = out["status"].to_numpy()
     failing = np.isin(status, BLOCKING)
@@ -70,21 +90,20 @@ def _decorate(out: pd.DataFrame, units: pd.DataFrame, p: dict) -> pd.DataFrame:
     else:
         cost = np.where(failing, unit, 0.0)
     docs = out["document"].tolist() if "document" in out else [None] * len(out)
-    evidence = [{"satisfied_by": s, "blocked_by": b} | ({"document": d} if d else {})
-                for s, b, d in zip(out["satisfied_by"].tolist(), blocked, docs)]
+    evidence = np.empty(len(blocked), dtype=object)
+    evidence[:] = [{"satisfied_by": s, "blocked_by": b} | ({"document": d} if d else {})
+                   for s, b, d in zip(out["satisfied_by"].tolist(), blocked, docs)]
     tier = int(p["tier"]) if str(p["tier"]).isdigit() else 5
     cols = {"practice_id": p["id"], "title": p.get("title"), "layer": p.get("layer"),
             "component": p.get("component"), "tier": p.get("tier"),
-            "scope_type": units["scope_type"].to_numpy(), "scope_id": units["scope_id"].to_numpy(),
-            "scope_name": units["scope_name"].to_numpy(), "status": status,
-            "source": out["source"].to_numpy(), "evidence": evidence,
-            "explanation": out["explanation"].to_numpy(), "criticality": p.get("criticality"),
-            "feasibility": p.get("feasibility"), "cost_usd": cost,
-            "tier_verified": p.get("tier_verified")}
-    for col in ("zone_id", "building_id", "campus_id", "district_id"):
-        cols[col] = units[col].to_numpy()
-    cols["fail_tier"] = np.where(failing, tier, 5)
-    return pd.DataFrame(cols, columns=FINDING_COLUMNS)
+            "criticality": p.get("criticality"), "feasibility": p.get("feasibility"),
+            "tier_verified": p.get("tier_verified"), "status": status,
+            "source": out["source"].to_numpy(dtype=object),
+            "evidence": evidence, "explanation": out["explanation"].to_numpy(dtype=object),
+            "cost_usd": cost, "fail_tier": np.where(failing, tier, 5)}
+    for col in _UNIT_COLS:
+        cols[col] = units[col]
+    return cols
 
 
 def _apply_not_necessary(findings: pd.DataFrame, ctx: Context) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from passmap.compliance import scoring
+from passmap.compliance import incremental, scoring
 from passmap.compliance.planning import rank_gaps
 from passmap.model import COMPONENTS, LAYERS_V7
 
@@ -16,38 +16,72 @@ V6_LAYERS = ("District-wide", "Property Perimeter", "Parking Lot Perimeter", "Bu
              "Classroom/Interior Perimeter")
 
 
+# Derived from the findings; an updated result computes them again on first use.
+_CACHED = ("gaps", "_object_index", "coverage", "_rollup_index", "_matrix_mins", "_scope_types")
+
+
 class AssessmentResult:
     """Findings and tiers of one assessment. Build with ``passmap.compliance.assess``."""
 
     def __init__(self, edition, live, as_of, practices, ctx, findings, building_id=None):
         self.edition, self.live, self.as_of = edition, live, as_of
-        self.practices, self.ctx, self.findings = practices, ctx, findings
+        self.practices, self.ctx = practices, ctx
         self.building_id = building_id
         self.scopes = _scopes(ctx, building_id)
-        self.tiers: dict[str, int] = scoring.all_tiers(findings, self.scopes)
+        # Findings as blocks: the full frame of the assessment plus fresh blocks per edited
+        # building/campus (``update_building``); ``findings`` joins them on first read.
+        self._base, self._blocks, self._findings = findings, {}, findings
+        self._mins = scoring.summaries(findings)
+        self.tiers: dict[str, int] = scoring.tiers_from(self._mins, self.scopes)
         districts = ctx.inputs.districts["id"].tolist()
         self.district_id = districts[0] if districts else None
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """Every finding (one row per practice and scope unit)."""
+        if self._findings is None:
+            self._findings = incremental.materialise(self._base, self._blocks)
+        return self._findings
 
     # -- tiers and their explanation --------------------------------------------------------
     @cached_property
     def gaps(self) -> pd.DataFrame:
         return rank_gaps(self.findings, self.tiers)
 
+    @cached_property
+    def _scope_types(self) -> dict[str, str]:
+        return dict(zip(self.scopes["scope_id"], self.scopes["scope_type"]))
+
     def scope_type(self, scope_id: str) -> str:
-        match = self.scopes.loc[self.scopes["scope_id"] == scope_id, "scope_type"]
-        if match.empty:
+        if scope_id not in self._scope_types:
             raise KeyError(f"Unknown scope {scope_id!r} in this assessment.")
-        return match.iloc[0]
+        return self._scope_types[scope_id]
+
+    @cached_property
+    def _rollup_index(self) -> dict:
+        return {}
 
     def rollup(self, scope_id: str) -> pd.DataFrame:
-        """The findings that decide a scope's tier (its own and everything inside it)."""
+        """The findings that decide a scope's tier (its own and everything inside it).
+        Row positions per scope are grouped once per roll-up column, so a call is a take."""
         col = scoring.ROLLUP_COLUMN[self.scope_type(scope_id)]
-        return self.findings[self.findings[col] == scope_id]
+        if col not in self._rollup_index:
+            self._rollup_index[col] = self.findings.groupby(col, sort=False).indices
+        pos = self._rollup_index[col].get(scope_id)
+        return self.findings.iloc[pos if pos is not None else []]
+
+    @cached_property
+    def _matrix_mins(self) -> dict:
+        return {}
 
     def matrix(self, scope_id: str) -> pd.DataFrame:
-        """Layer x component tiers of a scope (NaN where no practice applies)."""
+        """Layer x component tiers of a scope (NaN where no practice applies); the minima per
+        scope, layer and component are grouped once per roll-up column."""
         layers = V6_LAYERS if self.edition == "v6" else LAYERS_V7
-        return scoring.matrix(self.rollup(scope_id), layers, COMPONENTS)
+        col = scoring.ROLLUP_COLUMN[self.scope_type(scope_id)]
+        if col not in self._matrix_mins:
+            self._matrix_mins[col] = scoring.matrix_mins(self.findings, col)
+        return scoring.matrix_from(self._matrix_mins[col], scope_id, layers, COMPONENTS)
 
     def baseline(self, scope_id: str) -> dict:
         return scoring.baseline(self.rollup(scope_id))
@@ -94,37 +128,35 @@ class AssessmentResult:
     # -- incremental --------------------------------------------------------------------------
     def update_building(self, store, building_id: str) -> "AssessmentResult":
         """Re-assess one building (its zones, itself and its campus-level practices) after an
-        edit; only that building, its campus and the district are re-scored."""
-        from passmap.compliance.engine import run
+        edit: reads only that building's rows, re-runs the practices on its campus (the other
+        rows come from this assessment) and re-scores only the building, its zones, its campus
+        and the district. Returns a new result; this one is unchanged."""
+        from passmap.compliance.context import load_building_inputs
+        from passmap.compliance.engine import evaluate
 
-        _, ctx, fresh = run(store, self.edition, self.live, building_id, self.as_of,
-                            practices=self.practices, reuse=self.ctx.inputs)
-        campus_id = ctx.inputs.campuses["id"].iloc[0]
-        f = self.findings
-        old = ((f["building_id"] == building_id) & f["scope_type"].isin(["zone", "building"])) | (
-            (f["scope_type"] == "campus") & (f["scope_id"] == campus_id))
-        findings = pd.concat([f[~old], fresh], ignore_index=True)
+        campus_id = self._campus_of(store, building_id)
+        spliced = self.ctx.spliced(load_building_inputs(store, self.ctx, campus_id, building_id),
+                                   building_id)
+        fresh = evaluate(self.practices, spliced, building_id)
         new = object.__new__(AssessmentResult)
-        new.__dict__.update({k: v for k, v in self.__dict__.items()
-                             if k not in ("gaps", "_object_index", "coverage")})
-        new.findings = findings
-        new.tiers = self._rescored(findings, fresh, building_id, campus_id)
+        new.__dict__.update({k: v for k, v in self.__dict__.items() if k not in _CACHED})
+        new.ctx = self.ctx.with_campus(campus_id, spliced)
+        new._blocks = {**self._blocks, **incremental.split_fresh(fresh, building_id, campus_id)}
+        new._findings = None
+        new._mins, new.tiers = incremental.rescore(self._mins, self.tiers, fresh, self.ctx,
+                                                   spliced, building_id, campus_id,
+                                                   self.district_id)
         return new
 
-    def _rescored(self, findings, fresh, building_id, campus_id) -> dict[str, int]:
-        tiers = dict(self.tiers)
-        own = scoring.tiers_by(fresh, "zone_id").to_dict()
-        b_rows = fresh[fresh["building_id"] == building_id]
-        tiers[building_id] = int(scoring.attained_tier(b_rows))
-        tiers[campus_id] = int(scoring.attained_tier(findings[findings["campus_id"] == campus_id]))
-        if self.district_id is not None:
-            tiers[self.district_id] = int(scoring.attained_tier(
-                findings[findings["district_id"] == self.district_id]))
-        zones = self.scopes[(self.scopes["scope_type"] == "zone")
-                            & (self.scopes["building_id"] == building_id)]["scope_id"]
-        for z in zones:
-            tiers[z] = int(own.get(z, tiers[building_id]))
-        return tiers
+    def _campus_of(self, store, building_id: str) -> str:
+        b = self.ctx.inputs.buildings
+        match = b.loc[b["id"] == building_id, "campus_id"]
+        if len(match):
+            return match.iloc[0]
+        row = store.get("building", building_id)
+        if row is None:
+            raise ValueError(f"Unknown building {building_id!r} in {store.path}.")
+        return row["campus_id"]
 
     # -- output -------------------------------------------------------------------------------
     def to_json(self, max_gaps: int | None = None) -> dict:

@@ -88,3 +88,65 @@ def next_tier(findings: pd.DataFrame, current: int) -> dict:
             "progress": done / len(f) if len(f) else 1.0,
             "blockers": f[f["status"].isin(BLOCKING)].sort_values(
                 ["criticality", "cost_usd"], ascending=[False, True])}
+
+
+def tier_of(min_fail: int | None) -> int:
+    """Attained tier from the smallest ``fail_tier`` of a scope's findings (None: no finding)."""
+    return 4 if min_fail is None else int(min(int(min_fail), 5) - 1)
+
+
+def _min_by(ft: pd.Series, keys: pd.Series, rows=None) -> dict:
+    if rows is not None:
+        ft, keys = ft[rows], keys[rows]
+    return {k: int(v) for k, v in ft.groupby(keys, sort=False).min().items()}
+
+
+def summaries(findings: pd.DataFrame) -> dict[str, dict]:
+    """Smallest ``fail_tier`` per roll-up value ("zone", "building", "campus", "district") and
+    per block that an edit in one building replaces: "campus_own" (campus-scope findings by
+    campus), "loose" (zone findings outside any building, by campus) and "district_own"
+    (findings on no campus, by district). Tiers follow from these (``tier_of``), and
+    re-scoring after an edit only updates the entries of one building and its campus."""
+    ft = fail_tier(findings)
+    out = {k: _min_by(ft, findings[col]) for k, col in ROLLUP_COLUMN.items()}
+    campus_scope = (findings["scope_type"] == "campus").to_numpy()
+    loose = findings["building_id"].isna().to_numpy() & ~campus_scope
+    out["campus_own"] = _min_by(ft, findings["campus_id"], campus_scope)
+    out["loose"] = _min_by(ft, findings["campus_id"], loose)
+    out["district_own"] = _min_by(ft, findings["district_id"], findings["campus_id"].isna().to_numpy())
+    return out
+
+
+def tiers_from(mins: dict[str, dict], scopes: pd.DataFrame) -> dict[str, int]:
+    """The same tiers as ``all_tiers``, from ``summaries``."""
+    out: dict[str, int] = {}
+    for kind in ("district", "campus", "building"):
+        for sid in scopes.loc[scopes["scope_type"] == kind, "scope_id"]:
+            out[sid] = tier_of(mins[kind].get(sid))
+    zones = scopes[scopes["scope_type"] == "zone"]
+    own = mins["zone"]
+    for sid, b, c in zip(zones["scope_id"], zones["building_id"], zones["campus_id"]):
+        out[sid] = tier_of(own[sid]) if sid in own else out.get(b, out.get(c, 4))
+    return out
+
+
+def matrix_mins(findings: pd.DataFrame, column: str) -> pd.Series:
+    """Smallest ``fail_tier`` per (``column`` value, layer, component), tiered practices only,
+    sorted so that one scope's cells are a fast ``xs`` lookup (see ``matrix_from``)."""
+    f = findings[pd.to_numeric(findings["tier"], errors="coerce").notna()]
+    return fail_tier(f).groupby([f[column], f["layer"], f["component"]]).min().sort_index()
+
+
+def matrix_from(mins: pd.Series, scope_id: str, layers, components) -> pd.DataFrame:
+    """Layer x component tiers of one scope from ``matrix_mins`` (NaN where none applies)."""
+    layers, components = list(layers), list(components)
+    values = np.full((len(layers), len(components)), np.nan)
+    try:
+        cells = mins.xs(scope_id, level=0) if len(mins) else ()
+    except KeyError:
+        cells = ()
+    row, col = {n: i for i, n in enumerate(layers)}, {n: j for j, n in enumerate(components)}
+    for (layer, comp), v in (cells.items() if len(cells) else ()):
+        if layer in row and comp in col:
+            values[row[layer], col[comp]] = min(int(v) - 1, 4)
+    return pd.DataFrame(values, index=layers, columns=components)

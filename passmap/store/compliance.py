@@ -75,33 +75,42 @@ class ComplianceMixin:
             "SELECT device_id, aspect, state, observed_utc FROM device_status").df()
 
     # -- lean reads for the engine -------------------------------------------------------------
-    def _lean(self, table: str, columns: str, campus_id: str | None):
+    def _lean(self, table: str, columns: str, campus_id: str | None,
+              building_id: str | None = None):
         import geopandas as gpd
 
+        if building_id is not None:
+            # One building (the incremental path). Selecting the row ids first and then the
+            # rows measured 3 ms instead of 15 ms for 392 of 311k controls (DuckDB 1.5).
+            where = f"WHERE rowid IN (SELECT rowid FROM {table} WHERE building_id = ?)"
+            params = [building_id]
+        else:
+            where, params = "WHERE (?::VARCHAR IS NULL OR campus_id = ?)", [campus_id, campus_id]
         arrow = self.cursor().execute(
-            f"SELECT {columns}, geom AS geometry FROM {table} "
-            "WHERE (?::VARCHAR IS NULL OR campus_id = ?) ORDER BY id",
-            [campus_id, campus_id]).to_arrow_table()
+            f"SELECT {columns}, geom AS geometry FROM {table} {where} ORDER BY id",
+            params).to_arrow_table()
         frame = gpd.GeoDataFrame.from_arrow(arrow)
         return frame if frame.crs is not None else frame.set_crs("OGC:CRS84", allow_override=True)
 
-    def assessment_controls(self, campus_id: str | None = None):
-        """Controls with the columns the engine reads; attrs stay JSON text (parsed lazily),
-        which keeps a 300k-control district fast to load."""
+    def assessment_controls(self, campus_id: str | None = None, building_id: str | None = None):
+        """Controls with the columns the engine reads (of the district, one campus or one
+        building); attrs stay JSON text (parsed lazily), which keeps a 300k-control district
+        fast to load."""
         return self._lean("control", "id, campus_id, building_id, level_id, zone_id, opening_id, "
                           "type, name, bearing_deg, fov_deg, range_m, external_id, "
-                          "last_tested_on, procedure_doc, attrs::VARCHAR AS attrs", campus_id)
+                          "last_tested_on, procedure_doc, attrs::VARCHAR AS attrs", campus_id,
+                          building_id)
 
-    def assessment_zones(self, campus_id: str | None = None):
+    def assessment_zones(self, campus_id: str | None = None, building_id: str | None = None):
         """Zones without their free-form props (not read by the engine)."""
         return self._lean("zone", "id, campus_id, building_id, level_id, kind, name, room_number",
-                          campus_id)
+                          campus_id, building_id)
 
-    def assessment_openings(self, campus_id: str | None = None):
+    def assessment_openings(self, campus_id: str | None = None, building_id: str | None = None):
         """Openings without their free-form props (not read by the engine)."""
         return self._lean("opening", "id, campus_id, building_id, level_id, zone_id, to_zone_id, "
                           "door_class, number, lock_function, lock_inside_operable, monitored, "
-                          "glazing_protection", campus_id)
+                          "glazing_protection", campus_id, building_id)
 
     # -- assessments --------------------------------------------------------------------------
     def record_assessment(self, edition: str, kind: str, summary: dict, findings: pd.DataFrame,
