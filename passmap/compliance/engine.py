@@ -62,7 +62,10 @@ def _assemble(parts: list[dict]) -> pd.DataFrame:
     cols = {}
     for c in FINDING_COLUMNS:
         if c in _PRACTICE_COLS:
-            cols[c] = np.repeat(np.array([part[c] for part in parts]), counts)
+            values = np.array([part[c] for part in parts])
+            if values.dtype.kind in "US":     # text stays Python str (no per-row conversion)
+                values = np.array([part[c] for part in parts], dtype=object)
+            cols[c] = np.repeat(values, counts)
         else:
             cols[c] = np.concatenate([part[c] for part in parts])
     return pd.DataFrame(cols, columns=FINDING_COLUMNS)
@@ -77,29 +80,33 @@ def _only_building(units, building_id, campus_id):
     return units.iloc[0:0]
 
 
-def _decorate(out: pd.DataFrame, units: dict, p: dict) -> dict:
-    """Rule answer + unit columns + practice values as one block of columns.
-    Rules answer one row per unit, in the units' order."""
-    status = out["status"].to_numpy()
+def _decorate(out: dict, units: dict, p: dict) -> dict:
+    """Rule answer (``rules.outcome``) + unit columns + practice values as one block of
+    columns. Rules answer one value per unit, in the units' order."""
+    status = np.asarray(out["status"], dtype=object)
+    n = len(status)
     failing = np.isin(status, BLOCKING)
-    blocked = out["blocked_by"].tolist()
+    blocked = list(out["blocked_by"])
     unit = float(p.get("unit_cost_usd") or 0.0)
     if p.get("cost_per") == "item":
-        n = np.maximum(np.fromiter((len(b) for b in blocked), int, len(blocked)), 1)
-        cost = np.where(failing, n * unit, 0.0)
+        items = np.maximum(np.fromiter((len(b) for b in blocked), int, n), 1)
+        cost = np.where(failing, items * unit, 0.0)
     else:
         cost = np.where(failing, unit, 0.0)
-    docs = out["document"].tolist() if "document" in out else [None] * len(out)
-    evidence = np.empty(len(blocked), dtype=object)
+    docs = out.get("document")
+    docs = [None] * n if docs is None else docs
+    evidence = np.empty(n, dtype=object)
     evidence[:] = [{"satisfied_by": s, "blocked_by": b} | ({"document": d} if d else {})
-                   for s, b, d in zip(out["satisfied_by"].tolist(), blocked, docs)]
+                   for s, b, d in zip(out["satisfied_by"], blocked, docs)]
+    src = out["source"]
+    source = np.full(n, src, dtype=object) if isinstance(src, str) else np.asarray(src, dtype=object)
     tier = int(p["tier"]) if str(p["tier"]).isdigit() else 5
     cols = {"practice_id": p["id"], "title": p.get("title"), "layer": p.get("layer"),
             "component": p.get("component"), "tier": p.get("tier"),
             "criticality": p.get("criticality"), "feasibility": p.get("feasibility"),
             "tier_verified": p.get("tier_verified"), "status": status,
-            "source": out["source"].to_numpy(dtype=object),
-            "evidence": evidence, "explanation": out["explanation"].to_numpy(dtype=object),
+            "source": source, "evidence": evidence,
+            "explanation": np.asarray(out["explanation"], dtype=object),
             "cost_usd": cost, "fail_tier": np.where(failing, tier, 5)}
     for col in _UNIT_COLS:
         cols[col] = units[col]

@@ -23,6 +23,17 @@ def attrs_match(attrs, want: dict) -> bool:
 
 
 def select_controls(ctx, types, attrs: dict | None = None, online_only: bool = True):
+    """Controls of the types (with the attrs; online ones in a live assessment), selected once
+    per context for each distinct request (many practices ask for the same types). The frame
+    is shared: callers must not modify it."""
+    cache = ctx.__dict__.setdefault("_selected", {})
+    key = (tuple(types), json.dumps(attrs, sort_keys=True), online_only)
+    if key not in cache:
+        cache[key] = _select_controls(ctx, types, attrs, online_only)
+    return cache[key]
+
+
+def _select_controls(ctx, types, attrs, online_only):
     c = ctx.controls
     chosen = c[c["type"].isin(types)]
     if attrs:
