@@ -11,6 +11,7 @@ so every digit is shipped to the browser (STACK.md).
 from __future__ import annotations
 
 import html
+import json
 import math
 from typing import Iterable
 
@@ -93,9 +94,16 @@ def fit_view(bounds: tuple[float, float, float, float], width_px: int = 900,
                          zoom=round(zoom, 2), pitch=0, bearing=0, max_zoom=MAX_ZOOM)
 
 
+class CompactDeck(pdk.Deck):
+    """pydeck indents its JSON (2-3x the bytes on the wire); Streamlit sends ``to_json()``."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+
+
 def make_deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip: bool = True,
               map_style: str = MAP_STYLE_URL) -> pdk.Deck:
     """A Deck that never fetches a basemap from the internet (map_provider=None, local style)."""
     tip = {"html": "{tip}", "style": {"fontSize": "13px", "maxWidth": "320px"}} if tooltip else False
-    return pdk.Deck(layers=[layer for layer in layers if layer is not None], initial_view_state=view,
+    return CompactDeck(layers=[layer for layer in layers if layer is not None], initial_view_state=view,
                     map_provider=None, map_style=map_style, tooltip=tip)

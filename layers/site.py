@@ -49,13 +49,15 @@ def campus_layer(campuses, tiers: dict | None = None, summary: dict | None = Non
 
 
 def building_layer(buildings, tiers: dict | None = None, layer_id: str = "buildings",
-                   pickable: bool = True) -> pdk.Layer:
-    """Building footprints shaded by tier."""
+                   pickable: bool = True, simplify_deg: float = 0.0) -> pdk.Layer:
+    """Building footprints shaded by tier; ``simplify_deg`` drops vertices at district zoom."""
     rows = []
     for b in buildings.itertuples(index=False):
         tier = _tier_of(tiers, b.id)
-        tip = f"<b>{escape(b.name)}</b><br>Attained: <b>{tier_label(tier)}</b>"
-        for part in polygon_parts(b.geometry):
+        tip = f"<b>{escape(b.name)}</b><br>Attained: <b>{tier_label(tier)}</b>" if pickable else ""
+        geom = b.geometry.simplify(simplify_deg) if simplify_deg and b.geometry is not None \
+            else b.geometry
+        for part in polygon_parts(geom):
             rows.append({"id": b.id, "kind": "building", "campus_id": b.campus_id,
                          "name": b.name, "polygon": polygon_rings(part),
                          "fill": tier_colour(tier, 235) if tier is not None else UNASSESSED_BUILDING,

@@ -36,7 +36,7 @@ buildings = data.buildings(path)
 buildings = buildings[buildings["campus_id"].isin(set(campuses["id"]))]
 
 layers = [campus_layer(campuses, tiers, summary),
-          building_layer(buildings, tiers, pickable=False),
+          building_layer(buildings, tiers, pickable=False, simplify_deg=2e-5),  # ~2 m
           campus_label_layer(campuses, summary, tiers)]
 deck = make_deck(layers, fit_view(tuple(campuses.total_bounds), padding=1.4))
 

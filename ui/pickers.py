@@ -38,8 +38,16 @@ def go_to(page: str, **choice: str | None) -> None:
     st.switch_page(page)
 
 
+def _from_link() -> dict:
+    """A deep link (?campus=..&building=..&level=..) sets the pickers once per session."""
+    if st.session_state.get("pick_link_used"):
+        return {}
+    st.session_state["pick_link_used"] = True
+    return {k: st.query_params[k] for k in ("campus", "building", "level") if k in st.query_params}
+
+
 def _apply_pending() -> None:
-    pending = st.session_state.pop(PENDING, None) or {}
+    pending = st.session_state.pop(PENDING, None) or _from_link()
     order = ("district", "campus", "building", "level")
     for i, key in enumerate(order):
         if key in pending:

@@ -1,0 +1,239 @@
+"""Map views in headless Chromium on the large synthetic district: time to drawn and bytes.
+
+    .venv/bin/python bench/bench_maps.py [--db /tmp/large.duckdb] [--runs 3] [--folium 1000,5000]
+
+- cold district: from navigation (login form filled at once) to the district map drawn;
+- warm floor: from a click on "Floor plan" in the loaded app to the busiest level drawn;
+- click to detail: from a click on a room of that plan to its detail panel shown;
+- folium baseline: one CircleMarker + tooltip per control (bench/folium_markers_app.py), cold.
+"Drawn" = the first screenshot poll (every ~100 ms) whose share of non-background canvas pixels
+reaches 90 % of the settled share (measured 3 s later), plus two animation frames. Bytes = HTTP
+response bodies (encoded) + websocket frames received, from Chrome's DevTools protocol.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "tests" / "browser")]
+
+from conftest import CHROMIUM, free_port  # noqa: E402
+from mapview import drawn_fraction, map_box, screen_point  # noqa: E402
+
+USER, PASSWORD = "bench-admin", "bench-password-2026"
+
+
+def prepare_db(path: Path, work: Path) -> tuple[Path, dict]:
+    """A copy of the large district with a bench account; returns (path, busiest level info)."""
+    from passmap.auth import create_user
+    from passmap.demo.large import generate_large
+    from passmap.store import Store
+
+    if not path.exists():
+        generate_large(path)
+    db = work / "large.duckdb"
+    shutil.copy(path, db)
+    with Store(db) as store:
+        if store.get_user(USER) is None:
+            create_user(store, USER, PASSWORD, "admin", actor="bench")
+        controls = store.list_controls()
+        level = controls["level_id"].value_counts().index[0]
+        row = store.get("level", level)
+        building = store.get("building", row["building_id"])
+        zones = store.list_zones(level_id=level)
+    big = zones.loc[zones.to_crs(zones.estimate_utm_crs()).geometry.area.idxmax()]
+    info = {"campus": building["campus_id"], "building": building["id"], "level": level,
+            "controls_on_level": int((controls["level_id"] == level).sum()),
+            "controls_total": len(controls), "zones_on_level": len(zones),
+            "bounds": tuple(zones.total_bounds), "room": big["name"] or big["kind"],
+            "room_xy": tuple(big.geometry.representative_point().coords[0])}
+    return db, info
+
+
+def folium_root(work: Path) -> Path:
+    """A folder where the folium baseline is the main script and ./static is the repo's."""
+    root = work / "folium_app"
+    root.mkdir(exist_ok=True)
+    shutil.copy(REPO / "bench" / "folium_markers_app.py", root / "app.py")
+    for name in ("static", ".streamlit"):
+        if not (root / name).exists():
+            (root / name).symlink_to(REPO / name)
+    return root
+
+
+def start(script: str, db: Path, port: int, env_extra: dict | None = None,
+          cwd: Path = REPO) -> subprocess.Popen:
+    env = {"PASSMAP_DB": str(db), "PASSMAP_SIMULATE": "0", "PATH": "/usr/bin:/bin",
+           "BENCH_DB": str(db), "BENCH_REPO": str(REPO),
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env.update(env_extra or {})
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port",
+                             str(port), "--server.address", "127.0.0.1"], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError(f"{script} did not start")
+
+
+class Meter:
+    """Bytes received by the page (HTTP encoded bodies + websocket frames) via CDP."""
+
+    def __init__(self, page):
+        self.http = self.ws = 0
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.on("Network.loadingFinished", self._http)
+        cdp.on("Network.webSocketFrameReceived", self._ws)
+
+    def _http(self, ev):
+        self.http += int(ev.get("encodedDataLength", 0))
+
+    def _ws(self, ev):
+        frame = ev["response"]
+        data = frame.get("payloadData", "")
+        self.ws += len(base64.b64decode(data)) if frame.get("opcode") == 2 else len(data.encode())
+
+    def total(self) -> int:
+        return self.http + self.ws
+
+
+def time_to_drawn(page, t0: float, minimum: float = 0.01, settle_s: float = 3.0,
+                  timeout_s: float = 120.0) -> float:
+    """Seconds from t0 to 90 % of the settled drawn share (see module docstring)."""
+    polls = []
+    deadline = t0 + timeout_s
+    while time.perf_counter() < deadline:
+        try:
+            frac = drawn_fraction(page)
+        except Exception:          # canvas not mounted yet
+            frac = 0.0
+        polls.append((time.perf_counter(), frac))
+        if frac >= minimum and len(polls) > 1 and polls[-2][1] >= minimum:
+            break
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(int(settle_s * 1000))
+    final = drawn_fraction(page)
+    while polls[-1][1] < 0.9 * final and time.perf_counter() < deadline:
+        polls.append((time.perf_counter(), drawn_fraction(page)))
+    first = next(t for t, f in polls if f >= 0.9 * final)
+    return first - t0
+
+
+def two_frames(page) -> None:
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def run_app(browser, url: str, info: dict) -> dict:
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    meter = Meter(page)
+    t0 = time.perf_counter()
+    page.goto(url + f"/?campus={info['campus']}&building={info['building']}&level={info['level']}")
+    page.get_by_role("textbox", name="User name").fill(USER)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(timeout=120_000)
+    cold = time_to_drawn(page, t0)
+    two_frames(page)
+    cold_bytes = meter.total()
+
+    before = meter.total()
+    t1 = time.perf_counter()
+    page.get_by_role("link", name="Floor plan").click()
+    page.get_by_text("Zone tier").wait_for(timeout=120_000)
+    warm = time_to_drawn(page, t1, minimum=0.05)
+    two_frames(page)
+    warm_bytes = meter.total() - before
+
+    from layers.deck import fit_view
+
+    x, y = screen_point(fit_view(info["bounds"]), map_box(page), *info["room_xy"])
+    panel = page.locator(".st-key-detail_panel")
+    t2 = time.perf_counter()
+    page.mouse.click(x, y)
+    panel.get_by_text(str(info["room"]), exact=False).first.wait_for(timeout=30_000)
+    click = time.perf_counter() - t2
+    page.close()
+    return {"cold_s": cold, "cold_mb": cold_bytes / 1e6, "warm_s": warm,
+            "warm_mb": warm_bytes / 1e6, "click_s": click}
+
+
+def run_folium(browser, url: str) -> dict:
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    meter = Meter(page)
+    t0 = time.perf_counter()
+    page.goto(url + "/")
+    frame = page.frame_locator("iframe").first
+    frame.locator(".leaflet-interactive").last.wait_for(state="attached", timeout=600_000)
+    two_frames(page)
+    seconds = time.perf_counter() - t0
+    page.wait_for_timeout(500)
+    page.close()
+    return {"cold_s": seconds, "cold_mb": meter.total() / 1e6}
+
+
+def median(runs: list[dict]) -> dict:
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, default=Path("/tmp/large.duckdb"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--folium", default="1000,5000", help="marker counts for the baseline")
+    parser.add_argument("--skip-app", action="store_true", help="only the folium baseline")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db, info = prepare_db(args.db, Path(tmp))
+        results = {"data": {k: v for k, v in info.items() if k not in ("bounds", "room_xy")}}
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            if not args.skip_app:
+                port = free_port()
+                proc = start("app.py", db, port)
+                try:
+                    runs = [run_app(browser, f"http://127.0.0.1:{port}", info)
+                            for _ in range(args.runs)]
+                finally:
+                    proc.terminate()
+                    proc.wait(20)
+                results["passmap"] = median(runs)
+                results["passmap_runs"] = runs
+                print(json.dumps(results, indent=2, default=str), flush=True)
+            for n in [int(x) for x in args.folium.split(",") if x]:
+                port = free_port()
+                proc = start("app.py", db, port, {"BENCH_LIMIT": str(n)},
+                             cwd=folium_root(Path(tmp)))
+                try:
+                    runs = [run_folium(browser, f"http://127.0.0.1:{port}")
+                            for _ in range(max(1, args.runs - 1))]
+                finally:
+                    proc.terminate()
+                    proc.wait(20)
+                results[f"folium_{n}"] = median(runs)
+                print(json.dumps({f"folium_{n}": results[f"folium_{n}"]}), flush=True)
+            browser.close()
+    print(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
