@@ -171,7 +171,11 @@ def door_gaps(openings_m: gpd.GeoDataFrame) -> np.ndarray:
     """Areas where walls are cut open by doors (metric frame): for a door line, a rectangle
     along it widened by DOOR_GAP_BUFFER_M on every side (built with numpy, no buffering);
     for a door point, a square of POINT_DOOR_HALF_WIDTH_M around it."""
-    geoms = np.asarray(openings_m.geometry.values)
+    return door_gaps_of(np.asarray(openings_m.geometry.values))
+
+
+def door_gaps_of(geoms: np.ndarray) -> np.ndarray:
+    """``door_gaps`` of an array of door geometries (metric)."""
     if len(geoms) == 0:
         return np.empty(0, dtype=object)
     a = shapely.get_coordinates(shapely.get_point(geoms, 0))
@@ -198,23 +202,32 @@ def site_walls(zones_m: gpd.GeoDataFrame, openings_m: gpd.GeoDataFrame,
     Vectorised over all zones. Returns GeoDataFrame[plane, geometry].
     """
     rooms = zones_m[zones_m["building_id"].notna()] if "building_id" in zones_m else zones_m
-    if rooms.empty:
-        return gpd.GeoDataFrame({"plane": []}, geometry=[], crs=zones_m.crs)
-    planes = plane_keys(rooms, ground_level_ids).to_numpy()
-    parts, owner = shapely.get_parts(shapely.boundary(np.asarray(rooms.geometry.values)),
-                                     return_index=True)
+    zone_plane = plane_keys(rooms, ground_level_ids).to_numpy() if len(rooms) else np.empty(0)
+    door_plane = (plane_keys(openings_m, ground_level_ids).to_numpy() if len(openings_m)
+                  else np.empty(0))
+    segs, planes = wall_segments(np.asarray(rooms.geometry.values), zone_plane,
+                                 np.asarray(openings_m.geometry.values), door_plane)
+    return gpd.GeoDataFrame({"plane": planes}, geometry=segs, crs=zones_m.crs)
+
+
+def wall_segments(rooms: np.ndarray, room_plane: np.ndarray, doors: np.ndarray,
+                  door_plane: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``site_walls`` on plain arrays (room polygons of buildings and door geometries, metric,
+    with their plane keys): (wall segments, their planes), without any GeoDataFrame."""
+    if len(rooms) == 0:
+        return np.empty(0, dtype=object), np.empty(0, dtype=object)
+    parts, owner = shapely.get_parts(shapely.boundary(rooms), return_index=True)
     coords, idx = shapely.get_coordinates(parts, return_index=True)
     same = idx[:-1] == idx[1:]
     a, b, seg_owner = coords[:-1][same], coords[1:][same], owner[idx[:-1][same]]
-    keep = np.any(a != b, axis=1) & _first_copy(a, b, planes[seg_owner])
-    a, b, seg_plane = a[keep], b[keep], planes[seg_owner][keep]
+    keep = np.any(a != b, axis=1) & _first_copy(a, b, room_plane[seg_owner])
+    a, b, seg_plane = a[keep], b[keep], room_plane[seg_owner][keep]
     segs = shapely.linestrings(np.stack([a, b], axis=1))
-    if len(openings_m):
-        door_plane = plane_keys(openings_m, ground_level_ids).to_numpy()
-        segs = _cut_door_gaps(segs, seg_plane, door_gaps(openings_m), door_plane)
-    walls = gpd.GeoDataFrame({"plane": seg_plane}, geometry=segs, crs=zones_m.crs)
-    walls = walls[~walls.geometry.is_empty].explode(index_parts=False)
-    return walls.reset_index(drop=True)
+    if len(doors):
+        segs = _cut_door_gaps(segs, seg_plane, door_gaps_of(doors), door_plane)
+    full = ~shapely.is_empty(segs)
+    pieces, which = shapely.get_parts(segs[full], return_index=True)
+    return pieces, seg_plane[full][which]
 
 
 def _first_copy(a: np.ndarray, b: np.ndarray, plane: np.ndarray) -> np.ndarray:

@@ -67,10 +67,10 @@ def load_building_inputs(store, ctx, campus_id: str, building_id: str) -> Inputs
     zones, openings and controls (filtered reads). Districts, campuses, checklist statuses and
     the other buildings' levels come from ``ctx`` (the earlier assessment)."""
     prev = ctx._overrides[campus_id].inputs if campus_id in ctx._overrides else ctx.inputs
-    buildings = store.list_buildings(campus_id)
+    buildings = store.assessment_buildings(campus_id)
     others = set(buildings["id"]) - {building_id}
     levels = pd.concat([prev.levels[prev.levels["building_id"].isin(others)],
-                        store.list_levels(building_id)], ignore_index=True)
+                        store.assessment_levels(building_id)], ignore_index=True)
     i = ctx.inputs
     return Inputs(
         districts=i.districts, campuses=i.campuses[i.campuses["id"] == campus_id],
@@ -236,8 +236,12 @@ class Context:
 
     @cached_property
     def walls(self) -> tuple[np.ndarray, np.ndarray]:
-        frame = geo.site_walls(self.zones, self.openings, self.ground)
-        return np.asarray(frame.geometry.values), self.plane_code(frame["plane"])
+        z, o = self.zones, self.openings
+        rooms = z["building_id"].notna().to_numpy()
+        segs, planes = geo.wall_segments(np.asarray(z.geometry.values)[rooms],
+                                         z["plane"].to_numpy()[rooms],
+                                         np.asarray(o.geometry.values), o["plane"].to_numpy())
+        return segs, self.plane_code(planes)
 
     @cached_property
     def cameras(self) -> pd.DataFrame:

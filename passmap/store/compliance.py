@@ -101,6 +101,14 @@ class ComplianceMixin:
                           "last_tested_on, procedure_doc, attrs::VARCHAR AS attrs", campus_id,
                           building_id)
 
+    def assessment_buildings(self, campus_id: str | None = None):
+        """Buildings with the columns the engine reads (no props: no JSON parsing)."""
+        return self._lean("building", "id, campus_id, name", campus_id)
+
+    def assessment_levels(self, building_id: str):
+        """One building's levels with the columns the engine reads."""
+        return self._lean("level", "id, building_id, ordinal, name", None, building_id)
+
     def assessment_zones(self, campus_id: str | None = None, building_id: str | None = None):
         """Zones without their free-form props (not read by the engine)."""
         return self._lean("zone", "id, campus_id, building_id, level_id, kind, name, room_number",
