@@ -205,12 +205,12 @@ def site_walls(zones_m: gpd.GeoDataFrame, openings_m: gpd.GeoDataFrame,
     zone_plane = plane_keys(rooms, ground_level_ids).to_numpy() if len(rooms) else np.empty(0)
     door_plane = (plane_keys(openings_m, ground_level_ids).to_numpy() if len(openings_m)
                   else np.empty(0))
-    segs, planes = wall_segments(np.asarray(rooms.geometry.values), zone_plane,
+    segs, planes = site_wall_arrays(np.asarray(rooms.geometry.values), zone_plane,
                                  np.asarray(openings_m.geometry.values), door_plane)
     return gpd.GeoDataFrame({"plane": planes}, geometry=segs, crs=zones_m.crs)
 
 
-def wall_segments(rooms: np.ndarray, room_plane: np.ndarray, doors: np.ndarray,
+def site_wall_arrays(rooms: np.ndarray, room_plane: np.ndarray, doors: np.ndarray,
                   door_plane: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``site_walls`` on plain arrays (room polygons of buildings and door geometries, metric,
     with their plane keys): (wall segments, their planes), without any GeoDataFrame."""

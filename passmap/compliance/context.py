@@ -238,9 +238,9 @@ class Context:
     def walls(self) -> tuple[np.ndarray, np.ndarray]:
         z, o = self.zones, self.openings
         rooms = z["building_id"].notna().to_numpy()
-        segs, planes = geo.wall_segments(np.asarray(z.geometry.values)[rooms],
-                                         z["plane"].to_numpy()[rooms],
-                                         np.asarray(o.geometry.values), o["plane"].to_numpy())
+        segs, planes = geo.site_wall_arrays(np.asarray(z.geometry.values)[rooms],
+                                              z["plane"].to_numpy()[rooms],
+                                              np.asarray(o.geometry.values), o["plane"].to_numpy())
         return segs, self.plane_code(planes)
 
     @cached_property
