@@ -46,8 +46,14 @@ def test_district_campus_and_floor_are_drawn_and_a_click_opens_the_details(
     assert colour_pixels(page, CAMERA_BLUE) > 50           # camera icons drawn after the switch
 
     x, y = screen_point(view, map_box(page), lon, lat)
-    page.mouse.click(x, y)
     panel = page.locator(".st-key-detail_panel")
-    panel.wait_for(timeout=15_000)
+    for _attempt in range(3):              # a click during a rerun under load can be dropped
+        page.mouse.click(x, y)
+        try:
+            panel.wait_for(timeout=10_000)
+            break
+        except Exception:                   # noqa: BLE001 - retried, then asserted below
+            continue
+    assert panel.is_visible(), "the detail panel did not open after clicking the gym"
     assert gym_name in panel.inner_text() and "Tier:" in panel.inner_text()
     assert not page.outside_requests
