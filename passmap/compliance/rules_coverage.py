@@ -107,23 +107,26 @@ def area_coverage(practice, ctx, units):
     _, ti = ctx.seen(xy, zones["plane"].to_numpy()[owner]) if len(xy) else ([], np.empty(0, int))
     hit = np.zeros(len(xy), dtype=bool)
     hit[np.unique(ti)] = True
-    share = pd.Series(hit).groupby(owner).mean().reindex(range(len(zones)), fill_value=0.0)
-    zones = zones.assign(share=share.to_numpy(), area=zones.geometry.area)
+    n = len(zones)      # share of each zone's samples in view, then area-weighted per unit
+    share = np.bincount(owner, weights=hit, minlength=n) / np.maximum(
+        np.bincount(owner, minlength=n), 1)
+    area = shapely.area(np.asarray(zones.geometry.values))
+    ids = zones["id"].to_numpy()
     col = {"zone": "id", "building": "building_id", "campus": "campus_id",
            "district": "district_id"}[practice["scope"]["level"]]
-    groups = dict(tuple(zones.groupby(col))) if len(zones) else {}
+    rows_of = group_lists(zones[col].to_numpy(), np.arange(n))
     need, what = float(p["min_share"]), "/".join(p["zone_kinds"])
     ok, sat, blk, why = [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
-        g = groups.get(sid)
-        if g is None:
+        rows = rows_of.get(sid)
+        if rows is None:
             ok.append(None), sat.append([]), blk.append([])
             why.append(f"{name}: no {what} areas; not applicable.")
             continue
-        got = float((g["share"] * g["area"]).sum() / max(g["area"].sum(), 1e-9))
-        low = g.loc[g["share"] < need, "id"].tolist()
-        ok.append(got >= need), sat.append(g.loc[g["share"] >= need, "id"].tolist())
-        blk.append([] if got >= need else low)
+        g_share, g_area = share[rows], area[rows]
+        got = float((g_share * g_area).sum() / max(g_area.sum(), 1e-9))
+        ok.append(got >= need), sat.append(ids[rows][g_share >= need].tolist())
+        blk.append([] if got >= need else ids[rows][g_share < need].tolist())
         why.append(f"{name}: {got:.0%} of the {what} area is in camera view "
                    f"(needs {need:.0%}).")
     return outcome(units, ok, sat, blk, why)
