@@ -145,3 +145,16 @@ def highlight_layer(geom, layer_id: str = "highlight") -> pdk.Layer:
     return pdk.Layer("PathLayer", rows, id=layer_id, get_path="path", get_color=HIGHLIGHT,
                      get_width=7 if geom.geom_type != "Point" else 34, width_units="'pixels'",
                      cap_rounded=True, pickable=False)
+
+
+def underlay_layer(underlay: dict | None, layer_id: str = "underlay") -> pdk.Layer | None:
+    """A floor-plan image placed by the importer (level props.underlay), under the zones.
+
+    Only images served by Streamlit (a ``url`` under /app/static) are drawn; the image sits in
+    its lon/lat bounding box. The URL is quoted so pydeck does not inline the file as base64.
+    """
+    if not underlay or not underlay.get("url") or not underlay.get("bounds"):
+        return None
+    (south, west), (north, east) = underlay["bounds"]
+    return pdk.Layer("BitmapLayer", None, id=layer_id, image=f"'{underlay['url']}'",
+                     bounds=[west, south, east, north], opacity=0.85, pickable=False)

@@ -6,7 +6,7 @@ import streamlit as st
 from layers.controls import control_icon_layers, control_line_layer
 from layers.deck import fit_view, make_deck
 from layers.floor import (door_label_layer, door_layers, fov_layer, grid_layers, highlight_layer,
-                          room_label_layer, wall_layer, zone_layer)
+                          room_label_layer, underlay_layer, wall_layer, zone_layer)
 from layers.legend import control_legend, door_legend, fov_legend, tier_legend
 from layers.palette import control_style
 from ui import assessment, data
@@ -45,7 +45,9 @@ with right:
         if "Controls" in shown else set()
 tiers = assessment.tiers(live)
 
-layers = [zone_layer(plan.zones, tiers if "Zones" in shown else {}), wall_layer(plan.zones)]
+level_props = data.levels(path, pick.building).set_index("id").loc[pick.level].get("props")
+layers = [underlay_layer(level_props.get("underlay") if isinstance(level_props, dict) else None),
+          zone_layer(plan.zones, tiers if "Zones" in shown else {}), wall_layer(plan.zones)]
 if "Camera views" in shown:
     layers.append(fov_layer(plan.views[plan.views["control_id"].isin(
         plan.controls.loc[plan.controls["type"].isin(visible), "id"])]))

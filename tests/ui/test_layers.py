@@ -143,3 +143,12 @@ def test_search_finds_rooms_doors_and_devices():
 def test_local_map_style_has_no_remote_source(path):
     style = json.loads((REPO / path).read_text())
     assert style["sources"] == {} and style["layers"][0]["type"] == "background"
+
+
+def test_an_imported_floor_image_is_drawn_as_an_underlay_from_its_served_url():
+    underlay = {"url": "/app/static/floorplans/l1.png", "bounds": [[35.0, -78.0], [35.001, -77.999]]}
+    spec = _json([floor.underlay_layer(underlay)])
+    layer = spec["layers"][0]
+    assert layer["@@type"] == "BitmapLayer" and layer["image"] == underlay["url"]
+    assert layer["bounds"] == [-78.0, 35.0, -77.999, 35.001]
+    assert floor.underlay_layer({"path": "data/x.png", "url": None}) is None
