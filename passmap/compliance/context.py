@@ -184,8 +184,14 @@ class Context:
         return out
 
     def plane_code(self, planes) -> np.ndarray:
+        """Integer code per plane key, stable within this context (factorised, then mapped)."""
+        planes = np.asarray(planes, dtype=object)
+        if len(planes) == 0:
+            return np.empty(0, dtype=np.int64)
+        local, uniques = pd.factorize(planes, use_na_sentinel=False)
         codes = self._plane_codes
-        return np.array([codes.setdefault(p, len(codes)) for p in planes], dtype=np.int64)
+        table = np.array([codes.setdefault(p, len(codes)) for p in uniques], dtype=np.int64)
+        return table[local]
 
     # -- live ---------------------------------------------------------------------------------
     def _live_sets(self) -> tuple[set, set]:

@@ -94,10 +94,13 @@ def _decorate(out: dict, units: dict, p: dict) -> dict:
     else:
         cost = np.where(failing, unit, 0.0)
     docs = out.get("document")
-    docs = [None] * n if docs is None else docs
     evidence = np.empty(n, dtype=object)
-    evidence[:] = [{"satisfied_by": s, "blocked_by": b} | ({"document": d} if d else {})
-                   for s, b, d in zip(out["satisfied_by"], blocked, docs)]
+    if docs is None:
+        evidence[:] = [{"satisfied_by": s, "blocked_by": b}
+                       for s, b in zip(out["satisfied_by"], blocked)]
+    else:
+        evidence[:] = [{"satisfied_by": s, "blocked_by": b} | ({"document": d} if d else {})
+                       for s, b, d in zip(out["satisfied_by"], blocked, docs)]
     src = out["source"]
     source = np.full(n, src, dtype=object) if isinstance(src, str) else np.asarray(src, dtype=object)
     tier = int(p["tier"]) if str(p["tier"]).isdigit() else 5
@@ -119,10 +122,15 @@ def _apply_not_necessary(findings: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     if att is None or att.empty:
         return findings
     nn = att[att["status"] == "not_necessary"]
+    if nn.empty:
+        return findings
     keys = set(zip(nn["practice_id"], nn["scope_id"]))
-    hit = [(p, s) in keys and src == "rule" for p, s, src in
-           zip(findings["practice_id"], findings["scope_id"], findings["source"])]
-    if any(hit):
+    maybe = (findings["source"] == "rule") & findings["scope_id"].isin(set(nn["scope_id"]))
+    hit = np.zeros(len(findings), dtype=bool)
+    rows = np.flatnonzero(maybe.to_numpy())
+    hit[rows] = [(p, s) in keys for p, s in zip(findings["practice_id"].to_numpy()[rows],
+                                                 findings["scope_id"].to_numpy()[rows])]
+    if hit.any():
         findings.loc[hit, "fail_tier"] = 5
         findings.loc[hit, "status"] = "not_necessary"
         findings.loc[hit, "source"] = "person"

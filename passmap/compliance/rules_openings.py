@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pandas as pd
 import shapely
@@ -112,7 +113,7 @@ def _numbering_problems(ids, numbers, classes, pattern, primary_number) -> dict:
         return None if v is None or (isinstance(v, float) and v != v) or not str(v).strip() \
             else str(v).strip()
     nums = {i: num(i) for i in ids}
-    counts = pd.Series([n for n in nums.values() if n]).value_counts()
+    counts = Counter(n for n in nums.values() if n)
     dup = {n for n, c in counts.items() if c > 1}
     primaries = [i for i in ids if classes.get(i) == "exterior-primary"]
     wrong_primary = []
