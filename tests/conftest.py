@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from helpers import browser_login
+from tests.helpers import browser_login
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -4,7 +4,7 @@ import re
 import subprocess
 import sys
 
-from conftest import REPO
+from tests.conftest import REPO
 
 UI_LIBS = ("streamlit", "folium", "pydeck", "streamlit_folium")
 SQL = re.compile(r"\b(select\s+[\w*].*\s+from|insert\s+into|update\s+\w+\s+set|delete\s+from|"

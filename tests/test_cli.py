@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from conftest import REPO
+from tests.conftest import REPO
 
 
 def run_cli(*args, timeout=120):

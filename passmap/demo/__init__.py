@@ -27,6 +27,8 @@ def build_demo(db_path: Path, data_dir: Path = DATA_DIR) -> dict[str, int]:
         counts = store.write_sites(bundle, actor="demo", label="demo")
         for step in _post_steps():
             step(store)
+    # A WAL left by a server that had the old file open would be replayed onto the new file.
+    Path(str(db_path) + ".wal").unlink(missing_ok=True)
     tmp.replace(db_path)
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return counts

@@ -20,9 +20,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(Path(__file__).parent)]
 
-from conftest import CHROMIUM, free_port  # noqa: E402
-from helpers import browser_login  # noqa: E402
-from mapview import wait_drawn  # noqa: E402
+from tests.conftest import CHROMIUM, free_port  # noqa: E402
+from tests.helpers import browser_login  # noqa: E402
+from tests.browser.mapview import wait_drawn  # noqa: E402
 
 
 def start_app(db: Path, port: int) -> subprocess.Popen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapview import colour_pixels, map_box, screen_point, wait_drawn
+from tests.browser.mapview import colour_pixels, map_box, screen_point, wait_drawn
 
 pytestmark = pytest.mark.browser
 CAMERA_BLUE = (0, 114, 178)

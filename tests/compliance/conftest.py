@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from compliance_scenario import base_bundle
+from tests.compliance.compliance_scenario import base_bundle
 
 from passmap.store import Store
 

@@ -8,7 +8,7 @@ from datetime import date
 import shapely
 
 from passmap.geometry import local_crs
-from compliance_scenario import (AS_OF, assess_with, base_bundle, evidence_of, practice,
+from tests.compliance.compliance_scenario import (AS_OF, assess_with, base_bundle, evidence_of, practice,
                                        pt, status_of)
 
 
@@ -113,7 +113,7 @@ def test_camera_coverage_wall_occlusion(school, make_school):
     assert evidence_of(r, "P-CAM", "B1")["blocked_by"] == ["D2"] and r.tiers["B1"] == 0
     # The kept coverage geometry agrees: CAMR's clipped view stops at the wall.
     view = r.coverage.set_index("control_id").to_crs(local_crs(-84.39, 33.75)).geometry["CAMR"]
-    from compliance_scenario import X0, Y0
+    from tests.compliance.compliance_scenario import X0, Y0
     assert view.contains(shapely.Point(X0 + 18, Y0 + 14.4))       # inside R2, in view
     assert not view.contains(shapely.Point(X0 + 30, Y0 + 11.2))   # beyond the wall
     # Move the camera into the corridor at (30, 8) looking east: D2 is 10 m ahead -> in place.

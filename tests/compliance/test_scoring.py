@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from compliance_scenario import assess_with, base_bundle, practice, pt
+from tests.compliance.compliance_scenario import assess_with, base_bundle, practice, pt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from io_makers import base_bundle
+from tests.io.io_makers import base_bundle
 
 
 @pytest.fixture(scope="session")

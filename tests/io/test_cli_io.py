@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from io_makers import write_dxf, write_imdf_zip
+from tests.io.io_makers import write_dxf, write_imdf_zip
 from passmap.cli import main
 
 

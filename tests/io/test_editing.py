@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point, shape
 
-from io_makers import box, pt
+from tests.io.io_makers import box, pt
 from passmap.store import StoreError
 from passmap.store.editing import ConcurrencyError
 

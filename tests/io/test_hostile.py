@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from conftest import snapshot
-from io_makers import box, fc, feat, imdf_features, write_door_csv, write_dxf, write_camera_xlsx
+from tests.io.conftest import snapshot
+from tests.io.io_makers import box, fc, feat, imdf_features, write_door_csv, write_dxf, write_camera_xlsx
 from passmap.importers import import_path
 from passmap.importers.base import ImportFailed, ImportOptions
 from passmap.store import StoreError

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from io_makers import (DXF_GEOREF, LAT0, LON0, box, fc, feat, pt, write_camera_xlsx, write_door_csv,
+from tests.io.io_makers import (DXF_GEOREF, LAT0, LON0, box, fc, feat, pt, write_camera_xlsx, write_door_csv,
                       write_dxf, write_imdf_zip, write_osm, write_pdf, write_png)
 from passmap.importers import import_path
 from passmap.importers.base import ImportOptions

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from io_makers import write_osm
+from tests.io.io_makers import write_osm
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -96,7 +96,7 @@ def _click_map(at, lat: float, lng: float) -> None:
 
 
 def test_edit_page_click_places_a_camera_with_wedge_preview(site_db):
-    from io_makers import LAT0, LON0
+    from tests.io.io_makers import LAT0, LON0
 
     at = _edit_app(site_db)
     assert "leaflet-draw" in _map_script(at) and "cdn" not in _map_script(at).lower()
@@ -139,7 +139,7 @@ def test_edit_page_refuses_a_stale_save_and_undoes(site_db):
 def test_edit_page_draws_a_zone_and_reshapes_it(site_db):
     import json
 
-    from io_makers import box
+    from tests.io.io_makers import box
 
     at = _edit_app(site_db)
     at.radio(key="edit_mode").set_value("Draw zone or door").run()

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from shapely.geometry import shape
 
-from io_makers import line, pt, box
+from tests.io.io_makers import line, pt, box
 from passmap.exporters import export
 from passmap.importers import import_path
 

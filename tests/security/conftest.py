@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 
-from tiny_site import tiny_site_bundle  # noqa: E402
+from tests.security.tiny_site import tiny_site_bundle  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from apptest_tools import PAGES, browser_payload, html_payload, new_app, page_path, ran, reachable
-from helpers import login
+from tests.security.apptest_tools import PAGES, browser_payload, html_payload, new_app, page_path, ran, reachable
+from tests.helpers import login
 from passmap import access, share
 from passmap.model import ROLES
-from tiny_site import SCRIPT, SQLI, XSS
+from tests.security.tiny_site import SCRIPT, SQLI, XSS
 
 # Pinned expectations for the pages known today; pages added later follow passmap.access.
 STAFF_MAPS = {"district", "campus", "floor"}
@@ -67,7 +67,7 @@ def _share_app(store, layers, campuses=("c1",), **delta):
 
 
 def test_share_link_shows_only_its_campuses_and_layers(env, tiny_db):
-    from helpers import _store
+    from tests.helpers import _store
 
     store = _store(tiny_db)
     at, _ = _share_app(store, ["grid", "doors", "aeds"])
@@ -91,7 +91,7 @@ def test_share_link_shows_only_its_campuses_and_layers(env, tiny_db):
 
 @pytest.mark.parametrize("case", ["expired", "revoked", "forged"])
 def test_invalid_share_links_get_a_plain_refusal(env, tiny_db, case):
-    from helpers import _store
+    from tests.helpers import _store
 
     store = _store(tiny_db)
     at, token = _share_app(store, ["doors"], expires=timedelta(minutes=1))
@@ -108,7 +108,7 @@ def test_invalid_share_links_get_a_plain_refusal(env, tiny_db, case):
 
 
 def test_revoking_a_link_ends_an_open_session_at_once(env, tiny_db):
-    from helpers import _store
+    from tests.helpers import _store
 
     store = _store(tiny_db)
     at, _ = _share_app(store, ["doors"])
@@ -151,7 +151,7 @@ def test_login_form_signs_in_refuses_and_throttles(env):
 
 
 def test_sql_injection_in_text_inputs_changes_nothing(env, tiny_db):
-    from helpers import _store
+    from tests.helpers import _store
 
     store = _store(tiny_db)
     counts = lambda: (len(store.list_users()), len(store.list_share_links()),   # noqa: E731
@@ -180,7 +180,7 @@ def test_sql_injection_in_text_inputs_changes_nothing(env, tiny_db):
 
 
 def test_campus_scoped_accounts_only_pick_their_campuses(env, tiny_db):
-    from helpers import _store
+    from tests.helpers import _store
     from passmap import auth
 
     auth.create_user(_store(tiny_db), "scoped.ed", "a-long-enough-password", "editor",
@@ -196,7 +196,7 @@ def test_campus_scoped_accounts_only_pick_their_campuses(env, tiny_db):
 
 
 def test_a_deep_link_to_another_campus_does_not_widen_a_share(env, tiny_db):
-    from helpers import _store
+    from tests.helpers import _store
 
     at, _ = _share_app(_store(tiny_db), ["doors", "aeds"])
     at.query_params["campus"] = "c2"

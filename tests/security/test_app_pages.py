@@ -3,8 +3,8 @@ first start."""
 
 from datetime import timedelta
 
-from apptest_tools import new_app, page_path
-from helpers import _store, login
+from tests.security.apptest_tools import new_app, page_path
+from tests.helpers import _store, login
 from passmap import auth
 from ui.auth import SESSION_KEY
 

@@ -6,7 +6,7 @@ import json
 from types import SimpleNamespace
 
 from passmap.cli import main
-from tiny_site import SQLI
+from tests.security.tiny_site import SQLI
 
 
 def passmap(db, *args):

@@ -6,7 +6,7 @@ import zipfile
 
 from passmap.reports.responder import render_responder_pdf, verification_status
 from passmap.reports.responder_export import responder_geojson, responder_imdf
-from tiny_site import SCRIPT, XSS
+from tests.security.tiny_site import SCRIPT, XSS
 
 
 def pdf_pages_text(path) -> list[str]:

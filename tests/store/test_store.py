@@ -9,7 +9,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
 
-from conftest import REPO
+from tests.conftest import REPO
 from passmap.store import SITE_TABLES, Store, StoreError
 
 LON, LAT = -78.64, 35.78

@@ -15,7 +15,7 @@ def maps_app(demo_db, monkeypatch):
     """Factory: a signed-in AppTest of app.py (role admin by default) on a copy of the demo."""
     from streamlit.testing.v1 import AppTest
 
-    from helpers import login
+    from tests.helpers import login
 
     monkeypatch.setenv("PASSMAP_DB", str(demo_db))
     monkeypatch.setenv("PASSMAP_SIMULATE", "0")

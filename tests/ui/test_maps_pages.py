@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import deck_spec, html_text, layer, page
+from tests.ui.conftest import deck_spec, html_text, layer, page
 
 from layers.palette import TIER_COLOURS
 
@@ -155,7 +155,7 @@ def test_search_for_a_room_upstairs_switches_the_level(maps_app):
 
 
 def _upper_rooms(at):
-    from helpers import _store
+    from tests.helpers import _store
 
     store = _store()
     level = store.list_levels(at.session_state["pick_building"]).iloc[-1]["id"]
@@ -179,7 +179,7 @@ def test_layer_toggles_and_type_filter_change_what_is_drawn_and_the_legend(maps_
 
 def test_level_switcher_and_effective_toggle(maps_app):
     at = _floor(maps_app)
-    from helpers import _store
+    from tests.helpers import _store
 
     first_level = at.session_state["pick_level"]
     first_zones = {z["id"] for z in layer(deck_spec(at), "zones")["data"]}
@@ -199,7 +199,7 @@ def test_a_configured_tile_source_goes_into_a_served_style_and_nothing_else_is_f
         maps_app, monkeypatch):
     import json as _json
 
-    from conftest import REPO
+    from tests.conftest import REPO
 
     url = "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"
     monkeypatch.setenv("PASSMAP_TILE_URL", url)
