@@ -56,7 +56,7 @@ def live_layers(controls, summary, radius_px: float = 14) -> list[pdk.Layer]:
     rows = live_rows(controls, summary)
     ring = pdk.Layer("ScatterplotLayer", rows, id="live-ring", get_position="position",
                      get_fill_color=[0, 0, 0, 0], get_line_color="colour", stroked=True, filled=False,
-                     radius_units="pixels", get_radius=radius_px, line_width_units="pixels",
+                     radius_units="'pixels'", get_radius=radius_px, line_width_units="'pixels'",
                      get_line_width=4, pickable=False)
     marked = [r for r in rows if r["symbol"]]
     text = pdk.Layer("TextLayer", marked, id="live-symbol", get_position="position", get_text="symbol",

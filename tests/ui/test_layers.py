@@ -152,3 +152,44 @@ def test_an_imported_floor_image_is_drawn_as_an_underlay_from_its_served_url():
     assert layer["@@type"] == "BitmapLayer" and layer["image"] == underlay["url"]
     assert layer["bounds"] == [-78.0, 35.0, -77.999, 35.001]
     assert floor.underlay_layer({"path": "data/x.png", "url": None}) is None
+
+
+def _no_constant_accessor(spec: dict) -> None:
+    """Only get_* props may be accessors ('@@=...'); units, fonts, anchors are constants."""
+    for lyr in spec["layers"]:
+        for key, value in lyr.items():
+            if not key.startswith("get") and isinstance(value, str):
+                assert not value.startswith("@@="), (lyr["id"], key, value)
+
+
+def test_live_overlay_json_is_pinned_rings_in_pixels_and_symbols_for_alarms():
+    import pandas as pd
+
+    from layers.live import live_layers
+
+    summary = pd.DataFrame({"device_id": ["CAM-1"], "control_id": ["k1"], "state": ["forced_open"],
+                            "stale": [False]})
+    spec = _json(live_layers(_controls(), summary))
+    _no_constant_accessor(spec)
+    ring, symbol = spec["layers"]
+    assert {k: ring[k] for k in ("id", "radiusUnits", "lineWidthUnits", "getRadius", "stroked",
+                                 "filled")} == {"id": "live-ring", "radiusUnits": "pixels",
+                                                "lineWidthUnits": "pixels", "getRadius": 14,
+                                                "stroked": True, "filled": False}
+    assert ring["data"] == [{"position": [-78.0, 35.0], "id": "k1", "key": "alarm",
+                             "colour": palette.LIVE_STATE_COLOURS["alarm"], "symbol": "!",
+                             "tip": "k1: forced_open (" + palette.LIVE_STATE_LABELS["alarm"] + ")"}]
+    assert symbol["id"] == "live-symbol" and symbol["data"][0]["symbol"] == "!"
+
+
+def test_no_layer_builder_ships_a_constant_as_an_accessor():
+    openings = gpd.GeoDataFrame({"id": ["o"], "door_class": ["classroom"], "number": ["7"],
+                                 "lock_function": [None]},
+                                geometry=[LineString([(-78, 35), (-78, 35.00001)])], crs=CRS)
+    spec = _json([floor.zone_layer(_zones(), {"z1": 4}), floor.wall_layer(_zones()),
+                  *floor.door_layers(openings), floor.door_label_layer(openings),
+                  floor.room_label_layer(_zones()), *controls.control_icon_layers(_controls()),
+                  controls.control_line_layer(_controls()), *floor.grid_layers((-78, 35, -77.999, 35.001)),
+                  floor.highlight_layer(box(-78, 35, -77.9999, 35.0001)),
+                  site.building_layer(_zones()), site.text_layer([], "t")])
+    _no_constant_accessor(spec)
