@@ -4,7 +4,7 @@ their views, exterior door numbers. Click a building to open its floor plan."""
 import streamlit as st
 
 from layers.controls import control_icon_layers, control_line_layer
-from layers.deck import fit_view, make_deck
+from layers.deck import fit_view
 from layers.floor import door_label_layer, door_layers, fov_layer
 from layers.legend import control_legend, door_legend, fov_legend, tier_legend
 from layers.palette import control_style
@@ -12,7 +12,8 @@ from layers.site import building_layer, campus_layer, grounds_layer
 from ui import assessment, data
 from ui.detail import render_detail
 from ui.live import live_map
-from ui.maps import forget_selection, layer_toggles, picked, shade_mode, show_deck, type_toggles
+from ui.maps import (forget_selection, layer_toggles, picked, shade_mode, static_spec, type_toggles,
+                     viewer_key)
 from ui.pickers import current, go_to
 from ui.sitedata import campus_exterior
 
@@ -35,20 +36,29 @@ with right:
     shown = layer_toggles(["Grounds", "Controls", "Camera views", "Door numbers"], "campus_layers")
     visible = type_toggles(types, labels, "campus_types") if "Controls" in shown else set()
 tiers = assessment.tiers(live)
-layers = [campus_layer(campus, tiers)]
-if "Grounds" in shown:
-    layers.append(grounds_layer(site.grounds))
-layers.append(building_layer(site.buildings, tiers))
-if "Camera views" in shown:
-    layers.append(fov_layer(site.views[site.views["control_id"].isin(
-        site.controls.loc[site.controls["type"].isin(visible), "id"])]))
-layers += door_layers(site.doors)
-if "Door numbers" in shown:
-    layers.append(door_label_layer(site.doors, exterior_only=True))
-layers += [control_line_layer(site.controls, visible), *control_icon_layers(site.controls, visible, scale=1.6)]
-with left:
-    event = live_map(lambda live: show_deck(make_deck(layers + live, fit_view(tuple(campus.total_bounds))),
-                                            MAP_KEY), site.controls, pick.campus, MAP_KEY)  # live overlay (ui/live.py)
+
+
+def build():
+    layers = [campus_layer(campus, tiers)]
+    if "Grounds" in shown:
+        layers.append(grounds_layer(site.grounds))
+    layers.append(building_layer(site.buildings, tiers))
+    if "Camera views" in shown:
+        layers.append(fov_layer(site.views[site.views["control_id"].isin(
+            site.controls.loc[site.controls["type"].isin(visible), "id"])]))
+    layers += door_layers(site.doors)
+    if "Door numbers" in shown:
+        layers.append(door_label_layer(site.doors, exterior_only=True))
+    layers += [control_line_layer(site.controls, visible),
+               *control_icon_layers(site.controls, visible, scale=1.6)]
+    return layers, fit_view(tuple(campus.total_bounds))
+
+
+shown_tiers = tuple((b, tiers.get(b)) for b in [pick.campus, *site.buildings["id"]])
+spec = static_spec(("campus", path, pick.campus, live, tuple(sorted(shown)), tuple(sorted(visible)),
+                    shown_tiers), build)
+with left:  # live overlay refreshed by a fragment (ui/live.py)
+    event = live_map(spec, site.controls, pick.campus, MAP_KEY, ("campus", path, pick.campus, viewer_key()))
 
 hit = picked(event)
 if hit and hit[0] == "buildings":

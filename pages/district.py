@@ -6,12 +6,12 @@ on the campus and floor views.
 
 import streamlit as st
 
-from layers.deck import fit_view, make_deck
+from layers.deck import fit_view
 from layers.legend import tier_legend
 from layers.site import building_layer, campus_label_layer, campus_layer
 from ui import assessment, data
 from ui.kpis import kpi_strip
-from ui.maps import forget_selection, picked, shade_mode, show_deck
+from ui.maps import forget_selection, picked, shade_mode, show_spec, static_spec
 from ui.pickers import current, go_to
 
 MAP_KEY = "district_map"
@@ -35,13 +35,18 @@ with kpis:
 buildings = data.buildings(path)
 buildings = buildings[buildings["campus_id"].isin(set(campuses["id"]))]
 
-layers = [campus_layer(campuses, tiers, summary),
-          building_layer(buildings, tiers, pickable=False, simplify_deg=2e-5),  # ~2 m
-          campus_label_layer(campuses, summary, tiers)]
-deck = make_deck(layers, fit_view(tuple(campuses.total_bounds), padding=1.4))
 
+def build():
+    layers = [campus_layer(campuses, tiers, summary),
+              building_layer(buildings, tiers, pickable=False, simplify_deg=2e-5),  # ~2 m
+              campus_label_layer(campuses, summary, tiers)]
+    return layers, fit_view(tuple(campuses.total_bounds), padding=1.4)
+
+
+drawn_tiers = tuple((i, tiers.get(i)) for i in [*campuses["id"], *buildings["id"]])
+spec = static_spec(("district", path, pick.district, live, drawn_tiers), build)
 with left:
-    event = show_deck(deck, MAP_KEY)
+    event = show_spec(spec, "", MAP_KEY)
 with right:
     drawn = {tiers.get(c) for c in campuses["id"]}
     st.html(tier_legend(drawn, "Campus tier" + (" (effective)" if live else "")))

@@ -4,7 +4,7 @@ control by type, camera views clipped by walls, room labels, grid; click or sear
 import streamlit as st
 
 from layers.controls import control_icon_layers, control_line_layer
-from layers.deck import fit_view, make_deck
+from layers.deck import fit_view
 from layers.floor import (door_label_layer, door_layers, fov_layer, grid_layers, highlight_layer,
                           room_label_layer, underlay_layer, wall_layer, zone_layer)
 from layers.legend import control_legend, door_legend, fov_legend, tier_legend
@@ -13,7 +13,7 @@ from ui import assessment, data
 from ui.detail import render_detail
 from ui.live import live_map
 from ui.floorstate import focus_from_search, level_switcher
-from ui.maps import layer_toggles, picked, shade_mode, show_deck, type_toggles
+from ui.maps import layer_toggles, picked, shade_mode, static_spec, type_toggles, viewer_key
 from ui.pickers import current
 from ui.sitedata import level_objects
 
@@ -46,26 +46,35 @@ with right:
 tiers = assessment.tiers(live)
 
 level_props = data.levels(path, pick.building).set_index("id").loc[pick.level].get("props")
-layers = [underlay_layer(level_props.get("underlay") if isinstance(level_props, dict) else None),
-          zone_layer(plan.zones, tiers if "Zones" in shown else {}), wall_layer(plan.zones)]
-if "Camera views" in shown:
-    layers.append(fov_layer(plan.views[plan.views["control_id"].isin(
-        plan.controls.loc[plan.controls["type"].isin(visible), "id"])]))
-layers += door_layers(plan.doors)
-if "Grid" in shown:
-    layers += grid_layers(plan.bounds)
-if "Room labels" in shown:
-    layers.append(room_label_layer(plan.zones))
-if "Door numbers" in shown:
-    layers.append(door_label_layer(plan.doors))
-layers += [control_line_layer(plan.controls, visible), *control_icon_layers(plan.controls, visible)]
-view = fit_view(plan.bounds)
-if focus is not None:
-    layers.append(highlight_layer(focus.geometry))
-    view = fit_view(tuple(focus.geometry.buffer(0.0003).bounds))
+underlay = level_props.get("underlay") if isinstance(level_props, dict) else None
+
+
+def build():
+    layers = [underlay_layer(underlay), zone_layer(plan.zones, tiers if "Zones" in shown else {}),
+              wall_layer(plan.zones)]
+    if "Camera views" in shown:
+        layers.append(fov_layer(plan.views[plan.views["control_id"].isin(
+            plan.controls.loc[plan.controls["type"].isin(visible), "id"])]))
+    layers += door_layers(plan.doors)
+    if "Grid" in shown:
+        layers += grid_layers(plan.bounds)
+    if "Room labels" in shown:
+        layers.append(room_label_layer(plan.zones))
+    if "Door numbers" in shown:
+        layers.append(door_label_layer(plan.doors))
+    layers += [control_line_layer(plan.controls, visible), *control_icon_layers(plan.controls, visible)]
+    if focus is None:
+        return layers, fit_view(plan.bounds)
+    return layers + [highlight_layer(focus.geometry)], fit_view(tuple(focus.geometry.buffer(0.0003).bounds))
+
+
+# Built once per everything it depends on; the live fragment only adds its overlay (ui/live.py).
+zone_tiers = tuple((z, tiers.get(z)) for z in plan.zones["id"])
+spec = static_spec(("floor", path, pick.level, live, tuple(sorted(shown)), tuple(sorted(visible)),
+                    focus.id if focus is not None else None, zone_tiers, str(underlay)), build)
 with left:
-    event = live_map(lambda live: show_deck(make_deck(layers + live, view), MAP_KEY, height=680),
-                     plan.controls, pick.campus, MAP_KEY)  # live overlay, refreshed every 2 s (ui/live.py)
+    event = live_map(spec, plan.controls, pick.campus, MAP_KEY, ("floor", path, pick.level, viewer_key()),
+                     height=680)
 
 hit = picked(event)
 with right:

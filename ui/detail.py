@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import logging
 import math
 from pathlib import Path
 
@@ -12,6 +12,8 @@ import streamlit as st
 from layers.palette import control_style, door_style, tier_label
 from passmap.config import ROOT
 from ui import assessment
+
+log = logging.getLogger(__name__)
 
 TABLES = {"zone": "zone", "opening": "opening", "control": "control"}
 HIDDEN = {"geometry", "version", "props", "attrs"}
@@ -52,12 +54,14 @@ def procedure_section(row: dict) -> None:
 
 
 def live_section(kind: str, row: dict) -> None:
-    """Live status, filled by the live overlay (module ui.live_panel) once it exists."""
-    if importlib.util.find_spec("ui.live_panel") is None:
-        if kind == "control" and not _is_missing(row.get("external_id")):
-            st.caption(f"Live status: no feed connected for device {row['external_id']}.")
-        return
-    importlib.import_module("ui.live_panel").render_live_status(kind, row)
+    """Live status of the object's devices (ui/live_panel.py); never breaks the panel."""
+    from ui.live_panel import render_live_status
+
+    try:
+        render_live_status(kind, row)
+    except Exception:  # noqa: BLE001 - the feed is optional, the panel is not
+        log.exception("live status for %s %s failed", kind, row.get("id"))
+        st.caption("Live status: unavailable.")
 
 
 def _role(object_id: str, scope_id, evidence) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 
 import streamlit as st
@@ -16,14 +15,11 @@ def _findings_frame(result):
     return frame if frame is not None and hasattr(frame, "columns") else None
 
 
-def devices_offline() -> int | None:
-    """Filled by the live overlay (ui.live_panel.devices_offline) once it exists."""
-    if importlib.util.find_spec("ui.live_panel") is None:
-        return None
+def devices_offline(campus_ids: list[str]) -> int | None:
+    """Devices offline or stale on these campuses (ui.live_panel), None without any feed."""
     from ui import live_panel
 
-    fn = getattr(live_panel, "devices_offline", None)
-    return fn() if fn else None
+    return live_panel.devices_offline(campus_ids)
 
 
 def kpi_strip(campus_ids: list[str], live: bool = False) -> None:
@@ -46,6 +42,7 @@ def kpi_strip(campus_ids: list[str], live: bool = False) -> None:
     else:
         cols[1].metric("Practices in place", "–", help="The compliance engine has not run.")
         cols[2].metric("Open gaps", "–", help="The compliance engine has not run.")
-    offline = devices_offline()
+    offline = devices_offline(campus_ids)
     cols[3].metric("Devices offline", "–" if offline is None else offline,
-                   help=None if offline is not None else "No live feed connected.")
+                   help="Devices whose last report says offline, or silent past their reporting interval."
+                   if offline is not None else "No live feed connected.")

@@ -1,19 +1,20 @@
 """Live status in the app: the feed runner started once per server process, and the fragment
-that refreshes the live overlay every 2 s without remounting the map (fixed deck key)."""
+that refreshes the live overlay every second without remounting the map (fixed deck key)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Callable
+import time
 
 import streamlit as st
 
 from layers.live import live_layers
 from passmap.config import load_settings
 from ui import data
+from ui.maps import MAP_HEIGHT_PX, layers_json, show_spec
 
 log = logging.getLogger(__name__)
-REFRESH = "2s"
+REFRESH = "1s"
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,18 +39,36 @@ def get_runner():
     return runner
 
 
-def summary(campus_id: str | None = None):
+STALE_BUCKET_S = 30   # stale flags are computed against "now": recompute at least this often
+
+
+@st.cache_data(ttl=120, max_entries=32, show_spinner=False)
+def _summary(path: str, campus_id: str | None, version: tuple, bucket: int):
     from passmap.feeds.status import live_summary
 
-    get_runner()
     return live_summary(data.get_store(), campus_id)
 
 
-def live_map(render: Callable[[list], object], controls, campus_id: str | None = None,
-             key: str = "live_map"):
-    """Call ``render(extra_layers)`` (which draws the deck with its fixed key) inside a fragment
-    that reruns every 2 s with fresh live layers. A click on the map inside the fragment triggers
-    a full rerun so the page's detail panel follows. Returns the chart event of the full run."""
+def summary(campus_id: str | None = None):
+    """The latest status per device (passmap.feeds.status.live_summary), recomputed only when
+    the stored status changed (store.status_version) or every STALE_BUCKET_S."""
+    get_runner()
+    version = data.get_store().status_version()
+    return _summary(data.db_path(), campus_id, version, int(time.time() // STALE_BUCKET_S))
+
+
+@st.cache_data(ttl=120, max_entries=64, show_spinner=False)
+def _overlay_json(version: tuple, bucket: int, campus_id, scope_key: tuple, _controls) -> str:
+    return layers_json(live_layers(_controls, summary(campus_id)))
+
+
+def live_map(static: tuple[str, str], controls, campus_id: str | None, key: str,
+             scope_key: tuple, height: int = MAP_HEIGHT_PX):
+    """Draw the static spec (ui.maps.static_spec) plus the live overlay inside a fragment that
+    reruns every REFRESH. An unchanged status gives the same JSON (a cache reference on the wire,
+    no redraw in the browser). A click inside the fragment triggers one full rerun so the page's
+    detail panel follows. Returns the chart event of the full run. ``scope_key`` names what
+    decides ``controls`` (level or campus, viewer)."""
     flag = f"_{key}_full_run"
     st.session_state[flag] = True
 
@@ -59,10 +78,13 @@ def live_map(render: Callable[[list], object], controls, campus_id: str | None =
         st.session_state[flag] = False
         try:
             now = summary(campus_id)
+            version = data.get_store().status_version()
+            overlay = _overlay_json(version, int(time.time() // STALE_BUCKET_S), campus_id,
+                                    scope_key, controls)
         except Exception:  # live status must never break the map
             log.exception("live overlay failed")
-            now = None
-        event = render(live_layers(controls, now) if now is not None else [])
+            now, overlay = None, ""
+        event = show_spec(static, overlay, key, height=height)
         _caption(controls, now)
         last = f"_{key}_selection"
         selection = _selection(event)
@@ -74,7 +96,6 @@ def live_map(render: Callable[[list], object], controls, campus_id: str | None =
 
     _fragment()
     return st.session_state.get(f"_{key}_event")
-
 
 def _selection(event):
     try:

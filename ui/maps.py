@@ -8,9 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from layers.deck import MAP_STYLE_URL
+from layers.deck import MAP_STYLE_URL, make_deck
 from passmap.config import load_settings
 from ui import assessment
+from ui.auth import current_viewer
 
 MAP_HEIGHT_PX = 640
 GENERATED = Path(__file__).resolve().parent.parent / "static" / "generated"
@@ -43,6 +44,71 @@ def map_style_url() -> str:
 def show_deck(deck, key: str, height: int = MAP_HEIGHT_PX):
     """Render with a fixed key (keeps the user's view across reruns) and click-to-rerun."""
     deck.map_style = map_style_url()
+    return st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=key,
+                           height=height, width="stretch")
+
+
+def _compact(value) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def viewer_key() -> tuple:
+    """What decides which objects a viewer may see (part of every cached spec's key)."""
+    v = current_viewer()
+    return (None,) if v is None else (v.role, v.campus_scope, v.layers, v.grant is not None)
+
+
+@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
+def _static_spec(key: tuple, style_url: str, _build) -> tuple[str, str]:
+    layers, view = _build()
+    spec = json.loads(make_deck(layers, view, map_style=style_url).to_json())
+    layers_json = _compact(spec.pop("layers"))[1:-1]
+    return _compact(spec)[:-1], layers_json
+
+
+def static_spec(key: tuple, build) -> tuple[str, str]:
+    """The deck JSON of the static layers, built once per ``key`` (which must name everything
+    ``build() -> (layers, view)`` depends on; the viewer's visibility is added here). Returns
+    (spec head without its closing brace, the layers' JSON without brackets) for ``show_spec``."""
+    return _static_spec((*key, viewer_key()), map_style_url(), build)
+
+
+def layers_json(layers) -> str:
+    """Compact JSON of extra (live) layers, without brackets, to append to a static spec."""
+    if not layers:
+        return ""
+    spec = json.loads(make_deck(layers, pdk_view()).to_json())
+    return _compact(spec["layers"])[1:-1]
+
+
+def pdk_view():
+    import pydeck as pdk
+
+    return pdk.ViewState(longitude=0, latitude=0, zoom=1)
+
+
+class _PrebuiltDeck:
+    """What st.pydeck_chart reads from a Deck: the JSON string and the tooltip."""
+
+    layers: list = []
+    mapbox_key = None
+    deck_widget = None
+
+    def __init__(self, spec_json: str, tooltip):
+        self._json, self._tooltip = spec_json, tooltip
+
+    def to_json(self) -> str:
+        return self._json
+
+
+def show_spec(static: tuple[str, str], extra_json: str, key: str, height: int = MAP_HEIGHT_PX):
+    """Draw a static spec plus extra layers with a fixed key. The same inputs give the same
+    string: Streamlit then sends only a reference to its cached message and the browser keeps
+    its parsed deck (it memoises on the JSON), so unchanged reruns cost almost nothing."""
+    head, static_layers = static
+    body = ",".join(part for part in (static_layers, extra_json) if part)
+    tooltip = {"html": "{tip}", "style": {"fontSize": "13px", "maxWidth": "320px"}}
+    deck = _PrebuiltDeck(f'{head},"layers":[{body}]}}', tooltip)
     return st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=key,
                            height=height, width="stretch")
 

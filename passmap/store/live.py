@@ -161,6 +161,13 @@ class LiveMixin:
             WHERE (?::VARCHAR IS NULL OR c.campus_id = ?)
             ORDER BY s.device_id, s.aspect""", [campus_id, campus_id]).df()
 
+    def status_version(self) -> tuple[int, str]:
+        """A cheap fingerprint of the latest status (rows, newest receipt): it changes whenever
+        the writer stores a new state or marks a device stale, so readers can skip unchanged ticks."""
+        n, newest = self.cursor().execute(
+            "SELECT count(*), max(received_utc) FROM device_status").fetchone()
+        return int(n), str(newest)
+
     def status_history(self, device_id: str, limit: int = 50) -> pd.DataFrame:
         return self.cursor().execute(
             "SELECT * FROM status_event WHERE device_id = ? ORDER BY observed_utc DESC LIMIT ?",

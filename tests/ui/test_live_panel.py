@@ -1,0 +1,73 @@
+"""Live status on the maps: the district's "Devices offline" KPI and the detail panel's live
+section, from device status written by the real feed runner (canonical MQTT JSON, normalised)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from tests.ui.conftest import page
+
+from passmap.feeds.runner import FeedRunner
+from passmap.store import Store
+
+
+def _publish(runner: FeedRunner, device: str, aspect: str, state: str) -> None:
+    runner.submit(f"passmap/status/{device}", json.dumps({
+        "device_id": device, "aspect": aspect, "state": state,
+        "observed_utc": datetime.now(timezone.utc).isoformat()}))
+
+
+def _write_status(db) -> dict:
+    """On the level the pickers open first: a door contact forced open, a camera offline."""
+    with Store(db) as store:
+        campus = store.list_campuses()["id"].iloc[0]
+        building = store.list_buildings(campus)["id"].iloc[0]
+        level = store.list_levels(building)["id"].iloc[0]
+        c = store.list_controls(campus, building, level)
+        c = c[c["external_id"].notna()]
+        door = c[c["type"] == "door_contact"].iloc[0]
+        camera = c[c["type"] == "camera"].iloc[0]
+        assert store.device_status_rows().empty  # the demo ships no status: counts below are ours
+        runner = FeedRunner(store)
+        _publish(runner, door["external_id"], "door_alarm", "forced_open")
+        _publish(runner, camera["external_id"], "health", "offline")
+        assert runner.flush()["new_events"] == 2
+    return {"door": door.to_dict(), "camera": camera.to_dict()}
+
+
+def _offline_metric(at):
+    return next(m for m in at.metric if m.label == "Devices offline")
+
+
+def _click(at, layer_id: str, row: dict) -> str:
+    at.session_state["floor_map"] = {"selection": {"indices": {layer_id: [0]},
+                                                   "objects": {layer_id: [row]}}}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return " ".join(m.value for m in at.markdown) + " " + " ".join(c.value for c in at.caption)
+
+
+def test_devices_offline_kpi_and_detail_panel_show_the_stored_live_status(maps_app, demo_db):
+    devices = _write_status(demo_db)
+    at = maps_app()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _offline_metric(at).value == "1"          # the camera; a forced door is not offline
+    at.switch_page(page("floor")).run()
+    door, camera = devices["door"], devices["camera"]
+    text = _click(at, "controls", {"id": door["id"], "kind": "control"})
+    assert f"({door['external_id']}): **forced_open**" in text, text[:600]
+    assert "Alarm / forced / held open" in text
+    text = _click(at, "controls", {"id": camera["id"], "kind": "control"})
+    assert f"({camera['external_id']}): **offline**" in text, text[:600]
+    if isinstance(door.get("opening_id"), str):   # the door the contact watches shows it too
+        text = _click(at, "doors", {"id": door["opening_id"], "kind": "opening"})
+        assert "forced_open" in text, text[:600]
+
+
+def test_devices_offline_kpi_says_no_feed_when_nothing_ever_reported(maps_app):
+    at = maps_app()
+    at.run()
+    metric = _offline_metric(at)
+    assert metric.value == "–" and "No live feed" in (metric.proto.help or "")
