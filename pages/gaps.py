@@ -10,6 +10,7 @@ import streamlit as st
 from layers.palette import TIER_COLOURS, hex_colour, tier_label
 from passmap.compliance import roadmap
 from ui.assessment import get_assessment
+from ui.auth import scope_campuses
 
 STARTER_NOTE = ("Practice titles and tiers come from the PassMap starter catalog, written in our "
                 "own words: it is not PASS text. Practices marked unverified carry a tier we "
@@ -22,8 +23,9 @@ if result is None:
     st.info("No assessment yet: load a catalog (`passmap checklist load-starter`) to see gaps.")
     st.stop()
 
-campuses = result.ctx.inputs.campuses
-options = [result.district_id] + campuses["id"].tolist()
+campuses = scope_campuses(result.ctx.inputs.campuses)    # campus-scoped accounts: theirs only
+whole = [result.district_id] if len(campuses) == len(result.ctx.inputs.campuses) else []
+options = whole + campuses["id"].tolist()
 names = {result.district_id: "Whole district", **dict(zip(campuses["id"], campuses["name"]))}
 scope = st.selectbox("Scope", options, format_func=lambda i: names.get(i, i), key="gaps_scope")
 

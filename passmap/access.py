@@ -167,6 +167,52 @@ def layer_of_opening(door_class: str) -> str | None:
     return "doors" if door_class.startswith("exterior") else None
 
 
+def control_visible(control_type: str, layers: Iterable[str], role: str = "") -> bool:
+    """May a control of this type be shown to someone who sees ``layers``?
+
+    A type on a responder layer needs that layer; a type on no layer (PA speaker, fence) is
+    shown to staff roles but never to a partner (a share link holds only what was shared).
+
+    >>> board = visible_layers("board")
+    >>> control_visible("camera", board), control_visible("aed", board)
+    (False, True)
+    >>> control_visible("pa_speaker", board, "board"), control_visible("pa_speaker", (), "partner")
+    (True, False)
+    """
+    layer = layer_of_control(control_type)
+    if layer is None:
+        return role in ROLES and role != "partner"
+    return layer in set(layers)
+
+
+def filter_controls(frame, role: str, shared_layers: Iterable[str] | None = None):
+    """Only the controls ``role`` may see (rows with a ``type`` column), index kept.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"id": ["c", "r", "a"], "type": ["camera", "access_reader", "aed"]})
+    >>> list(filter_controls(f, "board")["id"]), list(filter_controls(f, "admin")["id"])
+    (['a'], ['c', 'r', 'a'])
+    """
+    if frame is None or len(frame) == 0:
+        return frame
+    layers = visible_layers(role, shared_layers)
+    keep = {t: control_visible(t, layers, role) for t in frame["type"].unique()}
+    return frame[frame["type"].map(keep).astype(bool)]
+
+
+def visible_campuses(frame, campus_scope: Iterable[str] | None, column: str = "id"):
+    """Rows of campuses (or of objects, by ``column``) inside the scope; None = every campus.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"id": ["hs", "es1", "es2"]})
+    >>> list(visible_campuses(f, ["es1"])["id"]), len(visible_campuses(f, None))
+    (['es1'], 3)
+    """
+    if frame is None or campus_scope is None or column not in frame:
+        return frame
+    return frame[frame[column].isin(set(campus_scope))]
+
+
 def parse_layers(text: str | Iterable[str]) -> list[str]:
     """'doors, hazards' -> ['doors', 'hazards']; unknown names are an error for a person."""
     names = [t.strip() for t in (text.split(",") if isinstance(text, str) else text)]

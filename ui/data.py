@@ -2,13 +2,23 @@
 
 Pages ask these functions, never the store's SQL. Caches are keyed by the database path so
 tests with different files never mix. ``clear_caches()`` is what an editor calls after a write.
+
+What the viewer may see is applied HERE, on the data, before any layer, panel or search is built
+(so hidden objects never reach the browser): the cached queries (``_name``) are shared by
+everyone; the public accessors filter their result for the signed-in viewer by the core rules
+``passmap.access.filter_controls`` (role layers: no cameras, access control or duress for the
+board) and ``passmap.access.visible_campuses`` (campus-scoped accounts and share links). Nobody
+signed in sees no campus and no device (fail closed).
 """
 
 from __future__ import annotations
 
+import copy
+
 import geopandas as gpd
 import streamlit as st
 
+from passmap import access
 from passmap.config import load_settings
 from passmap.store import Store
 
@@ -32,7 +42,7 @@ def get_store() -> Store:
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def campuses(path: str, district_id: str | None = None) -> gpd.GeoDataFrame:
+def _campuses(path: str, district_id: str | None = None) -> gpd.GeoDataFrame:
     return _open_store(path).list_campuses(district_id)
 
 
@@ -42,7 +52,7 @@ def districts(path: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def buildings(path: str, campus_id: str | None = None) -> gpd.GeoDataFrame:
+def _buildings(path: str, campus_id: str | None = None) -> gpd.GeoDataFrame:
     return _open_store(path).list_buildings(campus_id)
 
 
@@ -52,41 +62,112 @@ def levels(path: str, building_id: str | None = None) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def zones(path: str, campus_id=None, building_id=None, level_id=None,
+def _zones(path: str, campus_id=None, building_id=None, level_id=None,
           site_only: bool = False) -> gpd.GeoDataFrame:
     return _open_store(path).list_zones(campus_id, building_id, level_id, site_only)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def openings(path: str, campus_id=None, building_id=None, level_id=None,
+def _openings(path: str, campus_id=None, building_id=None, level_id=None,
              site_only: bool = False) -> gpd.GeoDataFrame:
     return _open_store(path).list_openings(campus_id, building_id, level_id, site_only)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def controls(path: str, campus_id=None, building_id=None, level_id=None,
+def _controls(path: str, campus_id=None, building_id=None, level_id=None,
              site_only: bool = False) -> gpd.GeoDataFrame:
     return _open_store(path).list_controls(campus_id, building_id, level_id, site_only)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def stats(path: str) -> dict:
+def _stats(path: str) -> dict:
     """Counts per campus (used for the district summary: devices are aggregated, not shipped)."""
     return _open_store(path).stats()
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def camera_views(path: str, campus_id: str) -> gpd.GeoDataFrame:
+def _camera_views(path: str, campus_id: str) -> gpd.GeoDataFrame:
     """Every camera view of a campus, clipped by walls (control_id, geometry)."""
     from passmap.geometry import camera_views as views
 
-    store = _open_store(path)
+    store = _open_store(path)       # every camera: the viewer's filter is in camera_views()
     cams = store.list_controls(campus_id)
     building_ids = set(store.list_buildings(campus_id)["id"])
     all_levels = store.list_levels()
     return views(cams[cams["type"] == "camera"], store.list_zones(campus_id),
                  store.list_openings(campus_id),
                  all_levels[all_levels["building_id"].isin(building_ids)])
+
+
+def _viewer():
+    from ui.auth import current_viewer        # ui.auth imports this module
+
+    return current_viewer()
+
+
+def _scope():
+    """(role, layers, campus scope) of the viewer; nobody signed in -> no role, empty scope."""
+    viewer = _viewer()
+    if viewer is None:
+        return "", (), ()
+    return viewer.role, viewer.layers, viewer.campus_scope
+
+
+def campuses(path: str, district_id: str | None = None) -> gpd.GeoDataFrame:
+    return access.visible_campuses(_campuses(path, district_id), _scope()[2])
+
+
+def buildings(path: str, campus_id: str | None = None) -> gpd.GeoDataFrame:
+    return access.visible_campuses(_buildings(path, campus_id), _scope()[2], "campus_id")
+
+
+def zones(path: str, campus_id=None, building_id=None, level_id=None,
+          site_only: bool = False) -> gpd.GeoDataFrame:
+    frame = _zones(path, campus_id, building_id, level_id, site_only)
+    return access.visible_campuses(frame, _scope()[2], "campus_id")
+
+
+def openings(path: str, campus_id=None, building_id=None, level_id=None,
+             site_only: bool = False) -> gpd.GeoDataFrame:
+    frame = _openings(path, campus_id, building_id, level_id, site_only)
+    return access.visible_campuses(frame, _scope()[2], "campus_id")
+
+
+def controls(path: str, campus_id=None, building_id=None, level_id=None,
+             site_only: bool = False) -> gpd.GeoDataFrame:
+    """The controls the viewer's role may see (board: no cameras, readers, duress)."""
+    role, layers, scope = _scope()
+    frame = access.visible_campuses(_controls(path, campus_id, building_id, level_id, site_only),
+                                    scope, "campus_id")
+    return access.filter_controls(frame, role, layers)
+
+
+def camera_views(path: str, campus_id: str) -> gpd.GeoDataFrame:
+    """Camera views of a campus, or none when the viewer may not see cameras or the campus."""
+    role, layers, scope = _scope()
+    views = _camera_views(path, campus_id)
+    if not access.control_visible("camera", layers, role) or not access.in_scope(campus_id, scope):
+        return views.iloc[0:0]
+    return views
+
+
+def stats(path: str) -> dict:
+    """Counts per campus in the viewer's scope; device counts only of types the role sees."""
+    role, layers, scope = _scope()
+    out = copy.deepcopy(_stats(path))
+    out["campuses"] = [c for c in out["campuses"] if access.in_scope(c["id"], scope)]
+    by_type: dict[str, int] = {}
+    for c in out["campuses"]:
+        c["controls_by_type"] = {t: n for t, n in c["controls_by_type"].items()
+                                 if access.control_visible(t, layers, role)}
+        c["controls"] = sum(c["controls_by_type"].values())
+        for t, n in c["controls_by_type"].items():
+            by_type[t] = by_type.get(t, 0) + n
+    totals = {"campuses": len(out["campuses"]), "controls_by_type": dict(sorted(by_type.items()))}
+    for key in ("buildings", "levels", "zones", "openings", "controls"):
+        totals[key] = sum(c[key] for c in out["campuses"])
+    out["totals"] = totals
+    return out
 
 
 def clear_caches() -> None:
