@@ -177,6 +177,20 @@ class BaseStore:
         return {r[0] for r in rows}
 
     # -- bulk writes --------------------------------------------------------------------------
+    def _rows_frame(self, table: str, rows: list[dict], cols: list[str]) -> pd.DataFrame:
+        """Dict rows -> a DataFrame DuckDB can scan: geometry as WKB, JSON columns as text."""
+        json_cols = self._json_columns(table)
+        data = {}
+        for c in cols:
+            values = [r.get(c) for r in rows]
+            if c == "geom":
+                values = [to_wkb(v) for v in values]
+            elif c in json_cols:
+                values = [None if v is None else json.dumps(v, sort_keys=True, default=str)
+                          for v in values]
+            data[c] = values
+        return pd.DataFrame(data)
+
     def _insert_rows(self, cur, table: str, rows: list[dict], upsert: bool = False) -> int:
         """Insert dict rows (geometry under 'geom' as shapely/GeoJSON/WKB) in one statement."""
         if not rows:
@@ -187,16 +201,7 @@ class BaseStore:
             raise StoreError(f"Unknown {table} field(s): {', '.join(sorted(unknown))}.")
         # Only the columns some row sets, so the others keep their DEFAULTs.
         cols = [c for c in self.columns(table) if c in given]
-        json_cols = self._json_columns(table)
-        data = {}
-        for c in cols:
-            values = [r.get(c) for r in rows]
-            if c == "geom":
-                values = [to_wkb(v) for v in values]
-            elif c in json_cols:
-                values = [None if v is None else json.dumps(v, sort_keys=True) for v in values]
-            data[c] = values
-        frame = pd.DataFrame(data)
+        frame = self._rows_frame(table, rows, cols)
         select = ", ".join(
             "ST_GeomFromWKB(geom)" if c == "geom" else f'"{c}"' for c in cols)
         conflict = ""

@@ -5,8 +5,6 @@ Used by ``EditingMixin.apply_import``; kept apart so editing.py stays small.
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
 from passmap.store.base import StoreError, to_wkb
@@ -25,17 +23,7 @@ class _DryRun(Exception):
 
 
 def _frame(store, table: str, rows: list[dict], cols: list[str]) -> pd.DataFrame:
-    json_cols = store._json_columns(table)
-    data = {}
-    for c in cols:
-        values = [r.get(c) for r in rows]
-        if c == "geom":
-            values = [to_wkb(v) for v in values]
-        elif c in json_cols:
-            values = [None if v is None else json.dumps(v, sort_keys=True, default=str)
-                      for v in values]
-        data[c] = values
-    return pd.DataFrame(data)
+    return store._rows_frame(table, rows, cols)
 
 
 def _existing_ids(cur, table: str, ids: list[str]) -> set[str]:
