@@ -3,6 +3,7 @@ rules share (planes, control-to-zone joins, walls, cameras). No I/O after ``load
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -23,6 +24,7 @@ BREACH_STATES = {("door_alarm", "held_open"), ("door_alarm", "forced_open"),
                  ("lock", "locked_open")}
 
 _CATEGORICAL = ("type", "door_class", "kind")
+_READERS = ThreadPoolExecutor(max_workers=3, thread_name_prefix="passmap-assess-read")
 
 
 @dataclass
@@ -67,18 +69,21 @@ def load_building_inputs(store, ctx, campus_id: str, building_id: str) -> Inputs
     zones, openings and controls (filtered reads). Districts, campuses, checklist statuses and
     the other buildings' levels come from ``ctx`` (the earlier assessment)."""
     prev = ctx._overrides[campus_id].inputs if campus_id in ctx._overrides else ctx.inputs
-    buildings = store.assessment_buildings(campus_id)
-    others = set(buildings["id"]) - {building_id}
-    levels = pd.concat([prev.levels[prev.levels["building_id"].isin(others)],
-                        store.assessment_levels(building_id)], ignore_index=True)
+    reads = {"buildings": lambda: store.assessment_buildings(campus_id),
+             "levels": lambda: store.assessment_levels(building_id),
+             "zones": lambda: store.assessment_zones(building_id=building_id),
+             "openings": lambda: store.assessment_openings(building_id=building_id),
+             "controls": lambda: store.assessment_controls(building_id=building_id)}
+    # Five small queries at once: DuckDB runs them in parallel on per-thread cursors.
+    got = dict(zip(reads, _READERS.map(lambda read: read(), reads.values())))
+    others = set(got["buildings"]["id"]) - {building_id}
+    levels = pd.concat([prev.levels[prev.levels["building_id"].isin(others)], got["levels"]],
+                       ignore_index=True)
     i = ctx.inputs
     return Inputs(
         districts=i.districts, campuses=i.campuses[i.campuses["id"] == campus_id],
-        buildings=buildings, levels=levels,
-        zones=store.assessment_zones(building_id=building_id),
-        openings=store.assessment_openings(building_id=building_id),
-        controls=store.assessment_controls(building_id=building_id),
-        attestations=i.attestations,
+        buildings=got["buildings"], levels=levels, zones=got["zones"],
+        openings=got["openings"], controls=got["controls"], attestations=i.attestations,
         device_status=store.device_status_table() if ctx.live else None)
 
 
