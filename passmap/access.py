@@ -121,12 +121,22 @@ def page_action(page: str) -> str:
     return PAGE_ACTIONS.get(stem, "view_maps")
 
 
-def can_open_page(role: str, page: str) -> bool:
-    """Page visibility by role.
+# Pages whose figures are district-wide by design (the board report, district roll-ups): an
+# account limited to some campuses does not open them, rather than see other campuses there.
+DISTRICT_WIDE_PAGES = frozenset({"board", "reports", "presentation"})
+
+
+def can_open_page(role: str, page: str, campus_scope: Iterable[str] | None = None) -> bool:
+    """Page visibility by role (and campus scope, for district-wide pages).
 
     >>> can_open_page("board", "admin_users"), can_open_page("admin", "admin_users")
     (False, True)
+    >>> can_open_page("board", "board"), can_open_page("board", "board", ["hs"])
+    (True, False)
     """
+    stem = page.rsplit("/", 1)[-1].removesuffix(".py")
+    if campus_scope is not None and stem in DISTRICT_WIDE_PAGES:
+        return False
     return allowed(role, page_action(page))
 
 

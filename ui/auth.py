@@ -197,9 +197,10 @@ def visible_pages(pages: dict) -> dict:
     """The navigation filtered by the viewer's role (passmap.access decides)."""
     viewer = current_viewer()
     role = viewer.role if viewer else ""
+    scope = viewer.campus_scope if viewer else None
     out = {}
     for group, items in pages.items():
-        keep = [p for p in items if access.can_open_page(role, _page_stem(p))]
+        keep = [p for p in items if access.can_open_page(role, _page_stem(p), scope)]
         if keep:
             out[group] = keep
     if not out:
@@ -210,6 +211,6 @@ def visible_pages(pages: dict) -> dict:
 def scope_campuses(frame):
     """Campuses the viewer may see (share links and campus-scoped accounts)."""
     viewer = current_viewer()
-    if viewer is None or viewer.campus_scope is None or frame is None:
+    if viewer is None or frame is None:
         return frame
-    return frame[frame["id"].isin(viewer.campus_scope)]
+    return access.visible_campuses(frame, viewer.campus_scope)

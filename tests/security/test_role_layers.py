@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from passmap import auth
 from tests.helpers import _store, login
-from tests.security.apptest_tools import browser_payload
+from tests.security.apptest_tools import browser_payload, reachable
 
 REPO = Path(__file__).resolve().parents[2]
 SENSITIVE_TYPES = {"camera", "access_reader", "intercom", "door_contact", "visitor_management",
@@ -122,7 +122,18 @@ def test_a_campus_scoped_viewer_sees_only_its_campus_on_the_district_map(demo_ap
     assert not [name for name in others.values() if name in payload]
 
 
-@pytest.mark.parametrize("page", ["gaps", "board"])
+def test_a_campus_scoped_account_is_not_offered_the_district_wide_board_report(
+        demo_app, scoped_viewer):
+    """The board report is district-wide by design: a scoped account does not open it."""
+    at = demo_app(username="scoped.viewer")
+    at.run()
+    assert "board" not in reachable(at) and "gaps" in reachable(at)
+    board = demo_app("board")
+    board.run()
+    assert "board" in reachable(board)
+
+
+@pytest.mark.parametrize("page", ["gaps"])
 def test_a_campus_scoped_viewer_sees_only_its_campus_where_campuses_are_listed(
         demo_app, scoped_viewer, page):
     mine, mine_name, others = scoped_viewer
