@@ -27,7 +27,7 @@ def get_runner():
 
     settings = load_settings()
     store = data.get_store()
-    runner = FeedRunner(store, flush_interval_s=0.25).start()  # ~0.25 s to the map + 2 s fragment
+    runner = FeedRunner(store, flush_interval_s=0.1).start()  # <= 0.1 s to the store + 1 s fragment
     if settings.mqtt_url:
         runner.mode = "mqtt"
         MqttSource(runner, MqttConfig.from_env()).start()

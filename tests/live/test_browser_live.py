@@ -53,10 +53,12 @@ def test_door_forced_turns_to_alarm_on_floor_plan(broker, demo_db, app_server, b
     started = time.monotonic()
     pub.publish(f"passmap/status/{device}", _status(device, "door_alarm", "forced_open"))
     pub.close()
-    page.get_by_text(f"{name} forced_open").first.wait_for(timeout=5_000)
+    page.get_by_text(f"{name} forced_open").first.wait_for(timeout=3_000)
     elapsed_s = time.monotonic() - started
-    # The issue asks for 3 s; measured here 2.1-4.3 s (2 s fragment + 0.25 s flush + re-sending
-    # the whole floor deck each tick on 2 busy cores). Bound at 5 s until the overlay is cheaper.
-    assert elapsed_s < 5.0, f"door forced took {elapsed_s:.1f} s to show"
+    # The issue's bound. Measured 1.1-2.9 s at load average 16-32 on these 2 cores (1 s fragment
+    # + 0.1 s writer flush; unchanged ticks send a cache reference to the same deck JSON, so only
+    # a change costs a new spec).
+    print(f"door forced shown after {elapsed_s:.2f} s")
+    assert elapsed_s < 3.0, f"door forced took {elapsed_s:.1f} s to show"
     deck = page.locator("canvas").first
     assert deck.is_visible()
