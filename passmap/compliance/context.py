@@ -53,14 +53,18 @@ def load_inputs(store, campus_id: str | None = None, live: bool = False,
         attestations = store.list_attestations()
     if campus_id is not None:
         campuses = campuses[campuses["id"] == campus_id]
-    buildings = store.list_buildings(campus_id)
-    levels = store.list_levels()
+    # The big reads overlap (per-thread cursors): the Python side of one (WKB, pandas)
+    # runs while DuckDB scans the next.
+    reads = [lambda: store.assessment_controls(campus_id),
+             lambda: store.assessment_zones(campus_id),
+             lambda: store.assessment_openings(campus_id),
+             lambda: store.list_buildings(campus_id), store.list_levels]
+    controls, zones, openings, buildings, levels = _READERS.map(lambda read: read(), reads)
     if campus_id is not None:
         levels = levels[levels["building_id"].isin(set(buildings["id"]))]
     return Inputs(
         districts=districts, campuses=campuses, buildings=buildings, levels=levels,
-        zones=store.assessment_zones(campus_id), openings=store.assessment_openings(campus_id),
-        controls=store.assessment_controls(campus_id), attestations=attestations,
+        zones=zones, openings=openings, controls=controls, attestations=attestations,
         device_status=store.device_status_table() if live else None)
 
 
