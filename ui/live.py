@@ -76,6 +76,11 @@ def live_map(static: tuple[str, str], controls, campus_id: str | None, key: str,
     def _fragment():
         full_run = st.session_state.get(flag, False)
         st.session_state[flag] = False
+        last = f"_{key}_selection"
+        clicked = _selection(st.session_state.get(key))
+        if not full_run and clicked != st.session_state.get(last):
+            st.session_state[last] = clicked   # a click: straight to the full run, draw nothing
+            st.rerun(scope="app")
         try:
             now = summary(campus_id)
             version = data.get_store().status_version()
@@ -86,7 +91,6 @@ def live_map(static: tuple[str, str], controls, campus_id: str | None, key: str,
             now, overlay = None, ""
         event = show_spec(static, overlay, key, height=height)
         _caption(controls, now)
-        last = f"_{key}_selection"
         selection = _selection(event)
         if not full_run and selection != st.session_state.get(last):
             st.session_state[last] = selection
