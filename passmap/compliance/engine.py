@@ -44,6 +44,7 @@ def evaluate(practices: pd.DataFrame, ctx: Context, building_id: str | None = No
         if units["frame"].empty:
             continue
         parts.append(_decorate(rule.func(p, ctx, units["frame"]), units, p))
+    ctx.__dict__.pop("_selected", None)     # the per-practice control selections (memory)
     if not parts:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     findings = _assemble(parts)
