@@ -37,7 +37,12 @@ def _select_controls(ctx, types, attrs, online_only):
     c = ctx.controls
     chosen = c[c["type"].isin(types)]
     if attrs:
-        chosen = chosen[[attrs_match(a, attrs) for a in chosen["attrs"]]]
+        # Attrs are JSON text: a row whose text does not name a wanted key cannot match
+        # (for plain keys and non-null wanted values), so only the others are parsed.
+        keys = [f'"{k}"' for k in attrs]
+        quick = all(k.isidentifier() for k in attrs) and None not in attrs.values()
+        chosen = chosen[[(not quick or not isinstance(a, str) or all(k in a for k in keys))
+                         and attrs_match(a, attrs) for a in chosen["attrs"]]]
     if online_only and ctx.live and ctx.offline_controls:
         chosen = chosen[~chosen["id"].isin(ctx.offline_controls)]
     return chosen
