@@ -1,7 +1,7 @@
 """District overview: campuses shaded by attained tier, buildings, KPIs. Click opens a campus.
 
 Devices are never shipped at this zoom: each campus carries its count (aggregate), details load
-on the campus and floor views.
+on the campus and floor views. Building footprints only for districts of up to 40 campuses.
 """
 
 import streamlit as st
@@ -15,6 +15,7 @@ from ui.maps import forget_selection, picked, shade_mode, show_spec, static_spec
 from ui.pickers import current, go_to
 
 MAP_KEY = "district_map"
+FOOTPRINTS_UP_TO = 40   # campuses; above that the overview is campuses only (level of detail)
 
 path = data.db_path()
 pick = current()
@@ -37,9 +38,9 @@ buildings = buildings[buildings["campus_id"].isin(set(campuses["id"]))]
 
 
 def build():
-    layers = [campus_layer(campuses, tiers, summary),
-              building_layer(buildings, tiers, pickable=False, simplify_deg=2e-5),  # ~2 m
-              campus_label_layer(campuses, summary, tiers)]
+    layers = [campus_layer(campuses, tiers, summary), campus_label_layer(campuses, summary, tiers)]
+    if len(campuses) <= FOOTPRINTS_UP_TO:  # a few pixels each at a large district's zoom
+        layers.insert(1, building_layer(buildings, tiers, pickable=False, simplify_deg=2e-5))  # ~2 m
     return layers, fit_view(tuple(campuses.total_bounds), padding=1.4)
 
 
