@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from layers.deck import MAP_STYLE_URL, make_deck
+from layers.deck import MAP_STYLE_URL, fit_view, make_deck
 from passmap.config import load_settings
 from ui import assessment
 from ui.auth import current_viewer
@@ -41,13 +41,6 @@ def map_style_url() -> str:
     return _tile_style(settings.tile_url, settings.tile_attribution)
 
 
-def show_deck(deck, key: str, height: int = MAP_HEIGHT_PX):
-    """Render with a fixed key (keeps the user's view across reruns) and click-to-rerun."""
-    deck.map_style = map_style_url()
-    return st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=key,
-                           height=height, width="stretch")
-
-
 def _compact(value) -> str:
     return json.dumps(value, separators=(",", ":"))
 
@@ -77,14 +70,8 @@ def layers_json(layers) -> str:
     """Compact JSON of extra (live) layers, without brackets, to append to a static spec."""
     if not layers:
         return ""
-    spec = json.loads(make_deck(layers, pdk_view()).to_json())
+    spec = json.loads(make_deck(layers, fit_view((0, 0, 1, 1))).to_json())  # view unused
     return _compact(spec["layers"])[1:-1]
-
-
-def pdk_view():
-    import pydeck as pdk
-
-    return pdk.ViewState(longitude=0, latitude=0, zoom=1)
 
 
 class _PrebuiltDeck:

@@ -71,3 +71,23 @@ def test_devices_offline_kpi_says_no_feed_when_nothing_ever_reported(maps_app):
     at.run()
     metric = _offline_metric(at)
     assert metric.value == "–" and "No live feed" in (metric.proto.help or "")
+
+
+def test_an_unchanged_live_status_rerenders_the_identical_spec_and_a_change_adds_the_alarm(
+        maps_app, demo_db):
+    """Identical JSON is what lets Streamlit send a cached-message reference and the browser
+    keep its deck; a new status must change it (the overlay spliced after the static layers)."""
+    at = maps_app()
+    at.run()
+    at.switch_page(page("floor")).run()
+    first = at.get("deck_gl_json_chart")[0].proto.json
+    at.run()
+    assert at.get("deck_gl_json_chart")[0].proto.json == first
+    devices = _write_status(demo_db)
+    at.run()
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    ids = [lyr["id"] for lyr in spec["layers"]]
+    assert ids[-2:] == ["live-ring", "live-symbol"] and "controls" in ids
+    ring = next(lyr for lyr in spec["layers"] if lyr["id"] == "live-ring")
+    assert {r["id"]: r["key"] for r in ring["data"]}[devices["door"]["id"]] == "alarm"
+    assert ring["radiusUnits"] == "pixels"
