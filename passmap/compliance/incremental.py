@@ -23,6 +23,17 @@ def split_fresh(fresh: pd.DataFrame, building_id: str, campus_id: str) -> dict:
     return {("b", building_id): fresh[~campus_rows], ("c", campus_id): fresh[campus_rows]}
 
 
+def rescope(scopes: pd.DataFrame, building_zones: pd.DataFrame, building_id: str) -> pd.DataFrame:
+    """The scope table after an edit: the building's zone scopes replaced by its current zones
+    (a zone drawn or deleted in the edit appears or disappears)."""
+    old = ((scopes["scope_type"] == "zone") & (scopes["building_id"] == building_id)).to_numpy()
+    fresh = pd.DataFrame({"scope_type": "zone", "scope_id": building_zones["id"],
+                          "scope_name": building_zones["name"],
+                          "building_id": building_zones["building_id"],
+                          "campus_id": building_zones["campus_id"]})
+    return pd.concat([scopes[~old], fresh], ignore_index=True)
+
+
 def materialise(base: pd.DataFrame, blocks: dict) -> pd.DataFrame:
     """The full findings frame: ``base`` minus the replaced blocks, plus the fresh blocks."""
     b = {k for t, k in blocks if t == "b"}

@@ -143,6 +143,7 @@ class AssessmentResult:
         new.ctx = self.ctx.with_campus(campus_id, spliced)
         new._blocks = {**self._blocks, **incremental.split_fresh(fresh, building_id, campus_id)}
         new._findings = None
+        new.scopes = incremental.rescope(self.scopes, spliced.inputs.zones, building_id)
         new._mins, new.tiers = incremental.rescore(self._mins, self.tiers, fresh, self.ctx,
                                                    spliced, building_id, campus_id,
                                                    self.district_id)

@@ -114,3 +114,22 @@ def test_cli_checklist_import_and_building_assess(demo_db, tmp_path):
         att = store.list_attestations()
     row = att[(att["practice_id"] == "CP-PP-01") & (att["scope_id"] == "ohes")].iloc[0]
     assert row["status"] == "in_place" and row["assessed_by"] == "M. Brooks"
+
+
+def test_a_zone_drawn_in_an_edit_is_a_scope_of_the_updated_result(demo_db):
+    """Drawing a new room and re-assessing only its building: the room has a tier, a scope type
+    and a matrix, like after a full run; the deleted room's scope is gone."""
+    with Store(demo_db) as store:
+        before = assess(store)
+        zones = store.list_zones(building_id="mres-main")
+        room = zones[zones["kind"] == "classroom"].iloc[0]
+        new_id = store.create_feature("zone", {
+            "id": "mres-main-new-room", "campus_id": "mres", "building_id": "mres-main",
+            "level_id": room["level_id"], "kind": "storage", "name": "New storage",
+            "geom": room.geometry.buffer(-0.00002)}, actor="test")
+        quick = before.update_building(store, "mres-main")
+        full = assess(store)
+    assert new_id in quick.tiers and quick.tiers[new_id] == full.tiers[new_id]
+    assert quick.scope_type(new_id) == "zone" == full.scope_type(new_id)
+    assert quick.matrix(new_id).equals(full.matrix(new_id))
+    assert set(quick.scopes["scope_id"]) == set(full.scopes["scope_id"])
