@@ -3,10 +3,12 @@ devices to attach, and how live status changes the effective tier."""
 
 import html
 
+import pandas as pd
 import streamlit as st
 
 from layers.palette import tier_label
 from passmap.feeds.model import POSTURES
+from passmap.store import StoreError
 from ui import assessment, data
 from ui.auth import current_viewer
 from ui.live import get_runner, summary
@@ -20,7 +22,16 @@ runner = get_runner()
 pick = current()
 viewer = current_viewer()
 actor = getattr(viewer, "username", None) or "local-user"
+may_act = viewer is None or viewer.can("edit")   # passmap.access: a viewer is read-only
 st.title("Live status")
+
+
+def _alarm_step(step, alarm_id: str) -> None:
+    """Button callback (runs before the rerun that draws the list): acknowledge or resolve."""
+    try:
+        step(alarm_id, actor)
+    except StoreError as exc:      # e.g. another operator resolved it meanwhile
+        st.session_state["live_alarm_problem"] = str(exc)
 
 
 @st.fragment(run_every="2s")
@@ -35,6 +46,8 @@ def posture_and_alarms():
                f"events stored, {store.dead_letter_count()} dead letters, last write "
                f"{stats.last_flush_utc or '-'} UTC" + (f"; **{stats.dropped} dropped (queue full)**"
                                                        if stats.dropped else ""))
+    if problem := st.session_state.pop("live_alarm_problem", None):
+        st.warning(problem)
     alarms = store.list_alarms(pick.campus)
     st.subheader(f"Alarms ({len(alarms)} open)")
     if alarms.empty:
@@ -46,18 +59,19 @@ def posture_and_alarms():
         cleared = " (condition cleared)" if a.cleared_utc == a.cleared_utc and a.cleared_utc is not None else ""
         cols[0].markdown(f"**{a.kind.replace('_', ' ')}** — {a.control_name or a.device_id} "
                          f"at {a.raised_utc:%Y-%m-%d %H:%M:%S} UTC{cleared}{who}")
-        if a.state == "active" and cols[1].button("Acknowledge", key=f"ack-{a.id}"):
-            store.acknowledge_alarm(a.id, actor)
-            st.rerun(scope="fragment")
-        if cols[2].button("Resolve", key=f"res-{a.id}"):
-            store.resolve_alarm(a.id, actor)
-            st.rerun(scope="fragment")
+        if may_act and a.state == "active":
+            cols[1].button("Acknowledge", key=f"ack-{a.id}", on_click=_alarm_step,
+                           args=(store.acknowledge_alarm, a.id))
+        if may_act:
+            cols[2].button("Resolve", key=f"res-{a.id}", on_click=_alarm_step, args=(store.resolve_alarm, a.id))
 
 
 posture_and_alarms()
 
 with st.expander("Set campus posture", expanded=False):
-    if pick.campus:
+    if not may_act:
+        st.caption("Your role may view the posture but not set it.")
+    elif pick.campus:
         state = st.selectbox("Posture", POSTURES, key="posture_state")
         reason = st.text_input("Reason", key="posture_reason")
         if st.button("Set posture", key="posture_set"):
@@ -71,16 +85,17 @@ devices = summary(pick.campus)
 if devices.empty:
     st.caption("No device has reported yet.")
 else:
+    low_battery = pd.to_numeric(devices["battery"], errors="coerce").fillna(100) < 20
     health = devices.assign(
         offline=devices["states"].map(lambda s: s.get("health") == "offline" or s.get("camera") == "offline"))
     cols = st.columns(4)
     cols[0].metric("Devices", len(health))
     cols[1].metric("Offline", int(health["offline"].sum()))
     cols[2].metric("Stale", int(health["stale"].sum()))
-    cols[3].metric("Low battery", int((health["battery"].fillna(100) < 20).sum()))
+    cols[3].metric("Low battery", int(low_battery.sum()))
     only_bad = st.toggle("Only offline, stale or low battery", value=False, key="live_only_bad")
     if only_bad:
-        health = health[health["offline"] | health["stale"] | (health["battery"].fillna(100) < 20)]
+        health = health[health["offline"] | health["stale"] | low_battery]
     st.dataframe(health[["campus_id", "control_type", "control_name", "device_id", "state", "battery",
                          "last_seen_utc", "stale"]].sort_values(["campus_id", "control_type"]),
                  hide_index=True, width="stretch")
@@ -92,7 +107,7 @@ if unknown.empty:
 else:
     st.dataframe(unknown, hide_index=True, width="stretch")
     controls = data.controls(data.db_path(), pick.campus) if pick.campus else None
-    if controls is not None and len(controls):
+    if may_act and controls is not None and len(controls):
         c1, c2, c3 = st.columns([2, 3, 1])
         dev = c1.selectbox("Device", unknown["device_id"], key="attach_device")
         ctl = c2.selectbox("Attach to control", controls["id"], key="attach_control",
