@@ -193,7 +193,7 @@ def _fill(cell, tier: int | None) -> None:
 
 def gaps_slide(prs, report: BoardReport) -> None:
     slide = blank(prs, report, SLIDE_TITLES["gaps"], gaps_subtitle(report))
-    add_table(slide, gaps_table(report, 64, 36), 0.5, 1.8, 12.3, [0.5, 5.6, 3.2, 1.0, 1.1, 0.9],
+    add_table(slide, gaps_table(report, 60, 34), 0.5, 1.8, 12.3, [0.5, 5.3, 3.1, 1.0, 1.1, 1.3],
               size=12)
 
 
@@ -207,10 +207,15 @@ def roadmap_slide(prs, report: BoardReport) -> None:
     chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(1.8),
                                    Inches(6.0), Inches(4.9), data).chart
     chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.BOTTOM
-    chart.plots[0].has_data_labels = True
-    chart.plots[0].data_labels.number_format = '"$"#,##0'
-    chart.plots[0].data_labels.number_format_is_linked = False
-    text(slide, "\n".join(roadmap_lines(report, width=36, limit=3)), 6.8, 1.8, 6.1, 4.9, 12)
+    # Label the planned spend only: two labels over bars of equal height collide.
+    labels = chart.plots[0].series[0].data_labels
+    labels.show_value, labels.number_format, labels.number_format_is_linked = True, '"$"#,##0', False
+    labels.font.size = Pt(11)
+    # Bars compare money: the axis starts at zero, or a $300 difference looks like a chasm.
+    chart.value_axis.minimum_scale = 0
+    chart.value_axis.tick_labels.number_format = '"$"#,##0'
+    chart.value_axis.tick_labels.number_format_is_linked = False
+    text(slide, "\n".join(roadmap_lines(report, width=34, limit=2)), 6.8, 1.8, 6.1, 4.9, 11)
 
 
 def progress_slide(prs, report: BoardReport) -> None:
