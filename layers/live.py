@@ -52,8 +52,11 @@ def live_rows(controls, summary) -> list[dict]:
 
 
 def live_layers(controls, summary, radius_px: float = 14) -> list[pdk.Layer]:
-    """Rings (every mapped device) and symbols (non-normal ones), ids 'live-ring'/'live-symbol'."""
-    rows = live_rows(controls, summary)
+    """Rings and symbols for devices NOT in a normal state, ids 'live-ring'/'live-symbol'.
+
+    Normal devices get no ring: hundreds of green rings would hide the plan and the exceptions
+    a person must see (the page's caption counts the devices reporting normally)."""
+    rows = [r for r in live_rows(controls, summary) if r["key"] != "ok"]
     ring = pdk.Layer("ScatterplotLayer", rows, id="live-ring", get_position="position",
                      get_fill_color=[0, 0, 0, 0], get_line_color="colour", stroked=True, filled=False,
                      radius_units="'pixels'", get_radius=radius_px, line_width_units="'pixels'",

@@ -193,3 +193,14 @@ def test_no_layer_builder_ships_a_constant_as_an_accessor():
                   floor.highlight_layer(box(-78, 35, -77.9999, 35.0001)),
                   site.building_layer(_zones()), site.text_layer([], "t")])
     _no_constant_accessor(spec)
+
+
+def test_live_overlay_rings_only_the_exceptions():
+    import pandas as pd
+
+    from layers.live import live_layers
+
+    summary = pd.DataFrame({"device_id": ["CAM-1"], "control_id": ["k1"], "state": ["online"],
+                            "stale": [False]})
+    ring, symbol = _json(live_layers(_controls(), summary))["layers"]
+    assert ring["data"] == [] and symbol["data"] == []
