@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pydeck as pdk
 
-from layers.deck import escape, line_paths, point_xy
+from layers.deck import tip_text, line_paths, point_xy
 from layers.palette import ICON_FONT, LIVE_STATE_COLOURS, SHAPE_GLYPHS, control_style
 
 ICON_SIZE_M = 2.6          # icons grow with the zoom between these pixel sizes
@@ -16,10 +16,9 @@ ICON_SIZE_PX = 28          # live ring radius reference
 
 def _tip(c) -> str:
     style = control_style(c.type)
-    name = escape(c.name) or escape(c.id)
-    ext = escape(getattr(c, "external_id", None))
-    return (f"<b>{escape(style.label)}</b><br>{name}"
-            + (f"<br>device {ext}" if ext else ""))
+    name = c.name if isinstance(c.name, str) and c.name else c.id
+    ext = getattr(c, "external_id", None)
+    return tip_text(style.label, name, f"device {ext}" if isinstance(ext, str) and ext else None)
 
 
 def control_rows(controls, types: set[str] | None = None) -> list[dict]:

@@ -73,6 +73,22 @@ def point_xy(geom: BaseGeometry) -> list[float]:
     return [round(p.x, DIGITS), round(p.y, DIGITS)]
 
 
+# Streamlit HTML-escapes every value it puts into an "html" tooltip template, so tips are plain
+# text (user names go in as they are, never as markup) and lines break on "\n" (pre-line).
+TOOLTIP = {"html": "{tip}", "style": {"fontSize": "13px", "maxWidth": "320px",
+                                      "whiteSpace": "pre-line"}}
+
+
+def tip_text(*lines) -> str:
+    """Tooltip text: the non-empty lines, one per line.
+
+    >>> tip_text("Room 101", None, "Tier 2")
+    'Room 101\nTier 2'
+    """
+    return "\n".join(str(x) for x in lines if x not in (None, "") and not (
+        isinstance(x, float) and math.isnan(x)))
+
+
 def escape(value) -> str:
     """Text safe for a tooltip's innerHTML ('' for missing values)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -104,6 +120,6 @@ class CompactDeck(pdk.Deck):
 def make_deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip: bool = True,
               map_style: str = MAP_STYLE_URL) -> pdk.Deck:
     """A Deck that never fetches a basemap from the internet (map_provider=None, local style)."""
-    tip = {"html": "{tip}", "style": {"fontSize": "13px", "maxWidth": "320px"}} if tooltip else False
+    tip = TOOLTIP if tooltip else False
     return CompactDeck(layers=[layer for layer in layers if layer is not None], initial_view_state=view,
                     map_provider=None, map_style=map_style, tooltip=tip)

@@ -7,7 +7,7 @@ import math
 
 import pydeck as pdk
 
-from layers.deck import escape, line_paths, point_xy, polygon_parts, polygon_rings
+from layers.deck import tip_text, line_paths, point_xy, polygon_parts, polygon_rings
 from layers.palette import (FOV_FILL, FOV_OUTLINE, GRID_COLOUR, HIGHLIGHT, WALL_COLOUR,
                             ZONE_FILL_ALPHA, door_style, tier_colour, tier_label)
 from layers.site import text_layer
@@ -21,9 +21,8 @@ def zone_rows(zones, tiers: dict | None) -> list[dict]:
     rows = []
     for z in zones.itertuples(index=False):
         tier = None if not tiers else tiers.get(z.id)
-        title = " ".join(x for x in (escape(z.room_number), escape(z.name)) if x) or escape(z.kind)
-        tip = (f"<b>{title}</b><br>{escape(z.kind).replace('_', ' ')}"
-               f"<br>Tier: <b>{tier_label(tier)}</b>")
+        title = " ".join(str(x) for x in (z.room_number, z.name) if isinstance(x, str) and x)
+        tip = tip_text(title or z.kind, str(z.kind).replace("_", " "), f"Tier: {tier_label(tier)}")
         for part in polygon_parts(z.geometry):
             rows.append({"id": z.id, "kind": "zone", "zone_kind": z.kind, "name": z.name,
                          "room_number": z.room_number, "tier": tier,
@@ -51,9 +50,9 @@ def door_rows(openings) -> list[dict]:
     for o in openings.itertuples(index=False):
         style = door_style(o.door_class)
         paths = line_paths(o.geometry) or [[point_xy(o.geometry), point_xy(o.geometry)]]
-        number = escape(o.number)
-        tip = (f"<b>Door {number}</b><br>{escape(style.label)}"
-               f"<br>Lock: {escape(o.lock_function) or 'unknown'}")
+        number = o.number if isinstance(o.number, str) else ""
+        lock = o.lock_function if isinstance(o.lock_function, str) and o.lock_function else "unknown"
+        tip = tip_text(f"Door {number}".strip(), style.label, f"Lock: {lock}")
         for path in paths:
             rows.append({"id": o.id, "kind": "opening", "door_class": o.door_class,
                          "number": o.number, "path": path, "colour": style.colour,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pydeck as pdk
 
-from layers.deck import escape, line_paths, point_xy, polygon_rings
+from layers.deck import tip_text, line_paths, point_xy, polygon_rings
 
 LAYER_COLOUR = {
     "buildings": [224, 214, 200, 200], "rooms": [255, 255, 255, 230], "stairs": [180, 180, 180, 230],
@@ -22,8 +22,8 @@ CORRIDOR = [255, 243, 196, 230]
 
 
 def _tip(row) -> str:
-    cell = escape(row["cell"]) or "outside grid"
-    return f"<b>{escape(row['label'])}</b><br/>{escape(row['layer'])} - cell {cell}"
+    cell = row["cell"] if isinstance(row["cell"], str) and row["cell"] else "outside grid"
+    return tip_text(row["label"], f"{row['layer']} - cell {cell}")
 
 
 def area_layer(objs, layer_id: str = "responder-areas") -> pdk.Layer:

@@ -2,14 +2,14 @@
 
 Every builder takes GeoDataFrames from the store (never the store itself) and returns a
 ``pdk.Layer`` with a stable id; pickable rows carry ``id`` and ``kind`` so a click can be
-resolved to the object, and ``tip`` (escaped HTML) for the tooltip.
+resolved to the object, and ``tip`` (plain text; the frontend escapes it) for the tooltip.
 """
 
 from __future__ import annotations
 
 import pydeck as pdk
 
-from layers.deck import escape, point_xy, polygon_parts, polygon_rings
+from layers.deck import tip_text, point_xy, polygon_parts, polygon_rings
 from layers.palette import (BUILDING_OUTLINE, CAMPUS_OUTLINE, LABEL_COLOUR, LABEL_HALO,
                             SITE_FILL_ALPHA, SITE_ZONE_COLOURS, SITE_ZONE_DEFAULT, tier_colour,
                             tier_label)
@@ -28,10 +28,9 @@ def campus_rows(campuses, tiers: dict | None, summary: dict | None = None) -> li
         tier = _tier_of(tiers, c.id)
         extra = (summary or {}).get(c.id, {})
         devices = extra.get("controls")
-        tip = (f"<b>{escape(c.name)}</b><br>{escape(getattr(c, 'school_type', ''))}"
-               f"<br>Attained: <b>{tier_label(tier)}</b>"
-               + (f"<br>{devices} controls" if devices is not None else "")
-               + "<br><i>click to open the campus</i>")
+        tip = tip_text(c.name, getattr(c, "school_type", None), f"Attained: {tier_label(tier)}",
+                       f"{devices} controls" if devices is not None else None,
+                       "Click to open the campus")
         for part in polygon_parts(c.geometry):
             rows.append({"id": c.id, "kind": "campus", "name": c.name, "tier": tier,
                          "polygon": polygon_rings(part), "fill": tier_colour(tier, 150),
@@ -54,7 +53,7 @@ def building_layer(buildings, tiers: dict | None = None, layer_id: str = "buildi
     rows = []
     for b in buildings.itertuples(index=False):
         tier = _tier_of(tiers, b.id)
-        tip = f"<b>{escape(b.name)}</b><br>Attained: <b>{tier_label(tier)}</b>" if pickable else ""
+        tip = tip_text(b.name, f"Attained: {tier_label(tier)}") if pickable else ""
         geom = b.geometry.simplify(simplify_deg) if simplify_deg and b.geometry is not None \
             else b.geometry
         for part in polygon_parts(geom):
@@ -73,10 +72,10 @@ def grounds_layer(site_zones, layer_id: str = "grounds") -> pdk.Layer:
     rows = []
     for z in site_zones.itertuples(index=False):
         colour = SITE_ZONE_COLOURS.get(z.kind, SITE_ZONE_DEFAULT) + [SITE_FILL_ALPHA + 60]
-        label = escape(z.name) or escape(z.kind).replace("_", " ")
+        label = z.name if isinstance(z.name, str) and z.name else str(z.kind).replace("_", " ")
         for part in polygon_parts(z.geometry):
             rows.append({"id": z.id, "kind": "zone", "name": z.name, "polygon": polygon_rings(part),
-                         "fill": colour, "tip": f"<b>{label}</b><br>{escape(z.kind)}"})
+                         "fill": colour, "tip": tip_text(label, z.kind)})
     return pdk.Layer("PolygonLayer", rows, id=layer_id, get_polygon="polygon",
                      get_fill_color="fill", get_line_color=[255, 255, 255, 200],
                      line_width_min_pixels=1, stroked=True, filled=True, pickable=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from layers.deck import MAP_STYLE_URL, fit_view, make_deck
+from layers.deck import MAP_STYLE_URL, TOOLTIP, fit_view, make_deck
 from passmap.config import load_settings
 from ui import assessment
 from ui.auth import current_viewer
@@ -94,7 +94,7 @@ def show_spec(static: tuple[str, str], extra_json: str, key: str, height: int = 
     its parsed deck (it memoises on the JSON), so unchanged reruns cost almost nothing."""
     head, static_layers = static
     body = ",".join(part for part in (static_layers, extra_json) if part)
-    tooltip = {"html": "{tip}", "style": {"fontSize": "13px", "maxWidth": "320px"}}
+    tooltip = TOOLTIP
     deck = _PrebuiltDeck(f'{head},"layers":[{body}]}}', tooltip)
     return st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=key,
                            height=height, width="stretch")

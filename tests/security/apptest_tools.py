@@ -55,7 +55,11 @@ def browser_payload(at: AppTest) -> str:
 
 
 def _deck_html(spec_json: str, tooltip_json: str) -> list[str]:
-    """The strings a deck.gl tooltip renders as HTML: its template filled with each row's fields."""
+    """The strings a deck.gl tooltip renders as HTML: its template filled with each row's fields,
+    each value HTML-escaped as Streamlit's frontend does (DeckGlJsonChart escapes every value it
+    interpolates into an "html" template; test_hostile_names_never_run_as_script checks it in
+    chromium)."""
+    import html
     import json
 
     spec = json.loads(spec_json)
@@ -66,7 +70,8 @@ def _deck_html(spec_json: str, tooltip_json: str) -> list[str]:
     for layer in spec.get("layers", []):
         data = layer.get("data")
         if isinstance(data, list):
-            out += [str(row.get(f, "")) for row in data if isinstance(row, dict) for f in fields]
+            out += [html.escape(str(row.get(f, ""))) for row in data if isinstance(row, dict)
+                    for f in fields]
     return out
 
 

@@ -56,19 +56,21 @@ def test_constant_strings_are_quoted_so_pydeck_does_not_turn_them_into_functions
     assert spec["mapStyle"] == "/app/static/map-style.json"
 
 
-def test_zone_fill_follows_the_tier_and_tooltips_are_escaped():
+def test_zone_fill_follows_the_tier_and_tooltips_are_plain_text():
     rows = floor.zone_rows(_zones(), {"z1": 0, "z2": 4})
     assert rows[0]["fill"][:3] == palette.TIER_COLOURS[0]
     assert rows[1]["fill"][:3] == palette.TIER_COLOURS[4]
-    assert "&lt;Office&gt;" in rows[1]["tip"] and "<Office>" not in rows[1]["tip"]
+    # Plain text: Streamlit escapes every value it puts into the html template (TOOLTIP), so
+    # escaping here would show "&lt;" to the user; the browser test proves it renders as text.
+    assert rows[1]["tip"] == "102 Main <Office>\nmain office\nTier: Tier 4"
     assert floor.zone_rows(_zones(), {})[0]["fill"][:3] == palette.TIER_COLOURS[None]
 
 
-def test_every_control_gets_an_icon_even_of_an_unknown_type_and_names_are_escaped():
+def test_every_control_gets_an_icon_even_of_an_unknown_type_and_names_stay_text():
     rows = controls.control_rows(_controls())
     assert [r["type"] for r in rows] == ["camera", "fence", "unknown_thing"]
     assert rows[2]["shape"] == palette.SHAPE_GLYPHS[palette.CONTROL_STYLES["other"].shape]
-    assert "<script>" not in rows[0]["tip"] and "&lt;script&gt;" in rows[0]["tip"]
+    assert "&lt;" not in rows[0]["tip"] and "<b>" not in rows[0]["tip"]
     assert controls.control_rows(_controls(), {"camera"})[0]["id"] == "k1"
     assert len(controls.control_rows(_controls(), {"camera"})) == 1
 
@@ -114,7 +116,7 @@ def test_campus_rows_carry_id_kind_and_tier_for_the_click():
                                 geometry=[box(0, 0, 1, 1)], crs=CRS)
     row = site.campus_rows(campuses, {"c": 2}, {"c": {"controls": 12}})[0]
     assert (row["id"], row["kind"], row["tier"]) == ("c", "campus", 2)
-    assert "North &amp; High" in row["tip"] and "12 controls" in row["tip"]
+    assert "North & High" in row["tip"] and "12 controls" in row["tip"]
 
 
 def test_folium_map_loads_only_vendored_files_that_exist():
@@ -204,3 +206,14 @@ def test_live_overlay_rings_only_the_exceptions():
                             "stale": [False]})
     ring, symbol = _json(live_layers(_controls(), summary))["layers"]
     assert ring["data"] == [] and symbol["data"] == []
+
+
+def test_tooltip_template_escapes_values_and_breaks_lines():
+    """Streamlit escapes the values of an "html" template; pre-line keeps the tip's lines."""
+    import pydeck as pdk
+
+    from layers.deck import TOOLTIP
+
+    assert TOOLTIP["html"] == "{tip}" and TOOLTIP["style"]["whiteSpace"] == "pre-line"
+    deck = make_deck([], pdk.ViewState(longitude=0, latitude=0, zoom=1))
+    assert deck._tooltip == TOOLTIP
