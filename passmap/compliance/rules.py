@@ -47,6 +47,18 @@ def outcome(units: pd.DataFrame, ok, satisfied, blocked, explanation) -> dict:
             "explanation": list(explanation), "source": "rule"}
 
 
+def judge_units(units: pd.DataFrame, per_unit: dict, absent: str, judge) -> dict:
+    """The per-unit loop of the "every X in the unit" rules: ``judge(name, ids)`` returns
+    (ok, satisfied, blocked, explanation) for a unit holding ``ids``; a unit holding none does
+    not apply ("no <absent>; not applicable.")."""
+    ok, sat, blk, why = [], [], [], []
+    for sid, name in zip(units["scope_id"], units["scope_name"]):
+        ids = per_unit.get(sid, [])
+        o, s, b, w = judge(name, ids) if ids else (None, [], [], f"{name}: no {absent}; not applicable.")
+        ok.append(o), sat.append(s), blk.append(b), why.append(w)
+    return outcome(units, ok, sat, blk, why)
+
+
 def group_lists(keys, values) -> dict:
     """{key: [values...]} in input order, vectorised (pandas' agg(list) is pure Python).
 

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from passmap.compliance.rules import count_phrase, group_lists, outcome, rule, short_ids
+from passmap.compliance.rules import (count_phrase, group_lists, judge_units, outcome, rule,
+                                      short_ids)
 from passmap.compliance.rules_controls import ids_by_unit, select_controls
 from passmap.compliance.rules_openings import openings_by_unit
 
@@ -61,20 +62,15 @@ def camera_coverage(practice, ctx, units):
     pairs = pd.DataFrame({"t": targets["id"].to_numpy()[owner[ti]], "c": cam_ids[ci]})
     pairs = pairs.drop_duplicates().sort_values(["t", "c"])
     seen_by = group_lists(pairs["t"], pairs["c"])
-    ok, sat, blk, why = [], [], [], []
-    for sid, name in zip(units["scope_id"], units["scope_name"]):
-        ids = per_unit.get(sid, [])
-        if not ids:
-            ok.append(None), sat.append([]), blk.append([])
-            why.append(f"{name}: no {what}s; not applicable.")
-            continue
+
+    def judge(name, ids):
         unseen = [i for i in ids if i not in seen_by]
         cams = sorted({c for i in ids for c in seen_by.get(i, [])})
-        ok.append(not unseen), blk.append(unseen), sat.append(cams)
-        why.append(f"{name}: all {count_phrase(len(ids), what)} in view of {short_ids(cams)}."
-                   if not unseen else f"{name}: {len(unseen)} of {count_phrase(len(ids), what)} "
-                   f"not in any camera's view ({short_ids(unseen)}).")
-    return outcome(units, ok, sat, blk, why)
+        why = (f"{name}: all {count_phrase(len(ids), what)} in view of {short_ids(cams)}."
+               if not unseen else f"{name}: {len(unseen)} of {count_phrase(len(ids), what)} "
+               f"not in any camera's view ({short_ids(unseen)}).")
+        return not unseen, cams, unseen, why
+    return judge_units(units, per_unit, f"{what}s", judge)
 
 
 def zone_samples(zones) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,8 @@ from collections import Counter
 import pandas as pd
 import shapely
 
-from passmap.compliance.rules import count_phrase, group_lists, outcome, rule, short_ids
+from passmap.compliance.rules import (count_phrase, group_lists, judge_units, outcome, rule,
+                                      short_ids)
 from passmap.compliance.rules_controls import select_controls
 
 _SCALAR = (bool, str, int, float)
@@ -63,21 +64,16 @@ def opening_attribute(practice, ctx, units):
     bad_ids = set(doors.loc[~ok_door, "id"])
     per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"])
     what = "/".join(p["door_classes"]) + " door"
-    ok, sat, blk, why = [], [], [], []
-    for sid, name in zip(units["scope_id"], units["scope_name"]):
-        ids = per_unit.get(sid, [])
-        if not ids:
-            ok.append(None), sat.append([]), blk.append([])
-            why.append(f"{name}: no {what}s; not applicable.")
-            continue
+
+    def judge(name, ids):
         bad = [i for i in ids if i in bad_ids]
-        ok.append(not bad), blk.append(bad), sat.append([i for i in ids if i not in bad_ids])
         live_note = [i for i in bad if i in breached]
-        why.append(f"{name}: all {count_phrase(len(ids), what)} meet '{p['attribute']}'." if not bad
-                   else f"{name}: {len(bad)} of {count_phrase(len(ids), what)} fail "
-                   f"'{p['attribute']}' ({short_ids(bad)})"
-                   + (f"; held open now: {short_ids(live_note)}" if live_note else "") + ".")
-    return outcome(units, ok, sat, blk, why)
+        why = (f"{name}: all {count_phrase(len(ids), what)} meet '{p['attribute']}'." if not bad
+               else f"{name}: {len(bad)} of {count_phrase(len(ids), what)} fail "
+               f"'{p['attribute']}' ({short_ids(bad)})"
+               + (f"; held open now: {short_ids(live_note)}" if live_note else "") + ".")
+        return not bad, [i for i in ids if i not in bad_ids], bad, why
+    return judge_units(units, per_unit, f"{what}s", judge)
 
 
 @rule("door_numbering", door_classes=(list, True), pattern=(str, False),
