@@ -100,19 +100,28 @@ def _room(ctx, rooms, value, label, required: bool):
     return z
 
 
+def _schedule_rows(ctx, frame, cols, rooms, key_field: str, what: str, existing: dict):
+    """Each spreadsheet row (numbered as the user sees it, header = row 1) as
+    (get, key, label, existing row or None, room zone); a row without its key is refused."""
+    for i, rec in enumerate(frame.to_dict("records"), start=2):
+        def get(f, rec=rec):
+            return str(rec.get(cols.get(f, ""), "")).strip()
+        key = get(key_field)
+        if not key:
+            raise ctx.fail(f"row {i}: no {what} {'number' if what == 'door' else 'id'}.")
+        label = f"row {i} ({what} {key})"
+        old = existing.get(key)
+        yield get, key, label, old, _room(ctx, rooms, get("room_number"), label,
+                                          required=old is None)
+
+
 def _doors(ctx, frame, cols, rooms) -> None:
     bid = ctx.options.building_id
     existing = ctx.store.list_openings(building_id=bid)
     by_number = {str(n): r for n, r in zip(existing["number"], existing.itertuples()) if n}
     created = 0
-    for i, rec in enumerate(frame.to_dict("records"), start=2):
-        get = lambda f: str(rec.get(cols.get(f, ""), "")).strip()  # noqa: E731
-        number, label = get("number"), f"row {i}"
-        if not number:
-            raise ctx.fail(f"{label}: no door number.")
-        label = f"row {i} (door {number})"
-        old = by_number.get(number)
-        zone = _room(ctx, rooms, get("room_number"), label, required=old is None)
+    for get, number, label, old, zone in _schedule_rows(ctx, frame, cols, rooms, "number", "door",
+                                                        by_number):
         row = {"id": old.id if old is not None else f"{bid}-door-{slug(number)}"}
         door_class = get("door_class").lower().replace(" ", "-")
         if door_class and door_class not in DOOR_CLASSES:
@@ -153,14 +162,8 @@ def _cameras(ctx, frame, cols, rooms) -> None:
     existing = ctx.store.list_controls()
     by_ext = {str(e): r for e, r in zip(existing["external_id"], existing.itertuples()) if e}
     created = 0
-    for i, rec in enumerate(frame.to_dict("records"), start=2):
-        get = lambda f: str(rec.get(cols.get(f, ""), "")).strip()  # noqa: E731
-        ext, label = get("external_id"), f"row {i}"
-        if not ext:
-            raise ctx.fail(f"{label}: no camera id.")
-        label = f"row {i} (camera {ext})"
-        old = by_ext.get(ext)
-        zone = _room(ctx, rooms, get("room_number"), label, required=old is None)
+    for get, ext, label, old, zone in _schedule_rows(ctx, frame, cols, rooms, "external_id",
+                                                     "camera", by_ext):
         ctype = (get("type") or "camera").lower().replace(" ", "_")
         if ctype not in CONTROL_TYPES:
             raise ctx.fail(f"{label}: device type {ctype!r} is not a control type.")
