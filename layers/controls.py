@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pydeck as pdk
 
-from layers.deck import tip_text, line_paths, point_xy
+from layers.deck import point_xy, polygon_rings, ribbon_layer, ribbon_parts, tip_text
 from layers.palette import ICON_FONT, LIVE_STATE_COLOURS, SHAPE_GLYPHS, control_style
 
 ICON_SIZE_M = 2.6          # icons grow with the zoom between these pixel sizes
@@ -68,11 +68,10 @@ def control_line_layer(controls, types: set[str] | None = None,
             continue
         colour = control_style(c.type).colour + [230]
         area = c.geometry.geom_type in ("Polygon", "MultiPolygon")
-        for path in line_paths(c.geometry):
-            rows.append({"id": c.id, "kind": "control", "type": c.type, "path": path,
-                         "colour": colour, "width": 2 if area else 4, "tip": _tip(c)})
-    return pdk.Layer("PathLayer", rows, id=layer_id, get_path="path", get_color="colour",
-                     get_width="width", width_units="'pixels'", pickable=True)
+        for part in ribbon_parts(c.geometry, 0.3 if area else 0.7):
+            rows.append({"id": c.id, "kind": "control", "type": c.type,
+                         "polygon": polygon_rings(part), "colour": colour, "tip": _tip(c)})
+    return ribbon_layer(rows, layer_id, pickable=True)
 
 
 def live_ring_layer(controls, states: dict[str, str], layer_id: str = "control-live") -> pdk.Layer:

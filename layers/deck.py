@@ -1,7 +1,8 @@
 """Shared pydeck plumbing: geometry to compact columns, the offline map style, view fitting.
 
-Coordinates are WGS84 lon/lat rounded to 6 decimals (~0.1 m): pydeck serialises indented JSON,
-so every digit is shipped to the browser (STACK.md).
+Layers are pydeck ``Layer`` objects serialised to compact JSON (``layer_json``) and drawn by
+the map component (ui/deckmap). Coordinates are WGS84 lon/lat rounded to 6 decimals (~0.1 m):
+every digit is shipped to the browser.
 
 >>> from shapely.geometry import box
 >>> polygon_rings(box(0, 0, 1, 1))[0][:2]
@@ -16,9 +17,10 @@ import math
 from typing import Iterable
 
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+from shapely import affinity
 from shapely.geometry.base import BaseGeometry
 
-MAP_STYLE_URL = "/app/static/map-style.json"
 DIGITS = 6
 MAX_ZOOM = 23
 
@@ -73,12 +75,45 @@ def point_xy(geom: BaseGeometry) -> list[float]:
     return [round(p.x, DIGITS), round(p.y, DIGITS)]
 
 
-# Streamlit HTML-escapes every value it puts into an "html" tooltip template, so tips are plain
-# text (user names go in as they are, never as markup) and lines break on "\n" (pre-line).
-TOOLTIP = {"html": "{tip}", "style": {"fontSize": "13px", "maxWidth": "320px",
-                                      "whiteSpace": "pre-line"}}
+M_PER_DEG_LAT = 111_320.0
 
 
+def ribbon_parts(geom: BaseGeometry, width_m: float, caps: str = "flat") -> list[BaseGeometry]:
+    """Polygons covering a line, or a polygon's outline, ``width_m`` metres wide (a point gives
+    a square or disc of that size with ``caps`` "square" / "round").
+
+    Maps draw strokes as polygons: in software WebGL every layer type costs its own shader
+    compile (~0.3-0.4 s for deck.gl's PathLayer, measured in bench/RESULTS.md, Maps), and the
+    fill program is shared by every polygon layer. Widths are in metres, so walls and doors
+    keep their real proportions as the user zooms.
+
+    >>> from shapely.geometry import LineString
+    >>> part, = ribbon_parts(LineString([(-78.9, 35.6), (-78.899, 35.6)]), 2.0)
+    >>> round((part.bounds[3] - part.bounds[1]) * M_PER_DEG_LAT, 3)
+    2.0
+    """
+    if geom is None or geom.is_empty or width_m <= 0:
+        return []
+    lines = geom.boundary if geom.geom_type in ("Polygon", "MultiPolygon") else geom
+    k = max(math.cos(math.radians((geom.bounds[1] + geom.bounds[3]) / 2)), 0.01)
+    local = affinity.scale(lines, xfact=k, yfact=1.0, origin=(0, 0))   # ~equal-distance frame
+    cap = caps if geom.geom_type not in ("Point", "MultiPoint") or caps != "flat" else "square"
+    shape = local.buffer(width_m / 2 / M_PER_DEG_LAT, cap_style=cap, join_style="mitre",
+                         mitre_limit=2.0)
+    return polygon_parts(affinity.scale(shape, xfact=1 / k, yfact=1.0, origin=(0, 0)))
+
+
+def ribbon_layer(rows: list[dict], layer_id: str, colour="colour",
+                 pickable: bool = False) -> pdk.Layer:
+    """Filled polygons (rows with "polygon" rings) drawn without a stroke: the strokes of maps,
+    made with ribbon_parts. ``colour`` is a row field or a constant RGBA."""
+    return pdk.Layer("PolygonLayer", rows, id=layer_id, get_polygon="polygon",
+                     get_fill_color=colour, stroked=False, filled=True, pickable=pickable,
+                     auto_highlight=pickable)
+
+
+# Tooltips are plain text: the map frontend (ui/deckmap) sets them as text, never as markup, so
+# user names go in as they are; lines break on "\n" (white-space: pre-line).
 def tip_text(*lines) -> str:
     """Tooltip text: the non-empty lines, one per line.
 
@@ -96,9 +131,14 @@ def escape(value) -> str:
     return html.escape(str(value))
 
 
-def fit_view(bounds: tuple[float, float, float, float], width_px: int = 900,
-             height_px: int = 640, padding: float = 1.15) -> pdk.ViewState:
-    """A top-down view centred on lon/lat ``bounds`` that fits them in the viewport."""
+def fit_zoom(bounds, width_px: float, height_px: float, padding: float = 1.15) -> tuple:
+    """(lon, lat, zoom) of a top-down view centred on lon/lat ``bounds`` that fits them in a
+    ``width_px`` x ``height_px`` viewport. The map frontend (ui/deckmap/frontend/deckmap.js,
+    ``fitView``) computes the same with the canvas's real size.
+
+    >>> fit_zoom((-78.91, 35.66, -78.89, 35.67), 900, 640)
+    (-78.9, 35.665, 14.75)
+    """
     minx, miny, maxx, maxy = bounds
     lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
     span_x = max((maxx - minx) * padding, 1e-6)
@@ -106,20 +146,35 @@ def fit_view(bounds: tuple[float, float, float, float], width_px: int = 900,
     zoom_x = math.log2(width_px * 360 / (512 * span_x))   # deck.gl: world = 512 px at zoom 0
     zoom_y = math.log2(height_px * 360 / (512 * span_y))
     zoom = max(1.0, min(zoom_x, zoom_y, 21.5))
-    return pdk.ViewState(longitude=round(lon, DIGITS), latitude=round(lat, DIGITS),
-                         zoom=round(zoom, 2), pitch=0, bearing=0, max_zoom=MAX_ZOOM)
+    return round(lon, DIGITS), round(lat, DIGITS), round(zoom, 2)
 
 
-class CompactDeck(pdk.Deck):
-    """pydeck indents its JSON (2-3x the bytes on the wire); Streamlit sends ``to_json()``."""
+def fit_view(bounds: tuple[float, float, float, float], width_px: int = 900,
+             height_px: int = 640, padding: float = 1.15) -> pdk.ViewState:
+    """A top-down view that fits lon/lat ``bounds``: sized for ``width_px`` x ``height_px``
+    here, and refitted to the real canvas by the map frontend (``fitBounds``)."""
+    lon, lat, zoom = fit_zoom(bounds, width_px, height_px, padding)
+    return pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom, pitch=0, bearing=0,
+                         max_zoom=MAX_ZOOM, fit_bounds=[round(b, DIGITS) for b in bounds],
+                         fit_padding=padding)
 
-    def to_json(self) -> str:
-        return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+
+def metres_per_pixel(view: pdk.ViewState) -> float:
+    """Ground metres per screen pixel at ``view`` (deck.gl: 512 px world at zoom 0).
+
+    >>> round(metres_per_pixel(pdk.ViewState(latitude=0, longitude=0, zoom=0)))
+    78272
+    """
+    return 2 * math.pi * 6_378_137 * math.cos(math.radians(view.latitude)) / (512 * 2 ** view.zoom)
 
 
-def make_deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip: bool = True,
-              map_style: str = MAP_STYLE_URL) -> pdk.Deck:
-    """A Deck that never fetches a basemap from the internet (map_provider=None, local style)."""
-    tip = TOOLTIP if tooltip else False
-    return CompactDeck(layers=[layer for layer in layers if layer is not None], initial_view_state=view,
-                    map_provider=None, map_style=map_style, tooltip=tip)
+def layer_json(layer: pdk.Layer) -> str:
+    """Compact JSON of one layer, exactly as pydeck serialises it inside a Deck (camelCase keys,
+    "@@type", "@@=" accessors) but without its indentation, which forces Python's slow JSON
+    encoder (~8x slower on a floor plan)."""
+    return json.dumps(layer, default=default_serialize, separators=(",", ":"), sort_keys=True)
+
+
+def view_dict(view: pdk.ViewState) -> dict:
+    """A ViewState as deck.gl's initialViewState (camelCase keys)."""
+    return json.loads(json.dumps(view, default=default_serialize))

@@ -7,7 +7,10 @@ import math
 
 import pydeck as pdk
 
-from layers.deck import tip_text, line_paths, point_xy, polygon_parts, polygon_rings
+from shapely.geometry import LineString
+
+from layers.deck import (point_xy, polygon_parts, polygon_rings, ribbon_layer, ribbon_parts,
+                         tip_text)
 from layers.palette import (FOV_FILL, FOV_OUTLINE, GRID_COLOUR, HIGHLIGHT, WALL_COLOUR,
                             ZONE_FILL_ALPHA, door_style, tier_colour, tier_label)
 from layers.site import text_layer
@@ -38,39 +41,41 @@ def zone_layer(zones, tiers: dict | None = None, layer_id: str = "zones") -> pdk
                      auto_highlight=True, highlight_color=[255, 255, 255, 90])
 
 
+WALL_M = 0.3               # drawn wall thickness
+DOOR_M_PER_PX = 0.14       # door strokes: palette widths (pixels at a typical plan zoom) in metres
+CASING_M = 0.5             # white casing around a door, each side
+
+
 def wall_layer(zones, layer_id: str = "walls") -> pdk.Layer:
     """Walls drawn as the room outlines (zones share walls, so the plan reads as walls)."""
-    rows = [{"path": p} for g in zones.geometry for p in line_paths(g)]
-    return pdk.Layer("PathLayer", rows, id=layer_id, get_path="path", get_color=WALL_COLOUR,
-                     width_units="'meters'", get_width=0.25, width_min_pixels=1.2, pickable=False)
+    rows = [{"polygon": polygon_rings(part)} for g in zones.geometry
+            for part in ribbon_parts(g, WALL_M)]
+    return ribbon_layer(rows, layer_id, colour=WALL_COLOUR)
 
 
-def door_rows(openings) -> list[dict]:
+def door_rows(openings, extra_m: float = 0.0) -> list[dict]:
+    """One row per door part: its class colour and a ribbon as wide as the class's stroke
+    (plus ``extra_m``, for the casing)."""
     rows = []
     for o in openings.itertuples(index=False):
         style = door_style(o.door_class)
-        paths = line_paths(o.geometry) or [[point_xy(o.geometry), point_xy(o.geometry)]]
         number = o.number if isinstance(o.number, str) else ""
         lock = o.lock_function if isinstance(o.lock_function, str) and o.lock_function else "unknown"
         tip = tip_text(f"Door {number}".strip(), style.label, f"Lock: {lock}")
-        for path in paths:
+        width = round(style.width_px * DOOR_M_PER_PX + extra_m, 2)
+        for part in ribbon_parts(o.geometry, width, "square"):
             rows.append({"id": o.id, "kind": "opening", "door_class": o.door_class,
-                         "number": o.number, "path": path, "colour": style.colour,
-                         "width": style.width_px, "tip": tip})
+                         "number": o.number, "polygon": polygon_rings(part), "width_m": width,
+                         "colour": style.colour, "tip": tip})
     return rows
 
 
 def door_layers(openings, layer_id: str = "doors") -> list[pdk.Layer]:
     """Doors as thick strokes on the walls, coloured and sized by class, over a white casing so
     they read on any tier colour."""
-    rows = door_rows(openings)
-    casing = pdk.Layer("PathLayer", rows, id=f"{layer_id}-casing", get_path="path",
-                       get_color=[255, 255, 255, 255], get_width="width + 4",
-                       width_units="'pixels'", cap_rounded=True, pickable=False)
-    doors = pdk.Layer("PathLayer", rows, id=layer_id, get_path="path", get_color="colour",
-                      get_width="width", width_units="'pixels'", cap_rounded=True, pickable=True,
-                      auto_highlight=True)
-    return [casing, doors]
+    casing = [{"polygon": r["polygon"]} for r in door_rows(openings, 2 * CASING_M)]
+    return [ribbon_layer(casing, f"{layer_id}-casing", colour=[255, 255, 255, 255]),
+            ribbon_layer(door_rows(openings), layer_id, pickable=True)]
 
 
 def door_label_layer(openings, exterior_only: bool = False,
@@ -101,12 +106,15 @@ def room_label_layer(zones, layer_id: str = "room-labels") -> pdk.Layer:
 
 
 def fov_layer(views, layer_id: str = "fov") -> pdk.Layer:
-    """Camera fields of view (already clipped by walls, see passmap.geometry.camera_views)."""
-    rows = [{"id": v.control_id, "polygon": polygon_rings(part)}
-            for v in views.itertuples(index=False) for part in polygon_parts(v.geometry)]
-    return pdk.Layer("PolygonLayer", rows, id=layer_id, get_polygon="polygon",
-                     get_fill_color=FOV_FILL, get_line_color=FOV_OUTLINE,
-                     line_width_min_pixels=1, stroked=True, filled=True, pickable=False)
+    """Camera fields of view (already clipped by walls, see passmap.geometry.camera_views):
+    a translucent fill with a thin outline, both as polygons."""
+    rows = []
+    for v in views.itertuples(index=False):
+        for part in polygon_parts(v.geometry):
+            rows.append({"id": v.control_id, "polygon": polygon_rings(part), "colour": FOV_FILL})
+            rows += [{"id": v.control_id, "polygon": polygon_rings(edge), "colour": FOV_OUTLINE}
+                     for edge in ribbon_parts(part, 0.15)]
+    return ribbon_layer(rows, layer_id)
 
 
 def grid_cells(bounds, cell_m: float = 20.0) -> tuple[list[dict], list[dict]]:
@@ -129,21 +137,18 @@ def grid_cells(bounds, cell_m: float = 20.0) -> tuple[list[dict], list[dict]]:
 
 def grid_layers(bounds, cell_m: float = 20.0, layer_id: str = "grid") -> list[pdk.Layer]:
     lines, labels = grid_cells(bounds, cell_m)
-    return [pdk.Layer("PathLayer", lines, id=layer_id, get_path="path", get_color=GRID_COLOUR,
-                      width_min_pixels=1, get_width=0.1, width_units="'meters'", pickable=False),
+    rows = [{"polygon": polygon_rings(part)} for line in lines
+            for part in ribbon_parts(LineString(line["path"]), 0.2)]
+    return [ribbon_layer(rows, layer_id, colour=GRID_COLOUR),
             text_layer(labels, f"{layer_id}-labels", size_px=14)]
 
 
 def highlight_layer(geom, layer_id: str = "highlight") -> pdk.Layer:
-    """A magenta ring around the object found by search or clicked."""
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        paths = line_paths(geom)
-    else:
-        paths = [[point_xy(geom), point_xy(geom)]] if geom.geom_type == "Point" else line_paths(geom)
-    rows = [{"path": p} for p in paths]
-    return pdk.Layer("PathLayer", rows, id=layer_id, get_path="path", get_color=HIGHLIGHT,
-                     get_width=7 if geom.geom_type != "Point" else 34, width_units="'pixels'",
-                     cap_rounded=True, pickable=False)
+    """A magenta ring around the object found by search or clicked (a disc ring for a point)."""
+    if geom.geom_type in ("Point", "MultiPoint"):
+        geom = ribbon_parts(geom, 3.0, "round")[0]
+    rows = [{"polygon": polygon_rings(part)} for part in ribbon_parts(geom, 0.8)]
+    return ribbon_layer(rows, layer_id, colour=HIGHLIGHT)
 
 
 def underlay_layer(underlay: dict | None, layer_id: str = "underlay") -> pdk.Layer | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pydeck as pdk
 
-from layers.deck import tip_text, point_xy, polygon_parts, polygon_rings
+from layers.deck import point_xy, polygon_parts, polygon_rings, ribbon_parts, tip_text
 from layers.palette import (BUILDING_OUTLINE, CAMPUS_OUTLINE, LABEL_COLOUR, LABEL_HALO,
                             SITE_FILL_ALPHA, SITE_ZONE_COLOURS, SITE_ZONE_DEFAULT, tier_colour,
                             tier_label)
@@ -22,7 +22,15 @@ def _tier_of(tiers: dict | None, scope_id: str):
     return None if not tiers else tiers.get(scope_id)
 
 
-def campus_rows(campuses, tiers: dict | None, summary: dict | None = None) -> list[dict]:
+def _outline_rows(row: dict, part, width_m: float, colour: list[int]) -> list[dict]:
+    """The outline of ``part`` as polygon rows that keep ``row``'s id and tip (a click on the
+    edge picks the object too); strokes are polygons, see layers.deck.ribbon_parts."""
+    return [{**row, "polygon": polygon_rings(edge), "fill": colour, "edge": True}
+            for edge in ribbon_parts(part, width_m)]
+
+
+def campus_rows(campuses, tiers: dict | None, summary: dict | None = None,
+                outline_m: float = 0.0) -> list[dict]:
     rows = []
     for c in campuses.itertuples(index=False):
         tier = _tier_of(tiers, c.id)
@@ -32,24 +40,26 @@ def campus_rows(campuses, tiers: dict | None, summary: dict | None = None) -> li
                        f"{devices} controls" if devices is not None else None,
                        "Click to open the campus")
         for part in polygon_parts(c.geometry):
-            rows.append({"id": c.id, "kind": "campus", "name": c.name, "tier": tier,
-                         "polygon": polygon_rings(part), "fill": tier_colour(tier, 150),
-                         "tip": tip})
+            row = {"id": c.id, "kind": "campus", "name": c.name, "tier": tier,
+                   "polygon": polygon_rings(part), "fill": tier_colour(tier, 150), "tip": tip}
+            rows += [row, *_outline_rows(row, part, outline_m, CAMPUS_OUTLINE)]
     return rows
 
 
 def campus_layer(campuses, tiers: dict | None = None, summary: dict | None = None,
-                 layer_id: str = "campuses") -> pdk.Layer:
-    """Campus parcels shaded by attained tier (grey when not assessed); click opens a campus."""
-    return pdk.Layer("PolygonLayer", campus_rows(campuses, tiers, summary), id=layer_id,
-                     get_polygon="polygon", get_fill_color="fill", get_line_color=CAMPUS_OUTLINE,
-                     line_width_min_pixels=2, stroked=True, filled=True, pickable=True,
-                     auto_highlight=True)
+                 layer_id: str = "campuses", outline_m: float = 1.5) -> pdk.Layer:
+    """Campus parcels shaded by attained tier (grey when not assessed) with an ``outline_m``
+    wide edge (size it to the view: ~2 px); click opens a campus."""
+    return pdk.Layer("PolygonLayer", campus_rows(campuses, tiers, summary, outline_m),
+                     id=layer_id, get_polygon="polygon", get_fill_color="fill", stroked=False,
+                     filled=True, pickable=True, auto_highlight=True)
 
 
 def building_layer(buildings, tiers: dict | None = None, layer_id: str = "buildings",
-                   pickable: bool = True, simplify_deg: float = 0.0) -> pdk.Layer:
-    """Building footprints shaded by tier; ``simplify_deg`` drops vertices at district zoom."""
+                   pickable: bool = True, simplify_deg: float = 0.0,
+                   outline_m: float = 0.6) -> pdk.Layer:
+    """Building footprints shaded by tier with an ``outline_m`` wide edge (0: none);
+    ``simplify_deg`` drops vertices at district zoom."""
     rows = []
     for b in buildings.itertuples(index=False):
         tier = _tier_of(tiers, b.id)
@@ -57,13 +67,13 @@ def building_layer(buildings, tiers: dict | None = None, layer_id: str = "buildi
         geom = b.geometry.simplify(simplify_deg) if simplify_deg and b.geometry is not None \
             else b.geometry
         for part in polygon_parts(geom):
-            rows.append({"id": b.id, "kind": "building", "campus_id": b.campus_id,
-                         "name": b.name, "polygon": polygon_rings(part),
-                         "fill": tier_colour(tier, 235) if tier is not None else UNASSESSED_BUILDING,
-                         "tip": tip})
+            row = {"id": b.id, "kind": "building", "campus_id": b.campus_id, "name": b.name,
+                   "polygon": polygon_rings(part),
+                   "fill": tier_colour(tier, 235) if tier is not None else UNASSESSED_BUILDING,
+                   "tip": tip}
+            rows += [row, *_outline_rows(row, part, outline_m, BUILDING_OUTLINE)]
     return pdk.Layer("PolygonLayer", rows, id=layer_id, get_polygon="polygon",
-                     get_fill_color="fill", get_line_color=BUILDING_OUTLINE,
-                     line_width_min_pixels=1.5, stroked=True, filled=True, pickable=pickable,
+                     get_fill_color="fill", stroked=False, filled=True, pickable=pickable,
                      auto_highlight=pickable)
 
 
@@ -74,11 +84,11 @@ def grounds_layer(site_zones, layer_id: str = "grounds") -> pdk.Layer:
         colour = SITE_ZONE_COLOURS.get(z.kind, SITE_ZONE_DEFAULT) + [SITE_FILL_ALPHA + 60]
         label = z.name if isinstance(z.name, str) and z.name else str(z.kind).replace("_", " ")
         for part in polygon_parts(z.geometry):
-            rows.append({"id": z.id, "kind": "zone", "name": z.name, "polygon": polygon_rings(part),
-                         "fill": colour, "tip": tip_text(label, z.kind)})
+            row = {"id": z.id, "kind": "zone", "name": z.name, "polygon": polygon_rings(part),
+                   "fill": colour, "tip": tip_text(label, z.kind)}
+            rows += [row, *_outline_rows(row, part, 0.5, [255, 255, 255, 200])]
     return pdk.Layer("PolygonLayer", rows, id=layer_id, get_polygon="polygon",
-                     get_fill_color="fill", get_line_color=[255, 255, 255, 200],
-                     line_width_min_pixels=1, stroked=True, filled=True, pickable=True)
+                     get_fill_color="fill", stroked=False, filled=True, pickable=True)
 
 
 def text_layer(rows: list[dict], layer_id: str, size_px: float = 14, size_m: float | None = None,

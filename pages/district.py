@@ -6,7 +6,7 @@ on the campus and floor views. Building footprints only for districts of up to 4
 
 import streamlit as st
 
-from layers.deck import fit_view
+from layers.deck import fit_view, metres_per_pixel
 from layers.legend import tier_legend
 from layers.site import building_layer, campus_label_layer, campus_layer
 from ui import assessment, data
@@ -38,16 +38,20 @@ buildings = buildings[buildings["campus_id"].isin(set(campuses["id"]))]
 
 
 def build():
-    layers = [campus_layer(campuses, tiers, summary), campus_label_layer(campuses, summary, tiers)]
+    view = fit_view(tuple(campuses.total_bounds), padding=1.4)
+    edge_m = metres_per_pixel(view) * 2          # campus outlines ~2 px at the first view
+    layers = [campus_layer(campuses, tiers, summary, outline_m=edge_m),
+              campus_label_layer(campuses, summary, tiers)]
     if len(campuses) <= FOOTPRINTS_UP_TO:  # a few pixels each at a large district's zoom
-        layers.insert(1, building_layer(buildings, tiers, pickable=False, simplify_deg=2e-5))  # ~2 m
-    return layers, fit_view(tuple(campuses.total_bounds), padding=1.4)
+        layers.insert(1, building_layer(buildings, tiers, pickable=False, simplify_deg=2e-5,
+                                        outline_m=0))  # ~2 m
+    return layers, view
 
 
 drawn_tiers = tuple((i, tiers.get(i)) for i in [*campuses["id"], *buildings["id"]])
 spec = static_spec(("district", path, pick.district, live, drawn_tiers), build)
 with left:
-    event = show_spec(spec, "", MAP_KEY)
+    event = show_spec(spec, [], MAP_KEY)
 with right:
     drawn = {tiers.get(c) for c in campuses["id"]}
     st.html(tier_legend(drawn, "Campus tier" + (" (effective)" if live else "")))

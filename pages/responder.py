@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from layers.deck import fit_view, make_deck
+from layers.deck import fit_view
 from layers.responder import area_layer, door_layer, grid_layers, label_layer, point_layer
 from passmap import share
 from passmap.access import LAYERS
@@ -17,6 +17,7 @@ from passmap.reports.responder_data import locate, responder_objects
 from passmap.reports.responder_export import responder_geojson, responder_imdf
 from ui import data
 from ui.auth import client_id, current_viewer
+from ui.maps import show_layers
 from ui.pickers import current
 
 viewer = current_viewer()
@@ -55,9 +56,8 @@ layers = []
 if "grid" in chosen:
     layers += grid_layers(grid.cells())
 layers += [area_layer(view), door_layer(view), point_layer(view), label_layer(view)]
-st.pydeck_chart(make_deck(layers, fit_view(tuple(objs.total_bounds) if len(objs)
-                                           else campus["geometry"].bounds)),
-                key="responder_map", height=560)
+show_layers(layers, fit_view(tuple(objs.total_bounds) if len(objs) else campus["geometry"].bounds),
+            key="responder_map", height=560)
 st.caption(f"Grid: {grid.n_cols} columns (A-) x {grid.n_rows} rows of {grid.cell_m:g} m; "
            "the same labels on every printout of this campus.")
 

@@ -142,6 +142,38 @@ def controls(path: str, campus_id=None, building_id=None, level_id=None,
     return access.filter_controls(frame, role, layers)
 
 
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def _level_camera_views(path: str, campus_id: str, level_id: str) -> gpd.GeoDataFrame:
+    """The views of one level's cameras: the same walls as _camera_views for that level's plane
+    (a ground floor shares its plane with every ground floor of the campus and the grounds),
+    without computing the other levels' cameras (a floor's first draw waits for this)."""
+    from passmap.geometry import camera_views as views
+
+    store = _open_store(path)
+    cams = store.list_controls(level_id=level_id)
+    building_ids = set(store.list_buildings(campus_id)["id"])
+    all_levels = store.list_levels()
+    levels = all_levels[all_levels["building_id"].isin(building_ids)]
+    own = levels[levels["id"] == level_id]
+    if len(own) and own["ordinal"].iloc[0] != 0:
+        zones, openings = store.list_zones(level_id=level_id), store.list_openings(level_id=level_id)
+    else:
+        plane = set(levels.loc[levels["ordinal"] == 0, "id"])
+        zones, openings = store.list_zones(campus_id), store.list_openings(campus_id)
+        zones = zones[zones["level_id"].isna() | zones["level_id"].isin(plane)]
+        openings = openings[openings["level_id"].isna() | openings["level_id"].isin(plane)]
+    return views(cams[cams["type"] == "camera"], zones, openings, levels)
+
+
+def level_camera_views(path: str, campus_id: str, level_id: str) -> gpd.GeoDataFrame:
+    """Camera views of one level, or none when the viewer may not see cameras or the campus."""
+    role, layers, scope = _scope()
+    views = _level_camera_views(path, campus_id, level_id)
+    if not access.control_visible("camera", layers, role) or not access.in_scope(campus_id, scope):
+        return views.iloc[0:0]
+    return views
+
+
 def camera_views(path: str, campus_id: str) -> gpd.GeoDataFrame:
     """Camera views of a campus, or none when the viewer may not see cameras or the campus."""
     role, layers, scope = _scope()

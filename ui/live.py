@@ -58,7 +58,7 @@ def summary(campus_id: str | None = None):
 
 
 @st.cache_data(ttl=120, max_entries=64, show_spinner=False)
-def _overlay_json(version: tuple, bucket: int, campus_id, scope_key: tuple, _controls) -> str:
+def _overlay_json(version: tuple, bucket: int, campus_id, scope_key: tuple, _controls) -> list[str]:
     return layers_json(live_layers(_controls, summary(campus_id)))
 
 
@@ -88,7 +88,7 @@ def live_map(static: tuple[str, str], controls, campus_id: str | None, key: str,
                                     scope_key, controls)
         except Exception:  # live status must never break the map
             log.exception("live overlay failed")
-            now, overlay = None, ""
+            now, overlay = None, []
         event = show_spec(static, overlay, key, height=height)
         _caption(controls, now)
         selection = _selection(event)

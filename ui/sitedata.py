@@ -56,7 +56,7 @@ def level_objects(path: str, campus_id: str, level_id: str) -> LevelObjects:
     zones = data.zones(path, level_id=level_id)
     doors = data.openings(path, level_id=level_id)
     controls = data.controls(path, level_id=level_id)
-    views = data.camera_views(path, campus_id)
+    views = data.level_camera_views(path, campus_id, level_id)
     views = views[views["control_id"].isin(set(controls["id"]))].reset_index(drop=True)
     # Fit the rooms (exterior cameras' views may reach far beyond the building).
     frames = [f for f in (zones, doors, controls) if len(f)]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 import math
 
-BACKGROUND_RGB = (242, 241, 236)          # static/map-style.json
+BACKGROUND_RGB = (242, 241, 236)          # ui/deckmap/frontend/index.html
+MAP_FRAME = "iframe[title='ui.deckmap.deckmap']"
 
 
 def mercator_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
@@ -19,17 +20,34 @@ def mercator_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
 
 
 def screen_point(view, box: dict, lon: float, lat: float) -> tuple[float, float]:
-    """Page coordinates of lon/lat on a canvas at ``box`` showing pydeck ViewState ``view``."""
-    cx, cy = mercator_px(view.longitude, view.latitude, view.zoom)
-    px, py = mercator_px(lon, lat, view.zoom)
+    """Page coordinates of lon/lat on a canvas at ``box`` showing pydeck ViewState ``view``
+    (a fitted view is refitted to the canvas's size, as the map frontend does)."""
+    from layers.deck import fit_zoom
+
+    clon, clat, zoom = view.longitude, view.latitude, view.zoom
+    if getattr(view, "fit_bounds", None):
+        clon, clat, zoom = fit_zoom(view.fit_bounds, box["width"], box["height"], view.fit_padding)
+    cx, cy = mercator_px(clon, clat, zoom)
+    px, py = mercator_px(lon, lat, zoom)
     return box["x"] + box["width"] / 2 + (px - cx), box["y"] + box["height"] / 2 + (py - cy)
 
 
+def map_canvas(page, index: int = 0):
+    """The deck.gl canvas inside the ``index``-th map component (a locator)."""
+    return page.frame_locator(MAP_FRAME).nth(index).locator("canvas").first
+
+
+def map_tooltip(page, index: int = 0):
+    """The map's tooltip element (deck.gl's, inside the component)."""
+    return page.frame_locator(MAP_FRAME).nth(index).locator(".deck-tooltip")
+
+
 def map_box(page) -> dict:
-    """The bounding box of the (first) deck canvas."""
-    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
-    canvas.wait_for(state="visible", timeout=30_000)
-    return canvas.bounding_box()
+    """The bounding box of the (first) map's canvas, in page coordinates."""
+    frame = page.locator(MAP_FRAME).first
+    frame.wait_for(state="visible", timeout=30_000)
+    page.frame_locator(MAP_FRAME).first.locator("canvas").first.wait_for(timeout=30_000)
+    return frame.bounding_box()
 
 
 def drawn_fraction(page, box: dict | None = None) -> float:

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser.mapview import map_box, map_canvas, map_tooltip
+
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
 
@@ -11,15 +13,15 @@ def test_floor_plan_tooltips_show_lines_of_text_not_tags(demo_db, app_server, br
     page = browser_page
     page.login(server.url, role="admin")
     page.get_by_role("link", name="Floor plan").click()
-    page.locator("canvas").first.wait_for(timeout=TIMEOUT_MS)
+    map_canvas(page).wait_for(timeout=TIMEOUT_MS)
     page.wait_for_timeout(2000)
-    box = page.locator("canvas").first.bounding_box()
+    box = map_box(page)
     seen = []
     for fx in [i / 20 for i in range(2, 19)]:
         for fy in [i / 12 for i in range(2, 11)]:
             page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
             page.wait_for_timeout(40)
-            tip = page.locator(".deck-tooltip")
+            tip = map_tooltip(page)
             if tip.count() and tip.first.is_visible():
                 seen.append((tip.first.inner_text(), tip.first.inner_html()))
         if len(seen) >= 5:

@@ -39,8 +39,6 @@ def ran(at: AppTest) -> str | None:
 def browser_payload(at: AppTest) -> str:
     """All text an AppTest run would send to the browser that can hold user data."""
     parts = []
-    for el in at.get("deck_gl_json_chart"):
-        parts.append(el.proto.json)
     for el in at.get("component_instance"):
         parts.append(str(el.proto.json_args))
     for kind in ("markdown", "caption", "title", "subheader", "error", "info", "success",
@@ -54,30 +52,24 @@ def browser_payload(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def _deck_html(spec_json: str, tooltip_json: str) -> list[str]:
-    """The strings a deck.gl tooltip renders as HTML: its template filled with each row's fields,
-    each value HTML-escaped as Streamlit's frontend does (DeckGlJsonChart escapes every value it
-    interpolates into an "html" template; test_hostile_names_never_run_as_script checks it in
-    chromium)."""
-    import html
+def map_specs(at: AppTest) -> list[dict]:
+    """Every map (ui.deckmap component) of the run as {"layers": [...], "view", "tiles"}."""
     import json
 
-    spec = json.loads(spec_json)
-    tip = json.loads(tooltip_json) if tooltip_json else spec.get("tooltip")
-    template = tip.get("html", "") if isinstance(tip, dict) else ""
-    fields = re.findall(r"{(\w+)}", template)
-    out = [template]
-    for layer in spec.get("layers", []):
-        data = layer.get("data")
-        if isinstance(data, list):
-            out += [html.escape(str(row.get(f, ""))) for row in data if isinstance(row, dict)
-                    for f in fields]
+    out = []
+    for el in at.get("component_instance"):
+        if "deckmap" in el.proto.component_name:
+            args = json.loads(el.proto.json_args)
+            out.append({"view": args["view"], "tiles": args["tiles"],
+                        "layers": [json.loads(layer) for layer in args["layers"]]})
     return out
 
 
 def html_payload(at: AppTest) -> str:
-    """Only what the browser interprets as HTML: deck tooltips, folium components, st.html."""
-    parts = [s for el in at.get("deck_gl_json_chart") for s in _deck_html(el.proto.json, el.proto.tooltip)]
-    parts += [str(el.proto.json_args) for el in at.get("component_instance")]
+    """Only what the browser interprets as HTML: folium components and st.html. The maps
+    (ui.deckmap) are not HTML: labels are WebGL text and tooltips are set as text
+    (test_hostile_names_never_run_as_script and test_tooltips check it in chromium)."""
+    parts = [str(el.proto.json_args) for el in at.get("component_instance")
+             if "deckmap" not in el.proto.component_name]
     parts += [str(getattr(e, "value", "")) or str(getattr(e, "proto", "")) for e in at.get("html")]
     return "\n".join(parts)

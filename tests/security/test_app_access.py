@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.security.apptest_tools import PAGES, browser_payload, html_payload, new_app, page_path, ran, reachable
+from tests.security.apptest_tools import (PAGES, browser_payload, html_payload, map_specs, new_app,
+                                          page_path, ran, reachable)
 from tests.helpers import login
 from passmap import access, share
 from passmap.model import ROLES
@@ -39,7 +40,7 @@ def test_nobody_gets_a_page_or_data_without_signing_in(env):
         at = new_app()
         at.switch_page(page_path(stem)).run()
         assert [t.value for t in at.title] == ["PassMap: sign in"], stem
-        assert reachable(at) == set() and not at.get("deck_gl_json_chart")
+        assert reachable(at) == set() and not map_specs(at)
         assert "Tiny High School" not in browser_payload(at)
 
 
@@ -104,7 +105,7 @@ def test_invalid_share_links_get_a_plain_refusal(env, tiny_db, case):
     at.run()
     assert [e.value for e in at.error] == [share.REFUSAL]
     assert len(at.main.children) == 1 and not at.sidebar.children
-    assert reachable(at) == set() and not at.get("deck_gl_json_chart")
+    assert reachable(at) == set() and not map_specs(at)
 
 
 def test_revoking_a_link_ends_an_open_session_at_once(env, tiny_db):
@@ -119,7 +120,7 @@ def test_revoking_a_link_ends_an_open_session_at_once(env, tiny_db):
     assert ran(at) == "responder"                  # the grant is held by the session
     store.revoke_share_link(store.list_share_links()[0]["id"], "admin")
     at.run()
-    assert [e.value for e in at.error] == [share.REFUSAL] and not at.get("deck_gl_json_chart")
+    assert [e.value for e in at.error] == [share.REFUSAL] and not map_specs(at)
 
 
 def test_hostile_names_are_escaped_in_every_page_html(env):

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from passmap import share
+from tests.browser.mapview import MAP_FRAME, map_box, map_canvas
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -42,7 +43,7 @@ def test_partner_on_a_phone_sees_only_the_shared_campus_and_layers(demo_db, app_
     frames = _record_websocket(page)
     page.goto(f"{server.url}/?share={token}")
     page.get_by_text("Responder map: Cedar Valley High School").wait_for(timeout=TIMEOUT_MS)
-    page.locator("canvas").first.wait_for(timeout=TIMEOUT_MS)
+    map_canvas(page).wait_for(timeout=TIMEOUT_MS)
     page.get_by_role("textbox", name="Find a room, door or device").fill("Door 1")
     page.keyboard.press("Enter")
     page.get_by_text("Door 1 is in").first.wait_for(timeout=TIMEOUT_MS)
@@ -74,7 +75,7 @@ def test_revoked_link_in_the_browser_is_a_plain_refusal(demo_db, app_server, bro
     page.set_viewport_size(PHONE)
     page.goto(f"{server.url}/?share={token}")
     page.get_by_text(share.REFUSAL).wait_for(timeout=TIMEOUT_MS)
-    assert page.locator("canvas").count() == 0
+    assert page.locator(MAP_FRAME).count() == 0
     assert "Cedar Valley" not in page.locator("body").inner_text()
 
 
@@ -84,10 +85,10 @@ def test_hostile_names_never_run_as_script(tiny_db, app_server, browser_page):
     page.login(server.url, role="admin")
     for link in ("Floor plan", "Responder map"):
         page.get_by_role("link", name=link).click()
-        page.locator("canvas").first.wait_for(timeout=TIMEOUT_MS)
+        map_canvas(page).wait_for(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1500)
-        box = page.locator("canvas").first.bounding_box()
-        for fx in (0.3, 0.4, 0.5, 0.6, 0.7):        # hover: deck.gl fills its HTML tooltips
+        box = map_box(page)
+        for fx in (0.3, 0.4, 0.5, 0.6, 0.7):        # hover: deck.gl fills its tooltips
             for fy in (0.3, 0.45, 0.6):
                 page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
                 page.wait_for_timeout(60)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from passmap import auth
 from tests.helpers import _store, login
-from tests.security.apptest_tools import browser_payload, reachable
+from tests.security.apptest_tools import browser_payload, map_specs, reachable
 
 REPO = Path(__file__).resolve().parents[2]
 SENSITIVE_TYPES = {"camera", "access_reader", "intercom", "door_contact", "visitor_management",
@@ -37,7 +37,7 @@ def demo_app(demo_db, monkeypatch):
 
 def _decks(at) -> list[dict]:
     assert not at.exception, [e.value for e in at.exception]
-    return [json.loads(el.proto.json) for el in at.get("deck_gl_json_chart")]
+    return map_specs(at)
 
 
 def _rows(decks, layer_id: str) -> list[dict]:

@@ -28,9 +28,17 @@ def maps_app(demo_db, monkeypatch):
     return make
 
 
+def map_args(at, index: int = 0) -> dict:
+    """The arguments of the ``index``-th map component (ui.deckmap) as the browser gets them."""
+    maps = [e for e in at.get("component_instance") if "deckmap" in e.proto.component_name]
+    return json.loads(maps[index].proto.json_args)
+
+
 def deck_spec(at, index: int = 0) -> dict:
-    """The pydeck spec Streamlit would send to the browser."""
-    return json.loads(at.get("deck_gl_json_chart")[index].proto.json)
+    """The map as deck.gl will draw it: {"initialViewState", "layers", "tiles"}."""
+    args = map_args(at, index)
+    return {"initialViewState": args["view"], "tiles": args["tiles"],
+            "layers": [json.loads(layer) for layer in args["layers"]]}
 
 
 def layer(spec: dict, layer_id: str) -> dict | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from layers import controls, floor, legend, palette, site
-from layers.deck import fit_view, make_deck
+from layers.deck import fit_view, layer_json
 from layers.folium_offline import offline_draw, offline_map
 from ui.search import find
 
@@ -38,7 +39,7 @@ def _controls():
 
 
 def _json(layers) -> dict:
-    return json.loads(make_deck(layers, fit_view((-78.0, 35.0, -77.9998, 35.0001))).to_json())
+    return {"layers": [json.loads(layer_json(layer)) for layer in layers if layer is not None]}
 
 
 def test_constant_strings_are_quoted_so_pydeck_does_not_turn_them_into_functions():
@@ -53,7 +54,6 @@ def test_constant_strings_are_quoted_so_pydeck_does_not_turn_them_into_functions
         for key, value in lyr.items():
             if key.endswith(("Units", "Family", "Set", "Anchor", "Baseline")):
                 assert not str(value).startswith("@@="), (lyr["id"], key, value)
-    assert spec["mapStyle"] == "/app/static/map-style.json"
 
 
 def test_zone_fill_follows_the_tier_and_tooltips_are_plain_text():
@@ -141,10 +141,17 @@ def test_search_finds_rooms_doors_and_devices():
     assert find("  ", zones, doors, ctrls) == [] and find("zzz", zones, doors, ctrls) == []
 
 
-@pytest.mark.parametrize("path", ["static/map-style.json"])
-def test_local_map_style_has_no_remote_source(path):
-    style = json.loads((REPO / path).read_text())
-    assert style["sources"] == {} and style["layers"][0]["type"] == "background"
+def test_the_map_frontend_loads_only_its_own_files():
+    """The component page names no remote resource (the browser tests also fail on any request
+    that leaves loopback); deck.gl is vendored at the version the Python side declares."""
+    from ui.deckmap import DECK_GL_VERSION, FRONTEND
+
+    page = (FRONTEND / "index.html").read_text()
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts == [f"vendor/deck.gl-{DECK_GL_VERSION}.min.js",
+                       f"vendor/deck.gl-json-{DECK_GL_VERSION}.min.js", "deckmap.js"]
+    assert all((FRONTEND / s).is_file() for s in scripts)
+    assert "http" not in page and "http" not in (FRONTEND / "deckmap.js").read_text()
 
 
 def test_an_imported_floor_image_is_drawn_as_an_underlay_from_its_served_url():
@@ -208,12 +215,16 @@ def test_live_overlay_rings_only_the_exceptions():
     assert ring["data"] == [] and symbol["data"] == []
 
 
-def test_tooltip_template_escapes_values_and_breaks_lines():
-    """Streamlit escapes the values of an "html" template; pre-line keeps the tip's lines."""
-    import pydeck as pdk
+def test_strokes_are_polygons_of_their_width_in_metres():
+    """Walls, doors, fences, view outlines and outlines are polygons (one shader program for all
+    of them, see layers.deck.ribbon_parts): a 1 m door ribbon is ~1 m wide on the ground."""
+    from layers.deck import M_PER_DEG_LAT, ribbon_parts
 
-    from layers.deck import TOOLTIP
-
-    assert TOOLTIP["html"] == "{tip}" and TOOLTIP["style"]["whiteSpace"] == "pre-line"
-    deck = make_deck([], pdk.ViewState(longitude=0, latitude=0, zoom=1))
-    assert deck._tooltip == TOOLTIP
+    door = LineString([(-78.0, 35.0), (-78.0, 35.00001)])
+    part, = ribbon_parts(door, 1.0)
+    width_deg = part.bounds[2] - part.bounds[0]
+    assert abs(width_deg * M_PER_DEG_LAT * math.cos(math.radians(35.0)) - 1.0) < 0.01
+    types = {lyr["@@type"] for lyr in _json([floor.wall_layer(_zones()), floor.fov_layer(
+        gpd.GeoDataFrame({"control_id": ["k1"]}, geometry=[_zones().geometry[0]], crs=CRS)),
+        controls.control_line_layer(_controls())])["layers"]}
+    assert types == {"PolygonLayer"}

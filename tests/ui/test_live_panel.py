@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from tests.ui.conftest import page
+from tests.ui.conftest import deck_spec, map_args, page
 
 from passmap.feeds.runner import FeedRunner
 from passmap.store import Store
@@ -80,12 +80,14 @@ def test_an_unchanged_live_status_rerenders_the_identical_spec_and_a_change_adds
     at = maps_app()
     at.run()
     at.switch_page(page("floor")).run()
-    first = at.get("deck_gl_json_chart")[0].proto.json
+    first = map_args(at)
     at.run()
-    assert at.get("deck_gl_json_chart")[0].proto.json == first
+    assert map_args(at) == first
     devices = _write_status(demo_db)
     at.run()
-    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    static = len(first["layers"]) - 2                                    # before the overlay
+    assert map_args(at)["layers"][:static] == first["layers"][:static]
+    spec = deck_spec(at)
     ids = [lyr["id"] for lyr in spec["layers"]]
     assert ids[-2:] == ["live-ring", "live-symbol"] and "controls" in ids
     ring = next(lyr for lyr in spec["layers"] if lyr["id"] == "live-ring")
