@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "tests" / "browser")]
 
 from conftest import CHROMIUM, free_port  # noqa: E402
-from mapview import MAP_FRAME, drawn_fraction, map_box, screen_point  # noqa: E402
+from mapview import MAP_FRAME, clear_point, drawn_fraction, map_box, screen_point  # noqa: E402
 
 USER, PASSWORD = "bench-admin", "bench-password-2026"
 
@@ -54,12 +54,14 @@ def prepare_db(path: Path, work: Path) -> tuple[Path, dict]:
         row = store.get("level", level)
         building = store.get("building", row["building_id"])
         zones = store.list_zones(level_id=level)
+        on_level = controls[controls["level_id"] == level]
+        points = on_level.geometry[on_level.geom_type == "Point"]
     big = zones.loc[zones.to_crs(zones.estimate_utm_crs()).geometry.area.idxmax()]
     info = {"campus": building["campus_id"], "building": building["id"], "level": level,
             "controls_on_level": int((controls["level_id"] == level).sum()),
             "controls_total": len(controls), "zones_on_level": len(zones),
             "bounds": tuple(zones.total_bounds), "room": big["name"] or big["kind"],
-            "room_xy": tuple(big.geometry.representative_point().coords[0])}
+            "room_xy": tuple(clear_point(big.geometry, points).coords[0])}
     return db, info
 
 
@@ -157,7 +159,7 @@ def two_frames(page) -> None:
 
 
 def run_app(browser, url: str, info: dict) -> dict:
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
     meter = Meter(page)
     page.goto(url + f"/?campus={info['campus']}&building={info['building']}&level={info['level']}")
     t0 = page.evaluate("performance.timeOrigin")        # navigation start
@@ -184,8 +186,22 @@ def run_app(browser, url: str, info: dict) -> dict:
     page.mouse.click(x, y)
     panel.get_by_text(str(info["room"]), exact=False).first.wait_for(timeout=30_000)
     click = time.perf_counter() - t2
-    page.close()
+    cookies = page.context.cookies()
+    page.context.close()
+
+    # A signed-in person's first load of the page in a new browser (empty HTTP cache): the
+    # session cookie of the sign-in above, nothing else carried over.
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.add_cookies([c for c in cookies if c["name"] == "passmap_session"])
+    page = context.new_page()
+    meter = Meter(page)
+    page.goto(url + f"/?campus={info['campus']}")
+    t3 = page.evaluate("performance.timeOrigin")
+    signed_in, _share = time_to_drawn(page, t3)
+    signed_in_bytes = meter.total()
+    context.close()
     return {"cold_s": cold, "after_sign_in_s": after_sign_in, "cold_mb": cold_bytes / 1e6,
+            "cold_signed_in_s": signed_in, "cold_signed_in_mb": signed_in_bytes / 1e6,
             "warm_s": warm, "warm_mb": warm_bytes / 1e6, "click_s": click,
             "cold_share": cold_share, "warm_share": warm_share}
 

@@ -42,8 +42,8 @@ def zone_layer(zones, tiers: dict | None = None, layer_id: str = "zones") -> pdk
 
 
 WALL_M = 0.3               # drawn wall thickness
-DOOR_M_PER_PX = 0.14       # door strokes: palette widths (pixels at a typical plan zoom) in metres
-CASING_M = 0.5             # white casing around a door, each side
+DOOR_M_PER_PX = 0.12       # door strokes: palette widths (pixels at a typical plan zoom) in metres
+CASING_M = 0.2            # white casing around a door, each side (across the wall)
 
 
 def wall_layer(zones, layer_id: str = "walls") -> pdk.Layer:
@@ -63,7 +63,7 @@ def door_rows(openings, extra_m: float = 0.0) -> list[dict]:
         lock = o.lock_function if isinstance(o.lock_function, str) and o.lock_function else "unknown"
         tip = tip_text(f"Door {number}".strip(), style.label, f"Lock: {lock}")
         width = round(style.width_px * DOOR_M_PER_PX + extra_m, 2)
-        for part in ribbon_parts(o.geometry, width, "square"):
+        for part in ribbon_parts(o.geometry, width):
             rows.append({"id": o.id, "kind": "opening", "door_class": o.door_class,
                          "number": o.number, "polygon": polygon_rings(part), "width_m": width,
                          "colour": style.colour, "tip": tip})

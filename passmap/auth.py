@@ -9,6 +9,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,6 +27,8 @@ CLIENT_MAX_FAILURES = 20            # failures from one client within CLIENT_WIN
 CLIENT_WINDOW = timedelta(minutes=15)
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_MAX = timedelta(hours=12)
+SESSION_COOKIE = "passmap_session"  # a browser-session cookie holding a random token
+SESSION_TOUCH = timedelta(minutes=5)  # how often a live session's last-seen time is written
 
 # Demo accounts exist only in the demo database; their passwords are public by design.
 DEMO_PASSWORD = "demo-passmap-2026"
@@ -73,6 +76,8 @@ class Session:
     display_name: str | None = None
     started_utc: datetime = field(default_factory=utc_now)
     last_seen_utc: datetime = field(default_factory=utc_now)
+    token_hash: str | None = None      # the browser session (login_session row), if any
+    stored_seen_utc: datetime | None = None
 
     def expired(self, now: datetime | None = None) -> bool:
         """Idle for SESSION_IDLE or older than SESSION_MAX."""
@@ -150,6 +155,66 @@ def authenticate(store, username: str, password: str, client: str = "unknown",
 def session_for(user: dict) -> Session:
     return Session(username=user["username"], role=user["role"],
                    campus_scope=user.get("campus_scope"), display_name=user.get("display_name"))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_browser_session(store, session: Session) -> str:
+    """Record ``session`` as a browser session; returns the random token for the cookie (only
+    its SHA-256 is stored, so the database never holds a usable token)."""
+    token = secrets.token_urlsafe(32)
+    session.token_hash = _token_hash(token)
+    session.stored_seen_utc = session.started_utc
+    store.insert_login_session(session.token_hash, session.username, session.started_utc)
+    return token
+
+
+def resume_browser_session(store, token: str | None, now: datetime | None = None) -> Session | None:
+    """The session a cookie's token stands for, or None when it is unknown, revoked, idle for
+    SESSION_IDLE, older than SESSION_MAX, or its account is gone or disabled (then it is
+    revoked). Role and campus scope come from the account as it is now."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    now = now or utc_now()
+    row = store.get_login_session(_token_hash(token))
+    if row is None or row["revoked"]:
+        return None
+    user = store.get_user(row["username"])
+    probe = Session(row["username"], "", None, started_utc=row["started_utc"],
+                    last_seen_utc=row["last_seen_utc"])
+    if probe.expired(now) or user is None or user["disabled"]:
+        store.revoke_login_session(row["token_hash"])
+        return None
+    session = session_for(user)
+    session.started_utc, session.last_seen_utc = row["started_utc"], now
+    session.token_hash, session.stored_seen_utc = row["token_hash"], now
+    store.touch_login_session(row["token_hash"], now)
+    return session
+
+
+def keep_browser_session(store, session: Session, now: datetime | None = None) -> bool:
+    """False when the browser session was revoked (signed out in another tab, account disabled,
+    password changed); else mark it seen now (in memory, and in the store at most every
+    SESSION_TOUCH so another tab's reload finds it alive) and return True."""
+    now = now or utc_now()
+    if session.token_hash:
+        row = store.get_login_session(session.token_hash)
+        if row is None or row["revoked"]:
+            return False
+    session.touch(now)
+    if session.token_hash and (session.stored_seen_utc is None
+                               or now - session.stored_seen_utc >= SESSION_TOUCH):
+        store.touch_login_session(session.token_hash, now)
+        session.stored_seen_utc = now
+    return True
+
+
+def end_browser_session(store, session: Session | None) -> None:
+    """Sign-out: the browser's token stops working everywhere."""
+    if session is not None and session.token_hash:
+        store.revoke_login_session(session.token_hash)
 
 
 def ensure_first_admin(store) -> str | None:

@@ -8,10 +8,12 @@ SESSION_KEY, exactly as the form below does.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from passmap import access, auth, share
 from ui import data
@@ -19,6 +21,7 @@ from ui import data
 SESSION_KEY = "auth_session"        # passmap.auth.Session of a signed-in person
 SHARE_KEY = "auth_share"            # passmap.share.ShareGrant of a share-link visitor
 NOTICE_KEY = "auth_notice"
+COOKIE_KEY = "auth_cookie_pending"  # a cookie to write in the browser on this run ("" clears)
 _LOCAL_CLIENTS = {None, "", "127.0.0.1", "::1", "localhost"}
 
 
@@ -88,9 +91,33 @@ def _held_grant_gate(store) -> Viewer:
     return current_viewer()
 
 
+def _cookie_token() -> str | None:
+    try:
+        token = st.context.cookies.get(auth.SESSION_COOKIE)
+    except Exception:       # no request context (bare script runs)
+        return None
+    return token if isinstance(token, str) else None    # AppTest's context is a stand-in
+
+
+def _write_pending_cookie() -> None:
+    """Set or clear the session cookie in the browser when a sign-in or sign-out asked for it:
+    a zero-height component whose script writes the app origin's cookie (Streamlit has no
+    server-side Set-Cookie). A browser-session cookie: gone when the browser closes."""
+    token = st.session_state.pop(COOKIE_KEY, None)
+    if token is None:
+        return
+    value = json.dumps(f"{auth.SESSION_COOKIE}={token}; Path=/; SameSite=Strict"
+                       + ("" if token else "; Max-Age=0"))
+    with st.sidebar:
+        components.html("<script>window.parent.document.cookie = " + value
+                        + " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+                        height=0)
+
+
 def require_login() -> Viewer:
     """Return the viewer, or draw the login form / a refusal and stop the script."""
     store = data.get_store()
+    _write_pending_cookie()
     token = st.query_params.get("share")
     if token is not None:
         viewer = _share_gate(store, token)
@@ -105,15 +132,27 @@ def require_login() -> Viewer:
 def _session_gate(store) -> Viewer:
     sess = st.session_state.get(SESSION_KEY)
     if sess is not None and sess.expired():
-        st.session_state.pop(SESSION_KEY, None)
+        auth.end_browser_session(store, st.session_state.pop(SESSION_KEY, None))
         st.session_state[NOTICE_KEY] = "Your session expired; please sign in again."
+        st.session_state[COOKIE_KEY] = ""
         sess = None
+    if sess is None and (token := _cookie_token()):
+        sess = auth.resume_browser_session(store, token)   # a reload or another tab
+        if sess is not None:
+            st.session_state[SESSION_KEY] = sess
+        else:
+            st.session_state[COOKIE_KEY] = ""
     if sess is None and _oidc_configured() and getattr(st.user, "is_logged_in", False):
         sess = _session_from_oidc(store)
+    if sess is not None and not auth.keep_browser_session(store, sess):
+        st.session_state.pop(SESSION_KEY, None)             # signed out elsewhere, or disabled
+        st.session_state[NOTICE_KEY] = "You were signed out; please sign in again."
+        st.session_state[COOKIE_KEY] = ""
+        sess = None
     if sess is None:
         login_screen(store)
+        _write_pending_cookie()
         st.stop()
-    sess.touch()
     return current_viewer()
 
 
@@ -149,7 +188,9 @@ def login_screen(store) -> None:
     if submitted:
         result = auth.authenticate(store, username, password, client_id())
         if result.ok:
-            st.session_state[SESSION_KEY] = auth.session_for(result.user)
+            sess = auth.session_for(result.user)
+            st.session_state[COOKIE_KEY] = auth.start_browser_session(store, sess)
+            st.session_state[SESSION_KEY] = sess
             st.session_state.pop("login_password", None)
             st.rerun()
         st.error(auth.message_for(result))
@@ -182,7 +223,8 @@ def _sidebar_account(viewer: Viewer) -> None:
     with st.sidebar:
         st.caption(f"Signed in: {viewer.label}" if not viewer.grant else viewer.label)
         if viewer.grant is None and st.button("Sign out", key="auth_sign_out"):
-            st.session_state.pop(SESSION_KEY, None)
+            auth.end_browser_session(data.get_store(), st.session_state.pop(SESSION_KEY, None))
+            st.session_state[COOKIE_KEY] = ""
             st.rerun()
 
 

@@ -59,6 +59,8 @@ class AccessMixin:
         with self.transaction() as cur:
             n = cur.execute("UPDATE app_user SET disabled = ? WHERE username = ? RETURNING username",
                             [disabled, username]).fetchall()
+            if n and disabled:
+                self._revoke_user_sessions(cur, username)
             if n:
                 self.audit(cur, actor, "disable" if disabled else "enable", "app_user", username)
         return bool(n)
@@ -69,8 +71,37 @@ class AccessMixin:
                             "locked_until = NULL WHERE username = ? RETURNING username",
                             [password_hash, username]).fetchall()
             if n:
+                self._revoke_user_sessions(cur, username)
                 self.audit(cur, actor, "password", "app_user", username)
         return bool(n)
+
+    # -- browser sessions (passmap.auth: start_browser_session / resume_browser_session) --------
+    def insert_login_session(self, token_hash: str, username: str, started_utc: datetime) -> None:
+        with self.transaction() as cur:
+            cur.execute("INSERT INTO login_session (token_hash, username, started_utc, "
+                        "last_seen_utc) VALUES (?, ?, ?, ?)",
+                        [token_hash, username, started_utc, started_utc])
+
+    def get_login_session(self, token_hash: str) -> dict[str, Any] | None:
+        cols = ["token_hash", "username", "started_utc", "last_seen_utc", "revoked"]
+        row = self.cursor().execute(
+            f"SELECT {', '.join(cols)} FROM login_session WHERE token_hash = ?",
+            [token_hash]).fetchone()
+        return _row(cols, row) if row else None
+
+    def touch_login_session(self, token_hash: str, seen_utc: datetime) -> None:
+        with self.transaction() as cur:
+            cur.execute("UPDATE login_session SET last_seen_utc = ? WHERE token_hash = ?",
+                        [seen_utc, token_hash])
+
+    def revoke_login_session(self, token_hash: str) -> None:
+        with self.transaction() as cur:
+            cur.execute("UPDATE login_session SET revoked = true WHERE token_hash = ?",
+                        [token_hash])
+
+    def _revoke_user_sessions(self, cur, username: str) -> None:
+        cur.execute("UPDATE login_session SET revoked = true WHERE username = ? AND NOT revoked",
+                    [username])
 
     def record_login(self, username: str, client: str, ok: bool,
                      locked_until: datetime | None = None, known_user: bool = True) -> None:

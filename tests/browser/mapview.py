@@ -32,6 +32,19 @@ def screen_point(view, box: dict, lon: float, lat: float) -> tuple[float, float]
     return box["x"] + box["width"] / 2 + (px - cx), box["y"] + box["height"] / 2 + (py - cy)
 
 
+def clear_point(area, points):
+    """The point of polygon ``area`` farthest from every one of ``points`` (device icons): a
+    click there picks the room, not an icon drawn over it."""
+    from shapely.geometry import Point
+
+    minx, miny, maxx, maxy = area.bounds
+    inner = area.buffer(-(maxx - minx) / 20)
+    grid = [Point(minx + (maxx - minx) * i / 20, miny + (maxy - miny) * j / 20)
+            for i in range(1, 20) for j in range(1, 20)]
+    inside = [p for p in grid if inner.contains(p)] or [area.representative_point()]
+    return max(inside, key=lambda p: min((p.distance(d) for d in points), default=0.0))
+
+
 def map_canvas(page, index: int = 0):
     """The deck.gl canvas inside the ``index``-th map component (a locator)."""
     return page.frame_locator(MAP_FRAME).nth(index).locator("canvas").first

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.mapview import colour_pixels, map_box, screen_point, wait_drawn
+from tests.browser.mapview import clear_point, colour_pixels, map_box, screen_point, wait_drawn
 
 pytestmark = pytest.mark.browser
 CAMERA_BLUE = (0, 114, 178)
@@ -23,19 +23,8 @@ def _gym_point(db_path):
         zones = store.list_zones(level_id=level)
         devices = store.list_controls(level_id=level)
     gym = zones[zones["kind"] == "gym"].iloc[0]
-    point = _clear_point(gym.geometry, devices.geometry[devices.geom_type == "Point"])
+    point = clear_point(gym.geometry, devices.geometry[devices.geom_type == "Point"])
     return fit_view(tuple(zones.total_bounds)), point.x, point.y, gym["name"]
-
-
-def _clear_point(area, devices):
-    """The point of ``area`` farthest from every device icon (a click there picks the room)."""
-    from shapely.geometry import Point
-
-    minx, miny, maxx, maxy = area.bounds
-    grid = [Point(minx + (maxx - minx) * i / 20, miny + (maxy - miny) * j / 20)
-            for i in range(1, 20) for j in range(1, 20)]
-    inside = [p for p in grid if area.buffer(-(maxx - minx) / 20).contains(p)]
-    return max(inside, key=lambda p: min(p.distance(d) for d in devices))
 
 
 def test_district_campus_and_floor_are_drawn_and_a_click_opens_the_details(

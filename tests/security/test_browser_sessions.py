@@ -1,0 +1,95 @@
+"""Signed-in browser sessions (passmap.auth start/resume/keep/end_browser_session): a reload or
+a new tab stays signed in; sign-out, a disabled account or a new password end every tab; only
+a hash of the cookie's token is stored; expiry is the same as the in-memory session's."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from passmap import auth
+from passmap.store.base import utc_now
+
+PASSWORD = "Tr0ub4dor&3-horse"
+
+
+def _signed_in(store, username="erin", role="viewer"):
+    auth.create_user(store, username, PASSWORD, role, actor="test")
+    result = auth.authenticate(store, username, PASSWORD, "c")
+    session = auth.session_for(result.user)
+    return session, auth.start_browser_session(store, session)
+
+
+def test_a_token_resumes_the_session_with_the_account_as_it_is_now(store, tiny_db):
+    session, token = _signed_in(store)
+    assert store.get_login_session(session.token_hash)["username"] == "erin"
+    store.cursor().execute("CHECKPOINT")
+    assert token.encode() not in tiny_db.read_bytes()             # only its SHA-256 is stored
+    store.cursor().execute("UPDATE app_user SET role = 'editor' WHERE username = 'erin'")
+    resumed = auth.resume_browser_session(store, token)
+    assert (resumed.username, resumed.role) == ("erin", "editor")
+    assert resumed.started_utc == session.started_utc              # SESSION_MAX still counts
+    assert auth.resume_browser_session(store, token + "x") is None
+    assert auth.resume_browser_session(store, "") is None
+    assert auth.resume_browser_session(store, "a" * 500) is None
+
+
+@pytest.mark.parametrize("end", ["sign_out", "disable", "password", "idle", "too_old"])
+def test_every_way_a_session_ends_stops_its_token(store, end):
+    session, token = _signed_in(store)
+    now = utc_now()
+    if end == "sign_out":
+        auth.end_browser_session(store, session)
+    elif end == "disable":
+        store.set_user_disabled("erin", True, actor="admin")
+    elif end == "password":
+        store.set_user_password_hash("erin", auth.hash_password("An0ther-long-passw0rd"), "admin")
+    elif end == "idle":
+        now = now + auth.SESSION_IDLE + timedelta(seconds=1)
+    else:
+        store.touch_login_session(session.token_hash, now + auth.SESSION_MAX)
+        now = now + auth.SESSION_MAX + timedelta(seconds=1)
+    assert auth.resume_browser_session(store, token, now=now) is None
+    if end in ("sign_out", "disable", "password"):
+        assert auth.keep_browser_session(store, session) is False   # open tabs end too
+    assert store.get_login_session(session.token_hash)["revoked"]
+
+
+def test_a_live_session_is_written_seen_at_most_every_few_minutes(store):
+    session, token = _signed_in(store)
+    start = session.started_utc
+    assert auth.keep_browser_session(store, session, now=start + timedelta(minutes=1))
+    assert store.get_login_session(session.token_hash)["last_seen_utc"] == start
+    later = start + auth.SESSION_TOUCH + timedelta(minutes=1)
+    assert auth.keep_browser_session(store, session, now=later)
+    assert store.get_login_session(session.token_hash)["last_seen_utc"] == later
+    # 25 minutes after that write the token is still alive for a reload in another tab
+    assert auth.resume_browser_session(store, token, now=later + timedelta(minutes=25))
+
+
+@pytest.mark.browser
+def test_reload_and_new_tab_stay_signed_in_and_sign_out_ends_every_tab(demo_db, app_server,
+                                                                       browser_page):
+    server = app_server(demo_db)
+    page = browser_page
+    page.login(server.url, role="viewer")
+    page.get_by_text("Signed in: demo-viewer").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)                   # the cookie is written by that run
+    cookie = next(c for c in page.context.cookies() if c["name"] == auth.SESSION_COOKIE)
+    assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1   # gone with the browser
+    assert auth.DEMO_PASSWORD not in cookie["value"]
+    page.reload()
+    page.get_by_text("Signed in: demo-viewer").wait_for(timeout=30_000)
+    other = page.context.new_page()
+    other.goto(server.url)
+    other.get_by_text("Signed in: demo-viewer").wait_for(timeout=30_000)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    assert auth.SESSION_COOKIE not in {c["name"] for c in page.context.cookies()}
+    other.get_by_role("link", name="Campus").click()          # the open tab's next action
+    other.get_by_text("You were signed out").wait_for(timeout=30_000)
+    page.reload()
+    page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
