@@ -159,6 +159,18 @@ def fit_view(bounds: tuple[float, float, float, float], width_px: int = 900,
                          fit_padding=padding)
 
 
+def world_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel coordinates at ``zoom`` as deck.gl's MapView computes them (a
+    512 px world at zoom 0; y grows southwards).
+
+    >>> world_px(0.0, 0.0, 0)
+    (256.0, 256.0)
+    """
+    scale = 512 * 2 ** zoom
+    s = math.sin(math.radians(max(min(lat, 85.05), -85.05)))
+    return (lon + 180) / 360 * scale, (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * scale
+
+
 def metres_per_pixel(view: pdk.ViewState) -> float:
     """Ground metres per screen pixel at ``view`` (deck.gl: 512 px world at zoom 0).
 

@@ -7,9 +7,12 @@ resolved to the object, and ``tip`` (plain text; the frontend escapes it) for th
 
 from __future__ import annotations
 
+import math
+
 import pydeck as pdk
 
-from layers.deck import point_xy, polygon_parts, polygon_rings, ribbon_parts, tip_text
+from layers.deck import (point_xy, polygon_parts, polygon_rings, ribbon_parts, tip_text,
+                         world_px)
 from layers.palette import (BUILDING_OUTLINE, CAMPUS_OUTLINE, LABEL_COLOUR, LABEL_HALO,
                             SITE_FILL_ALPHA, SITE_ZONE_COLOURS, SITE_ZONE_DEFAULT, tier_colour,
                             tier_label)
@@ -53,6 +56,31 @@ def campus_layer(campuses, tiers: dict | None = None, summary: dict | None = Non
     return pdk.Layer("PolygonLayer", campus_rows(campuses, tiers, summary, outline_m),
                      id=layer_id, get_polygon="polygon", get_fill_color="fill", stroked=False,
                      filled=True, pickable=True, auto_highlight=True)
+
+
+def outline_layers(frame, zoom: float, layer_id: str, colour: list[int], px: float = 2.0,
+                   bands: int = 3) -> list[pdk.Layer]:
+    """Outlines of ``frame``'s polygons about ``px`` pixels wide at every zoom from the first
+    view ``zoom`` on: one polygon layer per band of two zoom levels, each drawn only in its band
+    (a stroke in metres sized for a district's zoom would be tens of metres wide on a campus)."""
+    out = []
+    for band in range(bands):
+        low, high = zoom + 2 * band, zoom + 2 * band + 2
+        rows = []
+        for g in frame.geometry:
+            if g is None or g.is_empty:
+                continue
+            lat = (g.bounds[1] + g.bounds[3]) / 2
+            m_per_px = 2 * math.pi * 6_378_137 * math.cos(math.radians(lat)) / (512 * 2 ** (low + 1))
+            rows += [{"polygon": polygon_rings(edge)} for part in polygon_parts(g)
+                     for edge in ribbon_parts(part, px * m_per_px)]
+        layer = pdk.Layer("PolygonLayer", rows, id=f"{layer_id}-{band}", get_polygon="polygon",
+                          get_fill_color=colour, stroked=False, filled=True, pickable=False)
+        layer.min_zoom = -1.0 if band == 0 else round(low, 2)
+        if band < bands - 1:
+            layer.max_zoom = round(high, 2)
+        out.append(layer)
+    return out
 
 
 def building_layer(buildings, tiers: dict | None = None, layer_id: str = "buildings",
@@ -104,9 +132,54 @@ def text_layer(rows: list[dict], layer_id: str, size_px: float = 14, size_m: flo
                      outline_width=3, outline_color=LABEL_HALO, pickable=False, **size)
 
 
-def campus_label_layer(campuses, summary: dict | None = None, tiers: dict | None = None,
-                       layer_id: str = "campus-labels") -> pdk.Layer:
-    """Campus names with their tier and device count (the district view never ships devices)."""
+LABEL_CHAR_PX, LABEL_LINE_PX = 8.6, 17.0     # 14 px DejaVu Sans bold, with its halo
+LABEL_LEVELS = 4                             # label zoom steps above the first view
+
+
+def declutter_levels(rows: list[dict], zoom: float, levels: int = LABEL_LEVELS) -> list[int]:
+    """For labels (rows with "position" lon/lat and "text", anchored top-centre, in priority
+    order) the zoom step k (shown from ``zoom + k``) at which each first fits without covering
+    a label already shown at that zoom; labels that never fit get ``levels``.
+
+    >>> rows = [{"position": [0.0, 0.0], "text": "North"}, {"position": [0.0001, 0.0], "text": "South"}]
+    >>> declutter_levels(rows, 10.0), declutter_levels(rows, 18.0), declutter_levels(rows, 19.0)
+    ([0, 4], [0, 1], [0, 0])
+    """
+    boxes: list[list[tuple]] = [[] for _ in range(levels)]   # boxes placed at each zoom step
+    out = []
+    for row in rows:
+        lines = str(row["text"]).split("\n")
+        width = max(len(line) for line in lines) * LABEL_CHAR_PX
+        height = len(lines) * LABEL_LINE_PX
+        level = levels
+        for k in range(levels):
+            x, y = world_px(*row["position"], zoom + k)
+            box = (x - width / 2, y, x + width / 2, y + height)
+            # shown at zoom+k: must not cover labels of steps <= k at that zoom
+            if all(not _overlap(_scaled(b, 2 ** (k - j)), box)
+                   for j in range(k + 1) for b in boxes[j]):
+                level = k
+                boxes[k].append(box)
+                break
+        out.append(level)
+    return out
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _scaled(box, factor):
+    """A label's box (world px) as it is at a zoom ``factor`` times larger: the anchor moves
+    with the map, the label keeps its pixel size."""
+    x0, y0, x1, y1 = box
+    cx = (x0 + x1) / 2
+    half = (x1 - x0) / 2
+    return (cx * factor - half, y0 * factor, cx * factor + half, y0 * factor + (y1 - y0))
+
+
+def campus_label_rows(campuses, summary: dict | None = None, tiers: dict | None = None) -> list[dict]:
+    """Campus names with their tier and device count, biggest campuses first."""
     rows = []
     for c in campuses.itertuples(index=False):
         if c.geometry is None or c.geometry.is_empty:
@@ -117,5 +190,26 @@ def campus_label_layer(campuses, summary: dict | None = None, tiers: dict | None
             second += f" · {info['controls']} controls"
         minx, miny, maxx, _ = c.geometry.bounds
         rows.append({"position": [round((minx + maxx) / 2, 6), round(miny, 6)],
-                     "text": f"{c.name}\n{second}"})
-    return text_layer(rows, layer_id, size_px=14, baseline="top")
+                     "text": f"{c.name}\n{second}", "_size": (maxx - minx) * (c.geometry.bounds[3] - miny)})
+    rows.sort(key=lambda r: -r.pop("_size"))
+    return rows
+
+
+def campus_label_layers(campuses, zoom: float, summary: dict | None = None,
+                        tiers: dict | None = None, layer_id: str = "campus-labels") -> list[pdk.Layer]:
+    """Campus labels (the district view never ships devices: the count is in the label), in
+    layers by the zoom from which they fit without covering each other (declutter_levels):
+    ``layer_id`` at the first view ``zoom``, ``<layer_id>-<k>`` from ``zoom + k``."""
+    rows = campus_label_rows(campuses, summary, tiers)
+    levels = declutter_levels(rows, zoom)
+    out = []
+    for k in range(LABEL_LEVELS + 1):
+        part = [r for r, level in zip(rows, levels) if level == k]
+        if not part and k:
+            continue
+        layer = text_layer(part, layer_id if k == 0 else f"{layer_id}-{k}", size_px=14,
+                           baseline="top")
+        if k:
+            layer.min_zoom = round(zoom + k, 2)
+        out.append(layer)
+    return out

@@ -1,21 +1,24 @@
 """District overview: campuses shaded by attained tier, buildings, KPIs. Click opens a campus.
 
 Devices are never shipped at this zoom: each campus carries its count (aggregate), details load
-on the campus and floor views. Building footprints only for districts of up to 40 campuses.
+on the campus and floor views. Level of detail: in a district of more than 40 campuses the
+building footprints appear only once the user zooms in (a few pixels each before that).
 """
 
 import streamlit as st
 
-from layers.deck import fit_view, metres_per_pixel
+from layers.deck import fit_view
 from layers.legend import tier_legend
-from layers.site import building_layer, campus_label_layer, campus_layer
+from layers.palette import CAMPUS_OUTLINE
+from layers.site import building_layer, campus_label_layers, campus_layer, outline_layers
 from ui import assessment, data
 from ui.kpis import kpi_strip
 from ui.maps import forget_selection, picked, shade_mode, show_spec, static_spec
 from ui.pickers import current, go_to
 
 MAP_KEY = "district_map"
-FOOTPRINTS_UP_TO = 40   # campuses; above that the overview is campuses only (level of detail)
+FOOTPRINTS_UP_TO = 40   # campuses; above that footprints wait for the user to zoom in
+FOOTPRINT_ZOOM_IN = 2.0  # ... by this much (4x) from the first view
 
 path = data.db_path()
 pick = current()
@@ -39,12 +42,14 @@ buildings = buildings[buildings["campus_id"].isin(set(campuses["id"]))]
 
 def build():
     view = fit_view(tuple(campuses.total_bounds), padding=1.4)
-    edge_m = metres_per_pixel(view) * 2          # campus outlines ~2 px at the first view
-    layers = [campus_layer(campuses, tiers, summary, outline_m=edge_m),
-              campus_label_layer(campuses, summary, tiers)]
-    if len(campuses) <= FOOTPRINTS_UP_TO:  # a few pixels each at a large district's zoom
-        layers.insert(1, building_layer(buildings, tiers, pickable=False, simplify_deg=2e-5,
-                                        outline_m=0))  # ~2 m
+    layers = [campus_layer(campuses, tiers, summary, outline_m=0),
+              *outline_layers(campuses, view.zoom, "campus-outlines", CAMPUS_OUTLINE),
+              *campus_label_layers(campuses, view.zoom, summary, tiers)]
+    footprints = building_layer(buildings, tiers, pickable=False, simplify_deg=2e-5,  # ~2 m
+                                outline_m=0)
+    if len(campuses) > FOOTPRINTS_UP_TO:
+        footprints.min_zoom = view.zoom + FOOTPRINT_ZOOM_IN
+    layers.insert(1, footprints)
     return layers, view
 
 

@@ -228,3 +228,19 @@ def test_strokes_are_polygons_of_their_width_in_metres():
         gpd.GeoDataFrame({"control_id": ["k1"]}, geometry=[_zones().geometry[0]], crs=CRS)),
         controls.control_line_layer(_controls())])["layers"]}
     assert types == {"PolygonLayer"}
+
+
+def test_labels_that_would_cover_each_other_wait_for_the_user_to_zoom_in():
+    """A 200-campus district is unreadable if every label is drawn at the first view:
+    labels that collide go to later zoom steps (layers with minZoom), biggest campuses first."""
+    campuses = gpd.GeoDataFrame(
+        {"id": ["big", "near", "far"], "name": ["Big High", "Near Elementary", "Far Middle"]},
+        geometry=[box(-78.9, 35.7, -78.89, 35.71), box(-78.8895, 35.7, -78.8885, 35.701),
+                  box(-78.5, 35.7, -78.499, 35.701)], crs=CRS)
+    layers = [json.loads(layer_json(x)) for x in site.campus_label_layers(campuses, zoom=11.0)]
+    shown = {lyr["id"]: [r["text"].split("\n")[0] for r in lyr["data"]] for lyr in layers}
+    assert shown["campus-labels"] == ["Big High", "Far Middle"]
+    later = [lyr for lyr in layers if "Near Elementary" in str(lyr["data"])]
+    assert later and later[0]["minZoom"] > 11.0
+    at_18 = [json.loads(layer_json(x)) for x in site.campus_label_layers(campuses, zoom=18.0)]
+    assert len(at_18) == 1 and len(at_18[0]["data"]) == 3      # room for all when zoomed in

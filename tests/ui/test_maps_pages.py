@@ -22,8 +22,10 @@ def test_district_shades_campuses_by_tier_and_ships_no_devices(maps_app):
     spec = deck_spec(at)
     rows = layer(spec, "campuses")["data"]
     assert len({r["id"] for r in rows}) == 4
-    fills = {tuple(r["fill"][:3]) for r in rows if not r.get("edge")}   # edges: the outline
-    assert any(r.get("edge") for r in rows)
+    fills = {tuple(r["fill"][:3]) for r in rows}
+    bands = [lyr for lyr in spec["layers"] if lyr["id"].startswith("campus-outlines-")]
+    assert len(bands) == 3 and all(len(b["data"]) >= 4 for b in bands)    # ~2 px at any zoom
+    assert bands[0]["maxZoom"] == bands[1]["minZoom"] < bands[1]["maxZoom"] == bands[2]["minZoom"]
     assert len(fills) >= 2, "the demo's campuses should fall in different tiers"
     assert fills <= {tuple(c) for c in TIER_COLOURS.values()}
     assert {lyr["@@type"] for lyr in spec["layers"]} == {"PolygonLayer", "TextLayer"}

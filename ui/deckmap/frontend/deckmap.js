@@ -115,6 +115,7 @@
     // Re-filter only when a layer's zoom range is crossed (level of detail).
     const before = state.zoom;
     state.zoom = zoom;
+    mapEl.dataset.zoom = zoom.toFixed(2);         // read by tests/browser/test_deckmap.py
     if (before === null) return;
     const crossed = state.specs.some((e) => visibleAt(e, before) !== visibleAt(e, zoom));
     if (crossed) state.deck.setProps({layers: layers()});
@@ -197,6 +198,7 @@
       state.view = viewJson;
       const fitted = fitView(view);
       state.zoom = fitted.zoom;
+      mapEl.dataset.zoom = fitted.zoom.toFixed(2);
       props.initialViewState = fitted;
     }
     props.layers = layers();

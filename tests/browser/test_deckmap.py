@@ -1,0 +1,136 @@
+"""The map component's frontend (ui/deckmap/frontend) in Debian's chromium, driven the way
+Streamlit drives it (``streamlit:render`` messages) from a page served on loopback: drawn
+layers, a rerun that changes nothing draws nothing, the user's zoom survives reruns, layers
+with a zoom range (level of detail), and a click reports the object's scalar fields only."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+
+import pytest
+
+from tests.browser.mapview import colour_pixels
+
+pytestmark = pytest.mark.browser
+RED, BLUE = [220, 30, 30, 255], [20, 60, 220, 255]
+VIEW = {"longitude": -78.9, "latitude": 35.7, "zoom": 16, "fitBounds": [-78.902, 35.699, -78.898, 35.701]}
+
+
+@pytest.fixture(scope="module")
+def frontend_url():
+    from ui.deckmap import FRONTEND
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(FRONTEND))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    server.shutdown()
+
+
+def _square(lon, lat, half):
+    return [[lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half],
+            [lon - half, lat + half], [lon - half, lat - half]]
+
+
+def _layers(min_zoom=None):
+    parcel = {"@@type": "PolygonLayer", "id": "parcels", "pickable": True, "stroked": False,
+              "getPolygon": "@@=polygon", "getFillColor": "@@=fill",
+              "data": [{"id": "c1", "kind": "campus", "name": "<b>North</b>", "fill": RED,
+                        "polygon": _square(-78.9, 35.7, 0.0008), "tip": "North\nTier 2"}]}
+    detail = {"@@type": "PolygonLayer", "id": "detail", "stroked": False,
+              "getPolygon": "@@=polygon", "getFillColor": BLUE,
+              "data": [{"polygon": _square(-78.9, 35.7, 0.0002)}]}
+    if min_zoom is not None:
+        detail["minZoom"] = min_zoom
+    return [json.dumps(parcel), json.dumps(detail)]
+
+
+def _render(page, layers, view=VIEW):
+    page.evaluate("""([layers, view]) => window.postMessage({isStreamlitMessage: true,
+        type: 'streamlit:render', args: {layers, view, height: 400, tiles: null}}, '*')""",
+                  [layers, view])
+
+
+def _marks(page, name):
+    return page.evaluate(f"performance.getEntriesByName('{name}').length")
+
+
+def _open(page, url):
+    page.goto(url)
+    page.evaluate("""() => { window.__values = [];
+        window.addEventListener('message', e => {
+            if (e.data && e.data.type === 'streamlit:setComponentValue') window.__values.push(e.data.value);
+        }); }""")
+
+
+def _box(page):
+    return page.locator("#map").bounding_box()
+
+
+def test_draws_keeps_the_users_zoom_and_a_rerun_that_changes_nothing_draws_nothing(
+        frontend_url, browser_page):
+    page = browser_page
+    _open(page, frontend_url)
+    _render(page, _layers())
+    page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+    assert colour_pixels(page, tuple(RED[:3]), _box(page)) > 1000
+    fitted = float(page.locator("#map").get_attribute("data-zoom"))
+    page.mouse.move(500, 200)
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(800)
+    zoomed = float(page.locator("#map").get_attribute("data-zoom"))
+    assert zoomed > fitted + 0.3
+    renders = _marks(page, "deckmap:render")
+    _render(page, _layers())                                  # a rerun: same layers, same view
+    page.wait_for_timeout(500)
+    assert _marks(page, "deckmap:render") == renders          # nothing rebuilt, nothing redrawn
+    assert float(page.locator("#map").get_attribute("data-zoom")) == zoomed   # zoom kept
+    moved = dict(VIEW, fitBounds=[-78.91, 35.69, -78.89, 35.71])
+    _render(page, _layers(), moved)                           # the page asks for another view
+    page.wait_for_timeout(800)
+    assert float(page.locator("#map").get_attribute("data-zoom")) < fitted
+
+
+def test_a_layer_with_a_zoom_range_appears_only_when_the_user_zooms_in(frontend_url, browser_page):
+    page = browser_page
+    _open(page, frontend_url)
+    _render(page, _layers(min_zoom=99))                       # placeholder, replaced below
+    page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+    fitted = float(page.locator("#map").get_attribute("data-zoom"))
+    _render(page, _layers(min_zoom=fitted + 1))
+    page.wait_for_timeout(800)
+    assert colour_pixels(page, tuple(BLUE[:3]), _box(page)) == 0   # not at the first view
+    box = _box(page)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(4):
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(800)
+    assert float(page.locator("#map").get_attribute("data-zoom")) >= fitted + 1
+    assert colour_pixels(page, tuple(BLUE[:3]), _box(page)) > 100
+
+
+def test_a_click_reports_the_objects_scalars_and_a_click_beside_clears_it(frontend_url,
+                                                                          browser_page):
+    page = browser_page
+    _open(page, frontend_url)
+    _render(page, _layers())
+    page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+    box = _box(page)
+    page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2)
+    page.wait_for_function("window.__values.length > 0")
+    selection = page.evaluate("window.__values[0]")["selection"]
+    assert selection["indices"] == {"parcels": [0]}
+    row = selection["objects"]["parcels"][0]
+    assert row == {"id": "c1", "kind": "campus", "name": "<b>North</b>", "tip": "North\nTier 2"}
+    page.mouse.move(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2 + 5)
+    tip = page.locator(".deck-tooltip")
+    tip.wait_for(timeout=5_000)
+    assert tip.inner_text() == "North\nTier 2"                   # text, never markup
+    assert page.evaluate("document.querySelector('.deck-tooltip b')") is None
+    page.mouse.click(box["x"] + 5, box["y"] + 5)                 # empty map: selection cleared
+    page.wait_for_function("window.__values.length > 1")
+    assert page.evaluate("window.__values[1]") == {"selection": {"indices": {}, "objects": {}}}
