@@ -2,15 +2,19 @@
 
     .venv/bin/python bench/bench_maps.py [--db /tmp/large.duckdb] [--runs 3] [--folium 1000,5000]
 
-- cold district: from navigation (login form filled at once) to the district map drawn, and the
-  part of it after the "Sign in" click (the app's own navigation; the login page before it is
-  Streamlit's shell, ~1.9 s for an empty page here);
+- cold district, incl. sign-in: from navigation (login form filled at once) to the district
+  drawn; and the part of it after the "Sign in" click;
+- cold district, signed in: a new browser (empty HTTP cache) holding only the session cookie of
+  that sign-in opens the page: navigation to drawn (a returning user's first load);
 - warm floor: from a click on "Floor plan" in the loaded app to the busiest level drawn;
-- click to detail: from a click on a room of that plan to its detail panel shown;
+- click to detail: from a click on a room of that plan (the point of the room farthest from any
+  icon) to its detail panel showing the room's name;
 - folium baseline: one CircleMarker + tooltip per control (bench/folium_markers_app.py), cold.
-"Drawn" = the first screenshot poll (every ~100 ms) whose share of non-background canvas pixels
-reaches 90 % of the settled share (measured 3 s later), plus two animation frames. Bytes = HTTP
-response bodies (encoded) + websocket frames received, from Chrome's DevTools protocol.
+"Drawn" = the map frontend's ``deckmap:drawn`` mark: the draw calls of every layer issued, plus
+two animation frames (ui/deckmap/frontend/deckmap.js); 3 s later the canvas is checked not blank
+(share of non-background pixels). Times are on the page's own clock (navigation start = the
+page's timeOrigin). Bytes = HTTP response bodies (encoded) + websocket frames received, from
+Chrome's DevTools protocol.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ spec = static_spec(("floor", path, pick.level, live, tuple(sorted(shown)), tuple
                     focus.id if focus is not None else None, zone_tiers, str(underlay)), build)
 with left:
     event = live_map(spec, plan.controls, pick.campus, MAP_KEY, ("floor", path, pick.level, viewer_key()),
-                     height=680)
+                     height=680, basemap=False)     # a plan reads best on plain paper
 
 hit = picked(event)
 with right:

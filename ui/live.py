@@ -62,8 +62,8 @@ def _overlay_json(version: tuple, bucket: int, campus_id, scope_key: tuple, _con
     return layers_json(live_layers(_controls, summary(campus_id)))
 
 
-def live_map(static: tuple[str, str], controls, campus_id: str | None, key: str,
-             scope_key: tuple, height: int = MAP_HEIGHT_PX):
+def live_map(static: tuple[dict, tuple[str, ...]], controls, campus_id: str | None, key: str,
+             scope_key: tuple, height: int = MAP_HEIGHT_PX, basemap: bool = True):
     """Draw the static spec (ui.maps.static_spec) plus the live overlay inside a fragment that
     reruns every REFRESH. An unchanged status gives the same JSON (a cache reference on the wire,
     no redraw in the browser). A click inside the fragment triggers one full rerun so the page's
@@ -89,7 +89,7 @@ def live_map(static: tuple[str, str], controls, campus_id: str | None, key: str,
         except Exception:  # live status must never break the map
             log.exception("live overlay failed")
             now, overlay = None, []
-        event = show_spec(static, overlay, key, height=height)
+        event = show_spec(static, overlay, key, height=height, basemap=basemap)
         _caption(controls, now)
         selection = _selection(event)
         if not full_run and selection != st.session_state.get(last):

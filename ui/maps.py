@@ -47,11 +47,13 @@ def layers_json(layers) -> list[str]:
 
 
 def show_spec(static: tuple[dict, tuple[str, ...]], extra: list[str], key: str,
-              height: int = MAP_HEIGHT_PX):
+              height: int = MAP_HEIGHT_PX, basemap: bool = True):
     """Draw a static spec plus extra layers (ui.deckmap) with a fixed key; returns the
-    selection event. Unchanged layers cost the browser nothing on a rerun."""
+    selection event. Unchanged layers cost the browser nothing on a rerun. ``basemap``: the
+    configured tiles under it (district and campus scale, not floor plans)."""
     view, static_layers = static
-    return deck_map([*static_layers, *extra], view, key=key, height=height, tiles=tile_source())
+    return deck_map([*static_layers, *extra], view, key=key, height=height,
+                    tiles=tile_source() if basemap else None)
 
 
 def show_layers(layers, view, key: str, height: int = MAP_HEIGHT_PX):

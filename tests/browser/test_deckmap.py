@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import threading
 
 import pytest
@@ -23,7 +24,11 @@ VIEW = {"longitude": -78.9, "latitude": 35.7, "zoom": 16, "fitBounds": [-78.902,
 def frontend_url():
     from ui.deckmap import FRONTEND
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(FRONTEND))
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(FRONTEND))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
@@ -134,3 +139,48 @@ def test_a_click_reports_the_objects_scalars_and_a_click_beside_clears_it(fronte
     page.mouse.click(box["x"] + 5, box["y"] + 5)                 # empty map: selection cleared
     page.wait_for_function("window.__values.length > 1")
     assert page.evaluate("window.__values[1]") == {"selection": {"indices": {}, "objects": {}}}
+
+
+def test_a_configured_tile_source_is_drawn_under_the_layers_with_its_attribution(
+        frontend_url, browser_page):
+    """XYZ tiles from a loopback server (as a district's own tile server would be): requested
+    by the browser, drawn under the layers, credited in the corner."""
+    import io
+
+    from PIL import Image
+
+    green = (40, 160, 60)
+    buf = io.BytesIO()
+    Image.new("RGB", (256, 256), green).save(buf, format="PNG")
+    tile, requested = buf.getvalue(), []
+
+    class Tiles(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):                                   # noqa: N802 - http.server API
+            requested.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser_page
+        _open(page, frontend_url)
+        tiles = {"url": f"http://127.0.0.1:{server.server_address[1]}/t/{{z}}/{{x}}/{{y}}.png",
+                 "attribution": "© District GIS <script>"}
+        page.evaluate("""([layers, view, tiles]) => window.postMessage({isStreamlitMessage: true,
+            type: 'streamlit:render', args: {layers, view, height: 400, tiles}}, '*')""",
+                      [_layers(), VIEW, tiles])
+        page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+        page.wait_for_timeout(1500)
+        assert requested and all(re.fullmatch(r"/t/1[5-8]/\d+/\d+\.png", p) for p in requested)
+        assert colour_pixels(page, green, _box(page)) > 10_000     # under the red parcel
+        assert colour_pixels(page, tuple(RED[:3]), _box(page)) > 1000
+        assert page.locator("#attribution").inner_text() == "© District GIS <script>"
+    finally:
+        server.shutdown()
