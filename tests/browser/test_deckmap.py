@@ -141,46 +141,71 @@ def test_a_click_reports_the_objects_scalars_and_a_click_beside_clears_it(fronte
     assert page.evaluate("window.__values[1]") == {"selection": {"indices": {}, "objects": {}}}
 
 
-def test_a_configured_tile_source_is_drawn_under_the_layers_with_its_attribution(
-        frontend_url, browser_page):
-    """XYZ tiles from a loopback server (as a district's own tile server would be): requested
-    by the browser, drawn under the layers, credited in the corner."""
+@pytest.fixture
+def png_server():
+    """A loopback server answering every GET with one solid-colour PNG (tiles, plan images);
+    yields (base URL, colour, the paths requested)."""
     import io
 
     from PIL import Image
 
-    green = (40, 160, 60)
+    colour = (40, 160, 60)
     buf = io.BytesIO()
-    Image.new("RGB", (256, 256), green).save(buf, format="PNG")
-    tile, requested = buf.getvalue(), []
+    Image.new("RGB", (256, 256), colour).save(buf, format="PNG")
+    body, requested = buf.getvalue(), []
 
-    class Tiles(http.server.BaseHTTPRequestHandler):
+    class Png(http.server.BaseHTTPRequestHandler):
         def do_GET(self):                                   # noqa: N802 - http.server API
             requested.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
             self.send_header("Access-Control-Allow-Origin", "*")
             self.end_headers()
-            self.wfile.write(tile)
+            self.wfile.write(body)
 
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Png)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        page = browser_page
-        _open(page, frontend_url)
-        tiles = {"url": f"http://127.0.0.1:{server.server_address[1]}/t/{{z}}/{{x}}/{{y}}.png",
-                 "attribution": "© District GIS <script>"}
-        page.evaluate("""([layers, view, tiles]) => window.postMessage({isStreamlitMessage: true,
-            type: 'streamlit:render', args: {layers, view, height: 400, tiles}}, '*')""",
-                      [_layers(), VIEW, tiles])
-        page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
-        page.wait_for_timeout(1500)
-        assert requested and all(re.fullmatch(r"/t/1[5-8]/\d+/\d+\.png", p) for p in requested)
-        assert colour_pixels(page, green, _box(page)) > 10_000     # under the red parcel
-        assert colour_pixels(page, tuple(RED[:3]), _box(page)) > 1000
-        assert page.locator("#attribution").inner_text() == "© District GIS <script>"
-    finally:
-        server.shutdown()
+    yield f"http://127.0.0.1:{server.server_address[1]}", colour, requested
+    server.shutdown()
+
+
+def _render_raw(page, layers, tiles=None):
+    page.evaluate("""([layers, view, tiles]) => window.postMessage({isStreamlitMessage: true,
+        type: 'streamlit:render', args: {layers, view, height: 400, tiles}}, '*')""",
+                  [layers, VIEW, tiles])
+    page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+    page.wait_for_timeout(1500)
+
+
+def test_a_configured_tile_source_is_drawn_under_the_layers_with_its_attribution(
+        frontend_url, browser_page, png_server):
+    """XYZ tiles from a loopback server (as a district's own tile server would be): requested
+    by the browser, drawn under the layers, credited in the corner as text."""
+    base, green, requested = png_server
+    page = browser_page
+    _open(page, frontend_url)
+    _render_raw(page, _layers(), {"url": base + "/t/{z}/{x}/{y}.png",
+                                  "attribution": "© District GIS <script>"})
+    assert requested and all(re.fullmatch(r"/t/1[5-8]/\d+/\d+\.png", p) for p in requested)
+    assert colour_pixels(page, green, _box(page)) > 10_000     # under the red parcel
+    assert colour_pixels(page, tuple(RED[:3]), _box(page)) > 1000
+    assert page.locator("#attribution").inner_text() == "© District GIS <script>"
+
+
+def test_an_imported_plan_image_is_drawn_as_the_underlay(frontend_url, browser_page, png_server):
+    """layers.floor.underlay_layer's JSON (a BitmapLayer with the image's URL) is fetched and
+    drawn, also when the image arrives after the first frame."""
+    from layers.deck import layer_json
+    from layers.floor import underlay_layer
+
+    base, green, requested = png_server
+    under = underlay_layer({"url": base + "/plan.png", "bounds": [[35.6995, -78.9015],
+                                                                  [35.7005, -78.8985]]})
+    page = browser_page
+    _open(page, frontend_url)
+    _render_raw(page, [layer_json(under)])
+    assert requested == ["/plan.png"]
+    assert colour_pixels(page, green, _box(page)) > 10_000
