@@ -75,8 +75,13 @@ def test_reload_and_new_tab_stay_signed_in_and_sign_out_ends_every_tab(demo_db, 
     page = browser_page
     page.login(server.url, role="viewer")
     page.get_by_text("Signed in: demo-viewer").wait_for(timeout=30_000)
-    page.wait_for_timeout(1000)                   # the cookie is written by that run
-    cookie = next(c for c in page.context.cookies() if c["name"] == auth.SESSION_COOKIE)
+    cookie = None
+    for _ in range(75):                           # the cookie is written by that run's component
+        cookie = next((c for c in page.context.cookies() if c["name"] == auth.SESSION_COOKIE), None)
+        if cookie:
+            break
+        page.wait_for_timeout(200)
+    assert cookie, "no session cookie after signing in"
     assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1   # gone with the browser
     assert auth.DEMO_PASSWORD not in cookie["value"]
     page.reload()
@@ -87,7 +92,10 @@ def test_reload_and_new_tab_stay_signed_in_and_sign_out_ends_every_tab(demo_db, 
 
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
-    page.wait_for_timeout(1000)
+    for _ in range(75):
+        if auth.SESSION_COOKIE not in {c["name"] for c in page.context.cookies()}:
+            break
+        page.wait_for_timeout(200)
     assert auth.SESSION_COOKIE not in {c["name"] for c in page.context.cookies()}
     other.get_by_role("link", name="Campus").click()          # the open tab's next action
     other.get_by_text("You were signed out").wait_for(timeout=30_000)
