@@ -150,9 +150,10 @@ def _session_gate(store) -> Viewer:
         st.session_state[COOKIE_KEY] = ""
         sess = None
     if sess is None:
-        login_screen(store)
+        sess = login_screen(store)
         _write_pending_cookie()
-        st.stop()
+        if sess is None:
+            st.stop()
     return current_viewer()
 
 
@@ -175,28 +176,34 @@ def _session_from_oidc(store):
     return sess
 
 
-def login_screen(store) -> None:
-    st.title("PassMap: sign in")
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        st.info(notice)
-    _first_start(store)
-    with st.form("login"):
-        username = st.text_input("User name", key="login_user")
-        password = st.text_input("Password", type="password", key="login_password")
-        submitted = st.form_submit_button("Sign in")
-    if submitted:
-        result = auth.authenticate(store, username, password, client_id())
-        if result.ok:
-            sess = auth.session_for(result.user)
-            st.session_state[COOKIE_KEY] = auth.start_browser_session(store, sess)
-            st.session_state[SESSION_KEY] = sess
-            st.session_state.pop("login_password", None)
-            st.rerun()
-        st.error(auth.message_for(result))
-    if _oidc_configured():
-        st.button("Sign in with single sign-on", on_click=st.login)
-    _demo_notice(store)
+def login_screen(store):
+    """The sign-in form. Returns the new session when this run's submission succeeded (the form
+    is then cleared and the page goes on in the same run: no second script run), else None."""
+    screen = st.empty()
+    with screen.container():
+        st.title("PassMap: sign in")
+        notice = st.session_state.pop(NOTICE_KEY, None)
+        if notice:
+            st.info(notice)
+        _first_start(store)
+        with st.form("login"):
+            username = st.text_input("User name", key="login_user")
+            password = st.text_input("Password", type="password", key="login_password")
+            submitted = st.form_submit_button("Sign in")
+        if submitted:
+            result = auth.authenticate(store, username, password, client_id())
+            if result.ok:
+                sess = auth.session_for(result.user)
+                st.session_state[COOKIE_KEY] = auth.start_browser_session(store, sess)
+                st.session_state[SESSION_KEY] = sess
+                st.session_state.pop("login_password", None)
+                screen.empty()
+                return sess
+            st.error(auth.message_for(result))
+        if _oidc_configured():
+            st.button("Sign in with single sign-on", on_click=st.login)
+        _demo_notice(store)
+    return None
 
 
 def _first_start(store) -> None:

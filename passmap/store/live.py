@@ -120,8 +120,13 @@ class LiveMixin:
         """device_id, last_seen_utc, interval_s, stale (no report within its interval)."""
         now = now or utc_now()
         frame = self.cursor().execute(_SEEN, [STALE_SOURCE, default_s]).df()
-        frame["stale"] = [
-            (now - seen).total_seconds() > iv for seen, iv in zip(frame["last_seen_utc"], frame["interval_s"])]
+        stamp = pd.Timestamp(now)
+        stamp = stamp.tz_convert(None) if stamp.tzinfo else stamp
+        if frame.empty:
+            frame["stale"] = pd.Series(dtype=bool)
+            return frame
+        silent = (stamp - pd.to_datetime(frame["last_seen_utc"])).dt.total_seconds()
+        frame["stale"] = (silent > frame["interval_s"].astype(float)).to_numpy(dtype=bool)
         return frame
 
     def mark_stale(self, now: datetime | None = None, default_s: float = DEFAULT_STALE_AFTER_S) -> list[str]:
