@@ -226,3 +226,22 @@ def test_an_imported_plan_image_is_drawn_as_the_underlay(frontend_url, browser_p
     _render_raw(page, [layer_json(under)])
     _eventually(lambda: colour_pixels(page, green, _box(page)) > 10_000, page)
     assert requested == ["/plan.png"]
+
+
+def test_zoom_buttons_and_back_to_the_whole_view(frontend_url, browser_page):
+    page = browser_page
+    _open(page, frontend_url)
+    _render(page, _layers())
+    page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+    fitted = _zoom(page)
+    page.get_by_role("button", name="Zoom in").click()
+    _eventually(lambda: abs(_zoom(page) - (fitted + 1)) < 0.01, page)
+    page.get_by_role("button", name="Zoom in").click()
+    page.get_by_role("button", name="Zoom out").click()
+    _eventually(lambda: abs(_zoom(page) - (fitted + 1)) < 0.01, page)
+    page.mouse.move(300, 200)
+    page.mouse.wheel(0, 400)                                  # the user wanders off
+    _eventually(lambda: _zoom(page) < fitted + 0.9, page)
+    page.get_by_role("button", name="Back to the whole view").click()
+    _eventually(lambda: abs(_zoom(page) - fitted) < 0.01, page)
+    assert page.evaluate("window.__values") == []             # buttons are not map clicks

@@ -23,7 +23,7 @@
   const HIGHLIGHT = [255, 0, 255, 150];
   const state = {
     deck: null, cache: new Map(), specs: [], zoom: null, height: 0, view: null, tilesJson: null,
-    selected: null, tiles: null, warmed: false, changed: false,
+    selected: null, tiles: null, warmed: false, changed: false, viewState: null,
   };
 
   function post(type, data) {
@@ -198,6 +198,7 @@
       state.view = viewJson;
       const fitted = fitView(view);
       state.zoom = fitted.zoom;
+      state.viewState = fitted;
       mapEl.dataset.zoom = fitted.zoom.toFixed(2);
       props.initialViewState = fitted;
     }
@@ -215,11 +216,38 @@
       layers: [],
       getTooltip: tooltip,
       onClick: select,
-      onViewStateChange: ({viewState}) => { zoomChanged(viewState.zoom); return viewState; },
+      onViewStateChange: ({viewState, interactionState}) => {
+        // During a button's transition keep its target, so quick clicks add up.
+        if (!(interactionState && interactionState.inTransition)) state.viewState = viewState;
+        zoomChanged(viewState.zoom);
+        return viewState;
+      },
       onAfterRender: afterRender,
       onError: (error) => showError("The map could not be drawn: " + error.message),
     });
   }
+
+  function goTo(target) {
+    // A new initialViewState object moves the view (deck.gl compares it by value).
+    const next = Object.assign({}, target, {transitionDuration: 200});
+    state.viewState = next;
+    zoomChanged(next.zoom);
+    state.deck.setProps({initialViewState: next});
+  }
+
+  function zoomBy(delta) {
+    if (!state.viewState) return;
+    const zoom = Math.max(1, Math.min(23, state.viewState.zoom + delta));
+    goTo(Object.assign({}, state.viewState, {zoom: zoom}));
+  }
+
+  // On-screen zoom (double-click zoom is off: it would delay every click) and back to the
+  // view the page asked for.
+  document.getElementById("zoom-in").addEventListener("click", () => zoomBy(1));
+  document.getElementById("zoom-out").addEventListener("click", () => zoomBy(-1));
+  document.getElementById("fit").addEventListener("click", () => {
+    if (state.view) goTo(fitView(JSON.parse(state.view)));
+  });
 
   window.addEventListener("message", (event) => {
     const data = event.data;
