@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from passmap import access, auth, share
 from ui import data
@@ -109,9 +108,8 @@ def _write_pending_cookie() -> None:
     value = json.dumps(f"{auth.SESSION_COOKIE}={token}; Path=/; SameSite=Strict"
                        + ("" if token else "; Max-Age=0"))
     with st.sidebar:
-        components.html("<script>window.parent.document.cookie = " + value
-                        + " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-                        height=0)
+        st.iframe("<script>window.parent.document.cookie = " + value
+                  + " + (location.protocol === 'https:' ? '; Secure' : '');</script>", height=1)
 
 
 def require_login() -> Viewer:
