@@ -7,6 +7,8 @@
 - cold district, signed in: a new browser (empty HTTP cache) holding only the session cookie of
   that sign-in opens the page: navigation to drawn (a returning user's first load);
 - warm floor: from a click on "Floor plan" in the loaded app to the busiest level drawn;
+- warm floor, first visits: the next five busiest levels, each opened once (its layers built
+  on the server for that visit);
 - click to detail: from a click on a room of that plan (the point of the room farthest from any
   icon) to its detail panel showing the room's name;
 - folium baseline: one CircleMarker + tooltip per control (bench/folium_markers_app.py), cold.
@@ -58,6 +60,10 @@ def prepare_db(path: Path, work: Path) -> tuple[Path, dict]:
         row = store.get("level", level)
         building = store.get("building", row["building_id"])
         zones = store.list_zones(level_id=level)
+        others = []
+        for other in controls["level_id"].value_counts().index[1:6]:
+            b = store.get("building", store.get("level", other)["building_id"])
+            others.append({"campus": b["campus_id"], "building": b["id"], "level": other})
         on_level = controls[controls["level_id"] == level]
         points = on_level.geometry[on_level.geom_type == "Point"]
     big = zones.loc[zones.to_crs(zones.estimate_utm_crs()).geometry.area.idxmax()]
@@ -65,7 +71,7 @@ def prepare_db(path: Path, work: Path) -> tuple[Path, dict]:
             "controls_on_level": int((controls["level_id"] == level).sum()),
             "controls_total": len(controls), "zones_on_level": len(zones),
             "bounds": tuple(zones.total_bounds), "room": big["name"] or big["kind"],
-            "room_xy": tuple(clear_point(big.geometry, points).coords[0])}
+            "room_xy": tuple(clear_point(big.geometry, points).coords[0]), "others": others}
     return db, info
 
 
@@ -210,6 +216,25 @@ def run_app(browser, url: str, info: dict) -> dict:
             "cold_share": cold_share, "warm_share": warm_share}
 
 
+def run_other_levels(browser, url: str, info: dict) -> list[float]:
+    """Warm floor of the next five busiest levels, each visited for the first time in the
+    running server (its layers are built for that visit), each in a new browser."""
+    out = []
+    for other in info["others"]:
+        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        page.goto(url + f"/?campus={other['campus']}&building={other['building']}"
+                        f"&level={other['level']}")
+        page.get_by_role("textbox", name="User name").fill(USER)
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        time_to_drawn(page, page.evaluate("performance.timeOrigin"), settle_s=0.5)
+        t1 = browser_now(page)
+        page.get_by_role("link", name="Floor plan").click()
+        out.append(time_to_drawn(page, t1, minimum=0.05)[0])
+        page.context.close()
+    return out
+
+
 def run_folium(browser, url: str) -> dict:
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     meter = Meter(page)
@@ -239,7 +264,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         db, info = prepare_db(args.db, Path(tmp))
-        results = {"data": {k: v for k, v in info.items() if k not in ("bounds", "room_xy")}}
+        results = {"data": {k: v for k, v in info.items() if k not in ("bounds", "room_xy", "others")}}
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
@@ -249,6 +274,8 @@ def main() -> int:
                 try:
                     runs = [run_app(browser, f"http://127.0.0.1:{port}", info)
                             for _ in range(args.runs)]
+                    results["warm_first_visit_other_levels_s"] = run_other_levels(
+                        browser, f"http://127.0.0.1:{port}", info)
                 finally:
                     proc.terminate()
                     proc.wait(20)
