@@ -11,7 +11,6 @@ every digit is shipped to the browser.
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from typing import Iterable
@@ -122,13 +121,6 @@ def tip_text(*lines) -> str:
     """
     return "\n".join(str(x) for x in lines if x not in (None, "") and not (
         isinstance(x, float) and math.isnan(x)))
-
-
-def escape(value) -> str:
-    """Text safe for a tooltip's innerHTML ('' for missing values)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return html.escape(str(value))
 
 
 def fit_zoom(bounds, width_px: float, height_px: float, padding: float = 1.15) -> tuple:
