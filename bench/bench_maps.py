@@ -26,18 +26,16 @@ import base64
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "tests" / "browser")]
 
-from conftest import CHROMIUM, free_port  # noqa: E402
-from mapview import MAP_FRAME, clear_point, drawn_fraction, map_box, screen_point  # noqa: E402
+from conftest import CHROMIUM, start_streamlit  # noqa: E402
+from mapview import clear_point, drawn_fraction, map_box, screen_point  # noqa: E402
 
 USER, PASSWORD = "bench-admin", "bench-password-2026"
 
@@ -86,23 +84,10 @@ def folium_root(work: Path) -> Path:
     return root
 
 
-def start(script: str, db: Path, port: int, env_extra: dict | None = None,
-          cwd: Path = REPO) -> subprocess.Popen:
-    env = {"PASSMAP_DB": str(db), "PASSMAP_SIMULATE": "0", "PATH": "/usr/bin:/bin",
-           "BENCH_DB": str(db), "BENCH_REPO": str(REPO),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    env.update(env_extra or {})
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port",
-                             str(port), "--server.address", "127.0.0.1"], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError(f"{script} did not start")
+def start_app(db: Path, log_dir: Path, cwd: Path = REPO, **env):
+    """app.py (or the folium baseline's, in ``cwd``) on a free port; .url, .stop()."""
+    return start_streamlit(db, log_dir, cwd=cwd, timeout_s=120, BENCH_DB=str(db),
+                           BENCH_REPO=str(REPO), **env)
 
 
 class Meter:
@@ -269,29 +254,23 @@ def main() -> int:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
             if not args.skip_app:
-                port = free_port()
-                proc = start("app.py", db, port)
+                server = start_app(db, Path(tmp))
                 try:
-                    runs = [run_app(browser, f"http://127.0.0.1:{port}", info)
-                            for _ in range(args.runs)]
+                    runs = [run_app(browser, server.url, info) for _ in range(args.runs)]
                     results["warm_first_visit_other_levels_s"] = run_other_levels(
-                        browser, f"http://127.0.0.1:{port}", info)
+                        browser, server.url, info)
                 finally:
-                    proc.terminate()
-                    proc.wait(20)
+                    server.stop()
                 results["passmap"] = median(runs)
                 results["passmap_runs"] = runs
                 print(json.dumps(results, indent=2, default=str), flush=True)
             for n in [int(x) for x in args.folium.split(",") if x]:
-                port = free_port()
-                proc = start("app.py", db, port, {"BENCH_LIMIT": str(n)},
-                             cwd=folium_root(Path(tmp)))
+                server = start_app(db, Path(tmp), cwd=folium_root(Path(tmp)), BENCH_LIMIT=str(n))
                 try:
-                    runs = [run_folium(browser, f"http://127.0.0.1:{port}")
+                    runs = [run_folium(browser, server.url)
                             for _ in range(max(1, args.runs - 1))]
                 finally:
-                    proc.terminate()
-                    proc.wait(20)
+                    server.stop()
                 results[f"folium_{n}"] = median(runs)
                 print(json.dumps({f"folium_{n}": results[f"folium_{n}"]}), flush=True)
             browser.close()

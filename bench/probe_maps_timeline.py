@@ -4,7 +4,6 @@ deckmap:first-draw), relative to the "Floor plan" click and to a click on the bi
 
     .venv/bin/python bench/probe_maps_timeline.py
 """
-import json
 import sys
 import tempfile
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 import bench_maps as b  # noqa: E402
+from mapview import MAP_FRAME  # noqa: E402  (on the path bench_maps sets)
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 FRAME_MARKS = """() => {
@@ -27,8 +27,7 @@ FRAME_MARKS = """() => {
 def main():
     tmp = Path(tempfile.mkdtemp())
     db, info = b.prepare_db(Path("/tmp/large.duckdb"), tmp)
-    port = b.free_port()
-    proc = b.start("app.py", db, port)
+    server = b.start_app(db, tmp)
     try:
         with sync_playwright() as pw:
             br = pw.chromium.launch(executable_path=b.CHROMIUM, args=[
@@ -41,11 +40,11 @@ def main():
                 (time.perf_counter(), "ws sent", len(e["response"].get("payloadData", "")))))
             cdp.on("Network.webSocketFrameReceived", lambda e: log.append(
                 (time.perf_counter(), "ws recv", len(e["response"].get("payloadData", "")))))
-            page.goto(f"http://127.0.0.1:{port}/?campus={info['campus']}&building={info['building']}&level={info['level']}")
+            page.goto(f"{server.url}/?campus={info['campus']}&building={info['building']}&level={info['level']}")
             page.get_by_role("textbox", name="User name").fill(b.USER)
             page.get_by_role("textbox", name="Password").fill(b.PASSWORD)
             page.get_by_role("button", name="Sign in").click()
-            page.frame_locator(b.MAP_FRAME).first.locator("canvas").first.wait_for(timeout=120_000)
+            page.frame_locator(MAP_FRAME).first.locator("canvas").first.wait_for(timeout=120_000)
             page.wait_for_timeout(4000)
             log.clear()
             t = time.perf_counter()
@@ -80,8 +79,7 @@ def main():
                 page.wait_for_timeout(3000)
             br.close()
     finally:
-        proc.terminate()
-        proc.wait(20)
+        server.stop()
 
 
 if __name__ == "__main__":

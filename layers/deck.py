@@ -163,13 +163,14 @@ def world_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     return (lon + 180) / 360 * scale, (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * scale
 
 
-def metres_per_pixel(view: pdk.ViewState) -> float:
-    """Ground metres per screen pixel at ``view`` (deck.gl: 512 px world at zoom 0).
+def metres_per_pixel(latitude: float, zoom: float) -> float:
+    """Ground metres per screen pixel at ``latitude`` and ``zoom`` (deck.gl: 512 px world at
+    zoom 0).
 
-    >>> round(metres_per_pixel(pdk.ViewState(latitude=0, longitude=0, zoom=0)))
+    >>> round(metres_per_pixel(0.0, 0))
     78272
     """
-    return 2 * math.pi * 6_378_137 * math.cos(math.radians(view.latitude)) / (512 * 2 ** view.zoom)
+    return 2 * math.pi * 6_378_137 * math.cos(math.radians(latitude)) / (512 * 2 ** zoom)
 
 
 def layer_json(layer: pdk.Layer) -> str:

@@ -7,12 +7,10 @@ resolved to the object, and ``tip`` (plain text; the frontend escapes it) for th
 
 from __future__ import annotations
 
-import math
-
 import pydeck as pdk
 
-from layers.deck import (point_xy, polygon_parts, polygon_rings, ribbon_parts, tip_text,
-                         world_px)
+from layers.deck import (metres_per_pixel, polygon_parts, polygon_rings, ribbon_parts,
+                         tip_text, world_px)
 from layers.palette import (BUILDING_OUTLINE, CAMPUS_OUTLINE, LABEL_COLOUR, LABEL_HALO,
                             SITE_FILL_ALPHA, SITE_ZONE_COLOURS, SITE_ZONE_DEFAULT, tier_colour,
                             tier_label)
@@ -70,10 +68,9 @@ def outline_layers(frame, zoom: float, layer_id: str, colour: list[int], px: flo
         for g in frame.geometry:
             if g is None or g.is_empty:
                 continue
-            lat = (g.bounds[1] + g.bounds[3]) / 2
-            m_per_px = 2 * math.pi * 6_378_137 * math.cos(math.radians(lat)) / (512 * 2 ** (low + 1))
+            width_m = px * metres_per_pixel((g.bounds[1] + g.bounds[3]) / 2, low + 1)
             rows += [{"polygon": polygon_rings(edge)} for part in polygon_parts(g)
-                     for edge in ribbon_parts(part, px * m_per_px)]
+                     for edge in ribbon_parts(part, width_m)]
         layer = pdk.Layer("PolygonLayer", rows, id=f"{layer_id}-{band}", get_polygon="polygon",
                           get_fill_color=colour, stroked=False, filled=True, pickable=False)
         layer.min_zoom = -1.0 if band == 0 else round(low, 2)

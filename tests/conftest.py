@@ -103,6 +103,30 @@ def _wait_healthy(server: AppServer, timeout_s: float = 40.0) -> None:
     raise RuntimeError(f"streamlit not healthy after {timeout_s} s:\n{server.log()[-3000:]}")
 
 
+def start_streamlit(db_path: Path, log_dir: Path, script: str = "app.py", cwd: Path = REPO,
+                    timeout_s: float = 40.0, **extra_env: str) -> AppServer:
+    """Run ``script`` under streamlit on a free loopback port against ``db_path`` and wait until
+    it is healthy (the tests' fixture, the benchmarks and the screenshot tool all start it so).
+    The live simulator is off unless ``PASSMAP_SIMULATE="1"`` is passed."""
+    port = free_port()
+    env = dict(os.environ)
+    env.update({"PASSMAP_DB": str(db_path), "PASSMAP_SIMULATE": "0",
+                "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
+    env.update({k: str(v) for k, v in extra_env.items()})
+    log_path = Path(log_dir) / f"streamlit-{port}.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true"]
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log_path.open("wb"),
+                            stderr=subprocess.STDOUT)
+    server = AppServer(f"http://127.0.0.1:{port}", Path(db_path), proc, log_path, extra_env)
+    try:
+        _wait_healthy(server, timeout_s)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
 @pytest.fixture
 def app_server(tmp_path):
     """Factory: ``app_server(db_path, **env) -> AppServer`` running app.py on a free port.
@@ -112,19 +136,8 @@ def app_server(tmp_path):
     servers: list[AppServer] = []
 
     def start(db_path: Path, **extra_env: str) -> AppServer:
-        port = free_port()
-        env = dict(os.environ)
-        env.update({"PASSMAP_DB": str(db_path), "PASSMAP_SIMULATE": "0",
-                    "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
-        env.update({k: str(v) for k, v in extra_env.items()})
-        log_path = tmp_path / f"streamlit-{port}.log"
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log_path.open("wb"),
-                                stderr=subprocess.STDOUT)
-        server = AppServer(f"http://127.0.0.1:{port}", Path(db_path), proc, log_path, extra_env)
+        server = start_streamlit(db_path, tmp_path, **extra_env)
         servers.append(server)
-        _wait_healthy(server)
         return server
 
     yield start

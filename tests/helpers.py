@@ -16,6 +16,7 @@ Browser tests: ``browser_page.login(server.url, role="admin")`` (the shared fixt
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -58,3 +59,37 @@ def browser_login(page, base_url: str, role: str = "admin", username: str | None
     page.get_by_role("textbox", name="Password").fill(password or DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in:").wait_for(timeout=timeout_ms)
+
+
+@contextlib.contextmanager
+def serve_png(rgb: tuple[int, int, int]):
+    """A loopback HTTP server answering every GET with one solid-colour 256 px PNG (tiles, plan
+    images). Yields (base URL, the paths requested)."""
+    import http.server
+    import io
+    import threading
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (256, 256), rgb).save(buf, format="PNG")
+    body, requested = buf.getvalue(), []
+
+    class Png(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):                                   # noqa: N802 - http.server API
+            requested.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Access-Control-Allow-Origin", "*")   # the map draws it in WebGL
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Png)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", requested
+    finally:
+        server.shutdown()

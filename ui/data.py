@@ -92,11 +92,13 @@ def _camera_views(path: str, campus_id: str) -> gpd.GeoDataFrame:
 
     store = _open_store(path)       # every camera: the viewer's filter is in camera_views()
     cams = store.list_controls(campus_id)
-    building_ids = set(store.list_buildings(campus_id)["id"])
-    all_levels = store.list_levels()
     return views(cams[cams["type"] == "camera"], store.list_zones(campus_id),
-                 store.list_openings(campus_id),
-                 all_levels[all_levels["building_id"].isin(building_ids)])
+                 store.list_openings(campus_id), _campus_levels(store, campus_id))
+
+
+def _campus_levels(store, campus_id: str) -> gpd.GeoDataFrame:
+    levels = store.list_levels()
+    return levels[levels["building_id"].isin(set(store.list_buildings(campus_id)["id"]))]
 
 
 def _viewer():
@@ -151,9 +153,7 @@ def _level_camera_views(path: str, campus_id: str, level_id: str) -> gpd.GeoData
 
     store = _open_store(path)
     cams = store.list_controls(level_id=level_id)
-    building_ids = set(store.list_buildings(campus_id)["id"])
-    all_levels = store.list_levels()
-    levels = all_levels[all_levels["building_id"].isin(building_ids)]
+    levels = _campus_levels(store, campus_id)
     own = levels[levels["id"] == level_id]
     if len(own) and own["ordinal"].iloc[0] != 0:
         zones, openings = store.list_zones(level_id=level_id), store.list_openings(level_id=level_id)
@@ -165,22 +165,22 @@ def _level_camera_views(path: str, campus_id: str, level_id: str) -> gpd.GeoData
     return views(cams[cams["type"] == "camera"], zones, openings, levels)
 
 
-def level_camera_views(path: str, campus_id: str, level_id: str) -> gpd.GeoDataFrame:
-    """Camera views of one level, or none when the viewer may not see cameras or the campus."""
+def _visible_views(views: gpd.GeoDataFrame, campus_id: str) -> gpd.GeoDataFrame:
+    """``views`` of ``campus_id``, or none when the viewer may not see cameras or the campus."""
     role, layers, scope = _scope()
-    views = _level_camera_views(path, campus_id, level_id)
     if not access.control_visible("camera", layers, role) or not access.in_scope(campus_id, scope):
         return views.iloc[0:0]
     return views
+
+
+def level_camera_views(path: str, campus_id: str, level_id: str) -> gpd.GeoDataFrame:
+    """Camera views of one level, or none when the viewer may not see cameras or the campus."""
+    return _visible_views(_level_camera_views(path, campus_id, level_id), campus_id)
 
 
 def camera_views(path: str, campus_id: str) -> gpd.GeoDataFrame:
     """Camera views of a campus, or none when the viewer may not see cameras or the campus."""
-    role, layers, scope = _scope()
-    views = _camera_views(path, campus_id)
-    if not access.control_visible("camera", layers, role) or not access.in_scope(campus_id, scope):
-        return views.iloc[0:0]
-    return views
+    return _visible_views(_camera_views(path, campus_id), campus_id)
 
 
 def stats(path: str) -> dict:

@@ -4,31 +4,21 @@ canvas, and whether the canvas shows drawn content (not just the background)."""
 from __future__ import annotations
 
 import io
-import math
 
 BACKGROUND_RGB = (242, 241, 236)          # ui/deckmap/frontend/index.html
 MAP_FRAME = "iframe[title='ui.deckmap.deckmap']"
 
 
-def mercator_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
-    """World pixel coordinates as deck.gl's MapView computes them (512 px world at zoom 0)."""
-    scale = 512 * 2 ** zoom
-    x = (lon + 180) / 360 * scale
-    s = math.sin(math.radians(lat))
-    y = (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * scale
-    return x, y
-
-
 def screen_point(view, box: dict, lon: float, lat: float) -> tuple[float, float]:
     """Page coordinates of lon/lat on a canvas at ``box`` showing pydeck ViewState ``view``
     (a fitted view is refitted to the canvas's size, as the map frontend does)."""
-    from layers.deck import fit_zoom
+    from layers.deck import fit_zoom, world_px
 
     clon, clat, zoom = view.longitude, view.latitude, view.zoom
     if getattr(view, "fit_bounds", None):
         clon, clat, zoom = fit_zoom(view.fit_bounds, box["width"], box["height"], view.fit_padding)
-    cx, cy = mercator_px(clon, clat, zoom)
-    px, py = mercator_px(lon, lat, zoom)
+    cx, cy = world_px(clon, clat, zoom)
+    px, py = world_px(lon, lat, zoom)
     return box["x"] + box["width"] / 2 + (px - cx), box["y"] + box["height"] / 2 + (py - cy)
 
 

@@ -10,48 +10,28 @@ entrance with its detail panel open).
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(Path(__file__).parent)]
 
-from tests.conftest import CHROMIUM, free_port  # noqa: E402
+from tests.conftest import CHROMIUM, start_streamlit  # noqa: E402
 from tests.helpers import browser_login  # noqa: E402
 from tests.browser.mapview import wait_drawn  # noqa: E402
-
-
-def start_app(db: Path, port: int) -> subprocess.Popen:
-    env = {"PASSMAP_DB": str(db), "PASSMAP_SIMULATE": "1", "PATH": "/usr/bin:/bin",
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
-                             "--server.port", str(port), "--server.address", "127.0.0.1"],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError("the app did not start")
 
 
 def shoot(db: Path, out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    proc = start_app(db, port)
+    server = start_streamlit(db, Path(tempfile.gettempdir()), PASSMAP_SIMULATE="1")
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM,
                                          args=["--headless", "--no-sandbox", "--disable-gpu"])
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            browser_login(page, f"http://127.0.0.1:{port}", "admin")
+            browser_login(page, server.url, "admin")
             wait_drawn(page, 0.02)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / "district.png"))
@@ -69,8 +49,7 @@ def shoot(db: Path, out: Path) -> None:
             page.screenshot(path=str(out / "floor.png"))
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(10)
+        server.stop()
 
 
 def main() -> int:

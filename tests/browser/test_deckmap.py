@@ -14,6 +14,7 @@ import threading
 import pytest
 
 from tests.browser.mapview import colour_pixels
+from tests.helpers import serve_png
 
 pytestmark = pytest.mark.browser
 RED, BLUE = [220, 30, 30, 255], [20, 60, 220, 255]
@@ -160,33 +161,10 @@ def test_a_click_reports_the_objects_scalars_and_a_click_beside_clears_it(fronte
 
 @pytest.fixture
 def png_server():
-    """A loopback server answering every GET with one solid-colour PNG (tiles, plan images);
-    yields (base URL, colour, the paths requested)."""
-    import io
-
-    from PIL import Image
-
-    colour = (40, 160, 60)
-    buf = io.BytesIO()
-    Image.new("RGB", (256, 256), colour).save(buf, format="PNG")
-    body, requested = buf.getvalue(), []
-
-    class Png(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):                                   # noqa: N802 - http.server API
-            requested.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Png)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", colour, requested
-    server.shutdown()
+    """(base URL, its colour, the paths requested) of a loopback PNG server (tiles, images)."""
+    green = (40, 160, 60)
+    with serve_png(green) as (base, requested):
+        yield base, green, requested
 
 
 def _render_raw(page, layers, tiles=None):

@@ -3,7 +3,6 @@ the problem, and the database is exactly as it was (table counts and a checksum 
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 

@@ -1,40 +1,21 @@
 """The aerial basemap under the printed map comes from the configured tile source only."""
 
-import http.server
-import io
 import subprocess
-import threading
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from passmap.reports.responder import render_responder_pdf
+from tests.helpers import serve_png
 
 TILE_RGB = (0, 200, 255)
 
 
 @pytest.fixture
 def tile_server():
-    buf = io.BytesIO()
-    Image.new("RGB", (256, 256), TILE_RGB).save(buf, "PNG")
-    png, requests = buf.getvalue(), []
-
-    class Tiles(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):                        # noqa: N802 - http.server's API
-            requests.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.end_headers()
-            self.wfile.write(png)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png", requests
-    server.shutdown()
+    with serve_png(TILE_RGB) as (base, requests):
+        yield base + "/{z}/{x}/{y}.png", requests
 
 
 def _share_of_tile_colour(pdf_path, tmp_path) -> float:

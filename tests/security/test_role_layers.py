@@ -4,7 +4,6 @@ view wedges) on the maps, and a campus-scoped account sees only its campuses."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
-import pytest
 from shapely.geometry import LineString, Point, box
 
 from layers import controls, floor, legend, palette, site
