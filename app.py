@@ -23,19 +23,81 @@ require_login()
 
 PAGES = {
     "Maps": [
-        st.Page(HERE / "pages/district.py", title="District", icon=":material/map:", url_path="overview",
-                default=True),
-        st.Page(HERE / "pages/campus.py", title="Campus", icon=":material/school:", url_path="campus-map"),
-        st.Page(HERE / "pages/floor.py", title="Floor plan", icon=":material/grid_view:", url_path="floor-plan"),
+        st.Page(
+            HERE / "pages/district.py",
+            title="District",
+            icon=":material/map:",
+            url_path="overview",
+            default=True,
+        ),
+        st.Page(
+            HERE / "pages/campus.py",
+            title="Campus",
+            icon=":material/school:",
+            url_path="campus-map",
+        ),
+        st.Page(
+            HERE / "pages/floor.py",
+            title="Floor plan",
+            icon=":material/grid_view:",
+            url_path="floor-plan",
+        ),
     ],
-    "Compliance": [st.Page(HERE / "pages/gaps.py", title="Gaps & roadmap", icon=":material/checklist:", url_path="gaps-roadmap")],
-    "Live": [st.Page(HERE / "pages/live.py", title="Live status", icon=":material/sensors:", url_path="live-status")],
-    "Public safety": [st.Page(HERE / "pages/responder.py", title="Responder map", icon=":material/local_police:", url_path="responder")],
-    "Admin": [st.Page(HERE / "pages/admin_users.py", title="Users", icon=":material/group:", url_path="admin_users"),
-              st.Page(HERE / "pages/share_admin.py", title="Share links", icon=":material/link:", url_path="share_admin")],
-    "Plans": [st.Page(HERE / "pages/import.py", title="Import", icon=":material/upload_file:", url_path="import-plans"),
-              st.Page(HERE / "pages/edit.py", title="Edit", icon=":material/edit:", url_path="edit-plan")],
-    "Present": [st.Page(HERE / "pages/board.py", title="Board", icon=":material/slideshow:", url_path="board-report")],
+    "Compliance": [
+        st.Page(
+            HERE / "pages/gaps.py",
+            title="Gaps & roadmap",
+            icon=":material/checklist:",
+            url_path="gaps-roadmap",
+        )
+    ],
+    "Live": [
+        st.Page(
+            HERE / "pages/live.py",
+            title="Live status",
+            icon=":material/sensors:",
+            url_path="live-status",
+        )
+    ],
+    "Public safety": [
+        st.Page(
+            HERE / "pages/responder.py",
+            title="Responder map",
+            icon=":material/local_police:",
+            url_path="responder",
+        )
+    ],
+    "Admin": [
+        st.Page(
+            HERE / "pages/admin_users.py",
+            title="Users",
+            icon=":material/group:",
+            url_path="admin_users",
+        ),
+        st.Page(
+            HERE / "pages/share_admin.py",
+            title="Share links",
+            icon=":material/link:",
+            url_path="share_admin",
+        ),
+    ],
+    "Plans": [
+        st.Page(
+            HERE / "pages/import.py",
+            title="Import",
+            icon=":material/upload_file:",
+            url_path="import-plans",
+        ),
+        st.Page(HERE / "pages/edit.py", title="Edit", icon=":material/edit:", url_path="edit-plan"),
+    ],
+    "Present": [
+        st.Page(
+            HERE / "pages/board.py",
+            title="Board",
+            icon=":material/slideshow:",
+            url_path="board-report",
+        )
+    ],
 }
 
 page = st.navigation(visible_pages(PAGES))

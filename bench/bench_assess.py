@@ -75,6 +75,7 @@ def edit_one_building(store, building_id: str) -> None:
 
 # -- naive baseline ---------------------------------------------------------------------------
 
+
 def naive_control_in_zone(ctx, practice, units) -> None:
     types = practice["check_params"]["control_types"]
     c = ctx.controls[ctx.controls["type"].isin(types)]
@@ -97,8 +98,9 @@ def naive_camera_coverage(ctx, wedges, cams, walls, practice, units) -> None:
     classes = practice["check_params"].get("door_classes")
     if classes:
         doors = ctx.openings[ctx.openings["door_class"].isin(classes)]
-        by_unit = doors.groupby(doors["building_id"] if practice["scope"]["level"] == "building"
-                                else doors["campus_id"])
+        by_unit = doors.groupby(
+            doors["building_id"] if practice["scope"]["level"] == "building" else doors["campus_id"]
+        )
         for unit in units:
             if unit not in by_unit.groups:
                 continue
@@ -121,8 +123,18 @@ def naive_estimate(store, sample: int, seed: int = 1) -> tuple[float, str]:
     practices = store.list_practices("v7").to_dict("records")
     cams_df = ctx.cameras
     cams = cams_df[["x_m", "y_m"]].to_numpy()
-    wedges = np.array([wedge_polygon(x, y, b, f, r) for x, y, b, f, r in zip(
-        cams[:, 0], cams[:, 1], cams_df["bearing_deg"], cams_df["fov_deg"], cams_df["range_m"])])
+    wedges = np.array(
+        [
+            wedge_polygon(x, y, b, f, r)
+            for x, y, b, f, r in zip(
+                cams[:, 0],
+                cams[:, 1],
+                cams_df["bearing_deg"],
+                cams_df["fov_deg"],
+                cams_df["range_m"],
+            )
+        ]
+    )
     walls = ctx.walls[0]
     rng = random.Random(seed)
     total, notes = 0.0, []
@@ -160,33 +172,47 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()}")
     with Store(path) as store:
         stats = store.stats()["totals"]
-        print(f"district: {stats['campuses']} campuses, {stats['buildings']} buildings, "
-              f"{stats['zones']} zones, {stats['openings']} openings, {stats['controls']} controls")
+        print(
+            f"district: {stats['campuses']} campuses, {stats['buildings']} buildings, "
+            f"{stats['zones']} zones, {stats['openings']} openings, {stats['controls']} controls"
+        )
         full_w, full_c, result = timed(lambda: assess(store), args.repeat)
-        print(f"full assessment: {full_w:.2f} s wall, {full_c:.2f} s CPU, "
-              f"{len(result.findings)} findings, {len(result.tiers)} scopes; peak memory so far "
-              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        print(
+            f"full assessment: {full_w:.2f} s wall, {full_c:.2f} s CPU, "
+            f"{len(result.findings)} findings, {len(result.tiers)} scopes; peak memory so far "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+        )
         campus_ids = result.ctx.inputs.campuses["id"].tolist()
         mx_w, mx_c, _ = timed(lambda: [result.matrix(c) for c in campus_ids])
-        print(f"matrix of every campus ({len(campus_ids)} calls, the first groups the findings): "
-              f"{mx_w * 1000:.0f} ms wall, {mx_c * 1000:.0f} ms CPU")
+        print(
+            f"matrix of every campus ({len(campus_ids)} calls, the first groups the findings): "
+            f"{mx_w * 1000:.0f} ms wall, {mx_c * 1000:.0f} ms CPU"
+        )
         building = result.ctx.inputs.buildings["id"].iloc[len(result.ctx.inputs.buildings) // 2]
         edit_one_building(store, building)
         first_w, first_c, _ = timed(lambda: result.update_building(store, building))
-        print(f"first re-assessment after the full run (indexes rows per campus once): "
-              f"{first_w * 1000:.0f} ms wall, {first_c * 1000:.0f} ms CPU")
-        runs = [timed(lambda: result.update_building(store, building))
-                for _ in range(max(args.repeat, 7))]
+        print(
+            f"first re-assessment after the full run (indexes rows per campus once): "
+            f"{first_w * 1000:.0f} ms wall, {first_c * 1000:.0f} ms CPU"
+        )
+        runs = [
+            timed(lambda: result.update_building(store, building))
+            for _ in range(max(args.repeat, 7))
+        ]
         inc_w, inc_c, quick = min(runs, key=lambda r: r[0])
         median_w = sorted(r[0] for r in runs)[len(runs) // 2]
         check = assess(store)
         same = quick.tiers == check.tiers
-        print(f"re-assess one building ({building}) after an edit, best of {len(runs)}: "
-              f"{inc_w * 1000:.0f} ms wall, {inc_c * 1000:.0f} ms CPU (median "
-              f"{median_w * 1000:.0f} ms wall); equals a full run: {same}")
+        print(
+            f"re-assess one building ({building}) after an edit, best of {len(runs)}: "
+            f"{inc_w * 1000:.0f} ms wall, {inc_c * 1000:.0f} ms CPU (median "
+            f"{median_w * 1000:.0f} ms wall); equals a full run: {same}"
+        )
         naive_s, notes = naive_estimate(store, args.sample)
-        print(f"naive baseline (spatial practices only, sampled {args.sample} units/practice, "
-              f"extrapolated): {naive_s:.0f} s\n  {notes}")
+        print(
+            f"naive baseline (spatial practices only, sampled {args.sample} units/practice, "
+            f"extrapolated): {naive_s:.0f} s\n  {notes}"
+        )
         print(f"ratio naive / engine (full, wall): {naive_s / full_w:.0f}x")
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     print(f"load average after: {os.getloadavg()}")

@@ -27,8 +27,10 @@ def timed(label: str, times: dict, fn, *args, **kwargs):
     machine (wall time then mostly measures the queue for the 2 cores)."""
     wall, cpu = time.perf_counter(), time.process_time()
     out = fn(*args, **kwargs)
-    times[label] = {"wall_s": round(time.perf_counter() - wall, 2),
-                    "cpu_s": round(time.process_time() - cpu, 2)}
+    times[label] = {
+        "wall_s": round(time.perf_counter() - wall, 2),
+        "cpu_s": round(time.process_time() - cpu, 2),
+    }
     t = times[label]
     print(f"{label:<28} wall {t['wall_s']:>8.2f} s   cpu {t['cpu_s']:>8.2f} s", flush=True)
     return out
@@ -62,12 +64,21 @@ def main() -> None:
         total, total_cpu = time.perf_counter(), time.process_time()
         design = timed("assess (design)", times, assess, store, live=False)
         effective = timed("assess (effective)", times, assess, store, live=True)
-        report = timed("board figures", times, board_figures, store, 250_000, 3,
-                       design=design, effective=effective)
+        report = timed(
+            "board figures",
+            times,
+            board_figures,
+            store,
+            250_000,
+            3,
+            design=design,
+            effective=effective,
+        )
         pdf = timed("PDF", times, write_board_pdf, report, out_dir / "board.pdf")
         times["PDF end to end (assess+figures+PDF)"] = {
             "wall_s": round(time.perf_counter() - total, 2),
-            "cpu_s": round(time.process_time() - total_cpu, 2)}
+            "cpu_s": round(time.process_time() - total_cpu, 2),
+        }
         print("PDF end to end", times["PDF end to end (assess+figures+PDF)"])
         if args.pptx:
             from passmap.reports.board_pptx import write_board_pptx
@@ -76,9 +87,12 @@ def main() -> None:
     result = {
         "load_average_1m": round(os.getloadavg()[0], 1),
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-                   f"Python {platform.python_version()}",
-        "campuses": stats["campuses"], "buildings": stats["buildings"], "zones": stats["zones"],
-        "controls": stats["controls"], "pdf_pages": 7 + len(report.campuses),
+        f"Python {platform.python_version()}",
+        "campuses": stats["campuses"],
+        "buildings": stats["buildings"],
+        "zones": stats["zones"],
+        "controls": stats["controls"],
+        "pdf_pages": 7 + len(report.campuses),
         "pdf_mb": round(Path(pdf).stat().st_size / 1e6, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "seconds": times,

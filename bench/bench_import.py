@@ -38,8 +38,11 @@ def make_dxf(path: Path, rooms: int = 5000) -> int:
     cols = 100
     for i in range(rooms):
         x, y = (i % cols) * 8000, (i // cols) * 7000
-        msp.add_lwpolyline([(x, y), (x + 8000, y), (x + 8000, y + 7000), (x, y + 7000)],
-                           close=True, dxfattribs={"layer": "A-ROOM"})
+        msp.add_lwpolyline(
+            [(x, y), (x + 8000, y), (x + 8000, y + 7000), (x, y + 7000)],
+            close=True,
+            dxfattribs={"layer": "A-ROOM"},
+        )
         for k in range(7):
             msp.add_line((x + k * 1000, y), (x + k * 1000 + 900, y), dxfattribs={"layer": "A-WALL"})
         msp.add_blockref("DOOR900", (x + 7000, y), dxfattribs={"layer": "A-DOOR"})
@@ -67,32 +70,80 @@ def make_imdf(path: Path, units: int = 10_000, levels: int = 10) -> int:
     for i in range(units):
         lvl, j = level_ids[i // per], i % per
         x, y = (j % cols) * 9, (j // cols) * 8
-        unit_feats.append({"type": "Feature", "id": str(uuid.uuid4()), "feature_type": "unit",
-                           "geometry": _box(x, y, 9, 8), "properties": {
-                               "category": "classroom" if j % 4 else "walkway",
-                               "name": {"en": f"Room {j}"}, "alt_name": {"en": str(j)},
-                               "level_id": lvl}})
+        unit_feats.append(
+            {
+                "type": "Feature",
+                "id": str(uuid.uuid4()),
+                "feature_type": "unit",
+                "geometry": _box(x, y, 9, 8),
+                "properties": {
+                    "category": "classroom" if j % 4 else "walkway",
+                    "name": {"en": f"Room {j}"},
+                    "alt_name": {"en": str(j)},
+                    "level_id": lvl,
+                },
+            }
+        )
         a = _box(x + 9, y + 3, 0, 1)["coordinates"][0]
-        doors.append({"type": "Feature", "id": str(uuid.uuid4()), "feature_type": "opening",
-                      "geometry": {"type": "LineString", "coordinates": [a[0], a[2]]},
-                      "properties": {"category": "pedestrian", "level_id": lvl,
-                                     "door": {"type": "door"}}})
+        doors.append(
+            {
+                "type": "Feature",
+                "id": str(uuid.uuid4()),
+                "feature_type": "opening",
+                "geometry": {"type": "LineString", "coordinates": [a[0], a[2]]},
+                "properties": {"category": "pedestrian", "level_id": lvl, "door": {"type": "door"}},
+            }
+        )
     outline = _box(0, 0, cols * 9, (per // cols + 1) * 8)
     files = {
-        "manifest.json": json.dumps({"version": "1.0.0", "created": "2024-01-01T00:00:00",
-                                     "language": "en"}),
-        "venue.geojson": _fc([{"type": "Feature", "id": venue, "feature_type": "venue",
-                               "geometry": outline, "properties": {"category": "education",
-                                                                   "name": {"en": "Bench HS"}}}]),
-        "building.geojson": _fc([{"type": "Feature", "id": bld, "feature_type": "building",
-                                  "geometry": None, "properties": {"name": {"en": "Main"}}}]),
-        "footprint.geojson": _fc([{"type": "Feature", "id": str(uuid.uuid4()),
-                                   "feature_type": "footprint", "geometry": outline,
-                                   "properties": {"category": "ground", "building_ids": [bld]}}]),
-        "level.geojson": _fc([{"type": "Feature", "id": lid, "feature_type": "level",
-                               "geometry": outline, "properties": {
-                                   "ordinal": n, "name": {"en": f"L{n}"}, "building_ids": [bld]}}
-                              for n, lid in enumerate(level_ids)]),
+        "manifest.json": json.dumps(
+            {"version": "1.0.0", "created": "2024-01-01T00:00:00", "language": "en"}
+        ),
+        "venue.geojson": _fc(
+            [
+                {
+                    "type": "Feature",
+                    "id": venue,
+                    "feature_type": "venue",
+                    "geometry": outline,
+                    "properties": {"category": "education", "name": {"en": "Bench HS"}},
+                }
+            ]
+        ),
+        "building.geojson": _fc(
+            [
+                {
+                    "type": "Feature",
+                    "id": bld,
+                    "feature_type": "building",
+                    "geometry": None,
+                    "properties": {"name": {"en": "Main"}},
+                }
+            ]
+        ),
+        "footprint.geojson": _fc(
+            [
+                {
+                    "type": "Feature",
+                    "id": str(uuid.uuid4()),
+                    "feature_type": "footprint",
+                    "geometry": outline,
+                    "properties": {"category": "ground", "building_ids": [bld]},
+                }
+            ]
+        ),
+        "level.geojson": _fc(
+            [
+                {
+                    "type": "Feature",
+                    "id": lid,
+                    "feature_type": "level",
+                    "geometry": outline,
+                    "properties": {"ordinal": n, "name": {"en": f"L{n}"}, "building_ids": [bld]},
+                }
+                for n, lid in enumerate(level_ids)
+            ]
+        ),
         "unit.geojson": _fc(unit_feats),
         "opening.geojson": _fc(doors),
     }
@@ -116,7 +167,7 @@ def passmap_import(path: Path, out: Path, options) -> dict:
     from passmap.store import Store
 
     db = out / f"bench-{uuid.uuid4().hex[:8]}.duckdb"
-    with Store(db) as store:        # migrations before the clock starts would favour us; keep them in
+    with Store(db) as store:  # migrations before the clock starts would favour us; keep them in
         report = import_path(store, path, options)
     db.unlink(missing_ok=True)
     Path(str(db) + ".wal").unlink(missing_ok=True)
@@ -139,8 +190,14 @@ def pyogrio_imdf(path: Path) -> int:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo")
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     import os
 
     return f"{cpu}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, {platform.system()}"
@@ -158,22 +215,44 @@ def main(argv=None) -> int:
     dxf, imdf = out / "bench-50k.dxf", out / "bench-10k-units.zip"
     entities = make_dxf(dxf)
     units = make_imdf(imdf)
-    dxf_opts = ImportOptions(building_id="bench", georef=[(0, 0, LON0, LAT0),
-                                                         (800_000, 0, LON0 + 0.0088, LAT0)],
-                             layers={"walls": ["A-WALL"], "doors": ["A-DOOR"],
-                                     "rooms": ["A-ROOM"], "labels": ["A-TEXT"]})
+    dxf_opts = ImportOptions(
+        building_id="bench",
+        georef=[(0, 0, LON0, LAT0), (800_000, 0, LON0 + 0.0088, LAT0)],
+        layers={
+            "walls": ["A-WALL"],
+            "doors": ["A-DOOR"],
+            "rooms": ["A-ROOM"],
+            "labels": ["A-TEXT"],
+        },
+    )
     rows = []
     for label, path, ours, theirs in (
-            (f"DXF, {entities:,} entities ({dxf.stat().st_size / 1e6:.1f} MB)", dxf,
-             lambda: passmap_import(dxf, out, dxf_opts), lambda: pyogrio_dxf(dxf)),
-            (f"IMDF zip, {units:,} units + {units:,} openings, 10 levels "
-             f"({imdf.stat().st_size / 1e6:.1f} MB)", imdf,
-             lambda: passmap_import(imdf, out, ImportOptions()), lambda: pyogrio_imdf(imdf))):
+        (
+            f"DXF, {entities:,} entities ({dxf.stat().st_size / 1e6:.1f} MB)",
+            dxf,
+            lambda: passmap_import(dxf, out, dxf_opts),
+            lambda: pyogrio_dxf(dxf),
+        ),
+        (
+            f"IMDF zip, {units:,} units + {units:,} openings, 10 levels "
+            f"({imdf.stat().st_size / 1e6:.1f} MB)",
+            imdf,
+            lambda: passmap_import(imdf, out, ImportOptions()),
+            lambda: pyogrio_imdf(imdf),
+        ),
+    ):
         t_ours, counts = _timed(ours, args.repeat)
         t_theirs, n = _timed(theirs, args.repeat)
-        rows.append({"input": label, "passmap_s": round(t_ours, 2), "pyogrio_s": round(t_theirs, 2),
-                     "ratio": round(t_ours / t_theirs, 1), "passmap_rows": counts,
-                     "pyogrio_features": n})
+        rows.append(
+            {
+                "input": label,
+                "passmap_s": round(t_ours, 2),
+                "pyogrio_s": round(t_theirs, 2),
+                "ratio": round(t_ours / t_theirs, 1),
+                "passmap_rows": counts,
+                "pyogrio_features": n,
+            }
+        )
     print(json.dumps({"machine": machine(), "repeat": args.repeat, "results": rows}, indent=2))
     return 0
 

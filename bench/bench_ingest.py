@@ -24,17 +24,17 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import paho.mqtt.client as mqtt  # noqa: E402
+import paho.mqtt.client as mqtt
 
-from passmap.feeds.mqtt import MqttConfig, MqttSource  # noqa: E402
-from passmap.feeds.registry import Gateway  # noqa: E402
-from passmap.feeds.runner import FeedRunner  # noqa: E402
-from passmap.store import Store  # noqa: E402
+from passmap.feeds.mqtt import MqttConfig, MqttSource
+from passmap.feeds.registry import Gateway
+from passmap.feeds.runner import FeedRunner
+from passmap.store import Store
 
 DEVICES = 2000
 
@@ -48,10 +48,15 @@ def free_port() -> int:
 def start_broker(workdir: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     conf = workdir / "mosquitto.conf"
-    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                    "max_queued_messages 1000000\nmax_inflight_messages 1000\n")
-    proc = subprocess.Popen([shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", str(conf)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    conf.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        "max_queued_messages 1000000\nmax_inflight_messages 1000\n"
+    )
+    proc = subprocess.Popen(
+        [shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", str(conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), 0.2).close()
@@ -77,9 +82,12 @@ def publisher(port: int, topic: str, n: int, qos: int, rate: float, ready) -> No
             delay = due - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-        now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
-        body = ('{"device_id":"bench-%04d","aspect":"position","state":"%s","observed_utc":"%s"}'
-                % (i % DEVICES, "open" if i % 2 else "closed", now))
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
+        body = '{"device_id":"bench-%04d","aspect":"position","state":"%s","observed_utc":"%s"}' % (
+            i % DEVICES,
+            "open" if i % 2 else "closed",
+            now,
+        )
         info = client.publish(topic, body, qos=qos)
         while info.rc == mqtt.MQTT_ERR_QUEUE_SIZE:
             time.sleep(0.001)
@@ -199,13 +207,17 @@ def bench_qos(port: int, qos: int, n: int, paced_s: float, workdir: Path) -> dic
     proc.join(60)
     cpu1 = os.times()
     wall = pipe.last_commit - pipe.first_received
-    flat = {"committed": pipe.committed, "msg_per_s": round(pipe.committed / wall),
-            "wall_s": round(wall, 2),
-            "receive_msg_per_s": round(pipe.committed / (pipe.last_received - pipe.first_received)),
-            "normalise_s": round(pipe.timing["normalise_s"], 2),
-            "db_s": round(pipe.timing["db_s"], 2),
-            "process_cpu_s": round((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system), 2),
-            "dropped": pipe.runner.stats.dropped, "batches": pipe.runner.stats.batches}
+    flat = {
+        "committed": pipe.committed,
+        "msg_per_s": round(pipe.committed / wall),
+        "wall_s": round(wall, 2),
+        "receive_msg_per_s": round(pipe.committed / (pipe.last_received - pipe.first_received)),
+        "normalise_s": round(pipe.timing["normalise_s"], 2),
+        "db_s": round(pipe.timing["db_s"], 2),
+        "process_cpu_s": round((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system), 2),
+        "dropped": pipe.runner.stats.dropped,
+        "batches": pipe.runner.stats.batches,
+    }
     pipe.close()
     rate = 2000
     pipe = Pipeline(port, qos, workdir, f"paced{qos}")
@@ -215,12 +227,22 @@ def bench_qos(port: int, qos: int, n: int, paced_s: float, workdir: Path) -> dic
     pipe.wait(m)
     proc.join(60)
     lat = pipe.latencies
-    paced = {"committed": pipe.committed, "sent": m, "p50_s": round(pct(lat, 50), 3),
-             "p99_s": round(pct(lat, 99), 3), "max_s": round(max(lat), 3)}
+    paced = {
+        "committed": pipe.committed,
+        "sent": m,
+        "p50_s": round(pct(lat, 50), 3),
+        "p99_s": round(pct(lat, 99), 3),
+        "max_s": round(max(lat), 3),
+    }
     pipe.close()
-    return {"qos": qos, "ceiling_msg_per_s": round(ceil_rate), "ceiling_received": ceil_got,
-            "pipeline": flat, "ratio_to_ceiling": round(flat["msg_per_s"] / ceil_rate, 2),
-            "paced_2000": paced}
+    return {
+        "qos": qos,
+        "ceiling_msg_per_s": round(ceil_rate),
+        "ceiling_received": ceil_got,
+        "pipeline": flat,
+        "ratio_to_ceiling": round(flat["msg_per_s"] / ceil_rate, 2),
+        "paced_2000": paced,
+    }
 
 
 def main() -> None:
@@ -238,11 +260,14 @@ def main() -> None:
         broker.terminate()
         broker.wait(10)
         shutil.rmtree(workdir, ignore_errors=True)
-    out = {"machine": f"{platform.node()} {platform.processor() or platform.machine()}, "
-                      f"{os.cpu_count()} cores, Python {platform.python_version()}",
-           "messages": args.messages, "results": results,
-           "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-           "rss_before_mb": round(rss0 / 1024)}
+    out = {
+        "machine": f"{platform.node()} {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}",
+        "messages": args.messages,
+        "results": results,
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_before_mb": round(rss0 / 1024),
+    }
     print(json.dumps(out, indent=2))
 
 

@@ -65,11 +65,18 @@ def prepare_db(path: Path, work: Path) -> tuple[Path, dict]:
         on_level = controls[controls["level_id"] == level]
         points = on_level.geometry[on_level.geom_type == "Point"]
     big = zones.loc[zones.to_crs(zones.estimate_utm_crs()).geometry.area.idxmax()]
-    info = {"campus": building["campus_id"], "building": building["id"], "level": level,
-            "controls_on_level": int((controls["level_id"] == level).sum()),
-            "controls_total": len(controls), "zones_on_level": len(zones),
-            "bounds": tuple(zones.total_bounds), "room": big["name"] or big["kind"],
-            "room_xy": tuple(clear_point(big.geometry, points).coords[0]), "others": others}
+    info = {
+        "campus": building["campus_id"],
+        "building": building["id"],
+        "level": level,
+        "controls_on_level": int((controls["level_id"] == level).sum()),
+        "controls_total": len(controls),
+        "zones_on_level": len(zones),
+        "bounds": tuple(zones.total_bounds),
+        "room": big["name"] or big["kind"],
+        "room_xy": tuple(clear_point(big.geometry, points).coords[0]),
+        "others": others,
+    }
     return db, info
 
 
@@ -86,8 +93,9 @@ def folium_root(work: Path) -> Path:
 
 def start_app(db: Path, log_dir: Path, cwd: Path = REPO, **env):
     """app.py (or the folium baseline's, in ``cwd``) on a free port; .url, .stop()."""
-    return start_streamlit(db, log_dir, cwd=cwd, timeout_s=120, BENCH_DB=str(db),
-                           BENCH_REPO=str(REPO), **env)
+    return start_streamlit(
+        db, log_dir, cwd=cwd, timeout_s=120, BENCH_DB=str(db), BENCH_REPO=str(REPO), **env
+    )
 
 
 class Meter:
@@ -129,8 +137,9 @@ def browser_now(page) -> float:
     return page.evaluate("performance.timeOrigin + performance.now()")
 
 
-def time_to_drawn(page, t0_ms: float, minimum: float = 0.01, settle_s: float = 3.0,
-                  timeout_s: float = 120.0) -> tuple[float, float]:
+def time_to_drawn(
+    page, t0_ms: float, minimum: float = 0.01, settle_s: float = 3.0, timeout_s: float = 120.0
+) -> tuple[float, float]:
     """(seconds from t0_ms to the map drawn, settled drawn share of the canvas): "drawn" is
     the frontend's deckmap:drawn mark (every layer's draw calls issued, plus two animation
     frames); the canvas is then checked not blank after ``settle_s`` (module docstring)."""
@@ -157,7 +166,7 @@ def run_app(browser, url: str, info: dict) -> dict:
     page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
     meter = Meter(page)
     page.goto(url + f"/?campus={info['campus']}&building={info['building']}&level={info['level']}")
-    t0 = page.evaluate("performance.timeOrigin")        # navigation start
+    t0 = page.evaluate("performance.timeOrigin")  # navigation start
     page.get_by_role("textbox", name="User name").fill(USER)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     t_sign_in = browser_now(page)
@@ -195,10 +204,18 @@ def run_app(browser, url: str, info: dict) -> dict:
     signed_in, _share = time_to_drawn(page, t3)
     signed_in_bytes = meter.total()
     context.close()
-    return {"cold_s": cold, "after_sign_in_s": after_sign_in, "cold_mb": cold_bytes / 1e6,
-            "cold_signed_in_s": signed_in, "cold_signed_in_mb": signed_in_bytes / 1e6,
-            "warm_s": warm, "warm_mb": warm_bytes / 1e6, "click_s": click,
-            "cold_share": cold_share, "warm_share": warm_share}
+    return {
+        "cold_s": cold,
+        "after_sign_in_s": after_sign_in,
+        "cold_mb": cold_bytes / 1e6,
+        "cold_signed_in_s": signed_in,
+        "cold_signed_in_mb": signed_in_bytes / 1e6,
+        "warm_s": warm,
+        "warm_mb": warm_bytes / 1e6,
+        "click_s": click,
+        "cold_share": cold_share,
+        "warm_share": warm_share,
+    }
 
 
 def run_other_levels(browser, url: str, info: dict) -> list[float]:
@@ -207,8 +224,9 @@ def run_other_levels(browser, url: str, info: dict) -> list[float]:
     out = []
     for other in info["others"]:
         page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-        page.goto(url + f"/?campus={other['campus']}&building={other['building']}"
-                        f"&level={other['level']}")
+        page.goto(
+            url + f"/?campus={other['campus']}&building={other['building']}&level={other['level']}"
+        )
         page.get_by_role("textbox", name="User name").fill(USER)
         page.get_by_role("textbox", name="Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
@@ -249,16 +267,21 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         db, info = prepare_db(args.db, Path(tmp))
-        results = {"data": {k: v for k, v in info.items() if k not in ("bounds", "room_xy", "others")}}
+        results = {
+            "data": {k: v for k, v in info.items() if k not in ("bounds", "room_xy", "others")}
+        }
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            )
             if not args.skip_app:
                 server = start_app(db, Path(tmp))
                 try:
                     runs = [run_app(browser, server.url, info) for _ in range(args.runs)]
                     results["warm_first_visit_other_levels_s"] = run_other_levels(
-                        browser, server.url, info)
+                        browser, server.url, info
+                    )
                 finally:
                     server.stop()
                 results["passmap"] = median(runs)
@@ -267,8 +290,7 @@ def main() -> int:
             for n in [int(x) for x in args.folium.split(",") if x]:
                 server = start_app(db, Path(tmp), cwd=folium_root(Path(tmp)), BENCH_LIMIT=str(n))
                 try:
-                    runs = [run_folium(browser, server.url)
-                            for _ in range(max(1, args.runs - 1))]
+                    runs = [run_folium(browser, server.url) for _ in range(max(1, args.runs - 1))]
                 finally:
                     server.stop()
                 results[f"folium_{n}"] = median(runs)

@@ -16,8 +16,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 sys.path.insert(0, os.environ.get("BENCH_REPO", str(Path(__file__).resolve().parent.parent)))
-from layers.folium_offline import offline_map  # noqa: E402
-from passmap.store import Store  # noqa: E402
+from layers.folium_offline import offline_map
+from passmap.store import Store
 
 
 @st.cache_resource

@@ -4,6 +4,7 @@ deckmap:first-draw), relative to the "Floor plan" click and to a click on the bi
 
     .venv/bin/python bench/probe_maps_timeline.py
 """
+
 import sys
 import tempfile
 import time
@@ -30,17 +31,29 @@ def main():
     server = b.start_app(db, tmp)
     try:
         with sync_playwright() as pw:
-            br = pw.chromium.launch(executable_path=b.CHROMIUM, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            br = pw.chromium.launch(
+                executable_path=b.CHROMIUM,
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            )
             page = br.new_page(viewport={"width": 1440, "height": 900})
             cdp = page.context.new_cdp_session(page)
             cdp.send("Network.enable")
             log = []
-            cdp.on("Network.webSocketFrameSent", lambda e: log.append(
-                (time.perf_counter(), "ws sent", len(e["response"].get("payloadData", "")))))
-            cdp.on("Network.webSocketFrameReceived", lambda e: log.append(
-                (time.perf_counter(), "ws recv", len(e["response"].get("payloadData", "")))))
-            page.goto(f"{server.url}/?campus={info['campus']}&building={info['building']}&level={info['level']}")
+            cdp.on(
+                "Network.webSocketFrameSent",
+                lambda e: log.append(
+                    (time.perf_counter(), "ws sent", len(e["response"].get("payloadData", "")))
+                ),
+            )
+            cdp.on(
+                "Network.webSocketFrameReceived",
+                lambda e: log.append(
+                    (time.perf_counter(), "ws recv", len(e["response"].get("payloadData", "")))
+                ),
+            )
+            page.goto(
+                f"{server.url}/?campus={info['campus']}&building={info['building']}&level={info['level']}"
+            )
             page.get_by_role("textbox", name="User name").fill(b.USER)
             page.get_by_role("textbox", name="Password").fill(b.PASSWORD)
             page.get_by_role("button", name="Sign in").click()
@@ -62,6 +75,7 @@ def main():
             for name, start, end in marks["res"]:
                 print(f"  {(start - t_page) / 1000:6.3f}-{(end - t_page) / 1000:6.3f} {name}")
             from layers.deck import fit_view
+
             x, y = b.screen_point(fit_view(info["bounds"]), b.map_box(page), *info["room_xy"])
             for _ in range(2):
                 page.mouse.move(x - 30, y - 30)
@@ -70,7 +84,9 @@ def main():
                 log.clear()
                 t2 = time.perf_counter()
                 page.mouse.click(x, y)
-                page.locator(".st-key-detail_panel").get_by_text(str(info["room"]), exact=False).first.wait_for(timeout=30_000)
+                page.locator(".st-key-detail_panel").get_by_text(
+                    str(info["room"]), exact=False
+                ).first.wait_for(timeout=30_000)
                 t3 = time.perf_counter()
                 print("click to detail", round(t3 - t2, 3))
                 for ts, kind, n in log:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
@@ -95,20 +95,30 @@ def ribbon_parts(geom: BaseGeometry, width_m: float, caps: str = "flat") -> list
         return []
     lines = geom.boundary if geom.geom_type in ("Polygon", "MultiPolygon") else geom
     k = max(math.cos(math.radians((geom.bounds[1] + geom.bounds[3]) / 2)), 0.01)
-    local = affinity.scale(lines, xfact=k, yfact=1.0, origin=(0, 0))   # ~equal-distance frame
+    local = affinity.scale(lines, xfact=k, yfact=1.0, origin=(0, 0))  # ~equal-distance frame
     cap = caps if geom.geom_type not in ("Point", "MultiPoint") or caps != "flat" else "square"
-    shape = local.buffer(width_m / 2 / M_PER_DEG_LAT, cap_style=cap, join_style="mitre",
-                         mitre_limit=2.0)
+    shape = local.buffer(
+        width_m / 2 / M_PER_DEG_LAT, cap_style=cap, join_style="mitre", mitre_limit=2.0
+    )
     return polygon_parts(affinity.scale(shape, xfact=1 / k, yfact=1.0, origin=(0, 0)))
 
 
-def ribbon_layer(rows: list[dict], layer_id: str, colour="colour",
-                 pickable: bool = False) -> pdk.Layer:
+def ribbon_layer(
+    rows: list[dict], layer_id: str, colour="colour", pickable: bool = False
+) -> pdk.Layer:
     """Filled polygons (rows with "polygon" rings) drawn without a stroke: the strokes of maps,
     made with ribbon_parts. ``colour`` is a row field or a constant RGBA."""
-    return pdk.Layer("PolygonLayer", rows, id=layer_id, get_polygon="polygon",
-                     get_fill_color=colour, stroked=False, filled=True, pickable=pickable,
-                     auto_highlight=pickable)
+    return pdk.Layer(
+        "PolygonLayer",
+        rows,
+        id=layer_id,
+        get_polygon="polygon",
+        get_fill_color=colour,
+        stroked=False,
+        filled=True,
+        pickable=pickable,
+        auto_highlight=pickable,
+    )
 
 
 # Tooltips are plain text: the map frontend (ui/deckmap) sets them as text, never as markup, so
@@ -119,8 +129,11 @@ def tip_text(*lines) -> str:
     >>> tip_text("Room 101", None, "Tier 2")
     'Room 101\nTier 2'
     """
-    return "\n".join(str(x) for x in lines if x not in (None, "") and not (
-        isinstance(x, float) and math.isnan(x)))
+    return "\n".join(
+        str(x)
+        for x in lines
+        if x not in (None, "") and not (isinstance(x, float) and math.isnan(x))
+    )
 
 
 def fit_zoom(bounds, width_px: float, height_px: float, padding: float = 1.15) -> tuple:
@@ -135,20 +148,31 @@ def fit_zoom(bounds, width_px: float, height_px: float, padding: float = 1.15) -
     lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
     span_x = max((maxx - minx) * padding, 1e-6)
     span_y = max((maxy - miny) * padding, 1e-6) / max(math.cos(math.radians(lat)), 0.01)
-    zoom_x = math.log2(width_px * 360 / (512 * span_x))   # deck.gl: world = 512 px at zoom 0
+    zoom_x = math.log2(width_px * 360 / (512 * span_x))  # deck.gl: world = 512 px at zoom 0
     zoom_y = math.log2(height_px * 360 / (512 * span_y))
     zoom = max(1.0, min(zoom_x, zoom_y, 21.5))
     return round(lon, DIGITS), round(lat, DIGITS), round(zoom, 2)
 
 
-def fit_view(bounds: tuple[float, float, float, float], width_px: int = 900,
-             height_px: int = 640, padding: float = 1.15) -> pdk.ViewState:
+def fit_view(
+    bounds: tuple[float, float, float, float],
+    width_px: int = 900,
+    height_px: int = 640,
+    padding: float = 1.15,
+) -> pdk.ViewState:
     """A top-down view that fits lon/lat ``bounds``: sized for ``width_px`` x ``height_px``
     here, and refitted to the real canvas by the map frontend (``fitBounds``)."""
     lon, lat, zoom = fit_zoom(bounds, width_px, height_px, padding)
-    return pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom, pitch=0, bearing=0,
-                         max_zoom=MAX_ZOOM, fit_bounds=[round(b, DIGITS) for b in bounds],
-                         fit_padding=padding)
+    return pdk.ViewState(
+        longitude=lon,
+        latitude=lat,
+        zoom=zoom,
+        pitch=0,
+        bearing=0,
+        max_zoom=MAX_ZOOM,
+        fit_bounds=[round(b, DIGITS) for b in bounds],
+        fit_padding=padding,
+    )
 
 
 def world_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
@@ -158,7 +182,7 @@ def world_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     >>> world_px(0.0, 0.0, 0)
     (256.0, 256.0)
     """
-    scale = 512 * 2 ** zoom
+    scale = 512 * 2**zoom
     s = math.sin(math.radians(max(min(lat, 85.05), -85.05)))
     return (lon + 180) / 360 * scale, (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * scale
 
@@ -170,7 +194,7 @@ def metres_per_pixel(latitude: float, zoom: float) -> float:
     >>> round(metres_per_pixel(0.0, 0))
     78272
     """
-    return 2 * math.pi * 6_378_137 * math.cos(math.radians(latitude)) / (512 * 2 ** zoom)
+    return 2 * math.pi * 6_378_137 * math.cos(math.radians(latitude)) / (512 * 2**zoom)
 
 
 def layer_json(layer: pdk.Layer) -> str:

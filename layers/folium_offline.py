@@ -38,20 +38,33 @@ class _ImagePath(MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "L.Icon.Default.imagePath = '" + VENDOR + "/leaflet/images/';"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
 
-def offline_map(location, zoom_start: int = 18, tile_url: str | None = None,
-                attribution: str = "Configured tile source", **kwargs) -> folium.Map:
+def offline_map(
+    location,
+    zoom_start: int = 18,
+    tile_url: str | None = None,
+    attribution: str = "Configured tile source",
+    **kwargs,
+) -> folium.Map:
     """A folium Map using only vendored assets; tiles only when ``tile_url`` is configured."""
-    m = folium.Map(location=location, zoom_start=zoom_start, tiles=None, max_zoom=23,
-                   control_scale=True, **kwargs)
+    m = folium.Map(
+        location=location,
+        zoom_start=zoom_start,
+        tiles=None,
+        max_zoom=23,
+        control_scale=True,
+        **kwargs,
+    )
     m.default_js = list(OFFLINE_JS)
     m.default_css = list(OFFLINE_CSS)
     m.add_child(_ImagePath(), index=0)
     if tile_url:
-        folium.TileLayer(tiles=tile_url, attr=attribution, max_zoom=23, max_native_zoom=19,
-                         name="Basemap").add_to(m)
+        folium.TileLayer(
+            tiles=tile_url, attr=attribution, max_zoom=23, max_native_zoom=19, name="Basemap"
+        ).add_to(m)
     return m
 
 

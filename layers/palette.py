@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 # -- compliance tiers -------------------------------------------------------------------------
 TIER_COLOURS: dict[int | None, list[int]] = {
-    0: [215, 25, 28],       # below Tier 1
+    0: [215, 25, 28],  # below Tier 1
     1: [253, 174, 97],
     2: [255, 255, 191],
     3: [171, 217, 233],
@@ -24,7 +24,12 @@ TIER_COLOURS: dict[int | None, list[int]] = {
     None: [200, 200, 200],  # not assessed (engine not run or scope has no findings)
 }
 TIER_LABELS: dict[int | None, str] = {
-    0: "below Tier 1", 1: "Tier 1", 2: "Tier 2", 3: "Tier 3", 4: "Tier 4", None: "not assessed",
+    0: "below Tier 1",
+    1: "Tier 1",
+    2: "Tier 2",
+    3: "Tier 3",
+    4: "Tier 4",
+    None: "not assessed",
 }
 ZONE_FILL_ALPHA = 170
 SITE_FILL_ALPHA = 120
@@ -42,9 +47,15 @@ def tier_label(tier: int | None) -> str:
 
 # -- site zones (grounds) and structure -------------------------------------------------------
 SITE_ZONE_COLOURS: dict[str, list[int]] = {
-    "parking": [150, 150, 150], "drive": [120, 120, 120], "bus_loop": [110, 110, 120],
-    "road": [100, 100, 100], "field": [140, 190, 120], "track": [200, 120, 90],
-    "playground": [210, 180, 130], "court": [170, 160, 200], "courtyard": [190, 210, 170],
+    "parking": [150, 150, 150],
+    "drive": [120, 120, 120],
+    "bus_loop": [110, 110, 120],
+    "road": [100, 100, 100],
+    "field": [140, 190, 120],
+    "track": [200, 120, 90],
+    "playground": [210, 180, 130],
+    "court": [170, 160, 200],
+    "courtyard": [190, 210, 170],
     "walkway": [215, 210, 200],
 }
 SITE_ZONE_DEFAULT = [200, 200, 190]
@@ -54,9 +65,10 @@ WALL_COLOUR = [45, 45, 45, 255]
 LABEL_COLOUR = [20, 20, 20, 255]
 LABEL_HALO = [255, 255, 255, 230]
 GRID_COLOUR = [90, 90, 140, 140]
-FOV_FILL = [0, 114, 178, 38]          # Okabe-Ito blue, translucent
+FOV_FILL = [0, 114, 178, 38]  # Okabe-Ito blue, translucent
 FOV_OUTLINE = [0, 114, 178, 110]
-HIGHLIGHT = [255, 0, 255, 200]        # search / selection focus (magenta: not in any scale)
+HIGHLIGHT = [255, 0, 255, 200]  # search / selection focus (magenta: not in any scale)
+
 
 # -- doors ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -83,17 +95,23 @@ def door_style(door_class: str | None) -> DoorStyle:
 # -- controls ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ControlStyle:
-    colour: list[int]      # icon background / line colour
-    shape: str             # circle | square | diamond | triangle | hexagon | cross (icon outline)
-    glyph: str             # one symbol drawn white on the shape (DejaVu Sans glyphs)
+    colour: list[int]  # icon background / line colour
+    shape: str  # circle | square | diamond | triangle | hexagon | cross (icon outline)
+    glyph: str  # one symbol drawn white on the shape (DejaVu Sans glyphs)
     label: str
 
 
 # The icon's outline is itself a font glyph, so an icon is two text glyphs stacked (drawn by
 # deck.gl's TextLayer, whose font atlas is built synchronously in the browser: an image atlas
 # loaded after a page switch is not drawn until the user moves the map).
-SHAPE_GLYPHS = {"circle": "●", "square": "■", "diamond": "◆", "triangle": "▲", "hexagon": "⬢",
-                "cross": "✚"}
+SHAPE_GLYPHS = {
+    "circle": "●",
+    "square": "■",
+    "diamond": "◆",
+    "triangle": "▲",
+    "hexagon": "⬢",
+    "cross": "✚",
+}
 ICON_FONT = "DejaVu Sans, Noto Sans Symbols, Segoe UI Symbol, Arial Unicode MS, sans-serif"
 
 
@@ -141,14 +159,20 @@ LIVE_STATE_COLOURS: dict[str, list[int]] = {
     "offline": [90, 90, 90, 255],
     "stale": [230, 159, 0, 255],
     "unknown": [200, 200, 200, 255],
-    "open": [86, 180, 233, 255],        # live: door open (normal traffic); sky blue
-    "duress": [204, 121, 167, 255],     # live: duress/panic triggered; reddish purple
-    "degraded": [240, 228, 66, 255],    # live: low battery, trouble; yellow
+    "open": [86, 180, 233, 255],  # live: door open (normal traffic); sky blue
+    "duress": [204, 121, 167, 255],  # live: duress/panic triggered; reddish purple
+    "degraded": [240, 228, 66, 255],  # live: low battery, trouble; yellow
 }
-LIVE_STATE_LABELS = {"ok": "Online, normal", "alarm": "Alarm / forced / held open",
-                     "offline": "Offline", "stale": "No report recently", "unknown": "No status",
-                     "open": "Door open", "duress": "Duress triggered",
-                     "degraded": "Low battery / trouble"}
+LIVE_STATE_LABELS = {
+    "ok": "Online, normal",
+    "alarm": "Alarm / forced / held open",
+    "offline": "Offline",
+    "stale": "No report recently",
+    "unknown": "No status",
+    "open": "Door open",
+    "duress": "Duress triggered",
+    "degraded": "Low battery / trouble",
+}
 
 
 def hex_colour(rgba: list[int]) -> str:

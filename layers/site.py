@@ -9,14 +9,27 @@ from __future__ import annotations
 
 import pydeck as pdk
 
-from layers.deck import (metres_per_pixel, polygon_parts, polygon_rings, ribbon_parts,
-                         tip_text, world_px)
-from layers.palette import (BUILDING_OUTLINE, CAMPUS_OUTLINE, LABEL_COLOUR, LABEL_HALO,
-                            SITE_FILL_ALPHA, SITE_ZONE_COLOURS, SITE_ZONE_DEFAULT, tier_colour,
-                            tier_label)
+from layers.deck import (
+    metres_per_pixel,
+    polygon_parts,
+    polygon_rings,
+    ribbon_parts,
+    tip_text,
+    world_px,
+)
+from layers.palette import (
+    BUILDING_OUTLINE,
+    CAMPUS_OUTLINE,
+    LABEL_COLOUR,
+    LABEL_HALO,
+    SITE_FILL_ALPHA,
+    SITE_ZONE_COLOURS,
+    SITE_ZONE_DEFAULT,
+    tier_colour,
+    tier_label,
+)
 
-
-UNASSESSED_BUILDING = [246, 246, 243, 255]   # footprints stay readable over a grey campus
+UNASSESSED_BUILDING = [246, 246, 243, 255]  # footprints stay readable over a grey campus
 
 
 def _tier_of(tiers: dict | None, scope_id: str):
@@ -26,38 +39,66 @@ def _tier_of(tiers: dict | None, scope_id: str):
 def _outline_rows(row: dict, part, width_m: float, colour: list[int]) -> list[dict]:
     """The outline of ``part`` as polygon rows that keep ``row``'s id and tip (a click on the
     edge picks the object too); strokes are polygons, see layers.deck.ribbon_parts."""
-    return [{**row, "polygon": polygon_rings(edge), "fill": colour, "edge": True}
-            for edge in ribbon_parts(part, width_m)]
+    return [
+        {**row, "polygon": polygon_rings(edge), "fill": colour, "edge": True}
+        for edge in ribbon_parts(part, width_m)
+    ]
 
 
-def campus_rows(campuses, tiers: dict | None, summary: dict | None = None,
-                outline_m: float = 0.0) -> list[dict]:
+def campus_rows(
+    campuses, tiers: dict | None, summary: dict | None = None, outline_m: float = 0.0
+) -> list[dict]:
     rows = []
     for c in campuses.itertuples(index=False):
         tier = _tier_of(tiers, c.id)
         extra = (summary or {}).get(c.id, {})
         devices = extra.get("controls")
-        tip = tip_text(c.name, getattr(c, "school_type", None), f"Attained: {tier_label(tier)}",
-                       f"{devices} controls" if devices is not None else None,
-                       "Click to open the campus")
+        tip = tip_text(
+            c.name,
+            getattr(c, "school_type", None),
+            f"Attained: {tier_label(tier)}",
+            f"{devices} controls" if devices is not None else None,
+            "Click to open the campus",
+        )
         for part in polygon_parts(c.geometry):
-            row = {"id": c.id, "kind": "campus", "name": c.name, "tier": tier,
-                   "polygon": polygon_rings(part), "fill": tier_colour(tier, 150), "tip": tip}
+            row = {
+                "id": c.id,
+                "kind": "campus",
+                "name": c.name,
+                "tier": tier,
+                "polygon": polygon_rings(part),
+                "fill": tier_colour(tier, 150),
+                "tip": tip,
+            }
             rows += [row, *_outline_rows(row, part, outline_m, CAMPUS_OUTLINE)]
     return rows
 
 
-def campus_layer(campuses, tiers: dict | None = None, summary: dict | None = None,
-                 layer_id: str = "campuses", outline_m: float = 1.5) -> pdk.Layer:
+def campus_layer(
+    campuses,
+    tiers: dict | None = None,
+    summary: dict | None = None,
+    layer_id: str = "campuses",
+    outline_m: float = 1.5,
+) -> pdk.Layer:
     """Campus parcels shaded by attained tier (grey when not assessed) with an ``outline_m``
     wide edge (size it to the view: ~2 px); click opens a campus."""
-    return pdk.Layer("PolygonLayer", campus_rows(campuses, tiers, summary, outline_m),
-                     id=layer_id, get_polygon="polygon", get_fill_color="fill", stroked=False,
-                     filled=True, pickable=True, auto_highlight=True)
+    return pdk.Layer(
+        "PolygonLayer",
+        campus_rows(campuses, tiers, summary, outline_m),
+        id=layer_id,
+        get_polygon="polygon",
+        get_fill_color="fill",
+        stroked=False,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+    )
 
 
-def outline_layers(frame, zoom: float, layer_id: str, colour: list[int], px: float = 2.0,
-                   bands: int = 3) -> list[pdk.Layer]:
+def outline_layers(
+    frame, zoom: float, layer_id: str, colour: list[int], px: float = 2.0, bands: int = 3
+) -> list[pdk.Layer]:
     """Outlines of ``frame``'s polygons about ``px`` pixels wide at every zoom from the first
     view ``zoom`` on: one polygon layer per band of two zoom levels, each drawn only in its band
     (a stroke in metres sized for a district's zoom would be tens of metres wide on a campus)."""
@@ -69,10 +110,21 @@ def outline_layers(frame, zoom: float, layer_id: str, colour: list[int], px: flo
             if g is None or g.is_empty:
                 continue
             width_m = px * metres_per_pixel((g.bounds[1] + g.bounds[3]) / 2, low + 1)
-            rows += [{"polygon": polygon_rings(edge)} for part in polygon_parts(g)
-                     for edge in ribbon_parts(part, width_m)]
-        layer = pdk.Layer("PolygonLayer", rows, id=f"{layer_id}-{band}", get_polygon="polygon",
-                          get_fill_color=colour, stroked=False, filled=True, pickable=False)
+            rows += [
+                {"polygon": polygon_rings(edge)}
+                for part in polygon_parts(g)
+                for edge in ribbon_parts(part, width_m)
+            ]
+        layer = pdk.Layer(
+            "PolygonLayer",
+            rows,
+            id=f"{layer_id}-{band}",
+            get_polygon="polygon",
+            get_fill_color=colour,
+            stroked=False,
+            filled=True,
+            pickable=False,
+        )
         layer.min_zoom = -1.0 if band == 0 else round(low, 2)
         if band < bands - 1:
             layer.max_zoom = round(high, 2)
@@ -80,26 +132,47 @@ def outline_layers(frame, zoom: float, layer_id: str, colour: list[int], px: flo
     return out
 
 
-def building_layer(buildings, tiers: dict | None = None, layer_id: str = "buildings",
-                   pickable: bool = True, simplify_deg: float = 0.0,
-                   outline_m: float = 0.6) -> pdk.Layer:
+def building_layer(
+    buildings,
+    tiers: dict | None = None,
+    layer_id: str = "buildings",
+    pickable: bool = True,
+    simplify_deg: float = 0.0,
+    outline_m: float = 0.6,
+) -> pdk.Layer:
     """Building footprints shaded by tier with an ``outline_m`` wide edge (0: none);
     ``simplify_deg`` drops vertices at district zoom."""
     rows = []
     for b in buildings.itertuples(index=False):
         tier = _tier_of(tiers, b.id)
         tip = tip_text(b.name, f"Attained: {tier_label(tier)}") if pickable else ""
-        geom = b.geometry.simplify(simplify_deg) if simplify_deg and b.geometry is not None \
+        geom = (
+            b.geometry.simplify(simplify_deg)
+            if simplify_deg and b.geometry is not None
             else b.geometry
+        )
         for part in polygon_parts(geom):
-            row = {"id": b.id, "kind": "building", "campus_id": b.campus_id, "name": b.name,
-                   "polygon": polygon_rings(part),
-                   "fill": tier_colour(tier, 235) if tier is not None else UNASSESSED_BUILDING,
-                   "tip": tip}
+            row = {
+                "id": b.id,
+                "kind": "building",
+                "campus_id": b.campus_id,
+                "name": b.name,
+                "polygon": polygon_rings(part),
+                "fill": tier_colour(tier, 235) if tier is not None else UNASSESSED_BUILDING,
+                "tip": tip,
+            }
             rows += [row, *_outline_rows(row, part, outline_m, BUILDING_OUTLINE)]
-    return pdk.Layer("PolygonLayer", rows, id=layer_id, get_polygon="polygon",
-                     get_fill_color="fill", stroked=False, filled=True, pickable=pickable,
-                     auto_highlight=pickable)
+    return pdk.Layer(
+        "PolygonLayer",
+        rows,
+        id=layer_id,
+        get_polygon="polygon",
+        get_fill_color="fill",
+        stroked=False,
+        filled=True,
+        pickable=pickable,
+        auto_highlight=pickable,
+    )
 
 
 def grounds_layer(site_zones, layer_id: str = "grounds") -> pdk.Layer:
@@ -109,28 +182,70 @@ def grounds_layer(site_zones, layer_id: str = "grounds") -> pdk.Layer:
         colour = SITE_ZONE_COLOURS.get(z.kind, SITE_ZONE_DEFAULT) + [SITE_FILL_ALPHA + 60]
         label = z.name if isinstance(z.name, str) and z.name else str(z.kind).replace("_", " ")
         for part in polygon_parts(z.geometry):
-            row = {"id": z.id, "kind": "zone", "name": z.name, "polygon": polygon_rings(part),
-                   "fill": colour, "tip": tip_text(label, z.kind)}
+            row = {
+                "id": z.id,
+                "kind": "zone",
+                "name": z.name,
+                "polygon": polygon_rings(part),
+                "fill": colour,
+                "tip": tip_text(label, z.kind),
+            }
             rows += [row, *_outline_rows(row, part, 0.5, [255, 255, 255, 200])]
-    return pdk.Layer("PolygonLayer", rows, id=layer_id, get_polygon="polygon",
-                     get_fill_color="fill", stroked=False, filled=True, pickable=True)
+    return pdk.Layer(
+        "PolygonLayer",
+        rows,
+        id=layer_id,
+        get_polygon="polygon",
+        get_fill_color="fill",
+        stroked=False,
+        filled=True,
+        pickable=True,
+    )
 
 
-def text_layer(rows: list[dict], layer_id: str, size_px: float = 14, size_m: float | None = None,
-               anchor: str = "middle", max_px: float = 18, min_px: float = 0,
-               baseline: str = "center") -> pdk.Layer:
+def text_layer(
+    rows: list[dict],
+    layer_id: str,
+    size_px: float = 14,
+    size_m: float | None = None,
+    anchor: str = "middle",
+    max_px: float = 18,
+    min_px: float = 0,
+    baseline: str = "center",
+) -> pdk.Layer:
     """Labels with a white halo. ``size_m`` scales with the map (floor plans) up to ``max_px``."""
-    size = {"get_size": size_m, "size_units": "'meters'", "size_max_pixels": max_px,
-            "size_min_pixels": min_px} if size_m else {"get_size": size_px, "size_units": "'pixels'"}
-    return pdk.Layer("TextLayer", rows, id=layer_id, get_position="position", get_text="text",
-                     get_color=LABEL_COLOUR, get_text_anchor=f"'{anchor}'",
-                     get_alignment_baseline=f"'{baseline}'", font_family="'DejaVu Sans, Arial, sans-serif'",
-                     font_weight=600, character_set="'auto'", font_settings={"sdf": True},
-                     outline_width=3, outline_color=LABEL_HALO, pickable=False, **size)
+    size = (
+        {
+            "get_size": size_m,
+            "size_units": "'meters'",
+            "size_max_pixels": max_px,
+            "size_min_pixels": min_px,
+        }
+        if size_m
+        else {"get_size": size_px, "size_units": "'pixels'"}
+    )
+    return pdk.Layer(
+        "TextLayer",
+        rows,
+        id=layer_id,
+        get_position="position",
+        get_text="text",
+        get_color=LABEL_COLOUR,
+        get_text_anchor=f"'{anchor}'",
+        get_alignment_baseline=f"'{baseline}'",
+        font_family="'DejaVu Sans, Arial, sans-serif'",
+        font_weight=600,
+        character_set="'auto'",
+        font_settings={"sdf": True},
+        outline_width=3,
+        outline_color=LABEL_HALO,
+        pickable=False,
+        **size,
+    )
 
 
-LABEL_CHAR_PX, LABEL_LINE_PX = 8.6, 17.0     # 14 px DejaVu Sans bold, with its halo
-LABEL_LEVELS = 4                             # label zoom steps above the first view
+LABEL_CHAR_PX, LABEL_LINE_PX = 8.6, 17.0  # 14 px DejaVu Sans bold, with its halo
+LABEL_LEVELS = 4  # label zoom steps above the first view
 
 
 def declutter_levels(rows: list[dict], zoom: float, levels: int = LABEL_LEVELS) -> list[int]:
@@ -142,7 +257,7 @@ def declutter_levels(rows: list[dict], zoom: float, levels: int = LABEL_LEVELS) 
     >>> declutter_levels(rows, 10.0), declutter_levels(rows, 18.0), declutter_levels(rows, 19.0)
     ([0, 4], [0, 1], [0, 0])
     """
-    boxes: list[list[tuple]] = [[] for _ in range(levels)]   # boxes placed at each zoom step
+    boxes: list[list[tuple]] = [[] for _ in range(levels)]  # boxes placed at each zoom step
     out = []
     for row in rows:
         lines = str(row["text"]).split("\n")
@@ -153,8 +268,9 @@ def declutter_levels(rows: list[dict], zoom: float, levels: int = LABEL_LEVELS) 
             x, y = world_px(*row["position"], zoom + k)
             box = (x - width / 2, y, x + width / 2, y + height)
             # shown at zoom+k: must not cover labels of steps <= k at that zoom
-            if all(not _overlap(_scaled(b, 2 ** (k - j)), box)
-                   for j in range(k + 1) for b in boxes[j]):
+            if all(
+                not _overlap(_scaled(b, 2 ** (k - j)), box) for j in range(k + 1) for b in boxes[j]
+            ):
                 level = k
                 boxes[k].append(box)
                 break
@@ -175,7 +291,9 @@ def _scaled(box, factor):
     return (cx * factor - half, y0 * factor, cx * factor + half, y0 * factor + (y1 - y0))
 
 
-def campus_label_rows(campuses, summary: dict | None = None, tiers: dict | None = None) -> list[dict]:
+def campus_label_rows(
+    campuses, summary: dict | None = None, tiers: dict | None = None
+) -> list[dict]:
     """Campus names with their tier and device count, biggest campuses first."""
     rows = []
     for c in campuses.itertuples(index=False):
@@ -186,14 +304,24 @@ def campus_label_rows(campuses, summary: dict | None = None, tiers: dict | None 
         if info.get("controls") is not None:
             second += f" · {info['controls']} controls"
         minx, miny, maxx, _ = c.geometry.bounds
-        rows.append({"position": [round((minx + maxx) / 2, 6), round(miny, 6)],
-                     "text": f"{c.name}\n{second}", "_size": (maxx - minx) * (c.geometry.bounds[3] - miny)})
+        rows.append(
+            {
+                "position": [round((minx + maxx) / 2, 6), round(miny, 6)],
+                "text": f"{c.name}\n{second}",
+                "_size": (maxx - minx) * (c.geometry.bounds[3] - miny),
+            }
+        )
     rows.sort(key=lambda r: -r.pop("_size"))
     return rows
 
 
-def campus_label_layers(campuses, zoom: float, summary: dict | None = None,
-                        tiers: dict | None = None, layer_id: str = "campus-labels") -> list[pdk.Layer]:
+def campus_label_layers(
+    campuses,
+    zoom: float,
+    summary: dict | None = None,
+    tiers: dict | None = None,
+    layer_id: str = "campus-labels",
+) -> list[pdk.Layer]:
     """Campus labels (the district view never ships devices: the count is in the label), in
     layers by the zoom from which they fit without covering each other (declutter_levels):
     ``layer_id`` at the first view ``zoom``, ``<layer_id>-<k>`` from ``zoom + k``."""
@@ -204,8 +332,9 @@ def campus_label_layers(campuses, zoom: float, summary: dict | None = None,
         part = [r for r, level in zip(rows, levels) if level == k]
         if not part and k:
             continue
-        layer = text_layer(part, layer_id if k == 0 else f"{layer_id}-{k}", size_px=14,
-                           baseline="top")
+        layer = text_layer(
+            part, layer_id if k == 0 else f"{layer_id}-{k}", size_px=14, baseline="top"
+        )
         if k:
             layer.min_zoom = round(zoom + k, 2)
         out.append(layer)

@@ -15,10 +15,21 @@ store = data.get_store()
 st.title("Users")
 
 users = store.list_users()
-st.dataframe([{"user": u["username"], "name": u["display_name"], "role": u["role"],
-               "campuses": ", ".join(u["campus_scope"]) if u["campus_scope"] else "all",
-               "disabled": u["disabled"], "demo": bool(u["is_demo"]),
-               "last login (UTC)": u["last_login_utc"]} for u in users], hide_index=True)
+st.dataframe(
+    [
+        {
+            "user": u["username"],
+            "name": u["display_name"],
+            "role": u["role"],
+            "campuses": ", ".join(u["campus_scope"]) if u["campus_scope"] else "all",
+            "disabled": u["disabled"],
+            "demo": bool(u["is_demo"]),
+            "last login (UTC)": u["last_login_utc"],
+        }
+        for u in users
+    ],
+    hide_index=True,
+)
 
 st.subheader("Add an account")
 campuses = data.campuses(data.db_path())
@@ -31,8 +42,15 @@ with st.form("add_user", clear_on_submit=True):
     password = st.text_input("Initial password (at least 10 characters)", type="password")
     if st.form_submit_button("Add account"):
         try:
-            auth.create_user(store, username, password, role, actor=viewer.username,
-                             campus_scope=scope or None, display_name=display or None)
+            auth.create_user(
+                store,
+                username,
+                password,
+                role,
+                actor=viewer.username,
+                campus_scope=scope or None,
+                display_name=display or None,
+            )
             st.success(f"Account {username} added.")
         except auth.AuthError as exc:
             st.error(str(exc))

@@ -12,8 +12,15 @@ from layers.site import building_layer, campus_layer, grounds_layer
 from ui import assessment, data
 from ui.detail import render_detail
 from ui.live import live_map
-from ui.maps import (forget_selection, layer_toggles, picked, shade_mode, static_spec, type_toggles,
-                     viewer_key)
+from ui.maps import (
+    forget_selection,
+    layer_toggles,
+    picked,
+    shade_mode,
+    static_spec,
+    type_toggles,
+    viewer_key,
+)
 from ui.pickers import current, go_to
 from ui.sitedata import campus_exterior
 
@@ -44,21 +51,34 @@ def build():
         layers.append(grounds_layer(site.grounds))
     layers.append(building_layer(site.buildings, tiers))
     if "Camera views" in shown:
-        layers.append(fov_layer(site.views[site.views["control_id"].isin(
-            site.controls.loc[site.controls["type"].isin(visible), "id"])]))
+        layers.append(
+            fov_layer(
+                site.views[
+                    site.views["control_id"].isin(
+                        site.controls.loc[site.controls["type"].isin(visible), "id"]
+                    )
+                ]
+            )
+        )
     layers += door_layers(site.doors)
     if "Door numbers" in shown:
         layers.append(door_label_layer(site.doors, exterior_only=True))
-    layers += [control_line_layer(site.controls, visible),
-               *control_icon_layers(site.controls, visible, scale=1.6)]
+    layers += [
+        control_line_layer(site.controls, visible),
+        *control_icon_layers(site.controls, visible, scale=1.6),
+    ]
     return layers, fit_view(tuple(campus.total_bounds))
 
 
 shown_tiers = tuple((b, tiers.get(b)) for b in [pick.campus, *site.buildings["id"]])
-spec = static_spec(("campus", path, pick.campus, live, tuple(sorted(shown)), tuple(sorted(visible)),
-                    shown_tiers), build)
+spec = static_spec(
+    ("campus", path, pick.campus, live, tuple(sorted(shown)), tuple(sorted(visible)), shown_tiers),
+    build,
+)
 with left:  # live overlay refreshed by a fragment (ui/live.py)
-    event = live_map(spec, site.controls, pick.campus, MAP_KEY, ("campus", path, pick.campus, viewer_key()))
+    event = live_map(
+        spec, site.controls, pick.campus, MAP_KEY, ("campus", path, pick.campus, viewer_key())
+    )
 
 hit = picked(event)
 if hit and hit[0] == "buildings":

@@ -17,7 +17,7 @@ from ui.maps import forget_selection, picked, shade_mode, show_spec, static_spec
 from ui.pickers import current, go_to
 
 MAP_KEY = "district_map"
-FOOTPRINTS_UP_TO = 40   # campuses; above that footprints wait for the user to zoom in
+FOOTPRINTS_UP_TO = 40  # campuses; above that footprints wait for the user to zoom in
 FOOTPRINT_ZOOM_IN = 2.0  # ... by this much (4x) from the first view
 
 path = data.db_path()
@@ -42,11 +42,18 @@ buildings = buildings[buildings["campus_id"].isin(set(campuses["id"]))]
 
 def build():
     view = fit_view(tuple(campuses.total_bounds), padding=1.4)
-    layers = [campus_layer(campuses, tiers, summary, outline_m=0),
-              *outline_layers(campuses, view.zoom, "campus-outlines", CAMPUS_OUTLINE),
-              *campus_label_layers(campuses, view.zoom, summary, tiers)]
-    footprints = building_layer(buildings, tiers, pickable=False, simplify_deg=2e-5,  # ~2 m
-                                outline_m=0)
+    layers = [
+        campus_layer(campuses, tiers, summary, outline_m=0),
+        *outline_layers(campuses, view.zoom, "campus-outlines", CAMPUS_OUTLINE),
+        *campus_label_layers(campuses, view.zoom, summary, tiers),
+    ]
+    footprints = building_layer(
+        buildings,
+        tiers,
+        pickable=False,
+        simplify_deg=2e-5,  # ~2 m
+        outline_m=0,
+    )
     if len(campuses) > FOOTPRINTS_UP_TO:
         footprints.min_zoom = view.zoom + FOOTPRINT_ZOOM_IN
     layers.insert(1, footprints)
@@ -61,9 +68,14 @@ with right:
     drawn = {tiers.get(c) for c in campuses["id"]}
     st.html(tier_legend(drawn, "Campus tier" + (" (effective)" if live else "")))
     st.caption("Click a campus to open it.")
-    choice = st.selectbox("Open campus", campuses["id"], key="district_open",
-                          format_func=dict(zip(campuses["id"], campuses["name"])).get,
-                          index=None, placeholder="Choose a campus")
+    choice = st.selectbox(
+        "Open campus",
+        campuses["id"],
+        key="district_open",
+        format_func=dict(zip(campuses["id"], campuses["name"])).get,
+        index=None,
+        placeholder="Choose a campus",
+    )
 
 hit = picked(event)
 target = hit[1]["id"] if hit and hit[0] == "campuses" else choice

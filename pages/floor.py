@@ -5,14 +5,23 @@ import streamlit as st
 
 from layers.controls import control_icon_layers, control_line_layer
 from layers.deck import fit_view
-from layers.floor import (door_label_layer, door_layers, fov_layer, grid_layers, highlight_layer,
-                          room_label_layer, underlay_layer, wall_layer, zone_layer)
+from layers.floor import (
+    door_label_layer,
+    door_layers,
+    fov_layer,
+    grid_layers,
+    highlight_layer,
+    room_label_layer,
+    underlay_layer,
+    wall_layer,
+    zone_layer,
+)
 from layers.legend import control_legend, door_legend, fov_legend, tier_legend
 from layers.palette import control_style
 from ui import assessment, data
 from ui.detail import render_detail
-from ui.live import live_map
 from ui.floorstate import focus_from_search, level_switcher
+from ui.live import live_map
 from ui.maps import layer_toggles, picked, shade_mode, static_spec, type_toggles, viewer_key
 from ui.pickers import current
 from ui.sitedata import level_objects
@@ -31,8 +40,9 @@ head[0].subheader(building["name"])
 with head[1]:
     level_switcher(path, pick.building, pick.level)
 with head[2]:
-    query = st.text_input("Find room, door or device", key="floor_search",
-                          placeholder="e.g. 114, D3, CAM-0007")
+    query = st.text_input(
+        "Find room, door or device", key="floor_search", placeholder="e.g. 114, D3, CAM-0007"
+    )
 
 plan = level_objects(path, pick.campus, pick.level)
 focus = focus_from_search(query, plan, pick)
@@ -41,8 +51,11 @@ left, right = st.columns([3, 1.25])
 with right:
     live = shade_mode("floor_shade")
     shown = layer_toggles(LAYERS, "floor_layers", default=LAYERS[:-1])
-    visible = type_toggles(types, {t: control_style(t).label for t in types}, "floor_types") \
-        if "Controls" in shown else set()
+    visible = (
+        type_toggles(types, {t: control_style(t).label for t in types}, "floor_types")
+        if "Controls" in shown
+        else set()
+    )
 tiers = assessment.tiers(live)
 
 level_props = data.levels(path, pick.building).set_index("id").loc[pick.level].get("props")
@@ -50,11 +63,21 @@ underlay = level_props.get("underlay") if isinstance(level_props, dict) else Non
 
 
 def build():
-    layers = [underlay_layer(underlay), zone_layer(plan.zones, tiers if "Zones" in shown else {}),
-              wall_layer(plan.zones)]
+    layers = [
+        underlay_layer(underlay),
+        zone_layer(plan.zones, tiers if "Zones" in shown else {}),
+        wall_layer(plan.zones),
+    ]
     if "Camera views" in shown:
-        layers.append(fov_layer(plan.views[plan.views["control_id"].isin(
-            plan.controls.loc[plan.controls["type"].isin(visible), "id"])]))
+        layers.append(
+            fov_layer(
+                plan.views[
+                    plan.views["control_id"].isin(
+                        plan.controls.loc[plan.controls["type"].isin(visible), "id"]
+                    )
+                ]
+            )
+        )
     layers += door_layers(plan.doors)
     if "Grid" in shown:
         layers += grid_layers(plan.bounds)
@@ -62,19 +85,43 @@ def build():
         layers.append(room_label_layer(plan.zones))
     if "Door numbers" in shown:
         layers.append(door_label_layer(plan.doors))
-    layers += [control_line_layer(plan.controls, visible), *control_icon_layers(plan.controls, visible)]
+    layers += [
+        control_line_layer(plan.controls, visible),
+        *control_icon_layers(plan.controls, visible),
+    ]
     if focus is None:
         return layers, fit_view(plan.bounds)
-    return layers + [highlight_layer(focus.geometry)], fit_view(tuple(focus.geometry.buffer(0.0003).bounds))
+    return layers + [highlight_layer(focus.geometry)], fit_view(
+        tuple(focus.geometry.buffer(0.0003).bounds)
+    )
 
 
 # Built once per everything it depends on; the live fragment only adds its overlay (ui/live.py).
 zone_tiers = tuple((z, tiers.get(z)) for z in plan.zones["id"])
-spec = static_spec(("floor", path, pick.level, live, tuple(sorted(shown)), tuple(sorted(visible)),
-                    focus.id if focus is not None else None, zone_tiers, str(underlay)), build)
+spec = static_spec(
+    (
+        "floor",
+        path,
+        pick.level,
+        live,
+        tuple(sorted(shown)),
+        tuple(sorted(visible)),
+        focus.id if focus is not None else None,
+        zone_tiers,
+        str(underlay),
+    ),
+    build,
+)
 with left:
-    event = live_map(spec, plan.controls, pick.campus, MAP_KEY, ("floor", path, pick.level, viewer_key()),
-                     height=680, basemap=False)     # a plan reads best on plain paper
+    event = live_map(
+        spec,
+        plan.controls,
+        pick.campus,
+        MAP_KEY,
+        ("floor", path, pick.level, viewer_key()),
+        height=680,
+        basemap=False,
+    )  # a plan reads best on plain paper
 
 hit = picked(event)
 with right:
@@ -85,8 +132,12 @@ with right:
     else:
         st.caption("Click a room, door or device for its details.")
     if "Zones" in shown:
-        st.html(tier_legend({tiers.get(z) for z in plan.zones["id"]},
-                            "Zone tier" + (" (effective)" if live else "")))
+        st.html(
+            tier_legend(
+                {tiers.get(z) for z in plan.zones["id"]},
+                "Zone tier" + (" (effective)" if live else ""),
+            )
+        )
     st.html(door_legend(set(plan.doors["door_class"])))
     st.html(control_legend(visible, plan.controls["type"].value_counts().to_dict()))
     if "Camera views" in shown and len(plan.views):

@@ -12,9 +12,11 @@ from passmap.compliance import roadmap
 from ui.assessment import get_assessment
 from ui.auth import scope_campuses
 
-STARTER_NOTE = ("Practice titles and tiers come from the PassMap starter catalog, written in our "
-                "own words: it is not PASS text. Practices marked unverified carry a tier we "
-                "suggest; import your district's licensed checklist to replace them.")
+STARTER_NOTE = (
+    "Practice titles and tiers come from the PassMap starter catalog, written in our "
+    "own words: it is not PASS text. Practices marked unverified carry a tier we "
+    "suggest; import your district's licensed checklist to replace them."
+)
 
 st.title("Gaps and roadmap")
 st.caption(STARTER_NOTE)
@@ -23,7 +25,7 @@ if result is None:
     st.info("No assessment yet: load a catalog (`passmap checklist load-starter`) to see gaps.")
     st.stop()
 
-campuses = scope_campuses(result.ctx.inputs.campuses)    # campus-scoped accounts: theirs only
+campuses = scope_campuses(result.ctx.inputs.campuses)  # campus-scoped accounts: theirs only
 whole = [result.district_id] if len(campuses) == len(result.ctx.inputs.campuses) else []
 options = whole + campuses["id"].tolist()
 names = {result.district_id: "Whole district", **dict(zip(campuses["id"], campuses["name"]))}
@@ -35,8 +37,12 @@ base = result.baseline(scope)
 c1, c2, c3 = st.columns(3)
 c1.metric("Attained tier", tier_label(tier))
 if nxt["next_tier"]:
-    c2.metric(f"Progress to Tier {nxt['next_tier']}", f"{nxt['progress']:.0%}",
-              f"{nxt['in_place']} of {nxt['applicable']} practices in place", delta_color="off")
+    c2.metric(
+        f"Progress to Tier {nxt['next_tier']}",
+        f"{nxt['progress']:.0%}",
+        f"{nxt['in_place']} of {nxt['applicable']} practices in place",
+        delta_color="off",
+    )
 c3.metric("Baseline (law)", "pass" if base["passed"] else f"{len(base['failing'])} failing")
 
 
@@ -45,12 +51,17 @@ def heat_map(matrix: pd.DataFrame) -> alt.Chart:
     cells["label"] = [tier_label(None if pd.isna(t) else int(t)) for t in cells["tier"]]
     domain = list(range(5))
     colours = [hex_colour(TIER_COLOURS[t]) for t in domain]
-    base = alt.Chart(cells).encode(x=alt.X("component:N", title=None, sort=None),
-                                   y=alt.Y("layer:N", title=None, sort=None))
+    base = alt.Chart(cells).encode(
+        x=alt.X("component:N", title=None, sort=None), y=alt.Y("layer:N", title=None, sort=None)
+    )
     rect = base.mark_rect().encode(
-        color=alt.Color("tier:O", scale=alt.Scale(domain=domain, range=colours),
-                        legend=alt.Legend(title="Tier (0 = below Tier 1)")),
-        tooltip=["layer", "component", "label"])
+        color=alt.Color(
+            "tier:O",
+            scale=alt.Scale(domain=domain, range=colours),
+            legend=alt.Legend(title="Tier (0 = below Tier 1)"),
+        ),
+        tooltip=["layer", "component", "label"],
+    )
     return rect + base.mark_text(fontSize=11).encode(text="label:N")
 
 
@@ -60,22 +71,44 @@ st.altair_chart(heat_map(result.matrix(scope)), use_container_width=True)
 st.subheader(f"What blocks Tier {nxt['next_tier']}" if nxt["next_tier"] else "At Tier 4")
 blockers = nxt["blockers"]
 if len(blockers):
-    st.dataframe(blockers[["practice_id", "title", "scope_name", "explanation", "cost_usd"]],
-                 hide_index=True, use_container_width=True)
+    st.dataframe(
+        blockers[["practice_id", "title", "scope_name", "explanation", "cost_usd"]],
+        hide_index=True,
+        use_container_width=True,
+    )
 
 st.subheader("Gaps, ranked")
 gaps = result.gaps
 if scope != result.district_id:
     gaps = gaps[gaps["campus_id"] == scope]
-st.caption(f"{len(gaps)} gaps, ${gaps['cost_usd'].sum():,.0f} in total. Baseline (law) first, "
-           "then criticality, feasibility and cost.")
-st.dataframe(gaps[["rank", "practice_id", "title", "tier", "scope_name", "criticality",
-                   "feasibility", "cost_usd", "unlocks_next_tier", "explanation"]].head(500),
-             hide_index=True, use_container_width=True)
+st.caption(
+    f"{len(gaps)} gaps, ${gaps['cost_usd'].sum():,.0f} in total. Baseline (law) first, "
+    "then criticality, feasibility and cost."
+)
+st.dataframe(
+    gaps[
+        [
+            "rank",
+            "practice_id",
+            "title",
+            "tier",
+            "scope_name",
+            "criticality",
+            "feasibility",
+            "cost_usd",
+            "unlocks_next_tier",
+            "explanation",
+        ]
+    ].head(500),
+    hide_index=True,
+    use_container_width=True,
+)
 
 st.subheader("Roadmap")
 b1, b2 = st.columns(2)
-budget = b1.number_input("Budget per year (USD)", 0, 100_000_000, 250_000, 25_000, key="gaps_budget")
+budget = b1.number_input(
+    "Budget per year (USD)", 0, 100_000_000, 250_000, 25_000, key="gaps_budget"
+)
 years = b2.number_input("Years", 1, 10, 3, key="gaps_years")
 plan = roadmap(result, float(budget), int(years))
 if scope != result.district_id:
@@ -83,12 +116,17 @@ if scope != result.district_id:
 if plan.empty:
     st.success("Nothing to schedule.")
 else:
-    per_year = plan.groupby(plan["year"].astype("float").fillna(0))["cost_usd"].agg(["count", "sum"])
+    per_year = plan.groupby(plan["year"].astype("float").fillna(0))["cost_usd"].agg(
+        ["count", "sum"]
+    )
     for year, row in per_year.iterrows():
         label = f"Year {int(year)}" if year else "Beyond the budget"
         st.markdown(f"**{label}**: {int(row['count'])} items, ${row['sum']:,.0f}")
     unlocks = plan.loc[plan["unlocks"] != "", "unlocks"].tolist()
     if unlocks:
         st.markdown("Tiers reached: " + "; ".join(unlocks))
-    st.dataframe(plan[["year", "practice_id", "title", "scope_name", "tier", "cost_usd", "unlocks"]],
-                 hide_index=True, use_container_width=True)
+    st.dataframe(
+        plan[["year", "practice_id", "title", "scope_name", "tier", "cost_usd", "unlocks"]],
+        hide_index=True,
+        use_container_width=True,
+    )

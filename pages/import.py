@@ -18,19 +18,26 @@ from ui.importing import build_options, preview_map
 PREVIEW = "import_preview"
 store = data.get_store()
 st.title("Import plans")
-st.caption("IMDF archives, PassMap or plain GeoJSON, OpenStreetMap indoor, WRLD indoor folders, "
-           "DXF drawings, PNG/JPG/PDF floor plans (as underlays), door and camera schedules.")
+st.caption(
+    "IMDF archives, PassMap or plain GeoJSON, OpenStreetMap indoor, WRLD indoor folders, "
+    "DXF drawings, PNG/JPG/PDF floor plans (as underlays), door and camera schedules."
+)
 
 source = st.radio("Source", ["Upload", "Path on the server"], horizontal=True, key="imp_source")
 paths: list[Path] = []
 if source == "Upload":
-    files = st.file_uploader("Files", accept_multiple_files=True, key="imp_files",
-                             type=["zip", "geojson", "json", "dxf", "png", "jpg", "jpeg", "pdf",
-                                   "csv", "xlsx"])
+    files = st.file_uploader(
+        "Files",
+        accept_multiple_files=True,
+        key="imp_files",
+        type=["zip", "geojson", "json", "dxf", "png", "jpg", "jpeg", "pdf", "csv", "xlsx"],
+    )
     if files:
-        folder = Path(st.session_state.setdefault("imp_dir", tempfile.mkdtemp(prefix="passmap-up-")))
+        folder = Path(
+            st.session_state.setdefault("imp_dir", tempfile.mkdtemp(prefix="passmap-up-"))
+        )
         for f in files:
-            target = folder / Path(f.name).name          # never a path from the browser
+            target = folder / Path(f.name).name  # never a path from the browser
             target.write_bytes(f.getvalue())
         names = [Path(f.name).name for f in files]
         paths = [folder] if "main.json" in names else [folder / n for n in names]
@@ -46,17 +53,33 @@ with st.expander("Options", expanded=True):
     level = c[0].text_input("Level id (DXF, images, schedules)", key="imp_level")
     ordinal = c[1].number_input("Floor number of a new level", value=0, step=1, key="imp_ordinal")
     bname = c[2].text_input("Name of a new building", key="imp_bname")
-    layers = st.text_input("DXF layers by role", key="imp_layers",
-                           placeholder="walls=A-WALL;doors=A-DOOR;rooms=A-ROOM;labels=A-TEXT")
-    georef = st.text_area("Control points x,y,lon,lat (one per line, or a QGIS .points text)",
-                          key="imp_georef", height=80)
+    layers = st.text_input(
+        "DXF layers by role",
+        key="imp_layers",
+        placeholder="walls=A-WALL;doors=A-DOOR;rooms=A-ROOM;labels=A-TEXT",
+    )
+    georef = st.text_area(
+        "Control points x,y,lon,lat (one per line, or a QGIS .points text)",
+        key="imp_georef",
+        height=80,
+    )
     corners = st.text_input("Corners lon,lat;lon,lat (SW;NE) or TL;TR;BR;BL", key="imp_corners")
     columns = st.text_input("Column / property mapping field=Heading,...", key="imp_columns")
     kinds = st.text_input("Category to zone kind category=kind,...", key="imp_kinds")
 
-form = {"format": fmt, "campus": campus, "building": building, "level": level,
-        "ordinal": int(ordinal), "building_name": bname, "layers": layers, "georef": georef,
-        "corners": corners, "columns": columns, "kinds": kinds}
+form = {
+    "format": fmt,
+    "campus": campus,
+    "building": building,
+    "level": level,
+    "ordinal": int(ordinal),
+    "building_name": bname,
+    "layers": layers,
+    "georef": georef,
+    "corners": corners,
+    "columns": columns,
+    "kinds": kinds,
+}
 key = (tuple(map(str, paths)), tuple(sorted(form.items())))
 
 
@@ -80,8 +103,11 @@ if b[1].button("Commit import", type="primary", disabled=not ready, key="imp_com
     if report:
         st.session_state.pop(PREVIEW, None)
         data.clear_caches()
-        st.success(f"Imported {report.source}: " + ", ".join(
-            f"{t} {n}" for t, n in report.counts.items()) + ".")
+        st.success(
+            f"Imported {report.source}: "
+            + ", ".join(f"{t} {n}" for t, n in report.counts.items())
+            + "."
+        )
         for w in report.warnings:
             st.warning(w)
         held, ready = None, False
@@ -89,8 +115,12 @@ if b[1].button("Commit import", type="primary", disabled=not ready, key="imp_com
 if ready:
     report = held[1]
     st.subheader(f"Preview: {report.source} ({report.format})")
-    st.table([{"table": t, "created": c["created"], "updated": c["updated"]}
-              for t, c in (report.detail or {}).items()])
+    st.table(
+        [
+            {"table": t, "created": c["created"], "updated": c["updated"]}
+            for t, c in (report.detail or {}).items()
+        ]
+    )
     for w in report.warnings:
         st.warning(w)
     m = preview_map(report.bundle or {})

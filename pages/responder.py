@@ -23,26 +23,41 @@ from ui.pickers import current
 viewer = current_viewer()
 store = data.get_store()
 pick = current()
-if viewer is None or not viewer.can("view_responder") or not pick.campus \
-        or not viewer.can("view_responder", pick.campus):
+if (
+    viewer is None
+    or not viewer.can("view_responder")
+    or not pick.campus
+    or not viewer.can("view_responder", pick.campus)
+):
     st.error("No campus you may see is selected.")
     st.stop()
 
 campus = store.get("campus", pick.campus)
 st.title(f"Responder map: {campus['name']}")
 with st.expander("Layers", expanded=False):
-    chosen = st.multiselect("Layers", list(viewer.layers), default=list(viewer.layers),
-                            format_func=lambda n: LAYERS[n], key="responder_layers")
+    chosen = st.multiselect(
+        "Layers",
+        list(viewer.layers),
+        default=list(viewer.layers),
+        format_func=lambda n: LAYERS[n],
+        key="responder_layers",
+    )
 chosen = [name for name in chosen if name in viewer.layers]
 grid = campus_grid(store, pick.campus)
 objs = responder_objects(store, pick.campus, chosen, grid)
 if pick.level:
-    view = objs[(objs["level_id"] == pick.level) | objs["building_id"].isna()
-                | ((objs["layer"] == "buildings") & (objs["building_id"] != pick.building))]
+    view = objs[
+        (objs["level_id"] == pick.level)
+        | objs["building_id"].isna()
+        | ((objs["layer"] == "buildings") & (objs["building_id"] != pick.building))
+    ]
     view_name = f"level:{pick.level}"
 else:
     view, view_name = objs[objs["building_id"].isna() | (objs["layer"] == "buildings")], "site"
-if viewer.grant is not None and st.session_state.get("responder_logged") != (pick.campus, view_name):
+if viewer.grant is not None and st.session_state.get("responder_logged") != (
+    pick.campus,
+    view_name,
+):
     share.record_use(store, viewer.grant, pick.campus, f"responder:{view_name}", client_id())
     st.session_state["responder_logged"] = (pick.campus, view_name)
 
@@ -56,17 +71,28 @@ layers = []
 if "grid" in chosen:
     layers += grid_layers(grid.cells())
 layers += [area_layer(view), door_layer(view), point_layer(view), label_layer(view)]
-show_layers(layers, fit_view(tuple(objs.total_bounds) if len(objs) else campus["geometry"].bounds),
-            key="responder_map", height=560)
-st.caption(f"Grid: {grid.n_cols} columns (A-) x {grid.n_rows} rows of {grid.cell_m:g} m; "
-           "the same labels on every printout of this campus.")
+show_layers(
+    layers,
+    fit_view(tuple(objs.total_bounds) if len(objs) else campus["geometry"].bounds),
+    key="responder_map",
+    height=560,
+)
+st.caption(
+    f"Grid: {grid.n_cols} columns (A-) x {grid.n_rows} rows of {grid.cell_m:g} m; "
+    "the same labels on every printout of this campus."
+)
 
 status = verification_status(store, pick.campus)
-names = dict(zip(store.list_buildings(campus_id=pick.campus)["id"],
-                 store.list_buildings(campus_id=pick.campus)["name"]))
+names = dict(
+    zip(
+        store.list_buildings(campus_id=pick.campus)["id"],
+        store.list_buildings(campus_id=pick.campus)["name"],
+    )
+)
 st.subheader("Walk-through verification")
-st.dataframe([{"building": names.get(b, b), "status": v.stamp()} for b, v in status.items()],
-             hide_index=True)
+st.dataframe(
+    [{"building": names.get(b, b), "status": v.stamp()} for b, v in status.items()], hide_index=True
+)
 if viewer.can("verify", pick.campus) and names:
     with st.form("verify"):
         building = st.selectbox("Building walked", list(names), format_func=names.get)
@@ -86,12 +112,20 @@ if viewer.can("export", pick.campus):
         st.session_state["responder_pdf"] = (pick.campus, tuple(chosen), buf.getvalue())
     held = st.session_state.get("responder_pdf")
     if held and held[:2] == (pick.campus, tuple(chosen)):
-        st.download_button("Download PDF", held[2], f"responder-{pick.campus}.pdf",
-                           "application/pdf")
-    st.download_button("Download GeoJSON (with grid)", json.dumps(
-        responder_geojson(store, pick.campus, chosen), default=str),
-        f"responder-{pick.campus}.geojson", "application/geo+json")
+        st.download_button(
+            "Download PDF", held[2], f"responder-{pick.campus}.pdf", "application/pdf"
+        )
+    st.download_button(
+        "Download GeoJSON (with grid)",
+        json.dumps(responder_geojson(store, pick.campus, chosen), default=str),
+        f"responder-{pick.campus}.geojson",
+        "application/geo+json",
+    )
     imdf = io.BytesIO()
     responder_imdf(store, pick.campus, imdf, chosen)
-    st.download_button("Download IMDF (zip)", imdf.getvalue(), f"responder-{pick.campus}-imdf.zip",
-                       "application/zip")
+    st.download_button(
+        "Download IMDF (zip)",
+        imdf.getvalue(),
+        f"responder-{pick.campus}-imdf.zip",
+        "application/zip",
+    )

@@ -19,13 +19,15 @@ names = dict(zip(campuses["id"], campuses["name"]))
 with st.form("new_share"):
     agency = st.text_input("Agency", placeholder="County Sheriff, Fire District 3 ...")
     chosen = st.multiselect("Campuses", list(names), format_func=names.get)
-    layers = st.multiselect("Layers", list(LAYERS), default=list(DEFAULT_SHARE_LAYERS),
-                            format_func=lambda n: LAYERS[n])
+    layers = st.multiselect(
+        "Layers", list(LAYERS), default=list(DEFAULT_SHARE_LAYERS), format_func=lambda n: LAYERS[n]
+    )
     expires = st.selectbox("Expires after", ["1d", "7d", "30d", "90d", "365d"], index=1)
     if st.form_submit_button("Create link"):
         try:
-            link_id, token = share.create_link(store, agency, chosen, layers,
-                                               share.parse_duration(expires), viewer.username)
+            link_id, token = share.create_link(
+                store, agency, chosen, layers, share.parse_duration(expires), viewer.username
+            )
             st.success(f"Link {link_id} created. Copy it now: it is shown only once.")
             st.code(share.link_url(token), language=None)
         except ValueError as exc:
@@ -33,10 +35,22 @@ with st.form("new_share"):
 
 links = store.list_share_links()
 st.subheader("Links")
-st.dataframe([{"id": ln["id"], "agency": ln["agency"], "campuses": ", ".join(ln["campuses"]),
-               "layers": ", ".join(ln["layers"]), "expires (UTC)": ln["expires_utc"],
-               "revoked (UTC)": ln["revoked_utc"], "uses": ln["uses"],
-               "last use (UTC)": ln["last_used_utc"]} for ln in links], hide_index=True)
+st.dataframe(
+    [
+        {
+            "id": ln["id"],
+            "agency": ln["agency"],
+            "campuses": ", ".join(ln["campuses"]),
+            "layers": ", ".join(ln["layers"]),
+            "expires (UTC)": ln["expires_utc"],
+            "revoked (UTC)": ln["revoked_utc"],
+            "uses": ln["uses"],
+            "last use (UTC)": ln["last_used_utc"],
+        }
+        for ln in links
+    ],
+    hide_index=True,
+)
 active = [ln["id"] for ln in links if ln["revoked_utc"] is None]
 if active:
     target = st.selectbox("Link", active, key="share_admin_pick")

@@ -12,31 +12,43 @@ False
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from passmap.model import ROLES
 
 ACTIONS = (
-    "view_maps",        # district / campus / floor maps with every layer
+    "view_maps",  # district / campus / floor maps with every layer
     "view_compliance",  # tiers, findings, gaps
-    "view_live",        # live device status
-    "view_reports",     # board view, reports, presentations
-    "view_responder",   # the responder map (partners: only shared campuses and layers)
-    "export",           # downloads: PDF, GeoJSON, IMDF
-    "edit",             # plans, controls, imports
-    "assess",           # run assessments, attest checklist items
-    "verify",           # record a walk-through verification
-    "manage_users",     # accounts and roles
-    "manage_shares",    # share links for partners
-    "settings",         # catalog and settings
+    "view_live",  # live device status
+    "view_reports",  # board view, reports, presentations
+    "view_responder",  # the responder map (partners: only shared campuses and layers)
+    "export",  # downloads: PDF, GeoJSON, IMDF
+    "edit",  # plans, controls, imports
+    "assess",  # run assessments, attest checklist items
+    "verify",  # record a walk-through verification
+    "manage_users",  # accounts and roles
+    "manage_shares",  # share links for partners
+    "settings",  # catalog and settings
 )
 
 _ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
-    "editor": frozenset({"view_maps", "view_compliance", "view_live", "view_reports",
-                         "view_responder", "export", "edit", "assess", "verify"}),
-    "viewer": frozenset({"view_maps", "view_compliance", "view_live", "view_reports",
-                         "view_responder", "export"}),
+    "editor": frozenset(
+        {
+            "view_maps",
+            "view_compliance",
+            "view_live",
+            "view_reports",
+            "view_responder",
+            "export",
+            "edit",
+            "assess",
+            "verify",
+        }
+    ),
+    "viewer": frozenset(
+        {"view_maps", "view_compliance", "view_live", "view_reports", "view_responder", "export"}
+    ),
     "partner": frozenset({"view_responder", "export"}),
     "board": frozenset({"view_maps", "view_compliance", "view_reports"}),
 }
@@ -60,20 +72,52 @@ LAYERS: dict[str, str] = {
     "cameras": "camera positions",
 }
 SENSITIVE_LAYERS = frozenset({"cameras", "access_control", "duress"})
-DEFAULT_SHARE_LAYERS = ("grid", "buildings", "rooms", "stairs", "doors", "grounds", "hazards",
-                        "shutoffs", "key_boxes", "aeds", "trauma_kits", "alarm_panels")
+DEFAULT_SHARE_LAYERS = (
+    "grid",
+    "buildings",
+    "rooms",
+    "stairs",
+    "doors",
+    "grounds",
+    "hazards",
+    "shutoffs",
+    "key_boxes",
+    "aeds",
+    "trauma_kits",
+    "alarm_panels",
+)
 
 _CONTROL_LAYER = {
-    "hazard": "hazards", "utility_shutoff": "shutoffs", "key_box": "key_boxes", "aed": "aeds",
-    "trauma_kit": "trauma_kits", "fire_alarm_panel": "alarm_panels",
-    "intrusion_panel": "alarm_panels", "duress_button": "duress",
-    "wearable_duress_coverage": "duress", "camera": "cameras", "access_reader": "access_control",
-    "intercom": "access_control", "door_contact": "access_control",
+    "hazard": "hazards",
+    "utility_shutoff": "shutoffs",
+    "key_box": "key_boxes",
+    "aed": "aeds",
+    "trauma_kit": "trauma_kits",
+    "fire_alarm_panel": "alarm_panels",
+    "intrusion_panel": "alarm_panels",
+    "duress_button": "duress",
+    "wearable_duress_coverage": "duress",
+    "camera": "cameras",
+    "access_reader": "access_control",
+    "intercom": "access_control",
+    "door_contact": "access_control",
     "visitor_management": "access_control",
 }
 _ZONE_LAYER = {"stair": "stairs", "elevator": "stairs"}
-_SITE_KINDS = frozenset({"parking", "drive", "bus_loop", "field", "playground", "courtyard",
-                         "track", "court", "walkway", "road"})
+_SITE_KINDS = frozenset(
+    {
+        "parking",
+        "drive",
+        "bus_loop",
+        "field",
+        "playground",
+        "courtyard",
+        "track",
+        "court",
+        "walkway",
+        "road",
+    }
+)
 
 # Pages by file stem -> the action that opens them. A page not listed needs "view_maps".
 PAGE_ACTIONS: dict[str, str] = {
@@ -96,8 +140,9 @@ PAGE_ACTIONS: dict[str, str] = {
 }
 
 
-def allowed(role: str, action: str, campus_id: str | None = None,
-            campus_scope: Iterable[str] | None = None) -> bool:
+def allowed(
+    role: str, action: str, campus_id: str | None = None, campus_scope: Iterable[str] | None = None
+) -> bool:
     """May ``role`` do ``action`` (on ``campus_id``, for a user limited to ``campus_scope``)?
 
     >>> allowed("partner", "view_responder", "hs", ["hs"]), allowed("partner", "view_maps")

@@ -21,9 +21,9 @@ from passmap.model import ROLES
 from passmap.store.base import utc_now
 
 MIN_PASSWORD_LEN = 10
-ACCOUNT_MAX_FAILURES = 5            # consecutive failures before the account is locked
+ACCOUNT_MAX_FAILURES = 5  # consecutive failures before the account is locked
 ACCOUNT_LOCK = timedelta(minutes=5)
-CLIENT_MAX_FAILURES = 20            # failures from one client within CLIENT_WINDOW
+CLIENT_MAX_FAILURES = 20  # failures from one client within CLIENT_WINDOW
 CLIENT_WINDOW = timedelta(minutes=15)
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_MAX = timedelta(hours=12)
@@ -33,8 +33,10 @@ SESSION_TOUCH = timedelta(minutes=5)  # how often a live session's last-seen tim
 # Demo accounts exist only in the demo database; their passwords are public by design.
 DEMO_PASSWORD = "demo-passmap-2026"
 DEMO_ACCOUNTS = (
-    ("demo-admin", "admin", None), ("demo-editor", "editor", None),
-    ("demo-viewer", "viewer", None), ("demo-board", "board", None),
+    ("demo-admin", "admin", None),
+    ("demo-editor", "editor", None),
+    ("demo-viewer", "viewer", None),
+    ("demo-board", "board", None),
     ("demo-partner", "partner", None),
 )
 
@@ -50,6 +52,7 @@ class AuthError(ValueError):
 @dataclass(frozen=True)
 class Throttle:
     """Failure limits: per account (consecutive, then a lock) and per client (sliding window)."""
+
     account_max_failures: int = ACCOUNT_MAX_FAILURES
     account_lock: timedelta = ACCOUNT_LOCK
     client_max_failures: int = CLIENT_MAX_FAILURES
@@ -62,7 +65,7 @@ DEFAULT_THROTTLE = Throttle()
 @dataclass(frozen=True)
 class LoginResult:
     ok: bool
-    reason: str                       # ok | bad_credentials | account_locked | client_throttled | disabled
+    reason: str  # ok | bad_credentials | account_locked | client_throttled | disabled
     user: dict | None = None
     retry_after_s: int = 0
 
@@ -70,13 +73,14 @@ class LoginResult:
 @dataclass
 class Session:
     """What the app keeps for a signed-in person (never the password)."""
+
     username: str
     role: str
     campus_scope: list[str] | None
     display_name: str | None = None
     started_utc: datetime = field(default_factory=utc_now)
     last_seen_utc: datetime = field(default_factory=utc_now)
-    token_hash: str | None = None      # the browser session (login_session row), if any
+    token_hash: str | None = None  # the browser session (login_session row), if any
     stored_seen_utc: datetime | None = None
 
     def expired(self, now: datetime | None = None) -> bool:
@@ -104,9 +108,17 @@ def generate_password() -> str:
     return secrets.token_urlsafe(15)
 
 
-def create_user(store, username: str, password: str, role: str, *, actor: str,
-                campus_scope: list[str] | None = None, display_name: str | None = None,
-                is_demo: bool = False) -> None:
+def create_user(
+    store,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    actor: str,
+    campus_scope: list[str] | None = None,
+    display_name: str | None = None,
+    is_demo: bool = False,
+) -> None:
     """Add a local account; raises AuthError with a sentence for a person."""
     username = (username or "").strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
@@ -117,13 +129,29 @@ def create_user(store, username: str, password: str, role: str, *, actor: str,
         raise AuthError(f"The password needs at least {MIN_PASSWORD_LEN} characters.")
     if store.get_user(username):
         raise AuthError(f"A user named {username!r} exists already.")
-    store.insert_user({"username": username, "display_name": display_name, "role": role,
-                       "password_hash": hash_password(password), "campus_scope": campus_scope,
-                       "disabled": False, "failed_count": 0, "is_demo": is_demo}, actor=actor)
+    store.insert_user(
+        {
+            "username": username,
+            "display_name": display_name,
+            "role": role,
+            "password_hash": hash_password(password),
+            "campus_scope": campus_scope,
+            "disabled": False,
+            "failed_count": 0,
+            "is_demo": is_demo,
+        },
+        actor=actor,
+    )
 
 
-def authenticate(store, username: str, password: str, client: str = "unknown",
-                 now: datetime | None = None, limits: Throttle = DEFAULT_THROTTLE) -> LoginResult:
+def authenticate(
+    store,
+    username: str,
+    password: str,
+    client: str = "unknown",
+    now: datetime | None = None,
+    limits: Throttle = DEFAULT_THROTTLE,
+) -> LoginResult:
     """Check a login, throttled per client and per account; every attempt is recorded."""
     now = now or utc_now()
     client = client or "unknown"
@@ -133,13 +161,16 @@ def authenticate(store, username: str, password: str, client: str = "unknown",
         return LoginResult(False, "client_throttled", retry_after_s=int(window.total_seconds()))
     user = store.get_user(username)
     if user is None:
-        verify_password(_DUMMY_HASH, password)   # same work as a real check: no user probing by time
+        verify_password(_DUMMY_HASH, password)  # same work as a real check: no user probing by time
         store.record_login(username, client, False, known_user=False)
         return LoginResult(False, "bad_credentials")
     if user["locked_until"] and user["locked_until"] > now:
         store.record_login(username, client, False, locked_until=user["locked_until"])
-        return LoginResult(False, "account_locked",
-                           retry_after_s=int((user["locked_until"] - now).total_seconds()) + 1)
+        return LoginResult(
+            False,
+            "account_locked",
+            retry_after_s=int((user["locked_until"] - now).total_seconds()) + 1,
+        )
     if not verify_password(user["password_hash"], password):
         failures = user["failed_count"] + 1
         lock = now + limits.account_lock if failures >= limits.account_max_failures else None
@@ -153,8 +184,12 @@ def authenticate(store, username: str, password: str, client: str = "unknown",
 
 
 def session_for(user: dict) -> Session:
-    return Session(username=user["username"], role=user["role"],
-                   campus_scope=user.get("campus_scope"), display_name=user.get("display_name"))
+    return Session(
+        username=user["username"],
+        role=user["role"],
+        campus_scope=user.get("campus_scope"),
+        display_name=user.get("display_name"),
+    )
 
 
 def _token_hash(token: str) -> str:
@@ -182,8 +217,13 @@ def resume_browser_session(store, token: str | None, now: datetime | None = None
     if row is None or row["revoked"]:
         return None
     user = store.get_user(row["username"])
-    probe = Session(row["username"], "", None, started_utc=row["started_utc"],
-                    last_seen_utc=row["last_seen_utc"])
+    probe = Session(
+        row["username"],
+        "",
+        None,
+        started_utc=row["started_utc"],
+        last_seen_utc=row["last_seen_utc"],
+    )
     if probe.expired(now) or user is None or user["disabled"]:
         store.revoke_login_session(row["token_hash"])
         return None
@@ -204,8 +244,9 @@ def keep_browser_session(store, session: Session, now: datetime | None = None) -
         if row is None or row["revoked"]:
             return False
     session.touch(now)
-    if session.token_hash and (session.stored_seen_utc is None
-                               or now - session.stored_seen_utc >= SESSION_TOUCH):
+    if session.token_hash and (
+        session.stored_seen_utc is None or now - session.stored_seen_utc >= SESSION_TOUCH
+    ):
         store.touch_login_session(session.token_hash, now)
         session.stored_seen_utc = now
     return True
@@ -226,8 +267,14 @@ def ensure_first_admin(store) -> str | None:
     if store.count_users():
         return None
     password = generate_password()
-    create_user(store, "admin", password, "admin", actor="first-start",
-                display_name="Administrator (created on first start)")
+    create_user(
+        store,
+        "admin",
+        password,
+        "admin",
+        actor="first-start",
+        display_name="Administrator (created on first start)",
+    )
     return password
 
 
@@ -237,10 +284,18 @@ def create_demo_accounts(store) -> list[str]:
     campuses = store.list_campuses()
     high = campuses[campuses["school_type"] == "high"]["id"].tolist()[:1]
     for username, role, scope in DEMO_ACCOUNTS:
-        scope = high or None if role == "partner" else scope    # the partner sees one campus
+        scope = high or None if role == "partner" else scope  # the partner sees one campus
         if store.get_user(username) is None:
-            create_user(store, username, DEMO_PASSWORD, role, actor="demo", campus_scope=scope,
-                        display_name=f"DEMO {role} (demo database only)", is_demo=True)
+            create_user(
+                store,
+                username,
+                DEMO_PASSWORD,
+                role,
+                actor="demo",
+                campus_scope=scope,
+                display_name=f"DEMO {role} (demo database only)",
+                is_demo=True,
+            )
             made.append(username)
     return made
 

@@ -19,19 +19,44 @@ from datetime import date, datetime
 from pathlib import Path
 
 from passmap.config import DATA_DIR
-from passmap.model import COMPONENTS, STATUSES, ZONE_KINDS
+from passmap.model import COMPONENTS, ZONE_KINDS
 
 CATALOG_DIR = DATA_DIR / "catalog"
 SCOPE_LEVELS = ("zone", "building", "campus", "district")
 TIER_VALUES = ("1", "2", "3", "4", "baseline")
-_TOP_KEYS = {"catalog", "edition", "based_on", "notice", "layers", "components",
-             "layer_map_to_v7", "practices"}
-_PRACTICE_KEYS = {"id", "layer", "component", "tier", "title", "text", "scope", "check",
-                  "criticality", "feasibility", "unit_cost_usd", "cost_per", "tier_verified",
-                  "notes"}
+_TOP_KEYS = {
+    "catalog",
+    "edition",
+    "based_on",
+    "notice",
+    "layers",
+    "components",
+    "layer_map_to_v7",
+    "practices",
+}
+_PRACTICE_KEYS = {
+    "id",
+    "layer",
+    "component",
+    "tier",
+    "title",
+    "text",
+    "scope",
+    "check",
+    "criticality",
+    "feasibility",
+    "unit_cost_usd",
+    "cost_per",
+    "tier_verified",
+    "notes",
+}
 _REQUIRED = ("id", "layer", "component", "tier", "title", "scope", "check")
-STATUS_WORDS = {"in place": "in_place", "in progress": "in_progress", "needed": "needed",
-                "not necessary": "not_necessary"}
+STATUS_WORDS = {
+    "in place": "in_place",
+    "in progress": "in_progress",
+    "needed": "needed",
+    "not necessary": "not_necessary",
+}
 
 
 class CatalogError(ValueError):
@@ -54,12 +79,25 @@ class Catalog:
 
 def practice_row(p: dict, edition: str, source: str, origin: str) -> dict:
     check = p["check"]
-    return {"id": p["id"], "edition": edition, "layer": p["layer"], "component": p["component"],
-            "tier": p["tier"], "title": p["title"], "text": p.get("text"), "scope": p["scope"],
-            "check_kind": check["kind"], "check_params": check.get("params") or {},
-            "criticality": p.get("criticality", 3), "feasibility": p.get("feasibility", 3),
-            "unit_cost_usd": float(p.get("unit_cost_usd", 0)), "cost_per": p.get("cost_per", "scope"),
-            "tier_verified": bool(p.get("tier_verified", False)), "source": source, "origin": origin}
+    return {
+        "id": p["id"],
+        "edition": edition,
+        "layer": p["layer"],
+        "component": p["component"],
+        "tier": p["tier"],
+        "title": p["title"],
+        "text": p.get("text"),
+        "scope": p["scope"],
+        "check_kind": check["kind"],
+        "check_params": check.get("params") or {},
+        "criticality": p.get("criticality", 3),
+        "feasibility": p.get("feasibility", 3),
+        "unit_cost_usd": float(p.get("unit_cost_usd", 0)),
+        "cost_per": p.get("cost_per", "scope"),
+        "tier_verified": bool(p.get("tier_verified", False)),
+        "source": source,
+        "origin": origin,
+    }
 
 
 def catalog_path(edition: str) -> Path:
@@ -89,8 +127,14 @@ def load_catalog(edition_or_path: str | Path) -> Catalog:
         if p["id"] in seen:
             raise CatalogError(f"{path.name}: practice {p['id']}: duplicate id.")
         seen.add(p["id"])
-    return Catalog(doc["edition"], path, doc["notice"], list(doc["layers"]),
-                   doc["practices"], doc.get("layer_map_to_v7", {}))
+    return Catalog(
+        doc["edition"],
+        path,
+        doc["notice"],
+        list(doc["layers"]),
+        doc["practices"],
+        doc.get("layer_map_to_v7", {}),
+    )
 
 
 def validate_practice(p: dict, fname: str, layers, index: int = 0) -> None:
@@ -99,6 +143,7 @@ def validate_practice(p: dict, fname: str, layers, index: int = 0) -> None:
 
     def fail(problem):
         raise CatalogError(f"{fname}: practice {pid}: {problem}.")
+
     if not isinstance(p, dict):
         fail("is not an object")
     unknown = set(p) - _PRACTICE_KEYS
@@ -173,8 +218,9 @@ def normalise_status(value: str) -> str:
     key = re.sub(r"[\s_]+", " ", str(value).strip().lower())
     if key in STATUS_WORDS:
         return STATUS_WORDS[key]
-    raise ValueError(f"unknown status {value!r} (expected In place, In progress, Needed, "
-                     "Not necessary)")
+    raise ValueError(
+        f"unknown status {value!r} (expected In place, In progress, Needed, Not necessary)"
+    )
 
 
 def normalise_tier(value) -> str:
@@ -203,8 +249,9 @@ def read_checklist_rows(path: Path) -> list[dict]:
         rows = [dict(zip(head, r)) for r in values[1:] if any(v not in (None, "") for v in r)]
     else:
         raise CatalogError(f"{path.name}: checklist must be .csv or .xlsx.")
-    return [{re.sub(r"\W+", "_", str(k).strip().lower()): v for k, v in r.items() if k}
-            for r in rows]
+    return [
+        {re.sub(r"\W+", "_", str(k).strip().lower()): v for k, v in r.items() if k} for r in rows
+    ]
 
 
 def _as_date(value):
@@ -220,8 +267,9 @@ def _as_date(value):
 _ID_KEYS = ("practice_id", "practice", "id")
 
 
-def import_checklist(store, path, edition: str = "v7", mode: str = "extend",
-                     actor: str = "import") -> dict[str, int]:
+def import_checklist(
+    store, path, edition: str = "v7", mode: str = "extend", actor: str = "import"
+) -> dict[str, int]:
     """Import a district checklist (CSV/XLSX) into the store, all or nothing.
 
     Columns: practice_id, layer, component, tier, text (the licensed wording), and optionally
@@ -255,8 +303,9 @@ def import_checklist(store, path, edition: str = "v7", mode: str = "extend",
                 statuses.append(_checklist_status(row, pid, districts))
         except (ValueError, KeyError) as exc:
             raise CatalogError(f"{where}: {exc}.") from None
-    store.import_checklist_rows(list(practices.values()), statuses, edition,
-                                replace=(mode == "replace"), actor=actor)
+    store.import_checklist_rows(
+        list(practices.values()), statuses, edition, replace=(mode == "replace"), actor=actor
+    )
     return {"practices": len(practices), "statuses": len(statuses)}
 
 
@@ -265,14 +314,25 @@ def _checklist_practice(row, pid, base, edition, layers, fname) -> dict:
     if base is None:
         missing = [k for k in ("layer", "component", "tier") if row.get(k) in (None, "")]
         if missing or not text:
-            raise ValueError(f"new practice needs layer, component, tier and text "
-                             f"(missing {', '.join(missing) or 'text'})")
+            raise ValueError(
+                f"new practice needs layer, component, tier and text "
+                f"(missing {', '.join(missing) or 'text'})"
+            )
         level = str(row.get("scope") or "district").strip().lower()
         if level not in SCOPE_LEVELS:
             raise ValueError(f"scope must be one of {SCOPE_LEVELS}")
-        base = {"id": pid, "edition": edition, "scope": {"level": level}, "check_kind": "attested",
-                "check_params": {}, "criticality": 3, "feasibility": 3, "unit_cost_usd": 0.0,
-                "cost_per": "scope", "title": str(text)}
+        base = {
+            "id": pid,
+            "edition": edition,
+            "scope": {"level": level},
+            "check_kind": "attested",
+            "check_params": {},
+            "criticality": 3,
+            "feasibility": 3,
+            "unit_cost_usd": 0.0,
+            "cost_per": "scope",
+            "title": str(text),
+        }
     out = dict(base, source="district", origin=fname, edition=edition)
     if row.get("layer") not in (None, ""):
         if layers and row["layer"] not in layers:
@@ -294,10 +354,24 @@ def _checklist_status(row, pid, districts) -> dict:
     scope_id = row.get("scope_id") or (districts[0] if len(districts) == 1 else None)
     if not scope_id:
         raise ValueError("status given without scope_id (and the database has no single district)")
-    return {"practice_id": pid, "scope_id": str(scope_id).strip(),
-            "status": normalise_status(row["status"]),
-            "evidence_doc": row.get("evidence") or None, "assessed_by": row.get("assessed_by") or None,
-            "assessed_at": _as_date(row.get("assessed_at")), "note": row.get("note") or None}
+    return {
+        "practice_id": pid,
+        "scope_id": str(scope_id).strip(),
+        "status": normalise_status(row["status"]),
+        "evidence_doc": row.get("evidence") or None,
+        "assessed_by": row.get("assessed_by") or None,
+        "assessed_at": _as_date(row.get("assessed_at")),
+        "note": row.get("note") or None,
+    }
 
-__all__ = ["Catalog", "CatalogError", "load_catalog", "load_starter", "import_checklist",
-           "read_checklist_rows", "normalise_status", "normalise_tier"]
+
+__all__ = [
+    "Catalog",
+    "CatalogError",
+    "load_catalog",
+    "load_starter",
+    "import_checklist",
+    "read_checklist_rows",
+    "normalise_status",
+    "normalise_tier",
+]

@@ -14,10 +14,10 @@ DEFAULT_DB = DATA_DIR / "passmap.duckdb"
 @dataclass(frozen=True)
 class Settings:
     db_path: Path
-    tile_url: str | None          # XYZ template, e.g. https://tiles.district.local/{z}/{x}/{y}.png
+    tile_url: str | None  # XYZ template, e.g. https://tiles.district.local/{z}/{x}/{y}.png
     tile_attribution: str
-    mqtt_url: str | None          # mqtt://user:pass@host:1883 or mqtts://...
-    simulate: bool                # run the built-in demo feed when no broker is configured
+    mqtt_url: str | None  # mqtt://user:pass@host:1883 or mqtts://...
+    simulate: bool  # run the built-in demo feed when no broker is configured
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:

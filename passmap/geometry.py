@@ -10,8 +10,8 @@ True
 
 from __future__ import annotations
 
-import math  # noqa: F401 (also used by the module doctest)
-from typing import Iterable
+import math
+from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -20,11 +20,11 @@ import shapely
 from pyproj import CRS as ProjCRS
 
 WGS84 = "OGC:CRS84"
-MOUNT_TOLERANCE_M = 0.3    # a wall this close to the camera is the one it hangs on: ignored
-DOOR_GAP_BUFFER_M = 0.25   # doors cut walls a little wider than drawn (digitising slack)
+MOUNT_TOLERANCE_M = 0.3  # a wall this close to the camera is the one it hangs on: ignored
+DOOR_GAP_BUFFER_M = 0.25  # doors cut walls a little wider than drawn (digitising slack)
 POINT_DOOR_HALF_WIDTH_M = 0.5
 _ARC_STEP_DEG = 5.0
-_FAR_FACTOR = 1.2          # shadow far edge beyond range; 4 rays at <= 60 deg: cos 30 = 0.866
+_FAR_FACTOR = 1.2  # shadow far edge beyond range; 4 rays at <= 60 deg: cos 30 = 0.866
 
 
 def local_crs(lon: float, lat: float) -> ProjCRS:
@@ -60,8 +60,9 @@ def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.to_crs(WGS84)
 
 
-def wedge_polygon(x_m: float, y_m: float, bearing_deg: float, fov_deg: float,
-                  range_m: float) -> shapely.Polygon:
+def wedge_polygon(
+    x_m: float, y_m: float, bearing_deg: float, fov_deg: float, range_m: float
+) -> shapely.Polygon:
     """The unobstructed field of view: a circular sector (a disc if ``fov_deg >= 360``).
 
     >>> round(wedge_polygon(0, 0, 90, 180, 1).area, 2)   # half disc of radius 1 (pi/2)
@@ -115,9 +116,15 @@ def shadow_polygons(x_m: float, y_m: float, segments: np.ndarray, far_m: float) 
     return shapely.polygons(ring)
 
 
-def camera_view_polygon(x_m: float, y_m: float, bearing_deg: float, fov_deg: float,
-                        range_m: float, walls=None,
-                        mount_tolerance_m: float = MOUNT_TOLERANCE_M):
+def camera_view_polygon(
+    x_m: float,
+    y_m: float,
+    bearing_deg: float,
+    fov_deg: float,
+    range_m: float,
+    walls=None,
+    mount_tolerance_m: float = MOUNT_TOLERANCE_M,
+):
     """What a camera at (x_m, y_m) sees: its view wedge minus what lies behind walls.
 
     ``walls`` are lines in the same metric frame (shapely geometries or an array of them).
@@ -158,6 +165,7 @@ def polygonal(geom, min_area: float = 1e-3):
 
 # -- whole sites ------------------------------------------------------------------------------
 
+
 def plane_keys(frame: pd.DataFrame, ground_level_ids: Iterable[str] | None) -> pd.Series:
     """'<campus>|ground' for grounds and ground floors, '<campus>|<level>' above; views and
     walls only meet on the same plane."""
@@ -167,12 +175,19 @@ def plane_keys(frame: pd.DataFrame, ground_level_ids: Iterable[str] | None) -> p
     # Concatenate the distinct (campus, level) pairs only, then spread them back.
     campus, campus_names = pd.factorize(frame["campus_id"].astype(str).to_numpy())
     lvl, lvl_names = pd.factorize(np.where(is_ground, "ground", level.astype(str).to_numpy()))
-    pair, inverse = np.unique(campus.astype(np.int64) * max(len(lvl_names), 1) + lvl,
-                              return_inverse=True)
-    names = np.array([f"{campus_names[p // max(len(lvl_names), 1)]}|"
-                      f"{lvl_names[p % max(len(lvl_names), 1)]}" for p in pair], dtype=object)
-    return pd.Series(names[inverse.reshape(-1)] if len(frame) else [], index=frame.index,
-                     dtype=object)
+    pair, inverse = np.unique(
+        campus.astype(np.int64) * max(len(lvl_names), 1) + lvl, return_inverse=True
+    )
+    names = np.array(
+        [
+            f"{campus_names[p // max(len(lvl_names), 1)]}|{lvl_names[p % max(len(lvl_names), 1)]}"
+            for p in pair
+        ],
+        dtype=object,
+    )
+    return pd.Series(
+        names[inverse.reshape(-1)] if len(frame) else [], index=frame.index, dtype=object
+    )
 
 
 def door_gaps(openings_m: gpd.GeoDataFrame) -> np.ndarray:
@@ -202,8 +217,9 @@ def door_gaps_of(geoms: np.ndarray) -> np.ndarray:
     return shapely.polygons(ring)
 
 
-def site_walls(zones_m: gpd.GeoDataFrame, openings_m: gpd.GeoDataFrame,
-               ground_level_ids=None) -> gpd.GeoDataFrame:
+def site_walls(
+    zones_m: gpd.GeoDataFrame, openings_m: gpd.GeoDataFrame, ground_level_ids=None
+) -> gpd.GeoDataFrame:
     """Wall segments (metric) with their plane key: building-zone boundaries minus door gaps.
 
     Grounds zones (no building) have no walls; a wall shared by two rooms is kept once.
@@ -211,15 +227,21 @@ def site_walls(zones_m: gpd.GeoDataFrame, openings_m: gpd.GeoDataFrame,
     """
     rooms = zones_m[zones_m["building_id"].notna()] if "building_id" in zones_m else zones_m
     zone_plane = plane_keys(rooms, ground_level_ids).to_numpy() if len(rooms) else np.empty(0)
-    door_plane = (plane_keys(openings_m, ground_level_ids).to_numpy() if len(openings_m)
-                  else np.empty(0))
-    segs, planes = site_wall_arrays(np.asarray(rooms.geometry.values), zone_plane,
-                                 np.asarray(openings_m.geometry.values), door_plane)
+    door_plane = (
+        plane_keys(openings_m, ground_level_ids).to_numpy() if len(openings_m) else np.empty(0)
+    )
+    segs, planes = site_wall_arrays(
+        np.asarray(rooms.geometry.values),
+        zone_plane,
+        np.asarray(openings_m.geometry.values),
+        door_plane,
+    )
     return gpd.GeoDataFrame({"plane": planes}, geometry=segs, crs=zones_m.crs)
 
 
-def site_wall_arrays(rooms: np.ndarray, room_plane: np.ndarray, doors: np.ndarray,
-                  door_plane: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def site_wall_arrays(
+    rooms: np.ndarray, room_plane: np.ndarray, doors: np.ndarray, door_plane: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """``site_walls`` on plain arrays (room polygons of buildings and door geometries, metric,
     with their plane keys): (wall segments, their planes), without any GeoDataFrame."""
     if len(rooms) == 0:
@@ -252,18 +274,19 @@ def _open_intervals(a, b, seg_plane, gaps, gap_plane):
     si, gi = shapely.STRtree(gaps).query(segs, predicate="intersects")
     keep = seg_plane[si] == gap_plane[gi]
     si, gi = si[keep], gi[keep]
-    t0, t1 = _clip_convex(a[si], b[si] - a[si], shapely.get_coordinates(gaps).reshape(
-        len(gaps), 5, 2)[gi, :4])
+    t0, t1 = _clip_convex(
+        a[si], b[si] - a[si], shapely.get_coordinates(gaps).reshape(len(gaps), 5, 2)[gi, :4]
+    )
     cut = t1 > t0
     si, t0, t1 = si[cut], t0[cut], t1[cut]
     order = np.lexsort((t0, si))
     si, t0, t1 = si[order], t0[order], t1[order]
-    reach = np.maximum.accumulate(si * 2.0 + t1) - si * 2.0   # covered up to, per segment
+    reach = np.maximum.accumulate(si * 2.0 + t1) - si * 2.0  # covered up to, per segment
     first = np.r_[True, si[1:] != si[:-1]]
     last = np.r_[si[1:] != si[:-1], True]
     prev_end = np.where(first, 0.0, np.r_[0.0, reach[:-1]])
-    before = t0 > prev_end                                     # open piece before interval
-    after = last & (reach < 1.0)                               # open piece after the last
+    before = t0 > prev_end  # open piece before interval
+    after = last & (reach < 1.0)  # open piece after the last
     whole = np.setdiff1d(np.arange(n), si)
     starts = np.concatenate([np.zeros(len(whole)), prev_end[before], reach[after]])
     ends = np.concatenate([np.ones(len(whole)), t0[before], np.ones(after.sum())])
@@ -279,7 +302,7 @@ def _clip_convex(origin, direction, quads):
     normal = np.stack([edge[..., 1], -edge[..., 0]], axis=-1)
     centre = quads.mean(axis=1, keepdims=True)
     inward = np.einsum("mkd,mkd->mk", normal, centre - quads) > 0
-    normal[inward] *= -1                                       # all normals point outward
+    normal[inward] *= -1  # all normals point outward
     num = np.einsum("mkd,mkd->mk", normal, origin[:, None, :] - quads)
     den = np.einsum("mkd,md->mk", normal, direction)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -295,13 +318,16 @@ def _first_copy(a: np.ndarray, b: np.ndarray, plane: np.ndarray) -> np.ndarray:
     swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
     lo, hi = np.where(swap[:, None], b, a), np.where(swap[:, None], a, b)
     key = pd.DataFrame(np.round(np.hstack([lo, hi]) * 100).astype(np.int64))
-    key["plane"] = pd.factorize(plane)[0]      # integer codes: a much faster duplicated()
+    key["plane"] = pd.factorize(plane)[0]  # integer codes: a much faster duplicated()
     return ~key.duplicated().to_numpy()
 
 
-def camera_views(controls_gdf: gpd.GeoDataFrame, zones_gdf: gpd.GeoDataFrame,
-                 openings_gdf: gpd.GeoDataFrame, levels_gdf: gpd.GeoDataFrame | None = None,
-                 ) -> gpd.GeoDataFrame:
+def camera_views(
+    controls_gdf: gpd.GeoDataFrame,
+    zones_gdf: gpd.GeoDataFrame,
+    openings_gdf: gpd.GeoDataFrame,
+    levels_gdf: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
     """Camera views (WGS84) clipped by walls = building-zone boundaries minus door openings.
 
     Cameras are controls of type ``camera`` with ``bearing_deg``, ``fov_deg`` and ``range_m``
@@ -326,19 +352,23 @@ def camera_views(controls_gdf: gpd.GeoDataFrame, zones_gdf: gpd.GeoDataFrame,
         wedge = wedge_polygon(pts[i, 0], pts[i, 1], *camera_params(row))
         hits = tree.query(wedge, predicate="intersects")
         hits = hits[wall_plane[hits] == cam_plane[i]]
-        views.append(camera_view_polygon(pts[i, 0], pts[i, 1], *camera_params(row),
-                                         walls=walls.geometry.values[hits]))
-    out = to_wgs84(gpd.GeoDataFrame({"control_id": cams["id"].to_numpy()}, geometry=views,
-                                    crs=crs))
+        views.append(
+            camera_view_polygon(
+                pts[i, 0], pts[i, 1], *camera_params(row), walls=walls.geometry.values[hits]
+            )
+        )
+    out = to_wgs84(gpd.GeoDataFrame({"control_id": cams["id"].to_numpy()}, geometry=views, crs=crs))
     out["geometry"] = [polygonal(g, 0.0) for g in out.geometry.values]
     return out
 
 
 def camera_params(row) -> tuple[float, float, float]:
     """(bearing_deg, fov_deg, range_m) of a control row, with defaults for missing values."""
+
     def val(name, default):
         v = getattr(row, name, None)
         return default if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
     return val("bearing_deg", 0.0), val("fov_deg", 90.0), val("range_m", 15.0)
 
 
@@ -354,11 +384,20 @@ def camera_reach_tree(cam_xy: np.ndarray, range_m: np.ndarray) -> shapely.STRtre
     return shapely.STRtree(shapely.box(x - range_m, y - range_m, x + range_m, y + range_m))
 
 
-def visible_pairs(cam_xy: np.ndarray, bearing_deg: np.ndarray, fov_deg: np.ndarray,
-                  range_m: np.ndarray, cam_plane: np.ndarray, target_xy: np.ndarray,
-                  target_plane: np.ndarray, walls: np.ndarray, wall_plane: np.ndarray,
-                  mount_tolerance_m: float = MOUNT_TOLERANCE_M, reach_tree=None,
-                  wall_tree=None) -> tuple[np.ndarray, np.ndarray]:
+def visible_pairs(
+    cam_xy: np.ndarray,
+    bearing_deg: np.ndarray,
+    fov_deg: np.ndarray,
+    range_m: np.ndarray,
+    cam_plane: np.ndarray,
+    target_xy: np.ndarray,
+    target_plane: np.ndarray,
+    walls: np.ndarray,
+    wall_plane: np.ndarray,
+    mount_tolerance_m: float = MOUNT_TOLERANCE_M,
+    reach_tree=None,
+    wall_tree=None,
+) -> tuple[np.ndarray, np.ndarray]:
     """All (camera, target) index pairs where the target point is seen: within range and
     angle, same plane, and the sight line crosses no wall. Vectorised with STRtrees.
 
@@ -375,7 +414,7 @@ def visible_pairs(cam_xy: np.ndarray, bearing_deg: np.ndarray, fov_deg: np.ndarr
     """
     if len(cam_xy) == 0 or len(target_xy) == 0:
         return np.empty(0, dtype=int), np.empty(0, dtype=int)
-    if reach_tree is None:      # callers assessing many target sets pass reach_tree(...) once
+    if reach_tree is None:  # callers assessing many target sets pass reach_tree(...) once
         reach_tree = camera_reach_tree(cam_xy, range_m)
     ti, ci = reach_tree.query(shapely.points(target_xy))
     d = target_xy[ti] - cam_xy[ci]

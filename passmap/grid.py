@@ -39,8 +39,9 @@ def column_letters(index: int) -> str:
 
 def local_crs(lon: float, lat: float) -> CRS:
     """Azimuthal equidistant frame centred on (lon, lat): metres, true north up at the centre."""
-    return CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +x_0=0 +y_0=0 "
-                          "+ellps=WGS84 +units=m +no_defs")
+    return CRS.from_proj4(
+        f"+proj=aeqd +lat_0={lat} +lon_0={lon} +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+    )
 
 
 @dataclass(frozen=True)
@@ -90,20 +91,34 @@ class GridSpec:
         for r in range(self.n_rows):
             for c in range(self.n_cols):
                 x0, y1 = c * self.cell_m, -r * self.cell_m
-                rows.append({"label": self.label(c, r), "column": column_letters(c),
-                             "row": r + 1, "geometry": shapely.box(x0, y1 - self.cell_m,
-                                                                   x0 + self.cell_m, y1)})
+                rows.append(
+                    {
+                        "label": self.label(c, r),
+                        "column": column_letters(c),
+                        "row": r + 1,
+                        "geometry": shapely.box(x0, y1 - self.cell_m, x0 + self.cell_m, y1),
+                    }
+                )
         local = gpd.GeoDataFrame(rows, crs=self.crs)
         return local if frame == "local" else local.to_crs(WGS84)
 
     def as_dict(self) -> dict:
-        return {"campus_id": self.campus_id, "origin_lon": self.origin_lon,
-                "origin_lat": self.origin_lat, "cell_m": self.cell_m, "n_cols": self.n_cols,
-                "n_rows": self.n_rows}
+        return {
+            "campus_id": self.campus_id,
+            "origin_lon": self.origin_lon,
+            "origin_lat": self.origin_lat,
+            "cell_m": self.cell_m,
+            "n_cols": self.n_cols,
+            "n_rows": self.n_rows,
+        }
 
 
-def default_grid(campus_id: str, campus_geom, cell_m: float = DEFAULT_CELL_M,
-                 origin: tuple[float, float] | None = None) -> GridSpec:
+def default_grid(
+    campus_id: str,
+    campus_geom,
+    cell_m: float = DEFAULT_CELL_M,
+    origin: tuple[float, float] | None = None,
+) -> GridSpec:
     """A grid covering the campus parcel with a margin; origin defaults to its north-west corner."""
     if cell_m <= 0 or cell_m > 1000:
         raise ValueError(f"Grid cell size {cell_m} m must be between 0 and 1000 m.")
@@ -116,9 +131,13 @@ def default_grid(campus_id: str, campus_geom, cell_m: float = DEFAULT_CELL_M,
         nw = nw.to_crs(WGS84).iloc[0]
         origin = (round(nw.x, 7), round(nw.y, 7))
     probe = GridSpec(campus_id, origin[0], origin[1], cell_m, 1, 1)
-    xs, ys = probe.to_local_xy(*np.asarray(campus_geom.exterior.coords
-                                           if campus_geom.geom_type == "Polygon"
-                                           else campus_geom.envelope.exterior.coords).T)
+    xs, ys = probe.to_local_xy(
+        *np.asarray(
+            campus_geom.exterior.coords
+            if campus_geom.geom_type == "Polygon"
+            else campus_geom.envelope.exterior.coords
+        ).T
+    )
     n_cols = max(1, math.ceil((max(xs) + MARGIN_M) / cell_m))
     n_rows = max(1, math.ceil((-min(ys) + MARGIN_M) / cell_m))
     return GridSpec(campus_id, origin[0], origin[1], float(cell_m), n_cols, n_rows)
@@ -132,8 +151,9 @@ def campus_grid(store, campus_id: str, actor: str = "system") -> GridSpec:
     return configure_grid(store, campus_id, DEFAULT_CELL_M, None, actor)
 
 
-def configure_grid(store, campus_id: str, cell_m: float, origin: tuple[float, float] | None,
-                   actor: str) -> GridSpec:
+def configure_grid(
+    store, campus_id: str, cell_m: float, origin: tuple[float, float] | None, actor: str
+) -> GridSpec:
     """Set (or change) a campus grid: cell size in metres and optional origin lon/lat."""
     campus = store.get("campus", campus_id)
     if campus is None:

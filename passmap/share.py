@@ -27,6 +27,7 @@ REFUSAL = "This share link is not valid: it has expired, was revoked, or was nev
 @dataclass(frozen=True)
 class ShareGrant:
     """What a valid link opens: these campuses and these layers, read-only."""
+
     link_id: str
     agency: str
     campuses: tuple[str, ...]
@@ -57,8 +58,14 @@ def link_url(token: str, base: str | None = None) -> str:
     return f"{base or base_url()}/?share={token}"
 
 
-def create_link(store, agency: str, campuses: list[str], layers: list[str] | str,
-                expires_in: timedelta, actor: str) -> tuple[str, str]:
+def create_link(
+    store,
+    agency: str,
+    campuses: list[str],
+    layers: list[str] | str,
+    expires_in: timedelta,
+    actor: str,
+) -> tuple[str, str]:
     """Create a link; returns (link_id, token). The token is not stored and cannot be shown again."""
     agency = (agency or "").strip()
     if not agency:
@@ -73,9 +80,19 @@ def create_link(store, agency: str, campuses: list[str], layers: list[str] | str
     token = secrets.token_urlsafe(32)
     link_id = uuid.uuid4().hex[:12]
     now = utc_now()
-    store.insert_share_link({"id": link_id, "token_hash": hash_token(token), "agency": agency,
-                             "campuses": list(campuses), "layers": names, "created_by": actor,
-                             "created_utc": now, "expires_utc": now + expires_in}, actor=actor)
+    store.insert_share_link(
+        {
+            "id": link_id,
+            "token_hash": hash_token(token),
+            "agency": agency,
+            "campuses": list(campuses),
+            "layers": names,
+            "created_by": actor,
+            "created_utc": now,
+            "expires_utc": now + expires_in,
+        },
+        actor=actor,
+    )
     return link_id, token
 
 
@@ -87,18 +104,27 @@ def resolve(store, token: str | None, now: datetime | None = None) -> ShareGrant
     now = now or utc_now()
     if link is None or link["revoked_utc"] is not None or link["expires_utc"] <= now:
         return None
-    return ShareGrant(link["id"], link["agency"], tuple(link["campuses"]), tuple(link["layers"]),
-                      link["expires_utc"])
+    return ShareGrant(
+        link["id"],
+        link["agency"],
+        tuple(link["campuses"]),
+        tuple(link["layers"]),
+        link["expires_utc"],
+    )
 
 
 def is_still_valid(store, grant: ShareGrant, now: datetime | None = None) -> bool:
     """Re-check a grant held in a session (revocation takes effect on the next rerun)."""
     link = store.get_share_link(grant.link_id)
-    return (link is not None and link["revoked_utc"] is None
-            and link["expires_utc"] > (now or utc_now()))
+    return (
+        link is not None
+        and link["revoked_utc"] is None
+        and link["expires_utc"] > (now or utc_now())
+    )
 
 
-def record_use(store, grant: ShareGrant, campus_id: str | None, view: str,
-               client: str | None = None) -> None:
+def record_use(
+    store, grant: ShareGrant, campus_id: str | None, view: str, client: str | None = None
+) -> None:
     """Every use is logged: when, which campus, which view, from where."""
     store.log_share_access(grant.link_id, campus_id, view, client)

@@ -103,21 +103,44 @@ def _wait_healthy(server: AppServer, timeout_s: float = 40.0) -> None:
     raise RuntimeError(f"streamlit not healthy after {timeout_s} s:\n{server.log()[-3000:]}")
 
 
-def start_streamlit(db_path: Path, log_dir: Path, script: str = "app.py", cwd: Path = REPO,
-                    timeout_s: float = 40.0, **extra_env: str) -> AppServer:
+def start_streamlit(
+    db_path: Path,
+    log_dir: Path,
+    script: str = "app.py",
+    cwd: Path = REPO,
+    timeout_s: float = 40.0,
+    **extra_env: str,
+) -> AppServer:
     """Run ``script`` under streamlit on a free loopback port against ``db_path`` and wait until
     it is healthy (the tests' fixture, the benchmarks and the screenshot tool all start it so).
     The live simulator is off unless ``PASSMAP_SIMULATE="1"`` is passed."""
     port = free_port()
     env = dict(os.environ)
-    env.update({"PASSMAP_DB": str(db_path), "PASSMAP_SIMULATE": "0",
-                "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
+    env.update(
+        {
+            "PASSMAP_DB": str(db_path),
+            "PASSMAP_SIMULATE": "0",
+            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        }
+    )
     env.update({k: str(v) for k, v in extra_env.items()})
     log_path = Path(log_dir) / f"streamlit-{port}.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true"]
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log_path.open("wb"),
-                            stderr=subprocess.STDOUT)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT
+    )
     server = AppServer(f"http://127.0.0.1:{port}", Path(db_path), proc, log_path, extra_env)
     try:
         _wait_healthy(server, timeout_s)
@@ -150,13 +173,25 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        raise RuntimeError("Debian's chromium is missing: run `make test` (installs it) "
-                           "or `apt-get install chromium`.")
+        raise RuntimeError(
+            "Debian's chromium is missing: run `make test` (installs it) "
+            "or `apt-get install chromium`."
+        )
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--disable-quic"])
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
         yield b
         b.close()
 
@@ -169,7 +204,7 @@ def browser_page(browser, request):
     outside: list[str] = []
     page.on("request", lambda req: None if is_loopback(req.url) else outside.append(req.url))
     page.outside_requests = outside
-    page.login = functools.partial(browser_login, page)   # page.login(server.url, role="viewer")
+    page.login = functools.partial(browser_login, page)  # page.login(server.url, role="viewer")
     yield page
     context.close()
     assert not outside, f"requests left loopback: {outside[:10]}"

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:              # `ui` is a top-level folder of the app, not installed
+if str(REPO) not in sys.path:  # `ui` is a top-level folder of the app, not installed
     sys.path.insert(0, str(REPO))
 APP_CLIENT = "apptest"
 
@@ -34,8 +34,9 @@ def _store(db_path=None):
     return _open_store(str(db_path or os.environ["PASSMAP_DB"]))
 
 
-def login(at, role: str = "admin", username: str | None = None, password: str | None = None,
-          db_path=None):
+def login(
+    at, role: str = "admin", username: str | None = None, password: str | None = None, db_path=None
+):
     """Authenticate ``demo-<role>`` (or ``username``) against the store and sign ``at`` in."""
     from passmap.auth import DEMO_PASSWORD, authenticate, session_for
     from ui.auth import SESSION_KEY
@@ -47,15 +48,22 @@ def login(at, role: str = "admin", username: str | None = None, password: str | 
     return at
 
 
-def browser_login(page, base_url: str, role: str = "admin", username: str | None = None,
-                  password: str | None = None, timeout_ms: int = 30000) -> None:
+def browser_login(
+    page,
+    base_url: str,
+    role: str = "admin",
+    username: str | None = None,
+    password: str | None = None,
+    timeout_ms: int = 30000,
+) -> None:
     """Sign a Playwright page in through the real login form."""
     from passmap.auth import DEMO_PASSWORD
 
     page.goto(base_url + "/")
     # by role: get_by_label("Password") also matches streamlit's 'Show password' button
-    page.get_by_role("textbox", name="User name").fill(username or f"demo-{role}",
-                                                       timeout=timeout_ms)
+    page.get_by_role("textbox", name="User name").fill(
+        username or f"demo-{role}", timeout=timeout_ms
+    )
     page.get_by_role("textbox", name="Password").fill(password or DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in:").wait_for(timeout=timeout_ms)
@@ -76,11 +84,11 @@ def serve_png(rgb: tuple[int, int, int]):
     body, requested = buf.getvalue(), []
 
     class Png(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):                                   # noqa: N802 - http.server API
+        def do_GET(self):
             requested.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
-            self.send_header("Access-Control-Allow-Origin", "*")   # the map draws it in WebGL
+            self.send_header("Access-Control-Allow-Origin", "*")  # the map draws it in WebGL
             self.end_headers()
             self.wfile.write(body)
 

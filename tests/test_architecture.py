@@ -7,8 +7,11 @@ import sys
 from tests.conftest import REPO
 
 UI_LIBS = ("streamlit", "folium", "pydeck", "streamlit_folium")
-SQL = re.compile(r"\b(select\s+[\w*].*\s+from|insert\s+into|update\s+\w+\s+set|delete\s+from|"
-                 r"create\s+table)\b", re.IGNORECASE)
+SQL = re.compile(
+    r"\b(select\s+[\w*].*\s+from|insert\s+into|update\s+\w+\s+set|delete\s+from|"
+    r"create\s+table)\b",
+    re.IGNORECASE,
+)
 
 
 def test_core_never_imports_a_ui_library():
@@ -25,8 +28,12 @@ def test_core_never_imports_a_ui_library():
 
 def test_sql_lives_only_in_the_store():
     offenders = []
-    paths = [REPO / "app.py", *(REPO / "pages").rglob("*.py"), *(REPO / "layers").rglob("*.py"),
-             *(REPO / "ui").rglob("*.py")]
+    paths = [
+        REPO / "app.py",
+        *(REPO / "pages").rglob("*.py"),
+        *(REPO / "layers").rglob("*.py"),
+        *(REPO / "ui").rglob("*.py"),
+    ]
     for folder in (REPO / "passmap").iterdir():
         if folder.name != "store":
             paths += list(folder.rglob("*.py")) if folder.is_dir() else [folder]

@@ -8,8 +8,13 @@ from tests.conftest import REPO
 
 
 def run_cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "passmap.cli", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "passmap.cli", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_init_creates_an_empty_database(tmp_db):

@@ -8,8 +8,11 @@ import pytest
 
 import passmap
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(passmap.__path__, "passmap.")
-                 if not m.name.endswith("__main__"))
+MODULES = sorted(
+    m.name
+    for m in pkgutil.walk_packages(passmap.__path__, "passmap.")
+    if not m.name.endswith("__main__")
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -21,7 +21,7 @@ def engine_problem() -> str | None:
         return "the compliance engine is not installed"
     try:
         from passmap.compliance import assess  # noqa: F401
-    except ImportError as exc:   # the engine is still landing: say so instead of failing
+    except ImportError as exc:  # the engine is still landing: say so instead of failing
         return f"the compliance engine cannot be loaded ({exc})"
     return None
 
@@ -44,7 +44,7 @@ def get_assessment(live: bool = False):
         return None
     try:
         return _assess(db_path(), live)
-    except ValueError:     # e.g. no catalog loaded yet: the maps still work, untiered
+    except ValueError:  # e.g. no catalog loaded yet: the maps still work, untiered
         return None
 
 

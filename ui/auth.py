@@ -17,8 +17,8 @@ import streamlit as st
 from passmap import access, auth, share
 from ui import data
 
-SESSION_KEY = "auth_session"        # passmap.auth.Session of a signed-in person
-SHARE_KEY = "auth_share"            # passmap.share.ShareGrant of a share-link visitor
+SESSION_KEY = "auth_session"  # passmap.auth.Session of a signed-in person
+SHARE_KEY = "auth_share"  # passmap.share.ShareGrant of a share-link visitor
 NOTICE_KEY = "auth_notice"
 COOKIE_KEY = "auth_cookie_pending"  # a cookie to write in the browser on this run ("" clears)
 _LOCAL_CLIENTS = {None, "", "127.0.0.1", "::1", "localhost"}
@@ -27,6 +27,7 @@ _LOCAL_CLIENTS = {None, "", "127.0.0.1", "::1", "localhost"}
 @dataclass(frozen=True)
 class Viewer:
     """Who is looking: a signed-in account or a share-link visitor (role partner)."""
+
     username: str | None
     role: str
     campus_scope: tuple[str, ...] | None
@@ -47,7 +48,7 @@ def client_id() -> str:
     """The client address as Streamlit sees it (throttling per client)."""
     try:
         ip = st.context.ip_address
-    except Exception:       # no request context (bare script runs)
+    except Exception:  # no request context (bare script runs)
         return "local"
     return ip if isinstance(ip, str) and ip else "local"
 
@@ -55,8 +56,9 @@ def client_id() -> str:
 def current_viewer() -> Viewer | None:
     grant = st.session_state.get(SHARE_KEY)
     if grant is not None:
-        return Viewer(None, "partner", grant.campuses,
-                      access.visible_layers("partner", grant.layers), grant)
+        return Viewer(
+            None, "partner", grant.campuses, access.visible_layers("partner", grant.layers), grant
+        )
     sess = st.session_state.get(SESSION_KEY)
     if sess is None:
         return None
@@ -76,7 +78,7 @@ def _share_gate(store, token: str) -> Viewer:
         st.session_state.pop(SHARE_KEY, None)
         _refuse(share.REFUSAL)
     if st.session_state.get(SHARE_KEY) != grant:
-        st.session_state.pop(SESSION_KEY, None)          # a link visit is never a staff session
+        st.session_state.pop(SESSION_KEY, None)  # a link visit is never a staff session
         st.session_state[SHARE_KEY] = grant
         share.record_use(store, grant, None, "open", client_id())
     return current_viewer()
@@ -93,9 +95,9 @@ def _held_grant_gate(store) -> Viewer:
 def _cookie_token() -> str | None:
     try:
         token = st.context.cookies.get(auth.SESSION_COOKIE)
-    except Exception:       # no request context (bare script runs)
+    except Exception:  # no request context (bare script runs)
         return None
-    return token if isinstance(token, str) else None    # AppTest's context is a stand-in
+    return token if isinstance(token, str) else None  # AppTest's context is a stand-in
 
 
 def _write_pending_cookie() -> None:
@@ -105,11 +107,16 @@ def _write_pending_cookie() -> None:
     token = st.session_state.pop(COOKIE_KEY, None)
     if token is None:
         return
-    value = json.dumps(f"{auth.SESSION_COOKIE}={token}; Path=/; SameSite=Strict"
-                       + ("" if token else "; Max-Age=0"))
+    value = json.dumps(
+        f"{auth.SESSION_COOKIE}={token}; Path=/; SameSite=Strict" + ("" if token else "; Max-Age=0")
+    )
     with st.sidebar:
-        st.iframe("<script>window.parent.document.cookie = " + value
-                  + " + (location.protocol === 'https:' ? '; Secure' : '');</script>", height=1)
+        st.iframe(
+            "<script>window.parent.document.cookie = "
+            + value
+            + " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+            height=1,
+        )
 
 
 def require_login() -> Viewer:
@@ -135,7 +142,7 @@ def _session_gate(store) -> Viewer:
         st.session_state[COOKIE_KEY] = ""
         sess = None
     if sess is None and (token := _cookie_token()):
-        sess = auth.resume_browser_session(store, token)   # a reload or another tab
+        sess = auth.resume_browser_session(store, token)  # a reload or another tab
         if sess is not None:
             st.session_state[SESSION_KEY] = sess
         else:
@@ -143,7 +150,7 @@ def _session_gate(store) -> Viewer:
     if sess is None and _oidc_configured() and getattr(st.user, "is_logged_in", False):
         sess = _session_from_oidc(store)
     if sess is not None and not auth.keep_browser_session(store, sess):
-        st.session_state.pop(SESSION_KEY, None)             # signed out elsewhere, or disabled
+        st.session_state.pop(SESSION_KEY, None)  # signed out elsewhere, or disabled
         st.session_state[NOTICE_KEY] = "You were signed out; please sign in again."
         st.session_state[COOKIE_KEY] = ""
         sess = None
@@ -158,7 +165,7 @@ def _session_gate(store) -> Viewer:
 def _oidc_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except Exception:       # no secrets file at all
+    except Exception:  # no secrets file at all
         return False
 
 
@@ -208,11 +215,15 @@ def _first_start(store) -> None:
     if store.count_users():
         return
     if client_id() not in _LOCAL_CLIENTS | {"local"}:
-        st.warning("No account exists yet. On the server, run `passmap user add NAME --role admin`.")
+        st.warning(
+            "No account exists yet. On the server, run `passmap user add NAME --role admin`."
+        )
         return
     password = auth.ensure_first_admin(store)
-    st.warning("First start: an administrator account was created. This password is shown "
-               "once and written nowhere; note it now and change it later.")
+    st.warning(
+        "First start: an administrator account was created. This password is shown "
+        "once and written nowhere; note it now and change it later."
+    )
     st.code(f"user: admin\npassword: {password}", language=None)
 
 
@@ -220,8 +231,10 @@ def _demo_notice(store) -> None:
     demo = [u for u in store.list_users() if u.get("is_demo") and not u["disabled"]]
     if demo:
         names = ", ".join(f"`{u['username']}`" for u in demo)
-        st.info(f"DEMO DATABASE: demo accounts {names}, password `{auth.DEMO_PASSWORD}`. "
-                "They exist only in the demo build.")
+        st.info(
+            f"DEMO DATABASE: demo accounts {names}, password `{auth.DEMO_PASSWORD}`. "
+            "They exist only in the demo build."
+        )
 
 
 def _sidebar_account(viewer: Viewer) -> None:

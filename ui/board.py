@@ -19,15 +19,22 @@ from ui.assessment import engine_available, get_assessment
 from ui.data import _open_store, db_path
 
 TIER_LABELS = [tier_name(t) for t in TIERS]
-TIER_SCALE = alt.Scale(domain=TIER_LABELS + [tier_name(None)],
-                       range=[tier_hex(t) for t in TIERS] + [tier_hex(None)])
+TIER_SCALE = alt.Scale(
+    domain=TIER_LABELS + [tier_name(None)], range=[tier_hex(t) for t in TIERS] + [tier_hex(None)]
+)
 BIG = {"labelFontSize": 16, "titleFontSize": 16}
 
 
 @st.cache_resource(ttl=120, max_entries=8, show_spinner="Computing the board figures…")
 def _report(path: str, budget_per_year_usd: float, years: int, top_n: int) -> BoardReport:
-    return board_figures(_open_store(path), budget_per_year_usd, years, top_n=top_n,
-                         design=get_assessment(False), effective=get_assessment(True))
+    return board_figures(
+        _open_store(path),
+        budget_per_year_usd,
+        years,
+        top_n=top_n,
+        design=get_assessment(False),
+        effective=get_assessment(True),
+    )
 
 
 def report(budget_per_year_usd: float, years: int, top_n: int = 10) -> BoardReport | None:
@@ -38,19 +45,32 @@ def report(budget_per_year_usd: float, years: int, top_n: int = 10) -> BoardRepo
 
 
 def tier_counts_chart(rep: BoardReport) -> alt.Chart:
-    frame = rep.tier_counts.melt(id_vars=["tier", "label"], value_vars=["design", "effective"],
-                                 var_name="kind", value_name="campuses")
+    frame = rep.tier_counts.melt(
+        id_vars=["tier", "label"],
+        value_vars=["design", "effective"],
+        var_name="kind",
+        value_name="campuses",
+    )
     base = alt.Chart(frame).encode(
         x=alt.X("label:N", sort=TIER_LABELS, title=None, axis=alt.Axis(labelAngle=0, **BIG)),
         xOffset=alt.XOffset("kind:N", sort=["design", "effective"]),
-        y=alt.Y("campuses:Q", title="campuses", axis=alt.Axis(tickMinStep=1, **BIG)))
+        y=alt.Y("campuses:Q", title="campuses", axis=alt.Axis(tickMinStep=1, **BIG)),
+    )
     bars = base.mark_bar(stroke="#1a1a1a").encode(
         color=alt.Color("label:N", scale=TIER_SCALE, legend=None),
-        opacity=alt.Opacity("kind:N", scale=alt.Scale(domain=["design", "effective"],
-                                                        range=[1.0, 0.55]),
-                            legend=alt.Legend(title="left: as built, right: live", orient="top",
-                                              labelLimit=300, titleLimit=400, **BIG)),
-        tooltip=["label", "kind", "campuses"])
+        opacity=alt.Opacity(
+            "kind:N",
+            scale=alt.Scale(domain=["design", "effective"], range=[1.0, 0.55]),
+            legend=alt.Legend(
+                title="left: as built, right: live",
+                orient="top",
+                labelLimit=300,
+                titleLimit=400,
+                **BIG,
+            ),
+        ),
+        tooltip=["label", "kind", "campuses"],
+    )
     labels = base.mark_text(dy=-12, fontSize=18).encode(text="campuses:Q")
     return (bars + labels).properties(height=380)
 
@@ -60,38 +80,71 @@ def campus_map_chart(rep: BoardReport) -> alt.LayerChart:
     frame["tier_label"] = [tier_name(None if pd.isna(t) else int(t)) for t in frame["design_tier"]]
     shapes = json.loads(frame[["name", "tier_label", "geometry"]].to_json())["features"]
     points = frame.geometry.representative_point()
-    dots = pd.DataFrame({"name": frame["name"], "tier_label": frame["tier_label"],
-                         "lon": points.x, "lat": points.y})
-    colour = alt.Color("tier_label:N", scale=TIER_SCALE, title="campus tier",
-                       legend=alt.Legend(orient="right", **BIG))
-    geo = alt.Chart(alt.Data(values=shapes)).mark_geoshape(stroke="#1a1a1a").encode(
-        color=alt.Color("properties.tier_label:N", scale=TIER_SCALE, legend=None),
-        tooltip=[alt.Tooltip("properties.name:N", title="campus")])
+    dots = pd.DataFrame(
+        {"name": frame["name"], "tier_label": frame["tier_label"], "lon": points.x, "lat": points.y}
+    )
+    colour = alt.Color(
+        "tier_label:N",
+        scale=TIER_SCALE,
+        title="campus tier",
+        legend=alt.Legend(orient="right", **BIG),
+    )
+    geo = (
+        alt.Chart(alt.Data(values=shapes))
+        .mark_geoshape(stroke="#1a1a1a")
+        .encode(
+            color=alt.Color("properties.tier_label:N", scale=TIER_SCALE, legend=None),
+            tooltip=[alt.Tooltip("properties.name:N", title="campus")],
+        )
+    )
     # Parcels vanish at district scale: a filled dot per campus keeps each one visible.
-    dot = alt.Chart(dots).mark_point(shape="circle", filled=True, size=320, stroke="#1a1a1a",
-                                     strokeWidth=1.5, opacity=1).encode(
-        longitude="lon:Q", latitude="lat:Q", color=colour, tooltip=["name", "tier_label"])
+    dot = (
+        alt.Chart(dots)
+        .mark_point(
+            shape="circle", filled=True, size=320, stroke="#1a1a1a", strokeWidth=1.5, opacity=1
+        )
+        .encode(longitude="lon:Q", latitude="lat:Q", color=colour, tooltip=["name", "tier_label"])
+    )
     layers = [geo, dot]
     if len(dots) <= 40:
-        layers.append(alt.Chart(dots).mark_text(dx=10, align="left", fontSize=14).encode(
-            longitude="lon:Q", latitude="lat:Q", text="name:N"))
+        layers.append(
+            alt.Chart(dots)
+            .mark_text(dx=10, align="left", fontSize=14)
+            .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+        )
     return alt.layer(*layers).project("mercator").properties(height=520)
 
 
 def heatmap_chart(matrix: pd.DataFrame) -> alt.LayerChart:
-    frame = matrix.rename_axis("layer").reset_index().melt(
-        id_vars="layer", var_name="component", value_name="tier")
+    frame = (
+        matrix.rename_axis("layer")
+        .reset_index()
+        .melt(id_vars="layer", var_name="component", value_name="tier")
+    )
     frame["tier_label"] = [tier_name(None if pd.isna(t) else int(t)) for t in frame["tier"]]
     frame["text"] = ["–" if pd.isna(t) else str(int(t)) for t in frame["tier"]]
     base = alt.Chart(frame).encode(
-        x=alt.X("component:N", sort=list(matrix.columns), title=None,
-                axis=alt.Axis(orient="bottom", labelAngle=0, labelLimit=200,
-                              labelExpr="split(datum.label, ' ')", labelOverlap=False, **BIG)),
-        y=alt.Y("layer:N", sort=list(matrix.index), title=None,
-                axis=alt.Axis(labelLimit=260, **BIG)))
+        x=alt.X(
+            "component:N",
+            sort=list(matrix.columns),
+            title=None,
+            axis=alt.Axis(
+                orient="bottom",
+                labelAngle=0,
+                labelLimit=200,
+                labelExpr="split(datum.label, ' ')",
+                labelOverlap=False,
+                **BIG,
+            ),
+        ),
+        y=alt.Y(
+            "layer:N", sort=list(matrix.index), title=None, axis=alt.Axis(labelLimit=260, **BIG)
+        ),
+    )
     rect = base.mark_rect(stroke="white").encode(
         color=alt.Color("tier_label:N", scale=TIER_SCALE, legend=None),
-        tooltip=["layer", "component", "tier_label"])
+        tooltip=["layer", "component", "tier_label"],
+    )
     text = base.mark_text(fontSize=20).encode(text="text:N")
     return (rect + text).properties(height=360)
 
@@ -104,19 +157,30 @@ def tier_cards_html(rows: list[tuple[str, int | None, str]]) -> str:
         cards.append(
             f'<div style="background:{tier_hex(tier)};color:{ink};border:1px solid #1a1a1a;'
             f'border-radius:6px;padding:10px 14px;margin-bottom:10px;font-size:1.2rem">'
-            f'{html.escape(str(name))}<br><b>{html.escape(caption)}</b></div>')
+            f"{html.escape(str(name))}<br><b>{html.escape(caption)}</b></div>"
+        )
     return "".join(cards)
 
 
 def roadmap_chart(rep: BoardReport) -> alt.LayerChart:
     frame = rep.roadmap_by_year.assign(label=lambda f: [f"Year {y}" for y in f["year"]])
-    bars = alt.Chart(frame).mark_bar(color=tier_hex(4)).encode(
-        x=alt.X("label:N", title=None, axis=alt.Axis(labelAngle=0, **BIG)),
-        y=alt.Y("cost_usd:Q", title="planned spend (USD)", axis=alt.Axis(format="$,.0f", **BIG)),
-        tooltip=["label", "items", alt.Tooltip("cost_usd:Q", format="$,.0f")])
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=tier_hex(4))
+        .encode(
+            x=alt.X("label:N", title=None, axis=alt.Axis(labelAngle=0, **BIG)),
+            y=alt.Y(
+                "cost_usd:Q", title="planned spend (USD)", axis=alt.Axis(format="$,.0f", **BIG)
+            ),
+            tooltip=["label", "items", alt.Tooltip("cost_usd:Q", format="$,.0f")],
+        )
+    )
     text = bars.mark_text(dy=-12, fontSize=16).encode(text=alt.Text("cost_usd:Q", format="$,.0f"))
-    rule = alt.Chart(pd.DataFrame({"budget": [rep.budget_per_year_usd]})).mark_rule(
-        color=tier_hex(0), strokeDash=[8, 4], size=3).encode(y="budget:Q")
+    rule = (
+        alt.Chart(pd.DataFrame({"budget": [rep.budget_per_year_usd]}))
+        .mark_rule(color=tier_hex(0), strokeDash=[8, 4], size=3)
+        .encode(y="budget:Q")
+    )
     return (bars + text + rule).properties(height=400)
 
 
@@ -125,7 +189,8 @@ def history_chart(history: pd.DataFrame) -> alt.Chart:
     return line.encode(
         x=alt.X("created_utc:T", title="assessment", axis=alt.Axis(**BIG)),
         y=alt.Y("in_place:Q", title="checklist items in place", axis=alt.Axis(**BIG)),
-        tooltip=["label", "created_utc:T", "in_place", "applicable"]).properties(height=380)
+        tooltip=["label", "created_utc:T", "in_place", "applicable"],
+    ).properties(height=380)
 
 
 def downloads(rep: BoardReport, settings: tuple) -> None:
@@ -136,8 +201,10 @@ def downloads(rep: BoardReport, settings: tuple) -> None:
     from passmap.reports.board_text import board_csv_text
 
     c1, c2, c3 = st.columns(3)
-    for col, label, kind, write in ((c1, "Build PDF report", "pdf", write_board_pdf),
-                                    (c2, "Build PowerPoint deck", "pptx", write_board_pptx)):
+    for col, label, kind, write in (
+        (c1, "Build PDF report", "pdf", write_board_pdf),
+        (c2, "Build PowerPoint deck", "pptx", write_board_pptx),
+    ):
         if col.button(label, key=f"board_build_{kind}"):
             bar = col.progress(0.0, text="Starting…")
             buf = io.BytesIO()
@@ -145,23 +212,40 @@ def downloads(rep: BoardReport, settings: tuple) -> None:
             st.session_state[f"board_{kind}"] = (settings, buf.getvalue())
         built = st.session_state.get(f"board_{kind}")
         if built and built[0] == settings:
-            col.download_button(f"Download {kind.upper()}", built[1],
-                                file_name=f"board-report.{kind}", key=f"board_dl_{kind}")
-    c3.download_button("Download gaps and roadmap (CSV)", board_csv_text(rep),
-                       file_name="board-gaps-roadmap.csv", mime="text/csv", key="board_dl_csv")
+            col.download_button(
+                f"Download {kind.upper()}",
+                built[1],
+                file_name=f"board-report.{kind}",
+                key=f"board_dl_{kind}",
+            )
+    c3.download_button(
+        "Download gaps and roadmap (CSV)",
+        board_csv_text(rep),
+        file_name="board-gaps-roadmap.csv",
+        mime="text/csv",
+        key="board_dl_csv",
+    )
 
 
 def before_after_chart(ba) -> alt.HConcatChart:
     """The floor whose rooms changed tier, before and after (board_progress.BeforeAfter)."""
     charts = []
     for column, label in (("tier_before", ba.label_before), ("tier_after", ba.label_after)):
-        frame = ba.zones.assign(tier_label=[tier_name(None if pd.isna(t) else int(t))
-                                            for t in ba.zones[column]])
+        frame = ba.zones.assign(
+            tier_label=[tier_name(None if pd.isna(t) else int(t)) for t in ba.zones[column]]
+        )
         shapes = json.loads(frame[["name", "tier_label", "geometry"]].to_json())["features"]
-        charts.append(alt.Chart(alt.Data(values=shapes), title=label).mark_geoshape(
-            stroke="#1a1a1a", strokeWidth=0.5).encode(
-            color=alt.Color("properties.tier_label:N", scale=TIER_SCALE, title="room tier"),
-            tooltip=[alt.Tooltip("properties.name:N", title="room"),
-                     alt.Tooltip("properties.tier_label:N", title="tier")]
-        ).project("mercator").properties(height=320, width=420))
+        charts.append(
+            alt.Chart(alt.Data(values=shapes), title=label)
+            .mark_geoshape(stroke="#1a1a1a", strokeWidth=0.5)
+            .encode(
+                color=alt.Color("properties.tier_label:N", scale=TIER_SCALE, title="room tier"),
+                tooltip=[
+                    alt.Tooltip("properties.name:N", title="room"),
+                    alt.Tooltip("properties.tier_label:N", title="tier"),
+                ],
+            )
+            .project("mercator")
+            .properties(height=320, width=420)
+        )
     return alt.hconcat(*charts)

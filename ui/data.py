@@ -62,20 +62,23 @@ def levels(path: str, building_id: str | None = None) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _zones(path: str, campus_id=None, building_id=None, level_id=None,
-          site_only: bool = False) -> gpd.GeoDataFrame:
+def _zones(
+    path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+) -> gpd.GeoDataFrame:
     return _open_store(path).list_zones(campus_id, building_id, level_id, site_only)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _openings(path: str, campus_id=None, building_id=None, level_id=None,
-             site_only: bool = False) -> gpd.GeoDataFrame:
+def _openings(
+    path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+) -> gpd.GeoDataFrame:
     return _open_store(path).list_openings(campus_id, building_id, level_id, site_only)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _controls(path: str, campus_id=None, building_id=None, level_id=None,
-             site_only: bool = False) -> gpd.GeoDataFrame:
+def _controls(
+    path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+) -> gpd.GeoDataFrame:
     return _open_store(path).list_controls(campus_id, building_id, level_id, site_only)
 
 
@@ -90,10 +93,14 @@ def _camera_views(path: str, campus_id: str) -> gpd.GeoDataFrame:
     """Every camera view of a campus, clipped by walls (control_id, geometry)."""
     from passmap.geometry import camera_views as views
 
-    store = _open_store(path)       # every camera: the viewer's filter is in camera_views()
+    store = _open_store(path)  # every camera: the viewer's filter is in camera_views()
     cams = store.list_controls(campus_id)
-    return views(cams[cams["type"] == "camera"], store.list_zones(campus_id),
-                 store.list_openings(campus_id), _campus_levels(store, campus_id))
+    return views(
+        cams[cams["type"] == "camera"],
+        store.list_zones(campus_id),
+        store.list_openings(campus_id),
+        _campus_levels(store, campus_id),
+    )
 
 
 def _campus_levels(store, campus_id: str) -> gpd.GeoDataFrame:
@@ -102,7 +109,7 @@ def _campus_levels(store, campus_id: str) -> gpd.GeoDataFrame:
 
 
 def _viewer():
-    from ui.auth import current_viewer        # ui.auth imports this module
+    from ui.auth import current_viewer  # ui.auth imports this module
 
     return current_viewer()
 
@@ -123,24 +130,28 @@ def buildings(path: str, campus_id: str | None = None) -> gpd.GeoDataFrame:
     return access.visible_campuses(_buildings(path, campus_id), _scope()[2], "campus_id")
 
 
-def zones(path: str, campus_id=None, building_id=None, level_id=None,
-          site_only: bool = False) -> gpd.GeoDataFrame:
+def zones(
+    path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+) -> gpd.GeoDataFrame:
     frame = _zones(path, campus_id, building_id, level_id, site_only)
     return access.visible_campuses(frame, _scope()[2], "campus_id")
 
 
-def openings(path: str, campus_id=None, building_id=None, level_id=None,
-             site_only: bool = False) -> gpd.GeoDataFrame:
+def openings(
+    path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+) -> gpd.GeoDataFrame:
     frame = _openings(path, campus_id, building_id, level_id, site_only)
     return access.visible_campuses(frame, _scope()[2], "campus_id")
 
 
-def controls(path: str, campus_id=None, building_id=None, level_id=None,
-             site_only: bool = False) -> gpd.GeoDataFrame:
+def controls(
+    path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+) -> gpd.GeoDataFrame:
     """The controls the viewer's role may see (board: no cameras, readers, duress)."""
     role, layers, scope = _scope()
-    frame = access.visible_campuses(_controls(path, campus_id, building_id, level_id, site_only),
-                                    scope, "campus_id")
+    frame = access.visible_campuses(
+        _controls(path, campus_id, building_id, level_id, site_only), scope, "campus_id"
+    )
     return access.filter_controls(frame, role, layers)
 
 
@@ -156,7 +167,10 @@ def _level_camera_views(path: str, campus_id: str, level_id: str) -> gpd.GeoData
     levels = _campus_levels(store, campus_id)
     own = levels[levels["id"] == level_id]
     if len(own) and own["ordinal"].iloc[0] != 0:
-        zones, openings = store.list_zones(level_id=level_id), store.list_openings(level_id=level_id)
+        zones, openings = (
+            store.list_zones(level_id=level_id),
+            store.list_openings(level_id=level_id),
+        )
     else:
         plane = set(levels.loc[levels["ordinal"] == 0, "id"])
         zones, openings = store.list_zones(campus_id), store.list_openings(campus_id)
@@ -190,8 +204,11 @@ def stats(path: str) -> dict:
     out["campuses"] = [c for c in out["campuses"] if access.in_scope(c["id"], scope)]
     by_type: dict[str, int] = {}
     for c in out["campuses"]:
-        c["controls_by_type"] = {t: n for t, n in c["controls_by_type"].items()
-                                 if access.control_visible(t, layers, role)}
+        c["controls_by_type"] = {
+            t: n
+            for t, n in c["controls_by_type"].items()
+            if access.control_visible(t, layers, role)
+        }
         c["controls"] = sum(c["controls_by_type"].values())
         for t, n in c["controls_by_type"].items():
             by_type[t] = by_type.get(t, 0) + n

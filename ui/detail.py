@@ -17,13 +17,19 @@ log = logging.getLogger(__name__)
 
 TABLES = {"zone": "zone", "opening": "opening", "control": "control"}
 HIDDEN = {"geometry", "version", "props", "attrs"}
-STATUS_ICONS = {"in_place": "✅ in place", "in_progress": "🟡 in progress", "needed": "❌ needed",
-                "not_necessary": "➖ not necessary"}
+STATUS_ICONS = {
+    "in_place": "✅ in place",
+    "in_progress": "🟡 in progress",
+    "needed": "❌ needed",
+    "not_necessary": "➖ not necessary",
+}
 
 
 def _title(kind: str, row: dict) -> str:
     if kind == "zone":
-        return " ".join(str(x) for x in (row.get("room_number"), row.get("name") or row["kind"]) if x)
+        return " ".join(
+            str(x) for x in (row.get("room_number"), row.get("name") or row["kind"]) if x
+        )
     if kind == "opening":
         return f"Door {row.get('number') or row['id']} · {door_style(row.get('door_class')).label}"
     return f"{control_style(row.get('type')).label} · {row.get('name') or row['id']}"
@@ -47,8 +53,12 @@ def procedure_section(row: dict) -> None:
         return
     local = (ROOT / str(doc)).resolve()
     if local.is_file() and ROOT in local.parents:
-        st.download_button(f"Procedure: {Path(doc).name}", local.read_bytes(),
-                           file_name=Path(doc).name, key=f"proc-{row['id']}")
+        st.download_button(
+            f"Procedure: {Path(doc).name}",
+            local.read_bytes(),
+            file_name=Path(doc).name,
+            key=f"proc-{row['id']}",
+        )
     else:
         st.markdown(f"Procedure: `{doc}`")
 
@@ -59,7 +69,7 @@ def live_section(kind: str, row: dict) -> None:
 
     try:
         render_live_status(kind, row)
-    except Exception:  # noqa: BLE001 - the feed is optional, the panel is not
+    except Exception:
         log.exception("live status for %s %s failed", kind, row.get("id"))
         st.caption("Live status: unavailable.")
 
@@ -82,9 +92,12 @@ def practices_section(object_id: str, live: bool) -> None:
         st.caption("No practice cites this object.")
         return
     frame = pd.DataFrame(found).copy()
-    frame["role"] = [_role(object_id, sid, ev) for sid, ev in
-                     zip(frame.get("scope_id", [None] * len(frame)),
-                         frame.get("evidence", [None] * len(frame)))]
+    frame["role"] = [
+        _role(object_id, sid, ev)
+        for sid, ev in zip(
+            frame.get("scope_id", [None] * len(frame)), frame.get("evidence", [None] * len(frame))
+        )
+    ]
     if "status" in frame:
         frame["status"] = [STATUS_ICONS.get(s, s) for s in frame["status"]]
     cols = [c for c in ("practice_id", "title", "role", "status", "explanation") if c in frame]

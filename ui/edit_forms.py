@@ -12,8 +12,14 @@ from ui import data
 from ui.editing import VERSION_KEY
 
 FIELDS = {
-    "control": (("name", "text"), ("type", CONTROL_TYPES), ("bearing_deg", "number"),
-                ("fov_deg", "number"), ("range_m", "number"), ("external_id", "text")),
+    "control": (
+        ("name", "text"),
+        ("type", CONTROL_TYPES),
+        ("bearing_deg", "number"),
+        ("fov_deg", "number"),
+        ("range_m", "number"),
+        ("external_id", "text"),
+    ),
     "zone": (("name", "text"), ("kind", ZONE_KINDS), ("room_number", "text")),
     "opening": (("number", "text"), ("door_class", DOOR_CLASSES), ("lock_function", "text")),
 }
@@ -36,12 +42,14 @@ def _widget(field: str, kind, value, key: str):
     if kind == "text":
         return st.text_input(field, value=value or "", key=key) or None
     if kind == "number":
-        v = st.number_input(field, value=None if value is None or value != value else float(value),
-                            key=key)
+        v = st.number_input(
+            field, value=None if value is None or value != value else float(value), key=key
+        )
         return v
     options = list(kind)
-    return st.selectbox(field, options, index=options.index(value) if value in options else 0,
-                        key=key)
+    return st.selectbox(
+        field, options, index=options.index(value) if value in options else 0, key=key
+    )
 
 
 def attribute_form(store, selected: tuple[str, str], who: str, click) -> None:
@@ -60,10 +68,16 @@ def attribute_form(store, selected: tuple[str, str], who: str, click) -> None:
         changes = {k: v for k, v in values.items() if v != row.get(k)}
         _apply(lambda: store.update_feature(table, fid, changes, opened, who), key, "Saved")
     cols = st.columns(3)
-    if click is not None and row["geometry"].geom_type == "Point" and cols[0].button(
-            "Move to clicked position", key="edit_move"):
-        _apply(lambda: store.move_feature(table, fid, Point(click[1], click[0]), opened, who),
-               key, "Moved")
+    if (
+        click is not None
+        and row["geometry"].geom_type == "Point"
+        and cols[0].button("Move to clicked position", key="edit_move")
+    ):
+        _apply(
+            lambda: store.move_feature(table, fid, Point(click[1], click[0]), opened, who),
+            key,
+            "Moved",
+        )
     if cols[1].button("Delete", key="edit_delete"):
         _apply(lambda: store.delete_feature(table, fid, opened, who), key, "Deleted")
     if cols[2].button("Reload", key="edit_reload"):

@@ -79,8 +79,9 @@ def _underlay(m, level: dict) -> None:
             return
         mime = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
         url = f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode()
-    folium.raster_layers.ImageOverlay(url, bounds=under["bounds"], opacity=0.6,
-                                      name="Underlay").add_to(m)
+    folium.raster_layers.ImageOverlay(
+        url, bounds=under["bounds"], opacity=0.6, name="Underlay"
+    ).add_to(m)
 
 
 def build_edit_map(level: dict, frames: dict, bounds, click=None, wedge=None, selected=None):
@@ -96,14 +97,31 @@ def build_edit_map(level: dict, frames: dict, bounds, click=None, wedge=None, se
         for row in frame.to_dict("records"):
             _draw(m, table, row, selected == (table, row["id"]))
     if wedge is not None:
-        folium.GeoJson(wedge.__geo_interface__, style_function=lambda _: {
-            "color": "#f39c12", "fillOpacity": 0.3, "weight": 1}).add_to(m)
+        folium.GeoJson(
+            wedge.__geo_interface__,
+            style_function=lambda _: {"color": "#f39c12", "fillOpacity": 0.3, "weight": 1},
+        ).add_to(m)
     if click is not None:
-        folium.CircleMarker(click, radius=6, color="#f39c12", fill=True,
-                            tooltip="new position", class_name="pm-pending").add_to(m)
-    offline_draw(export=False, draw_options={
-        "polyline": True, "polygon": True, "rectangle": True, "circle": False,
-        "marker": False, "circlemarker": False}, edit_options={"edit": False}).add_to(m)
+        folium.CircleMarker(
+            click,
+            radius=6,
+            color="#f39c12",
+            fill=True,
+            tooltip="new position",
+            class_name="pm-pending",
+        ).add_to(m)
+    offline_draw(
+        export=False,
+        draw_options={
+            "polyline": True,
+            "polygon": True,
+            "rectangle": True,
+            "circle": False,
+            "marker": False,
+            "circlemarker": False,
+        },
+        edit_options={"edit": False},
+    ).add_to(m)
     return m
 
 
@@ -111,19 +129,33 @@ def _draw(m, table: str, row: dict, selected: bool) -> None:
     geom = row["geometry"]
     colour = "#f1c40f" if selected else KIND_COLOURS[table]
     if table == "wall":
-        folium.GeoJson(geom.__geo_interface__, style_function=lambda _: {
-            "color": colour, "weight": 2}, interactive=False).add_to(m)
+        folium.GeoJson(
+            geom.__geo_interface__,
+            style_function=lambda _: {"color": colour, "weight": 2},
+            interactive=False,
+        ).add_to(m)
         return
     tip = tooltip(table, row)
     if geom.geom_type == "Point":
-        folium.CircleMarker([geom.y, geom.x], radius=7 if table == "control" else 5,
-                            color=colour, fill=True, fill_opacity=0.9, tooltip=tip,
-                            class_name=f"pm-{table}").add_to(m)
+        folium.CircleMarker(
+            [geom.y, geom.x],
+            radius=7 if table == "control" else 5,
+            color=colour,
+            fill=True,
+            fill_opacity=0.9,
+            tooltip=tip,
+            class_name=f"pm-{table}",
+        ).add_to(m)
     else:
-        style = {"color": colour, "weight": 3 if table == "opening" else 1,
-                 "fillOpacity": 0.15, "className": f"pm-{table}"}
-        folium.GeoJson(geom.__geo_interface__, tooltip=tip,
-                       style_function=lambda _, s=style: s).add_to(m)
+        style = {
+            "color": colour,
+            "weight": 3 if table == "opening" else 1,
+            "fillOpacity": 0.15,
+            "className": f"pm-{table}",
+        }
+        folium.GeoJson(
+            geom.__geo_interface__, tooltip=tip, style_function=lambda _, s=style: s
+        ).add_to(m)
 
 
 def zone_at(zones, lon: float, lat: float) -> str | None:

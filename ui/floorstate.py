@@ -23,8 +23,14 @@ def level_switcher(path: str, building_id: str, level_id: str) -> None:
         return
     names = dict(zip(levels["id"], levels["name"]))
     st.session_state[SWITCH_KEY] = level_id
-    st.segmented_control("Level", list(levels["id"]), key=SWITCH_KEY, format_func=names.get,
-                         on_change=_sync_level, required=True)
+    st.segmented_control(
+        "Level",
+        list(levels["id"]),
+        key=SWITCH_KEY,
+        format_func=names.get,
+        on_change=_sync_level,
+        required=True,
+    )
 
 
 def focus_from_search(query: str, plan, pick: Picked) -> Hit | None:
@@ -35,8 +41,12 @@ def focus_from_search(query: str, plan, pick: Picked) -> Hit | None:
     hits = find(query, plan.zones, plan.doors, plan.controls)
     if hits:
         return hits[0]
-    hits = find(query, data.zones(path, pick.campus), data.openings(path, pick.campus),
-                data.controls(path, pick.campus))
+    hits = find(
+        query,
+        data.zones(path, pick.campus),
+        data.openings(path, pick.campus),
+        data.controls(path, pick.campus),
+    )
     if not hits:
         st.warning(f"Nothing on this campus matches “{query}”.")
         return None

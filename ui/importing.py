@@ -11,9 +11,15 @@ from layers.folium_offline import offline_map
 from passmap.importers.base import ImportOptions
 from passmap.importers.georef import parse_corners, parse_points
 
-PREVIEW_LIMIT = 3000          # features per layer drawn in the preview (STACK.md: folium cost)
-COLOURS = {"building": "#333333", "zone": "#4a6fa5", "opening": "#c0392b", "control": "#1e8449",
-           "wall": "#555555", "level": "#999999"}
+PREVIEW_LIMIT = 3000  # features per layer drawn in the preview (STACK.md: folium cost)
+COLOURS = {
+    "building": "#333333",
+    "zone": "#4a6fa5",
+    "opening": "#c0392b",
+    "control": "#1e8449",
+    "wall": "#555555",
+    "level": "#999999",
+}
 
 
 def _pairs(text: str, sep: str = ",") -> dict[str, str]:
@@ -27,19 +33,28 @@ def _pairs(text: str, sep: str = ",") -> dict[str, str]:
 
 def build_options(form: dict, dry_run: bool, actor: str) -> ImportOptions:
     """ImportOptions from the page's form values (same meaning as the CLI flags)."""
-    layers = {k: [n.strip() for n in v.split(",") if n.strip()]
-              for k, v in _pairs(form.get("layers", ""), ";").items()}
+    layers = {
+        k: [n.strip() for n in v.split(",") if n.strip()]
+        for k, v in _pairs(form.get("layers", ""), ";").items()
+    }
     georef = parse_points(form.get("georef") or "")
     if form.get("georef", "").strip() and len(georef) < 2:
         raise ValueError("Control points: give at least two lines x,y,lon,lat.")
     return ImportOptions(
         format=None if form.get("format") in (None, "detect") else form["format"],
-        campus_id=form.get("campus") or None, building_id=form.get("building") or None,
-        building_name=form.get("building_name") or None, level_id=form.get("level") or None,
-        level_ordinal=int(form.get("ordinal") or 0), layers=layers, georef=georef,
+        campus_id=form.get("campus") or None,
+        building_id=form.get("building") or None,
+        building_name=form.get("building_name") or None,
+        level_id=form.get("level") or None,
+        level_ordinal=int(form.get("ordinal") or 0),
+        layers=layers,
+        georef=georef,
         corners=parse_corners(form["corners"]) if form.get("corners") else [],
-        column_map=_pairs(form.get("columns", "")), zone_kind_map=_pairs(form.get("kinds", "")),
-        dry_run=dry_run, actor=actor)
+        column_map=_pairs(form.get("columns", "")),
+        zone_kind_map=_pairs(form.get("kinds", "")),
+        dry_run=dry_run,
+        actor=actor,
+    )
 
 
 def preview_map(bundle: dict[str, list[dict]]):
@@ -54,12 +69,23 @@ def preview_map(bundle: dict[str, list[dict]]):
         rows = [r for r in bundle.get(table, []) if r.get("geom") is not None][:PREVIEW_LIMIT]
         if not rows:
             continue
-        feats = [{"type": "Feature", "geometry": shapely.geometry.mapping(r["geom"]),
-                  "properties": {"label": html.escape(f"{table} {r['id']} "
-                                                      f"{r.get('name') or r.get('kind') or ''}")}}
-                 for r in rows]
+        feats = [
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(r["geom"]),
+                "properties": {
+                    "label": html.escape(
+                        f"{table} {r['id']} {r.get('name') or r.get('kind') or ''}"
+                    )
+                },
+            }
+            for r in rows
+        ]
         colour = COLOURS[table]
-        folium.GeoJson({"type": "FeatureCollection", "features": feats}, name=table,
-                       style_function=lambda _, c=colour: {"color": c, "weight": 2, "fillOpacity": 0.1},
-                       tooltip=folium.GeoJsonTooltip(["label"], labels=False)).add_to(m)
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": feats},
+            name=table,
+            style_function=lambda _, c=colour: {"color": c, "weight": 2, "fillOpacity": 0.1},
+            tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+        ).add_to(m)
     return m

@@ -30,8 +30,10 @@ def kpi_strip(campus_ids: list[str], live: bool = False) -> None:
     findings = _findings_frame(result)
     cols = st.columns(4)
     if tiers:
-        text = " · ".join(f"{tier_label(t)}: {n}" for t, n in
-                          sorted(per_tier.items(), key=lambda kv: -1 if kv[0] is None else kv[0]))
+        text = " · ".join(
+            f"{tier_label(t)}: {n}"
+            for t, n in sorted(per_tier.items(), key=lambda kv: -1 if kv[0] is None else kv[0])
+        )
     else:
         text = f"{len(campus_ids)} not assessed"
     cols[0].metric("Campuses per tier", len(campus_ids), help=text)
@@ -43,6 +45,10 @@ def kpi_strip(campus_ids: list[str], live: bool = False) -> None:
         cols[1].metric("Practices in place", "–", help="The compliance engine has not run.")
         cols[2].metric("Open gaps", "–", help="The compliance engine has not run.")
     offline = devices_offline(campus_ids)
-    cols[3].metric("Devices offline", "–" if offline is None else offline,
-                   help="Devices whose last report says offline, or silent past their reporting interval."
-                   if offline is not None else "No live feed connected.")
+    cols[3].metric(
+        "Devices offline",
+        "–" if offline is None else offline,
+        help="Devices whose last report says offline, or silent past their reporting interval."
+        if offline is not None
+        else "No live feed connected.",
+    )

@@ -33,13 +33,15 @@ def get_runner():
         MqttSource(runner, MqttConfig.from_env()).start()
     elif settings.simulate:
         runner.mode = "simulator"
-        runner.sources.append(SimulatorSource(Simulator(demo_devices(store)), runner.submit).start())
+        runner.sources.append(
+            SimulatorSource(Simulator(demo_devices(store)), runner.submit).start()
+        )
     else:
         runner.mode = "off"
     return runner
 
 
-STALE_BUCKET_S = 30   # stale flags are computed against "now": recompute at least this often
+STALE_BUCKET_S = 30  # stale flags are computed against "now": recompute at least this often
 
 
 @st.cache_data(ttl=120, max_entries=32, show_spinner=False)
@@ -62,8 +64,15 @@ def _overlay_json(version: tuple, bucket: int, campus_id, scope_key: tuple, _con
     return layers_json(live_layers(_controls, summary(campus_id)))
 
 
-def live_map(static: tuple[dict, tuple[str, ...]], controls, campus_id: str | None, key: str,
-             scope_key: tuple, height: int = MAP_HEIGHT_PX, basemap: bool = True):
+def live_map(
+    static: tuple[dict, tuple[str, ...]],
+    controls,
+    campus_id: str | None,
+    key: str,
+    scope_key: tuple,
+    height: int = MAP_HEIGHT_PX,
+    basemap: bool = True,
+):
     """Draw the static spec (ui.maps.static_spec) plus the live overlay inside a fragment that
     reruns every REFRESH. An unchanged status gives the same JSON (a cache reference on the wire,
     no redraw in the browser). A click inside the fragment triggers one full rerun so the page's
@@ -79,13 +88,14 @@ def live_map(static: tuple[dict, tuple[str, ...]], controls, campus_id: str | No
         last = f"_{key}_selection"
         clicked = _selection(st.session_state.get(key))
         if not full_run and clicked != st.session_state.get(last):
-            st.session_state[last] = clicked   # a click: straight to the full run, draw nothing
+            st.session_state[last] = clicked  # a click: straight to the full run, draw nothing
             st.rerun(scope="app")
         try:
             now = summary(campus_id)
             version = data.get_store().status_version()
-            overlay = _overlay_json(version, int(time.time() // STALE_BUCKET_S), campus_id,
-                                    scope_key, controls)
+            overlay = _overlay_json(
+                version, int(time.time() // STALE_BUCKET_S), campus_id, scope_key, controls
+            )
         except Exception:  # live status must never break the map
             log.exception("live overlay failed")
             now, overlay = None, []
@@ -101,6 +111,7 @@ def live_map(static: tuple[dict, tuple[str, ...]], controls, campus_id: str | No
     _fragment()
     return st.session_state.get(f"_{key}_event")
 
+
 def _selection(event):
     try:
         return repr(event["selection"]["objects"])
@@ -115,4 +126,7 @@ def _caption(controls, now) -> None:
     here = now[now["control_id"].isin(set(controls["id"]))]
     bad = here[here["state"].isin(["forced_open", "held_open", "triggered", "tamper", "offline"])]
     text = ", ".join(f"{r.control_name or r.control_id} {r.state}" for r in bad.itertuples())
-    st.caption(f"Live: {len(here)} devices reporting" + (f"; attention: {text}" if text else "; all normal"))
+    st.caption(
+        f"Live: {len(here)} devices reporting"
+        + (f"; attention: {text}" if text else "; all normal")
+    )

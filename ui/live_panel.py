@@ -14,8 +14,16 @@ from layers.palette import LIVE_STATE_LABELS
 from ui import live
 
 OFFLINE_STATES = {"offline", "video_loss"}
-ICONS = {"alarm": "🔴", "duress": "🆘", "offline": "⚫", "stale": "❔", "open": "🟠",
-         "degraded": "🟡", "ok": "🟢", "unknown": "❔"}
+ICONS = {
+    "alarm": "🔴",
+    "duress": "🆘",
+    "offline": "⚫",
+    "stale": "❔",
+    "open": "🟠",
+    "degraded": "🟡",
+    "ok": "🟢",
+    "unknown": "❔",
+}
 
 
 def offline_count(summary: pd.DataFrame, campus_ids) -> int:
@@ -53,12 +61,21 @@ def _line(r) -> str:
     key = live_key(r.state, bool(r.stale))
     states = r.states if isinstance(r.states, dict) else {}
     detail = ", ".join(f"{k} {v}" for k, v in sorted(states.items()) if k != "health")
-    seen = "never" if _missing(r.last_seen_utc) else pd.Timestamp(r.last_seen_utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    seen = (
+        "never"
+        if _missing(r.last_seen_utc)
+        else pd.Timestamp(r.last_seen_utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    )
     battery = "" if _missing(r.battery) else f" · battery {r.battery:.0f} %"
     name = r.control_name if isinstance(r.control_name, str) else r.device_id
-    return (f"{ICONS.get(key, '')} **{name}** ({r.device_id}): **{r.state}**"
-            f" · {LIVE_STATE_LABELS.get(key, key)}" + (f" · {detail}" if detail else "")
-            + f" · last seen {seen}" + (" · stale" if r.stale else "") + battery)
+    return (
+        f"{ICONS.get(key, '')} **{name}** ({r.device_id}): **{r.state}**"
+        f" · {LIVE_STATE_LABELS.get(key, key)}"
+        + (f" · {detail}" if detail else "")
+        + f" · last seen {seen}"
+        + (" · stale" if r.stale else "")
+        + battery
+    )
 
 
 def render_live_status(kind: str, row: dict) -> None:

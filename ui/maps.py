@@ -46,20 +46,35 @@ def layers_json(layers) -> list[str]:
     return [layer_json(layer) for layer in layers or [] if layer is not None]
 
 
-def show_spec(static: tuple[dict, tuple[str, ...]], extra: list[str], key: str,
-              height: int = MAP_HEIGHT_PX, basemap: bool = True):
+def show_spec(
+    static: tuple[dict, tuple[str, ...]],
+    extra: list[str],
+    key: str,
+    height: int = MAP_HEIGHT_PX,
+    basemap: bool = True,
+):
     """Draw a static spec plus extra layers (ui.deckmap) with a fixed key; returns the
     selection event. Unchanged layers cost the browser nothing on a rerun. ``basemap``: the
     configured tiles under it (district and campus scale, not floor plans)."""
     view, static_layers = static
-    return deck_map([*static_layers, *extra], view, key=key, height=height,
-                    tiles=tile_source() if basemap else None)
+    return deck_map(
+        [*static_layers, *extra],
+        view,
+        key=key,
+        height=height,
+        tiles=tile_source() if basemap else None,
+    )
 
 
 def show_layers(layers, view, key: str, height: int = MAP_HEIGHT_PX):
     """Draw pydeck ``layers`` at ``view`` (a pydeck ViewState) without caching (small maps)."""
-    return deck_map([layer_json(layer) for layer in layers if layer is not None],
-                    view_dict(view), key=key, height=height, tiles=tile_source())
+    return deck_map(
+        [layer_json(layer) for layer in layers if layer is not None],
+        view_dict(view),
+        key=key,
+        height=height,
+        tiles=tile_source(),
+    )
 
 
 def picked(event) -> tuple[str, dict] | None:
@@ -81,10 +96,13 @@ def forget_selection(key: str) -> None:
 
 def shade_mode(key: str) -> bool:
     """Design vs effective (live) tier toggle; True means effective."""
-    mode = st.segmented_control("Tier shown", ["Design", "Effective (live)"], key=key,
-                                default="Design",
-                                help="Effective tiers count devices that are offline or in alarm "
-                                     "as not in place.")
+    mode = st.segmented_control(
+        "Tier shown",
+        ["Design", "Effective (live)"],
+        key=key,
+        default="Design",
+        help="Effective tiers count devices that are offline or in alarm as not in place.",
+    )
     live = mode == "Effective (live)"
     assessment.show_notice(live)
     return live
@@ -92,13 +110,19 @@ def shade_mode(key: str) -> bool:
 
 def layer_toggles(options: list[str], key: str, default: list[str] | None = None) -> set[str]:
     """Which layers to draw (pills, all on by default)."""
-    chosen = st.pills("Layers", options, selection_mode="multi", key=key,
-                      default=options if default is None else default)
+    chosen = st.pills(
+        "Layers",
+        options,
+        selection_mode="multi",
+        key=key,
+        default=options if default is None else default,
+    )
     return set(chosen or [])
 
 
 def type_toggles(types: list[str], labels: dict[str, str], key: str) -> set[str]:
     """Which control types to draw (all present types on by default)."""
-    chosen = st.multiselect("Control types", types, default=types, key=key,
-                            format_func=lambda t: labels.get(t, t))
+    chosen = st.multiselect(
+        "Control types", types, default=types, key=key, format_func=lambda t: labels.get(t, t)
+    )
     return set(chosen)

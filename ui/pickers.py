@@ -14,8 +14,12 @@ import streamlit as st
 from ui import data
 from ui.auth import scope_campuses
 
-KEYS = {"district": "pick_district", "campus": "pick_campus", "building": "pick_building",
-        "level": "pick_level"}
+KEYS = {
+    "district": "pick_district",
+    "campus": "pick_campus",
+    "building": "pick_building",
+    "level": "pick_level",
+}
 PENDING = "pick_pending"
 
 
@@ -52,7 +56,7 @@ def _apply_pending() -> None:
     for i, key in enumerate(order):
         if key in pending:
             st.session_state[KEYS[key]] = pending[key]
-            for below in order[i + 1:]:         # a new campus invalidates building and level
+            for below in order[i + 1 :]:  # a new campus invalidates building and level
                 if below not in pending:
                     st.session_state.pop(KEYS[below], None)
 
@@ -74,12 +78,17 @@ def sidebar_pickers() -> Picked:
     path = data.db_path()
     with st.sidebar:
         districts = data.districts(path)
-        district = _select("District", KEYS["district"], districts) if len(districts) > 1 else (
-            districts["id"].iloc[0] if len(districts) else None)
+        district = (
+            _select("District", KEYS["district"], districts)
+            if len(districts) > 1
+            else (districts["id"].iloc[0] if len(districts) else None)
+        )
         if district is not None:
             st.session_state[KEYS["district"]] = district
         campus = _select("Campus", KEYS["campus"], scope_campuses(data.campuses(path, district)))
-        building = _select("Building", KEYS["building"], data.buildings(path, campus)) if campus else None
+        building = (
+            _select("Building", KEYS["building"], data.buildings(path, campus)) if campus else None
+        )
         levels = data.levels(path, building) if building else None
         level = _select("Level", KEYS["level"], levels) if building else None
     return Picked(district, campus, building, level)

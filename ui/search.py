@@ -9,7 +9,7 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str               # zone | opening | control
+    kind: str  # zone | opening | control
     id: str
     label: str
     building_id: str | None
@@ -45,17 +45,24 @@ def find(query: str, zones, openings, controls, limit: int = 10) -> list[Hit]:
     if not q:
         return []
     exact, prefix = [], []
-    sources = [("zone", zones, ("room_number", "name", "id")),
-               ("opening", openings, ("number", "id")),
-               ("control", controls, ("external_id", "id", "name"))]
+    sources = [
+        ("zone", zones, ("room_number", "name", "id")),
+        ("opening", openings, ("number", "id")),
+        ("control", controls, ("external_id", "id", "name")),
+    ]
     for kind, frame, cols in sources:
         if frame is None or len(frame) == 0:
             continue
         for _, row, values in _candidates(kind, frame, cols):
             needle = q_door if kind == "opening" else q
-            hit = Hit(kind, row.id, next((v for v in values if v), row.id).upper(),
-                      getattr(row, "building_id", None), getattr(row, "level_id", None),
-                      row.geometry)
+            hit = Hit(
+                kind,
+                row.id,
+                next((v for v in values if v), row.id).upper(),
+                getattr(row, "building_id", None),
+                getattr(row, "level_id", None),
+                row.geometry,
+            )
             if needle in values:
                 exact.append(hit)
             elif any(v.startswith(needle) for v in values if v):

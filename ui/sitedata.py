@@ -28,19 +28,28 @@ def campus_exterior(path: str, campus_id: str) -> SiteObjects:
     """Grounds zones, buildings, ground-floor exterior doors, perimeter and exterior controls."""
     levels = data.levels(path)
     buildings = data.buildings(path, campus_id)
-    ground = set(levels.loc[(levels["ordinal"] == 0)
-                            & levels["building_id"].isin(set(buildings["id"])), "id"])
+    ground = set(
+        levels.loc[
+            (levels["ordinal"] == 0) & levels["building_id"].isin(set(buildings["id"])), "id"
+        ]
+    )
     doors = data.openings(path, campus_id)
-    doors = doors[doors["door_class"].isin(EXTERIOR_DOOR_CLASSES)
-                  & (doors["level_id"].isna() | doors["level_id"].isin(ground))]
+    doors = doors[
+        doors["door_class"].isin(EXTERIOR_DOOR_CLASSES)
+        & (doors["level_id"].isna() | doors["level_id"].isin(ground))
+    ]
     controls = data.controls(path, campus_id)
     outside = controls["level_id"].isna() | controls["attrs"].map(_is_exterior_mount)
     controls = controls[outside]
     views = data.camera_views(path, campus_id)
     views = views[views["control_id"].isin(set(controls["id"]))]
-    return SiteObjects(data.zones(path, campus_id, site_only=True), buildings,
-                       doors.reset_index(drop=True), controls.reset_index(drop=True),
-                       views.reset_index(drop=True))
+    return SiteObjects(
+        data.zones(path, campus_id, site_only=True),
+        buildings,
+        doors.reset_index(drop=True),
+        controls.reset_index(drop=True),
+        views.reset_index(drop=True),
+    )
 
 
 @dataclass
@@ -60,6 +69,11 @@ def level_objects(path: str, campus_id: str, level_id: str) -> LevelObjects:
     views = views[views["control_id"].isin(set(controls["id"]))].reset_index(drop=True)
     # Fit the rooms (exterior cameras' views may reach far beyond the building).
     frames = [f for f in (zones, doors, controls) if len(f)]
-    bounds = (tuple(zones.total_bounds) if len(zones) else
-              tuple(pd.concat([f.geometry for f in frames]).total_bounds) if frames else (0, 0, 0, 0))
+    bounds = (
+        tuple(zones.total_bounds)
+        if len(zones)
+        else tuple(pd.concat([f.geometry for f in frames]).total_bounds)
+        if frames
+        else (0, 0, 0, 0)
+    )
     return LevelObjects(zones, doors, controls, views, bounds)

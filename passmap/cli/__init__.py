@@ -20,8 +20,9 @@ class CommandError(Exception):
 
 def common_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--db", default=None,
-                        help="DuckDB file (default: $PASSMAP_DB or data/passmap.duckdb)")
+    parent.add_argument(
+        "--db", default=None, help="DuckDB file (default: $PASSMAP_DB or data/passmap.duckdb)"
+    )
     return parent
 
 
@@ -34,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     parent = common_parent()
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):   # __main__ would run main() on import
+        if info.name.startswith("_"):  # __main__ would run main() on import
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         register = getattr(module, "register", None)

@@ -13,9 +13,13 @@ ACTOR = "cli"
 def register(sub, parent) -> None:
     user = sub.add_parser("user", help="local accounts")
     usub = user.add_subparsers(dest="user_command", required=True)
-    p = usub.add_parser("add", parents=[parent], help="add an account (prints a generated password once)")
+    p = usub.add_parser(
+        "add", parents=[parent], help="add an account (prints a generated password once)"
+    )
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=("admin", "editor", "viewer", "partner", "board"))
+    p.add_argument(
+        "--role", required=True, choices=("admin", "editor", "viewer", "partner", "board")
+    )
     p.add_argument("--campus", action="append", help="limit to this campus id (repeatable)")
     p.add_argument("--display-name")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
@@ -43,11 +47,17 @@ def register(sub, parent) -> None:
     p.add_argument("link_id")
     p.set_defaults(func=cmd_share_revoke)
 
-    p = sub.add_parser("responder-map", parents=[parent], help="responder map: PDF, GeoJSON or IMDF")
+    p = sub.add_parser(
+        "responder-map", parents=[parent], help="responder map: PDF, GeoJSON or IMDF"
+    )
     p.add_argument("--campus", required=True)
     p.add_argument("--out", required=True)
-    p.add_argument("--format", choices=("pdf", "geojson", "imdf"), default=None,
-                   help="default: from the file name (.pdf, .geojson/.json, .zip)")
+    p.add_argument(
+        "--format",
+        choices=("pdf", "geojson", "imdf"),
+        default=None,
+        help="default: from the file name (.pdf, .geojson/.json, .zip)",
+    )
     p.add_argument("--layers", help="only these layers (default: all)")
     p.set_defaults(func=cmd_responder_map)
     p = sub.add_parser("grid", parents=[parent], help="set a campus responder grid")
@@ -74,8 +84,15 @@ def cmd_user_add(args) -> int:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else generate_password()
     with _store(args) as store:
         try:
-            create_user(store, args.username, password, args.role, actor=ACTOR,
-                        campus_scope=args.campus, display_name=args.display_name)
+            create_user(
+                store,
+                args.username,
+                password,
+                args.role,
+                actor=ACTOR,
+                campus_scope=args.campus,
+                display_name=args.display_name,
+            )
         except AuthError as exc:
             raise CommandError(str(exc)) from None
     print(f"User {args.username} ({args.role}) created.")
@@ -113,11 +130,15 @@ def cmd_share_create(args) -> int:
 
     campuses = [c.strip() for item in args.campus for c in item.split(",") if c.strip()]
     with _store(args) as store:
-        link_id, token = create_link(store, args.agency, campuses, args.layers,
-                                     parse_duration(args.expires), actor=ACTOR)
+        link_id, token = create_link(
+            store, args.agency, campuses, args.layers, parse_duration(args.expires), actor=ACTOR
+        )
         link = store.get_share_link(link_id)
-    print(f"Share link {link_id} for {args.agency}, expires {link['expires_utc']:%Y-%m-%d %H:%M} UTC "
-          "(shown once):", file=sys.stderr)
+    print(
+        f"Share link {link_id} for {args.agency}, expires {link['expires_utc']:%Y-%m-%d %H:%M} UTC "
+        "(shown once):",
+        file=sys.stderr,
+    )
     print(link_url(token, args.base_url))
     return 0
 
@@ -189,7 +210,9 @@ def cmd_grid(args) -> int:
         origin = (lon, lat)
     with _store(args) as store:
         spec = configure_grid(store, args.campus, args.cell_m, origin, actor=ACTOR)
-    print(f"Grid of {args.campus}: {spec.n_cols} columns x {spec.n_rows} rows of {spec.cell_m:g} m.")
+    print(
+        f"Grid of {args.campus}: {spec.n_cols} columns x {spec.n_rows} rows of {spec.cell_m:g} m."
+    )
     return 0
 
 

@@ -8,7 +8,9 @@ from passmap.cli import CommandError, db_path
 
 
 def register(sub, parent) -> None:
-    p = sub.add_parser("assess", parents=[parent], help="PASS tiers per zone, building, campus, district")
+    p = sub.add_parser(
+        "assess", parents=[parent], help="PASS tiers per zone, building, campus, district"
+    )
     p.add_argument("--campus", help="only this campus in the output")
     p.add_argument("--building", help="assess only this building (incremental path)")
     p.add_argument("--edition", default="v7")
@@ -39,8 +41,12 @@ def _assess(args, store):
 
     if args.campus and args.campus not in set(store.list_campuses()["id"]):
         raise CommandError(f"unknown campus {args.campus!r}")
-    return assess(store, edition=args.edition, live=getattr(args, "live", False),
-                  building_id=getattr(args, "building", None))
+    return assess(
+        store,
+        edition=args.edition,
+        live=getattr(args, "live", False),
+        building_id=getattr(args, "building", None),
+    )
 
 
 def cmd_assess(args) -> int:
@@ -58,18 +64,24 @@ def cmd_assess(args) -> int:
     if args.format == "json":
         print(json.dumps(doc, indent=1, default=str))
         return 0
+
     def tier(t):
         return "not assessed (building only)" if t is None else t
-    print(f"District {doc['district']['id']}: Tier {tier(doc['district']['tier'])} "
-          f"(edition {args.edition}{', live' if args.live else ''})")
+
+    print(
+        f"District {doc['district']['id']}: Tier {tier(doc['district']['tier'])} "
+        f"(edition {args.edition}{', live' if args.live else ''})"
+    )
     for c in doc["campuses"]:
         print(f"  {c['name'][:40]:<42} Tier {tier(c['tier'])}")
         for b in c["buildings"]:
             print(f"    {b['name'][:38]:<40} Tier {b['tier']}  ({len(b['zones'])} zones)")
     print(f"{len(doc['gaps'])} gaps; top 10:")
     for g in doc["gaps"][:10]:
-        print(f"  {g['practice_id']:<9} T{g['tier']!s:<9} crit {g['criticality']} "
-              f"${g['cost_usd']:>9,.0f}  {g['explanation'][:80]}")
+        print(
+            f"  {g['practice_id']:<9} T{g['tier']!s:<9} crit {g['criticality']} "
+            f"${g['cost_usd']:>9,.0f}  {g['explanation'][:80]}"
+        )
     if recorded:
         print(f"Recorded assessment {recorded}.")
     return 0
@@ -86,14 +98,19 @@ def cmd_roadmap(args) -> int:
     if args.format == "json":
         cols = ["year", "practice_id", "scope_id", "tier", "criticality", "cost_usd", "unlocks"]
         rows = json.loads(plan[cols].to_json(orient="records"))
-        print(json.dumps({"budget_per_year_usd": args.budget, "years": args.years,
-                          "items": rows}, indent=1))
+        print(
+            json.dumps(
+                {"budget_per_year_usd": args.budget, "years": args.years, "items": rows}, indent=1
+            )
+        )
         return 0
-    for year, g in plan.groupby(plan["year"].fillna(10 ** 6)):
-        label = f"Year {int(year)}" if year < 10 ** 6 else "Beyond budget"
+    for year, g in plan.groupby(plan["year"].fillna(10**6)):
+        label = f"Year {int(year)}" if year < 10**6 else "Beyond budget"
         print(f"{label}: {len(g)} items, ${g['cost_usd'].sum():,.0f}")
         for r in g.head(12).itertuples():
-            print(f"   {r.practice_id:<9} {str(r.scope_id)[:24]:<25} ${r.cost_usd:>9,.0f} {r.unlocks}")
+            print(
+                f"   {r.practice_id:<9} {str(r.scope_id)[:24]:<25} ${r.cost_usd:>9,.0f} {r.unlocks}"
+            )
     return 0
 
 
@@ -103,8 +120,10 @@ def cmd_checklist_import(args) -> int:
 
     with Store(db_path(args)) as store:
         counts = import_checklist(store, args.file, edition=args.edition, mode=args.mode)
-    print(f"Imported {counts['practices']} practices and {counts['statuses']} statuses "
-          f"from {args.file} ({args.mode}).")
+    print(
+        f"Imported {counts['practices']} practices and {counts['statuses']} statuses "
+        f"from {args.file} ({args.mode})."
+    )
     return 0
 
 
@@ -114,5 +133,7 @@ def cmd_load_starter(args) -> int:
 
     with Store(db_path(args)) as store:
         n = load_starter(store, args.edition)
-    print(f"Loaded {n} starter practices of edition {args.edition} (PassMap wording, not PASS text).")
+    print(
+        f"Loaded {n} starter practices of edition {args.edition} (PassMap wording, not PASS text)."
+    )
     return 0

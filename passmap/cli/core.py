@@ -8,7 +8,9 @@ from passmap.cli import db_path
 
 
 def register(sub, parent) -> None:
-    p = sub.add_parser("init", parents=[parent], help="create an empty database (migrations applied)")
+    p = sub.add_parser(
+        "init", parents=[parent], help="create an empty database (migrations applied)"
+    )
     p.set_defaults(func=cmd_init)
     p = sub.add_parser("demo", parents=[parent], help="build the demo district database")
     p.add_argument("--if-missing", action="store_true", help="do nothing if the database exists")
@@ -52,6 +54,8 @@ def cmd_stats(args) -> int:
     print(f"{'campus':<36}" + "".join(f"{c:>10}" for c in cols))
     for c in stats["campuses"] + [dict(stats["totals"], name="TOTAL")]:
         print(f"{c['name'][:35]:<36}" + "".join(f"{c[k]:>10}" for k in cols))
-    print("controls by type: " + ", ".join(
-        f"{t} {n}" for t, n in stats["totals"]["controls_by_type"].items()))
+    print(
+        "controls by type: "
+        + ", ".join(f"{t} {n}" for t, n in stats["totals"]["controls_by_type"].items())
+    )
     return 0

@@ -9,31 +9,52 @@ from passmap.cli import CommandError, db_path
 
 
 def register(sub, parent) -> None:
-    p = sub.add_parser("import", parents=[parent], help="import plans, venues, drawings, "
-                       "images or schedules (one transaction)")
+    p = sub.add_parser(
+        "import",
+        parents=[parent],
+        help="import plans, venues, drawings, images or schedules (one transaction)",
+    )
     p.add_argument("path", nargs="+", help="file, folder or archive (several files of one format)")
-    p.add_argument("--format", dest="import_format", default=None,
-                   help="imdf|geojson|geojson-plain|osm|wrld|dxf|image|schedule (default: detect)")
+    p.add_argument(
+        "--format",
+        dest="import_format",
+        default=None,
+        help="imdf|geojson|geojson-plain|osm|wrld|dxf|image|schedule (default: detect)",
+    )
     p.add_argument("--campus", help="campus id to import into (created if new)")
     p.add_argument("--building", help="building id (existing, or created with this id)")
     p.add_argument("--building-name", help="name of a new building")
     p.add_argument("--level", help="level id for single-level files (DXF, image, schedules)")
-    p.add_argument("--ordinal", type=int, default=0, help="floor number of a new level (0 = ground)")
+    p.add_argument(
+        "--ordinal", type=int, default=0, help="floor number of a new level (0 = ground)"
+    )
     p.add_argument("--layers", help="DXF layers by role: walls=A,B;doors=C;rooms=D;labels=E")
-    p.add_argument("--georef", help='control points "x,y,lon,lat;x,y,lon,lat;..." or a .points file')
+    p.add_argument(
+        "--georef", help='control points "x,y,lon,lat;x,y,lon,lat;..." or a .points file'
+    )
     p.add_argument("--corners", help='"lon,lat;lon,lat" (SW;NE) or 4 corners TL;TR;BR;BL')
     p.add_argument("--columns", help="schedule/GeoJSON property mapping: field=Heading,...")
     p.add_argument("--kinds", help="category to zone kind: category=kind,...")
-    p.add_argument("--schedule", choices=("doors", "cameras"), help="schedule kind (default: detect)")
-    p.add_argument("--underlay-dir", help="where images are stored (default data/floorplans/images)")
+    p.add_argument(
+        "--schedule", choices=("doors", "cameras"), help="schedule kind (default: detect)"
+    )
+    p.add_argument(
+        "--underlay-dir", help="where images are stored (default data/floorplans/images)"
+    )
     p.add_argument("--page", type=int, default=1, help="PDF page to render")
     p.add_argument("--actor", default="cli", help="name recorded in the audit log")
     p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     p.add_argument("--output", choices=("json", "table"), default="table")
     p.set_defaults(func=cmd_import)
-    p = sub.add_parser("export", parents=[parent], help="export IMDF, GeoJSON, CSV inventory or a DB copy")
-    p.add_argument("--format", dest="export_format", required=True,
-                   choices=("imdf", "geojson", "csv", "duckdb"))
+    p = sub.add_parser(
+        "export", parents=[parent], help="export IMDF, GeoJSON, CSV inventory or a DB copy"
+    )
+    p.add_argument(
+        "--format",
+        dest="export_format",
+        required=True,
+        choices=("imdf", "geojson", "csv", "duckdb"),
+    )
     p.add_argument("--out", required=True, help="output file (folder for geojson)")
     p.set_defaults(func=cmd_export)
 
@@ -59,19 +80,32 @@ def options_from_args(args):
         georef = parse_points(text)
         if len(georef) < 2:
             raise CommandError("--georef needs at least two points x,y,lon,lat.")
-    layers = {k: [n.strip() for n in v.split(",") if n.strip()]
-              for k, v in _pairs(args.layers, ";").items()}
+    layers = {
+        k: [n.strip() for n in v.split(",") if n.strip()]
+        for k, v in _pairs(args.layers, ";").items()
+    }
     try:
         corners = parse_corners(args.corners) if args.corners else []
     except ValueError:
         raise CommandError(f"--corners {args.corners!r}: expected lon,lat;lon,lat.") from None
     return ImportOptions(
-        format=args.import_format, campus_id=args.campus, building_id=args.building,
-        building_name=args.building_name, level_id=args.level, level_ordinal=args.ordinal,
-        layers=layers, georef=georef, corners=corners, column_map=_pairs(args.columns),
-        zone_kind_map=_pairs(args.kinds), schedule_kind=args.schedule,
-        underlay_dir=Path(args.underlay_dir) if args.underlay_dir else None, pdf_page=args.page,
-        dry_run=args.dry_run, actor=args.actor)
+        format=args.import_format,
+        campus_id=args.campus,
+        building_id=args.building,
+        building_name=args.building_name,
+        level_id=args.level,
+        level_ordinal=args.ordinal,
+        layers=layers,
+        georef=georef,
+        corners=corners,
+        column_map=_pairs(args.columns),
+        zone_kind_map=_pairs(args.kinds),
+        schedule_kind=args.schedule,
+        underlay_dir=Path(args.underlay_dir) if args.underlay_dir else None,
+        pdf_page=args.page,
+        dry_run=args.dry_run,
+        actor=args.actor,
+    )
 
 
 def cmd_import(args) -> int:
@@ -86,8 +120,10 @@ def cmd_import(args) -> int:
         print(json.dumps(report.as_dict(), indent=2))
         return 0
     verb = "would import" if report.dry_run else "imported"
-    print(f"{report.source} ({report.format}) {verb}: "
-          + ", ".join(f"{t} {n}" for t, n in report.counts.items()))
+    print(
+        f"{report.source} ({report.format}) {verb}: "
+        + ", ".join(f"{t} {n}" for t, n in report.counts.items())
+    )
     for w in report.warnings:
         print(f"warning: {w}")
     return 0

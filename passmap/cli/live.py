@@ -13,21 +13,40 @@ from passmap.cli import CommandError, db_path
 
 
 def register(sub, parent) -> None:
-    p = sub.add_parser("ingest", parents=[parent], help="run the feed runner headless (MQTT or simulator)")
+    p = sub.add_parser(
+        "ingest", parents=[parent], help="run the feed runner headless (MQTT or simulator)"
+    )
     p.add_argument("--mqtt-url", help="broker URL (default: $PASSMAP_MQTT_URL)")
-    p.add_argument("--simulate", action="store_true", help="drive the demo devices instead of a broker")
+    p.add_argument(
+        "--simulate", action="store_true", help="drive the demo devices instead of a broker"
+    )
     p.add_argument("--duration-s", type=float, default=None, help="stop after this many seconds")
     p.set_defaults(func=cmd_ingest)
-    p = sub.add_parser("bridge", parents=[parent], help="webhooks in (HMAC-signed), published to MQTT")
+    p = sub.add_parser(
+        "bridge", parents=[parent], help="webhooks in (HMAC-signed), published to MQTT"
+    )
     p.add_argument("--mqtt-url")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8787)
-    p.add_argument("--allow", action="append", help="topic pattern accepted (repeatable; default: built-in gateways)")
+    p.add_argument(
+        "--allow",
+        action="append",
+        help="topic pattern accepted (repeatable; default: built-in gateways)",
+    )
     p.set_defaults(func=cmd_bridge)
-    p = sub.add_parser("replay", parents=[parent], help="replay an NDJSON recording (to MQTT, or into --db directly)")
+    p = sub.add_parser(
+        "replay",
+        parents=[parent],
+        help="replay an NDJSON recording (to MQTT, or into --db directly)",
+    )
     p.add_argument("file")
-    p.add_argument("--mqtt-url", help="publish to this broker (default: $PASSMAP_MQTT_URL; none = write into --db)")
-    p.add_argument("--rate", type=float, default=0, help="messages per second (0 = as fast as possible)")
+    p.add_argument(
+        "--mqtt-url",
+        help="publish to this broker (default: $PASSMAP_MQTT_URL; none = write into --db)",
+    )
+    p.add_argument(
+        "--rate", type=float, default=0, help="messages per second (0 = as fast as possible)"
+    )
     p.set_defaults(func=cmd_replay)
     p = sub.add_parser("simulate", parents=[parent], help="publish the demo simulator to a broker")
     p.add_argument("--mqtt-url")
@@ -46,7 +65,9 @@ def _mqtt_config(args, required: bool = True):
     url = getattr(args, "mqtt_url", None) or os.environ.get("PASSMAP_MQTT_URL")
     if not url:
         if required:
-            raise CommandError("no broker: pass --mqtt-url or set PASSMAP_MQTT_URL (e.g. mqtt://127.0.0.1:1883).")
+            raise CommandError(
+                "no broker: pass --mqtt-url or set PASSMAP_MQTT_URL (e.g. mqtt://127.0.0.1:1883)."
+            )
         return None
     return MqttConfig.from_env(url=url)
 
@@ -90,7 +111,9 @@ def cmd_bridge(args) -> int:
 
     secret = os.environ.get("PASSMAP_WEBHOOK_SECRET", "")
     if not secret:
-        raise CommandError("set PASSMAP_WEBHOOK_SECRET to the secret shared with the webhook senders.")
+        raise CommandError(
+            "set PASSMAP_WEBHOOK_SECRET to the secret shared with the webhook senders."
+        )
     publisher = Publisher(_mqtt_config(args), client_id=f"passmap-bridge-{os.getpid()}")
     patterns = args.allow or [g.topic_pattern for g in DEFAULT_GATEWAYS]
     app = create_app(publisher.publish, secret, patterns)
@@ -124,8 +147,10 @@ def cmd_replay(args) -> int:
             runner.submit(topic, payload)
             time.sleep(delay)
         counts = runner.flush()
-    print(f"Replayed {len(messages)} messages from {args.file} into {db_path(args)}: "
-          f"{counts['new_events']} new events, {counts['dead_letters']} dead letters.")
+    print(
+        f"Replayed {len(messages)} messages from {args.file} into {db_path(args)}: "
+        f"{counts['new_events']} new events, {counts['dead_letters']} dead letters."
+    )
     return 0
 
 
@@ -137,10 +162,15 @@ def cmd_simulate(args) -> int:
     with Store(db_path(args), read_only=True) as store:
         devices = demo_devices(store)
     if not devices:
-        raise CommandError(f"no control in {db_path(args)} has an external_id; run `passmap demo` first.")
+        raise CommandError(
+            f"no control in {db_path(args)} has an external_id; run `passmap demo` first."
+        )
     pub = Publisher(_mqtt_config(args), client_id=f"passmap-sim-{os.getpid()}")
     src = SimulatorSource(Simulator(devices), pub.publish, args.interval_s).start()
-    print(f"passmap simulate: {len(devices)} devices -> {pub.config.host}:{pub.config.port}", file=sys.stderr)
+    print(
+        f"passmap simulate: {len(devices)} devices -> {pub.config.host}:{pub.config.port}",
+        file=sys.stderr,
+    )
     _wait(args.duration_s)
     src.stop()
     pub.close()
@@ -154,16 +184,25 @@ def cmd_status(args) -> int:
     with Store(db_path(args), read_only=True) as store:
         summary = live_summary(store, args.campus)
         dead = store.dead_letter_count()
-    rows = [{"device_id": r.device_id, "control_id": None if r.control_id != r.control_id else r.control_id,
-             "state": r.state, "states": r.states,
-             "last_seen_utc": None if r.last_seen_utc is None else str(r.last_seen_utc),
-             "stale": bool(r.stale)} for r in summary.itertuples()]
+    rows = [
+        {
+            "device_id": r.device_id,
+            "control_id": None if r.control_id != r.control_id else r.control_id,
+            "state": r.state,
+            "states": r.states,
+            "last_seen_utc": None if r.last_seen_utc is None else str(r.last_seen_utc),
+            "stale": bool(r.stale),
+        }
+        for r in summary.itertuples()
+    ]
     if args.format == "json":
         print(json.dumps({"devices": rows, "dead_letters": dead}, indent=2))
         return 0
     print(f"{'device':<28}{'control':<30}{'state':<14}{'last seen (UTC)':<28}stale")
     for r in rows:
-        print(f"{r['device_id'][:27]:<28}{(r['control_id'] or '-')[:29]:<30}{r['state']:<14}"
-              f"{(r['last_seen_utc'] or '-')[:26]:<28}{'yes' if r['stale'] else 'no'}")
+        print(
+            f"{r['device_id'][:27]:<28}{(r['control_id'] or '-')[:29]:<30}{r['state']:<14}"
+            f"{(r['last_seen_utc'] or '-')[:26]:<28}{'yes' if r['stale'] else 'no'}"
+        )
     print(f"{len(rows)} devices; dead letters: {dead}")
     return 0

@@ -14,8 +14,11 @@ from passmap.cli import CommandError, db_path
 def register(sub, parent) -> None:
     report = sub.add_parser("report", help="board reports (PDF, PowerPoint, CSV)")
     kinds = report.add_subparsers(dest="report_kind", required=True)
-    p = kinds.add_parser("board", parents=[parent],
-                         help="the board report: tiers, map, gaps, roadmap, progress, live")
+    p = kinds.add_parser(
+        "board",
+        parents=[parent],
+        help="the board report: tiers, map, gaps, roadmap, progress, live",
+    )
     p.add_argument("--out", required=True, help="the PDF file to write")
     p.add_argument("--pptx", help="also write the PowerPoint deck here")
     p.add_argument("--csv", help="also write the gaps and roadmap CSV here")
@@ -28,8 +31,8 @@ def register(sub, parent) -> None:
 
 def cmd_board(args) -> int:
     from passmap.reports.board import board_figures
-    from passmap.reports.board_text import write_board_csv
     from passmap.reports.board_pdf import write_board_pdf
+    from passmap.reports.board_text import write_board_csv
     from passmap.store import Store
 
     if args.budget < 0 or args.years < 1:
@@ -48,17 +51,24 @@ def cmd_board(args) -> int:
         written["pptx"] = str(write_board_pptx(report, args.pptx))
     if args.csv:
         written["csv"] = str(write_board_csv(report, args.csv))
-    summary = {"district": report.district_name, "campuses": len(report.campuses),
-               "district_tier": report.design_tier, "gaps": len(report.gaps),
-               "roadmap_items": len(report.roadmap), "unfunded_items": len(report.unscheduled),
-               "files": written,
-               "seconds": round(time.perf_counter() - started, 2)}
+    summary = {
+        "district": report.district_name,
+        "campuses": len(report.campuses),
+        "district_tier": report.design_tier,
+        "gaps": len(report.gaps),
+        "roadmap_items": len(report.roadmap),
+        "unfunded_items": len(report.unscheduled),
+        "files": written,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
     if args.format == "json":
         print(json.dumps(summary, indent=2))
     else:
         for kind, path in written.items():
             print(f"wrote {kind.upper():<4} {path}")
-        print(f"{summary['campuses']} campuses, {summary['gaps']} gaps, "
-              f"{summary['roadmap_items']} roadmap items in {summary['seconds']} s",
-              file=sys.stderr)
+        print(
+            f"{summary['campuses']} campuses, {summary['gaps']} gaps, "
+            f"{summary['roadmap_items']} roadmap items in {summary['seconds']} s",
+            file=sys.stderr,
+        )
     return 0

@@ -21,8 +21,13 @@ from passmap.compliance.result import AssessmentResult
 from passmap.compliance.rules import RULES
 
 
-def assess(store, edition: str = "v7", live: bool = False, building_id: str | None = None,
-           as_of: date | None = None) -> AssessmentResult:
+def assess(
+    store,
+    edition: str = "v7",
+    live: bool = False,
+    building_id: str | None = None,
+    as_of: date | None = None,
+) -> AssessmentResult:
     """Assess the district (or one building) against ``edition``.
 
     ``live=True`` reads device statuses for the *effective* tier: offline cameras lose their

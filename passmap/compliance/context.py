@@ -15,13 +15,22 @@ import shapely
 
 from passmap import geometry as geo
 
-OFFLINE_STATES = {("health", "offline"), ("health", "out_of_service"), ("health", "tamper"),
-                  ("camera", "offline"), ("camera", "video_loss"), ("camera", "tamper"),
-                  ("camera", "storage_fail")}
+OFFLINE_STATES = {
+    ("health", "offline"),
+    ("health", "out_of_service"),
+    ("health", "tamper"),
+    ("camera", "offline"),
+    ("camera", "video_loss"),
+    ("camera", "tamper"),
+    ("camera", "storage_fail"),
+}
 # A door held or forced open (or held open by its lock mode) breaks "locked and monitored";
 # a merely unlocked primary entrance during the day does not.
-BREACH_STATES = {("door_alarm", "held_open"), ("door_alarm", "forced_open"),
-                 ("lock", "locked_open")}
+BREACH_STATES = {
+    ("door_alarm", "held_open"),
+    ("door_alarm", "forced_open"),
+    ("lock", "locked_open"),
+}
 
 _CATEGORICAL = ("type", "door_class", "kind")
 _READERS = ThreadPoolExecutor(max_workers=3, thread_name_prefix="passmap-assess-read")
@@ -30,6 +39,7 @@ _READERS = ThreadPoolExecutor(max_workers=3, thread_name_prefix="passmap-assess-
 @dataclass
 class Inputs:
     """Everything an assessment reads, as GeoDataFrames (WGS84) and DataFrames."""
+
     districts: gpd.GeoDataFrame
     campuses: gpd.GeoDataFrame
     buildings: gpd.GeoDataFrame
@@ -41,8 +51,9 @@ class Inputs:
     device_status: pd.DataFrame | None = None
 
 
-def load_inputs(store, campus_id: str | None = None, live: bool = False,
-                reuse: Inputs | None = None) -> Inputs:
+def load_inputs(
+    store, campus_id: str | None = None, live: bool = False, reuse: Inputs | None = None
+) -> Inputs:
     """Read the site model (optionally one campus), checklist statuses and, for a live
     assessment, the latest device statuses. With ``reuse`` and a campus, districts, campuses
     and checklist statuses come from the earlier Inputs instead of the store."""
@@ -55,17 +66,27 @@ def load_inputs(store, campus_id: str | None = None, live: bool = False,
         campuses = campuses[campuses["id"] == campus_id]
     # The big reads overlap (per-thread cursors): the Python side of one (WKB, pandas)
     # runs while DuckDB scans the next.
-    reads = [lambda: store.assessment_controls(campus_id),
-             lambda: store.assessment_zones(campus_id),
-             lambda: store.assessment_openings(campus_id),
-             lambda: store.list_buildings(campus_id), store.list_levels]
+    reads = [
+        lambda: store.assessment_controls(campus_id),
+        lambda: store.assessment_zones(campus_id),
+        lambda: store.assessment_openings(campus_id),
+        lambda: store.list_buildings(campus_id),
+        store.list_levels,
+    ]
     controls, zones, openings, buildings, levels = _READERS.map(lambda read: read(), reads)
     if campus_id is not None:
         levels = levels[levels["building_id"].isin(set(buildings["id"]))]
     return Inputs(
-        districts=districts, campuses=campuses, buildings=buildings, levels=levels,
-        zones=zones, openings=openings, controls=controls, attestations=attestations,
-        device_status=store.device_status_table() if live else None)
+        districts=districts,
+        campuses=campuses,
+        buildings=buildings,
+        levels=levels,
+        zones=zones,
+        openings=openings,
+        controls=controls,
+        attestations=attestations,
+        device_status=store.device_status_table() if live else None,
+    )
 
 
 def load_building_inputs(store, ctx, campus_id: str, building_id: str) -> Inputs:
@@ -73,30 +94,40 @@ def load_building_inputs(store, ctx, campus_id: str, building_id: str) -> Inputs
     zones, openings and controls (filtered reads). Districts, campuses, checklist statuses and
     the other buildings' levels come from ``ctx`` (the earlier assessment)."""
     prev = ctx._overrides[campus_id].inputs if campus_id in ctx._overrides else ctx.inputs
-    reads = {"buildings": lambda: store.assessment_buildings(campus_id),
-             "levels": lambda: store.assessment_levels(building_id),
-             "zones": lambda: store.assessment_zones(building_id=building_id),
-             "openings": lambda: store.assessment_openings(building_id=building_id),
-             "controls": lambda: store.assessment_controls(building_id=building_id)}
+    reads = {
+        "buildings": lambda: store.assessment_buildings(campus_id),
+        "levels": lambda: store.assessment_levels(building_id),
+        "zones": lambda: store.assessment_zones(building_id=building_id),
+        "openings": lambda: store.assessment_openings(building_id=building_id),
+        "controls": lambda: store.assessment_controls(building_id=building_id),
+    }
     # Five small queries at once: DuckDB runs them in parallel on per-thread cursors.
     got = dict(zip(reads, _READERS.map(lambda read: read(), reads.values())))
     others = set(got["buildings"]["id"]) - {building_id}
-    levels = pd.concat([prev.levels[prev.levels["building_id"].isin(others)], got["levels"]],
-                       ignore_index=True)
+    levels = pd.concat(
+        [prev.levels[prev.levels["building_id"].isin(others)], got["levels"]], ignore_index=True
+    )
     i = ctx.inputs
     return Inputs(
-        districts=i.districts, campuses=i.campuses[i.campuses["id"] == campus_id],
-        buildings=got["buildings"], levels=levels, zones=got["zones"],
-        openings=got["openings"], controls=got["controls"], attestations=i.attestations,
-        device_status=store.device_status_table() if ctx.live else None)
+        districts=i.districts,
+        campuses=i.campuses[i.campuses["id"] == campus_id],
+        buildings=got["buildings"],
+        levels=levels,
+        zones=got["zones"],
+        openings=got["openings"],
+        controls=got["controls"],
+        attestations=i.attestations,
+        device_status=store.device_status_table() if ctx.live else None,
+    )
 
 
 def _same_level(c: pd.DataFrame, ci, z: pd.DataFrame, zi) -> pd.DataFrame:
     a = pd.Series(c["level_id"].to_numpy()[ci])
     b = pd.Series(z["level_id"].to_numpy()[zi])
     ok = ((a == b) | (a.isna() & b.isna())).to_numpy()
-    return pd.DataFrame({"control_row": c.index.to_numpy()[ci][ok],
-                         "zone_id": z["id"].to_numpy()[zi][ok]})
+    return pd.DataFrame(
+        {"control_row": c.index.to_numpy()[ci][ok], "zone_id": z["id"].to_numpy()[zi][ok]}
+    )
 
 
 def _centres(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -132,8 +163,8 @@ class Context:
         # Categorical vocabularies make the per-practice type/class filters cheap.
         self._categorical()
         self._plane_codes: dict[str, int] = {}
-        self._campus_index: dict = {}       # shared by shallow copies (see ``spliced``)
-        self._overrides: dict = {}          # campus id -> spliced Context after an edit
+        self._campus_index: dict = {}  # shared by shallow copies (see ``spliced``)
+        self._overrides: dict = {}  # campus id -> spliced Context after an edit
         self.offline_controls, self.breached_openings = self._live_sets()
 
     def _categorical(self) -> None:
@@ -153,7 +184,7 @@ class Context:
         pos = self._campus_index[name].get(campus_id)
         return frame.iloc[pos] if pos is not None else frame.iloc[0:0]
 
-    def spliced(self, inputs: Inputs, building_id: str) -> "Context":
+    def spliced(self, inputs: Inputs, building_id: str) -> Context:
         """A one-campus context after an edit in one building, without re-reading the campus:
         this context's metric rows of the campus minus the building's, plus the building's
         fresh rows (``inputs.zones/openings/controls`` hold only that building's rows; its
@@ -167,15 +198,21 @@ class Context:
             old = self.campus_frame(name, campus_id)
             old = old[old["building_id"].to_numpy() != building_id]
             fresh = new._prepare(getattr(inputs, name))
-            both = pd.concat([old.astype({c: object for c in _CATEGORICAL if c in old}), fresh],
-                             ignore_index=True) if len(fresh) else old
+            both = (
+                pd.concat(
+                    [old.astype({c: object for c in _CATEGORICAL if c in old}), fresh],
+                    ignore_index=True,
+                )
+                if len(fresh)
+                else old
+            )
             setattr(new, name, both.sort_values("id", ignore_index=True))
         new._categorical()
         new._plane_codes, new._campus_index, new._overrides = {}, {}, {}
         new.offline_controls, new.breached_openings = new._live_sets()
         return new
 
-    def with_campus(self, campus_id: str, spliced: "Context") -> "Context":
+    def with_campus(self, campus_id: str, spliced: Context) -> Context:
         """A shallow copy of this (full) context whose campus reads come from ``spliced``."""
         import copy
 
@@ -220,8 +257,14 @@ class Context:
         """Checklist records of one practice by scope id."""
         if not hasattr(self, "_att"):
             att = self.inputs.attestations
-            self._att = {pid: {r["scope_id"]: r for r in g.to_dict("records")}
-                         for pid, g in att.groupby("practice_id")} if len(att) else {}
+            self._att = (
+                {
+                    pid: {r["scope_id"]: r for r in g.to_dict("records")}
+                    for pid, g in att.groupby("practice_id")
+                }
+                if len(att)
+                else {}
+            )
         return self._att.get(practice_id, {})
 
     # -- joins --------------------------------------------------------------------------------
@@ -232,15 +275,19 @@ class Context:
         they cover. ``control_row`` is the row position in ``self.controls``."""
         c, z = self.controls, self.zones
         known = (c["zone_id"].notna() & c["zone_id"].isin(z["id"])).to_numpy()
-        pairs = [pd.DataFrame({"control_row": np.flatnonzero(known),
-                               "zone_id": c["zone_id"].to_numpy()[known]})]
+        pairs = [
+            pd.DataFrame(
+                {"control_row": np.flatnonzero(known), "zone_id": c["zone_id"].to_numpy()[known]}
+            )
+        ]
         rest = c[~known]
         if len(rest) and len(z):
             geoms = np.asarray(rest.geometry.values)
             area = shapely.get_type_id(geoms) >= 3
             tree = shapely.STRtree(np.asarray(z.geometry.values))
-            pi, zi = tree.query(shapely.points(rest[["x_m", "y_m"]].to_numpy()[~area]),
-                                predicate="intersects")
+            pi, zi = tree.query(
+                shapely.points(rest[["x_m", "y_m"]].to_numpy()[~area]), predicate="intersects"
+            )
             pairs.append(_same_level(rest[~area], pi, z, zi))
             centres = shapely.STRtree(shapely.points(z[["x_m", "y_m"]].to_numpy()))
             ai, zj = centres.query(geoms[area], predicate="contains")
@@ -253,9 +300,12 @@ class Context:
     def walls(self) -> tuple[np.ndarray, np.ndarray]:
         z, o = self.zones, self.openings
         rooms = z["building_id"].notna().to_numpy()
-        segs, planes = geo.site_wall_arrays(np.asarray(z.geometry.values)[rooms],
-                                              z["plane"].to_numpy()[rooms],
-                                              np.asarray(o.geometry.values), o["plane"].to_numpy())
+        segs, planes = geo.site_wall_arrays(
+            np.asarray(z.geometry.values)[rooms],
+            z["plane"].to_numpy()[rooms],
+            np.asarray(o.geometry.values),
+            o["plane"].to_numpy(),
+        )
         return segs, self.plane_code(planes)
 
     @cached_property
@@ -276,18 +326,33 @@ class Context:
         xy = cams[["x_m", "y_m"]].to_numpy(float)
         rng = cams["range_m"].to_numpy(float)
         walls, _ = self.walls
-        return {"xy": xy, "bearing": cams["bearing_deg"].to_numpy(float),
-                "fov": cams["fov_deg"].to_numpy(float), "range": rng,
-                "plane": self.plane_code(cams["plane"]),
-                "reach": geo.camera_reach_tree(xy, rng), "wall_tree": shapely.STRtree(walls)}
+        return {
+            "xy": xy,
+            "bearing": cams["bearing_deg"].to_numpy(float),
+            "fov": cams["fov_deg"].to_numpy(float),
+            "range": rng,
+            "plane": self.plane_code(cams["plane"]),
+            "reach": geo.camera_reach_tree(xy, rng),
+            "wall_tree": shapely.STRtree(walls),
+        }
 
     def seen(self, target_xy: np.ndarray, target_planes) -> tuple[np.ndarray, np.ndarray]:
         """(camera row, target row) pairs where a camera sees the target point."""
         a = self._camera_arrays
         walls, wall_plane = self.walls
-        return geo.visible_pairs(a["xy"], a["bearing"], a["fov"], a["range"], a["plane"],
-                                 target_xy, self.plane_code(target_planes), walls, wall_plane,
-                                 reach_tree=a["reach"], wall_tree=a["wall_tree"])
+        return geo.visible_pairs(
+            a["xy"],
+            a["bearing"],
+            a["fov"],
+            a["range"],
+            a["plane"],
+            target_xy,
+            self.plane_code(target_planes),
+            walls,
+            wall_plane,
+            reach_tree=a["reach"],
+            wall_tree=a["wall_tree"],
+        )
 
     # -- scope units --------------------------------------------------------------------------
     def units(self, scope: dict) -> pd.DataFrame:
@@ -297,25 +362,56 @@ class Context:
         if level == "zone":
             z = self.zones[self.zones["kind"].isin(scope.get("zone_kinds") or [])]
             names = z["name"].fillna(z["kind"]).astype(str)
-            return pd.DataFrame({"scope_type": "zone", "scope_id": z["id"], "scope_name": names,
-                                 "zone_id": z["id"], "building_id": z["building_id"],
-                                 "campus_id": z["campus_id"], "district_id": z["district_id"]})
+            return pd.DataFrame(
+                {
+                    "scope_type": "zone",
+                    "scope_id": z["id"],
+                    "scope_name": names,
+                    "zone_id": z["id"],
+                    "building_id": z["building_id"],
+                    "campus_id": z["campus_id"],
+                    "district_id": z["district_id"],
+                }
+            )
         return self.scope_frame(level)
 
     def scope_frame(self, level: str) -> pd.DataFrame:
         i = self.inputs
         if level == "building":
             b = i.buildings
-            return pd.DataFrame({"scope_type": "building", "scope_id": b["id"],
-                                 "scope_name": b["name"], "zone_id": None, "building_id": b["id"],
-                                 "campus_id": b["campus_id"],
-                                 "district_id": b["campus_id"].map(self.campus_district)})
+            return pd.DataFrame(
+                {
+                    "scope_type": "building",
+                    "scope_id": b["id"],
+                    "scope_name": b["name"],
+                    "zone_id": None,
+                    "building_id": b["id"],
+                    "campus_id": b["campus_id"],
+                    "district_id": b["campus_id"].map(self.campus_district),
+                }
+            )
         if level == "campus":
             c = i.campuses
-            return pd.DataFrame({"scope_type": "campus", "scope_id": c["id"], "scope_name": c["name"],
-                                 "zone_id": None, "building_id": None, "campus_id": c["id"],
-                                 "district_id": c["district_id"]})
+            return pd.DataFrame(
+                {
+                    "scope_type": "campus",
+                    "scope_id": c["id"],
+                    "scope_name": c["name"],
+                    "zone_id": None,
+                    "building_id": None,
+                    "campus_id": c["id"],
+                    "district_id": c["district_id"],
+                }
+            )
         d = i.districts
-        return pd.DataFrame({"scope_type": "district", "scope_id": d["id"], "scope_name": d["name"],
-                             "zone_id": None, "building_id": None, "campus_id": None,
-                             "district_id": d["id"]})
+        return pd.DataFrame(
+            {
+                "scope_type": "district",
+                "scope_id": d["id"],
+                "scope_name": d["name"],
+                "zone_id": None,
+                "building_id": None,
+                "campus_id": None,
+                "district_id": d["id"],
+            }
+        )

@@ -12,14 +12,48 @@ from passmap.compliance.context import Context, load_inputs
 from passmap.compliance.rules import RULES
 
 BLOCKING = ("needed", "in_progress")
-FINDING_COLUMNS = ["practice_id", "title", "layer", "component", "tier", "scope_type", "scope_id",
-                   "scope_name", "status", "source", "evidence", "explanation", "criticality",
-                   "feasibility", "cost_usd", "tier_verified", "zone_id", "building_id",
-                   "campus_id", "district_id", "fail_tier"]
-_UNIT_COLS = ["scope_id", "scope_type", "scope_name", "zone_id", "building_id", "campus_id",
-              "district_id"]
-_PRACTICE_COLS = ("practice_id", "title", "layer", "component", "tier", "criticality",
-                  "feasibility", "tier_verified")
+FINDING_COLUMNS = [
+    "practice_id",
+    "title",
+    "layer",
+    "component",
+    "tier",
+    "scope_type",
+    "scope_id",
+    "scope_name",
+    "status",
+    "source",
+    "evidence",
+    "explanation",
+    "criticality",
+    "feasibility",
+    "cost_usd",
+    "tier_verified",
+    "zone_id",
+    "building_id",
+    "campus_id",
+    "district_id",
+    "fail_tier",
+]
+_UNIT_COLS = [
+    "scope_id",
+    "scope_type",
+    "scope_name",
+    "zone_id",
+    "building_id",
+    "campus_id",
+    "district_id",
+]
+_PRACTICE_COLS = (
+    "practice_id",
+    "title",
+    "layer",
+    "component",
+    "tier",
+    "criticality",
+    "feasibility",
+    "tier_verified",
+)
 
 
 def evaluate(practices: pd.DataFrame, ctx: Context, building_id: str | None = None) -> pd.DataFrame:
@@ -35,7 +69,7 @@ def evaluate(practices: pd.DataFrame, ctx: Context, building_id: str | None = No
         if rule.live_only and not ctx.live:
             continue
         key = json.dumps(p["scope"], sort_keys=True)
-        if key not in unit_cache:         # many practices share a scope: select units once
+        if key not in unit_cache:  # many practices share a scope: select units once
             units = ctx.units(p["scope"])
             if building_id is not None:
                 units = _only_building(units, building_id, campus_id)
@@ -44,7 +78,7 @@ def evaluate(practices: pd.DataFrame, ctx: Context, building_id: str | None = No
         if units["frame"].empty:
             continue
         parts.append(_decorate(rule.func(p, ctx, units["frame"]), units, p))
-    ctx.__dict__.pop("_selected", None)     # the per-practice control selections (memory)
+    ctx.__dict__.pop("_selected", None)  # the per-practice control selections (memory)
     if not parts:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     findings = _assemble(parts)
@@ -64,7 +98,7 @@ def _assemble(parts: list[dict]) -> pd.DataFrame:
     for c in FINDING_COLUMNS:
         if c in _PRACTICE_COLS:
             values = np.array([part[c] for part in parts])
-            if values.dtype.kind in "US":     # text stays Python str (no per-row conversion)
+            if values.dtype.kind in "US":  # text stays Python str (no per-row conversion)
                 values = np.array([part[c] for part in parts], dtype=object)
             cols[c] = np.repeat(values, counts)
         else:
@@ -97,21 +131,35 @@ def _decorate(out: dict, units: dict, p: dict) -> dict:
     docs = out.get("document")
     evidence = np.empty(n, dtype=object)
     if docs is None:
-        evidence[:] = [{"satisfied_by": s, "blocked_by": b}
-                       for s, b in zip(out["satisfied_by"], blocked)]
+        evidence[:] = [
+            {"satisfied_by": s, "blocked_by": b} for s, b in zip(out["satisfied_by"], blocked)
+        ]
     else:
-        evidence[:] = [{"satisfied_by": s, "blocked_by": b} | ({"document": d} if d else {})
-                       for s, b, d in zip(out["satisfied_by"], blocked, docs)]
+        evidence[:] = [
+            {"satisfied_by": s, "blocked_by": b} | ({"document": d} if d else {})
+            for s, b, d in zip(out["satisfied_by"], blocked, docs)
+        ]
     src = out["source"]
-    source = np.full(n, src, dtype=object) if isinstance(src, str) else np.asarray(src, dtype=object)
+    source = (
+        np.full(n, src, dtype=object) if isinstance(src, str) else np.asarray(src, dtype=object)
+    )
     tier = int(p["tier"]) if str(p["tier"]).isdigit() else 5
-    cols = {"practice_id": p["id"], "title": p.get("title"), "layer": p.get("layer"),
-            "component": p.get("component"), "tier": p.get("tier"),
-            "criticality": p.get("criticality"), "feasibility": p.get("feasibility"),
-            "tier_verified": p.get("tier_verified"), "status": status,
-            "source": source, "evidence": evidence,
-            "explanation": np.asarray(out["explanation"], dtype=object),
-            "cost_usd": cost, "fail_tier": np.where(failing, tier, 5)}
+    cols = {
+        "practice_id": p["id"],
+        "title": p.get("title"),
+        "layer": p.get("layer"),
+        "component": p.get("component"),
+        "tier": p.get("tier"),
+        "criticality": p.get("criticality"),
+        "feasibility": p.get("feasibility"),
+        "tier_verified": p.get("tier_verified"),
+        "status": status,
+        "source": source,
+        "evidence": evidence,
+        "explanation": np.asarray(out["explanation"], dtype=object),
+        "cost_usd": cost,
+        "fail_tier": np.where(failing, tier, 5),
+    }
     for col in _UNIT_COLS:
         cols[col] = units[col]
     return cols
@@ -129,20 +177,32 @@ def _apply_not_necessary(findings: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     maybe = (findings["source"] == "rule") & findings["scope_id"].isin(set(nn["scope_id"]))
     hit = np.zeros(len(findings), dtype=bool)
     rows = np.flatnonzero(maybe.to_numpy())
-    hit[rows] = [(p, s) in keys for p, s in zip(findings["practice_id"].to_numpy()[rows],
-                                                 findings["scope_id"].to_numpy()[rows])]
+    hit[rows] = [
+        (p, s) in keys
+        for p, s in zip(
+            findings["practice_id"].to_numpy()[rows], findings["scope_id"].to_numpy()[rows]
+        )
+    ]
     if hit.any():
         findings.loc[hit, "fail_tier"] = 5
         findings.loc[hit, "status"] = "not_necessary"
         findings.loc[hit, "source"] = "person"
         findings.loc[hit, "cost_usd"] = 0.0
         findings.loc[hit, "explanation"] = findings.loc[hit, "explanation"].map(
-            lambda e: "Marked Not necessary in the checklist. (Rule: " + e + ")")
+            lambda e: "Marked Not necessary in the checklist. (Rule: " + e + ")"
+        )
     return findings
 
 
-def run(store, edition: str = "v7", live: bool = False, building_id: str | None = None,
-        as_of: date | None = None, practices: pd.DataFrame | None = None, reuse=None):
+def run(
+    store,
+    edition: str = "v7",
+    live: bool = False,
+    building_id: str | None = None,
+    as_of: date | None = None,
+    practices: pd.DataFrame | None = None,
+    reuse=None,
+):
     """Load inputs once, evaluate, return (practices, context, findings).
 
     ``practices`` and ``reuse`` (the Inputs of an earlier run) let the incremental path skip
@@ -151,8 +211,10 @@ def run(store, edition: str = "v7", live: bool = False, building_id: str | None 
     if practices is None:
         practices = store.list_practices(edition)
     if practices.empty:
-        raise ValueError(f"No practices of edition {edition!r} in {store.path}; load a catalog "
-                         "first (`passmap checklist load-starter` or `passmap demo`).")
+        raise ValueError(
+            f"No practices of edition {edition!r} in {store.path}; load a catalog "
+            "first (`passmap checklist load-starter` or `passmap demo`)."
+        )
     campus_id = None
     if building_id is not None:
         row = store.get("building", building_id)

@@ -9,12 +9,21 @@ from passmap.compliance.scoring import BLOCKING
 
 def record(store, result, label: str | None = None) -> str:
     """Store the result as a dated assessment; returns its id."""
-    summary = {"tiers": result.tiers, "district_id": result.district_id,
-               "as_of": str(result.as_of), "gaps": int(len(result.gaps)),
-               "gap_cost_usd": float(result.gaps["cost_usd"].sum()) if len(result.gaps) else 0.0}
-    return store.record_assessment(result.edition, "effective" if result.live else "design",
-                                   summary, result.findings, label=label,
-                                   scope_id=result.building_id)
+    summary = {
+        "tiers": result.tiers,
+        "district_id": result.district_id,
+        "as_of": str(result.as_of),
+        "gaps": int(len(result.gaps)),
+        "gap_cost_usd": float(result.gaps["cost_usd"].sum()) if len(result.gaps) else 0.0,
+    }
+    return store.record_assessment(
+        result.edition,
+        "effective" if result.live else "design",
+        summary,
+        result.findings,
+        label=label,
+        scope_id=result.building_id,
+    )
 
 
 def diff(store, before_id: str, after_id: str) -> pd.DataFrame:
@@ -38,6 +47,7 @@ def diff(store, before_id: str, after_id: str) -> pd.DataFrame:
         if after in BLOCKING and before not in BLOCKING:
             return "regressed"
         return "changed"
+
     m["change"] = [change(r) for r in m.to_dict("records")] if len(m) else []
     return m.sort_values(["change", "practice_id", "scope_id"]).reset_index(drop=True)
 
@@ -46,6 +56,9 @@ def tier_changes(store, before_id: str, after_id: str) -> pd.DataFrame:
     """Scopes whose attained tier differs between two assessments."""
     sums = store.list_assessments().set_index("id")["summary"]
     ta, tb = sums[before_id]["tiers"], sums[after_id]["tiers"]
-    rows = [{"scope_id": k, "tier_before": ta.get(k), "tier_after": tb.get(k)}
-            for k in sorted(set(ta) | set(tb)) if ta.get(k) != tb.get(k)]
+    rows = [
+        {"scope_id": k, "tier_before": ta.get(k), "tier_after": tb.get(k)}
+        for k in sorted(set(ta) | set(tb))
+        if ta.get(k) != tb.get(k)
+    ]
     return pd.DataFrame(rows, columns=["scope_id", "tier_before", "tier_after"])

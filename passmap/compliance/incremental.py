@@ -27,10 +27,15 @@ def rescope(scopes: pd.DataFrame, building_zones: pd.DataFrame, building_id: str
     """The scope table after an edit: the building's zone scopes replaced by its current zones
     (a zone drawn or deleted in the edit appears or disappears)."""
     old = ((scopes["scope_type"] == "zone") & (scopes["building_id"] == building_id)).to_numpy()
-    fresh = pd.DataFrame({"scope_type": "zone", "scope_id": building_zones["id"],
-                          "scope_name": building_zones["name"],
-                          "building_id": building_zones["building_id"],
-                          "campus_id": building_zones["campus_id"]})
+    fresh = pd.DataFrame(
+        {
+            "scope_type": "zone",
+            "scope_id": building_zones["id"],
+            "scope_name": building_zones["name"],
+            "building_id": building_zones["building_id"],
+            "campus_id": building_zones["campus_id"],
+        }
+    )
     return pd.concat([scopes[~old], fresh], ignore_index=True)
 
 
@@ -54,8 +59,16 @@ def _set(d: dict, key, value) -> None:
         d[key] = int(value)
 
 
-def rescore(mins: dict, tiers: dict, fresh: pd.DataFrame, old_ctx, spliced, building_id: str,
-            campus_id: str, district_id: str | None) -> tuple[dict, dict]:
+def rescore(
+    mins: dict,
+    tiers: dict,
+    fresh: pd.DataFrame,
+    old_ctx,
+    spliced,
+    building_id: str,
+    campus_id: str,
+    district_id: str | None,
+) -> tuple[dict, dict]:
     """New (summaries, tiers) after the building's findings were replaced by ``fresh``.
     ``old_ctx`` is the context before the edit, ``spliced`` the campus context after it."""
     mins = {k: dict(v) for k, v in mins.items()}
@@ -66,15 +79,18 @@ def rescore(mins: dict, tiers: dict, fresh: pd.DataFrame, old_ctx, spliced, buil
         tiers.pop(z, None)
     ft = fresh["fail_tier"]
     zrows = (fresh["scope_type"] == "zone").to_numpy()
-    mins["zone"].update({k: int(v) for k, v in ft[zrows].groupby(fresh["zone_id"][zrows]).min().items()})
+    mins["zone"].update(
+        {k: int(v) for k, v in ft[zrows].groupby(fresh["zone_id"][zrows]).min().items()}
+    )
     _set(mins["building"], building_id, ft[(fresh["building_id"] == building_id).to_numpy()].min())
     _set(mins["campus_own"], campus_id, ft[(fresh["scope_type"] == "campus").to_numpy()].min())
     parts = [mins["building"].get(b) for b in spliced.inputs.buildings["id"]]
     parts += [mins["campus_own"].get(campus_id), mins["loose"].get(campus_id)]
     _set(mins["campus"], campus_id, min((p for p in parts if p is not None), default=None))
     if district_id is not None:
-        parts = [m for c, m in mins["campus"].items()
-                 if old_ctx.campus_district.get(c) == district_id]
+        parts = [
+            m for c, m in mins["campus"].items() if old_ctx.campus_district.get(c) == district_id
+        ]
         parts.append(mins["district_own"].get(district_id))
         _set(mins["district"], district_id, min((p for p in parts if p is not None), default=None))
         tiers[district_id] = tier_of(mins["district"].get(district_id))

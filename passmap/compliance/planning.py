@@ -8,9 +8,23 @@ import pandas as pd
 
 from passmap.compliance.scoring import BLOCKING
 
-GAP_COLUMNS = ["rank", "practice_id", "title", "layer", "component", "tier", "scope_type",
-               "scope_id", "scope_name", "campus_id", "criticality", "feasibility", "cost_usd",
-               "unlocks_next_tier", "explanation"]
+GAP_COLUMNS = [
+    "rank",
+    "practice_id",
+    "title",
+    "layer",
+    "component",
+    "tier",
+    "scope_type",
+    "scope_id",
+    "scope_name",
+    "campus_id",
+    "criticality",
+    "feasibility",
+    "cost_usd",
+    "unlocks_next_tier",
+    "explanation",
+]
 
 
 def rank_gaps(findings: pd.DataFrame, tiers: dict[str, int]) -> pd.DataFrame:
@@ -20,10 +34,13 @@ def rank_gaps(findings: pd.DataFrame, tiers: dict[str, int]) -> pd.DataFrame:
         return pd.DataFrame(columns=GAP_COLUMNS)
     g["tier_num"] = pd.to_numeric(g["tier"], errors="coerce").fillna(0).astype(int)
     owner = g["campus_id"].fillna(g["district_id"])
-    g["unlocks_next_tier"] = (g["tier_num"] == owner.map(tiers).fillna(-1) + 1) | (g["tier_num"] == 0)
+    g["unlocks_next_tier"] = (g["tier_num"] == owner.map(tiers).fillna(-1) + 1) | (
+        g["tier_num"] == 0
+    )
     g = g.assign(_b=g["tier_num"] > 0).sort_values(
         ["_b", "criticality", "feasibility", "cost_usd", "tier_num", "practice_id", "scope_id"],
-        ascending=[True, False, False, True, True, True, True])
+        ascending=[True, False, False, True, True, True, True],
+    )
     g["rank"] = np.arange(1, len(g) + 1)
     return g[GAP_COLUMNS].reset_index(drop=True)
 
@@ -44,7 +61,8 @@ def roadmap(result, budget_per_year_usd: float, years: int) -> pd.DataFrame:
     pkg_cost = gaps.groupby(["owner", "tier_num"])["cost_usd"].transform("sum")
     gaps = gaps.assign(pkg_cost=pkg_cost).sort_values(
         ["tier_num", "pkg_cost", "owner", "criticality", "cost_usd"],
-        ascending=[True, True, True, False, True])
+        ascending=[True, True, True, False, True],
+    )
     left = [float(budget_per_year_usd)] * years
     placed = []
     for cost in gaps["cost_usd"]:

@@ -12,8 +12,13 @@ from passmap.compliance import incremental, scoring
 from passmap.compliance.planning import rank_gaps
 from passmap.model import COMPONENTS, LAYERS_V7
 
-V6_LAYERS = ("District-wide", "Property Perimeter", "Parking Lot Perimeter", "Building Perimeter",
-             "Classroom/Interior Perimeter")
+V6_LAYERS = (
+    "District-wide",
+    "Property Perimeter",
+    "Parking Lot Perimeter",
+    "Building Perimeter",
+    "Classroom/Interior Perimeter",
+)
 
 
 # Derived from the findings; an updated result computes them again on first use.
@@ -121,12 +126,14 @@ class AssessmentResult:
         zones, openings = i.zones, i.openings
         if campus_id is not None:
             controls = controls[controls["campus_id"] == campus_id]
-            zones, openings = zones[zones["campus_id"] == campus_id], openings[
-                openings["campus_id"] == campus_id]
+            zones, openings = (
+                zones[zones["campus_id"] == campus_id],
+                openings[openings["campus_id"] == campus_id],
+            )
         return camera_views(controls, zones, openings, i.levels)
 
     # -- incremental --------------------------------------------------------------------------
-    def update_building(self, store, building_id: str) -> "AssessmentResult":
+    def update_building(self, store, building_id: str) -> AssessmentResult:
         """Re-assess one building (its zones, itself and its campus-level practices) after an
         edit: reads only that building's rows, re-runs the practices on its campus (the other
         rows come from this assessment) and re-scores only the building, its zones, its campus
@@ -135,8 +142,9 @@ class AssessmentResult:
         from passmap.compliance.engine import evaluate
 
         campus_id = self._campus_of(store, building_id)
-        spliced = self.ctx.spliced(load_building_inputs(store, self.ctx, campus_id, building_id),
-                                   building_id)
+        spliced = self.ctx.spliced(
+            load_building_inputs(store, self.ctx, campus_id, building_id), building_id
+        )
         fresh = evaluate(self.practices, spliced, building_id)
         new = object.__new__(AssessmentResult)
         new.__dict__.update({k: v for k, v in self.__dict__.items() if k not in _CACHED})
@@ -144,9 +152,16 @@ class AssessmentResult:
         new._blocks = {**self._blocks, **incremental.split_fresh(fresh, building_id, campus_id)}
         new._findings = None
         new.scopes = incremental.rescope(self.scopes, spliced.inputs.zones, building_id)
-        new._mins, new.tiers = incremental.rescore(self._mins, self.tiers, fresh, self.ctx,
-                                                   spliced, building_id, campus_id,
-                                                   self.district_id)
+        new._mins, new.tiers = incremental.rescore(
+            self._mins,
+            self.tiers,
+            fresh,
+            self.ctx,
+            spliced,
+            building_id,
+            campus_id,
+            self.district_id,
+        )
         return new
 
     def _campus_of(self, store, building_id: str) -> str:
@@ -172,17 +187,41 @@ class AssessmentResult:
                 if self.building_id and b.id != self.building_id:
                     continue
                 g = by_building.get(b.id, zones.iloc[0:0])
-                buildings.append({"id": b.id, "name": b.name, "tier": t.get(b.id), "zones": [
-                    {"id": z.id, "kind": z.kind, "name": _clean(z.name), "tier": t.get(z.id)}
-                    for z in g.itertuples()]})
-            campuses.append({"id": c.id, "name": c.name, "tier": t.get(c.id), "buildings": buildings})
+                buildings.append(
+                    {
+                        "id": b.id,
+                        "name": b.name,
+                        "tier": t.get(b.id),
+                        "zones": [
+                            {
+                                "id": z.id,
+                                "kind": z.kind,
+                                "name": _clean(z.name),
+                                "tier": t.get(z.id),
+                            }
+                            for z in g.itertuples()
+                        ],
+                    }
+                )
+            campuses.append(
+                {"id": c.id, "name": c.name, "tier": t.get(c.id), "buildings": buildings}
+            )
         gaps = self.gaps if max_gaps is None else self.gaps.head(max_gaps)
-        return {"district": {"id": self.district_id, "tier": t.get(self.district_id)},
-                "campuses": campuses,
-                "gaps": [{"practice_id": g.practice_id, "scope_id": g.scope_id,
-                          "tier": int(g.tier) if g.tier != "baseline" else "baseline",
-                          "criticality": int(g.criticality), "cost_usd": float(g.cost_usd),
-                          "explanation": g.explanation} for g in gaps.itertuples()]}
+        return {
+            "district": {"id": self.district_id, "tier": t.get(self.district_id)},
+            "campuses": campuses,
+            "gaps": [
+                {
+                    "practice_id": g.practice_id,
+                    "scope_id": g.scope_id,
+                    "tier": int(g.tier) if g.tier != "baseline" else "baseline",
+                    "criticality": int(g.criticality),
+                    "cost_usd": float(g.cost_usd),
+                    "explanation": g.explanation,
+                }
+                for g in gaps.itertuples()
+            ],
+        }
 
 
 def _clean(value):
@@ -193,10 +232,19 @@ def _scopes(ctx, building_id) -> pd.DataFrame:
     i = ctx.inputs
     parts = [ctx.scope_frame("district"), ctx.scope_frame("campus"), ctx.scope_frame("building")]
     z = i.zones
-    parts.append(pd.DataFrame({"scope_type": "zone", "scope_id": z["id"], "scope_name": z["name"],
-                               "building_id": z["building_id"], "campus_id": z["campus_id"]}))
+    parts.append(
+        pd.DataFrame(
+            {
+                "scope_type": "zone",
+                "scope_id": z["id"],
+                "scope_name": z["name"],
+                "building_id": z["building_id"],
+                "campus_id": z["campus_id"],
+            }
+        )
+    )
     scopes = pd.concat(parts, ignore_index=True)
     if building_id is not None:
-        keep = (scopes["building_id"] == building_id)
+        keep = scopes["building_id"] == building_id
         scopes = scopes[keep]
     return scopes.reset_index(drop=True)

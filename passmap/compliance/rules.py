@@ -10,8 +10,8 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ import pandas as pd
 class Rule:
     name: str
     func: Callable
-    params: dict            # name -> (type or tuple of types, required)
+    params: dict  # name -> (type or tuple of types, required)
     live_only: bool = False
 
 
@@ -31,9 +31,11 @@ STR_LIST = (list,)
 
 def rule(name: str, live_only: bool = False, **params):
     """Register a rule function under ``name`` with its parameter spec."""
+
     def wrap(func):
         RULES[name] = Rule(name, func, params, live_only)
         return func
+
     return wrap
 
 
@@ -42,9 +44,14 @@ def outcome(units: pd.DataFrame, ok, satisfied, blocked, explanation) -> dict:
     order; a plain dict because building a DataFrame per practice cost more than the rule);
     ``ok`` None means the practice does not apply here."""
     status = ["not_necessary" if o is None else ("in_place" if o else "needed") for o in ok]
-    return {"scope_id": units["scope_id"].to_numpy(), "status": status,
-            "satisfied_by": list(satisfied), "blocked_by": list(blocked),
-            "explanation": list(explanation), "source": "rule"}
+    return {
+        "scope_id": units["scope_id"].to_numpy(),
+        "status": status,
+        "satisfied_by": list(satisfied),
+        "blocked_by": list(blocked),
+        "explanation": list(explanation),
+        "source": "rule",
+    }
 
 
 def judge_units(units: pd.DataFrame, per_unit: dict, absent: str, judge) -> dict:
@@ -54,7 +61,9 @@ def judge_units(units: pd.DataFrame, per_unit: dict, absent: str, judge) -> dict
     ok, sat, blk, why = [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
         ids = per_unit.get(sid, [])
-        o, s, b, w = judge(name, ids) if ids else (None, [], [], f"{name}: no {absent}; not applicable.")
+        o, s, b, w = (
+            judge(name, ids) if ids else (None, [], [], f"{name}: no {absent}; not applicable.")
+        )
         ok.append(o), sat.append(s), blk.append(b), why.append(w)
     return outcome(units, ok, sat, blk, why)
 
@@ -109,10 +118,16 @@ def attested(practice: dict, ctx, units: pd.DataFrame) -> dict:
         statuses.append(rec["status"])
         who = ", ".join(str(v) for v in (rec.get("assessed_by"), rec.get("assessed_at")) if v)
         doc = f"; evidence {rec['evidence_doc']}" if rec.get("evidence_doc") else ""
-        why.append(f"Checklist says {rec['status'].replace('_', ' ')} for {name}"
-                   + (f" ({who})" if who else "") + doc + ".")
-        sat.append([sid] if rec["status"] == "in_place" else []), blk.append(
-            [] if rec["status"] in ("in_place", "not_necessary") else [sid])
+        why.append(
+            f"Checklist says {rec['status'].replace('_', ' ')} for {name}"
+            + (f" ({who})" if who else "")
+            + doc
+            + "."
+        )
+        (
+            sat.append([sid] if rec["status"] == "in_place" else []),
+            blk.append([] if rec["status"] in ("in_place", "not_necessary") else [sid]),
+        )
         ok.append(None)
     out = outcome(units, [None] * len(units), sat, blk, why)
     out["status"] = statuses

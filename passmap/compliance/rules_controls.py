@@ -15,11 +15,10 @@ _LEVEL_COLUMN = {"building": "building_id", "campus": "campus_id", "district": "
 
 def attrs_match(attrs, want: dict) -> bool:
     """``want`` values must equal the control's attrs; the value "*" means "present"."""
-    if isinstance(attrs, str):     # the engine loads attrs as JSON text and parses on demand
+    if isinstance(attrs, str):  # the engine loads attrs as JSON text and parses on demand
         attrs = json.loads(attrs)
     a = attrs if isinstance(attrs, dict) else {}
-    return all((a.get(k) not in (None, "")) if v == "*" else a.get(k) == v
-               for k, v in want.items())
+    return all((a.get(k) not in (None, "")) if v == "*" else a.get(k) == v for k, v in want.items())
 
 
 def select_controls(ctx, types, attrs: dict | None = None, online_only: bool = True):
@@ -41,8 +40,13 @@ def _select_controls(ctx, types, attrs, online_only):
         # (for plain keys and non-null wanted values), so only the others are parsed.
         keys = [f'"{k}"' for k in attrs]
         quick = all(k.isidentifier() for k in attrs) and None not in attrs.values()
-        chosen = chosen[[(not quick or not isinstance(a, str) or all(k in a for k in keys))
-                         and attrs_match(a, attrs) for a in chosen["attrs"]]]
+        chosen = chosen[
+            [
+                (not quick or not isinstance(a, str) or all(k in a for k in keys))
+                and attrs_match(a, attrs)
+                for a in chosen["attrs"]
+            ]
+        ]
     if online_only and ctx.live and ctx.offline_controls:
         chosen = chosen[~chosen["id"].isin(ctx.offline_controls)]
     return chosen
@@ -55,7 +59,7 @@ def ids_by_unit(ctx, chosen: pd.DataFrame, level: str) -> dict:
     if level == "zone":
         pairs = ctx.control_zone
         mask = np.zeros(len(ctx.controls), dtype=bool)
-        mask[chosen.index.to_numpy()] = True       # controls keep their row positions
+        mask[chosen.index.to_numpy()] = True  # controls keep their row positions
         pairs = pairs[mask[pairs["control_row"].to_numpy()]]
         return group_lists(pairs["zone_id"], pairs["control_id"])
     return group_lists(chosen[_LEVEL_COLUMN[level]], chosen["id"])
@@ -66,17 +70,23 @@ def control_in_zone(practice, ctx, units):
     """At least ``min_count`` controls of the types (with attrs) in each unit."""
     p = practice["check_params"]
     types, need = p["control_types"], p.get("min_count", 1)
-    found = ids_by_unit(ctx, select_controls(ctx, types, p.get("attrs")),
-                        practice["scope"]["level"])
-    what = "/".join(types) + (" with " + ", ".join(f"{k}" for k in p["attrs"]) if p.get("attrs") else "")
+    found = ids_by_unit(
+        ctx, select_controls(ctx, types, p.get("attrs")), practice["scope"]["level"]
+    )
+    what = "/".join(types) + (
+        " with " + ", ".join(f"{k}" for k in p["attrs"]) if p.get("attrs") else ""
+    )
     ok, sat, blk, why = [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
         ids = found.get(sid, [])
         ok.append(len(ids) >= need)
         sat.append(ids), blk.append([] if len(ids) >= need else [sid])
-        why.append(f"{name}: {count_phrase(len(ids), what)} ({short_ids(ids)})." if len(ids) >= need
-                   else f"{name}: {len(ids)} of {need} {what} needed"
-                   + (f" (has {short_ids(ids)})." if ids else "."))
+        why.append(
+            f"{name}: {count_phrase(len(ids), what)} ({short_ids(ids)})."
+            if len(ids) >= need
+            else f"{name}: {len(ids)} of {need} {what} needed"
+            + (f" (has {short_ids(ids)})." if ids else ".")
+        )
     return outcome(units, ok, sat, blk, why)
 
 
@@ -96,17 +106,24 @@ def _per_control_check(practice, ctx, units, bad_mask_fn, problem: str, online_o
             continue
         bset = set(b)
         ok.append(not b), blk.append(b), sat.append([i for i in ids if i not in bset])
-        why.append(f"{name}: all {count_phrase(len(ids), 'device')} fine." if not b else
-                   f"{name}: {len(b)} of {count_phrase(len(ids), 'device')} {problem} ({short_ids(b)}).")
+        why.append(
+            f"{name}: all {count_phrase(len(ids), 'device')} fine."
+            if not b
+            else f"{name}: {len(b)} of {count_phrase(len(ids), 'device')} {problem} ({short_ids(b)})."
+        )
     return outcome(units, ok, sat, blk, why)
 
 
 @rule("procedure_attached", control_types=(list, True))
 def procedure_attached(practice, ctx, units):
     """Every technology control of the types has a written procedure attached."""
-    return _per_control_check(practice, ctx, units,
-                              lambda c: c["procedure_doc"].isna() | (c["procedure_doc"] == ""),
-                              "have no written procedure")
+    return _per_control_check(
+        practice,
+        ctx,
+        units,
+        lambda c: c["procedure_doc"].isna() | (c["procedure_doc"] == ""),
+        "have no written procedure",
+    )
 
 
 @rule("maintenance", control_types=(list, True), within_days=(int, True))
@@ -118,11 +135,13 @@ def maintenance(practice, ctx, units):
     def stale(c):
         tested = pd.to_datetime(c["last_tested_on"], errors="coerce")
         return tested.isna() | (tested < limit)
+
     return _per_control_check(practice, ctx, units, stale, f"not tested in {days} days")
 
 
 @rule("live_health", live_only=True, control_types=(list, True))
 def live_health(practice, ctx, units):
     """Devices of the types are online now (effective assessments only)."""
-    return _per_control_check(practice, ctx, units,
-                              lambda c: c["id"].isin(ctx.offline_controls), "offline now")
+    return _per_control_check(
+        practice, ctx, units, lambda c: c["id"].isin(ctx.offline_controls), "offline now"
+    )

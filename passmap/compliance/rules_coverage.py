@@ -11,13 +11,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from passmap.compliance.rules import (count_phrase, group_lists, judge_units, outcome, rule,
-                                      short_ids)
+from passmap.compliance.rules import (
+    count_phrase,
+    group_lists,
+    judge_units,
+    outcome,
+    rule,
+    short_ids,
+)
 from passmap.compliance.rules_controls import ids_by_unit, select_controls
 from passmap.compliance.rules_openings import openings_by_unit
 
-LATTICE = 6               # area coverage samples a 6 x 6 grid per zone (about +-5%)
-APPROACH_M = (1.0, 3.0)   # a door counts as seen if its midpoint or its approach is seen
+LATTICE = 6  # area coverage samples a 6 x 6 grid per zone (about +-5%)
+APPROACH_M = (1.0, 3.0)  # a door counts as seen if its midpoint or its approach is seen
 
 
 def door_sight_points(doors) -> tuple[np.ndarray, np.ndarray]:
@@ -46,13 +52,17 @@ def camera_coverage(practice, ctx, units):
     level = practice["scope"]["level"]
     if p.get("door_classes"):
         targets = ctx.openings[ctx.openings["door_class"].isin(p["door_classes"])]
-        per_unit, what = openings_by_unit(ctx, targets, level), "/".join(p["door_classes"]) + " door"
+        per_unit, what = (
+            openings_by_unit(ctx, targets, level),
+            "/".join(p["door_classes"]) + " door",
+        )
     elif p.get("control_types"):
         targets = select_controls(ctx, p["control_types"], online_only=False)
         per_unit, what = ids_by_unit(ctx, targets, level), "/".join(p["control_types"])
     else:
-        raise ValueError(f"practice {practice['id']}: camera_coverage needs door_classes or "
-                         "control_types")
+        raise ValueError(
+            f"practice {practice['id']}: camera_coverage needs door_classes or control_types"
+        )
     if p.get("door_classes"):
         xy, owner = door_sight_points(targets)
     else:
@@ -66,10 +76,14 @@ def camera_coverage(practice, ctx, units):
     def judge(name, ids):
         unseen = [i for i in ids if i not in seen_by]
         cams = sorted({c for i in ids for c in seen_by.get(i, [])})
-        why = (f"{name}: all {count_phrase(len(ids), what)} in view of {short_ids(cams)}."
-               if not unseen else f"{name}: {len(unseen)} of {count_phrase(len(ids), what)} "
-               f"not in any camera's view ({short_ids(unseen)}).")
+        why = (
+            f"{name}: all {count_phrase(len(ids), what)} in view of {short_ids(cams)}."
+            if not unseen
+            else f"{name}: {len(unseen)} of {count_phrase(len(ids), what)} "
+            f"not in any camera's view ({short_ids(unseen)})."
+        )
         return not unseen, cams, unseen, why
+
     return judge_units(units, per_unit, f"{what}s", judge)
 
 
@@ -103,13 +117,18 @@ def area_coverage(practice, ctx, units):
     _, ti = ctx.seen(xy, zones["plane"].to_numpy()[owner]) if len(xy) else ([], np.empty(0, int))
     hit = np.zeros(len(xy), dtype=bool)
     hit[np.unique(ti)] = True
-    n = len(zones)      # share of each zone's samples in view, then area-weighted per unit
+    n = len(zones)  # share of each zone's samples in view, then area-weighted per unit
     share = np.bincount(owner, weights=hit, minlength=n) / np.maximum(
-        np.bincount(owner, minlength=n), 1)
+        np.bincount(owner, minlength=n), 1
+    )
     area = shapely.area(np.asarray(zones.geometry.values))
     ids = zones["id"].to_numpy()
-    col = {"zone": "id", "building": "building_id", "campus": "campus_id",
-           "district": "district_id"}[practice["scope"]["level"]]
+    col = {
+        "zone": "id",
+        "building": "building_id",
+        "campus": "campus_id",
+        "district": "district_id",
+    }[practice["scope"]["level"]]
     rows_of = group_lists(zones[col].to_numpy(), np.arange(n))
     need, what = float(p["min_share"]), "/".join(p["zone_kinds"])
     ok, sat, blk, why = [], [], [], []
@@ -123,6 +142,5 @@ def area_coverage(practice, ctx, units):
         got = float((g_share * g_area).sum() / max(g_area.sum(), 1e-9))
         ok.append(got >= need), sat.append(ids[rows][g_share >= need].tolist())
         blk.append([] if got >= need else ids[rows][g_share < need].tolist())
-        why.append(f"{name}: {got:.0%} of the {what} area is in camera view "
-                   f"(needs {need:.0%}).")
+        why.append(f"{name}: {got:.0%} of the {what} area is in camera view (needs {need:.0%}).")
     return outcome(units, ok, sat, blk, why)

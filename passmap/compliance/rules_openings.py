@@ -8,8 +8,14 @@ from collections import Counter
 import pandas as pd
 import shapely
 
-from passmap.compliance.rules import (count_phrase, group_lists, judge_units, outcome, rule,
-                                      short_ids)
+from passmap.compliance.rules import (
+    count_phrase,
+    group_lists,
+    judge_units,
+    outcome,
+    rule,
+    short_ids,
+)
 from passmap.compliance.rules_controls import select_controls
 
 _SCALAR = (bool, str, int, float)
@@ -21,8 +27,12 @@ def openings_by_unit(ctx, chosen: pd.DataFrame, level: str) -> dict:
     if chosen.empty:
         return {}
     if level == "zone":
-        pairs = pd.concat([chosen[["id", "zone_id"]],
-                           chosen[["id", "to_zone_id"]].rename(columns={"to_zone_id": "zone_id"})])
+        pairs = pd.concat(
+            [
+                chosen[["id", "zone_id"]],
+                chosen[["id", "to_zone_id"]].rename(columns={"to_zone_id": "zone_id"}),
+            ]
+        )
         return group_lists(pairs["zone_id"], pairs["id"])
     return group_lists(chosen[_LEVEL_COLUMN[level]], chosen["id"])
 
@@ -49,9 +59,17 @@ def door_ok(ctx, doors: pd.DataFrame, p: dict) -> pd.Series:
     return ok
 
 
-@rule("opening_attribute", door_classes=(list, True), attribute=(str, True), present=(bool, False),
-      equals=(_SCALAR, False), any_of=(list, False), none_of=(list, False),
-      or_control_types=(list, False), live_breaks=(bool, False))
+@rule(
+    "opening_attribute",
+    door_classes=(list, True),
+    attribute=(str, True),
+    present=(bool, False),
+    equals=(_SCALAR, False),
+    any_of=(list, False),
+    none_of=(list, False),
+    or_control_types=(list, False),
+    live_breaks=(bool, False),
+)
 def opening_attribute(practice, ctx, units):
     """Every opening of the classes in the unit passes the attribute test."""
     p = practice["check_params"]
@@ -68,16 +86,22 @@ def opening_attribute(practice, ctx, units):
     def judge(name, ids):
         bad = [i for i in ids if i in bad_ids]
         live_note = [i for i in bad if i in breached]
-        why = (f"{name}: all {count_phrase(len(ids), what)} meet '{p['attribute']}'." if not bad
-               else f"{name}: {len(bad)} of {count_phrase(len(ids), what)} fail "
-               f"'{p['attribute']}' ({short_ids(bad)})"
-               + (f"; held open now: {short_ids(live_note)}" if live_note else "") + ".")
+        why = (
+            f"{name}: all {count_phrase(len(ids), what)} meet '{p['attribute']}'."
+            if not bad
+            else f"{name}: {len(bad)} of {count_phrase(len(ids), what)} fail "
+            f"'{p['attribute']}' ({short_ids(bad)})"
+            + (f"; held open now: {short_ids(live_note)}" if live_note else "")
+            + "."
+        )
         return not bad, [i for i in ids if i not in bad_ids], bad, why
+
     return judge_units(units, per_unit, f"{what}s", judge)
 
 
-@rule("door_numbering", door_classes=(list, True), pattern=(str, False),
-      primary_number=(str, False))
+@rule(
+    "door_numbering", door_classes=(list, True), pattern=(str, False), primary_number=(str, False)
+)
 def door_numbering(practice, ctx, units):
     """Door numbers are present, unique within the unit, match the scheme, and the primary
     entrance carries the configured first number."""
@@ -97,17 +121,25 @@ def door_numbering(practice, ctx, units):
         problems = _numbering_problems(ids, numbers, classes, pattern, p.get("primary_number"))
         bad = sorted({i for ids_ in problems.values() for i in ids_})
         ok.append(not bad), blk.append(bad), sat.append([i for i in ids if i not in bad])
-        why.append(f"{name}: {count_phrase(len(ids), 'door')} numbered uniquely." if not bad else
-                   f"{name}: " + "; ".join(f"{k} ({short_ids(v)})" for k, v in problems.items() if v)
-                   + ".")
+        why.append(
+            f"{name}: {count_phrase(len(ids), 'door')} numbered uniquely."
+            if not bad
+            else f"{name}: "
+            + "; ".join(f"{k} ({short_ids(v)})" for k, v in problems.items() if v)
+            + "."
+        )
     return outcome(units, ok, sat, blk, why)
 
 
 def _numbering_problems(ids, numbers, classes, pattern, primary_number) -> dict:
     def num(i):
         v = numbers.get(i)
-        return None if v is None or (isinstance(v, float) and v != v) or not str(v).strip() \
+        return (
+            None
+            if v is None or (isinstance(v, float) and v != v) or not str(v).strip()
             else str(v).strip()
+        )
+
     nums = {i: num(i) for i in ids}
     counts = Counter(n for n in nums.values() if n)
     dup = {n for n, c in counts.items() if c > 1}
@@ -115,11 +147,14 @@ def _numbering_problems(ids, numbers, classes, pattern, primary_number) -> dict:
     wrong_primary = []
     if primary_number and primaries and not any(nums[i] == primary_number for i in primaries):
         wrong_primary = primaries
-    return {"missing number": [i for i, n in nums.items() if n is None],
-            "duplicate number": [i for i, n in nums.items() if n in dup],
-            "number off the scheme": [i for i, n in nums.items()
-                                      if n and pattern and not pattern.fullmatch(n)],
-            f"primary entrance not numbered {primary_number}": wrong_primary}
+    return {
+        "missing number": [i for i, n in nums.items() if n is None],
+        "duplicate number": [i for i, n in nums.items() if n in dup],
+        "number off the scheme": [
+            i for i, n in nums.items() if n and pattern and not pattern.fullmatch(n)
+        ],
+        f"primary entrance not numbered {primary_number}": wrong_primary,
+    }
 
 
 @rule("secure_entry", requires=(list, True), within_m=((int, float), False))
@@ -131,10 +166,13 @@ def secure_entry(practice, ctx, units):
     doors = ctx.openings[ctx.openings["door_class"] == "exterior-primary"]
     per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"])
     vestibules = set(ctx.zones.loc[ctx.zones["kind"] == "vestibule", "id"])
-    vest_of = {d: sorted({z, t} & vestibules) for d, z, t in
-               zip(doors["id"], doors["zone_id"], doors["to_zone_id"])}
-    found = {n: _companions(ctx, doors, n, within, vest_of)
-             for n in p["requires"] if n != "vestibule"}
+    vest_of = {
+        d: sorted({z, t} & vestibules)
+        for d, z, t in zip(doors["id"], doors["zone_id"], doors["to_zone_id"])
+    }
+    found = {
+        n: _companions(ctx, doors, n, within, vest_of) for n in p["requires"] if n != "vestibule"
+    }
     ok, sat, blk, why = [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
         ids = per_unit.get(sid, [])
@@ -142,12 +180,16 @@ def secure_entry(practice, ctx, units):
             ok.append(False), sat.append([]), blk.append([sid])
             why.append(f"{name}: no primary entrance (exterior-primary door) recorded.")
             continue
-        have, missing = min((_entry_check(d, p["requires"], vest_of, found) for d in ids),
-                            key=lambda r: len(r[1]))
+        have, missing = min(
+            (_entry_check(d, p["requires"], vest_of, found) for d in ids), key=lambda r: len(r[1])
+        )
         ok.append(not missing), sat.append(have if not missing else [])
         blk.append([] if not missing else [ids[0]])
-        why.append(f"{name}: primary entrance has {', '.join(p['requires'])} ({short_ids(have)})."
-                   if not missing else f"{name}: primary entrance lacks {', '.join(missing)}.")
+        why.append(
+            f"{name}: primary entrance has {', '.join(p['requires'])} ({short_ids(have)})."
+            if not missing
+            else f"{name}: primary entrance lacks {', '.join(missing)}."
+        )
     return outcome(units, ok, sat, blk, why)
 
 
@@ -161,16 +203,24 @@ def _companions(ctx, doors, need: str, within_m: float, vest_of: dict) -> dict:
         if oid in door_set:
             out.setdefault(oid, cid)
     cz = ctx.control_zone
-    in_zone = group_lists(*cz[cz["control_id"].isin(set(c["id"]))][["zone_id", "control_id"]]
-                          .to_numpy().T) if len(c) else {}
+    in_zone = (
+        group_lists(
+            *cz[cz["control_id"].isin(set(c["id"]))][["zone_id", "control_id"]].to_numpy().T
+        )
+        if len(c)
+        else {}
+    )
     for d, vest in vest_of.items():
         for z in vest:
             if in_zone.get(z):
                 out.setdefault(d, in_zone[z][0])
     if len(c) and len(doors):
         tree = shapely.STRtree(shapely.points(c[["x_m", "y_m"]].to_numpy(float)))
-        di, ci = tree.query(shapely.points(doors[["x_m", "y_m"]].to_numpy(float)),
-                            predicate="dwithin", distance=within_m)
+        di, ci = tree.query(
+            shapely.points(doors[["x_m", "y_m"]].to_numpy(float)),
+            predicate="dwithin",
+            distance=within_m,
+        )
         same = doors["campus_id"].to_numpy()[di] == c["campus_id"].to_numpy()[ci]
         for d, cid in zip(doors["id"].to_numpy()[di[same]], c["id"].to_numpy()[ci[same]]):
             out.setdefault(d, cid)
@@ -181,7 +231,11 @@ def _entry_check(door_id, requires, vest_of, found):
     have, missing = [door_id], []
     for need in requires:
         if need == "vestibule":
-            (have.extend(vest_of[door_id]) if vest_of[door_id] else missing.append("a secure vestibule"))
+            (
+                have.extend(vest_of[door_id])
+                if vest_of[door_id]
+                else missing.append("a secure vestibule")
+            )
         elif door_id in found[need]:
             have.append(found[need][door_id])
         else:

@@ -13,8 +13,12 @@ import numpy as np
 import pandas as pd
 
 BLOCKING = ("needed", "in_progress")
-ROLLUP_COLUMN = {"zone": "zone_id", "building": "building_id", "campus": "campus_id",
-                 "district": "district_id"}
+ROLLUP_COLUMN = {
+    "zone": "zone_id",
+    "building": "building_id",
+    "campus": "campus_id",
+    "district": "district_id",
+}
 
 
 def fail_tier(findings: pd.DataFrame) -> pd.Series:
@@ -71,23 +75,38 @@ def matrix(findings: pd.DataFrame, layers, components) -> pd.DataFrame:
 def baseline(findings: pd.DataFrame) -> dict:
     f = findings[findings["tier"] == "baseline"]
     failing = f[f["status"].isin(BLOCKING)]
-    return {"passed": failing.empty, "count": int((f["status"] != "not_necessary").sum()),
-            "in_place": int((f["status"] == "in_place").sum()),
-            "failing": failing[["practice_id", "scope_id", "explanation"]].to_dict("records")}
+    return {
+        "passed": failing.empty,
+        "count": int((f["status"] != "not_necessary").sum()),
+        "in_place": int((f["status"] == "in_place").sum()),
+        "failing": failing[["practice_id", "scope_id", "explanation"]].to_dict("records"),
+    }
 
 
 def next_tier(findings: pd.DataFrame, current: int) -> dict:
     """Progress toward the next tier and the findings that block it."""
     if current >= 4:
-        return {"tier": current, "next_tier": None, "applicable": 0, "in_place": 0,
-                "progress": 1.0, "blockers": findings.iloc[0:0]}
+        return {
+            "tier": current,
+            "next_tier": None,
+            "applicable": 0,
+            "in_place": 0,
+            "progress": 1.0,
+            "blockers": findings.iloc[0:0],
+        }
     nxt = current + 1
     f = findings[(findings["tier"] == str(nxt)) & (findings["status"] != "not_necessary")]
     done = int((f["status"] == "in_place").sum())
-    return {"tier": current, "next_tier": nxt, "applicable": len(f), "in_place": done,
-            "progress": done / len(f) if len(f) else 1.0,
-            "blockers": f[f["status"].isin(BLOCKING)].sort_values(
-                ["criticality", "cost_usd"], ascending=[False, True])}
+    return {
+        "tier": current,
+        "next_tier": nxt,
+        "applicable": len(f),
+        "in_place": done,
+        "progress": done / len(f) if len(f) else 1.0,
+        "blockers": f[f["status"].isin(BLOCKING)].sort_values(
+            ["criticality", "cost_usd"], ascending=[False, True]
+        ),
+    }
 
 
 def tier_of(min_fail: int | None) -> int:
@@ -113,7 +132,9 @@ def summaries(findings: pd.DataFrame) -> dict[str, dict]:
     loose = findings["building_id"].isna().to_numpy() & ~campus_scope
     out["campus_own"] = _min_by(ft, findings["campus_id"], campus_scope)
     out["loose"] = _min_by(ft, findings["campus_id"], loose)
-    out["district_own"] = _min_by(ft, findings["district_id"], findings["campus_id"].isna().to_numpy())
+    out["district_own"] = _min_by(
+        ft, findings["district_id"], findings["campus_id"].isna().to_numpy()
+    )
     return out
 
 
@@ -146,7 +167,7 @@ def matrix_from(mins: pd.Series, scope_id: str, layers, components) -> pd.DataFr
     except KeyError:
         cells = ()
     row, col = {n: i for i, n in enumerate(layers)}, {n: j for j, n in enumerate(components)}
-    for (layer, comp), v in (cells.items() if len(cells) else ()):
+    for (layer, comp), v in cells.items() if len(cells) else ():
         if layer in row and comp in col:
             values[row[layer], col[comp]] = min(int(v) - 1, 4)
     return pd.DataFrame(values, index=layers, columns=components)

@@ -19,7 +19,9 @@ def build_demo(db_path: Path, data_dir: Path = DATA_DIR) -> dict[str, int]:
     """(Re)build the demo district into ``db_path``; returns counts per table."""
     files = demo_files(data_dir)
     if not files:
-        raise FileNotFoundError(f"No demo GeoJSON under {data_dir}/districts; the checkout is incomplete.")
+        raise FileNotFoundError(
+            f"No demo GeoJSON under {data_dir}/districts; the checkout is incomplete."
+        )
     bundle = read_project_files(files)
     tmp = Path(str(db_path) + ".building")
     tmp.unlink(missing_ok=True)
@@ -39,8 +41,9 @@ def _post_steps():
     from passmap.auth import create_demo_accounts
     from passmap.compliance.demo import demo_step
     from passmap.reports.responder import record_demo_walkthroughs
+
     return [
-        demo_step,                   # compliance: starter catalogs, demo checklist, first assessment
-        create_demo_accounts,        # access: labelled demo accounts, one per role
-        record_demo_walkthroughs,    # access: a past walk-through per building
+        demo_step,  # compliance: starter catalogs, demo checklist, first assessment
+        create_demo_accounts,  # access: labelled demo accounts, one per role
+        record_demo_walkthroughs,  # access: a past walk-through per building
     ]

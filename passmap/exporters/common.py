@@ -16,8 +16,11 @@ def plain(value):
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, (datetime, date)):
-        return value.isoformat()[:10] if isinstance(value, date) and not isinstance(
-            value, datetime) else value.isoformat()
+        return (
+            value.isoformat()[:10]
+            if isinstance(value, date) and not isinstance(value, datetime)
+            else value.isoformat()
+        )
     if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
         try:
             return plain(value.item())
@@ -36,9 +39,13 @@ def plain(value):
 def table_rows(store, table: str) -> list[dict]:
     """All rows of a site table as dicts: plain values, shapely geometry under ``geometry``."""
     frame = {
-        "district": store.list_districts, "campus": store.list_campuses,
-        "building": store.list_buildings, "level": store.list_levels,
-        "zone": store.list_zones, "opening": store.list_openings, "control": store.list_controls,
+        "district": store.list_districts,
+        "campus": store.list_campuses,
+        "building": store.list_buildings,
+        "level": store.list_levels,
+        "zone": store.list_zones,
+        "opening": store.list_openings,
+        "control": store.list_controls,
     }[table]()
     out = []
     for rec in frame.to_dict("records"):
@@ -50,5 +57,8 @@ def table_rows(store, table: str) -> list[dict]:
 
 
 def feature(props: dict, geom) -> dict:
-    return {"type": "Feature", "properties": props,
-            "geometry": None if geom is None else mapping(geom)}
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": None if geom is None else mapping(geom),
+    }

@@ -13,9 +13,25 @@ from pathlib import Path
 
 from passmap.exporters.common import SITE_ORDER, feature, table_rows
 
-INVENTORY_COLUMNS = ("id", "type", "name", "external_id", "campus_id", "building_id", "level_id",
-                     "zone_id", "opening_id", "lon", "lat", "bearing_deg", "fov_deg", "range_m",
-                     "installed_on", "last_tested_on", "procedure_doc")
+INVENTORY_COLUMNS = (
+    "id",
+    "type",
+    "name",
+    "external_id",
+    "campus_id",
+    "building_id",
+    "level_id",
+    "zone_id",
+    "opening_id",
+    "lon",
+    "lat",
+    "bearing_deg",
+    "fov_deg",
+    "range_m",
+    "installed_on",
+    "last_tested_on",
+    "procedure_doc",
+)
 
 
 def export_geojson(store, out_dir: Path) -> dict[str, int]:
@@ -33,11 +49,15 @@ def export_geojson(store, out_dir: Path) -> dict[str, int]:
         doc = {"type": "FeatureCollection", "name": table, "features": feats}
         (out_dir / f"{table}.geojson").write_text(json.dumps(doc), encoding="utf-8")
         counts[table] = len(feats)
-    walls = [feature({"feature_type": "wall", **{k: v for k, v in row.items() if v is not None}},
-                     geom) for row, geom in store.wall_rows()]
-    if walls:      # CAD walls (migration 0005), re-read by PassMap's GeoJSON importer
-        (out_dir / "wall.geojson").write_text(json.dumps(
-            {"type": "FeatureCollection", "name": "wall", "features": walls}), encoding="utf-8")
+    walls = [
+        feature({"feature_type": "wall", **{k: v for k, v in row.items() if v is not None}}, geom)
+        for row, geom in store.wall_rows()
+    ]
+    if walls:  # CAD walls (migration 0005), re-read by PassMap's GeoJSON importer
+        (out_dir / "wall.geojson").write_text(
+            json.dumps({"type": "FeatureCollection", "name": "wall", "features": walls}),
+            encoding="utf-8",
+        )
         counts["wall"] = len(walls)
     return counts
 
@@ -52,8 +72,13 @@ def export_inventory_csv(store, out_path: Path) -> int:
         w.writeheader()
         for r in rows:
             p = r["geometry"].representative_point() if r["geometry"] is not None else None
-            w.writerow({**r, "lon": None if p is None else round(p.x, 7),
-                        "lat": None if p is None else round(p.y, 7)})
+            w.writerow(
+                {
+                    **r,
+                    "lon": None if p is None else round(p.x, 7),
+                    "lat": None if p is None else round(p.y, 7),
+                }
+            )
     return len(rows)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import uuid
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from passmap.exporters.common import feature, table_rows
@@ -25,12 +25,27 @@ from passmap.exporters.common import feature, table_rows
 NAMESPACE = uuid.UUID("6f1c2d4e-8a7b-5c3d-9e0f-a1b2c3d4e5f6")
 EXTENSION = "imdf:extension:passmap:pass#1.0.0"
 UNIT_CATEGORY = {
-    "classroom": "classroom", "corridor": "walkway", "restroom": "restroom", "stair": "stairs",
-    "elevator": "elevator", "library": "library", "lobby": "lobby", "storage": "storage",
-    "mechanical": "mechanical", "auditorium": "auditorium", "gym": "fitnessroom",
-    "cafeteria": "foodservice", "kitchen": "kitchen", "science_lab": "laboratory",
-    "staff": "office", "main_office": "office", "nurse": "firstaid", "vestibule": "vestibule",
-    "locker_room": "lockerroom", "loading_dock": "loadingdock", "mdf_idf": "serverroom",
+    "classroom": "classroom",
+    "corridor": "walkway",
+    "restroom": "restroom",
+    "stair": "stairs",
+    "elevator": "elevator",
+    "library": "library",
+    "lobby": "lobby",
+    "storage": "storage",
+    "mechanical": "mechanical",
+    "auditorium": "auditorium",
+    "gym": "fitnessroom",
+    "cafeteria": "foodservice",
+    "kitchen": "kitchen",
+    "science_lab": "laboratory",
+    "staff": "office",
+    "main_office": "office",
+    "nurse": "firstaid",
+    "vestibule": "vestibule",
+    "locker_room": "lockerroom",
+    "loading_dock": "loadingdock",
+    "mdf_idf": "serverroom",
 }
 AMENITY_CATEGORY = {"aed": "defibrillator", "trauma_kit": "firstaid", "key_box": "unspecified"}
 
@@ -49,37 +64,104 @@ def _ext(row: dict, skip=("geometry",)) -> dict:
 
 def build_collections(store) -> dict[str, list[dict]]:
     """{imdf feature type: [Feature, ...]} plus 'pass_site' for grounds features."""
-    rows = {t: table_rows(store, t) for t in
-            ("district", "campus", "building", "level", "zone", "opening", "control")}
+    rows = {
+        t: table_rows(store, t)
+        for t in ("district", "campus", "building", "level", "zone", "opening", "control")
+    }
     districts = {d["id"]: d for d in rows["district"]}
-    out: dict[str, list[dict]] = {k: [] for k in (
-        "venue", "building", "footprint", "level", "unit", "opening", "amenity", "fixture",
-        "detail", "pass_site")}
+    out: dict[str, list[dict]] = {
+        k: []
+        for k in (
+            "venue",
+            "building",
+            "footprint",
+            "level",
+            "unit",
+            "opening",
+            "amenity",
+            "fixture",
+            "detail",
+            "pass_site",
+        )
+    }
     for c in rows["campus"]:
         d = districts.get(c["district_id"], {})
         ext = _ext(c) | {"district": _ext(d)}
-        out["venue"].append(_feat("campus", c, "venue", {
-            "category": "university",   # IMDF has no K-12 category; the closest campus kind
-            "restriction": None, "name": _label(c["name"]),
-            "alt_name": None, "hours": None, "website": None, "phone": None,
-            "display_point": _point(c["geometry"]), "address_id": None}, ext))
+        out["venue"].append(
+            _feat(
+                "campus",
+                c,
+                "venue",
+                {
+                    "category": "university",  # IMDF has no K-12 category; the closest campus kind
+                    "restriction": None,
+                    "name": _label(c["name"]),
+                    "alt_name": None,
+                    "hours": None,
+                    "website": None,
+                    "phone": None,
+                    "display_point": _point(c["geometry"]),
+                    "address_id": None,
+                },
+                ext,
+            )
+        )
     for b in rows["building"]:
-        out["building"].append(_feat("building", b, "building", {
-            "name": _label(b["name"]), "alt_name": None, "category": "unspecified",
-            "restriction": None, "display_point": _point(b["geometry"]), "address_id": None},
-            _ext(b), geometry=False))
+        out["building"].append(
+            _feat(
+                "building",
+                b,
+                "building",
+                {
+                    "name": _label(b["name"]),
+                    "alt_name": None,
+                    "category": "unspecified",
+                    "restriction": None,
+                    "display_point": _point(b["geometry"]),
+                    "address_id": None,
+                },
+                _ext(b),
+                geometry=False,
+            )
+        )
         if b["geometry"] is not None:
-            f = feature({"category": "ground", "name": None,
-                         "building_ids": [imdf_uuid("building", b["id"])]}, b["geometry"])
-            out["footprint"].append({"id": imdf_uuid("footprint", b["id"]), "type": "Feature",
-                                     "feature_type": "footprint", "geometry": f["geometry"],
-                                     "properties": f["properties"]})
+            f = feature(
+                {
+                    "category": "ground",
+                    "name": None,
+                    "building_ids": [imdf_uuid("building", b["id"])],
+                },
+                b["geometry"],
+            )
+            out["footprint"].append(
+                {
+                    "id": imdf_uuid("footprint", b["id"]),
+                    "type": "Feature",
+                    "feature_type": "footprint",
+                    "geometry": f["geometry"],
+                    "properties": f["properties"],
+                }
+            )
     for lv in rows["level"]:
-        out["level"].append(_feat("level", lv, "level", {
-            "category": "unspecified", "restriction": None, "outdoor": False,
-            "ordinal": lv["ordinal"], "name": _label(lv["name"]), "short_name": _label(lv["ordinal"]),
-            "display_point": _point(lv["geometry"]), "address_id": None,
-            "building_ids": [imdf_uuid("building", lv["building_id"])]}, _ext(lv)))
+        out["level"].append(
+            _feat(
+                "level",
+                lv,
+                "level",
+                {
+                    "category": "unspecified",
+                    "restriction": None,
+                    "outdoor": False,
+                    "ordinal": lv["ordinal"],
+                    "name": _label(lv["name"]),
+                    "short_name": _label(lv["ordinal"]),
+                    "display_point": _point(lv["geometry"]),
+                    "address_id": None,
+                    "building_ids": [imdf_uuid("building", lv["building_id"])],
+                },
+                _ext(lv),
+            )
+        )
     _placed(rows, out)
     return out
 
@@ -89,23 +171,49 @@ def _placed(rows, out) -> None:
         if not z.get("level_id"):
             out["pass_site"].append(_site("zone", z))
             continue
-        out["unit"].append(_feat("zone", z, "unit", {
-            "category": UNIT_CATEGORY.get(z["kind"], "room"), "restriction": None,
-            "accessibility": None, "name": _label(z.get("name")),
-            "alt_name": _label(z.get("room_number")), "display_point": _point(z["geometry"]),
-            "level_id": imdf_uuid("level", z["level_id"])}, _ext(z)))
+        out["unit"].append(
+            _feat(
+                "zone",
+                z,
+                "unit",
+                {
+                    "category": UNIT_CATEGORY.get(z["kind"], "room"),
+                    "restriction": None,
+                    "accessibility": None,
+                    "name": _label(z.get("name")),
+                    "alt_name": _label(z.get("room_number")),
+                    "display_point": _point(z["geometry"]),
+                    "level_id": imdf_uuid("level", z["level_id"]),
+                },
+                _ext(z),
+            )
+        )
     for o in rows["opening"]:
         if not o.get("level_id") or o["geometry"].geom_type != "LineString":
             out["pass_site"].append(_site("opening", o))
             continue
-        out["opening"].append(_feat("opening", o, "opening", {
-            "category": "pedestrian.principal" if o["door_class"] == "exterior-primary"
-            else "pedestrian", "accessibility": None,
-            "access_control": ["cardaccess"] if o.get("lock_function") == "electrified" else None,
-            "door": {"type": "door", "automatic": False, "material": None},
-            "name": _label(o.get("number")), "alt_name": None,
-            "display_point": _point(o["geometry"]), "level_id": imdf_uuid("level", o["level_id"])},
-            _ext(o)))
+        out["opening"].append(
+            _feat(
+                "opening",
+                o,
+                "opening",
+                {
+                    "category": "pedestrian.principal"
+                    if o["door_class"] == "exterior-primary"
+                    else "pedestrian",
+                    "accessibility": None,
+                    "access_control": ["cardaccess"]
+                    if o.get("lock_function") == "electrified"
+                    else None,
+                    "door": {"type": "door", "automatic": False, "material": None},
+                    "name": _label(o.get("number")),
+                    "alt_name": None,
+                    "display_point": _point(o["geometry"]),
+                    "level_id": imdf_uuid("level", o["level_id"]),
+                },
+                _ext(o),
+            )
+        )
     for c in rows["control"]:
         kind = c["geometry"].geom_type
         if not c.get("level_id") or kind not in ("Point", "Polygon", "LineString"):
@@ -115,15 +223,43 @@ def _placed(rows, out) -> None:
         level = imdf_uuid("level", c["level_id"])
         if kind == "Point":
             units = [imdf_uuid("zone", c["zone_id"])] if c.get("zone_id") else []
-            out["amenity"].append(_feat("control", c, "amenity", {
-                "category": AMENITY_CATEGORY.get(c["type"], "unspecified"),
-                "accessibility": None, "name": _label(c.get("name")), "alt_name": None,
-                "hours": None, "phone": None, "website": None, "unit_ids": units,
-                "address_id": None, "correlation_id": None}, ext))
+            out["amenity"].append(
+                _feat(
+                    "control",
+                    c,
+                    "amenity",
+                    {
+                        "category": AMENITY_CATEGORY.get(c["type"], "unspecified"),
+                        "accessibility": None,
+                        "name": _label(c.get("name")),
+                        "alt_name": None,
+                        "hours": None,
+                        "phone": None,
+                        "website": None,
+                        "unit_ids": units,
+                        "address_id": None,
+                        "correlation_id": None,
+                    },
+                    ext,
+                )
+            )
         elif kind == "Polygon":
-            out["fixture"].append(_feat("control", c, "fixture", {
-                "category": "equipment", "name": _label(c.get("name")), "alt_name": None,
-                "anchor_id": None, "display_point": _point(c["geometry"]), "level_id": level}, ext))
+            out["fixture"].append(
+                _feat(
+                    "control",
+                    c,
+                    "fixture",
+                    {
+                        "category": "equipment",
+                        "name": _label(c.get("name")),
+                        "alt_name": None,
+                        "anchor_id": None,
+                        "display_point": _point(c["geometry"]),
+                        "level_id": level,
+                    },
+                    ext,
+                )
+            )
         else:
             out["detail"].append(_feat("control", c, "detail", {"level_id": level}, ext))
 
@@ -137,8 +273,13 @@ def _point(geom):
 
 def _feat(table, row, ftype, props, ext, geometry=True) -> dict:
     f = feature({**props, "pass": ext}, row["geometry"] if geometry else None)
-    return {"id": imdf_uuid(table, row["id"]), "type": "Feature", "feature_type": ftype,
-            "geometry": f["geometry"], "properties": f["properties"]}
+    return {
+        "id": imdf_uuid(table, row["id"]),
+        "type": "Feature",
+        "feature_type": ftype,
+        "geometry": f["geometry"],
+        "properties": f["properties"],
+    }
 
 
 def _site(table, row) -> dict:
@@ -148,9 +289,13 @@ def _site(table, row) -> dict:
 def export_imdf(store, out_path: Path) -> dict[str, int]:
     """Write the archive; returns the feature count per file."""
     cols = build_collections(store)
-    manifest = {"version": "1.0.0", "created": datetime.now(timezone.utc).strftime(
-        "%Y-%m-%dT%H:%M:%SZ"), "generated_by": "PassMap", "language": "en",
-        "extensions": [EXTENSION]}
+    manifest = {
+        "version": "1.0.0",
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "generated_by": "PassMap",
+        "language": "en",
+        "extensions": [EXTENSION],
+    }
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as zf:

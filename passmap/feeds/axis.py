@@ -15,11 +15,21 @@ from passmap.feeds.common import decode_object, parse_time, topic_part
 from passmap.feeds.model import MalformedMessage, StatusEvent
 
 _PREFIX = re.compile(r"\b[A-Za-z0-9]+:")
-_NS = {"wsnt": "http://docs.oasis-open.org/wsn/b-2", "tt": "http://www.onvif.org/ver10/schema",
-       "wsa5": "http://www.w3.org/2005/08/addressing"}
-_LOCK = {"locked": "locked", "doublelocked": "locked", "blocked": "locked", "unlocked": "unlocked",
-         "accessed": "unlocked", "lockeddown": "locked_down", "lockedopen": "locked_open",
-         "unknown": "unknown"}
+_NS = {
+    "wsnt": "http://docs.oasis-open.org/wsn/b-2",
+    "tt": "http://www.onvif.org/ver10/schema",
+    "wsa5": "http://www.w3.org/2005/08/addressing",
+}
+_LOCK = {
+    "locked": "locked",
+    "doublelocked": "locked",
+    "blocked": "locked",
+    "unlocked": "unlocked",
+    "accessed": "unlocked",
+    "lockeddown": "locked_down",
+    "lockedopen": "locked_open",
+    "unknown": "unknown",
+}
 _POSITION = {"open": "open", "closed": "closed", "fault": "fault", "unknown": "unknown"}
 _DOOR_ALARM = {"normal": "normal", "forced": "forced_open", "opentoolong": "held_open"}
 _ON = {"1", "true", "active", "on"}
@@ -40,7 +50,9 @@ def _io(port, active: bool, options: dict) -> tuple[str, str, str]:
     return suffix, "position", "open" if active else "closed"
 
 
-def map_topic(topic: str, source: dict, data: dict, options: dict) -> list[tuple[str, str, str, dict]]:
+def map_topic(
+    topic: str, source: dict, data: dict, options: dict
+) -> list[tuple[str, str, str, dict]]:
     """ONVIF topic + items -> [(device suffix, aspect, state, attrs)]; [] for topics we ignore."""
     first = lambda *keys: next((str(data[k]) for k in keys if k in data), "")  # noqa: E731
     value = first("state", "State", "active", "LogicalState", "triggered", "alert", "Failed")
@@ -51,8 +63,11 @@ def map_topic(topic: str, source: dict, data: dict, options: dict) -> list[tuple
         return [(*_io(port, low in _ON, options), {})]
     if topic.startswith("Door/State/"):
         kind = topic.rsplit("/", 1)[-1]
-        table = {"DoorMode": ("lock", _LOCK), "DoorPhysicalState": ("position", _POSITION),
-                 "DoorAlarm": ("door_alarm", _DOOR_ALARM)}.get(kind)
+        table = {
+            "DoorMode": ("lock", _LOCK),
+            "DoorPhysicalState": ("position", _POSITION),
+            "DoorAlarm": ("door_alarm", _DOOR_ALARM),
+        }.get(kind)
         if kind == "DoorTamper":
             table = ("door_alarm", {"tamper": "tamper", "notintamper": "normal"})
         if table is None:
@@ -66,8 +81,14 @@ def map_topic(topic: str, source: dict, data: dict, options: dict) -> list[tuple
     if topic.startswith("VideoSource/GlobalSceneChange"):
         return [("", "camera", "tamper" if low in _ON else "online", {})]
     if topic.startswith("Storage/Alert") or topic.startswith("Device/HardwareFailure/Storage"):
-        return [("", "camera", "storage_fail" if low in _ON else "online",
-                 {"disk": source.get("disk_id")} if source.get("disk_id") else {})]
+        return [
+            (
+                "",
+                "camera",
+                "storage_fail" if low in _ON else "online",
+                {"disk": source.get("disk_id")} if source.get("disk_id") else {},
+            )
+        ]
     if topic.startswith("Device/Trigger/Relay"):
         return [("", "event", "relay_active" if low in _ON else "relay_inactive", {})]
     if topic.startswith(("Device/Sensor/PIR", "RuleEngine", "CameraApplicationPlatform")):
@@ -76,8 +97,9 @@ def map_topic(topic: str, source: dict, data: dict, options: dict) -> list[tuple
     return []
 
 
-def _events(device: str, topic: str, source: dict, data: dict, when: datetime, src: str,
-            options: dict) -> list[StatusEvent]:
+def _events(
+    device: str, topic: str, source: dict, data: dict, when: datetime, src: str, options: dict
+) -> list[StatusEvent]:
     out = []
     for suffix, aspect, state, attrs in map_topic(topic, source, data, options):
         dev = f"{device}:{suffix}" if suffix else device
@@ -85,8 +107,9 @@ def _events(device: str, topic: str, source: dict, data: dict, when: datetime, s
     return out
 
 
-def normalise_axis(topic: str, payload: bytes, received_utc: datetime, options: dict,
-                   source: str = "axis") -> list[StatusEvent]:
+def normalise_axis(
+    topic: str, payload: bytes, received_utc: datetime, options: dict, source: str = "axis"
+) -> list[StatusEvent]:
     """Axis MQTT event JSON on ``axis/<serial>/event/...`` -> events.
 
     The device is the serial in the MQTT topic (``options['serial_index']``, default 1) or
@@ -115,8 +138,9 @@ def _items(node) -> dict:
     return {i.get("Name"): i.get("Value") for i in node.findall("tt:SimpleItem", _NS)}
 
 
-def normalise_onvif(topic: str, payload: bytes, received_utc: datetime, options: dict,
-                    source: str = "onvif") -> list[StatusEvent]:
+def normalise_onvif(
+    topic: str, payload: bytes, received_utc: datetime, options: dict, source: str = "onvif"
+) -> list[StatusEvent]:
     """ONVIF MetadataStream / Notify XML -> events (device = ProducerReference uuid)."""
     try:
         root = ET.fromstring(payload)
@@ -126,12 +150,20 @@ def normalise_onvif(topic: str, payload: bytes, received_utc: datetime, options:
     for note in root.iter(f"{{{_NS['wsnt']}}}NotificationMessage"):
         onvif_topic = note.findtext("wsnt:Topic", "", _NS)
         address = note.findtext("wsnt:ProducerReference/wsa5:Address", "", _NS)
-        device = address.replace("uri://", "").replace("/ProducerReference", "") or \
-            str(options.get("device_id") or topic_part(topic, -1) or "")
+        device = address.replace("uri://", "").replace("/ProducerReference", "") or str(
+            options.get("device_id") or topic_part(topic, -1) or ""
+        )
         msg = note.find("wsnt:Message/tt:Message", _NS)
         if msg is None or not onvif_topic:
             raise MalformedMessage("ONVIF notification lacks Topic or tt:Message")
         when = parse_time(msg.get("UtcTime")) if msg.get("UtcTime") else received_utc
-        out += _events(device, strip_prefixes(onvif_topic), _items(msg.find("tt:Source", _NS)),
-                       _items(msg.find("tt:Data", _NS)), when, source, options)
+        out += _events(
+            device,
+            strip_prefixes(onvif_topic),
+            _items(msg.find("tt:Source", _NS)),
+            _items(msg.find("tt:Data", _NS)),
+            when,
+            source,
+            options,
+        )
     return out

@@ -44,11 +44,15 @@ def create_app(publish, secret: str, patterns: list[str]) -> Starlette:
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
             return JSONResponse({"error": "body too large"}, status_code=413)
-        header = next((request.headers.get(h) for h in SIGNATURE_HEADERS if request.headers.get(h)), None)
+        header = next(
+            (request.headers.get(h) for h in SIGNATURE_HEADERS if request.headers.get(h)), None
+        )
         if not signature_ok(secret, body, header):
             return JSONResponse({"error": "bad or missing signature"}, status_code=401)
         if not any(topic_matches_sub(p, topic) for p in patterns):
-            return JSONResponse({"error": f"no gateway subscribes to topic {topic}"}, status_code=404)
+            return JSONResponse(
+                {"error": f"no gateway subscribes to topic {topic}"}, status_code=404
+            )
         info = publish(topic, body)
         await run_in_threadpool(info.wait_for_publish, 5)
         return JSONResponse({"published": topic, "bytes": len(body)}, status_code=202)
@@ -56,5 +60,6 @@ def create_app(publish, secret: str, patterns: list[str]) -> Starlette:
     async def health(_request: Request) -> JSONResponse:
         return JSONResponse({"ok": True})
 
-    return Starlette(routes=[Route("/hook/{topic:path}", hook, methods=["POST"]),
-                             Route("/health", health)])
+    return Starlette(
+        routes=[Route("/hook/{topic:path}", hook, methods=["POST"]), Route("/health", health)]
+    )

@@ -23,12 +23,19 @@ def _one(obj, source: str) -> StatusEvent:
     attrs = obj.get("attrs") or {}
     if not isinstance(attrs, dict):
         raise MalformedMessage("canonical attrs must be an object")
-    return StatusEvent.make(str(obj["device_id"]), obj["aspect"], obj["state"],
-                            parse_time(obj["observed_utc"]), source, attrs)
+    return StatusEvent.make(
+        str(obj["device_id"]),
+        obj["aspect"],
+        obj["state"],
+        parse_time(obj["observed_utc"]),
+        source,
+        attrs,
+    )
 
 
-def normalise_canonical(topic: str, payload: bytes, received_utc: datetime,
-                        options: dict, source: str = "canonical") -> list[StatusEvent]:
+def normalise_canonical(
+    topic: str, payload: bytes, received_utc: datetime, options: dict, source: str = "canonical"
+) -> list[StatusEvent]:
     """Canonical JSON -> events.
 
     >>> from datetime import datetime

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from passmap.feeds.model import MalformedMessage, to_utc_naive
@@ -40,7 +40,7 @@ def parse_time(value: Any, unit: str = "auto") -> datetime:
     if isinstance(value, (int, float)):
         seconds = value / 1000.0 if unit == "ms" or (unit == "auto" and value > 1e11) else value
         try:
-            return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+            return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
         except (OverflowError, OSError, ValueError):
             raise MalformedMessage(f"time {value!r} is out of range") from None
     if isinstance(value, str):
@@ -60,7 +60,11 @@ def get_path(obj: Any, path: str, default: Any = None) -> Any:
     for part in path.split("."):
         if isinstance(cur, dict):
             cur = cur.get(part, default)
-        elif isinstance(cur, list) and part.lstrip("-").isdigit() and -len(cur) <= int(part) < len(cur):
+        elif (
+            isinstance(cur, list)
+            and part.lstrip("-").isdigit()
+            and -len(cur) <= int(part) < len(cur)
+        ):
             cur = cur[int(part)]
         else:
             return default

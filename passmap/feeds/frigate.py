@@ -11,8 +11,9 @@ from passmap.feeds.common import decode_object, parse_time
 from passmap.feeds.model import MalformedMessage, StatusEvent
 
 
-def normalise_frigate(topic: str, payload: bytes, received_utc: datetime, options: dict,
-                      source: str = "frigate") -> list[StatusEvent]:
+def normalise_frigate(
+    topic: str, payload: bytes, received_utc: datetime, options: dict, source: str = "frigate"
+) -> list[StatusEvent]:
     prefix = options.get("device_prefix", "")
     if topic.endswith("/available"):
         text = payload.decode("utf-8", "replace").strip()
@@ -26,10 +27,19 @@ def normalise_frigate(topic: str, payload: bytes, received_utc: datetime, option
     camera = after.get("camera")
     if not camera:
         raise MalformedMessage("Frigate event has no camera")
-    stamp = after.get("end_time") if kind == "end" and after.get("end_time") else after.get("frame_time")
+    stamp = (
+        after.get("end_time")
+        if kind == "end" and after.get("end_time")
+        else after.get("frame_time")
+    )
     when = parse_time(stamp, "s") if stamp is not None else received_utc
     label = str(after.get("label") or "object")
     state = "idle" if kind == "end" or after.get("false_positive") else label
-    attrs = {"label": label, "zones": after.get("current_zones") or [],
-             "score": after.get("top_score"), "frigate_id": after.get("id"), "type": kind}
+    attrs = {
+        "label": label,
+        "zones": after.get("current_zones") or [],
+        "score": after.get("top_score"),
+        "frigate_id": after.get("id"),
+        "type": kind,
+    }
     return [StatusEvent.make(f"{prefix}{camera}", "event", state, when, source, attrs)]

@@ -19,13 +19,20 @@ from passmap.feeds.common import decode_object, get_path, parse_time, topic_part
 from passmap.feeds.model import MalformedMessage, StatusEvent
 
 
-def normalise_generic(topic: str, payload: bytes, received_utc: datetime, options: dict,
-                      source: str = "generic") -> list[StatusEvent]:
+def normalise_generic(
+    topic: str, payload: bytes, received_utc: datetime, options: dict, source: str = "generic"
+) -> list[StatusEvent]:
     if not options.get("device") or not options.get("state"):
-        raise MalformedMessage("generic gateway is not configured (needs 'device' and 'state' paths)")
+        raise MalformedMessage(
+            "generic gateway is not configured (needs 'device' and 'state' paths)"
+        )
     obj = decode_object(payload)
     dev_path = options["device"]
-    device = topic_part(topic, int(dev_path[6:])) if dev_path.startswith("topic:") else get_path(obj, dev_path)
+    device = (
+        topic_part(topic, int(dev_path[6:]))
+        if dev_path.startswith("topic:")
+        else get_path(obj, dev_path)
+    )
     if device in (None, ""):
         raise MalformedMessage(f"no device id at {dev_path!r}")
     raw = get_path(obj, options["state"])
@@ -36,7 +43,13 @@ def normalise_generic(topic: str, payload: bytes, received_utc: datetime, option
     state = states.get(key) if states else key
     if state is None:
         raise MalformedMessage(f"state value {key!r} has no mapping in the gateway configuration")
-    aspect = get_path(obj, options["aspect_path"]) if options.get("aspect_path") else options.get("aspect")
+    aspect = (
+        get_path(obj, options["aspect_path"])
+        if options.get("aspect_path")
+        else options.get("aspect")
+    )
     stamp = get_path(obj, options["time"]) if options.get("time") else None
-    when = parse_time(stamp, options.get("time_unit", "auto")) if stamp is not None else received_utc
+    when = (
+        parse_time(stamp, options.get("time_unit", "auto")) if stamp is not None else received_utc
+    )
     return [StatusEvent.make(str(device), str(aspect), state, when, source)]

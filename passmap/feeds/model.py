@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 # aspect -> allowed normalised states
@@ -18,10 +18,12 @@ STATES: dict[str, frozenset[str]] = {
     "position": frozenset({"closed", "open", "unknown", "fault"}),
     "door_alarm": frozenset({"normal", "forced_open", "held_open", "tamper", "fault"}),
     "health": frozenset({"online", "offline", "degraded", "tamper", "out_of_service"}),
-    "camera": frozenset({"online", "offline", "recording", "not_recording", "video_loss",
-                         "tamper", "storage_fail"}),
-    "panic": frozenset({"idle", "triggered", "acknowledged", "dispatched", "resolved", "test",
-                        "fault"}),
+    "camera": frozenset(
+        {"online", "offline", "recording", "not_recording", "video_loss", "tamper", "storage_fail"}
+    ),
+    "panic": frozenset(
+        {"idle", "triggered", "acknowledged", "dispatched", "resolved", "test", "fault"}
+    ),
     "posture": frozenset({"normal", "hold", "secure", "lockdown", "evacuate", "shelter"}),
     "event": frozenset(),  # free vocabulary: motion, person, burglary, fire, arm, disarm ...
 }
@@ -46,10 +48,34 @@ ALARM_CLEARS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 # Most severe first: the one state shown for a device on the map.
-SEVERITY = ("forced_open", "triggered", "held_open", "tamper", "offline", "video_loss",
-            "storage_fail", "fault", "degraded", "locked_down", "open", "unlocked",
-            "locked_open", "not_recording", "test", "acknowledged", "dispatched", "out_of_service",
-            "unknown", "closed", "locked", "normal", "idle", "resolved", "recording", "online")
+SEVERITY = (
+    "forced_open",
+    "triggered",
+    "held_open",
+    "tamper",
+    "offline",
+    "video_loss",
+    "storage_fail",
+    "fault",
+    "degraded",
+    "locked_down",
+    "open",
+    "unlocked",
+    "locked_open",
+    "not_recording",
+    "test",
+    "acknowledged",
+    "dispatched",
+    "out_of_service",
+    "unknown",
+    "closed",
+    "locked",
+    "normal",
+    "idle",
+    "resolved",
+    "recording",
+    "online",
+)
 _RANK = {s: i for i, s in enumerate(SEVERITY)}
 
 
@@ -60,7 +86,7 @@ class MalformedMessage(ValueError):
 def to_utc_naive(value: datetime) -> datetime:
     """Aware -> naive UTC; naive values are taken as UTC already."""
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 
@@ -75,8 +101,15 @@ class StatusEvent:
     event_id: str = ""
 
     @classmethod
-    def make(cls, device_id: str, aspect: str, state: str, observed_utc: datetime, source: str,
-             attrs: dict | None = None) -> "StatusEvent":
+    def make(
+        cls,
+        device_id: str,
+        aspect: str,
+        state: str,
+        observed_utc: datetime,
+        source: str,
+        attrs: dict | None = None,
+    ) -> StatusEvent:
         """Validate against the vocabulary and derive the idempotency key."""
         if not device_id or not isinstance(device_id, str):
             raise MalformedMessage("device id is missing or not text")

@@ -38,27 +38,41 @@ class MqttConfig:
     keepalive_s: int = 30
 
     @classmethod
-    def from_env(cls, env: dict | None = None, url: str | None = None) -> "MqttConfig":
+    def from_env(cls, env: dict | None = None, url: str | None = None) -> MqttConfig:
         env = os.environ if env is None else env
         url = url or env.get("PASSMAP_MQTT_URL")
         if not url:
             raise ValueError("PASSMAP_MQTT_URL is not set (e.g. mqtt://127.0.0.1:1883).")
         parsed = urlparse(url)
         if parsed.scheme not in ("mqtt", "mqtts", "tcp", "ssl") or not parsed.hostname:
-            raise ValueError(f"MQTT URL {url!r} must look like mqtt://host:1883 or mqtts://host:8883.")
+            raise ValueError(
+                f"MQTT URL {url!r} must look like mqtt://host:1883 or mqtts://host:8883."
+            )
         tls = parsed.scheme in ("mqtts", "ssl")
-        return cls(host=parsed.hostname, port=parsed.port or (8883 if tls else 1883), tls=tls,
-                   username=env.get("PASSMAP_MQTT_USERNAME") or (unquote(parsed.username) if parsed.username else None),
-                   password=env.get("PASSMAP_MQTT_PASSWORD") or (unquote(parsed.password) if parsed.password else None),
-                   ca_file=env.get("PASSMAP_MQTT_CA") or None,
-                   client_id=env.get("PASSMAP_MQTT_CLIENT_ID") or f"passmap-ingest-{socket.gethostname()}",
-                   qos=int(env.get("PASSMAP_MQTT_QOS", "1")))
+        return cls(
+            host=parsed.hostname,
+            port=parsed.port or (8883 if tls else 1883),
+            tls=tls,
+            username=env.get("PASSMAP_MQTT_USERNAME")
+            or (unquote(parsed.username) if parsed.username else None),
+            password=env.get("PASSMAP_MQTT_PASSWORD")
+            or (unquote(parsed.password) if parsed.password else None),
+            ca_file=env.get("PASSMAP_MQTT_CA") or None,
+            client_id=env.get("PASSMAP_MQTT_CLIENT_ID") or f"passmap-ingest-{socket.gethostname()}",
+            qos=int(env.get("PASSMAP_MQTT_QOS", "1")),
+        )
 
 
-def make_client(config: MqttConfig, client_id: str | None = None, persistent: bool = True) -> mqtt.Client:
+def make_client(
+    config: MqttConfig, client_id: str | None = None, persistent: bool = True
+) -> mqtt.Client:
     """A paho 2.x client with TLS/credentials applied, reconnecting with backoff (1 s .. 30 s)."""
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id or config.client_id,
-                         clean_session=not persistent, protocol=mqtt.MQTTv311)
+    client = mqtt.Client(
+        mqtt.CallbackAPIVersion.VERSION2,
+        client_id=client_id or config.client_id,
+        clean_session=not persistent,
+        protocol=mqtt.MQTTv311,
+    )
     if config.username:
         client.username_pw_set(config.username, config.password)
     if config.tls:
@@ -95,7 +109,7 @@ class MqttSource:
         self.connected.clear()
         log.info("MQTT disconnected (%s); paho reconnects with backoff", reason_code)
 
-    def start(self) -> "MqttSource":
+    def start(self) -> MqttSource:
         self.client.connect_async(self.config.host, self.config.port, self.config.keepalive_s)
         self.client.loop_start()
         self.runner.sources.append(self)
@@ -110,8 +124,9 @@ class Publisher:
     """A QoS-1 publisher for the bridge, the simulator and replay (waits for broker acks)."""
 
     def __init__(self, config: MqttConfig, client_id: str | None = None):
-        self.client = make_client(config, client_id or f"{config.client_id}-pub-{os.getpid()}",
-                                  persistent=False)
+        self.client = make_client(
+            config, client_id or f"{config.client_id}-pub-{os.getpid()}", persistent=False
+        )
         self.client.max_inflight_messages_set(1000)
         self.config = config
         self._last = None
@@ -119,7 +134,9 @@ class Publisher:
         self.client.loop_start()
 
     def publish(self, topic: str, payload: bytes | str, qos: int | None = None):
-        self._last = self.client.publish(topic, payload, qos=self.config.qos if qos is None else qos)
+        self._last = self.client.publish(
+            topic, payload, qos=self.config.qos if qos is None else qos
+        )
         return self._last
 
     def close(self, timeout_s: float = 10.0) -> None:

@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
 
 from paho.mqtt.client import topic_matches_sub
 
@@ -24,8 +24,12 @@ from passmap.feeds.zigbee import normalise_zigbee2mqtt
 
 Normaliser = Callable[..., list[StatusEvent]]
 NORMALISERS: dict[str, Normaliser] = {
-    "canonical": normalise_canonical, "axis": normalise_axis, "onvif": normalise_onvif,
-    "frigate": normalise_frigate, "zigbee2mqtt": normalise_zigbee2mqtt, "sia": normalise_sia,
+    "canonical": normalise_canonical,
+    "axis": normalise_axis,
+    "onvif": normalise_onvif,
+    "frigate": normalise_frigate,
+    "zigbee2mqtt": normalise_zigbee2mqtt,
+    "sia": normalise_sia,
     "generic": normalise_generic,
 }
 
@@ -50,8 +54,9 @@ DEFAULT_GATEWAYS = (
 )
 
 
-def normalise_message(gateway: Gateway, topic: str, payload: bytes,
-                      received_utc: datetime) -> list[StatusEvent]:
+def normalise_message(
+    gateway: Gateway, topic: str, payload: bytes, received_utc: datetime
+) -> list[StatusEvent]:
     """Route one message through its gateway's normaliser (raises MalformedMessage)."""
     fn = NORMALISERS[gateway.kind]
     return fn(topic, payload, received_utc, gateway.options, source=gateway.id)

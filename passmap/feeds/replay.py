@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 
 def read_recording(path: str | Path) -> Iterator[tuple[int, str, bytes]]:
@@ -17,6 +17,8 @@ def read_recording(path: str | Path) -> Iterator[tuple[int, str, bytes]]:
                 rec = json.loads(line)
                 topic, payload = rec["topic"], rec["payload"]
             except (ValueError, KeyError, TypeError):
-                raise ValueError(f"{path} line {n}: expected a JSON object with topic and payload") from None
+                raise ValueError(
+                    f"{path} line {n}: expected a JSON object with topic and payload"
+                ) from None
             data = payload if isinstance(payload, str) else json.dumps(payload)
             yield n, str(topic), data.encode("utf-8")

@@ -23,9 +23,9 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 import pyarrow as pa
 
@@ -33,10 +33,18 @@ from passmap.feeds.model import MalformedMessage, StatusEvent
 from passmap.feeds.registry import DEFAULT_GATEWAYS, Gateway, Router, normalise_message
 
 log = logging.getLogger(__name__)
-_SCHEMA = pa.schema([("event_id", pa.string()), ("device_id", pa.string()), ("aspect", pa.string()),
-                     ("state", pa.string()), ("observed_utc", pa.timestamp("us")),
-                     ("received_utc", pa.timestamp("us")), ("source", pa.string()),
-                     ("attrs", pa.string())])
+_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("device_id", pa.string()),
+        ("aspect", pa.string()),
+        ("state", pa.string()),
+        ("observed_utc", pa.timestamp("us")),
+        ("received_utc", pa.timestamp("us")),
+        ("source", pa.string()),
+        ("attrs", pa.string()),
+    ]
+)
 PAYLOAD_KEEP_CHARS = 4000
 
 
@@ -65,14 +73,20 @@ def load_gateways(store) -> list[Gateway]:
 
 
 def _utc(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, timezone.utc).replace(tzinfo=None)
+    return datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)
 
 
 class FeedRunner:
-    def __init__(self, store, gateways: list[Gateway] | None = None, flush_interval_s: float = 0.5,
-                 max_queue: int = 200_000, stale_check_s: float = 5.0,
-                 default_stale_after_s: float = 900.0,
-                 on_commit: Callable[[pa.Table, float], None] | None = None):
+    def __init__(
+        self,
+        store,
+        gateways: list[Gateway] | None = None,
+        flush_interval_s: float = 0.5,
+        max_queue: int = 200_000,
+        stale_check_s: float = 5.0,
+        default_stale_after_s: float = 900.0,
+        on_commit: Callable[[pa.Table, float], None] | None = None,
+    ):
         self.store = store
         self.gateways = gateways if gateways is not None else load_gateways(store)
         self.router = Router(self.gateways)
@@ -85,7 +99,7 @@ class FeedRunner:
         self._queue: deque = deque()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()   # one flush at a time (writer thread or a direct caller)
+        self._lock = threading.Lock()  # one flush at a time (writer thread or a direct caller)
         self._last_stale = 0.0
         self.sources: list = []
 
@@ -100,9 +114,11 @@ class FeedRunner:
         return True
 
     # -- writer side ---------------------------------------------------------------------------
-    def start(self) -> "FeedRunner":
+    def start(self) -> FeedRunner:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="passmap-feed-writer", daemon=True)
+            self._thread = threading.Thread(
+                target=self._run, name="passmap-feed-writer", daemon=True
+            )
             self._thread.start()
         return self
 
@@ -126,8 +142,9 @@ class FeedRunner:
                 self.flush()
                 if time.monotonic() - self._last_stale >= self.stale_check_s:
                     self._last_stale = time.monotonic()
-                    self.stats.stale_marked += len(self.store.mark_stale(
-                        default_s=self.default_stale_after_s))
+                    self.stats.stale_marked += len(
+                        self.store.mark_stale(default_s=self.default_stale_after_s)
+                    )
             except Exception:  # the writer must survive anything; the error is logged
                 log.exception("feed writer: batch failed")
 
@@ -148,8 +165,10 @@ class FeedRunner:
             except Exception as exc:
                 log.exception("feed writer: database write failed")
                 self.stats.write_errors += 1
-                counts = self.store.write_status_batch(table.slice(0, 0), dead + [
-                    _dead(t, p, r, f"database write failed: {exc}") for t, p, r in items])
+                counts = self.store.write_status_batch(
+                    table.slice(0, 0),
+                    dead + [_dead(t, p, r, f"database write failed: {exc}") for t, p, r in items],
+                )
             commit_ts = time.time()
             if self.on_commit is not None:
                 self.on_commit(table, commit_ts)
@@ -166,7 +185,9 @@ class FeedRunner:
         for topic, payload, received_ts in items:
             gateway = self.router.route(topic)
             if gateway is None:
-                dead.append(_dead(topic, payload, received_ts, "no gateway subscribes to this topic"))
+                dead.append(
+                    _dead(topic, payload, received_ts, "no gateway subscribes to this topic")
+                )
                 continue
             try:
                 events = normalise_message(gateway, topic, payload, _utc(received_ts))
@@ -174,11 +195,20 @@ class FeedRunner:
                 dead.append(_dead(topic, payload, received_ts, f"{gateway.id}: {exc}", gateway.id))
                 continue
             except Exception as exc:  # a normaliser bug must not stop the feed
-                dead.append(_dead(topic, payload, received_ts,
-                                  f"{gateway.id}: normaliser error {type(exc).__name__}: {exc}", gateway.id))
+                dead.append(
+                    _dead(
+                        topic,
+                        payload,
+                        received_ts,
+                        f"{gateway.id}: normaliser error {type(exc).__name__}: {exc}",
+                        gateway.id,
+                    )
+                )
                 continue
             _append(cols, events, received_ts)
-        received = pa.array([int(t * 1e6) for t in cols["received_utc"]], pa.int64()).cast(pa.timestamp("us"))
+        received = pa.array([int(t * 1e6) for t in cols["received_utc"]], pa.int64()).cast(
+            pa.timestamp("us")
+        )
         cols["received_utc"] = received
         return pa.table(cols, schema=_SCHEMA), dead
 
@@ -196,6 +226,16 @@ def _append(cols: dict[str, list], events: list[StatusEvent], received_ts: float
 
 
 def _dead(topic: str, payload, received_ts: float, reason: str, source: str | None = None) -> dict:
-    text = payload.decode("utf-8", "replace") if isinstance(payload, (bytes, bytearray)) else str(payload)
-    return {"id": uuid.uuid4().hex, "received_utc": _utc(received_ts), "source": source,
-            "topic": topic, "payload": text[:PAYLOAD_KEEP_CHARS], "reason": reason}
+    text = (
+        payload.decode("utf-8", "replace")
+        if isinstance(payload, (bytes, bytearray))
+        else str(payload)
+    )
+    return {
+        "id": uuid.uuid4().hex,
+        "received_utc": _utc(received_ts),
+        "source": source,
+        "topic": topic,
+        "payload": text[:PAYLOAD_KEEP_CHARS],
+        "reason": reason,
+    }

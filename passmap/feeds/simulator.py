@@ -14,16 +14,21 @@ from __future__ import annotations
 import json
 import random
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from passmap.store.base import utc_now
 
 DOOR_TYPES = ("door_contact", "access_reader")
 HEARTBEAT_S = 60.0
 # probability per tick (2 s) that one door changes, by part of the school day
-_RATES = ((6.5, 7.0, 0.05), (7.0, 8.25, 0.35), (8.25, 14.75, 0.08), (14.75, 15.5, 0.35),
-          (15.5, 18.0, 0.06))
+_RATES = (
+    (6.5, 7.0, 0.05),
+    (7.0, 8.25, 0.35),
+    (8.25, 14.75, 0.08),
+    (14.75, 15.5, 0.35),
+    (15.5, 18.0, 0.06),
+)
 
 
 def door_activity(local_hour: float) -> float:
@@ -36,8 +41,9 @@ def door_activity(local_hour: float) -> float:
 
 
 class Simulator:
-    def __init__(self, devices: list[dict], seed: int | None = None,
-                 topic_prefix: str = "passmap/status/sim"):
+    def __init__(
+        self, devices: list[dict], seed: int | None = None, topic_prefix: str = "passmap/status/sim"
+    ):
         self.devices = [d for d in devices if d.get("device_id")]
         self.rng = random.Random(seed)
         self.prefix = topic_prefix
@@ -45,15 +51,26 @@ class Simulator:
         self.next_beat: dict[str, datetime] = {}
         self.incidents: list[tuple[datetime, str, str, str]] = []  # (due, device, aspect, state)
 
-    def _msg(self, device: str, aspect: str, state: str, now: datetime, **attrs) -> tuple[str, bytes]:
+    def _msg(
+        self, device: str, aspect: str, state: str, now: datetime, **attrs
+    ) -> tuple[str, bytes]:
         self.state[device][aspect] = state
-        body = {"device_id": device, "aspect": aspect, "state": state,
-                "observed_utc": now.isoformat() + "Z", "attrs": dict(attrs, simulated=True)}
+        body = {
+            "device_id": device,
+            "aspect": aspect,
+            "state": state,
+            "observed_utc": now.isoformat() + "Z",
+            "attrs": dict(attrs, simulated=True),
+        }
         return f"{self.prefix}/{device}", json.dumps(body).encode()
 
     def tick(self, now: datetime, local_hour: float | None = None) -> list[tuple[str, bytes]]:
         """Messages for one step of the simulated day at ``now`` (UTC)."""
-        hour = local_hour if local_hour is not None else datetime.now().hour + datetime.now().minute / 60
+        hour = (
+            local_hour
+            if local_hour is not None
+            else datetime.now().hour + datetime.now().minute / 60
+        )
         out = self._heartbeats(now) + self._due(now)
         doors = [d for d in self.devices if d.get("type") in DOOR_TYPES]
         if doors and self.rng.random() < door_activity(hour):
@@ -61,7 +78,10 @@ class Simulator:
         roll = self.rng.random()
         if roll < 0.004 and doors:  # a door propped open
             dev = self.rng.choice(doors)["device_id"]
-            out += [self._msg(dev, "position", "open", now), self._msg(dev, "door_alarm", "held_open", now)]
+            out += [
+                self._msg(dev, "position", "open", now),
+                self._msg(dev, "door_alarm", "held_open", now),
+            ]
             self._later(now, 90, dev, "position", "closed")
             self._later(now, 90, dev, "door_alarm", "normal")
         elif roll < 0.007:
@@ -78,14 +98,19 @@ class Simulator:
                 out += self._initial(d, now)
             elif now >= due and self.state[dev].get("camera") != "offline":
                 self.next_beat[dev] = now + timedelta(seconds=HEARTBEAT_S)
-                out.append(self._msg(dev, "health", "online", now, battery=self.rng.randint(60, 100)))
+                out.append(
+                    self._msg(dev, "health", "online", now, battery=self.rng.randint(60, 100))
+                )
         return out
 
     def _initial(self, d: dict, now: datetime) -> list[tuple[str, bytes]]:
         dev, kind = d["device_id"], d.get("type")
         out = [self._msg(dev, "health", "online", now)]
         if kind in DOOR_TYPES:
-            out += [self._msg(dev, "position", "closed", now), self._msg(dev, "door_alarm", "normal", now)]
+            out += [
+                self._msg(dev, "position", "closed", now),
+                self._msg(dev, "door_alarm", "normal", now),
+            ]
         if kind == "access_reader":
             out.append(self._msg(dev, "lock", "locked", now))
         if kind == "camera":
@@ -130,12 +155,14 @@ def demo_devices(store) -> list[dict]:
 class SimulatorSource:
     """Runs a Simulator every ``interval_s`` on a daemon thread, emitting into ``emit``."""
 
-    def __init__(self, simulator: Simulator, emit: Callable[[str, bytes], object], interval_s: float = 2.0):
+    def __init__(
+        self, simulator: Simulator, emit: Callable[[str, bytes], object], interval_s: float = 2.0
+    ):
         self.sim, self.emit, self.interval_s = simulator, emit, interval_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="passmap-simulator", daemon=True)
 
-    def start(self) -> "SimulatorSource":
+    def start(self) -> SimulatorSource:
         self._thread.start()
         return self
 

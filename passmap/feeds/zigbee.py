@@ -15,12 +15,13 @@ LOW_BATTERY_PCT = 20
 
 
 def _device(topic: str, base: str) -> str:
-    rest = topic[len(base):].strip("/") if topic.startswith(base) else topic.split("/", 1)[-1]
+    rest = topic[len(base) :].strip("/") if topic.startswith(base) else topic.split("/", 1)[-1]
     return rest.removesuffix("/availability")
 
 
-def normalise_zigbee2mqtt(topic: str, payload: bytes, received_utc: datetime, options: dict,
-                          source: str = "zigbee2mqtt") -> list[StatusEvent]:
+def normalise_zigbee2mqtt(
+    topic: str, payload: bytes, received_utc: datetime, options: dict, source: str = "zigbee2mqtt"
+) -> list[StatusEvent]:
     base = options.get("base_topic", "zigbee2mqtt")
     if topic.startswith(f"{base}/bridge/") or topic.endswith(("/set", "/get")):
         return []  # bridge logs and commands are not device status
@@ -38,8 +39,11 @@ def normalise_zigbee2mqtt(topic: str, payload: bytes, received_utc: datetime, op
     if "contact" in obj:
         if not isinstance(obj["contact"], bool):
             raise MalformedMessage(f"Zigbee2MQTT contact {obj['contact']!r} is not true/false")
-        out.append(StatusEvent.make(device, "position", "closed" if obj["contact"] else "open",
-                                    when, source))
+        out.append(
+            StatusEvent.make(
+                device, "position", "closed" if obj["contact"] else "open", when, source
+            )
+        )
     battery = obj.get("battery")
     if battery is not None and not isinstance(battery, (int, float)):
         raise MalformedMessage(f"Zigbee2MQTT battery {battery!r} is not a number")

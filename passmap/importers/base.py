@@ -27,20 +27,20 @@ ImportFailed = ImportError_
 class ImportOptions:
     """What the person chose for one import (CLI flags or the Import page)."""
 
-    format: str | None = None                 # auto-detected when None
+    format: str | None = None  # auto-detected when None
     campus_id: str | None = None
     building_id: str | None = None
     building_name: str | None = None
-    level_id: str | None = None               # single-level formats: DXF, image, schedules
+    level_id: str | None = None  # single-level formats: DXF, image, schedules
     level_ordinal: int = 0
     level_name: str | None = None
-    layers: dict[str, list[str]] = field(default_factory=dict)   # DXF role -> layer names
+    layers: dict[str, list[str]] = field(default_factory=dict)  # DXF role -> layer names
     georef: list[tuple[float, float, float, float]] = field(default_factory=list)  # x, y, lon, lat
     corners: list[tuple[float, float]] = field(default_factory=list)  # lon, lat
     zone_kind_map: dict[str, str] = field(default_factory=dict)  # source category -> zone kind
-    column_map: dict[str, str] = field(default_factory=dict)     # our field -> source column
-    schedule_kind: str | None = None          # doors | cameras (detected from columns)
-    underlay_dir: Path | None = None          # where images are stored (default data/floorplans/images)
+    column_map: dict[str, str] = field(default_factory=dict)  # our field -> source column
+    schedule_kind: str | None = None  # doors | cameras (detected from columns)
+    underlay_dir: Path | None = None  # where images are stored (default data/floorplans/images)
     pdf_page: int = 1
     dry_run: bool = False
     actor: str = "local"
@@ -57,12 +57,18 @@ class ImportReport:
     counts: dict[str, int]
     warnings: list[str]
     dry_run: bool = False
-    bundle: dict[str, list[dict]] | None = None   # kept for previews; not serialised
-    detail: dict[str, dict[str, int]] | None = None   # created / updated per table
+    bundle: dict[str, list[dict]] | None = None  # kept for previews; not serialised
+    detail: dict[str, dict[str, int]] | None = None  # created / updated per table
 
     def as_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "format": self.format, "counts": self.counts,
-                "warnings": self.warnings, "dry_run": self.dry_run, "detail": self.detail}
+        return {
+            "source": self.source,
+            "format": self.format,
+            "counts": self.counts,
+            "warnings": self.warnings,
+            "dry_run": self.dry_run,
+            "detail": self.detail,
+        }
 
 
 def slug(text: Any) -> str:
@@ -85,7 +91,7 @@ class ImportContext:
         self.warnings: list[str] = []
         self.bundle: dict[str, list[dict]] = {t: [] for t in BUNDLE_TABLES}
         self._ids: dict[tuple[str, str], str] = {}
-        self.after_commit: list = []   # file copies etc., run only once the data is committed
+        self.after_commit: list = []  # file copies etc., run only once the data is committed
 
     def warn(self, message: str) -> None:
         self.warnings.append(f"{self.source}: {message}")
@@ -98,8 +104,7 @@ class ImportContext:
         key = (table, str(row["id"]))
         where = label or f"feature {row['id']}"
         if key in self._ids:
-            raise self.fail(f"{where}: duplicate {table} id {row['id']!r} "
-                            f"(also {self._ids[key]}).")
+            raise self.fail(f"{where}: duplicate {table} id {row['id']!r} (also {self._ids[key]}).")
         self._ids[key] = where
         self.bundle[table].append(row)
         return row
@@ -115,6 +120,8 @@ def read_bytes_limited(path: Path, options: ImportOptions) -> bytes:
     """Read a file, refusing one larger than ``options.max_bytes``."""
     size = Path(path).stat().st_size
     if size > options.max_bytes:
-        raise ImportFailed(f"{path}: file is {size / 1e6:.1f} MB, over the "
-                           f"{options.max_bytes / 1e6:.0f} MB import limit.")
+        raise ImportFailed(
+            f"{path}: file is {size / 1e6:.1f} MB, over the "
+            f"{options.max_bytes / 1e6:.0f} MB import limit."
+        )
     return Path(path).read_bytes()

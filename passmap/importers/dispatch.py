@@ -20,11 +20,11 @@ def _json_kind(path: Path) -> str:
     from passmap.importers.wrld import is_wrld_main
 
     if path.stat().st_size > 200 * 1024 * 1024:
-        return "geojson"              # the reader refuses it with the size message
+        return "geojson"  # the reader refuses it with the size message
     try:
         doc = json.loads(path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return "geojson"              # the reader reports the JSON error with the file name
+        return "geojson"  # the reader reports the JSON error with the file name
     if not isinstance(doc, dict):
         return "geojson"
     if is_wrld_main(doc):
@@ -54,8 +54,9 @@ def detect_format(path: Path) -> str:
         return "schedule"
     if suffix in (".json", ".geojson") and path.exists():
         return _json_kind(path)
-    raise ImportFailed(f"{path}: unknown file type {suffix or '(none)'!r}; use --format "
-                       f"({', '.join(FORMATS)}).")
+    raise ImportFailed(
+        f"{path}: unknown file type {suffix or '(none)'!r}; use --format ({', '.join(FORMATS)})."
+    )
 
 
 def _files(path: Path) -> list[Path]:
@@ -113,9 +114,11 @@ def import_path(store, path, options: ImportOptions | None = None) -> ImportRepo
     flat = {t: c["created"] + c["updated"] for t, c in counts.items()}
     for t, c in counts.items():
         if c.get("geometry_kept"):
-            ctx.warn(f"{c['geometry_kept']} existing {t}(s) drawn differently in the file kept "
-                     "their stored outline (it cannot change while rooms refer to it); delete "
-                     "and re-import the building to replace it.")
+            ctx.warn(
+                f"{c['geometry_kept']} existing {t}(s) drawn differently in the file kept "
+                "their stored outline (it cannot change while rooms refer to it); delete "
+                "and re-import the building to replace it."
+            )
     report = ImportReport(source, fmt, flat, ctx.warnings, options.dry_run, bundle)
     report.detail = counts
     return report

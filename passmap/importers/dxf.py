@@ -23,8 +23,12 @@ from passmap.importers.hierarchy import ensure_building, ensure_level
 from passmap.importers.kinds import zone_kind
 
 UNITS_M = {1: 0.0254, 2: 0.3048, 4: 0.001, 5: 0.01, 6: 1.0, 14: 0.1}
-GUESS = {"walls": r"wall|^a-wall|mur", "doors": r"door|puerta", "rooms": r"room|space|zone",
-         "labels": r"text|txt|label|name"}
+GUESS = {
+    "walls": r"wall|^a-wall|mur",
+    "doors": r"door|puerta",
+    "rooms": r"room|space|zone",
+    "labels": r"text|txt|label|name",
+}
 WINDOW = re.compile(r"wind|window|fen[eê]tre|ventana", re.I)
 ROOM_NUMBER = re.compile(r"^[A-Za-z]?\d{1,4}[A-Za-z]?$")
 
@@ -32,8 +36,10 @@ ROOM_NUMBER = re.compile(r"^[A-Za-z]?\d{1,4}[A-Za-z]?$")
 def open_drawing(ctx: ImportContext, path: Path) -> Drawing:
     size = Path(path).stat().st_size
     if size > ctx.options.max_bytes:
-        raise ctx.fail(f"file is {size / 1e6:.1f} MB, over the {ctx.options.max_bytes / 1e6:.0f} "
-                       "MB import limit.")
+        raise ctx.fail(
+            f"file is {size / 1e6:.1f} MB, over the {ctx.options.max_bytes / 1e6:.0f} "
+            "MB import limit."
+        )
     try:
         return read_drawing(Path(path))
     except ValueError as exc:
@@ -48,8 +54,10 @@ def choose_layers(ctx: ImportContext, drawing: Drawing) -> dict[str, list[str]]:
         if given:
             missing = [n for n in given if n not in names]
             if missing:
-                raise ctx.fail(f"layer(s) {', '.join(missing)} for {role} not in the drawing "
-                               f"(layers: {', '.join(names)}).")
+                raise ctx.fail(
+                    f"layer(s) {', '.join(missing)} for {role} not in the drawing "
+                    f"(layers: {', '.join(names)})."
+                )
             chosen[role] = list(given)
         else:
             chosen[role] = [n for n in names if re.search(pattern, n, re.I)]
@@ -102,8 +110,9 @@ def collect(ctx: ImportContext, drawing: Drawing, layers: dict[str, list[str]]) 
             elif role in ("walls", "doors"):
                 found[role].append((rec.handle, g.exterior if g.geom_type == "Polygon" else g))
     if skipped:
-        ctx.warn("on the door layers, skipped " + ", ".join(f"{n} {k}" for k, n in skipped.items())
-                 + ".")
+        ctx.warn(
+            "on the door layers, skipped " + ", ".join(f"{n} {k}" for k, n in skipped.items()) + "."
+        )
     return found
 
 
@@ -112,19 +121,24 @@ def georeference(ctx: ImportContext, drawing: Drawing, found):
     points = list(opts.georef)
     if not points and opts.corners:
         geoms = [g for items in found.values() for item in items for g in item[1:2]]
-        points = corners_to_points(shapely.union_all(geoms).bounds if geoms else (0, 0, 1, 1),
-                                   opts.corners)
+        points = corners_to_points(
+            shapely.union_all(geoms).bounds if geoms else (0, 0, 1, 1), opts.corners
+        )
     if not points:
-        raise ctx.fail("a DXF drawing is in drawing units; give two or more control points "
-                       "(--georef \"x,y,lon,lat;...\") or the corners (--corners).")
+        raise ctx.fail(
+            "a DXF drawing is in drawing units; give two or more control points "
+            '(--georef "x,y,lon,lat;...") or the corners (--corners).'
+        )
     try:
         t = fit_transform(points)
     except ValueError as exc:
         raise ctx.fail(str(exc)) from None
     unit = UNITS_M.get(drawing.insunits)
     if unit and abs(t.scale_m_per_unit / unit - 1) > 0.1:
-        ctx.warn(f"control points give {t.scale_m_per_unit:.5f} m per drawing unit but $INSUNITS "
-                 f"says {unit}; check the points.")
+        ctx.warn(
+            f"control points give {t.scale_m_per_unit:.5f} m per drawing unit but $INSUNITS "
+            f"says {unit}; check the points."
+        )
     if t.rms_m > 0.5:
         ctx.warn(f"control points fit with an RMS error of {t.rms_m:.2f} m.")
     return t
@@ -136,31 +150,44 @@ def read_dxf(ctx: ImportContext, path: Path) -> None:
     if not any(found[r] for r in ("walls", "doors", "rooms")):
         raise ctx.fail("no walls, doors or rooms found on the chosen layers.")
     t = georeference(ctx, drawing, found)
-    geo = {role: t.apply(np.array([it[1] for it in items], dtype=object)) if items else []
-           for role, items in found.items()}
+    geo = {
+        role: t.apply(np.array([it[1] for it in items], dtype=object)) if items else []
+        for role, items in found.items()
+    }
     footprint = shapely.GeometryCollection(list(geo["walls"]) + list(geo["rooms"])).convex_hull
     bid, cid = ensure_building(ctx, Path(path).stem, footprint)
-    lid = ensure_level(ctx, bid, ctx.options.level_ordinal, ctx.options.level_name,
-                       ctx.options.level_id)
+    lid = ensure_level(
+        ctx, bid, ctx.options.level_ordinal, ctx.options.level_name, ctx.options.level_id
+    )
     base = {"campus_id": cid, "building_id": bid, "level_id": lid}
     names = _label_rooms(found, geo)
     for (handle, _), g in zip(found["walls"], geo["walls"]):
         ctx.bundle["wall"].append({"id": f"{lid}-dxf-{handle}", "geom": g, **base})
     for (handle, _), g in zip(found["doors"], geo["doors"]):
-        ctx.bundle["opening"].append({"id": f"{lid}-dxf-{handle}", "door_class": "interior",
-                                      "geom": g, **base})
+        ctx.bundle["opening"].append(
+            {"id": f"{lid}-dxf-{handle}", "door_class": "interior", "geom": g, **base}
+        )
     for i, ((handle, _), g) in enumerate(zip(found["rooms"], geo["rooms"])):
         name, number = names.get(i, (None, None))
         g = g if g.is_valid else shapely.make_valid(g)
-        ctx.bundle["zone"].append({"id": f"{lid}-dxf-{handle}", "kind": zone_kind(
-            name, ctx.options.zone_kind_map), "name": name, "room_number": number, "geom": g,
-            **base})
+        ctx.bundle["zone"].append(
+            {
+                "id": f"{lid}-dxf-{handle}",
+                "kind": zone_kind(name, ctx.options.zone_kind_map),
+                "name": name,
+                "room_number": number,
+                "geom": g,
+                **base,
+            }
+        )
     if found["rooms"] and not found["labels"]:
         ctx.warn("rooms have no text labels; they are named after nothing (kind 'other').")
-    ctx.warn(f"read with {drawing.reader}; georeferenced with "
-             f"{len(ctx.options.georef) or len(ctx.options.corners)} "
-             f"point(s), RMS {t.rms_m:.2f} m; {len(found['walls'])} walls, "
-             f"{len(found['doors'])} doors, {len(found['rooms'])} rooms.")
+    ctx.warn(
+        f"read with {drawing.reader}; georeferenced with "
+        f"{len(ctx.options.georef) or len(ctx.options.corners)} "
+        f"point(s), RMS {t.rms_m:.2f} m; {len(found['walls'])} walls, "
+        f"{len(found['doors'])} doors, {len(found['rooms'])} rooms."
+    )
 
 
 def _label_rooms(found, geo) -> dict[int, tuple[str | None, str | None]]:

@@ -18,8 +18,8 @@ from shapely.geometry import LineString, Point, Polygon
 class Rec:
     handle: str
     layer: str
-    kind: str                 # line | polyline | curve | text | insert | other
-    geom: object              # shapely, drawing units, 2D
+    kind: str  # line | polyline | curve | text | insert | other
+    geom: object  # shapely, drawing units, 2D
     text: str | None = None
     block: str | None = None
     angle_deg: float = 0.0
@@ -73,16 +73,16 @@ def read_gdal(path: Path) -> Drawing:
     import pyogrio
 
     before = pyogrio.get_gdal_config_option("DXF_INLINE_BLOCKS")
-    pyogrio.set_gdal_config_options({"DXF_INLINE_BLOCKS": "FALSE"})   # INSERTs as points
+    pyogrio.set_gdal_config_options({"DXF_INLINE_BLOCKS": "FALSE"})  # INSERTs as points
     try:
-        with warnings.catch_warnings():       # GDAL's notes on hatch polygons it reorganises
+        with warnings.catch_warnings():  # GDAL's notes on hatch polygons it reorganises
             warnings.simplefilter("ignore", RuntimeWarning)
             frame = pyogrio.read_dataframe(path, layer="entities")
             blocks = pyogrio.read_dataframe(path, layer="blocks")
     finally:
         pyogrio.set_gdal_config_options({"DXF_INLINE_BLOCKS": before})
     extents: dict[str, list[float]] = {}
-    for name, geom in zip(blocks["Block"], blocks.geometry):   # one row per block entity
+    for name, geom in zip(blocks["Block"], blocks.geometry):  # one row per block entity
         if name and geom is not None and not geom.is_empty:
             x0, y0, x1, y1 = geom.bounds
             e = extents.setdefault(name, [x0, y0, x1, y1])
@@ -90,16 +90,39 @@ def read_gdal(path: Path) -> Drawing:
     sizes = {n: (e[2] - e[0], e[3] - e[1]) for n, e in extents.items()}
     geoms = shapely.force_2d(frame.geometry.values)
     recs = []
-    cols = zip(frame["EntityHandle"], frame["Layer"], frame["SubClasses"], frame["Text"],
-               frame["BlockName"], frame["BlockAngle"], frame["BlockScale"], geoms)
+    cols = zip(
+        frame["EntityHandle"],
+        frame["Layer"],
+        frame["SubClasses"],
+        frame["Text"],
+        frame["BlockName"],
+        frame["BlockAngle"],
+        frame["BlockScale"],
+        geoms,
+    )
     for handle, layer, sub, text, block, angle, scale, geom in cols:
         kind = _kind(sub)
-        if kind == "polyline" and geom is not None and geom.geom_type == "LineString" \
-                and geom.is_closed and len(geom.coords) >= 4:
+        if (
+            kind == "polyline"
+            and geom is not None
+            and geom.geom_type == "LineString"
+            and geom.is_closed
+            and len(geom.coords) >= 4
+        ):
             geom = Polygon(geom.coords)
         sx, sy = (float(scale[0]), float(scale[1])) if scale is not None else (1.0, 1.0)
-        recs.append(Rec(str(handle), str(layer), kind, geom, text, block,
-                        float(angle) if angle == angle and angle is not None else 0.0, (sx, sy)))
+        recs.append(
+            Rec(
+                str(handle),
+                str(layer),
+                kind,
+                geom,
+                text,
+                block,
+                float(angle) if angle == angle and angle is not None else 0.0,
+                (sx, sy),
+            )
+        )
     return Drawing(sorted(set(frame["Layer"].dropna())), header_insunits(path), recs, sizes)
 
 
@@ -112,15 +135,19 @@ def _ezdxf_geom(e):
     if kind == "LINE":
         return "line", LineString([_xy(e.dxf.start), _xy(e.dxf.end)])
     if kind in ("LWPOLYLINE", "POLYLINE"):
-        pts = ([_xy(p) for p in e.get_points("xy")] if kind == "LWPOLYLINE"
-               else [_xy(v.dxf.location) for v in e.vertices])
+        pts = (
+            [_xy(p) for p in e.get_points("xy")]
+            if kind == "LWPOLYLINE"
+            else [_xy(v.dxf.location) for v in e.vertices]
+        )
         closed = e.closed if kind == "LWPOLYLINE" else e.is_closed
         if len(pts) < 2:
             return "other", None
         return "polyline", Polygon(pts) if closed and len(pts) >= 3 else LineString(pts)
     if kind in ("ARC", "CIRCLE", "ELLIPSE", "SPLINE"):
         size = getattr(e.dxf, "radius", None) or (
-            e.dxf.major_axis.magnitude if kind == "ELLIPSE" else 100.0)
+            e.dxf.major_axis.magnitude if kind == "ELLIPSE" else 100.0
+        )
         return "curve", LineString([_xy(p) for p in e.flattening(max(size * 0.002, 1e-6))])
     return "other", None
 
@@ -141,9 +168,17 @@ def read_ezdxf(path: Path) -> Drawing:
             if name not in sizes:
                 box = bbox.extents(doc.blocks.get(name), fast=True)
                 sizes[name] = (box.size.x, box.size.y) if box.has_data else (0.0, 0.0)
-            recs.append(Rec(e.dxf.handle, e.dxf.layer, "insert", Point(_xy(e.dxf.insert)),
-                            block=name, angle_deg=float(e.dxf.rotation),
-                            scale=(float(e.dxf.xscale), float(e.dxf.yscale))))
+            recs.append(
+                Rec(
+                    e.dxf.handle,
+                    e.dxf.layer,
+                    "insert",
+                    Point(_xy(e.dxf.insert)),
+                    block=name,
+                    angle_deg=float(e.dxf.rotation),
+                    scale=(float(e.dxf.xscale), float(e.dxf.yscale)),
+                )
+            )
         else:
             k, g = _ezdxf_geom(e)
             recs.append(Rec(e.dxf.handle, e.dxf.layer, k, g))

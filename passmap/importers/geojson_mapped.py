@@ -50,8 +50,10 @@ def read_project_features(ctx: ImportContext, fname: str, features: list[dict]) 
         fid = props.get("id") or feat.get("id")
         label = f"{fname} feature {fid or f'#{i}'}"
         if ftype not in SITE_TABLES + ("wall",):
-            raise ctx.fail(f"{label}: unknown feature_type {ftype!r} "
-                           f"(expected one of {', '.join(SITE_TABLES + ('wall',))}).")
+            raise ctx.fail(
+                f"{label}: unknown feature_type {ftype!r} "
+                f"(expected one of {', '.join(SITE_TABLES + ('wall',))})."
+            )
         if not fid:
             raise ctx.fail(f"{label}: {ftype} has no id.")
         props["id"] = str(fid)
@@ -71,8 +73,10 @@ def _check_levels(ctx: ImportContext) -> None:
             lid = row.get("level_id")
             if lid and lid not in known:
                 if ctx.store is None or ctx.store.get("level", lid) is None:
-                    raise ctx.fail(f"{table} {row['id']}: unknown level {lid!r} (not in the "
-                                   "files nor in the database).")
+                    raise ctx.fail(
+                        f"{table} {row['id']}: unknown level {lid!r} (not in the "
+                        "files nor in the database)."
+                    )
                 known.add(lid)
 
 
@@ -91,24 +95,39 @@ def read_plain(ctx: ImportContext, paths: list[Path]) -> None:
                 ctx.warn(f"{label}: has no geometry; skipped.")
                 continue
             geom = check_geometry(ctx, feat["geometry"], label)
-            base = {"id": fid, "campus_id": cid, "building_id": bid, "level_id": lid,
-                    "geom": geom}
+            base = {"id": fid, "campus_id": cid, "building_id": bid, "level_id": lid, "geom": geom}
             src = {"source": props}
             if geom.geom_type in POLYGONAL:
-                ctx.add("zone", {**base, "kind": zone_kind(get("kind") or get("name"),
-                                                           opts.zone_kind_map),
-                                 "name": get("name"), "room_number": _str(get("room_number")),
-                                 "props": src},
-                        label)
+                ctx.add(
+                    "zone",
+                    {
+                        **base,
+                        "kind": zone_kind(get("kind") or get("name"), opts.zone_kind_map),
+                        "name": get("name"),
+                        "room_number": _str(get("room_number")),
+                        "props": src,
+                    },
+                    label,
+                )
             elif geom.geom_type in LINEAL:
-                ctx.add("opening", {**base, "door_class": get("door_class") or "interior",
-                                    "number": _str(get("number")), "props": src}, label)
+                ctx.add(
+                    "opening",
+                    {
+                        **base,
+                        "door_class": get("door_class") or "interior",
+                        "number": _str(get("number")),
+                        "props": src,
+                    },
+                    label,
+                )
             else:
                 ctype = str(get("type") or "other").lower()
                 if ctype not in CONTROL_TYPES:
                     ctx.warn(f"{label}: control type {ctype!r} unknown; stored as 'other'.")
                     ctype = "other"
-                ctx.add("control", {**base, "type": ctype, "name": get("name"), "attrs": src}, label)
+                ctx.add(
+                    "control", {**base, "type": ctype, "name": get("name"), "attrs": src}, label
+                )
 
 
 def _str(v):

@@ -25,7 +25,7 @@ def utm_crs(lon: float, lat: float) -> CRS:
 
 @dataclass
 class GeoTransform:
-    matrix: np.ndarray          # 2x3: [x_m, y_m] = M @ [x, y, 1]
+    matrix: np.ndarray  # 2x3: [x_m, y_m] = M @ [x, y, 1]
     to_lonlat: Transformer
     rms_m: float
     scale_m_per_unit: float
@@ -60,9 +60,9 @@ def parse_points(text: str) -> list[tuple[float, float, float, float]]:
         try:
             vals = [float(p) for p in parts[:5]]
         except ValueError:
-            continue                       # a header line
+            continue  # a header line
         if len(vals) == 5 and vals[4] == 0:
-            continue                       # disabled QGIS point
+            continue  # disabled QGIS point
         out.append(tuple(vals[:4]))
     return out
 
@@ -103,8 +103,11 @@ def _affine(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     return sol.T
 
 
-def corners_to_points(bounds: tuple[float, float, float, float],
-                      corners: list[tuple[float, float]], y_down: bool = False):
+def corners_to_points(
+    bounds: tuple[float, float, float, float],
+    corners: list[tuple[float, float]],
+    y_down: bool = False,
+):
     """Map the extent's corners to lon/lat corners.
 
     Two corners are (south-west, north-east) of an unrotated plan; four are top-left, top-right,
@@ -118,8 +121,10 @@ def corners_to_points(bounds: tuple[float, float, float, float],
     if len(corners) == 4:
         plan = [(minx, top), (maxx, top), (maxx, bottom), (minx, bottom)]
         return [(x, y, lon, lat) for (x, y), (lon, lat) in zip(plan, corners)]
-    raise ValueError("give 2 corners (south-west; north-east) or 4 (top-left, top-right, "
-                     "bottom-right, bottom-left) as lon,lat pairs.")
+    raise ValueError(
+        "give 2 corners (south-west; north-east) or 4 (top-left, top-right, "
+        "bottom-right, bottom-left) as lon,lat pairs."
+    )
 
 
 def parse_corners(text: str) -> list[tuple[float, float]]:

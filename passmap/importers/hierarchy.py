@@ -30,10 +30,19 @@ def ensure_campus(ctx: ImportContext, name_hint: str, geom=None) -> str:
             return cid
     if not (_exists(ctx, "district", IMPORTED_DISTRICT) or ctx.has("district", IMPORTED_DISTRICT)):
         ctx.add("district", {"id": IMPORTED_DISTRICT, "name": "Imported"})
-    ctx.add("campus", {"id": cid, "district_id": IMPORTED_DISTRICT, "name": name_hint,
-                       "geom": None if geom is None else geom.envelope.buffer(0.0002)})
-    ctx.warn(f"created campus {cid!r} under district {IMPORTED_DISTRICT!r}; move it with "
-             "--campus next time.")
+    ctx.add(
+        "campus",
+        {
+            "id": cid,
+            "district_id": IMPORTED_DISTRICT,
+            "name": name_hint,
+            "geom": None if geom is None else geom.envelope.buffer(0.0002),
+        },
+    )
+    ctx.warn(
+        f"created campus {cid!r} under district {IMPORTED_DISTRICT!r}; move it with "
+        "--campus next time."
+    )
     return cid
 
 
@@ -48,26 +57,39 @@ def ensure_building(ctx: ImportContext, name_hint: str, footprint=None) -> tuple
         if row["id"] == bid:
             return bid, row["campus_id"]
     cid = ensure_campus(ctx, opts.building_name or name_hint, footprint)
-    ctx.add("building", {"id": bid, "campus_id": cid, "name": opts.building_name or name_hint,
-                         "geom": footprint})
+    ctx.add(
+        "building",
+        {"id": bid, "campus_id": cid, "name": opts.building_name or name_hint, "geom": footprint},
+    )
     return bid, cid
 
 
-def ensure_level(ctx: ImportContext, building_id: str, ordinal: int, name: str | None = None,
-                 level_id: str | None = None, geom=None, props: dict | None = None) -> str:
+def ensure_level(
+    ctx: ImportContext,
+    building_id: str,
+    ordinal: int,
+    name: str | None = None,
+    level_id: str | None = None,
+    geom=None,
+    props: dict | None = None,
+) -> str:
     """Return the level id, adding (or, with ``props``, updating) the level row."""
     lid = level_id or f"{building_id}-l{ordinal}"
     found = _exists(ctx, "level", lid)
     if found and found["building_id"] != building_id:
-        raise ctx.fail(f"level {lid!r} belongs to building {found['building_id']!r}, "
-                       f"not {building_id!r}.")
+        raise ctx.fail(
+            f"level {lid!r} belongs to building {found['building_id']!r}, not {building_id!r}."
+        )
     if ctx.has("level", lid):
         return lid
     if found and not props:
         return lid
-    row = {"id": lid, "building_id": building_id,
-           "ordinal": int(found["ordinal"]) if found else int(ordinal),
-           "name": (found or {}).get("name") or name or f"Level {ordinal}"}
+    row = {
+        "id": lid,
+        "building_id": building_id,
+        "ordinal": int(found["ordinal"]) if found else int(ordinal),
+        "name": (found or {}).get("name") or name or f"Level {ordinal}",
+    }
     if geom is not None or not found:
         row["geom"] = geom if geom is not None else (found or {}).get("geometry")
     if props is not None:

@@ -26,12 +26,29 @@ def render_pdf_page(ctx: ImportContext, path: Path, page: int, out_dir: Path) ->
     """Render one PDF page to PNG with pdftoppm (150 dpi)."""
     stem = out_dir / "page"
     try:
-        subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(page), "-l", str(page),
-                        "-singlefile", str(path), str(stem)], check=True, capture_output=True,
-                       timeout=120)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "150",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(path),
+                str(stem),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         err = getattr(exc, "stderr", b"") or b""
-        raise ctx.fail(f"page {page} could not be rendered ({err.decode(errors='replace')[:200].strip()}).") from None
+        raise ctx.fail(
+            f"page {page} could not be rendered ({err.decode(errors='replace')[:200].strip()})."
+        ) from None
     return stem.with_suffix(".png")
 
 
@@ -51,11 +68,16 @@ def read_image(ctx: ImportContext, path: Path) -> None:
     path = Path(path)
     size = path.stat().st_size
     if size > ctx.options.max_bytes:
-        raise ctx.fail(f"file is {size / 1e6:.1f} MB, over the {ctx.options.max_bytes / 1e6:.0f} "
-                       "MB import limit.")
+        raise ctx.fail(
+            f"file is {size / 1e6:.1f} MB, over the {ctx.options.max_bytes / 1e6:.0f} "
+            "MB import limit."
+        )
     tmp = Path(tempfile.mkdtemp(prefix="passmap-img-"))
-    src = render_pdf_page(ctx, path, ctx.options.pdf_page, tmp) if path.suffix.lower() == ".pdf" \
+    src = (
+        render_pdf_page(ctx, path, ctx.options.pdf_page, tmp)
+        if path.suffix.lower() == ".pdf"
         else path
+    )
     w, h = image_size(ctx, src)
     points = list(ctx.options.georef)
     if not points and ctx.options.corners:
@@ -64,8 +86,10 @@ def read_image(ctx: ImportContext, path: Path) -> None:
         except ValueError as exc:
             raise ctx.fail(str(exc)) from None
     if not points:
-        raise ctx.fail("an image needs its corners (--corners) or control points in pixels "
-                       "(--georef \"px,py,lon,lat;...\") to be placed.")
+        raise ctx.fail(
+            "an image needs its corners (--corners) or control points in pixels "
+            '(--georef "px,py,lon,lat;...") to be placed.'
+        )
     try:
         t = fit_transform(points)
     except ValueError as exc:
@@ -82,12 +106,24 @@ def read_image(ctx: ImportContext, path: Path) -> None:
     folder = Path(ctx.options.underlay_dir or DEFAULT_DIR)
     dest = folder / f"{slug(lid_hint)}{src.suffix.lower()}"
     lons, lats = [c[0] for c in corners], [c[1] for c in corners]
-    underlay = {"path": _rel(dest), "url": _url(dest), "width_px": w, "height_px": h,
-                "bounds": [[min(lats), min(lons)], [max(lats), max(lons)]],
-                "corners": [list(c) for c in corners], "rms_m": round(t.rms_m, 3),
-                "source": path.name}
-    ensure_level(ctx, bid, ctx.options.level_ordinal, ctx.options.level_name, lid_hint,
-                 props={"underlay": underlay})
+    underlay = {
+        "path": _rel(dest),
+        "url": _url(dest),
+        "width_px": w,
+        "height_px": h,
+        "bounds": [[min(lats), min(lons)], [max(lats), max(lons)]],
+        "corners": [list(c) for c in corners],
+        "rms_m": round(t.rms_m, 3),
+        "source": path.name,
+    }
+    ensure_level(
+        ctx,
+        bid,
+        ctx.options.level_ordinal,
+        ctx.options.level_name,
+        lid_hint,
+        props={"underlay": underlay},
+    )
     ctx.after_commit.append(lambda: _store_file(src, dest, tmp))
     if abs(t.matrix[0, 1]) + abs(t.matrix[1, 0]) > 0.02 * abs(t.matrix[0, 0]):
         ctx.warn("the image is rotated; the map shows it in its bounding box, unrotated.")

@@ -19,18 +19,38 @@ from passmap.importers.kinds import zone_kind
 from passmap.importers.validate import check_geometry, check_many, safe_zip_members
 from passmap.model import CONTROL_TYPES
 
-USED = ("manifest", "venue", "building", "footprint", "level", "unit", "opening", "amenity",
-        "fixture", "detail", "pass_site")
-AMENITY_TYPES = {"defibrillator": "aed", "aed": "aed", "firstaid": "trauma_kit",
-                 "security": "other", "emergencyphone": "intercom", "intercom": "intercom"}
+USED = (
+    "manifest",
+    "venue",
+    "building",
+    "footprint",
+    "level",
+    "unit",
+    "opening",
+    "amenity",
+    "fixture",
+    "detail",
+    "pass_site",
+)
+AMENITY_TYPES = {
+    "defibrillator": "aed",
+    "aed": "aed",
+    "firstaid": "trauma_kit",
+    "security": "other",
+    "emergencyphone": "intercom",
+    "intercom": "intercom",
+}
 
 
 def read_archive(ctx: ImportContext, path: Path) -> dict[str, list[dict]]:
     """{feature file stem: features} from a zip or a folder, plus 'manifest'."""
     path = Path(path)
     if path.is_dir():
-        files = {str(p.relative_to(path)): read_bytes_limited(p, ctx.options)
-                 for p in path.rglob("*") if p.is_file() and "__MACOSX" not in p.parts}
+        files = {
+            str(p.relative_to(path)): read_bytes_limited(p, ctx.options)
+            for p in path.rglob("*")
+            if p.is_file() and "__MACOSX" not in p.parts
+        }
     else:
         files = safe_zip_members(ctx, read_bytes_limited(path, ctx.options), ctx.options)
     out: dict[str, list[dict]] = {}
@@ -49,8 +69,10 @@ def read_archive(ctx: ImportContext, path: Path) -> dict[str, list[dict]]:
             raise ctx.fail(f"{name}: not valid JSON ({exc}).") from None
         out[stem] = [doc] if stem == "manifest" else (doc.get("features") or [])
     if ignored:
-        ctx.warn(f"ignored {len(ignored)} file(s) PassMap does not use: "
-                 f"{', '.join(sorted(ignored)[:6])}.")
+        ctx.warn(
+            f"ignored {len(ignored)} file(s) PassMap does not use: "
+            f"{', '.join(sorted(ignored)[:6])}."
+        )
     if "manifest" not in out:
         ctx.warn("no manifest.json; reading the feature files anyway.")
     if not out.get("level") and not out.get("pass_site"):
@@ -88,17 +110,29 @@ def read_imdf(ctx: ImportContext, path: Path) -> None:
     campus_of_building, building_of_level = {}, {}
     for feat in files.get("venue", []):
         _venue(ctx, ids, feat)
-    default_campus = ctx.bundle["campus"][0]["id"] if ctx.bundle["campus"] else ctx.options.campus_id
+    default_campus = (
+        ctx.bundle["campus"][0]["id"] if ctx.bundle["campus"] else ctx.options.campus_id
+    )
     footprints = _footprints(ctx, files.get("footprint", []))
     for feat in files.get("building", []):
         ext, bid = _ext(feat), ids.ours("building", feat)
         cid = ctx.options.campus_id or ext.get("campus_id") or default_campus
         if not cid:
-            raise ctx.fail(f"building {feat.get('id')}: no venue in the archive and no --campus given.")
+            raise ctx.fail(
+                f"building {feat.get('id')}: no venue in the archive and no --campus given."
+            )
         geom = footprints.get(str(feat.get("id")))
-        ctx.add("building", {"id": bid, "campus_id": cid, "geom": geom, "props": ext.get("props"),
-                             "name": ext.get("name") or _name(feat["properties"].get("name")) or bid},
-                f"building {feat.get('id')}")
+        ctx.add(
+            "building",
+            {
+                "id": bid,
+                "campus_id": cid,
+                "geom": geom,
+                "props": ext.get("props"),
+                "name": ext.get("name") or _name(feat["properties"].get("name")) or bid,
+            },
+            f"building {feat.get('id')}",
+        )
         campus_of_building[bid] = cid
     for feat in files.get("level", []):
         props, ext = feat.get("properties") or {}, _ext(feat)
@@ -109,9 +143,18 @@ def read_imdf(ctx: ImportContext, path: Path) -> None:
             raise ctx.fail(f"{label}: refers to unknown building {b_uuid!r}.")
         lid = ids.ours("level", feat)
         geom = check_geometry(ctx, feat["geometry"], label) if feat.get("geometry") else None
-        ctx.add("level", {"id": lid, "building_id": bid, "ordinal": int(props.get("ordinal") or 0),
-                          "name": ext.get("name") or _name(props.get("name")) or lid,
-                          "geom": geom, "props": ext.get("props")}, label)
+        ctx.add(
+            "level",
+            {
+                "id": lid,
+                "building_id": bid,
+                "ordinal": int(props.get("ordinal") or 0),
+                "name": ext.get("name") or _name(props.get("name")) or lid,
+                "geom": geom,
+                "props": ext.get("props"),
+            },
+            label,
+        )
         building_of_level[lid] = bid
     where = {"campus": campus_of_building, "level": building_of_level}
     _units(ctx, ids, files.get("unit", []), where)
@@ -133,13 +176,32 @@ def _venue(ctx, ids, feat) -> None:
     dist = ext.get("district") or {}
     did = dist.get("id") or ext.get("district_id") or "imported"
     if not ctx.has("district", did) and (ctx.store is None or not ctx.store.get("district", did)):
-        ctx.add("district", {"id": did, "name": dist.get("name") or "Imported",
-                             "state": dist.get("state"), "props": dist.get("props")})
-    geom = check_geometry(ctx, feat["geometry"], f"venue {feat.get('id')}") if feat.get("geometry") else None
+        ctx.add(
+            "district",
+            {
+                "id": did,
+                "name": dist.get("name") or "Imported",
+                "state": dist.get("state"),
+                "props": dist.get("props"),
+            },
+        )
+    geom = (
+        check_geometry(ctx, feat["geometry"], f"venue {feat.get('id')}")
+        if feat.get("geometry")
+        else None
+    )
     keep = ("school_type", "address", "students", "props")
-    ctx.add("campus", {"id": cid, "district_id": did, "geom": geom,
-                       "name": ext.get("name") or _name(feat["properties"].get("name")) or cid,
-                       **{k: ext.get(k) for k in keep}}, f"venue {feat.get('id')}")
+    ctx.add(
+        "campus",
+        {
+            "id": cid,
+            "district_id": did,
+            "geom": geom,
+            "name": ext.get("name") or _name(feat["properties"].get("name")) or cid,
+            **{k: ext.get(k) for k in keep},
+        },
+        f"venue {feat.get('id')}",
+    )
 
 
 def _footprints(ctx, feats) -> dict[str, object]:
@@ -166,8 +228,9 @@ def _geoms(ctx, ftype: str, feats) -> list:
     missing = next((f for f in feats if not f.get("geometry")), None)
     if missing is not None:
         raise ctx.fail(f"{ftype} {missing.get('id')}: has no geometry.")
-    return check_many(ctx, [f["geometry"] for f in feats],
-                      [f"{ftype} {f.get('id')}" for f in feats])
+    return check_many(
+        ctx, [f["geometry"] for f in feats], [f"{ftype} {f.get('id')}" for f in feats]
+    )
 
 
 def _units(ctx, ids, feats, where) -> None:
@@ -179,16 +242,26 @@ def _units(ctx, ids, feats, where) -> None:
         kind = ext.get("kind") or zone_kind(props.get("category"), ctx.options.zone_kind_map)
         if not ext and kind == "other" and props.get("category") not in ("room", "unspecified"):
             odd.add(str(props.get("category")))
-        ctx.add("zone", {"id": ids.ours("zone", feat), "campus_id": cid, "building_id": bid,
-                         "level_id": lid, "kind": kind,
-                         "name": ext.get("name") or _name(props.get("name")),
-                         "room_number": ext.get("room_number") or _name(props.get("alt_name")),
-                         "geom": geom,
-                         "props": ext.get("props") if ext else {"imdf_category": props.get("category")}},
-                label)
+        ctx.add(
+            "zone",
+            {
+                "id": ids.ours("zone", feat),
+                "campus_id": cid,
+                "building_id": bid,
+                "level_id": lid,
+                "kind": kind,
+                "name": ext.get("name") or _name(props.get("name")),
+                "room_number": ext.get("room_number") or _name(props.get("alt_name")),
+                "geom": geom,
+                "props": ext.get("props") if ext else {"imdf_category": props.get("category")},
+            },
+            label,
+        )
     if odd:
-        ctx.warn(f"unit categories {', '.join(sorted(odd))} have no zone kind; stored as "
-                 "'other' (map them with zone_kind_map).")
+        ctx.warn(
+            f"unit categories {', '.join(sorted(odd))} have no zone kind; stored as "
+            "'other' (map them with zone_kind_map)."
+        )
 
 
 def _openings(ctx, ids, feats, where) -> None:
@@ -197,11 +270,25 @@ def _openings(ctx, ids, feats, where) -> None:
     for feat, geom in zip(feats, geoms):
         props, ext, label = feat.get("properties") or {}, _ext(feat), f"opening {feat.get('id')}"
         cid, bid, lid = _placement(ctx, ids, props, ext, where, label)
-        row = {"id": ids.ours("opening", feat), "campus_id": cid, "building_id": bid,
-               "level_id": lid, "geom": geom}
+        row = {
+            "id": ids.ours("opening", feat),
+            "campus_id": cid,
+            "building_id": bid,
+            "level_id": lid,
+            "geom": geom,
+        }
         if ext:
-            keep = ("door_class", "number", "lock_function", "lock_inside_operable", "monitored",
-                    "glazing_protection", "zone_id", "to_zone_id", "props")
+            keep = (
+                "door_class",
+                "number",
+                "lock_function",
+                "lock_inside_operable",
+                "monitored",
+                "glazing_protection",
+                "zone_id",
+                "to_zone_id",
+                "props",
+            )
             row.update({k: ext.get(k) for k in keep})
         rows.append((row, props, ext, label))
     touching = _touching(ctx, [r for r, _, ext, _ in rows if not ext])
@@ -230,15 +317,24 @@ def _infer_door(props, touching: list[dict]) -> dict:
     category = str(props.get("category") or "")
     exterior = len(touching) < 2
     kinds = {z["kind"] for z in touching}
-    door_class = ("exterior-primary" if category.endswith("principal") else
-                  "exterior-secondary" if exterior else
-                  "classroom" if "classroom" in kinds else "interior")
+    door_class = (
+        "exterior-primary"
+        if category.endswith("principal")
+        else "exterior-secondary"
+        if exterior
+        else "classroom"
+        if "classroom" in kinds
+        else "interior"
+    )
     access = props.get("access_control") or []
-    return {"door_class": door_class, "number": _name(props.get("name")),
-            "zone_id": touching[0]["id"] if touching else None,
-            "to_zone_id": touching[1]["id"] if len(touching) > 1 else None,
-            "lock_function": "electrified" if access else None,
-            "props": {"imdf": {k: props.get(k) for k in ("category", "door", "access_control")}}}
+    return {
+        "door_class": door_class,
+        "number": _name(props.get("name")),
+        "zone_id": touching[0]["id"] if touching else None,
+        "to_zone_id": touching[1]["id"] if len(touching) > 1 else None,
+        "lock_function": "electrified" if access else None,
+        "props": {"imdf": {k: props.get(k) for k in ("category", "door", "access_control")}},
+    }
 
 
 def _controls(ctx, ids, ftype, feats, where) -> None:
@@ -260,17 +356,37 @@ def _controls(ctx, ids, ftype, feats, where) -> None:
                 unmatched.add(f"{ftype}:{props.get('category')} (no unit)")
                 continue
             cid, bid, lid, zid = z["campus_id"], z["building_id"], z["level_id"], z["id"]
-        keep = ("name", "opening_id", "bearing_deg", "fov_deg", "range_m", "external_id",
-                "installed_on", "last_tested_on", "procedure_doc", "attrs")
+        keep = (
+            "name",
+            "opening_id",
+            "bearing_deg",
+            "fov_deg",
+            "range_m",
+            "external_id",
+            "installed_on",
+            "last_tested_on",
+            "procedure_doc",
+            "attrs",
+        )
         row = {k: ext.get(k) for k in keep}
-        row.update({"id": ids.ours("control", feat), "campus_id": cid, "building_id": bid,
-                    "level_id": lid, "zone_id": zid, "type": ctype,
-                    "name": row["name"] or _name(props.get("name")),
-                    "geom": check_geometry(ctx, feat["geometry"], label)})
+        row.update(
+            {
+                "id": ids.ours("control", feat),
+                "campus_id": cid,
+                "building_id": bid,
+                "level_id": lid,
+                "zone_id": zid,
+                "type": ctype,
+                "name": row["name"] or _name(props.get("name")),
+                "geom": check_geometry(ctx, feat["geometry"], label),
+            }
+        )
         ctx.add("control", row, label)
     if unmatched:
-        ctx.warn(f"{len(unmatched)} {ftype} categor(ies) not mapped to controls: "
-                 f"{', '.join(sorted(unmatched)[:5])}.")
+        ctx.warn(
+            f"{len(unmatched)} {ftype} categor(ies) not mapped to controls: "
+            f"{', '.join(sorted(unmatched)[:5])}."
+        )
 
 
 __all__ = ["read_imdf", "read_archive", "slug"]

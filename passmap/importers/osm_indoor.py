@@ -23,8 +23,10 @@ ZONE_INDOOR = ("room", "corridor", "area")
 
 def is_osm_indoor(doc: dict) -> bool:
     feats = doc.get("features") or []
-    return any("indoor" in (f.get("properties") or {}) or "@id" in (f.get("properties") or {})
-               for f in feats[:200])
+    return any(
+        "indoor" in (f.get("properties") or {}) or "@id" in (f.get("properties") or {})
+        for f in feats[:200]
+    )
 
 
 def load(ctx: ImportContext, paths: list[Path]) -> list[tuple[str, int, dict]]:
@@ -33,7 +35,9 @@ def load(ctx: ImportContext, paths: list[Path]) -> list[tuple[str, int, dict]]:
         try:
             doc = json.loads(read_bytes_limited(path, ctx.options))
         except json.JSONDecodeError as exc:
-            raise ctx.fail(f"{Path(path).name}: not valid JSON ({exc.msg} at line {exc.lineno}).") from None
+            raise ctx.fail(
+                f"{Path(path).name}: not valid JSON ({exc.msg} at line {exc.lineno})."
+            ) from None
         for i, feat in enumerate(doc.get("features") or []):
             out.append((Path(path).name, i, feat))
     return out
@@ -47,7 +51,9 @@ def parse_level(ctx: ImportContext, raw, label: str) -> int | None:
     try:
         value = float(first)
     except ValueError:
-        raise ctx.fail(f"{label}: unknown level {raw!r} (expected a number such as 0, 1, -1).") from None
+        raise ctx.fail(
+            f"{label}: unknown level {raw!r} (expected a number such as 0, 1, -1)."
+        ) from None
     if ";" in text:
         ctx.warn(f"{label}: spans levels {text!r}; placed on level {first}.")
     return int(value)
@@ -83,15 +89,30 @@ def read_osm(ctx: ImportContext, paths: list[Path]) -> None:
             lid = _level(ctx, levels, bid, level, label)
             ctx.add("zone", _zone(ctx, oid, cid, bid, lid, indoor, props, geom), label)
         elif geom.geom_type in POLYGONAL and (props.get("amenity") or props.get("leisure")):
-            kind = zone_kind(props.get("amenity") or props.get("leisure"),
-                             ctx.options.zone_kind_map, default="field")
-            ctx.add("zone", {"id": oid, "campus_id": cid, "kind": kind, "name": props.get("name"),
-                             "geom": geom, "props": {"osm": _tags(props)}}, label)
+            kind = zone_kind(
+                props.get("amenity") or props.get("leisure"),
+                ctx.options.zone_kind_map,
+                default="field",
+            )
+            ctx.add(
+                "zone",
+                {
+                    "id": oid,
+                    "campus_id": cid,
+                    "kind": kind,
+                    "name": props.get("name"),
+                    "geom": geom,
+                    "props": {"osm": _tags(props)},
+                },
+                label,
+            )
         else:
             skipped.append(fid)
     if skipped:
-        ctx.warn(f"skipped {len(skipped)} feature(s) that are not indoor rooms, doors or grounds "
-                 f"(e.g. {', '.join(skipped[:3])}).")
+        ctx.warn(
+            f"skipped {len(skipped)} feature(s) that are not indoor rooms, doors or grounds "
+            f"(e.g. {', '.join(skipped[:3])})."
+        )
 
 
 def _building_name(rows) -> str | None:
@@ -112,22 +133,44 @@ def _level(ctx, levels: dict, bid: str, level: int | None, label: str) -> str:
 
 
 def _tags(props: dict) -> dict:
-    return {k: v for k, v in props.items() if v is not None and not str(k).startswith("Descripcion")}
+    return {
+        k: v for k, v in props.items() if v is not None and not str(k).startswith("Descripcion")
+    }
 
 
 def _zone(ctx, oid, cid, bid, lid, indoor, props, geom) -> dict:
     text = props.get("room") or props.get("amenity") or props.get("name")
     kind = "corridor" if indoor == "corridor" else zone_kind(text, ctx.options.zone_kind_map)
     ref = props.get("ref")
-    return {"id": oid, "campus_id": cid, "building_id": bid, "level_id": lid, "kind": kind,
-            "name": props.get("name"), "room_number": str(ref) if ref else None, "geom": geom,
-            "props": {"osm": _tags(props)}}
+    return {
+        "id": oid,
+        "campus_id": cid,
+        "building_id": bid,
+        "level_id": lid,
+        "kind": kind,
+        "name": props.get("name"),
+        "room_number": str(ref) if ref else None,
+        "geom": geom,
+        "props": {"osm": _tags(props)},
+    }
 
 
 def _opening(oid, cid, bid, lid, props, geom) -> dict:
     entrance = str(props.get("entrance") or "")
-    door_class = ("exterior-primary" if entrance == "main" else
-                  "exterior-secondary" if entrance else "interior")
-    return {"id": oid, "campus_id": cid, "building_id": bid, "level_id": lid,
-            "door_class": door_class, "number": props.get("ref"), "geom": geom,
-            "props": {"osm": _tags(props)}}
+    door_class = (
+        "exterior-primary"
+        if entrance == "main"
+        else "exterior-secondary"
+        if entrance
+        else "interior"
+    )
+    return {
+        "id": oid,
+        "campus_id": cid,
+        "building_id": bid,
+        "level_id": lid,
+        "door_class": door_class,
+        "number": props.get("ref"),
+        "geom": geom,
+        "props": {"osm": _tags(props)},
+    }

@@ -31,12 +31,15 @@ def read_feature_collection(path: Path) -> list[dict]:
     except json.JSONDecodeError as exc:
         raise ImportError_(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}).") from None
     if doc.get("type") != "FeatureCollection":
-        raise ImportError_(f"{path}: expected a GeoJSON FeatureCollection, found {doc.get('type')!r}.")
+        raise ImportError_(
+            f"{path}: expected a GeoJSON FeatureCollection, found {doc.get('type')!r}."
+        )
     return doc.get("features") or []
 
 
-def features_to_bundle(path: Path, features: list[dict], bundle: dict | None = None,
-                       seen: dict | None = None) -> dict[str, list[dict]]:
+def features_to_bundle(
+    path: Path, features: list[dict], bundle: dict | None = None, seen: dict | None = None
+) -> dict[str, list[dict]]:
     """Validate features of one file and add them to ``bundle`` (ids must be unique overall)."""
     bundle = bundle if bundle is not None else {t: [] for t in SITE_TABLES}
     seen = seen if seen is not None else {}
@@ -46,12 +49,16 @@ def features_to_bundle(path: Path, features: list[dict], bundle: dict | None = N
         fid = props.get("id") or feat.get("id")
         label = f"{path}: feature {fid or f'#{i}'}"
         if ftype not in SITE_TABLES:
-            raise ImportError_(f"{label}: unknown feature_type {ftype!r} "
-                               f"(expected one of {', '.join(SITE_TABLES)}).")
+            raise ImportError_(
+                f"{label}: unknown feature_type {ftype!r} "
+                f"(expected one of {', '.join(SITE_TABLES)})."
+            )
         if not fid:
             raise ImportError_(f"{label}: {ftype} has no id.")
         if (ftype, fid) in seen:
-            raise ImportError_(f"{label}: duplicate {ftype} id {fid!r} (also in {seen[(ftype, fid)]}).")
+            raise ImportError_(
+                f"{label}: duplicate {ftype} id {fid!r} (also in {seen[(ftype, fid)]})."
+            )
         seen[(ftype, fid)] = str(path)
         props["id"] = fid
         geom = feat.get("geometry")
@@ -61,8 +68,10 @@ def features_to_bundle(path: Path, features: list[dict], bundle: dict | None = N
             except Exception as exc:  # shapely raises several types for bad input
                 raise ImportError_(f"{label}: geometry is not valid GeoJSON ({exc}).") from None
             if not _plausible_lonlat(g):
-                raise ImportError_(f"{label}: coordinates are not lon/lat (bounds {g.bounds}); "
-                                   "is the file in a projected CRS?")
+                raise ImportError_(
+                    f"{label}: coordinates are not lon/lat (bounds {g.bounds}); "
+                    "is the file in a projected CRS?"
+                )
             if not g.is_valid:
                 raise ImportError_(f"{label}: invalid geometry ({shapely.is_valid_reason(g)}).")
             props["geom"] = g

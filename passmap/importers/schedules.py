@@ -57,8 +57,10 @@ def columns(ctx: ImportContext, frame: pd.DataFrame) -> dict[str, str]:
         mapped = ctx.options.column_map.get(field)
         if mapped:
             if mapped not in frame.columns:
-                raise ctx.fail(f"column {mapped!r} (for {field}) is not in the schedule "
-                               f"(columns: {', '.join(frame.columns)}).")
+                raise ctx.fail(
+                    f"column {mapped!r} (for {field}) is not in the schedule "
+                    f"(columns: {', '.join(frame.columns)})."
+                )
             found[field] = mapped
             continue
         hit = next((norm[n] for n in names if n in norm), None)
@@ -70,16 +72,23 @@ def columns(ctx: ImportContext, frame: pd.DataFrame) -> dict[str, str]:
 def read_schedule(ctx: ImportContext, path: Path) -> None:
     store, opts = ctx.store, ctx.options
     if not opts.building_id or store is None or store.get("building", opts.building_id) is None:
-        raise ctx.fail("a schedule is matched to the rooms of an existing building; "
-                       "give --building with its id.")
+        raise ctx.fail(
+            "a schedule is matched to the rooms of an existing building; "
+            "give --building with its id."
+        )
     frame = read_table(ctx, Path(path))
     cols = columns(ctx, frame)
-    kind = opts.schedule_kind or ("cameras" if {"bearing_deg", "fov_deg"} & set(cols)
-                                  or "camera" in Path(path).stem.lower() else "doors")
+    kind = opts.schedule_kind or (
+        "cameras"
+        if {"bearing_deg", "fov_deg"} & set(cols) or "camera" in Path(path).stem.lower()
+        else "doors"
+    )
     need = "number" if kind == "doors" else "external_id"
     if need not in cols:
-        raise ctx.fail(f"no {need.replace('_', ' ')} column found (columns: "
-                       f"{', '.join(frame.columns)}); map it with --columns {need}=HEADING.")
+        raise ctx.fail(
+            f"no {need.replace('_', ' ')} column found (columns: "
+            f"{', '.join(frame.columns)}); map it with --columns {need}=HEADING."
+        )
     zones = store.list_zones(building_id=opts.building_id, level_id=opts.level_id)
     rooms = {str(r): z for r, z in zip(zones["room_number"], zones.itertuples()) if r}
     if kind == "doors":
@@ -95,8 +104,9 @@ def _room(ctx, rooms, value, label, required: bool):
         return None
     z = rooms.get(str(value).strip())
     if z is None and required:
-        raise ctx.fail(f"{label}: room {value!r} is not a room number of building "
-                       f"{ctx.options.building_id!r}.")
+        raise ctx.fail(
+            f"{label}: room {value!r} is not a room number of building {ctx.options.building_id!r}."
+        )
     return z
 
 
@@ -104,15 +114,22 @@ def _schedule_rows(ctx, frame, cols, rooms, key_field: str, what: str, existing:
     """Each spreadsheet row (numbered as the user sees it, header = row 1) as
     (get, key, label, existing row or None, room zone); a row without its key is refused."""
     for i, rec in enumerate(frame.to_dict("records"), start=2):
+
         def get(f, rec=rec):
             return str(rec.get(cols.get(f, ""), "")).strip()
+
         key = get(key_field)
         if not key:
             raise ctx.fail(f"row {i}: no {what} {'number' if what == 'door' else 'id'}.")
         label = f"row {i} ({what} {key})"
         old = existing.get(key)
-        yield get, key, label, old, _room(ctx, rooms, get("room_number"), label,
-                                          required=old is None)
+        yield (
+            get,
+            key,
+            label,
+            old,
+            _room(ctx, rooms, get("room_number"), label, required=old is None),
+        )
 
 
 def _doors(ctx, frame, cols, rooms) -> None:
@@ -120,13 +137,15 @@ def _doors(ctx, frame, cols, rooms) -> None:
     existing = ctx.store.list_openings(building_id=bid)
     by_number = {str(n): r for n, r in zip(existing["number"], existing.itertuples()) if n}
     created = 0
-    for get, number, label, old, zone in _schedule_rows(ctx, frame, cols, rooms, "number", "door",
-                                                        by_number):
+    for get, number, label, old, zone in _schedule_rows(
+        ctx, frame, cols, rooms, "number", "door", by_number
+    ):
         row = {"id": old.id if old is not None else f"{bid}-door-{slug(number)}"}
         door_class = get("door_class").lower().replace(" ", "-")
         if door_class and door_class not in DOOR_CLASSES:
-            raise ctx.fail(f"{label}: door class {door_class!r} is not one of "
-                           f"{', '.join(DOOR_CLASSES)}.")
+            raise ctx.fail(
+                f"{label}: door class {door_class!r} is not one of {', '.join(DOOR_CLASSES)}."
+            )
         for f in ("lock_function", "glazing_protection"):
             if get(f):
                 row[f] = get(f)
@@ -138,14 +157,23 @@ def _doors(ctx, frame, cols, rooms) -> None:
             row["door_class"] = door_class
         if old is None:
             edge = nearest_points(zone.geometry.boundary, zone.geometry.centroid)[0]
-            row.update({"campus_id": zone.campus_id, "building_id": bid, "level_id": zone.level_id,
-                        "number": number, "geom": edge,
-                        "door_class": door_class or ("classroom" if zone.kind == "classroom"
-                                                     else "interior")})
+            row.update(
+                {
+                    "campus_id": zone.campus_id,
+                    "building_id": bid,
+                    "level_id": zone.level_id,
+                    "number": number,
+                    "geom": edge,
+                    "door_class": door_class
+                    or ("classroom" if zone.kind == "classroom" else "interior"),
+                }
+            )
             created += 1
         ctx.add("opening", row, label)
     if created:
-        ctx.warn(f"{created} door(s) created on their room's edge; move them into place in the editor.")
+        ctx.warn(
+            f"{created} door(s) created on their room's edge; move them into place in the editor."
+        )
 
 
 def _num(ctx, value: str, label: str, field: str):
@@ -162,8 +190,9 @@ def _cameras(ctx, frame, cols, rooms) -> None:
     existing = ctx.store.list_controls()
     by_ext = {str(e): r for e, r in zip(existing["external_id"], existing.itertuples()) if e}
     created = 0
-    for get, ext, label, old, zone in _schedule_rows(ctx, frame, cols, rooms, "external_id",
-                                                     "camera", by_ext):
+    for get, ext, label, old, zone in _schedule_rows(
+        ctx, frame, cols, rooms, "external_id", "camera", by_ext
+    ):
         ctype = (get("type") or "camera").lower().replace(" ", "_")
         if ctype not in CONTROL_TYPES:
             raise ctx.fail(f"{label}: device type {ctype!r} is not a control type.")
@@ -177,8 +206,15 @@ def _cameras(ctx, frame, cols, rooms) -> None:
         if zone is not None:
             row["zone_id"] = zone.id
         if old is None:
-            row.update({"campus_id": zone.campus_id, "building_id": bid, "level_id": zone.level_id,
-                        "external_id": ext, "geom": zone.geometry.representative_point()})
+            row.update(
+                {
+                    "campus_id": zone.campus_id,
+                    "building_id": bid,
+                    "level_id": zone.level_id,
+                    "external_id": ext,
+                    "geom": zone.geometry.representative_point(),
+                }
+            )
             created += 1
         ctx.add("control", row, label)
     if created:

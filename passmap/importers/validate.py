@@ -41,8 +41,9 @@ def to_shape(ctx: ImportContext, geom, label: str) -> BaseGeometry:
         raise ctx.fail(f"{label}: geometry is not valid GeoJSON ({exc}).") from None
 
 
-def check_geometry(ctx: ImportContext, geom, label: str,
-                   kinds: tuple[str, ...] | None = None, lonlat: bool = True) -> BaseGeometry:
+def check_geometry(
+    ctx: ImportContext, geom, label: str, kinds: tuple[str, ...] | None = None, lonlat: bool = True
+) -> BaseGeometry:
     """Return a valid geometry of one of ``kinds`` or raise naming the feature."""
     g = to_shape(ctx, geom, label)
     if g.is_empty:
@@ -51,8 +52,10 @@ def check_geometry(ctx: ImportContext, geom, label: str,
         raise ctx.fail(f"{label}: expected {' or '.join(kinds)}, found {g.geom_type}.")
     if lonlat and not plausible_lonlat(g):
         b = ", ".join(f"{v:.1f}" for v in g.bounds)
-        raise ctx.fail(f"{label}: coordinates are not lon/lat (bounds {b}); is the file in a "
-                       "projected CRS? Give control points or corners to georeference it.")
+        raise ctx.fail(
+            f"{label}: coordinates are not lon/lat (bounds {b}); is the file in a "
+            "projected CRS? Give control points or corners to georeference it."
+        )
     if g.is_valid:
         return g
     return _repair(ctx, g, label)
@@ -90,12 +93,16 @@ def safe_zip_members(ctx: ImportContext, data: bytes, options: ImportOptions) ->
     infos = zf.infolist()
     total = sum(i.file_size for i in infos)
     if total > options.max_bytes:
-        raise ctx.fail(f"archive expands to {total / 1e6:.1f} MB, over the "
-                       f"{options.max_bytes / 1e6:.0f} MB limit.")
+        raise ctx.fail(
+            f"archive expands to {total / 1e6:.1f} MB, over the "
+            f"{options.max_bytes / 1e6:.0f} MB limit."
+        )
     ratio = total / max(len(data), 1)
     if total > 1_000_000 and ratio > options.max_zip_ratio:
-        raise ctx.fail(f"archive expands {ratio:.0f}x (over {options.max_zip_ratio:.0f}x); "
-                       "refusing a possible zip bomb.")
+        raise ctx.fail(
+            f"archive expands {ratio:.0f}x (over {options.max_zip_ratio:.0f}x); "
+            "refusing a possible zip bomb."
+        )
     members: dict[str, bytes] = {}
     skipped = []
     for info in infos:
@@ -116,10 +123,12 @@ def safe_zip_members(ctx: ImportContext, data: bytes, options: ImportOptions) ->
 
 def _read_member(ctx, zf: zipfile.ZipFile, info: zipfile.ZipInfo, options) -> bytes:
     with zf.open(info) as fh:
-        out = fh.read(options.max_bytes + 1)   # never trust the header's declared size
+        out = fh.read(options.max_bytes + 1)  # never trust the header's declared size
     if len(out) > options.max_bytes:
-        raise ctx.fail(f"archive member {info.filename!r} expands beyond the "
-                       f"{options.max_bytes / 1e6:.0f} MB limit.")
+        raise ctx.fail(
+            f"archive member {info.filename!r} expands beyond the "
+            f"{options.max_bytes / 1e6:.0f} MB limit."
+        )
     return out
 
 
@@ -128,12 +137,20 @@ def require(cond: bool, ctx: ImportContext, message: str) -> None:
         raise ctx.fail(message)
 
 
-__all__ = ["check_geometry", "plausible_lonlat", "safe_zip_members", "require", "ImportFailed",
-           "POLYGONAL", "LINEAL"]
+__all__ = [
+    "check_geometry",
+    "plausible_lonlat",
+    "safe_zip_members",
+    "require",
+    "ImportFailed",
+    "POLYGONAL",
+    "LINEAL",
+]
 
 
-def check_many(ctx: ImportContext, geojsons: list, labels: list[str],
-               kinds: tuple[str, ...] | None = None) -> list[BaseGeometry]:
+def check_many(
+    ctx: ImportContext, geojsons: list, labels: list[str], kinds: tuple[str, ...] | None = None
+) -> list[BaseGeometry]:
     """``check_geometry`` for many GeoJSON geometries at once (vectorised shapely).
 
     Only the features that fail a vectorised test go through the one-by-one path, so the
@@ -150,9 +167,14 @@ def check_many(ctx: ImportContext, geojsons: list, labels: list[str],
     except Exception:  # a malformed one: let the one-by-one path name it
         return [check_geometry(ctx, g, lab, kinds) for g, lab in zip(geojsons, labels)]
     bounds = shapely.bounds(geoms)
-    ok = (~shapely.is_empty(geoms) & shapely.is_valid(geoms)
-          & (bounds[:, 0] >= -180) & (bounds[:, 2] <= 180)
-          & (bounds[:, 1] >= -90) & (bounds[:, 3] <= 90))
+    ok = (
+        ~shapely.is_empty(geoms)
+        & shapely.is_valid(geoms)
+        & (bounds[:, 0] >= -180)
+        & (bounds[:, 2] <= 180)
+        & (bounds[:, 1] >= -90)
+        & (bounds[:, 3] <= 90)
+    )
     if kinds:
         ok &= np.isin(shapely.get_type_id(geoms), [_TYPE_IDS[k] for k in kinds])
     out = list(geoms)
@@ -161,5 +183,13 @@ def check_many(ctx: ImportContext, geojsons: list, labels: list[str],
     return out
 
 
-_TYPE_IDS = {"Point": 0, "LineString": 1, "LinearRing": 2, "Polygon": 3, "MultiPoint": 4,
-             "MultiLineString": 5, "MultiPolygon": 6, "GeometryCollection": 7}
+_TYPE_IDS = {
+    "Point": 0,
+    "LineString": 1,
+    "LinearRing": 2,
+    "Polygon": 3,
+    "MultiPoint": 4,
+    "MultiLineString": 5,
+    "MultiPolygon": 6,
+    "GeometryCollection": 7,
+}

@@ -42,12 +42,17 @@ def read_wrld(ctx: ImportContext, main_path: Path) -> None:
             outline = check_geometry(ctx, feats[0]["geometry"], f"{outline_file.name} outline")
     bid, cid = ensure_building(ctx, main.get("name") or main.get("id") or "building", outline)
     for lv in main["levels"]:
-        path = folder / Path(str(lv["filename"])).name   # never follow a path out of the folder
+        path = folder / Path(str(lv["filename"])).name  # never follow a path out of the folder
         if not path.exists():
             raise ctx.fail(f"level {lv.get('id')!r}: file {lv['filename']!r} is missing.")
         ordinal = int(lv.get("z_order", 0))
-        lid = ensure_level(ctx, bid, ordinal, lv.get("readable_name") or lv.get("name"),
-                           f"{bid}-{slug(lv.get('name', ordinal))}")
+        lid = ensure_level(
+            ctx,
+            bid,
+            ordinal,
+            lv.get("readable_name") or lv.get("name"),
+            f"{bid}-{slug(lv.get('name', ordinal))}",
+        )
         _level_features(ctx, path, cid, bid, lid)
 
 
@@ -61,18 +66,43 @@ def _level_features(ctx, path: Path, cid, bid, lid) -> None:
         geom = check_geometry(ctx, feat["geometry"], label)
         oid = f"{lid}-{ftype}-{props.get('id', i)}"
         if ftype == "wall":
-            ctx.add("wall", {"id": oid, "campus_id": cid, "building_id": bid, "level_id": lid,
-                             "geom": geom}, label)
+            ctx.add(
+                "wall",
+                {"id": oid, "campus_id": cid, "building_id": bid, "level_id": lid, "geom": geom},
+                label,
+            )
         elif ftype == "door":
-            ctx.add("opening", {"id": oid, "campus_id": cid, "building_id": bid, "level_id": lid,
-                                "door_class": "interior", "geom": _centre_line(geom),
-                                "props": {"wrld": props}}, label)
+            ctx.add(
+                "opening",
+                {
+                    "id": oid,
+                    "campus_id": cid,
+                    "building_id": bid,
+                    "level_id": lid,
+                    "door_class": "interior",
+                    "geom": _centre_line(geom),
+                    "props": {"wrld": props},
+                },
+                label,
+            )
         elif geom.geom_type in POLYGONAL:
-            ctx.add("zone", {"id": oid, "campus_id": cid, "building_id": bid, "level_id": lid,
-                             "kind": zone_kind(props.get("name") if ftype == "room" else ftype,
-                                               ctx.options.zone_kind_map),
-                             "name": props.get("name"), "room_number": props.get("roomnumber"),
-                             "geom": geom, "props": {"wrld": props}}, label)
+            ctx.add(
+                "zone",
+                {
+                    "id": oid,
+                    "campus_id": cid,
+                    "building_id": bid,
+                    "level_id": lid,
+                    "kind": zone_kind(
+                        props.get("name") if ftype == "room" else ftype, ctx.options.zone_kind_map
+                    ),
+                    "name": props.get("name"),
+                    "room_number": props.get("roomnumber"),
+                    "geom": geom,
+                    "props": {"wrld": props},
+                },
+                label,
+            )
 
 
 def _centre_line(geom):

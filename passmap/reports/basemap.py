@@ -19,13 +19,13 @@ TIMEOUT_S = 5.0
 
 
 def _tile_xy(lon: float, lat: float, zoom: int) -> tuple[float, float]:
-    n = 2 ** zoom
+    n = 2**zoom
     lat_r = math.radians(lat)
     return (lon + 180) / 360 * n, (1 - math.asinh(math.tan(lat_r)) / math.pi) / 2 * n
 
 
 def _tile_lonlat(x: float, y: float, zoom: int) -> tuple[float, float]:
-    n = 2 ** zoom
+    n = 2**zoom
     return x / n * 360 - 180, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
 
 
@@ -57,8 +57,10 @@ def fetch_mosaic(tile_url: str, bounds, zoom: int | None = None):
         zoom -= 1
         x0, x1, y0, y1 = tile_range(bounds, zoom)
     try:
-        rows = [np.hstack([_fetch(tile_url.format(z=zoom, x=x, y=y)) for x in range(x0, x1 + 1)])
-                for y in range(y0, y1 + 1)]
+        rows = [
+            np.hstack([_fetch(tile_url.format(z=zoom, x=x, y=y)) for x in range(x0, x1 + 1)])
+            for y in range(y0, y1 + 1)
+        ]
     except (OSError, ValueError):
         return None
     west, north = _tile_lonlat(x0, y0, zoom)

@@ -37,12 +37,44 @@ SLIDES: tuple[tuple[str, str], ...] = (
 )
 SLIDE_TITLES = dict(SLIDES)
 TIERS = (0, 1, 2, 3, 4)
-CHANGE_COLUMNS = ["change", "practice_id", "title", "scope_id", "scope_name", "status_before",
-                  "status_after"]
-GAP_COLUMNS = ["rank", "practice_id", "title", "layer", "component", "tier", "scope_type",
-               "scope_id", "scope_name", "campus_id", "criticality", "cost_usd", "explanation"]
-ROADMAP_COLUMNS = ["year", "rank", "practice_id", "title", "tier", "scope_type", "scope_id",
-                   "scope_name", "campus_id", "criticality", "cost_usd", "unlocks"]
+CHANGE_COLUMNS = [
+    "change",
+    "practice_id",
+    "title",
+    "scope_id",
+    "scope_name",
+    "status_before",
+    "status_after",
+]
+GAP_COLUMNS = [
+    "rank",
+    "practice_id",
+    "title",
+    "layer",
+    "component",
+    "tier",
+    "scope_type",
+    "scope_id",
+    "scope_name",
+    "campus_id",
+    "criticality",
+    "cost_usd",
+    "explanation",
+]
+ROADMAP_COLUMNS = [
+    "year",
+    "rank",
+    "practice_id",
+    "title",
+    "tier",
+    "scope_type",
+    "scope_id",
+    "scope_name",
+    "campus_id",
+    "criticality",
+    "cost_usd",
+    "unlocks",
+]
 
 
 def tier_hex(tier: int | None) -> str:
@@ -65,24 +97,24 @@ class BoardReport:
     generated_on: date
     design_tier: int | None
     effective_tier: int | None
-    campuses: gpd.GeoDataFrame            # id, name, school_type, design_tier, effective_tier
-    tier_counts: pd.DataFrame             # tier, label, colour, design, effective
+    campuses: gpd.GeoDataFrame  # id, name, school_type, design_tier, effective_tier
+    tier_counts: pd.DataFrame  # tier, label, colour, design, effective
     practices_in_place: int
     practices_applicable: int
     baseline_failing: int
     baseline_total: int
-    buildings: pd.DataFrame               # campus_id, building_id, name, tier
-    matrices: dict[str, pd.DataFrame]     # campus id -> layer x component attained tiers
-    gaps: pd.DataFrame                    # GAP_COLUMNS, every gap in the engine's rank order
+    buildings: pd.DataFrame  # campus_id, building_id, name, tier
+    matrices: dict[str, pd.DataFrame]  # campus id -> layer x component attained tiers
+    gaps: pd.DataFrame  # GAP_COLUMNS, every gap in the engine's rank order
     top_n: int
-    roadmap: pd.DataFrame                 # ROADMAP_COLUMNS, scheduled items (year 1..years)
-    unscheduled: pd.DataFrame             # gaps the budget cannot fit within the years
+    roadmap: pd.DataFrame  # ROADMAP_COLUMNS, scheduled items (year 1..years)
+    unscheduled: pd.DataFrame  # gaps the budget cannot fit within the years
     budget_per_year_usd: float
     years: int
-    history: pd.DataFrame                 # one row per recorded assessment
-    changes: pd.DataFrame                 # change (improved|regressed), practice_id, title, scope
+    history: pd.DataFrame  # one row per recorded assessment
+    changes: pd.DataFrame  # change (improved|regressed), practice_id, title, scope
     live: dict[str, Any] | None = None
-    before_after: Any = None              # board_progress.BeforeAfter, or None
+    before_after: Any = None  # board_progress.BeforeAfter, or None
 
     @property
     def top_gaps(self) -> pd.DataFrame:
@@ -108,8 +140,11 @@ class BoardReport:
         """year, items, cost_usd for every planned year (empty years included)."""
         frame = pd.DataFrame({"year": range(1, self.years + 1)})
         if not self.roadmap.empty:
-            sums = self.roadmap.groupby("year").agg(items=("practice_id", "size"),
-                                                    cost_usd=("cost_usd", "sum")).reset_index()
+            sums = (
+                self.roadmap.groupby("year")
+                .agg(items=("practice_id", "size"), cost_usd=("cost_usd", "sum"))
+                .reset_index()
+            )
             frame = frame.merge(sums, on="year", how="left")
         else:
             frame["items"], frame["cost_usd"] = 0, 0.0
@@ -117,9 +152,16 @@ class BoardReport:
 
 
 # -- the one computation ------------------------------------------------------------------------
-def board_figures(store, budget_per_year_usd: float = 250_000, years: int = 3, top_n: int = 10,
-                  live_period_h: float = 24.0, design=None, effective=None,
-                  today: date | None = None) -> BoardReport:
+def board_figures(
+    store,
+    budget_per_year_usd: float = 250_000,
+    years: int = 3,
+    top_n: int = 10,
+    live_period_h: float = 24.0,
+    design=None,
+    effective=None,
+    today: date | None = None,
+) -> BoardReport:
     """Compute every board figure from the compliance engine's results.
 
     ``design`` / ``effective`` may be passed when the caller already assessed (the app caches
@@ -138,18 +180,27 @@ def board_figures(store, budget_per_year_usd: float = 250_000, years: int = 3, t
     history = _with_district_tier(store.assessment_history(), district["id"])
     base = design.baseline(district["id"]) if district["id"] else {"count": 0, "failing": []}
     report = BoardReport(
-        district_id=district["id"], district_name=district["name"],
+        district_id=district["id"],
+        district_name=district["name"],
         generated_on=today or date.today(),
-        design_tier=_tier(design, district["id"]), effective_tier=_tier(effective, district["id"]),
-        campuses=campuses, tier_counts=_tier_counts(campuses),
-        practices_in_place=counts["in_place"], practices_applicable=counts["applicable"],
-        baseline_failing=len(base["failing"]), baseline_total=int(base["count"]),
-        buildings=_building_frame(store, design), matrices=_matrices(design, campuses["id"]),
-        gaps=gaps, top_n=int(top_n),
+        design_tier=_tier(design, district["id"]),
+        effective_tier=_tier(effective, district["id"]),
+        campuses=campuses,
+        tier_counts=_tier_counts(campuses),
+        practices_in_place=counts["in_place"],
+        practices_applicable=counts["applicable"],
+        baseline_failing=len(base["failing"]),
+        baseline_total=int(base["count"]),
+        buildings=_building_frame(store, design),
+        matrices=_matrices(design, campuses["id"]),
+        gaps=gaps,
+        top_n=int(top_n),
         roadmap=plan[plan["year"].notna()].reset_index(drop=True),
         unscheduled=plan[plan["year"].isna()].reset_index(drop=True),
-        budget_per_year_usd=float(budget_per_year_usd), years=int(years),
-        history=_history(history), changes=_changes(store, design, names),
+        budget_per_year_usd=float(budget_per_year_usd),
+        years=int(years),
+        history=_history(history),
+        changes=_changes(store, design, names),
         before_after=before_after(store, history, names),
         live=_live(store, live_period_h),
     )
@@ -185,23 +236,36 @@ def _campus_frame(store, design, effective) -> gpd.GeoDataFrame:
 def _tier_counts(campuses: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for tier in TIERS:
-        rows.append({"tier": tier, "label": tier_name(tier), "colour": tier_hex(tier),
-                     "design": int((campuses["design_tier"] == tier).sum()),
-                     "effective": int((campuses["effective_tier"] == tier).sum())})
+        rows.append(
+            {
+                "tier": tier,
+                "label": tier_name(tier),
+                "colour": tier_hex(tier),
+                "design": int((campuses["design_tier"] == tier).sum()),
+                "effective": int((campuses["effective_tier"] == tier).sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _practice_counts(findings: pd.DataFrame) -> dict[str, int]:
     """Counts of checklist rows (practice x scope): in place among the applicable ones."""
     applicable = findings[findings["status"] != "not_necessary"]
-    return {"in_place": int((applicable["status"] == "in_place").sum()),
-            "applicable": int(len(applicable))}
+    return {
+        "in_place": int((applicable["status"] == "in_place").sum()),
+        "applicable": int(len(applicable)),
+    }
 
 
 def _building_frame(store, design) -> pd.DataFrame:
     buildings = store.list_buildings()
-    frame = pd.DataFrame({"campus_id": buildings["campus_id"], "building_id": buildings["id"],
-                          "name": buildings["name"]})
+    frame = pd.DataFrame(
+        {
+            "campus_id": buildings["campus_id"],
+            "building_id": buildings["id"],
+            "name": buildings["name"],
+        }
+    )
     frame["tier"] = [_tier(design, b) for b in frame["building_id"]]
     return frame.reset_index(drop=True)
 
@@ -210,10 +274,10 @@ def _matrices(design, campus_ids) -> dict[str, pd.DataFrame]:
     out = {}
     for cid in campus_ids:
         matrix = design.matrix(cid)
-        out[cid] = matrix.reindex(index=[x for x in LAYERS_V7 if x in matrix.index]
-                                  or list(matrix.index),
-                                  columns=[x for x in COMPONENTS if x in matrix.columns]
-                                  or list(matrix.columns))
+        out[cid] = matrix.reindex(
+            index=[x for x in LAYERS_V7 if x in matrix.index] or list(matrix.index),
+            columns=[x for x in COMPONENTS if x in matrix.columns] or list(matrix.columns),
+        )
     return out
 
 
@@ -253,9 +317,18 @@ def summarise_gaps(gaps: pd.DataFrame, campus_names: dict[str, str]) -> pd.DataF
                 where += f" ({campus_names.get(campuses[0], campuses[0])})"
         else:
             where = f"{len(g)} places in {len(campuses)} campus{'es' if len(campuses) != 1 else ''}"
-        rows.append({"rank": int(g["rank"].min()), "practice_id": pid, "title": g["title"].iloc[0],
-                     "tier": str(g["tier"].iloc[0]), "criticality": g["criticality"].iloc[0],
-                     "places": len(g), "where": where, "cost_usd": float(g["cost_usd"].sum())})
+        rows.append(
+            {
+                "rank": int(g["rank"].min()),
+                "practice_id": pid,
+                "title": g["title"].iloc[0],
+                "tier": str(g["tier"].iloc[0]),
+                "criticality": g["criticality"].iloc[0],
+                "places": len(g),
+                "where": where,
+                "cost_usd": float(g["cost_usd"].sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=cols).sort_values("rank").reset_index(drop=True)
 
 
@@ -285,8 +358,9 @@ def _milestone(note: str, names: dict[str, str]) -> str:
 
 def _with_district_tier(history: pd.DataFrame, district_id: str) -> pd.DataFrame:
     """Recorded district-wide design assessments, oldest first, with the district tier then."""
-    history["district_tier"] = [(s or {}).get("tiers", {}).get(district_id)
-                                for s in history["summary"]]
+    history["district_tier"] = [
+        (s or {}).get("tiers", {}).get(district_id) for s in history["summary"]
+    ]
     return history
 
 

@@ -39,8 +39,15 @@ def draw_tier_counts(ax, report: BoardReport) -> None:
     counts = report.tier_counts
     x = np.arange(len(counts))
     for offset, col, hatch in ((-0.2, "design", None), (0.2, "effective", "//")):
-        bars = ax.bar(x + offset, counts[col], width=0.38, color=counts["colour"],
-                      edgecolor=INK, hatch=hatch, label=col)
+        bars = ax.bar(
+            x + offset,
+            counts[col],
+            width=0.38,
+            color=counts["colour"],
+            edgecolor=INK,
+            hatch=hatch,
+            label=col,
+        )
         ax.bar_label(bars, labels=[str(v) for v in counts[col]], fontsize=13, padding=2)
     ax.set_xticks(x, counts["label"], fontsize=12)
     ax.set_ylabel("campuses", fontsize=12)
@@ -49,8 +56,13 @@ def draw_tier_counts(ax, report: BoardReport) -> None:
     ax.legend(["design (as built)", "effective (live)"], fontsize=11, loc="upper right")
 
 
-def draw_campus_map(ax, report: BoardReport, column: str = "design_tier",
-                    label_limit: int = 40, legend: bool = False) -> None:
+def draw_campus_map(
+    ax,
+    report: BoardReport,
+    column: str = "design_tier",
+    label_limit: int = 40,
+    legend: bool = False,
+) -> None:
     """Campus boundaries shaded by tier, names on small districts, a legend, north up."""
     campuses = report.campuses[report.campuses.geometry.notna()]
     ax.set_axis_off()
@@ -62,17 +74,36 @@ def draw_campus_map(ax, report: BoardReport, column: str = "design_tier",
     # Small parcels vanish at district scale: draw a marker at each centroid as well.
     metric.plot(ax=ax, color=colours, edgecolor=INK, linewidth=0.6)
     cents = metric.geometry.representative_point()
-    ax.scatter(cents.x, cents.y, s=90 if len(metric) <= label_limit else 30, c=colours,
-               edgecolors=INK, linewidths=0.8, zorder=3)
+    ax.scatter(
+        cents.x,
+        cents.y,
+        s=90 if len(metric) <= label_limit else 30,
+        c=colours,
+        edgecolors=INK,
+        linewidths=0.8,
+        zorder=3,
+    )
     if len(metric) <= label_limit:
         for (_, row), pt in zip(metric.iterrows(), cents):
-            ax.annotate(str(row["name"]), (pt.x, pt.y), xytext=(7, 5), textcoords="offset points",
-                        fontsize=10, color=INK,
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                              "alpha": 0.8})
+            ax.annotate(
+                str(row["name"]),
+                (pt.x, pt.y),
+                xytext=(7, 5),
+                textcoords="offset points",
+                fontsize=10,
+                color=INK,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
     ax.set_aspect("equal")
-    ax.annotate("N", xy=(0.97, 0.97), xytext=(0.97, 0.88), xycoords="axes fraction",
-                ha="center", fontsize=14, arrowprops={"arrowstyle": "-|>", "color": INK})
+    ax.annotate(
+        "N",
+        xy=(0.97, 0.97),
+        xytext=(0.97, 0.88),
+        xycoords="axes fraction",
+        ha="center",
+        fontsize=14,
+        arrowprops={"arrowstyle": "-|>", "color": INK},
+    )
     if legend:
         tier_legend(ax, tiers=TIERS + ((None,) if any(pd.isna(metric[column])) else ()))
 
@@ -88,8 +119,15 @@ def draw_heatmap(ax, matrix: pd.DataFrame, fontsize: int = 10) -> None:
     ax.set_axis_off()
     for (i, j), v in np.ndenumerate(values):
         tier = None if np.isnan(v) else int(v)
-        ax.text(j, i, "–" if tier is None else str(tier), ha="center", va="center",
-                fontsize=fontsize + 2, color=text_colour_on(tier))
+        ax.text(
+            j,
+            i,
+            "–" if tier is None else str(tier),
+            ha="center",
+            va="center",
+            fontsize=fontsize + 2,
+            color=text_colour_on(tier),
+        )
     for j, name in enumerate(matrix.columns):
         ax.text(j, -0.6, _wrap(name, 10), ha="center", va="bottom", fontsize=fontsize - 1.5)
     for i, name in enumerate(matrix.index):
@@ -100,8 +138,9 @@ def draw_heatmap(ax, matrix: pd.DataFrame, fontsize: int = 10) -> None:
     ax.hlines(np.arange(rows + 1) - 0.5, -0.5, cols - 0.5, colors="white", linewidth=1.5)
 
 
-def draw_building_cards(fig, buildings: pd.DataFrame, rect: tuple[float, float, float, float],
-                        fontsize: int = 13) -> None:
+def draw_building_cards(
+    fig, buildings: pd.DataFrame, rect: tuple[float, float, float, float], fontsize: int = 13
+) -> None:
     """One card per building (figure coordinates inside ``rect`` = left, bottom, width, height),
     filled with its tier colour, its name and tier written on it."""
     rows = buildings.sort_values("name").reset_index(drop=True)
@@ -114,26 +153,59 @@ def draw_building_cards(fig, buildings: pd.DataFrame, rect: tuple[float, float, 
     for i, row in enumerate(rows.itertuples()):
         tier = None if pd.isna(row.tier) else int(row.tier)
         top = bottom + height - i * slot
-        fig.patches.append(Rectangle((left, top - slot * 0.9), width, slot * 0.84,
-                                     transform=fig.transFigure, figure=fig,
-                                     facecolor=tier_hex(tier), edgecolor=INK))
+        fig.patches.append(
+            Rectangle(
+                (left, top - slot * 0.9),
+                width,
+                slot * 0.84,
+                transform=fig.transFigure,
+                figure=fig,
+                facecolor=tier_hex(tier),
+                edgecolor=INK,
+            )
+        )
         colour = text_colour_on(tier)
-        fig.text(left + 0.01, top - slot * 0.32, f"{cut(row.name, 40)}", fontsize=size,
-                 va="center", color=colour)
-        fig.text(left + 0.01, top - slot * 0.66, tier_name(tier), fontsize=size, va="center",
-                 weight="bold", color=colour)
+        fig.text(
+            left + 0.01,
+            top - slot * 0.32,
+            f"{cut(row.name, 40)}",
+            fontsize=size,
+            va="center",
+            color=colour,
+        )
+        fig.text(
+            left + 0.01,
+            top - slot * 0.66,
+            tier_name(tier),
+            fontsize=size,
+            va="center",
+            weight="bold",
+            color=colour,
+        )
 
 
 def draw_roadmap(ax, report: BoardReport) -> None:
     """Spend per year against the yearly budget line."""
     by_year = report.roadmap_by_year
     bars = ax.bar(by_year["year"], by_year["cost_usd"], color="#2c7bb6", edgecolor=INK, width=0.6)
-    ax.bar_label(bars, labels=[f"{money(c)}\n{n} items" for c, n in
-                               zip(by_year["cost_usd"], by_year["items"])], fontsize=12,
-                 label_type="center", color="white", weight="bold")
+    ax.bar_label(
+        bars,
+        labels=[f"{money(c)}\n{n} items" for c, n in zip(by_year["cost_usd"], by_year["items"])],
+        fontsize=12,
+        label_type="center",
+        color="white",
+        weight="bold",
+    )
     ax.axhline(report.budget_per_year_usd, color="#d7191c", linestyle="--", linewidth=2)
-    ax.text(0.02, 0.98, f"- - budget {money(report.budget_per_year_usd)} a year",
-            transform=ax.transAxes, va="top", color="#d7191c", fontsize=12)
+    ax.text(
+        0.02,
+        0.98,
+        f"- - budget {money(report.budget_per_year_usd)} a year",
+        transform=ax.transAxes,
+        va="top",
+        color="#d7191c",
+        fontsize=12,
+    )
     ax.set_xticks(by_year["year"], [f"Year {y}" for y in by_year["year"]], fontsize=12)
     ax.set_ylim(0, max(report.budget_per_year_usd, by_year["cost_usd"].max()) * 1.3)
     ax.yaxis.set_major_formatter(lambda v, _: money(v))
@@ -148,16 +220,29 @@ def draw_history(ax, history: pd.DataFrame) -> None:
             ax.text(0.5, 0.5, "No assessment recorded yet.", ha="center", fontsize=16)
             return
         last = history.iloc[-1]
-        ax.text(0, 0.7, f"{last['in_place']} of {last['applicable']}", fontsize=30,
-                weight="bold", color=INK)
-        ax.text(0, 0.58, f"checklist items in place at the one recorded assessment "
-                f"({pd.Timestamp(last['created_utc']):%B %d, %Y})", fontsize=12, color=MUTED)
+        ax.text(
+            0,
+            0.7,
+            f"{last['in_place']} of {last['applicable']}",
+            fontsize=30,
+            weight="bold",
+            color=INK,
+        )
+        ax.text(
+            0,
+            0.58,
+            f"checklist items in place at the one recorded assessment "
+            f"({pd.Timestamp(last['created_utc']):%B %d, %Y})",
+            fontsize=12,
+            color=MUTED,
+        )
         return
     x = pd.to_datetime(history["created_utc"])
     ax.plot(x, history["in_place"], marker="o", color="#2c7bb6", linewidth=2.5)
     for xi, v in zip(x, history["in_place"]):
-        ax.annotate(str(v), (xi, v), xytext=(0, 8), textcoords="offset points", ha="center",
-                    fontsize=12)
+        ax.annotate(
+            str(v), (xi, v), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=12
+        )
     ax.set_ylabel("items in place", fontsize=12)
     ax.set_ylim(0, max(history["applicable"].max(), 1) * 1.1)
     ax.spines[["top", "right"]].set_visible(False)
@@ -168,8 +253,10 @@ def draw_before_after(axes, ba) -> None:
     """The same floor twice, rooms shaded by their tier at the previous and the latest
     assessment (``ba`` is a board_progress.BeforeAfter)."""
     metric = ba.zones.to_crs(ba.zones.estimate_utm_crs())
-    for ax, column, label in ((axes[0], "tier_before", ba.label_before),
-                              (axes[1], "tier_after", ba.label_after)):
+    for ax, column, label in (
+        (axes[0], "tier_before", ba.label_before),
+        (axes[1], "tier_after", ba.label_after),
+    ):
         colours = [tier_hex(None if pd.isna(t) else int(t)) for t in metric[column]]
         metric.plot(ax=ax, color=colours, edgecolor=INK, linewidth=0.4)
         ax.set_title(label, fontsize=14, loc="left")

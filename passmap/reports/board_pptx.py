@@ -7,8 +7,9 @@ them); only the campus map is a picture, drawn server-side by matplotlib.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 import matplotlib
 import pandas as pd
@@ -21,21 +22,32 @@ from pptx.util import Inches, Pt
 
 from passmap.reports import board_charts as charts
 from passmap.reports.board import SLIDE_TITLES, BoardReport, tier_hex, tier_name
-from passmap.reports.board_text import (change_lines, cut, gaps_subtitle, gaps_table, plural,
-                                        roadmap_lines, roadmap_subtitle)
 from passmap.reports.board_pdf import STARTER_NOTE, _int, before_after_title
+from passmap.reports.board_text import (
+    change_lines,
+    cut,
+    gaps_subtitle,
+    gaps_table,
+    plural,
+    roadmap_lines,
+    roadmap_subtitle,
+)
 
 WIDE_IN, HIGH_IN = 13.333, 7.5
 
 
-def write_board_pptx(report: BoardReport, path: str | Path | BinaryIO,
-                     progress: Callable[[float, str], None] | None = None):
+def write_board_pptx(
+    report: BoardReport,
+    path: str | Path | BinaryIO,
+    progress: Callable[[float, str], None] | None = None,
+):
     """Write the deck: title, glance, map, one slide per campus, gaps, roadmap, progress, live."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(WIDE_IN), Inches(HIGH_IN)
     steps = [("title", title_slide), ("glance", glance_slide), ("map", map_slide)]
-    steps += [(f"campus {c}", lambda p, r, c=c: campus_slide(p, r, c))
-              for c in report.campuses["id"]]
+    steps += [
+        (f"campus {c}", lambda p, r, c=c: campus_slide(p, r, c)) for c in report.campuses["id"]
+    ]
     steps += [("gaps", gaps_slide), ("roadmap", roadmap_slide), ("progress", progress_slide)]
     if report.before_after is not None:
         steps.append(("before and after", before_after_slide))
@@ -65,8 +77,16 @@ def blank(prs, report: BoardReport, title: str, subtitle: str = ""):
     para.font.size, para.font.bold = Pt(34), True
     if subtitle:
         text(slide, subtitle, 0.5, 1.15, 12.3, 0.5, 16, colour="666666")
-    text(slide, f"{report.district_name} · {report.generated_on:%B %d, %Y} · {STARTER_NOTE}",
-         0.5, 7.0, 12.3, 0.35, 9, colour="666666")
+    text(
+        slide,
+        f"{report.district_name} · {report.generated_on:%B %d, %Y} · {STARTER_NOTE}",
+        0.5,
+        7.0,
+        12.3,
+        0.35,
+        9,
+        colour="666666",
+    )
     return slide
 
 
@@ -86,8 +106,14 @@ def stat(slide, value: str, caption: str, left, top, width=5.5):
 
 
 def add_table(slide, frame: pd.DataFrame, left, top, width, col_in: list[float], size=12):
-    shape = slide.shapes.add_table(len(frame) + 1, len(frame.columns), Inches(left), Inches(top),
-                                   Inches(width), Inches(0.35 * (len(frame) + 1)))
+    shape = slide.shapes.add_table(
+        len(frame) + 1,
+        len(frame.columns),
+        Inches(left),
+        Inches(top),
+        Inches(width),
+        Inches(0.35 * (len(frame) + 1)),
+    )
     tab = shape.table
     for j, col in enumerate(frame.columns):
         tab.columns[j].width = Inches(col_in[j])
@@ -104,8 +130,9 @@ def add_table(slide, frame: pd.DataFrame, left, top, width, col_in: list[float],
 def picture(slide, fig: Figure, left, top, width):
     import io
 
-    slide.shapes.add_picture(io.BytesIO(charts.figure_png(fig)), Inches(left), Inches(top),
-                             width=Inches(width))
+    slide.shapes.add_picture(
+        io.BytesIO(charts.figure_png(fig)), Inches(left), Inches(top), width=Inches(width)
+    )
 
 
 # -- slides -------------------------------------------------------------------------------------
@@ -116,22 +143,42 @@ def title_slide(prs, report: BoardReport) -> None:
 
 
 def glance_slide(prs, report: BoardReport) -> None:
-    slide = blank(prs, report, SLIDE_TITLES["glance"],
-                  f"{len(report.campuses)} campuses assessed against the PASS tiers")
+    slide = blank(
+        prs,
+        report,
+        SLIDE_TITLES["glance"],
+        f"{len(report.campuses)} campuses assessed against the PASS tiers",
+    )
     stat(slide, tier_name(report.design_tier), "district tier as built (design)", 0.6, 1.8)
-    stat(slide, tier_name(report.effective_tier), "district tier with live status (effective)",
-         0.6, 3.0)
-    stat(slide, f"{report.practices_in_place} of {report.practices_applicable}",
-         "checklist items in place", 0.6, 4.2)
-    stat(slide, f"{report.baseline_failing} of {report.baseline_total}",
-         "legally required (baseline) items failing", 0.6, 5.4)
+    stat(
+        slide,
+        tier_name(report.effective_tier),
+        "district tier with live status (effective)",
+        0.6,
+        3.0,
+    )
+    stat(
+        slide,
+        f"{report.practices_in_place} of {report.practices_applicable}",
+        "checklist items in place",
+        0.6,
+        4.2,
+    )
+    stat(
+        slide,
+        f"{report.baseline_failing} of {report.baseline_total}",
+        "legally required (baseline) items failing",
+        0.6,
+        5.4,
+    )
     counts = report.tier_counts
     data = CategoryChartData()
     data.categories = list(counts["label"])
     data.add_series("design (as built)", [int(v) for v in counts["design"]])
     data.add_series("effective (live)", [int(v) for v in counts["effective"]])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(6.3), Inches(1.8),
-                                   Inches(6.5), Inches(4.8), data).chart
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(6.3), Inches(1.8), Inches(6.5), Inches(4.8), data
+    ).chart
     chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
     plot = chart.plots[0]
@@ -145,15 +192,17 @@ def glance_slide(prs, report: BoardReport) -> None:
 
 
 def map_slide(prs, report: BoardReport) -> None:
-    slide = blank(prs, report, SLIDE_TITLES["map"],
-                  "Each campus shaded by its attained tier (design)")
+    slide = blank(
+        prs, report, SLIDE_TITLES["map"], "Each campus shaded by its attained tier (design)"
+    )
     fig = Figure(figsize=(8, 5.2))
     with matplotlib.rc_context({"text.parse_math": False}):
         charts.draw_campus_map(fig.add_axes([0, 0, 1, 1]), report)
         picture(slide, fig, 0.5, 1.7, 8.0)
     for i, r in enumerate(report.tier_counts.itertuples()):
-        box = slide.shapes.add_shape(1, Inches(9.0), Inches(1.9 + i * 0.95), Inches(0.45),
-                                     Inches(0.6))  # 1 = rectangle
+        box = slide.shapes.add_shape(
+            1, Inches(9.0), Inches(1.9 + i * 0.95), Inches(0.45), Inches(0.6)
+        )  # 1 = rectangle
         box.fill.solid()
         box.fill.fore_color.rgb = rgb(r.colour)
         text(slide, f"{r.design}", 9.6, 1.85 + i * 0.95, 0.9, 0.6, 28, bold=True)
@@ -162,21 +211,39 @@ def map_slide(prs, report: BoardReport) -> None:
 
 def campus_slide(prs, report: BoardReport, campus_id: str) -> None:
     row = report.campuses.loc[report.campuses["id"] == campus_id].iloc[0]
-    slide = blank(prs, report, f"{SLIDE_TITLES['campus']}: {row['name']}",
-                  f"Campus: {tier_name(_int(row['design_tier']))} as built, "
-                  f"{tier_name(_int(row['effective_tier']))} with live status")
+    slide = blank(
+        prs,
+        report,
+        f"{SLIDE_TITLES['campus']}: {row['name']}",
+        f"Campus: {tier_name(_int(row['design_tier']))} as built, "
+        f"{tier_name(_int(row['effective_tier']))} with live status",
+    )
     buildings = report.buildings[report.buildings["campus_id"] == campus_id].sort_values("name")
-    frame = pd.DataFrame({"Building": [cut(n, 24) for n in buildings["name"]],
-                          "Tier": [tier_name(_int(t)) for t in buildings["tier"]]})
+    frame = pd.DataFrame(
+        {
+            "Building": [cut(n, 24) for n in buildings["name"]],
+            "Tier": [tier_name(_int(t)) for t in buildings["tier"]],
+        }
+    )
     text(slide, "Tier by building", 0.5, 1.7, 3.8, 0.4, 16, bold=True)
     tab = add_table(slide, frame.head(12), 0.5, 2.15, 3.8, [2.3, 1.5], size=12)
     for i, tier in enumerate(buildings["tier"].head(12), start=1):
         _fill(tab.cell(i, 1), _int(tier))
-    text(slide, "Attained tier by layer and component (– = nothing applies)", 4.7, 1.7, 8.2, 0.4,
-         16, bold=True)
+    text(
+        slide,
+        "Attained tier by layer and component (– = nothing applies)",
+        4.7,
+        1.7,
+        8.2,
+        0.4,
+        16,
+        bold=True,
+    )
     matrix = report.matrices[campus_id]
-    grid = pd.DataFrame([["–" if pd.isna(v) else str(int(v)) for v in r] for r in matrix.values],
-                        columns=list(matrix.columns))
+    grid = pd.DataFrame(
+        [["–" if pd.isna(v) else str(int(v)) for v in r] for r in matrix.values],
+        columns=list(matrix.columns),
+    )
     grid.insert(0, "Layer", list(matrix.index))
     tab = add_table(slide, grid, 4.7, 2.15, 8.2, [1.9] + [0.9] * len(matrix.columns), size=11)
     for i, values in enumerate(matrix.values, start=1):
@@ -193,8 +260,9 @@ def _fill(cell, tier: int | None) -> None:
 
 def gaps_slide(prs, report: BoardReport) -> None:
     slide = blank(prs, report, SLIDE_TITLES["gaps"], gaps_subtitle(report))
-    add_table(slide, gaps_table(report, 60, 34), 0.5, 1.8, 12.3, [0.5, 5.3, 3.1, 1.0, 1.1, 1.3],
-              size=12)
+    add_table(
+        slide, gaps_table(report, 60, 34), 0.5, 1.8, 12.3, [0.5, 5.3, 3.1, 1.0, 1.1, 1.3], size=12
+    )
 
 
 def roadmap_slide(prs, report: BoardReport) -> None:
@@ -204,12 +272,17 @@ def roadmap_slide(prs, report: BoardReport) -> None:
     data.categories = [f"Year {y}" for y in by_year["year"]]
     data.add_series("planned spend (USD)", [float(c) for c in by_year["cost_usd"]])
     data.add_series("yearly budget (USD)", [report.budget_per_year_usd] * len(by_year))
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(1.8),
-                                   Inches(6.0), Inches(4.9), data).chart
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(1.8), Inches(6.0), Inches(4.9), data
+    ).chart
     chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.BOTTOM
     # Label the planned spend only: two labels over bars of equal height collide.
     labels = chart.plots[0].series[0].data_labels
-    labels.show_value, labels.number_format, labels.number_format_is_linked = True, '"$"#,##0', False
+    labels.show_value, labels.number_format, labels.number_format_is_linked = (
+        True,
+        '"$"#,##0',
+        False,
+    )
     labels.font.size = Pt(11)
     # Bars compare money: the axis starts at zero, or a $300 difference looks like a chasm.
     chart.value_axis.minimum_scale = 0
@@ -220,27 +293,34 @@ def roadmap_slide(prs, report: BoardReport) -> None:
 
 def progress_slide(prs, report: BoardReport) -> None:
     history = report.history
-    slide = blank(prs, report, SLIDE_TITLES["progress"],
-                  plural(len(history), "recorded assessment"))
+    slide = blank(
+        prs, report, SLIDE_TITLES["progress"], plural(len(history), "recorded assessment")
+    )
     if len(history):
         data = CategoryChartData()
         data.categories = [f"{pd.Timestamp(t):%Y-%m-%d}" for t in history["created_utc"]]
         data.add_series("checklist items in place", [int(v) for v in history["in_place"]])
-        chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, Inches(0.5), Inches(1.8),
-                                       Inches(6.0), Inches(4.9), data).chart
+        chart = slide.shapes.add_chart(
+            XL_CHART_TYPE.LINE_MARKERS, Inches(0.5), Inches(1.8), Inches(6.0), Inches(4.9), data
+        ).chart
         chart.plots[0].has_data_labels = True
     text(slide, "\n".join(change_lines(report, width=44)), 6.8, 1.8, 6.1, 4.9, 13)
 
 
 def before_after_slide(prs, report: BoardReport) -> None:
     ba = report.before_after
-    slide = blank(prs, report, before_after_title(report),
-                  f"{plural(ba.changed_zones, 'room')} changed tier between the last two "
-                  "assessments: before (left) and after (right)")
+    slide = blank(
+        prs,
+        report,
+        before_after_title(report),
+        f"{plural(ba.changed_zones, 'room')} changed tier between the last two "
+        "assessments: before (left) and after (right)",
+    )
     fig = Figure(figsize=(12.3, 5.2))
     with matplotlib.rc_context({"text.parse_math": False}):
-        charts.draw_before_after([fig.add_axes([0, 0, 0.48, 0.9]),
-                                  fig.add_axes([0.52, 0, 0.48, 0.9])], ba)
+        charts.draw_before_after(
+            [fig.add_axes([0, 0, 0.48, 0.9]), fig.add_axes([0.52, 0, 0.48, 0.9])], ba
+        )
         picture(slide, fig, 0.5, 1.7, 12.3)
 
 
@@ -248,14 +328,37 @@ def live_slide(prs, report: BoardReport) -> None:
     live = report.live
     if not live:
         slide = blank(prs, report, SLIDE_TITLES["live"], "Device status from the gateway feeds")
-        text(slide, "No live data: no device has reported status yet.", 0.5, 3.4, 12.3, 0.8, 24,
-             colour="666666")
+        text(
+            slide,
+            "No live data: no device has reported status yet.",
+            0.5,
+            3.4,
+            12.3,
+            0.8,
+            24,
+            colour="666666",
+        )
         return
-    slide = blank(prs, report, SLIDE_TITLES["live"],
-                  f"Device status from the gateway feeds, last {live['period_h']:g} hours")
-    stat(slide, f"{live['devices_online']} of {live['devices_reporting']}", "devices online",
-         0.6, 1.8)
+    slide = blank(
+        prs,
+        report,
+        SLIDE_TITLES["live"],
+        f"Device status from the gateway feeds, last {live['period_h']:g} hours",
+    )
+    stat(
+        slide,
+        f"{live['devices_online']} of {live['devices_reporting']}",
+        "devices online",
+        0.6,
+        1.8,
+    )
     stat(slide, str(live["devices_offline"]), "devices offline", 0.6, 3.0)
-    stat(slide, str(live["alarms_in_period"]), f"alarms in the last {live['period_h']:g} hours "
-         f"({live['alarms_open']} not yet resolved)", 0.6, 4.2, width=9)
+    stat(
+        slide,
+        str(live["alarms_in_period"]),
+        f"alarms in the last {live['period_h']:g} hours ({live['alarms_open']} not yet resolved)",
+        0.6,
+        4.2,
+        width=9,
+    )
     stat(slide, str(live["devices_inventoried"]), "devices on the maps with a feed id", 0.6, 5.4)

@@ -19,7 +19,7 @@ class BeforeAfter:
     level_name: str
     label_before: str
     label_after: str
-    zones: gpd.GeoDataFrame     # id, name, tier_before, tier_after, geometry
+    zones: gpd.GeoDataFrame  # id, name, tier_before, tier_after, geometry
     changed_zones: int
 
 
@@ -36,10 +36,14 @@ def before_after(store, history: pd.DataFrame, names: dict[str, str]) -> BeforeA
     tiers_new = (new["summary"] or {}).get("tiers", {})
     zones = store.list_zones()
     zones = zones[zones["building_id"].notna()]
-    zones = zones.assign(tier_before=zones["id"].map(tiers_old),
-                         tier_after=zones["id"].map(tiers_new))
-    moved = zones[zones["tier_before"].ne(zones["tier_after"])
-                  & zones["tier_before"].notna() & zones["tier_after"].notna()]
+    zones = zones.assign(
+        tier_before=zones["id"].map(tiers_old), tier_after=zones["id"].map(tiers_new)
+    )
+    moved = zones[
+        zones["tier_before"].ne(zones["tier_after"])
+        & zones["tier_before"].notna()
+        & zones["tier_after"].notna()
+    ]
     if moved.empty:
         return None
     building_id, level_id = moved.groupby(["building_id", "level_id"]).size().idxmax()
@@ -49,10 +53,13 @@ def before_after(store, history: pd.DataFrame, names: dict[str, str]) -> BeforeA
     return BeforeAfter(
         building_name=str((store.get("building", building_id) or {}).get("name", building_id)),
         level_name=str(level_name.iloc[0]) if len(level_name) else str(level_id),
-        label_before=_label(old), label_after=_label(new),
+        label_before=_label(old),
+        label_after=_label(new),
         zones=floor[["id", "name", "tier_before", "tier_after", "geometry"]].reset_index(drop=True),
-        changed_zones=int(len(moved[(moved["building_id"] == building_id)
-                                    & (moved["level_id"] == level_id)])))
+        changed_zones=int(
+            len(moved[(moved["building_id"] == building_id) & (moved["level_id"] == level_id)])
+        ),
+    )
 
 
 def _label(row) -> str:

@@ -40,25 +40,35 @@ def cut(text, width: int) -> str:
 
 
 def gaps_subtitle(report: BoardReport) -> str:
-    return (f"{len(report.gaps)} gaps in all (practice x place), "
-            f"{money(report.gaps_total_cost_usd)} to close them; "
-            f"the {len(report.top_gaps)} most critical practices:")
+    return (
+        f"{len(report.gaps)} gaps in all (practice x place), "
+        f"{money(report.gaps_total_cost_usd)} to close them; "
+        f"the {len(report.top_gaps)} most critical practices:"
+    )
 
 
 def gaps_table(report: BoardReport, title_width: int = 60, where_width: int = 32) -> pd.DataFrame:
     """The gaps slide's table, as every surface shows it."""
     top = report.top_gaps
     tiers = ["Baseline" if t == "baseline" else f"Tier {t}" for t in top["tier"]]
-    return pd.DataFrame({"#": top["rank"], "Practice": [cut(t, title_width) for t in top["title"]],
-                         "Where": [cut(w, where_width) for w in top["where"]], "Tier": tiers,
-                         "Criticality": top["criticality"],
-                         "Cost": [money(c) for c in top["cost_usd"]]})
+    return pd.DataFrame(
+        {
+            "#": top["rank"],
+            "Practice": [cut(t, title_width) for t in top["title"]],
+            "Where": [cut(w, where_width) for w in top["where"]],
+            "Tier": tiers,
+            "Criticality": top["criticality"],
+            "Cost": [money(c) for c in top["cost_usd"]],
+        }
+    )
 
 
 def roadmap_subtitle(report: BoardReport) -> str:
-    return (f"{len(report.roadmap)} items over {report.years} years for "
-            f"{money(report.roadmap['cost_usd'].sum())}, "
-            f"within {money(report.budget_per_year_usd)} a year")
+    return (
+        f"{len(report.roadmap)} items over {report.years} years for "
+        f"{money(report.roadmap['cost_usd'].sum())}, "
+        f"within {money(report.budget_per_year_usd)} a year"
+    )
 
 
 def change_lines(report: BoardReport, width: int = 40, limit: int = 6) -> list[str]:
@@ -66,17 +76,22 @@ def change_lines(report: BoardReport, width: int = 40, limit: int = 6) -> list[s
     if len(report.history) < 2:
         return ["Changes appear once two assessments are recorded."]
     lines = []
-    for change, sign, head in (("improved", "+", "Improved since the previous assessment"),
-                               ("regressed", "−", "Regressed since the previous assessment")):
+    for change, sign, head in (
+        ("improved", "+", "Improved since the previous assessment"),
+        ("regressed", "−", "Regressed since the previous assessment"),
+    ):
         rows = report.changes[report.changes["change"] == change]
         lines += ([""] if lines else []) + [f"{head}: {len(rows)}"]
-        lines += [f"  {sign} {cut(r.title, width)} ({cut(r.scope_name, 22)})"
-                  for r in rows.head(limit).itertuples()]
+        lines += [
+            f"  {sign} {cut(r.title, width)} ({cut(r.scope_name, 22)})"
+            for r in rows.head(limit).itertuples()
+        ]
     return lines
 
 
-def roadmap_lines(report: BoardReport, width: int = 46, limit: int = 5,
-                  items: bool = True) -> list[str]:
+def roadmap_lines(
+    report: BoardReport, width: int = 46, limit: int = 5, items: bool = True
+) -> list[str]:
     """The roadmap slide's text: tiers reached, then per year the count, cost and first items."""
     lines = []
     if report.milestones:
@@ -90,14 +105,20 @@ def roadmap_lines(report: BoardReport, width: int = 46, limit: int = 5,
         if not items:
             continue
         top = summarise_gaps(rows, report.names_of_campuses).sort_values(
-            "cost_usd", ascending=False, kind="stable")
-        lines += [f"  • {cut(r.title, width)}: {cut(r.where, 24)}, {money(r.cost_usd)}"
-                  for r in top.head(limit).itertuples()]
+            "cost_usd", ascending=False, kind="stable"
+        )
+        lines += [
+            f"  • {cut(r.title, width)}: {cut(r.where, 24)}, {money(r.cost_usd)}"
+            for r in top.head(limit).itertuples()
+        ]
         if len(top) > limit:
             lines.append(f"  … and {len(top) - limit} more practices")
     if len(report.unscheduled):
-        lines += ["", f"Not funded within {report.years} years: {len(report.unscheduled)} items, "
-                      f"{money(report.unscheduled['cost_usd'].sum())}"]
+        lines += [
+            "",
+            f"Not funded within {report.years} years: {len(report.unscheduled)} items, "
+            f"{money(report.unscheduled['cost_usd'].sum())}",
+        ]
     return lines or ["Nothing planned."]
 
 

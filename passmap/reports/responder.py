@@ -26,13 +26,23 @@ from passmap.config import load_settings
 from passmap.grid import campus_grid
 from passmap.reports.basemap import draw_basemap
 from passmap.reports.responder_data import responder_objects
-from passmap.reports.responder_draw import (DOOR_COLOUR, ROOM_FILL, SYMBOLS, ZONE_FILL,
-                                            draw_grid, draw_north_arrow, draw_scale_bar,
-                                            draw_stamps, legend_handles, nice_length, text)
+from passmap.reports.responder_draw import (
+    DOOR_COLOUR,
+    ROOM_FILL,
+    SYMBOLS,
+    ZONE_FILL,
+    draw_grid,
+    draw_north_arrow,
+    draw_scale_bar,
+    draw_stamps,
+    legend_handles,
+    nice_length,
+    text,
+)
 from passmap.store.base import utc_now
 
 __all__ = ["render_responder_pdf", "verification_status", "nice_length"]
-PAGE_IN = (11.0, 8.5)          # US letter, landscape
+PAGE_IN = (11.0, 8.5)  # US letter, landscape
 MAP_RECT = [0.02, 0.05, 0.74, 0.85]
 
 
@@ -60,8 +70,12 @@ def verification_status(store, campus_id: str) -> dict[str, Verification]:
         if v is None:
             out[bid] = Verification(bid, None, None, 0)
         else:
-            out[bid] = Verification(bid, v["verified_by"], v["verified_utc"],
-                                    store.changes_since(bid, v["verified_utc"]))
+            out[bid] = Verification(
+                bid,
+                v["verified_by"],
+                v["verified_utc"],
+                store.changes_since(bid, v["verified_utc"]),
+            )
     return out
 
 
@@ -97,7 +111,7 @@ def _extent(geoms: gpd.GeoSeries, pad_frac: float = 0.08):
 def _fitting_label(zone, fontsize: float, m_per_in: float) -> str:
     """Number and name if they fit the room's width, else the number, else the first word."""
     minx, miny, maxx, maxy = zone.geometry.bounds
-    along, across = sorted((maxx - minx, maxy - miny), reverse=True)   # text runs the long way
+    along, across = sorted((maxx - minx, maxy - miny), reverse=True)  # text runs the long way
     char_m = fontsize * 0.6 / 72 * m_per_in
     options = [zone["label"]]
     if " " in zone["label"] and across > 3 * char_m:
@@ -115,36 +129,66 @@ def _draw_zones(ax, zones: gpd.GeoDataFrame, labels: bool, fontsize: float) -> N
     for _, z in zones.iterrows():
         fill = ZONE_FILL.get(z["category"], ROOM_FILL)
         hatch = "////" if z["layer"] == "stairs" else None
-        gpd.GeoSeries([z.geometry]).plot(ax=ax, color=fill, edgecolor="#333333", lw=0.6,
-                                         hatch=hatch, zorder=2)
+        gpd.GeoSeries([z.geometry]).plot(
+            ax=ax, color=fill, edgecolor="#333333", lw=0.6, hatch=hatch, zorder=2
+        )
         if labels and z["label"]:
             p = z.geometry.representative_point()
             bounds = z.geometry.bounds
             vertical = (bounds[3] - bounds[1]) > 1.6 * (bounds[2] - bounds[0])
-            text(ax, p.x, p.y, _fitting_label(z, fontsize, m_per_in), fontsize=fontsize,
-                 ha="center", va="center", zorder=6, clip_on=True,
-                 rotation=90 if vertical else 0)
+            text(
+                ax,
+                p.x,
+                p.y,
+                _fitting_label(z, fontsize, m_per_in),
+                fontsize=fontsize,
+                ha="center",
+                va="center",
+                zorder=6,
+                clip_on=True,
+                rotation=90 if vertical else 0,
+            )
 
 
 def _draw_doors(ax, doors: gpd.GeoDataFrame) -> None:
     for _, d in doors.iterrows():
         gpd.GeoSeries([d.geometry]).plot(ax=ax, color=DOOR_COLOUR, lw=3, markersize=20, zorder=7)
         p = d.geometry.centroid
-        text(ax, p.x, p.y, d["number"] or "?", fontsize=7, fontweight="bold", color=DOOR_COLOUR,
-             ha="center", va="center", zorder=11, clip_on=True,
-             bbox=dict(boxstyle="square,pad=0.2", fc="white", ec=DOOR_COLOUR, lw=1))
+        text(
+            ax,
+            p.x,
+            p.y,
+            d["number"] or "?",
+            fontsize=7,
+            fontweight="bold",
+            color=DOOR_COLOUR,
+            ha="center",
+            va="center",
+            zorder=11,
+            clip_on=True,
+            bbox=dict(boxstyle="square,pad=0.2", fc="white", ec=DOOR_COLOUR, lw=1),
+        )
 
 
 def _draw_points(ax, points: gpd.GeoDataFrame) -> None:
     for layer, group in points.groupby("layer"):
         marker, colour, _ = SYMBOLS[layer]
         pts = group.geometry.representative_point()
-        ax.scatter(pts.x, pts.y, marker=marker, c=colour, edgecolors="black", s=60, zorder=10,
-                   linewidths=0.6)
+        ax.scatter(
+            pts.x,
+            pts.y,
+            marker=marker,
+            c=colour,
+            edgecolors="black",
+            s=60,
+            zorder=10,
+            linewidths=0.6,
+        )
 
 
-def _finish(fig, ax, grid, extent, objects, zone_kinds, title, subtitle, printed, stamp,
-            changed, pdf) -> None:
+def _finish(
+    fig, ax, grid, extent, objects, zone_kinds, title, subtitle, printed, stamp, changed, pdf
+) -> None:
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_xlim(extent[0], extent[1])
@@ -153,8 +197,14 @@ def _finish(fig, ax, grid, extent, objects, zone_kinds, title, subtitle, printed
     draw_north_arrow(ax)
     draw_scale_bar(ax, extent)
     handles = legend_handles(set(objects["layer"]), set(zone_kinds))
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.775, 0.88), fontsize=8,
-               title="Legend", frameon=True)
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.775, 0.88),
+        fontsize=8,
+        title="Legend",
+        frameon=True,
+    )
     draw_stamps(fig, title, subtitle, printed, stamp, changed)
     pdf.savefig(fig)
 
@@ -165,15 +215,27 @@ def _site_page(pdf, campus, objs, grid, status, printed, ground_ids, tile_url) -
     fig, ax = _new_page(extent)
     draw_basemap(ax, tile_url, grid, extent)
     gpd.GeoSeries([campus["geometry"]], crs="OGC:CRS84").to_crs(grid.crs).boundary.plot(
-        ax=ax, color="#444444", lw=1, linestyle="--", zorder=1)
+        ax=ax, color="#444444", lw=1, linestyle="--", zorder=1
+    )
     grounds = site[site["source"] == "zone"]
     _draw_zones(ax, grounds, labels=True, fontsize=6)
     for _, b in site[site["layer"] == "buildings"].iterrows():
-        gpd.GeoSeries([b.geometry]).plot(ax=ax, color="#e0d6c8", edgecolor="black", lw=1.2,
-                                         zorder=3)
+        gpd.GeoSeries([b.geometry]).plot(
+            ax=ax, color="#e0d6c8", edgecolor="black", lw=1.2, zorder=3
+        )
         p = b.geometry.representative_point()
-        text(ax, p.x, p.y, b["label"], fontsize=9, fontweight="bold", ha="center", va="center",
-             zorder=6, clip_on=True)
+        text(
+            ax,
+            p.x,
+            p.y,
+            b["label"],
+            fontsize=9,
+            fontweight="bold",
+            ha="center",
+            va="center",
+            zorder=6,
+            clip_on=True,
+        )
     doors = objs[objs["layer"] == "doors"]
     doors = doors[doors["level_id"].isin(ground_ids) | doors["level_id"].isna()]
     _draw_doors(ax, doors)
@@ -181,8 +243,20 @@ def _site_page(pdf, campus, objs, grid, status, printed, ground_ids, tile_url) -
     stamps = [v.stamp() for v in status.values()]
     stamp = stamps[0] if len(set(stamps)) == 1 and stamps else _site_stamp(status)
     changed = any(v.changes_since for v in status.values())
-    _finish(fig, ax, grid, extent, pd.concat([site, doors]), grounds["category"], campus["name"],
-            f"Site plan - grid {grid.cell_m:g} m cells", printed, stamp, changed, pdf)
+    _finish(
+        fig,
+        ax,
+        grid,
+        extent,
+        pd.concat([site, doors]),
+        grounds["category"],
+        campus["name"],
+        f"Site plan - grid {grid.cell_m:g} m cells",
+        printed,
+        stamp,
+        changed,
+        pdf,
+    )
 
 
 def _site_stamp(status) -> str:
@@ -194,8 +268,7 @@ def _site_stamp(status) -> str:
     return f"Buildings last verified {min(dates):%Y-%m-%d} to {max(dates):%Y-%m-%d}{tail}"
 
 
-def _floor_page(pdf, campus, building, level, objs, grid, verification, printed,
-                tile_url) -> None:
+def _floor_page(pdf, campus, building, level, objs, grid, verification, printed, tile_url) -> None:
     on_level = objs[objs["level_id"] == level["id"]]
     footprint = gpd.GeoSeries([building["geometry"]], crs="OGC:CRS84").to_crs(grid.crs)
     extent = _extent(footprint, 0.12)
@@ -206,14 +279,30 @@ def _floor_page(pdf, campus, building, level, objs, grid, verification, printed,
     _draw_zones(ax, zones, labels=True, fontsize=5)
     _draw_doors(ax, on_level[on_level["layer"] == "doors"])
     _draw_points(ax, on_level[on_level["layer"].isin(SYMBOLS)])
-    _finish(fig, ax, grid, extent, on_level, zones["category"], campus["name"],
-            f"{building['name']} - {level['name']} (floor {int(level['ordinal'])})", printed,
-            verification.stamp(), bool(verification.changes_since), pdf)
+    _finish(
+        fig,
+        ax,
+        grid,
+        extent,
+        on_level,
+        zones["category"],
+        campus["name"],
+        f"{building['name']} - {level['name']} (floor {int(level['ordinal'])})",
+        printed,
+        verification.stamp(),
+        bool(verification.changes_since),
+        pdf,
+    )
 
 
-def render_responder_pdf(store, campus_id: str, out: str | Path | io.BytesIO,
-                         layers=None, now: datetime | None = None,
-                         tile_url: str | None = "settings") -> dict:
+def render_responder_pdf(
+    store,
+    campus_id: str,
+    out: str | Path | io.BytesIO,
+    layers=None,
+    now: datetime | None = None,
+    tile_url: str | None = "settings",
+) -> dict:
     """Write the campus responder PDF; returns {"pages": n, "floors": [...]}.
 
     ``layers`` limits what is drawn (a partner's share); None means every layer. The aerial
@@ -233,10 +322,19 @@ def render_responder_pdf(store, campus_id: str, out: str | Path | io.BytesIO,
     levels = levels[levels["building_id"].isin(buildings["id"])]
     printed = (now or utc_now()).strftime("%Y-%m-%d")
     floors = []
-    with PdfPages(out, metadata={"Title": f"Responder map - {campus['name']}",
-                                 "Creator": "PassMap"}) as pdf:
-        _site_page(pdf, campus, objs, grid, status, printed,
-                   set(levels[levels["ordinal"] == 0]["id"]), tile_url)
+    with PdfPages(
+        out, metadata={"Title": f"Responder map - {campus['name']}", "Creator": "PassMap"}
+    ) as pdf:
+        _site_page(
+            pdf,
+            campus,
+            objs,
+            grid,
+            status,
+            printed,
+            set(levels[levels["ordinal"] == 0]["id"]),
+            tile_url,
+        )
         for _, b in buildings.iterrows():
             for _, lv in levels[levels["building_id"] == b["id"]].sort_values("ordinal").iterrows():
                 _floor_page(pdf, campus, b, lv, objs, grid, status[b["id"]], printed, tile_url)

@@ -26,10 +26,20 @@ SYMBOLS = {
     "cameras": ("^", "#222222", "Camera"),
 }
 ZONE_FILL = {
-    "corridor": "#fff3c4", "stair": "#c9c9c9", "elevator": "#c9c9c9", "parking": "#d9d9d9",
-    "drive": "#bdbdbd", "bus_loop": "#bdbdbd", "road": "#9e9e9e", "field": "#cfe8c0",
-    "track": "#e8b9a0", "court": "#cfe8c0", "playground": "#e6f2d9", "courtyard": "#eef5e6",
-    "walkway": "#eeeeee", "mechanical": "#f2dede",
+    "corridor": "#fff3c4",
+    "stair": "#c9c9c9",
+    "elevator": "#c9c9c9",
+    "parking": "#d9d9d9",
+    "drive": "#bdbdbd",
+    "bus_loop": "#bdbdbd",
+    "road": "#9e9e9e",
+    "field": "#cfe8c0",
+    "track": "#e8b9a0",
+    "court": "#cfe8c0",
+    "playground": "#e6f2d9",
+    "courtyard": "#eef5e6",
+    "walkway": "#eeeeee",
+    "mechanical": "#f2dede",
 }
 ROOM_FILL = "#ffffff"
 DOOR_COLOUR = "#c62828"
@@ -53,9 +63,16 @@ def draw_grid(ax, grid: GridSpec, extent) -> None:
         ax.plot([c * step] * 2, [bottom, top], color=GRID_COLOUR, lw=0.6, alpha=0.6, zorder=5)
     for r in range(r_first, r_last + 1):
         ax.plot([left, right], [-r * step] * 2, color=GRID_COLOUR, lw=0.6, alpha=0.6, zorder=5)
-    kw = dict(color=GRID_COLOUR, fontsize=8, fontweight="bold", ha="center", va="center",
-              zorder=9, clip_on=True,
-              bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+    kw = dict(
+        color=GRID_COLOUR,
+        fontsize=8,
+        fontweight="bold",
+        ha="center",
+        va="center",
+        zorder=9,
+        clip_on=True,
+        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8),
+    )
     ytop = min(top, y1) - 0.03 * (y1 - y0)
     for c in range(c_first, c_last):
         cx = (c + 0.5) * step
@@ -69,11 +86,25 @@ def draw_grid(ax, grid: GridSpec, extent) -> None:
 
 
 def draw_north_arrow(ax) -> None:
-    ax.annotate("", xy=(0.95, 0.95), xytext=(0.95, 0.86), xycoords="axes fraction",
-                arrowprops=dict(facecolor="black", width=4, headwidth=12, headlength=10),
-                zorder=12)
-    ax.text(0.95, 0.97, "N", transform=ax.transAxes, ha="center", va="bottom",
-            fontsize=13, fontweight="bold", zorder=12)
+    ax.annotate(
+        "",
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.86),
+        xycoords="axes fraction",
+        arrowprops=dict(facecolor="black", width=4, headwidth=12, headlength=10),
+        zorder=12,
+    )
+    ax.text(
+        0.95,
+        0.97,
+        "N",
+        transform=ax.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize=13,
+        fontweight="bold",
+        zorder=12,
+    )
 
 
 def nice_length(span_m: float) -> float:
@@ -90,37 +121,72 @@ def draw_scale_bar(ax, extent) -> None:
     length = nice_length(x1 - x0)
     bx, by = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
     ax.plot([bx, bx + length], [by, by], color="black", lw=4, solid_capstyle="butt", zorder=12)
-    ax.plot([bx, bx + length / 2], [by, by], color="white", lw=2, solid_capstyle="butt",
-            zorder=13)
-    ax.text(bx + length / 2, by + 0.015 * (y1 - y0), f"{length:g} m", ha="center", va="bottom",
-            fontsize=8, zorder=12,
-            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8))
+    ax.plot([bx, bx + length / 2], [by, by], color="white", lw=2, solid_capstyle="butt", zorder=13)
+    ax.text(
+        bx + length / 2,
+        by + 0.015 * (y1 - y0),
+        f"{length:g} m",
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        zorder=12,
+        bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8),
+    )
 
 
 def legend_handles(layers_present, zone_kinds) -> list:
     handles = [Line2D([], [], color=GRID_COLOUR, lw=1, label="Grid (cell label = column+row)")]
     if "doors" in layers_present:
-        handles.append(Line2D([], [], marker="s", ls="", mfc="white", mec=DOOR_COLOUR, ms=9,
-                              label="Exterior door number"))
-    for kind, label in (("corridor", "Hallway"), ("stair", "Stairwell / elevator"),
-                        ("parking", "Parking"), ("field", "Field"), ("road", "Road / drive")):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="s",
+                ls="",
+                mfc="white",
+                mec=DOOR_COLOUR,
+                ms=9,
+                label="Exterior door number",
+            )
+        )
+    for kind, label in (
+        ("corridor", "Hallway"),
+        ("stair", "Stairwell / elevator"),
+        ("parking", "Parking"),
+        ("field", "Field"),
+        ("road", "Road / drive"),
+    ):
         if kind in zone_kinds or (kind == "road" and {"drive", "bus_loop"} & set(zone_kinds)):
             handles.append(Patch(fc=ZONE_FILL[kind], ec="#555555", label=label))
     for layer, (marker, colour, label) in SYMBOLS.items():
         if layer in layers_present:
-            handles.append(Line2D([], [], marker=marker, ls="", mfc=colour, mec="black", ms=8,
-                                  label=label))
+            handles.append(
+                Line2D([], [], marker=marker, ls="", mfc=colour, mec="black", ms=8, label=label)
+            )
     return handles
 
 
-def draw_stamps(fig, title: str, subtitle: str, printed: str, verified: str,
-                changed: bool) -> None:
+def draw_stamps(fig, title: str, subtitle: str, printed: str, verified: str, changed: bool) -> None:
     fig.text(0.02, 0.965, title, fontsize=15, fontweight="bold", va="top", parse_math=False)
     fig.text(0.02, 0.925, subtitle, fontsize=10, va="top", parse_math=False)
     fig.text(0.98, 0.965, f"Printed {printed}", fontsize=9, ha="right", va="top")
     colour = "#b71c1c" if changed or verified.startswith("NOT") else "#1b5e20"
-    fig.text(0.98, 0.935, verified, fontsize=9, ha="right", va="top", color=colour,
-             fontweight="bold", parse_math=False)
-    fig.text(0.02, 0.015, "Critical incident map - confidential - for public-safety use. "
-             "Grid labels are identical on every printout of this campus.", fontsize=7,
-             color="#555555")
+    fig.text(
+        0.98,
+        0.935,
+        verified,
+        fontsize=9,
+        ha="right",
+        va="top",
+        color=colour,
+        fontweight="bold",
+        parse_math=False,
+    )
+    fig.text(
+        0.02,
+        0.015,
+        "Critical incident map - confidential - for public-safety use. "
+        "Grid labels are identical on every printout of this campus.",
+        fontsize=7,
+        color="#555555",
+    )

@@ -21,19 +21,37 @@ from passmap.grid import campus_grid
 from passmap.reports.responder_data import responder_objects
 
 IMDF_VERSION = "1.0.0"
-_NS = uuid.UUID("6f1c0d1e-5a0e-4c55-9d8e-2f6b8f1f0a11")   # stable uuid5 ids per PassMap id
+_NS = uuid.UUID("6f1c0d1e-5a0e-4c55-9d8e-2f6b8f1f0a11")  # stable uuid5 ids per PassMap id
 IMDF_UNIT_CATEGORY = {
-    "classroom": "classroom", "corridor": "walkway", "stair": "stairs", "elevator": "elevator",
-    "restroom": "restroom", "library": "library", "gym": "fitnessroom", "cafeteria": "foodservice",
-    "kitchen": "kitchen", "auditorium": "auditorium", "mechanical": "mechanical",
-    "storage": "storage", "main_office": "office", "nurse": "firstaid", "lobby": "lobby",
-    "vestibule": "vestibule", "science_lab": "laboratory",
+    "classroom": "classroom",
+    "corridor": "walkway",
+    "stair": "stairs",
+    "elevator": "elevator",
+    "restroom": "restroom",
+    "library": "library",
+    "gym": "fitnessroom",
+    "cafeteria": "foodservice",
+    "kitchen": "kitchen",
+    "auditorium": "auditorium",
+    "mechanical": "mechanical",
+    "storage": "storage",
+    "main_office": "office",
+    "nurse": "firstaid",
+    "lobby": "lobby",
+    "vestibule": "vestibule",
+    "science_lab": "laboratory",
 }
 IMDF_AMENITY_CATEGORY = {
-    "aed": "defibrillator", "trauma_kit": "firstaid", "key_box": "unspecified",
-    "utility_shutoff": "unspecified", "fire_alarm_panel": "unspecified",
-    "intrusion_panel": "unspecified", "hazard": "unspecified", "duress_button": "emergencyphone",
-    "camera": "unspecified", "access_reader": "unspecified",
+    "aed": "defibrillator",
+    "trauma_kit": "firstaid",
+    "key_box": "unspecified",
+    "utility_shutoff": "unspecified",
+    "fire_alarm_panel": "unspecified",
+    "intrusion_panel": "unspecified",
+    "hazard": "unspecified",
+    "duress_button": "emergencyphone",
+    "camera": "unspecified",
+    "access_reader": "unspecified",
 }
 
 
@@ -42,8 +60,11 @@ def _uid(pid: str) -> str:
 
 
 def _feature(geom, props: dict, fid: str | None = None, ftype: str | None = None) -> dict:
-    feat = {"type": "Feature", "geometry": None if geom is None else shapely.geometry.mapping(geom),
-            "properties": props}
+    feat = {
+        "type": "Feature",
+        "geometry": None if geom is None else shapely.geometry.mapping(geom),
+        "properties": props,
+    }
     if fid:
         feat["id"] = fid
     if ftype:
@@ -59,40 +80,105 @@ def responder_geojson(store, campus_id: str, layers=None) -> dict:
     feats = []
     if "grid" in layers:
         for _, c in grid.cells().iterrows():
-            feats.append(_feature(c.geometry, {"layer": "grid", "label": c["label"],
-                                               "column": c["column"], "row": int(c["row"])}))
+            feats.append(
+                _feature(
+                    c.geometry,
+                    {
+                        "layer": "grid",
+                        "label": c["label"],
+                        "column": c["column"],
+                        "row": int(c["row"]),
+                    },
+                )
+            )
     for _, o in objs.iterrows():
-        props = {k: (None if o[k] is None or o[k] != o[k] else o[k])
-                 for k in ("id", "layer", "category", "label", "name", "number", "building_id",
-                           "level_id", "cell")}
+        props = {
+            k: (None if o[k] is None or o[k] != o[k] else o[k])
+            for k in (
+                "id",
+                "layer",
+                "category",
+                "label",
+                "name",
+                "number",
+                "building_id",
+                "level_id",
+                "cell",
+            )
+        }
         feats.append(_feature(o.geometry, props))
-    return {"type": "FeatureCollection", "name": f"responder-{campus_id}",
-            "passmap:grid": grid.as_dict(), "features": feats}
+    return {
+        "type": "FeatureCollection",
+        "name": f"responder-{campus_id}",
+        "passmap:grid": grid.as_dict(),
+        "features": feats,
+    }
 
 
 def _imdf_units(objs, levels_known) -> tuple[list, list, list]:
     units, openings, amenities = [], [], []
     for _, o in objs.iterrows():
-        props = {"name": {"en": o["label"]} if o["label"] else None, "alt_name": None,
-                 "passmap:layer": o["layer"], "passmap:cell": o["cell"]}
+        props = {
+            "name": {"en": o["label"]} if o["label"] else None,
+            "alt_name": None,
+            "passmap:layer": o["layer"],
+            "passmap:cell": o["cell"],
+        }
         if o["source"] == "zone" and o["level_id"] in levels_known:
-            units.append(_feature(o.geometry, dict(
-                props, category=IMDF_UNIT_CATEGORY.get(o["category"], "room"),
-                restriction=None, accessibility=None, level_id=_uid(o["level_id"]),
-                display_point=None), _uid(o["id"]), "unit"))
+            units.append(
+                _feature(
+                    o.geometry,
+                    dict(
+                        props,
+                        category=IMDF_UNIT_CATEGORY.get(o["category"], "room"),
+                        restriction=None,
+                        accessibility=None,
+                        level_id=_uid(o["level_id"]),
+                        display_point=None,
+                    ),
+                    _uid(o["id"]),
+                    "unit",
+                )
+            )
         elif o["source"] == "opening" and o["level_id"] in levels_known:
-            openings.append(_feature(o.geometry, dict(
-                props, category="pedestrian", accessibility=None, access_control=None,
-                door={"type": "door", "automatic": False, "material": None},
-                level_id=_uid(o["level_id"]), display_point=None, **{"passmap:number": o["number"]}),
-                _uid(o["id"]), "opening"))
+            openings.append(
+                _feature(
+                    o.geometry,
+                    dict(
+                        props,
+                        category="pedestrian",
+                        accessibility=None,
+                        access_control=None,
+                        door={"type": "door", "automatic": False, "material": None},
+                        level_id=_uid(o["level_id"]),
+                        display_point=None,
+                        **{"passmap:number": o["number"]},
+                    ),
+                    _uid(o["id"]),
+                    "opening",
+                )
+            )
         elif o["source"] == "control":
             unit_ids = []
-            amenities.append(_feature(o.geometry, dict(
-                props, category=IMDF_AMENITY_CATEGORY.get(o["category"], "unspecified"),
-                unit_ids=unit_ids, accessibility=None, hours=None, phone=None, website=None,
-                address_id=None, correlation_id=None, **{"passmap:type": o["category"]}),
-                _uid(o["id"]), "amenity"))
+            amenities.append(
+                _feature(
+                    o.geometry,
+                    dict(
+                        props,
+                        category=IMDF_AMENITY_CATEGORY.get(o["category"], "unspecified"),
+                        unit_ids=unit_ids,
+                        accessibility=None,
+                        hours=None,
+                        phone=None,
+                        website=None,
+                        address_id=None,
+                        correlation_id=None,
+                        **{"passmap:type": o["category"]},
+                    ),
+                    _uid(o["id"]),
+                    "amenity",
+                )
+            )
     return units, openings, amenities
 
 
@@ -107,30 +193,84 @@ def responder_imdf(store, campus_id: str, out: str | Path | io.BytesIO, layers=N
     buildings = store.list_buildings(campus_id=campus_id)
     levels = store.list_levels()
     levels = levels[levels["building_id"].isin(buildings["id"])]
-    venue = [_feature(campus["geometry"], {"category": "school", "name": {"en": campus["name"]},
-                                           "restriction": "restricted", "address_id": None,
-                                           "display_point": None}, _uid(campus_id), "venue")]
-    bfeats = [_feature(None, {"category": "unspecified", "name": {"en": b["name"]},
-                              "restriction": "restricted", "address_id": None,
-                              "display_point": None}, _uid(b["id"]), "building")
-              for _, b in buildings.iterrows()] if "buildings" in layers else []
-    lfeats = [_feature(lv.geometry, {"category": "unspecified", "restriction": None,
-                                     "ordinal": int(lv["ordinal"]), "outdoor": False,
-                                     "name": {"en": lv["name"]}, "short_name": {"en": str(lv["ordinal"])},
-                                     "building_ids": [_uid(lv["building_id"])],
-                                     "display_point": None}, _uid(lv["id"]), "level")
-              for _, lv in levels.iterrows()]
+    venue = [
+        _feature(
+            campus["geometry"],
+            {
+                "category": "school",
+                "name": {"en": campus["name"]},
+                "restriction": "restricted",
+                "address_id": None,
+                "display_point": None,
+            },
+            _uid(campus_id),
+            "venue",
+        )
+    ]
+    bfeats = (
+        [
+            _feature(
+                None,
+                {
+                    "category": "unspecified",
+                    "name": {"en": b["name"]},
+                    "restriction": "restricted",
+                    "address_id": None,
+                    "display_point": None,
+                },
+                _uid(b["id"]),
+                "building",
+            )
+            for _, b in buildings.iterrows()
+        ]
+        if "buildings" in layers
+        else []
+    )
+    lfeats = [
+        _feature(
+            lv.geometry,
+            {
+                "category": "unspecified",
+                "restriction": None,
+                "ordinal": int(lv["ordinal"]),
+                "outdoor": False,
+                "name": {"en": lv["name"]},
+                "short_name": {"en": str(lv["ordinal"])},
+                "building_ids": [_uid(lv["building_id"])],
+                "display_point": None,
+            },
+            _uid(lv["id"]),
+            "level",
+        )
+        for _, lv in levels.iterrows()
+    ]
     units, openings, amenities = _imdf_units(objs, set(levels["id"]))
-    files = {"venue": venue, "building": bfeats, "level": lfeats, "unit": units,
-             "opening": openings, "amenity": amenities}
+    files = {
+        "venue": venue,
+        "building": bfeats,
+        "level": lfeats,
+        "unit": units,
+        "opening": openings,
+        "amenity": amenities,
+    }
     if "grid" in layers:
-        files["passmap_grid"] = [_feature(c.geometry, {"label": c["label"]})
-                                 for _, c in grid.cells().iterrows()]
-    manifest = {"version": IMDF_VERSION, "created": None, "generated_by": "PassMap",
-                "language": "en-US", "extensions": ["passmap_grid"] if "grid" in layers else []}
+        files["passmap_grid"] = [
+            _feature(c.geometry, {"label": c["label"]}) for _, c in grid.cells().iterrows()
+        ]
+    manifest = {
+        "version": IMDF_VERSION,
+        "created": None,
+        "generated_by": "PassMap",
+        "language": "en-US",
+        "extensions": ["passmap_grid"] if "grid" in layers else [],
+    }
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("manifest.json", json.dumps(manifest, indent=1))
         for name, feats in files.items():
-            zf.writestr(f"{name}.geojson", json.dumps(
-                {"type": "FeatureCollection", "name": name, "features": feats}, default=str))
+            zf.writestr(
+                f"{name}.geojson",
+                json.dumps(
+                    {"type": "FeatureCollection", "name": name, "features": feats}, default=str
+                ),
+            )
     return {name: len(feats) for name, feats in files.items()}

@@ -15,8 +15,9 @@ from passmap.store.reports import ReportsMixin
 from passmap.store.sites import SITE_TABLES, SitesMixin
 
 
-class Store(SitesMixin, ComplianceMixin, LiveMixin, AccessMixin, EditingMixin, ReportsMixin,
-            BaseStore):
+class Store(
+    SitesMixin, ComplianceMixin, LiveMixin, AccessMixin, EditingMixin, ReportsMixin, BaseStore
+):
     """One DuckDB file; each area's named queries live in its own mixin module."""
 
 

@@ -10,10 +10,30 @@ from typing import Any
 
 from passmap.store.base import utc_now
 
-_USER_COLS = ("username", "display_name", "role", "password_hash", "campus_scope", "disabled",
-              "created_utc", "failed_count", "locked_until", "is_demo", "last_login_utc")
-_LINK_COLS = ("id", "token_hash", "agency", "campuses", "layers", "created_by", "created_utc",
-              "expires_utc", "revoked_utc")
+_USER_COLS = (
+    "username",
+    "display_name",
+    "role",
+    "password_hash",
+    "campus_scope",
+    "disabled",
+    "created_utc",
+    "failed_count",
+    "locked_until",
+    "is_demo",
+    "last_login_utc",
+)
+_LINK_COLS = (
+    "id",
+    "token_hash",
+    "agency",
+    "campuses",
+    "layers",
+    "created_by",
+    "created_utc",
+    "expires_utc",
+    "revoked_utc",
+)
 # Site tables whose audited edits mean a building changed since its last walk-through.
 _SITE_ENTITIES = ("building", "level", "zone", "opening", "control")
 
@@ -36,29 +56,46 @@ class AccessMixin:
         return self.cursor().execute("SELECT count(*) FROM app_user").fetchone()[0]
 
     def get_user(self, username: str) -> dict[str, Any] | None:
-        row = self.cursor().execute(
-            f"SELECT {', '.join(_USER_COLS)} FROM app_user WHERE username = ?", [username]).fetchone()
+        row = (
+            self.cursor()
+            .execute(f"SELECT {', '.join(_USER_COLS)} FROM app_user WHERE username = ?", [username])
+            .fetchone()
+        )
         return _row(_USER_COLS, row) if row else None
 
     def list_users(self) -> list[dict[str, Any]]:
         """Users without their password hashes, ordered by name."""
         cols = [c for c in _USER_COLS if c != "password_hash"]
-        rows = self.cursor().execute(
-            f"SELECT {', '.join(cols)} FROM app_user ORDER BY username").fetchall()
+        rows = (
+            self.cursor()
+            .execute(f"SELECT {', '.join(cols)} FROM app_user ORDER BY username")
+            .fetchall()
+        )
         return [_row(cols, r) for r in rows]
 
     def insert_user(self, user: dict[str, Any], actor: str) -> None:
         row = dict(user, created_utc=user.get("created_utc") or utc_now())
         with self.transaction() as cur:
             self._insert_rows(cur, "app_user", [row])
-            self.audit(cur, actor, "create", "app_user", row["username"],
-                       after={"role": row["role"], "campus_scope": row.get("campus_scope"),
-                              "is_demo": bool(row.get("is_demo"))})
+            self.audit(
+                cur,
+                actor,
+                "create",
+                "app_user",
+                row["username"],
+                after={
+                    "role": row["role"],
+                    "campus_scope": row.get("campus_scope"),
+                    "is_demo": bool(row.get("is_demo")),
+                },
+            )
 
     def set_user_disabled(self, username: str, disabled: bool, actor: str) -> bool:
         with self.transaction() as cur:
-            n = cur.execute("UPDATE app_user SET disabled = ? WHERE username = ? RETURNING username",
-                            [disabled, username]).fetchall()
+            n = cur.execute(
+                "UPDATE app_user SET disabled = ? WHERE username = ? RETURNING username",
+                [disabled, username],
+            ).fetchall()
             if n and disabled:
                 self._revoke_user_sessions(cur, username)
             if n:
@@ -67,9 +104,11 @@ class AccessMixin:
 
     def set_user_password_hash(self, username: str, password_hash: str, actor: str) -> bool:
         with self.transaction() as cur:
-            n = cur.execute("UPDATE app_user SET password_hash = ?, failed_count = 0, "
-                            "locked_until = NULL WHERE username = ? RETURNING username",
-                            [password_hash, username]).fetchall()
+            n = cur.execute(
+                "UPDATE app_user SET password_hash = ?, failed_count = 0, "
+                "locked_until = NULL WHERE username = ? RETURNING username",
+                [password_hash, username],
+            ).fetchall()
             if n:
                 self._revoke_user_sessions(cur, username)
                 self.audit(cur, actor, "password", "app_user", username)
@@ -78,150 +117,235 @@ class AccessMixin:
     # -- browser sessions (passmap.auth: start_browser_session / resume_browser_session) --------
     def insert_login_session(self, token_hash: str, username: str, started_utc: datetime) -> None:
         with self.transaction() as cur:
-            cur.execute("INSERT INTO login_session (token_hash, username, started_utc, "
-                        "last_seen_utc) VALUES (?, ?, ?, ?)",
-                        [token_hash, username, started_utc, started_utc])
+            cur.execute(
+                "INSERT INTO login_session (token_hash, username, started_utc, "
+                "last_seen_utc) VALUES (?, ?, ?, ?)",
+                [token_hash, username, started_utc, started_utc],
+            )
 
     def get_login_session(self, token_hash: str) -> dict[str, Any] | None:
         cols = ["token_hash", "username", "started_utc", "last_seen_utc", "revoked"]
-        row = self.cursor().execute(
-            f"SELECT {', '.join(cols)} FROM login_session WHERE token_hash = ?",
-            [token_hash]).fetchone()
+        row = (
+            self.cursor()
+            .execute(
+                f"SELECT {', '.join(cols)} FROM login_session WHERE token_hash = ?", [token_hash]
+            )
+            .fetchone()
+        )
         return _row(cols, row) if row else None
 
     def touch_login_session(self, token_hash: str, seen_utc: datetime) -> None:
         with self.transaction() as cur:
-            cur.execute("UPDATE login_session SET last_seen_utc = ? WHERE token_hash = ?",
-                        [seen_utc, token_hash])
+            cur.execute(
+                "UPDATE login_session SET last_seen_utc = ? WHERE token_hash = ?",
+                [seen_utc, token_hash],
+            )
 
     def revoke_login_session(self, token_hash: str) -> None:
         with self.transaction() as cur:
-            cur.execute("UPDATE login_session SET revoked = true WHERE token_hash = ?",
-                        [token_hash])
+            cur.execute(
+                "UPDATE login_session SET revoked = true WHERE token_hash = ?", [token_hash]
+            )
 
     def _revoke_user_sessions(self, cur, username: str) -> None:
-        cur.execute("UPDATE login_session SET revoked = true WHERE username = ? AND NOT revoked",
-                    [username])
+        cur.execute(
+            "UPDATE login_session SET revoked = true WHERE username = ? AND NOT revoked", [username]
+        )
 
-    def record_login(self, username: str, client: str, ok: bool,
-                     locked_until: datetime | None = None, known_user: bool = True) -> None:
+    def record_login(
+        self,
+        username: str,
+        client: str,
+        ok: bool,
+        locked_until: datetime | None = None,
+        known_user: bool = True,
+    ) -> None:
         """One attempt: log it, and update the account's failure counter when the user exists."""
         now = utc_now()
         with self.transaction() as cur:
-            cur.execute("INSERT INTO login_attempt (id, at_utc, username, client, ok) VALUES (?, ?, ?, ?, ?)",
-                        [_new_id(), now, username[:200], client[:200], ok])
+            cur.execute(
+                "INSERT INTO login_attempt (id, at_utc, username, client, ok) VALUES (?, ?, ?, ?, ?)",
+                [_new_id(), now, username[:200], client[:200], ok],
+            )
             if known_user and ok:
-                cur.execute("UPDATE app_user SET failed_count = 0, locked_until = NULL, "
-                            "last_login_utc = ? WHERE username = ?", [now, username])
+                cur.execute(
+                    "UPDATE app_user SET failed_count = 0, locked_until = NULL, "
+                    "last_login_utc = ? WHERE username = ?",
+                    [now, username],
+                )
                 self.audit(cur, username, "login", "app_user", username)
             elif known_user:
-                cur.execute("UPDATE app_user SET failed_count = failed_count + 1, locked_until = ? "
-                            "WHERE username = ?", [locked_until, username])
+                cur.execute(
+                    "UPDATE app_user SET failed_count = failed_count + 1, locked_until = ? "
+                    "WHERE username = ?",
+                    [locked_until, username],
+                )
 
     def recent_client_failures(self, client: str, since_utc: datetime) -> int:
-        return self.cursor().execute(
-            "SELECT count(*) FROM login_attempt WHERE client = ? AND NOT ok AND at_utc >= ?",
-            [client, since_utc]).fetchone()[0]
+        return (
+            self.cursor()
+            .execute(
+                "SELECT count(*) FROM login_attempt WHERE client = ? AND NOT ok AND at_utc >= ?",
+                [client, since_utc],
+            )
+            .fetchone()[0]
+        )
 
     # -- share links ----------------------------------------------------------------------------
     def insert_share_link(self, link: dict[str, Any], actor: str) -> None:
         with self.transaction() as cur:
             self._insert_rows(cur, "share_link", [link])
-            self.audit(cur, actor, "share", "share_link", link["id"],
-                       after={k: link[k] for k in ("agency", "campuses", "layers", "expires_utc")})
+            self.audit(
+                cur,
+                actor,
+                "share",
+                "share_link",
+                link["id"],
+                after={k: link[k] for k in ("agency", "campuses", "layers", "expires_utc")},
+            )
 
     def share_link_by_hash(self, token_hash: str) -> dict[str, Any] | None:
-        row = self.cursor().execute(
-            f"SELECT {', '.join(_LINK_COLS)} FROM share_link WHERE token_hash = ?",
-            [token_hash]).fetchone()
+        row = (
+            self.cursor()
+            .execute(
+                f"SELECT {', '.join(_LINK_COLS)} FROM share_link WHERE token_hash = ?", [token_hash]
+            )
+            .fetchone()
+        )
         return _row(_LINK_COLS, row) if row else None
 
     def get_share_link(self, link_id: str) -> dict[str, Any] | None:
-        row = self.cursor().execute(
-            f"SELECT {', '.join(_LINK_COLS)} FROM share_link WHERE id = ?", [link_id]).fetchone()
+        row = (
+            self.cursor()
+            .execute(f"SELECT {', '.join(_LINK_COLS)} FROM share_link WHERE id = ?", [link_id])
+            .fetchone()
+        )
         return _row(_LINK_COLS, row) if row else None
 
     def list_share_links(self) -> list[dict[str, Any]]:
         """Links without their token hashes, newest first, with their use count."""
         cols = [c for c in _LINK_COLS if c != "token_hash"] + ["uses", "last_used_utc"]
-        rows = self.cursor().execute(
-            "SELECT l.id, l.agency, l.campuses, l.layers, l.created_by, l.created_utc, "
-            "l.expires_utc, l.revoked_utc, count(a.id), max(a.at_utc) FROM share_link l "
-            "LEFT JOIN share_access a ON a.link_id = l.id GROUP BY ALL "
-            "ORDER BY l.created_utc DESC").fetchall()
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT l.id, l.agency, l.campuses, l.layers, l.created_by, l.created_utc, "
+                "l.expires_utc, l.revoked_utc, count(a.id), max(a.at_utc) FROM share_link l "
+                "LEFT JOIN share_access a ON a.link_id = l.id GROUP BY ALL "
+                "ORDER BY l.created_utc DESC"
+            )
+            .fetchall()
+        )
         return [_row(cols, r) for r in rows]
 
     def revoke_share_link(self, link_id: str, actor: str) -> bool:
         with self.transaction() as cur:
-            n = cur.execute("UPDATE share_link SET revoked_utc = ? WHERE id = ? "
-                            "AND revoked_utc IS NULL RETURNING id", [utc_now(), link_id]).fetchall()
+            n = cur.execute(
+                "UPDATE share_link SET revoked_utc = ? WHERE id = ? "
+                "AND revoked_utc IS NULL RETURNING id",
+                [utc_now(), link_id],
+            ).fetchall()
             if n:
                 self.audit(cur, actor, "revoke", "share_link", link_id)
         return bool(n)
 
-    def log_share_access(self, link_id: str, campus_id: str | None, view: str,
-                         client: str | None) -> None:
-        self.cursor().execute("INSERT INTO share_access (id, at_utc, link_id, campus_id, view, client) "
-                              "VALUES (?, ?, ?, ?, ?, ?)",
-                              [_new_id(), utc_now(), link_id, campus_id, view, client])
+    def log_share_access(
+        self, link_id: str, campus_id: str | None, view: str, client: str | None
+    ) -> None:
+        self.cursor().execute(
+            "INSERT INTO share_access (id, at_utc, link_id, campus_id, view, client) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [_new_id(), utc_now(), link_id, campus_id, view, client],
+        )
 
     def share_accesses(self, link_id: str) -> list[dict[str, Any]]:
         cols = ("at_utc", "campus_id", "view", "client")
-        rows = self.cursor().execute(
-            "SELECT at_utc, campus_id, view, client FROM share_access WHERE link_id = ? "
-            "ORDER BY at_utc", [link_id]).fetchall()
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT at_utc, campus_id, view, client FROM share_access WHERE link_id = ? "
+                "ORDER BY at_utc",
+                [link_id],
+            )
+            .fetchall()
+        )
         return [dict(zip(cols, r)) for r in rows]
 
     # -- responder grid -------------------------------------------------------------------------
     def get_responder_grid(self, campus_id: str) -> dict[str, Any] | None:
         cols = ("campus_id", "origin_lon", "origin_lat", "cell_m", "n_cols", "n_rows")
-        row = self.cursor().execute(
-            f"SELECT {', '.join(cols)} FROM responder_grid WHERE campus_id = ?",
-            [campus_id]).fetchone()
+        row = (
+            self.cursor()
+            .execute(
+                f"SELECT {', '.join(cols)} FROM responder_grid WHERE campus_id = ?", [campus_id]
+            )
+            .fetchone()
+        )
         return dict(zip(cols, row)) if row else None
 
     def save_responder_grid(self, grid: dict[str, Any], actor: str) -> None:
-        row = {k: grid[k] for k in ("campus_id", "origin_lon", "origin_lat", "cell_m",
-                                    "n_cols", "n_rows")}
+        row = {
+            k: grid[k]
+            for k in ("campus_id", "origin_lon", "origin_lat", "cell_m", "n_cols", "n_rows")
+        }
         with self.transaction() as cur:
-            self._insert_rows(cur, "responder_grid", [dict(row, updated_utc=utc_now())],
-                              upsert=True)
+            self._insert_rows(
+                cur, "responder_grid", [dict(row, updated_utc=utc_now())], upsert=True
+            )
             self.audit(cur, actor, "grid", "campus", grid["campus_id"], after=row)
 
     # -- walk-through verification --------------------------------------------------------------
-    def record_verification(self, building_id: str, verified_by: str, note: str | None = None,
-                            verified_utc: datetime | None = None) -> str:
+    def record_verification(
+        self,
+        building_id: str,
+        verified_by: str,
+        note: str | None = None,
+        verified_utc: datetime | None = None,
+    ) -> str:
         vid = _new_id()
         when = verified_utc or utc_now()
         with self.transaction() as cur:
-            cur.execute("INSERT INTO verification (id, building_id, verified_by, verified_utc, note) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        [vid, building_id, verified_by, when, note])
+            cur.execute(
+                "INSERT INTO verification (id, building_id, verified_by, verified_utc, note) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [vid, building_id, verified_by, when, note],
+            )
             self.audit(cur, verified_by, "verify", "building", building_id, after={"note": note})
         return vid
 
     def last_verifications(self, campus_id: str) -> dict[str, dict[str, Any]]:
         """{building_id: {verified_by, verified_utc, note}} for the latest walk-through of each."""
-        rows = self.cursor().execute(
-            "SELECT v.building_id, arg_max(v.verified_by, v.verified_utc), max(v.verified_utc), "
-            "arg_max(v.note, v.verified_utc) FROM verification v JOIN building b "
-            "ON b.id = v.building_id WHERE b.campus_id = ? GROUP BY 1", [campus_id]).fetchall()
-        return {b: {"verified_by": who, "verified_utc": when, "note": note}
-                for b, who, when, note in rows}
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT v.building_id, arg_max(v.verified_by, v.verified_utc), max(v.verified_utc), "
+                "arg_max(v.note, v.verified_utc) FROM verification v JOIN building b "
+                "ON b.id = v.building_id WHERE b.campus_id = ? GROUP BY 1",
+                [campus_id],
+            )
+            .fetchall()
+        )
+        return {
+            b: {"verified_by": who, "verified_utc": when, "note": note}
+            for b, who, when, note in rows
+        }
 
     def changes_since(self, building_id: str, since_utc: datetime) -> int:
         """Audited edits of a building or anything on it after ``since_utc`` (site imports count)."""
         placeholders = ", ".join("?" for _ in _SITE_ENTITIES)
-        return self.cursor().execute(
-            "WITH ids AS (SELECT id FROM level WHERE building_id = ? "
-            " UNION ALL SELECT id FROM zone WHERE building_id = ? "
-            " UNION ALL SELECT id FROM opening WHERE building_id = ? "
-            " UNION ALL SELECT id FROM control WHERE building_id = ? UNION ALL SELECT ?) "
-            "SELECT count(*) FROM audit_log a WHERE a.at_utc > ? AND ("
-            f" (a.entity_type IN ({placeholders}) AND (a.entity_id IN (SELECT id FROM ids) "
-            "   OR json_extract_string(a.before, '$.building_id') = ? "
-            "   OR json_extract_string(a.after, '$.building_id') = ?))"
-            " OR (a.action = 'import' AND a.entity_type IS NULL))"
-            " AND a.action NOT IN ('verify', 'grid')",
-            [building_id] * 5 + [since_utc, *_SITE_ENTITIES, building_id, building_id]
-        ).fetchone()[0]
+        return (
+            self.cursor()
+            .execute(
+                "WITH ids AS (SELECT id FROM level WHERE building_id = ? "
+                " UNION ALL SELECT id FROM zone WHERE building_id = ? "
+                " UNION ALL SELECT id FROM opening WHERE building_id = ? "
+                " UNION ALL SELECT id FROM control WHERE building_id = ? UNION ALL SELECT ?) "
+                "SELECT count(*) FROM audit_log a WHERE a.at_utc > ? AND ("
+                f" (a.entity_type IN ({placeholders}) AND (a.entity_id IN (SELECT id FROM ids) "
+                "   OR json_extract_string(a.before, '$.building_id') = ? "
+                "   OR json_extract_string(a.after, '$.building_id') = ?))"
+                " OR (a.action = 'import' AND a.entity_type IS NULL))"
+                " AND a.action NOT IN ('verify', 'grid')",
+                [building_id] * 5 + [since_utc, *_SITE_ENTITIES, building_id, building_id],
+            )
+            .fetchone()[0]
+        )

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -34,8 +35,12 @@ def spatial_extension_path() -> Path:
     """The signed spatial extension shipped by the pinned ``duckdb-extension-spatial`` wheel."""
     import duckdb_extension_spatial
 
-    path = (Path(duckdb_extension_spatial.__file__).parent / "extensions" / SPATIAL_VERSION
-            / "spatial.duckdb_extension")
+    path = (
+        Path(duckdb_extension_spatial.__file__).parent
+        / "extensions"
+        / SPATIAL_VERSION
+        / "spatial.duckdb_extension"
+    )
     if not path.exists():
         raise StoreError(
             f"The DuckDB spatial extension {SPATIAL_VERSION} is missing at {path}; "
@@ -45,7 +50,7 @@ def spatial_extension_path() -> Path:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -78,7 +83,9 @@ class BaseStore:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
-            raise StoreError(f"Database {self.path} does not exist; run `passmap demo` or `passmap init`.")
+            raise StoreError(
+                f"Database {self.path} does not exist; run `passmap demo` or `passmap init`."
+            )
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
@@ -129,8 +136,10 @@ class BaseStore:
     def migrate(self) -> list[int]:
         """Apply numbered migrations not yet applied; returns the versions applied now."""
         con = self._con
-        con.execute("CREATE TABLE IF NOT EXISTS schema_version "
-                    "(version INTEGER PRIMARY KEY, name VARCHAR, applied_utc TIMESTAMP)")
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, name VARCHAR, applied_utc TIMESTAMP)"
+        )
         done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
         applied = []
         for version, name, sql in _migrations():
@@ -139,7 +148,9 @@ class BaseStore:
             con.execute("BEGIN TRANSACTION")
             try:
                 con.execute(sql)
-                con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, utc_now()])
+                con.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, utc_now()]
+                )
                 con.execute("COMMIT")
             except Exception as exc:
                 con.execute("ROLLBACK")
@@ -149,31 +160,51 @@ class BaseStore:
         return applied
 
     def schema_versions(self) -> list[int]:
-        return [r[0] for r in self.cursor().execute(
-            "SELECT version FROM schema_version ORDER BY version").fetchall()]
+        return [
+            r[0]
+            for r in self.cursor()
+            .execute("SELECT version FROM schema_version ORDER BY version")
+            .fetchall()
+        ]
 
     def columns(self, table: str) -> list[str]:
         if table not in self._columns:
-            rows = self.cursor().execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
-                [table]).fetchall()
+            rows = (
+                self.cursor()
+                .execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                    [table],
+                )
+                .fetchall()
+            )
             if not rows:
                 raise StoreError(f"Unknown table {table!r}.")
             self._columns[table] = [r[0] for r in rows]
         return self._columns[table]
 
     def _primary_key(self, table: str) -> list[str]:
-        row = self.cursor().execute(
-            "SELECT constraint_column_names FROM duckdb_constraints() "
-            "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'", [table]).fetchone()
+        row = (
+            self.cursor()
+            .execute(
+                "SELECT constraint_column_names FROM duckdb_constraints() "
+                "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'",
+                [table],
+            )
+            .fetchone()
+        )
         if not row:
             raise StoreError(f"Table {table!r} has no primary key to upsert on.")
         return list(row[0])
 
     def _json_columns(self, table: str) -> set[str]:
-        rows = self.cursor().execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND data_type = 'JSON'",
-            [table]).fetchall()
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND data_type = 'JSON'",
+                [table],
+            )
+            .fetchall()
+        )
         return {r[0] for r in rows}
 
     # -- bulk writes --------------------------------------------------------------------------
@@ -186,8 +217,10 @@ class BaseStore:
             if c == "geom":
                 values = [to_wkb(v) for v in values]
             elif c in json_cols:
-                values = [None if v is None else json.dumps(v, sort_keys=True, default=str)
-                          for v in values]
+                values = [
+                    None if v is None else json.dumps(v, sort_keys=True, default=str)
+                    for v in values
+                ]
             data[c] = values
         return pd.DataFrame(data)
 
@@ -202,8 +235,7 @@ class BaseStore:
         # Only the columns some row sets, so the others keep their DEFAULTs.
         cols = [c for c in self.columns(table) if c in given]
         frame = self._rows_frame(table, rows, cols)
-        select = ", ".join(
-            "ST_GeomFromWKB(geom)" if c == "geom" else f'"{c}"' for c in cols)
+        select = ", ".join("ST_GeomFromWKB(geom)" if c == "geom" else f'"{c}"' for c in cols)
         conflict = ""
         if upsert:
             # An explicit target: tables with a second unique key (control.external_id) refuse
@@ -211,23 +243,43 @@ class BaseStore:
             key = self._primary_key(table)
             updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in cols if c not in key)
             target = ", ".join(key)
-            conflict = (f" ON CONFLICT ({target}) DO UPDATE SET {updates}" if updates
-                        else f" ON CONFLICT ({target}) DO NOTHING")
+            conflict = (
+                f" ON CONFLICT ({target}) DO UPDATE SET {updates}"
+                if updates
+                else f" ON CONFLICT ({target}) DO NOTHING"
+            )
         cur.register("_rows", frame)
         try:
-            cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM _rows"
-                        f"{conflict}")
+            cur.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM _rows{conflict}"
+            )
         finally:
             cur.unregister("_rows")
         return len(rows)
 
-    def audit(self, cur, actor: str, action: str, entity_type: str | None = None,
-              entity_id: str | None = None, before: Any = None, after: Any = None) -> None:
+    def audit(
+        self,
+        cur,
+        actor: str,
+        action: str,
+        entity_type: str | None = None,
+        entity_id: str | None = None,
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
         """Append one audit record inside the caller's transaction."""
         import uuid
 
         cur.execute(
             "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [uuid.uuid4().hex, utc_now(), actor, action, entity_type, entity_id,
-             None if before is None else json.dumps(before, default=str),
-             None if after is None else json.dumps(after, default=str)])
+            [
+                uuid.uuid4().hex,
+                utc_now(),
+                actor,
+                action,
+                entity_type,
+                entity_id,
+                None if before is None else json.dumps(before, default=str),
+                None if after is None else json.dumps(after, default=str),
+            ],
+        )

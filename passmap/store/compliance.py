@@ -21,40 +21,71 @@ def _parse(frame: pd.DataFrame, cols) -> pd.DataFrame:
 
 class ComplianceMixin:
     # -- catalog ------------------------------------------------------------------------------
-    def save_practices(self, rows: list[dict], edition: str, replace: bool = False,
-                       actor: str = "system", label: str = "catalog") -> int:
+    def save_practices(
+        self,
+        rows: list[dict],
+        edition: str,
+        replace: bool = False,
+        actor: str = "system",
+        label: str = "catalog",
+    ) -> int:
         """Upsert practice rows (columns of the practice table); ``replace`` first deletes the
         edition's practices that are not in ``rows``. One transaction."""
         with self.transaction() as cur:
             if replace:
                 keep = [r["id"] for r in rows]
-                cur.execute("DELETE FROM practice WHERE edition = ? AND NOT list_contains(?, id)",
-                            [edition, keep])
+                cur.execute(
+                    "DELETE FROM practice WHERE edition = ? AND NOT list_contains(?, id)",
+                    [edition, keep],
+                )
             n = self._insert_rows(cur, "practice", rows, upsert=True)
             self.audit(cur, actor, label, "practice", edition, after={"count": n})
         return n
 
-    def import_checklist_rows(self, practices: list[dict], statuses: list[dict], edition: str,
-                              replace: bool = False, actor: str = "import") -> None:
+    def import_checklist_rows(
+        self,
+        practices: list[dict],
+        statuses: list[dict],
+        edition: str,
+        replace: bool = False,
+        actor: str = "import",
+    ) -> None:
         """A district checklist: practices and statuses in ONE transaction."""
         with self.transaction() as cur:
             if replace:
-                cur.execute("DELETE FROM practice WHERE edition = ? AND NOT list_contains(?, id)",
-                            [edition, [p["id"] for p in practices]])
+                cur.execute(
+                    "DELETE FROM practice WHERE edition = ? AND NOT list_contains(?, id)",
+                    [edition, [p["id"] for p in practices]],
+                )
             self._insert_rows(cur, "practice", practices, upsert=True)
             self._insert_rows(cur, "attestation", statuses, upsert=True)
-            self.audit(cur, actor, "import", "checklist", edition,
-                       after={"practices": len(practices), "statuses": len(statuses)})
+            self.audit(
+                cur,
+                actor,
+                "import",
+                "checklist",
+                edition,
+                after={"practices": len(practices), "statuses": len(statuses)},
+            )
 
     def list_practices(self, edition: str | None = None) -> pd.DataFrame:
-        frame = self.cursor().execute(
-            "SELECT * FROM practice WHERE (?::VARCHAR IS NULL OR edition = ?) ORDER BY id",
-            [edition, edition]).df()
+        frame = (
+            self.cursor()
+            .execute(
+                "SELECT * FROM practice WHERE (?::VARCHAR IS NULL OR edition = ?) ORDER BY id",
+                [edition, edition],
+            )
+            .df()
+        )
         return _parse(frame, _PRACTICE_JSON)
 
     def list_editions(self) -> list[str]:
-        return [r[0] for r in self.cursor().execute(
-            "SELECT DISTINCT edition FROM practice ORDER BY 1").fetchall()]
+        return [
+            r[0]
+            for r in self.cursor()
+            .execute("SELECT DISTINCT edition FROM practice ORDER BY 1")
+            .fetchall()
+        ]
 
     # -- checklist statuses -------------------------------------------------------------------
     def save_attestations(self, rows: list[dict], actor: str = "system") -> int:
@@ -66,17 +97,22 @@ class ComplianceMixin:
         return n
 
     def list_attestations(self) -> pd.DataFrame:
-        return self.cursor().execute(
-            "SELECT * FROM attestation ORDER BY practice_id, scope_id").df()
+        return (
+            self.cursor().execute("SELECT * FROM attestation ORDER BY practice_id, scope_id").df()
+        )
 
     def device_status_table(self) -> pd.DataFrame:
         """Latest status per (device, aspect), as the live engine reads it for effective tiers."""
-        return self.cursor().execute(
-            "SELECT device_id, aspect, state, observed_utc FROM device_status").df()
+        return (
+            self.cursor()
+            .execute("SELECT device_id, aspect, state, observed_utc FROM device_status")
+            .df()
+        )
 
     # -- lean reads for the engine -------------------------------------------------------------
-    def _lean(self, table: str, columns: str, campus_id: str | None,
-              building_id: str | None = None):
+    def _lean(
+        self, table: str, columns: str, campus_id: str | None, building_id: str | None = None
+    ):
         import geopandas as gpd
 
         if building_id is not None:
@@ -86,9 +122,11 @@ class ComplianceMixin:
             params = [building_id]
         else:
             where, params = "WHERE (?::VARCHAR IS NULL OR campus_id = ?)", [campus_id, campus_id]
-        arrow = self.cursor().execute(
-            f"SELECT {columns}, geom AS geometry FROM {table} {where} ORDER BY id",
-            params).to_arrow_table()
+        arrow = (
+            self.cursor()
+            .execute(f"SELECT {columns}, geom AS geometry FROM {table} {where} ORDER BY id", params)
+            .to_arrow_table()
+        )
         frame = gpd.GeoDataFrame.from_arrow(arrow)
         return frame if frame.crs is not None else frame.set_crs("OGC:CRS84", allow_override=True)
 
@@ -96,10 +134,14 @@ class ComplianceMixin:
         """Controls with the columns the engine reads (of the district, one campus or one
         building); attrs stay JSON text (parsed lazily), which keeps a 300k-control district
         fast to load."""
-        return self._lean("control", "id, campus_id, building_id, level_id, zone_id, opening_id, "
-                          "type, name, bearing_deg, fov_deg, range_m, external_id, "
-                          "last_tested_on, procedure_doc, attrs::VARCHAR AS attrs", campus_id,
-                          building_id)
+        return self._lean(
+            "control",
+            "id, campus_id, building_id, level_id, zone_id, opening_id, "
+            "type, name, bearing_deg, fov_deg, range_m, external_id, "
+            "last_tested_on, procedure_doc, attrs::VARCHAR AS attrs",
+            campus_id,
+            building_id,
+        )
 
     def assessment_buildings(self, campus_id: str | None = None):
         """Buildings with the columns the engine reads (no props: no JSON parsing)."""
@@ -111,45 +153,70 @@ class ComplianceMixin:
 
     def assessment_zones(self, campus_id: str | None = None, building_id: str | None = None):
         """Zones without their free-form props (not read by the engine)."""
-        return self._lean("zone", "id, campus_id, building_id, level_id, kind, name, room_number",
-                          campus_id, building_id)
+        return self._lean(
+            "zone",
+            "id, campus_id, building_id, level_id, kind, name, room_number",
+            campus_id,
+            building_id,
+        )
 
     def assessment_openings(self, campus_id: str | None = None, building_id: str | None = None):
         """Openings without their free-form props (not read by the engine)."""
-        return self._lean("opening", "id, campus_id, building_id, level_id, zone_id, to_zone_id, "
-                          "door_class, number, lock_function, lock_inside_operable, monitored, "
-                          "glazing_protection", campus_id, building_id)
+        return self._lean(
+            "opening",
+            "id, campus_id, building_id, level_id, zone_id, to_zone_id, "
+            "door_class, number, lock_function, lock_inside_operable, monitored, "
+            "glazing_protection",
+            campus_id,
+            building_id,
+        )
 
     # -- assessments --------------------------------------------------------------------------
-    def record_assessment(self, edition: str, kind: str, summary: dict, findings: pd.DataFrame,
-                          label: str | None = None, scope_id: str | None = None,
-                          created_utc=None) -> str:
+    def record_assessment(
+        self,
+        edition: str,
+        kind: str,
+        summary: dict,
+        findings: pd.DataFrame,
+        label: str | None = None,
+        scope_id: str | None = None,
+        created_utc=None,
+    ) -> str:
         """Store one dated assessment and its findings (all or nothing); returns its id."""
         aid = uuid.uuid4().hex[:16]
         created = created_utc or utc_now()
-        frame = findings[["practice_id", "scope_type", "scope_id", "status", "source",
-                          "evidence", "explanation"]].copy()
+        frame = findings[
+            ["practice_id", "scope_type", "scope_id", "status", "source", "evidence", "explanation"]
+        ].copy()
         frame.insert(0, "assessment_id", aid)
         frame["evidence"] = [json.dumps(e, sort_keys=True, default=str) for e in frame["evidence"]]
         with self.transaction() as cur:
-            cur.execute("INSERT INTO assessment (id, edition, kind, created_utc, label, summary, "
-                        "scope_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [aid, edition, kind, created, label, json.dumps(summary), scope_id])
+            cur.execute(
+                "INSERT INTO assessment (id, edition, kind, created_utc, label, summary, "
+                "scope_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [aid, edition, kind, created, label, json.dumps(summary), scope_id],
+            )
             cur.register("_findings", frame)
             try:
-                cur.execute("INSERT INTO finding SELECT assessment_id, practice_id, scope_type, "
-                            "scope_id, status, source, evidence::JSON, explanation FROM _findings")
+                cur.execute(
+                    "INSERT INTO finding SELECT assessment_id, practice_id, scope_type, "
+                    "scope_id, status, source, evidence::JSON, explanation FROM _findings"
+                )
             finally:
                 cur.unregister("_findings")
         return aid
 
     def list_assessments(self) -> pd.DataFrame:
-        frame = self.cursor().execute(
-            "SELECT * FROM assessment ORDER BY created_utc, id").df()
+        frame = self.cursor().execute("SELECT * FROM assessment ORDER BY created_utc, id").df()
         return _parse(frame, ("summary",))
 
     def assessment_findings(self, assessment_id: str) -> pd.DataFrame:
-        frame = self.cursor().execute(
-            "SELECT * FROM finding WHERE assessment_id = ? ORDER BY practice_id, scope_id",
-            [assessment_id]).df()
+        frame = (
+            self.cursor()
+            .execute(
+                "SELECT * FROM finding WHERE assessment_id = ? ORDER BY practice_id, scope_id",
+                [assessment_id],
+            )
+            .df()
+        )
         return _parse(frame, ("evidence",))

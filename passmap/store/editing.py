@@ -47,7 +47,7 @@ def _plain(row: dict) -> dict:
             k, v = "geom", (None if v is None else mapping(v))
         elif isinstance(v, (datetime, date)):
             v = v.isoformat()
-        elif hasattr(v, "item"):          # numpy scalars
+        elif hasattr(v, "item"):  # numpy scalars
             v = v.item()
         if isinstance(v, float) and v != v:
             v = None
@@ -64,35 +64,60 @@ def _restorable(row: dict) -> dict:
 
 class EditingMixin:
     # -- imports --------------------------------------------------------------------------------
-    def apply_import(self, bundle: dict[str, list[dict]], actor: str, label: str,
-                     dry_run: bool = False) -> dict[str, dict[str, int]]:
+    def apply_import(
+        self, bundle: dict[str, list[dict]], actor: str, label: str, dry_run: bool = False
+    ) -> dict[str, dict[str, int]]:
         """Create or update the bundle's rows in one transaction (see import_write)."""
         return write_bundle(self, bundle, actor, label, dry_run)
 
     def list_walls(self, level_id: str):
         import geopandas as gpd
 
-        arrow = self.cursor().execute(
-            "SELECT id, level_id, geom AS geometry FROM wall WHERE level_id = ? ORDER BY id",
-            [level_id]).to_arrow_table()
+        arrow = (
+            self.cursor()
+            .execute(
+                "SELECT id, level_id, geom AS geometry FROM wall WHERE level_id = ? ORDER BY id",
+                [level_id],
+            )
+            .to_arrow_table()
+        )
         return gpd.GeoDataFrame.from_arrow(arrow)
 
     def wall_rows(self) -> list[tuple[dict, Any]]:
         """Every wall as (attributes, shapely geometry), for the GeoJSON export."""
         import shapely
 
-        rows = self.cursor().execute(
-            "SELECT id, campus_id, building_id, level_id, props, ST_AsWKB(geom) FROM wall "
-            "ORDER BY id").fetchall()
-        return [({"id": r[0], "campus_id": r[1], "building_id": r[2], "level_id": r[3],
-                  "props": json.loads(r[4]) if r[4] else None}, shapely.from_wkb(bytes(r[5])))
-                for r in rows]
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT id, campus_id, building_id, level_id, props, ST_AsWKB(geom) FROM wall "
+                "ORDER BY id"
+            )
+            .fetchall()
+        )
+        return [
+            (
+                {
+                    "id": r[0],
+                    "campus_id": r[1],
+                    "building_id": r[2],
+                    "level_id": r[3],
+                    "props": json.loads(r[4]) if r[4] else None,
+                },
+                shapely.from_wkb(bytes(r[5])),
+            )
+            for r in rows
+        ]
 
     def table_counts(self) -> dict[str, int]:
         """Row counts of every table (tests compare them before and after a refused import)."""
         cur = self.cursor()
-        names = [r[0] for r in cur.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
+        names = [
+            r[0]
+            for r in cur.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
+            ).fetchall()
+        ]
         return {n: cur.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
 
     def site_checksum(self) -> str:
@@ -100,8 +125,13 @@ class EditingMixin:
         cur = self.cursor()
         parts = []
         for t in ("district", "campus", "building", "level", "zone", "opening", "control", "wall"):
-            parts.append(str(cur.execute(
-                f"SELECT count(*), coalesce(sum(hash(t::VARCHAR)), 0) FROM {t} t").fetchone()))
+            parts.append(
+                str(
+                    cur.execute(
+                        f"SELECT count(*), coalesce(sum(hash(t::VARCHAR)), 0) FROM {t} t"
+                    ).fetchone()
+                )
+            )
         return "|".join(parts)
 
     def copy_database(self, out_path) -> int:
@@ -144,11 +174,13 @@ class EditingMixin:
             raise ConcurrencyError(
                 f"{table} {entity_id!r} was changed by someone else since you opened it "
                 f"(it is now version {have}, you edited version {expected_version}); "
-                "reload it and make your change again.")
+                "reload it and make your change again."
+            )
         return current
 
-    def update_feature(self, table: str, entity_id: str, changes: dict,
-                       expected_version: int | None, actor: str) -> int:
+    def update_feature(
+        self, table: str, entity_id: str, changes: dict, expected_version: int | None, actor: str
+    ) -> int:
         """Change some columns (``geom`` moves it); refused if the version is stale.
 
         Returns the new version.
@@ -162,45 +194,59 @@ class EditingMixin:
         with self.transaction() as cur:
             n = self._update_versioned(cur, table, entity_id, changes, int(current["version"]))
             if n == 0:
-                raise ConcurrencyError(f"{table} {entity_id!r} was changed by someone else while "
-                                       "you saved; reload it and make your change again.")
+                raise ConcurrencyError(
+                    f"{table} {entity_id!r} was changed by someone else while "
+                    "you saved; reload it and make your change again."
+                )
             after = _plain(self.get(table, entity_id))
             self.audit(cur, actor, "update", table, entity_id, before, after)
         return int(after["version"])
 
-    def move_feature(self, table: str, entity_id: str, geom: Any, expected_version: int | None,
-                     actor: str) -> int:
+    def move_feature(
+        self, table: str, entity_id: str, geom: Any, expected_version: int | None, actor: str
+    ) -> int:
         return self.update_feature(table, entity_id, {"geom": geom}, expected_version, actor)
 
     def _update_versioned(self, cur, table, entity_id, changes, version) -> int:
         from passmap.store.import_write import _frame
 
         cols = list(changes)
-        sets = [f'"{c}" = ST_GeomFromWKB(r.geom)' if c == "geom" else f'"{c}" = r."{c}"'
-                for c in cols] + ["version = t.version + 1"]
+        sets = [
+            f'"{c}" = ST_GeomFromWKB(r.geom)' if c == "geom" else f'"{c}" = r."{c}"' for c in cols
+        ] + ["version = t.version + 1"]
         cur.register("_one", _frame(self, table, [dict(changes, id=entity_id)], ["id"] + cols))
         try:
             row = cur.execute(
                 f"UPDATE {table} AS t SET {', '.join(sets)} FROM _one r "
-                "WHERE t.id = r.id AND t.version = ? RETURNING t.id", [version]).fetchall()
+                "WHERE t.id = r.id AND t.version = ? RETURNING t.id",
+                [version],
+            ).fetchall()
         finally:
             cur.unregister("_one")
         return len(row)
 
-    def delete_feature(self, table: str, entity_id: str, expected_version: int | None,
-                       actor: str) -> None:
+    def delete_feature(
+        self, table: str, entity_id: str, expected_version: int | None, actor: str
+    ) -> None:
         current = self._current(table, entity_id, expected_version)
         with self.transaction() as cur:
-            cur.execute(f"DELETE FROM {table} WHERE id = ? AND version = ?",
-                        [entity_id, int(current["version"])])
+            cur.execute(
+                f"DELETE FROM {table} WHERE id = ? AND version = ?",
+                [entity_id, int(current["version"])],
+            )
             self.audit(cur, actor, "delete", table, entity_id, _plain(current), None)
 
     # -- audit and undo -----------------------------------------------------------------------
     def audit_entries(self, limit: int = 50, entity_id: str | None = None) -> list[dict]:
-        rows = self.cursor().execute(
-            "SELECT id, at_utc, actor, action, entity_type, entity_id, before, after FROM audit_log "
-            "WHERE (?::VARCHAR IS NULL OR entity_id = ?) ORDER BY at_utc DESC LIMIT ?",
-            [entity_id, entity_id, limit]).fetchall()
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT id, at_utc, actor, action, entity_type, entity_id, before, after FROM audit_log "
+                "WHERE (?::VARCHAR IS NULL OR entity_id = ?) ORDER BY at_utc DESC LIMIT ?",
+                [entity_id, entity_id, limit],
+            )
+            .fetchall()
+        )
         keys = ("id", "at_utc", "actor", "action", "entity_type", "entity_id", "before", "after")
         out = [dict(zip(keys, r)) for r in rows]
         for r in out:
@@ -209,20 +255,30 @@ class EditingMixin:
         return out
 
     def _undone_ids(self) -> set[str]:
-        return {r[0] for r in self.cursor().execute(
-            "SELECT json_extract_string(before, '$.undone') FROM audit_log WHERE action = 'undo'"
-        ).fetchall()}
+        return {
+            r[0]
+            for r in self.cursor()
+            .execute(
+                "SELECT json_extract_string(before, '$.undone') FROM audit_log WHERE action = 'undo'"
+            )
+            .fetchall()
+        }
 
     def _edits(self, actor: str | None = None, entity: tuple | None = None) -> list[dict]:
         """Edit entries (newest first), without the ones already undone."""
         etype, eid = entity or (None, None)
-        rows = self.cursor().execute(
-            "SELECT id, at_utc, action, entity_type, entity_id, before, after FROM audit_log "
-            "WHERE action IN ('create', 'update', 'delete') "
-            "AND entity_type IN ('control', 'zone', 'opening') "
-            "AND (?::VARCHAR IS NULL OR actor = ?) AND (?::VARCHAR IS NULL OR entity_type = ?) "
-            "AND (?::VARCHAR IS NULL OR entity_id = ?) ORDER BY at_utc DESC LIMIT 500",
-            [actor, actor, etype, etype, eid, eid]).fetchall()
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT id, at_utc, action, entity_type, entity_id, before, after FROM audit_log "
+                "WHERE action IN ('create', 'update', 'delete') "
+                "AND entity_type IN ('control', 'zone', 'opening') "
+                "AND (?::VARCHAR IS NULL OR actor = ?) AND (?::VARCHAR IS NULL OR entity_type = ?) "
+                "AND (?::VARCHAR IS NULL OR entity_id = ?) ORDER BY at_utc DESC LIMIT 500",
+                [actor, actor, etype, etype, eid, eid],
+            )
+            .fetchall()
+        )
         undone = self._undone_ids()
         keys = ("id", "at_utc", "action", "entity_type", "entity_id", "before", "after")
         out = []
@@ -248,8 +304,10 @@ class EditingMixin:
         latest = self._edits(entity=(table, eid))[0]
         current = self.get(table, eid)
         if latest["id"] != entry["id"] or (entry["action"] == "delete") != (current is None):
-            raise ConcurrencyError(f"Cannot undo the {entry['action']} of {table} {eid!r}: it "
-                                   "was changed again since; undo that change first.")
+            raise ConcurrencyError(
+                f"Cannot undo the {entry['action']} of {table} {eid!r}: it "
+                "was changed again since; undo that change first."
+            )
         with self.transaction() as cur:
             if entry["action"] == "create":
                 cur.execute(f"DELETE FROM {table} WHERE id = ?", [eid])
@@ -258,12 +316,23 @@ class EditingMixin:
             else:
                 before = _restorable(entry["before"])
                 before.pop("version", None)
-                self._update_versioned(cur, table, eid, {k: v for k, v in before.items()
-                                                         if k != "id"}, int(current["version"]))
-            self.audit(cur, actor or "local", "undo", table, eid, {"undone": entry["id"]},
-                       {"action": entry["action"]})
+                self._update_versioned(
+                    cur,
+                    table,
+                    eid,
+                    {k: v for k, v in before.items() if k != "id"},
+                    int(current["version"]),
+                )
+            self.audit(
+                cur,
+                actor or "local",
+                "undo",
+                table,
+                eid,
+                {"undone": entry["id"]},
+                {"action": entry["action"]},
+            )
         return entry
 
 
 __all__ = ["EditingMixin", "ConcurrencyError"]
-

@@ -14,8 +14,12 @@ VERSIONED = ("zone", "opening", "control", "wall")
 # DuckDB turns an UPDATE of an indexed (foreign key) column, or of a GEOMETRY column, into
 # delete + insert, which fails while children reference the row. An import never re-parents
 # these rows, and their geometry is kept when it changed (counted as geometry_kept).
-REFERENCED = {"district": (), "campus": ("district_id",), "building": ("campus_id",),
-              "level": ("building_id",)}
+REFERENCED = {
+    "district": (),
+    "campus": ("district_id",),
+    "building": ("campus_id",),
+    "level": ("building_id",),
+}
 
 
 class _DryRun(Exception):
@@ -50,8 +54,9 @@ def update_rows(store, cur, table: str, rows: list[dict]) -> int:
         cols = [k for k in keys if k != "id" and k not in REFERENCED.get(table, ())]
         if not cols:
             continue
-        sets = [f'"{c}" = ST_GeomFromWKB(r.geom)' if c == "geom" else f'"{c}" = r."{c}"'
-                for c in cols]
+        sets = [
+            f'"{c}" = ST_GeomFromWKB(r.geom)' if c == "geom" else f'"{c}" = r."{c}"' for c in cols
+        ]
         if table in VERSIONED:
             sets.append("version = t.version + 1")
         cur.register("_upd", _frame(store, table, group, ["id"] + cols))
@@ -73,8 +78,11 @@ def _drop_parent_geometry(cur, table: str, rows: list[dict]) -> int:
     if ids:
         cur.register("_gid", pd.DataFrame({"id": ids}))
         try:
-            stored = dict(cur.execute(f"SELECT t.id, ST_AsWKB(t.geom) FROM {table} t "
-                                      "JOIN _gid USING (id)").fetchall())
+            stored = dict(
+                cur.execute(
+                    f"SELECT t.id, ST_AsWKB(t.geom) FROM {table} t JOIN _gid USING (id)"
+                ).fetchall()
+            )
         finally:
             cur.unregister("_gid")
     differ = 0
@@ -89,8 +97,9 @@ def _drop_parent_geometry(cur, table: str, rows: list[dict]) -> int:
     return differ
 
 
-def write_bundle(store, bundle: dict[str, list[dict]], actor: str, label: str,
-                 dry_run: bool = False) -> dict[str, dict[str, int]]:
+def write_bundle(
+    store, bundle: dict[str, list[dict]], actor: str, label: str, dry_run: bool = False
+) -> dict[str, dict[str, int]]:
     """Create or update every row of ``bundle`` in ONE transaction; all or nothing.
 
     Returns ``{table: {"created": n, "updated": m}}``. ``dry_run`` does all the work (so the
@@ -123,8 +132,9 @@ def write_bundle(store, bundle: dict[str, list[dict]], actor: str, label: str,
     except StoreError:
         raise
     except Exception as exc:  # a constraint of the database itself (foreign key, unique...)
-        raise StoreError(f"{label}: the database refused the import ({_short(exc)}); "
-                         "nothing was written.") from None
+        raise StoreError(
+            f"{label}: the database refused the import ({_short(exc)}); nothing was written."
+        ) from None
     return counts
 
 

@@ -15,12 +15,17 @@ from passmap.store.base import StoreError, utc_now
 
 STALE_SOURCE = "stale"
 DEFAULT_STALE_AFTER_S = 900.0
-_RULES = pa.table({
-    "aspect": [a for a, _ in ALARM_TRIGGERS] + [a for a, _ in ALARM_CLEARS for _k in ALARM_CLEARS[(a, _)]],
-    "state": [s for _, s in ALARM_TRIGGERS] + [s for (a, s), ks in ALARM_CLEARS.items() for _k in ks],
-    "kind": list(ALARM_TRIGGERS.values()) + [k for ks in ALARM_CLEARS.values() for k in ks],
-    "effect": ["raise"] * len(ALARM_TRIGGERS) + ["clear"] * sum(len(k) for k in ALARM_CLEARS.values()),
-})
+_RULES = pa.table(
+    {
+        "aspect": [a for a, _ in ALARM_TRIGGERS]
+        + [a for a, _ in ALARM_CLEARS for _k in ALARM_CLEARS[(a, _)]],
+        "state": [s for _, s in ALARM_TRIGGERS]
+        + [s for (a, s), ks in ALARM_CLEARS.items() for _k in ks],
+        "kind": list(ALARM_TRIGGERS.values()) + [k for ks in ALARM_CLEARS.values() for k in ks],
+        "effect": ["raise"] * len(ALARM_TRIGGERS)
+        + ["clear"] * sum(len(k) for k in ALARM_CLEARS.values()),
+    }
+)
 _EVENT_COLS = "event_id, device_id, aspect, state, observed_utc, received_utc, source, attrs"
 
 _INSERT_EVENTS = f"""
@@ -115,8 +120,9 @@ class LiveMixin:
             cur.unregister("_new")
 
     # -- staleness -----------------------------------------------------------------------------
-    def device_last_seen(self, now: datetime | None = None,
-                         default_s: float = DEFAULT_STALE_AFTER_S) -> pd.DataFrame:
+    def device_last_seen(
+        self, now: datetime | None = None, default_s: float = DEFAULT_STALE_AFTER_S
+    ) -> pd.DataFrame:
         """device_id, last_seen_utc, interval_s, stale (no report within its interval)."""
         now = now or utc_now()
         frame = self.cursor().execute(_SEEN, [STALE_SOURCE, default_s]).df()
@@ -129,54 +135,92 @@ class LiveMixin:
         frame["stale"] = (silent > frame["interval_s"].astype(float)).to_numpy(dtype=bool)
         return frame
 
-    def mark_stale(self, now: datetime | None = None, default_s: float = DEFAULT_STALE_AFTER_S) -> list[str]:
+    def mark_stale(
+        self, now: datetime | None = None, default_s: float = DEFAULT_STALE_AFTER_S
+    ) -> list[str]:
         """Write health=offline for devices silent past their interval (once); returns their ids."""
         now = now or utc_now()
         seen = self.device_last_seen(now, default_s)
         due = seen[seen["stale"]]
         if due.empty:
             return []
-        offline = {r[0] for r in self.cursor().execute(
-            "SELECT device_id FROM device_status WHERE aspect = 'health' AND state = 'offline'").fetchall()}
-        rows = [{"event_id": f"stale:{d}:{s.isoformat()}", "device_id": d, "aspect": "health",
-                 "state": "offline", "observed_utc": now, "received_utc": now, "source": STALE_SOURCE,
-                 "attrs": {"last_seen_utc": s.isoformat(), "interval_s": float(iv)}}
-                for d, s, iv in zip(due["device_id"], due["last_seen_utc"], due["interval_s"])
-                if d not in offline]
+        offline = {
+            r[0]
+            for r in self.cursor()
+            .execute(
+                "SELECT device_id FROM device_status WHERE aspect = 'health' AND state = 'offline'"
+            )
+            .fetchall()
+        }
+        rows = [
+            {
+                "event_id": f"stale:{d}:{s.isoformat()}",
+                "device_id": d,
+                "aspect": "health",
+                "state": "offline",
+                "observed_utc": now,
+                "received_utc": now,
+                "source": STALE_SOURCE,
+                "attrs": {"last_seen_utc": s.isoformat(), "interval_s": float(iv)},
+            }
+            for d, s, iv in zip(due["device_id"], due["last_seen_utc"], due["interval_s"])
+            if d not in offline
+        ]
         if rows:
             with self.transaction() as cur:
                 self._insert_rows(cur, "status_event", rows)
-                self._insert_rows(cur, "device_status", [
-                    {k: v for k, v in r.items() if k != "event_id"} for r in rows], upsert=True)
+                self._insert_rows(
+                    cur,
+                    "device_status",
+                    [{k: v for k, v in r.items() if k != "event_id"} for r in rows],
+                    upsert=True,
+                )
         return [r["device_id"] for r in rows]
 
     def set_device_interval(self, device_id: str, report_interval_s: float | None) -> None:
         with self.transaction() as cur:
-            cur.execute("INSERT OR REPLACE INTO device_config (device_id, report_interval_s) VALUES (?, ?)",
-                        [device_id, report_interval_s])
+            cur.execute(
+                "INSERT OR REPLACE INTO device_config (device_id, report_interval_s) VALUES (?, ?)",
+                [device_id, report_interval_s],
+            )
 
     # -- reading status ------------------------------------------------------------------------
     def device_status_rows(self, campus_id: str | None = None) -> pd.DataFrame:
         """One row per (device, aspect) with the control it maps to (NULL when unknown)."""
-        return self.cursor().execute("""
+        return (
+            self.cursor()
+            .execute(
+                """
             SELECT s.device_id, s.aspect, s.state, s.observed_utc, s.received_utc, s.source,
                    s.attrs, c.id AS control_id, c.campus_id, c.building_id, c.level_id,
                    c.type AS control_type, c.name AS control_name, c.opening_id
             FROM device_status s LEFT JOIN control c ON c.external_id = s.device_id
             WHERE (?::VARCHAR IS NULL OR c.campus_id = ?)
-            ORDER BY s.device_id, s.aspect""", [campus_id, campus_id]).df()
+            ORDER BY s.device_id, s.aspect""",
+                [campus_id, campus_id],
+            )
+            .df()
+        )
 
     def status_version(self) -> tuple[int, str]:
         """A cheap fingerprint of the latest status (rows, newest receipt): it changes whenever
         the writer stores a new state or marks a device stale, so readers can skip unchanged ticks."""
-        n, newest = self.cursor().execute(
-            "SELECT count(*), max(received_utc) FROM device_status").fetchone()
+        n, newest = (
+            self.cursor()
+            .execute("SELECT count(*), max(received_utc) FROM device_status")
+            .fetchone()
+        )
         return int(n), str(newest)
 
     def status_history(self, device_id: str, limit: int = 50) -> pd.DataFrame:
-        return self.cursor().execute(
-            "SELECT * FROM status_event WHERE device_id = ? ORDER BY observed_utc DESC LIMIT ?",
-            [device_id, limit]).df()
+        return (
+            self.cursor()
+            .execute(
+                "SELECT * FROM status_event WHERE device_id = ? ORDER BY observed_utc DESC LIMIT ?",
+                [device_id, limit],
+            )
+            .df()
+        )
 
     def count_status_events(self) -> int:
         return self.cursor().execute("SELECT count(*) FROM status_event").fetchone()[0]
@@ -185,29 +229,49 @@ class LiveMixin:
         return self.cursor().execute("SELECT count(*) FROM dead_letter").fetchone()[0]
 
     def list_dead_letters(self, limit: int = 100) -> pd.DataFrame:
-        return self.cursor().execute(
-            "SELECT * FROM dead_letter ORDER BY received_utc DESC LIMIT ?", [limit]).df()
+        return (
+            self.cursor()
+            .execute("SELECT * FROM dead_letter ORDER BY received_utc DESC LIMIT ?", [limit])
+            .df()
+        )
 
     def list_unknown_devices(self) -> pd.DataFrame:
         """Devices reporting status that no placed control claims (for an admin to attach)."""
-        return self.cursor().execute("""
+        return (
+            self.cursor()
+            .execute(
+                """
             SELECT s.device_id, max(s.received_utc) AS last_seen_utc, any_value(s.source) AS source,
                    string_agg(s.aspect || '=' || s.state, ', ' ORDER BY s.aspect) AS states
             FROM device_status s LEFT JOIN control c ON c.external_id = s.device_id
             WHERE c.id IS NULL AND s.source <> ? GROUP BY s.device_id ORDER BY s.device_id""",
-            [STALE_SOURCE]).df()
+                [STALE_SOURCE],
+            )
+            .df()
+        )
 
     def attach_device(self, device_id: str, control_id: str, actor: str) -> None:
         """Map a feed's device id to a placed control (sets control.external_id, audited)."""
         with self.transaction() as cur:
-            row = cur.execute("SELECT external_id FROM control WHERE id = ?", [control_id]).fetchone()
+            row = cur.execute(
+                "SELECT external_id FROM control WHERE id = ?", [control_id]
+            ).fetchone()
             if row is None:
                 raise StoreError(f"Control {control_id!r} does not exist; pick a placed control.")
             cur.execute("UPDATE control SET external_id = NULL WHERE external_id = ?", [device_id])
-            cur.execute("UPDATE control SET external_id = ?, version = version + 1 WHERE id = ?",
-                        [device_id, control_id])
-            self.audit(cur, actor, "update", "control", control_id,
-                       {"external_id": row[0]}, {"external_id": device_id})
+            cur.execute(
+                "UPDATE control SET external_id = ?, version = version + 1 WHERE id = ?",
+                [device_id, control_id],
+            )
+            self.audit(
+                cur,
+                actor,
+                "update",
+                "control",
+                control_id,
+                {"external_id": row[0]},
+                {"external_id": device_id},
+            )
 
     # -- gateways -----------------------------------------------------------------------------
     def list_gateways(self) -> list[dict]:
@@ -222,21 +286,41 @@ class LiveMixin:
             self._insert_rows(cur, "gateway", [dict(gateway)], upsert=True)
 
     # -- alarms -------------------------------------------------------------------------------
-    def list_alarms(self, campus_id: str | None = None, include_resolved: bool = False) -> pd.DataFrame:
-        return self.cursor().execute("""
+    def list_alarms(
+        self, campus_id: str | None = None, include_resolved: bool = False
+    ) -> pd.DataFrame:
+        return (
+            self.cursor()
+            .execute(
+                """
             SELECT a.*, c.id AS control_id, c.campus_id, c.name AS control_name, c.level_id
             FROM alarm a LEFT JOIN control c ON c.external_id = a.device_id
             WHERE (? OR a.state <> 'resolved') AND (?::VARCHAR IS NULL OR c.campus_id = ?)
             ORDER BY a.state = 'resolved', a.raised_utc DESC""",
-            [include_resolved, campus_id, campus_id]).df()
+                [include_resolved, campus_id, campus_id],
+            )
+            .df()
+        )
 
     def acknowledge_alarm(self, alarm_id: str, actor: str, note: str | None = None) -> None:
-        self._alarm_step(alarm_id, actor, note, "acknowledged",
-                         "acknowledged_by = ?, acknowledged_utc = ?", ("active",))
+        self._alarm_step(
+            alarm_id,
+            actor,
+            note,
+            "acknowledged",
+            "acknowledged_by = ?, acknowledged_utc = ?",
+            ("active",),
+        )
 
     def resolve_alarm(self, alarm_id: str, actor: str, note: str | None = None) -> None:
-        self._alarm_step(alarm_id, actor, note, "resolved", "resolved_by = ?, resolved_utc = ?",
-                         ("active", "acknowledged"))
+        self._alarm_step(
+            alarm_id,
+            actor,
+            note,
+            "resolved",
+            "resolved_by = ?, resolved_utc = ?",
+            ("active", "acknowledged"),
+        )
 
     def _alarm_step(self, alarm_id, actor, note, new_state, set_sql, allowed) -> None:
         with self.transaction() as cur:
@@ -245,30 +329,57 @@ class LiveMixin:
                 raise StoreError(f"Alarm {alarm_id!r} does not exist.")
             if row[0] not in allowed:
                 raise StoreError(f"Alarm {alarm_id!r} is {row[0]}; it cannot become {new_state}.")
-            cur.execute(f"UPDATE alarm SET state = ?, {set_sql}, note = coalesce(?, note) WHERE id = ?",
-                        [new_state, actor, utc_now(), note, alarm_id])
-            self.audit(cur, actor, new_state, "alarm", alarm_id, {"state": row[0]}, {"state": new_state})
+            cur.execute(
+                f"UPDATE alarm SET state = ?, {set_sql}, note = coalesce(?, note) WHERE id = ?",
+                [new_state, actor, utc_now(), note, alarm_id],
+            )
+            self.audit(
+                cur, actor, new_state, "alarm", alarm_id, {"state": row[0]}, {"state": new_state}
+            )
 
     # -- posture ------------------------------------------------------------------------------
     def list_postures(self) -> pd.DataFrame:
         return self.cursor().execute("SELECT * FROM posture ORDER BY campus_id").df()
 
     def get_posture(self, campus_id: str) -> dict:
-        row = self.cursor().execute("SELECT state, since_utc, reason, set_by FROM posture WHERE campus_id = ?",
-                                    [campus_id]).fetchone()
+        row = (
+            self.cursor()
+            .execute(
+                "SELECT state, since_utc, reason, set_by FROM posture WHERE campus_id = ?",
+                [campus_id],
+            )
+            .fetchone()
+        )
         if row is None:
-            return {"campus_id": campus_id, "state": "normal", "since_utc": None, "reason": None, "set_by": None}
+            return {
+                "campus_id": campus_id,
+                "state": "normal",
+                "since_utc": None,
+                "reason": None,
+                "set_by": None,
+            }
         return dict(zip(("state", "since_utc", "reason", "set_by"), row), campus_id=campus_id)
 
-    def set_posture(self, campus_id: str, state: str, actor: str, reason: str | None = None) -> None:
+    def set_posture(
+        self, campus_id: str, state: str, actor: str, reason: str | None = None
+    ) -> None:
         if state not in POSTURES:
             raise StoreError(f"Posture {state!r} is not one of {', '.join(POSTURES)}.")
         before = self.get_posture(campus_id)
         with self.transaction() as cur:
-            cur.execute("INSERT OR REPLACE INTO posture VALUES (?, ?, ?, ?, ?)",
-                        [campus_id, state, utc_now(), reason, actor])
-            self.audit(cur, actor, "posture", "campus", campus_id, {"state": before["state"]},
-                       {"state": state, "reason": reason})
+            cur.execute(
+                "INSERT OR REPLACE INTO posture VALUES (?, ?, ?, ?, ?)",
+                [campus_id, state, utc_now(), reason, actor],
+            )
+            self.audit(
+                cur,
+                actor,
+                "posture",
+                "campus",
+                campus_id,
+                {"state": before["state"]},
+                {"state": state, "reason": reason},
+            )
 
 
 def stale_cutoff(now: datetime, seconds: float) -> datetime:

@@ -66,8 +66,16 @@ class ReportsMixin:
         """Devices reporting / online / offline, alarms raised since ``since_utc`` and alarms not
         yet resolved (the live area's alarm table); None when no device ever reported."""
         row = self.cursor().execute(_LIVE, [since_utc, since_utc]).fetchone()
-        keys = ("devices_inventoried", "devices_reporting", "devices_online", "devices_offline",
-                "alarms_in_period", "alarms_open", "events_in_period", "latest_observed_utc")
+        keys = (
+            "devices_inventoried",
+            "devices_reporting",
+            "devices_online",
+            "devices_offline",
+            "alarms_in_period",
+            "alarms_open",
+            "events_in_period",
+            "latest_observed_utc",
+        )
         summary = dict(zip(keys, row))
         if not summary["devices_reporting"] and not summary["events_in_period"]:
             return None

@@ -14,9 +14,7 @@ SITE_TABLES = ("district", "campus", "building", "level", "zone", "opening", "co
 # Children first, so a wipe never violates a foreign key.
 _DELETE_ORDER = ("control", "opening", "zone", "level", "building", "campus", "district")
 
-_SELECT = {
-    t: f"SELECT * EXCLUDE (geom), geom AS geometry FROM {t}" for t in SITE_TABLES
-}
+_SELECT = {t: f"SELECT * EXCLUDE (geom), geom AS geometry FROM {t}" for t in SITE_TABLES}
 
 
 def _parse_json_columns(frame: pd.DataFrame, cols: set[str]) -> pd.DataFrame:
@@ -27,8 +25,9 @@ def _parse_json_columns(frame: pd.DataFrame, cols: set[str]) -> pd.DataFrame:
 
 class SitesMixin:
     # -- reading ------------------------------------------------------------------------------
-    def _gdf(self, table: str, where: str = "", params: list | None = None,
-             order: str = "id") -> gpd.GeoDataFrame:
+    def _gdf(
+        self, table: str, where: str = "", params: list | None = None, order: str = "id"
+    ) -> gpd.GeoDataFrame:
         sql = f"{_SELECT[table]} {where} ORDER BY {order}"
         arrow = self.cursor().execute(sql, params or []).to_arrow_table()
         frame = gpd.GeoDataFrame.from_arrow(arrow)
@@ -40,34 +39,48 @@ class SitesMixin:
         return self._gdf("district")
 
     def list_campuses(self, district_id: str | None = None) -> gpd.GeoDataFrame:
-        return self._gdf("campus", "WHERE (?::VARCHAR IS NULL OR district_id = ?)",
-                         [district_id, district_id])
+        return self._gdf(
+            "campus", "WHERE (?::VARCHAR IS NULL OR district_id = ?)", [district_id, district_id]
+        )
 
     def list_buildings(self, campus_id: str | None = None) -> gpd.GeoDataFrame:
-        return self._gdf("building", "WHERE (?::VARCHAR IS NULL OR campus_id = ?)",
-                         [campus_id, campus_id])
+        return self._gdf(
+            "building", "WHERE (?::VARCHAR IS NULL OR campus_id = ?)", [campus_id, campus_id]
+        )
 
     def list_levels(self, building_id: str | None = None) -> gpd.GeoDataFrame:
-        return self._gdf("level", "WHERE (?::VARCHAR IS NULL OR building_id = ?)",
-                         [building_id, building_id], order="building_id, ordinal")
+        return self._gdf(
+            "level",
+            "WHERE (?::VARCHAR IS NULL OR building_id = ?)",
+            [building_id, building_id],
+            order="building_id, ordinal",
+        )
 
     def _placed(self, table: str, campus_id, building_id, level_id, site_only) -> gpd.GeoDataFrame:
-        where = ("WHERE (?::VARCHAR IS NULL OR campus_id = ?) AND (?::VARCHAR IS NULL OR building_id = ?)"
-                 " AND (?::VARCHAR IS NULL OR level_id = ?) AND (NOT ? OR level_id IS NULL)")
-        return self._gdf(table, where, [campus_id, campus_id, building_id, building_id,
-                                        level_id, level_id, site_only])
+        where = (
+            "WHERE (?::VARCHAR IS NULL OR campus_id = ?) AND (?::VARCHAR IS NULL OR building_id = ?)"
+            " AND (?::VARCHAR IS NULL OR level_id = ?) AND (NOT ? OR level_id IS NULL)"
+        )
+        return self._gdf(
+            table,
+            where,
+            [campus_id, campus_id, building_id, building_id, level_id, level_id, site_only],
+        )
 
-    def list_zones(self, campus_id=None, building_id=None, level_id=None,
-                   site_only: bool = False) -> gpd.GeoDataFrame:
+    def list_zones(
+        self, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+    ) -> gpd.GeoDataFrame:
         """Zones filtered by campus / building / level; ``site_only`` keeps grounds zones."""
         return self._placed("zone", campus_id, building_id, level_id, site_only)
 
-    def list_openings(self, campus_id=None, building_id=None, level_id=None,
-                      site_only: bool = False) -> gpd.GeoDataFrame:
+    def list_openings(
+        self, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+    ) -> gpd.GeoDataFrame:
         return self._placed("opening", campus_id, building_id, level_id, site_only)
 
-    def list_controls(self, campus_id=None, building_id=None, level_id=None,
-                      site_only: bool = False) -> gpd.GeoDataFrame:
+    def list_controls(
+        self, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+    ) -> gpd.GeoDataFrame:
         return self._placed("control", campus_id, building_id, level_id, site_only)
 
     def get(self, table: str, entity_id: str) -> dict[str, Any] | None:
@@ -80,8 +93,13 @@ class SitesMixin:
         return frame.iloc[0].to_dict()
 
     # -- writing ------------------------------------------------------------------------------
-    def write_sites(self, bundle: dict[str, list[dict]], actor: str = "system",
-                    replace: bool = False, label: str = "import") -> dict[str, int]:
+    def write_sites(
+        self,
+        bundle: dict[str, list[dict]],
+        actor: str = "system",
+        replace: bool = False,
+        label: str = "import",
+    ) -> dict[str, int]:
         """Write a bundle ``{table: [row, ...]}`` in one transaction; all or nothing.
 
         Rows are dicts of column values with the geometry under ``geom`` (shapely, GeoJSON or
@@ -108,13 +126,23 @@ class SitesMixin:
         """Counts per campus and in total, in the shape `passmap stats --format json` prints."""
         cur = self.cursor()
         campuses = cur.execute("SELECT id, name FROM campus ORDER BY id").fetchall()
-        per = {cid: {"id": cid, "name": name, "buildings": 0, "levels": 0, "zones": 0,
-                     "openings": 0, "controls": 0, "controls_by_type": {}}
-               for cid, name in campuses}
+        per = {
+            cid: {
+                "id": cid,
+                "name": name,
+                "buildings": 0,
+                "levels": 0,
+                "zones": 0,
+                "openings": 0,
+                "controls": 0,
+                "controls_by_type": {},
+            }
+            for cid, name in campuses
+        }
         queries = {
             "buildings": "SELECT campus_id, count(*) FROM building GROUP BY 1",
             "levels": "SELECT b.campus_id, count(*) FROM level l JOIN building b "
-                      "ON l.building_id = b.id GROUP BY 1",
+            "ON l.building_id = b.id GROUP BY 1",
             "zones": "SELECT campus_id, count(*) FROM zone GROUP BY 1",
             "openings": "SELECT campus_id, count(*) FROM opening GROUP BY 1",
             "controls": "SELECT campus_id, count(*) FROM control GROUP BY 1",
@@ -123,7 +151,8 @@ class SitesMixin:
             for cid, n in cur.execute(sql).fetchall():
                 per[cid][key] = n
         for cid, ctype, n in cur.execute(
-                "SELECT campus_id, type, count(*) FROM control GROUP BY 1, 2 ORDER BY 1, 2").fetchall():
+            "SELECT campus_id, type, count(*) FROM control GROUP BY 1, 2 ORDER BY 1, 2"
+        ).fetchall():
             per[cid]["controls_by_type"][ctype] = n
         totals = {"campuses": len(per)}
         for key in ("buildings", "levels", "zones", "openings", "controls"):

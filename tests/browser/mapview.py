@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-BACKGROUND_RGB = (242, 241, 236)          # ui/deckmap/frontend/index.html
+BACKGROUND_RGB = (242, 241, 236)  # ui/deckmap/frontend/index.html
 MAP_FRAME = "iframe[title='ui.deckmap.deckmap']"
 
 
@@ -29,8 +29,11 @@ def clear_point(area, points):
 
     minx, miny, maxx, maxy = area.bounds
     inner = area.buffer(-(maxx - minx) / 20)
-    grid = [Point(minx + (maxx - minx) * i / 20, miny + (maxy - miny) * j / 20)
-            for i in range(1, 20) for j in range(1, 20)]
+    grid = [
+        Point(minx + (maxx - minx) * i / 20, miny + (maxy - miny) * j / 20)
+        for i in range(1, 20)
+        for j in range(1, 20)
+    ]
     inside = [p for p in grid if inner.contains(p)] or [area.representative_point()]
     return max(inside, key=lambda p: min((p.distance(d) for d in points), default=0.0))
 
@@ -71,7 +74,9 @@ def colour_pixels(page, rgb: tuple[int, int, int], box: dict | None = None, tol:
 
     box = box or map_box(page)
     img = Image.open(io.BytesIO(page.screenshot(clip=box))).convert("RGB")
-    return sum(1 for p in img.get_flattened_data() if max(abs(a - b) for a, b in zip(p, rgb)) <= tol)
+    return sum(
+        1 for p in img.get_flattened_data() if max(abs(a - b) for a, b in zip(p, rgb)) <= tol
+    )
 
 
 def wait_drawn(page, minimum: float = 0.05, timeout_ms: int = 30_000) -> float:

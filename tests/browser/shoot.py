@@ -17,9 +17,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(Path(__file__).parent)]
 
+from tests.browser.mapview import wait_drawn  # noqa: E402
 from tests.conftest import CHROMIUM, start_streamlit  # noqa: E402
 from tests.helpers import browser_login  # noqa: E402
-from tests.browser.mapview import wait_drawn  # noqa: E402
 
 
 def shoot(db: Path, out: Path) -> None:
@@ -28,8 +28,9 @@ def shoot(db: Path, out: Path) -> None:
     server = start_streamlit(db, Path(tempfile.gettempdir()), PASSMAP_SIMULATE="1")
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM,
-                                         args=["--headless", "--no-sandbox", "--disable-gpu"])
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+            )
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             browser_login(page, server.url, "admin")
             wait_drawn(page, 0.02)

@@ -18,7 +18,12 @@ from tests.helpers import serve_png
 
 pytestmark = pytest.mark.browser
 RED, BLUE = [220, 30, 30, 255], [20, 60, 220, 255]
-VIEW = {"longitude": -78.9, "latitude": 35.7, "zoom": 16, "fitBounds": [-78.902, 35.699, -78.898, 35.701]}
+VIEW = {
+    "longitude": -78.9,
+    "latitude": 35.7,
+    "zoom": 16,
+    "fitBounds": [-78.902, 35.699, -78.898, 35.701],
+}
 
 
 @pytest.fixture(scope="module")
@@ -37,27 +42,53 @@ def frontend_url():
 
 
 def _square(lon, lat, half):
-    return [[lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half],
-            [lon - half, lat + half], [lon - half, lat - half]]
+    return [
+        [lon - half, lat - half],
+        [lon + half, lat - half],
+        [lon + half, lat + half],
+        [lon - half, lat + half],
+        [lon - half, lat - half],
+    ]
 
 
 def _layers(min_zoom=None):
-    parcel = {"@@type": "PolygonLayer", "id": "parcels", "pickable": True, "stroked": False,
-              "getPolygon": "@@=polygon", "getFillColor": "@@=fill",
-              "data": [{"id": "c1", "kind": "campus", "name": "<b>North</b>", "fill": RED,
-                        "polygon": _square(-78.9, 35.7, 0.0008), "tip": "North\nTier 2"}]}
-    detail = {"@@type": "PolygonLayer", "id": "detail", "stroked": False,
-              "getPolygon": "@@=polygon", "getFillColor": BLUE,
-              "data": [{"polygon": _square(-78.9, 35.7, 0.0002)}]}
+    parcel = {
+        "@@type": "PolygonLayer",
+        "id": "parcels",
+        "pickable": True,
+        "stroked": False,
+        "getPolygon": "@@=polygon",
+        "getFillColor": "@@=fill",
+        "data": [
+            {
+                "id": "c1",
+                "kind": "campus",
+                "name": "<b>North</b>",
+                "fill": RED,
+                "polygon": _square(-78.9, 35.7, 0.0008),
+                "tip": "North\nTier 2",
+            }
+        ],
+    }
+    detail = {
+        "@@type": "PolygonLayer",
+        "id": "detail",
+        "stroked": False,
+        "getPolygon": "@@=polygon",
+        "getFillColor": BLUE,
+        "data": [{"polygon": _square(-78.9, 35.7, 0.0002)}],
+    }
     if min_zoom is not None:
         detail["minZoom"] = min_zoom
     return [json.dumps(parcel), json.dumps(detail)]
 
 
 def _render(page, layers, view=VIEW):
-    page.evaluate("""([layers, view]) => window.postMessage({isStreamlitMessage: true,
+    page.evaluate(
+        """([layers, view]) => window.postMessage({isStreamlitMessage: true,
         type: 'streamlit:render', args: {layers, view, height: 400, tiles: null}}, '*')""",
-                  [layers, view])
+        [layers, view],
+    )
 
 
 def _marks(page, name):
@@ -94,7 +125,8 @@ def _eventually(check, page, timeout_ms: int = 15_000):
 
 
 def test_draws_keeps_the_users_zoom_and_a_rerun_that_changes_nothing_draws_nothing(
-        frontend_url, browser_page):
+    frontend_url, browser_page
+):
     page = browser_page
     _open(page, frontend_url)
     _render(page, _layers())
@@ -107,26 +139,26 @@ def test_draws_keeps_the_users_zoom_and_a_rerun_that_changes_nothing_draws_nothi
     page.wait_for_timeout(300)
     zoomed = _zoom(page)
     renders = _marks(page, "deckmap:render")
-    _render(page, _layers())                                  # a rerun: same layers, same view
+    _render(page, _layers())  # a rerun: same layers, same view
     page.wait_for_timeout(500)
-    assert _marks(page, "deckmap:render") == renders          # nothing rebuilt, nothing redrawn
-    assert _zoom(page) == zoomed                              # the user's zoom is kept
+    assert _marks(page, "deckmap:render") == renders  # nothing rebuilt, nothing redrawn
+    assert _zoom(page) == zoomed  # the user's zoom is kept
     moved = dict(VIEW, fitBounds=[-78.91, 35.69, -78.89, 35.71])
-    _render(page, _layers(), moved)                           # the page asks for another view
+    _render(page, _layers(), moved)  # the page asks for another view
     _eventually(lambda: _zoom(page) < fitted, page)
 
 
 def test_a_layer_with_a_zoom_range_appears_only_when_the_user_zooms_in(frontend_url, browser_page):
     page = browser_page
     _open(page, frontend_url)
-    _render(page, _layers(min_zoom=99))                       # placeholder, replaced below
+    _render(page, _layers(min_zoom=99))  # placeholder, replaced below
     page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
     fitted = _zoom(page)
     _render(page, _layers(min_zoom=fitted + 1))
     page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 1")
     page.wait_for_timeout(500)
-    assert colour_pixels(page, tuple(BLUE[:3]), _box(page)) == 0   # not at the first view
-    assert colour_pixels(page, tuple(RED[:3]), _box(page)) > 1000   # (the rest is drawn)
+    assert colour_pixels(page, tuple(BLUE[:3]), _box(page)) == 0  # not at the first view
+    assert colour_pixels(page, tuple(RED[:3]), _box(page)) > 1000  # (the rest is drawn)
     box = _box(page)
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     for _ in range(4):
@@ -136,8 +168,9 @@ def test_a_layer_with_a_zoom_range_appears_only_when_the_user_zooms_in(frontend_
     _eventually(lambda: colour_pixels(page, tuple(BLUE[:3]), _box(page)) > 100, page)
 
 
-def test_a_click_reports_the_objects_scalars_and_a_click_beside_clears_it(frontend_url,
-                                                                          browser_page):
+def test_a_click_reports_the_objects_scalars_and_a_click_beside_clears_it(
+    frontend_url, browser_page
+):
     page = browser_page
     _open(page, frontend_url)
     _render(page, _layers())
@@ -152,9 +185,9 @@ def test_a_click_reports_the_objects_scalars_and_a_click_beside_clears_it(fronte
     page.mouse.move(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2 + 5)
     tip = page.locator(".deck-tooltip")
     tip.wait_for(timeout=5_000)
-    assert tip.inner_text() == "North\nTier 2"                   # text, never markup
+    assert tip.inner_text() == "North\nTier 2"  # text, never markup
     assert page.evaluate("document.querySelector('.deck-tooltip b')") is None
-    page.mouse.click(box["x"] + 5, box["y"] + 5)                 # empty map: selection cleared
+    page.mouse.click(box["x"] + 5, box["y"] + 5)  # empty map: selection cleared
     page.wait_for_function("window.__values.length > 1")
     assert page.evaluate("window.__values[1]") == {"selection": {"indices": {}, "objects": {}}}
 
@@ -168,22 +201,28 @@ def png_server():
 
 
 def _render_raw(page, layers, tiles=None):
-    page.evaluate("""([layers, view, tiles]) => window.postMessage({isStreamlitMessage: true,
+    page.evaluate(
+        """([layers, view, tiles]) => window.postMessage({isStreamlitMessage: true,
         type: 'streamlit:render', args: {layers, view, height: 400, tiles}}, '*')""",
-                  [layers, VIEW, tiles])
+        [layers, VIEW, tiles],
+    )
     page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
     page.wait_for_timeout(1500)
 
 
 def test_a_configured_tile_source_is_drawn_under_the_layers_with_its_attribution(
-        frontend_url, browser_page, png_server):
+    frontend_url, browser_page, png_server
+):
     """XYZ tiles from a loopback server (as a district's own tile server would be): requested
     by the browser, drawn under the layers, credited in the corner as text."""
     base, green, requested = png_server
     page = browser_page
     _open(page, frontend_url)
-    _render_raw(page, _layers(), {"url": base + "/t/{z}/{x}/{y}.png",
-                                  "attribution": "© District GIS <script>"})
+    _render_raw(
+        page,
+        _layers(),
+        {"url": base + "/t/{z}/{x}/{y}.png", "attribution": "© District GIS <script>"},
+    )
     _eventually(lambda: colour_pixels(page, green, _box(page)) > 10_000, page)  # under the parcel
     assert requested and all(re.fullmatch(r"/t/1[5-8]/\d+/\d+\.png", p) for p in requested)
     assert colour_pixels(page, tuple(RED[:3]), _box(page)) > 1000
@@ -197,8 +236,9 @@ def test_an_imported_plan_image_is_drawn_as_the_underlay(frontend_url, browser_p
     from layers.floor import underlay_layer
 
     base, green, requested = png_server
-    under = underlay_layer({"url": base + "/plan.png", "bounds": [[35.6995, -78.9015],
-                                                                  [35.7005, -78.8985]]})
+    under = underlay_layer(
+        {"url": base + "/plan.png", "bounds": [[35.6995, -78.9015], [35.7005, -78.8985]]}
+    )
     page = browser_page
     _open(page, frontend_url)
     _render_raw(page, [layer_json(under)])
@@ -218,8 +258,8 @@ def test_zoom_buttons_and_back_to_the_whole_view(frontend_url, browser_page):
     page.get_by_role("button", name="Zoom out").click()
     _eventually(lambda: abs(_zoom(page) - (fitted + 1)) < 0.01, page)
     page.mouse.move(300, 200)
-    page.mouse.wheel(0, 400)                                  # the user wanders off
+    page.mouse.wheel(0, 400)  # the user wanders off
     _eventually(lambda: _zoom(page) < fitted + 0.9, page)
     page.get_by_role("button", name="Back to the whole view").click()
     _eventually(lambda: abs(_zoom(page) - fitted) < 0.01, page)
-    assert page.evaluate("window.__values") == []             # buttons are not map clicks
+    assert page.evaluate("window.__values") == []  # buttons are not map clicks

@@ -28,32 +28,33 @@ def _gym_point(db_path):
 
 
 def test_district_campus_and_floor_are_drawn_and_a_click_opens_the_details(
-        app_server, browser_page, demo_db):
+    app_server, browser_page, demo_db
+):
     view, lon, lat, gym_name = _gym_point(demo_db)
     server = app_server(demo_db)
     page = browser_page
     page.login(server.url, role="admin")
 
-    assert wait_drawn(page, 0.02) > 0.02                   # district: campuses and labels
+    assert wait_drawn(page, 0.02) > 0.02  # district: campuses and labels
     page.get_by_role("link", name="Campus").click()
     page.get_by_text("Tier (campus and buildings)").wait_for(timeout=30_000)
-    assert wait_drawn(page, 0.3) > 0.3                     # the campus fills most of the view
-    assert colour_pixels(page, CAMERA_BLUE) > 50           # exterior camera icons visible
+    assert wait_drawn(page, 0.3) > 0.3  # the campus fills most of the view
+    assert colour_pixels(page, CAMERA_BLUE) > 50  # exterior camera icons visible
 
     page.get_by_role("link", name="Floor plan").click()
     page.get_by_text("Zone tier").wait_for(timeout=30_000)
     assert wait_drawn(page, 0.15) > 0.15
     page.wait_for_timeout(500)
-    assert colour_pixels(page, CAMERA_BLUE) > 50           # camera icons drawn after the switch
+    assert colour_pixels(page, CAMERA_BLUE) > 50  # camera icons drawn after the switch
 
     x, y = screen_point(view, map_box(page), lon, lat)
     panel = page.locator(".st-key-detail_panel")
-    for _attempt in range(3):              # a click during a rerun under load can be dropped
+    for _attempt in range(3):  # a click during a rerun under load can be dropped
         page.mouse.click(x, y)
         try:
             panel.wait_for(timeout=10_000)
             break
-        except Exception:                   # noqa: BLE001 - retried, then asserted below
+        except Exception:  # noqa: BLE001 - retried, then asserted below
             continue
     assert panel.is_visible(), "the detail panel did not open after clicking the gym"
     assert gym_name in panel.inner_text() and "Tier:" in panel.inner_text()

@@ -29,4 +29,4 @@ def test_floor_plan_tooltips_show_lines_of_text_not_tags(demo_db, app_server, br
     assert seen, "no tooltip appeared while hovering the floor plan"
     for text, _markup in seen:
         assert "<b>" not in text and "<br>" not in text and "&lt;" not in text, text
-        assert len(text.splitlines()) >= 2, text          # one fact per line (white-space: pre-line)
+        assert len(text.splitlines()) >= 2, text  # one fact per line (white-space: pre-line)

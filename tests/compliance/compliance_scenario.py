@@ -21,7 +21,6 @@ import shapely
 from pyproj import Transformer
 
 from passmap.geometry import local_crs
-from passmap.store import Store
 
 LON0, LAT0 = -84.39, 33.75
 AS_OF = date(2026, 9, 1)
@@ -33,9 +32,11 @@ X0, Y0 = _FWD.transform(LON0, LAT0)
 
 def wgs(geom):
     """Metric plan coordinates (relative to the origin) -> WGS84 shapely geometry."""
+
     def move(xy):
         lon, lat = _INV.transform(xy[:, 0] + X0, xy[:, 1] + Y0)
         return np.column_stack([lon, lat])
+
     return shapely.transform(geom, move)
 
 
@@ -54,45 +55,129 @@ def pt(x, y):
 def base_bundle() -> dict[str, list[dict]]:
     c = {"campus_id": "C1"}
     b = dict(c, building_id="B1", level_id="L0")
-    zones = [("V", "vestibule", (0, 0, 6, 6)), ("O", "main_office", (6, 0, 14, 6)),
-             ("N", "nurse", (14, 0, 20, 6)), ("C", "corridor", (0, 6, 40, 10)),
-             ("R1", "classroom", (0, 10, 10, 20)), ("R2", "classroom", (10, 10, 20, 20))]
+    zones = [
+        ("V", "vestibule", (0, 0, 6, 6)),
+        ("O", "main_office", (6, 0, 14, 6)),
+        ("N", "nurse", (14, 0, 20, 6)),
+        ("C", "corridor", (0, 6, 40, 10)),
+        ("R1", "classroom", (0, 10, 10, 20)),
+        ("R2", "classroom", (10, 10, 20, 20)),
+    ]
     return {
         "district": [{"id": "D", "name": "Test District", "geom": box(-100, -100, 200, 200)}],
-        "campus": [{"id": "C1", "district_id": "D", "name": "Test School",
-                    "geom": box(-50, -60, 100, 100)}],
+        "campus": [
+            {"id": "C1", "district_id": "D", "name": "Test School", "geom": box(-50, -60, 100, 100)}
+        ],
         "building": [{"id": "B1", "campus_id": "C1", "name": "Main", "geom": box(0, 0, 40, 20)}],
         "level": [{"id": "L0", "building_id": "B1", "ordinal": 0, "name": "Ground"}],
         "zone": [dict(b, id=i, kind=k, name=i, geom=box(*xy)) for i, k, xy in zones]
         + [dict(c, id="P", kind="parking", name="Parking", geom=box(0, -40, 40, -15))],
         "opening": [
-            dict(b, id="D1", door_class="exterior-primary", number="1", zone_id="V",
-                 monitored=True, lock_function="electrified", geom=line((2, 0), (4, 0))),
-            dict(b, id="D2", door_class="exterior-secondary", number="2", zone_id="C",
-                 monitored=True, lock_function="exit-only", geom=line((40, 7), (40, 9))),
-            dict(b, id="D3", door_class="exterior-tertiary", number="3", zone_id="C",
-                 monitored=False, lock_function="exit-only", geom=line((0, 7), (0, 9))),
-            dict(b, id="CR1", door_class="classroom", zone_id="R1", to_zone_id="C",
-                 lock_inside_operable=True, geom=line((4, 10), (6, 10))),
-            dict(b, id="CR2", door_class="classroom", zone_id="R2", to_zone_id="C",
-                 lock_inside_operable=False, geom=line((14, 10), (16, 10))),
-            dict(b, id="IV", door_class="interior", zone_id="V", to_zone_id="C",
-                 geom=line((2, 6), (4, 6))),
+            dict(
+                b,
+                id="D1",
+                door_class="exterior-primary",
+                number="1",
+                zone_id="V",
+                monitored=True,
+                lock_function="electrified",
+                geom=line((2, 0), (4, 0)),
+            ),
+            dict(
+                b,
+                id="D2",
+                door_class="exterior-secondary",
+                number="2",
+                zone_id="C",
+                monitored=True,
+                lock_function="exit-only",
+                geom=line((40, 7), (40, 9)),
+            ),
+            dict(
+                b,
+                id="D3",
+                door_class="exterior-tertiary",
+                number="3",
+                zone_id="C",
+                monitored=False,
+                lock_function="exit-only",
+                geom=line((0, 7), (0, 9)),
+            ),
+            dict(
+                b,
+                id="CR1",
+                door_class="classroom",
+                zone_id="R1",
+                to_zone_id="C",
+                lock_inside_operable=True,
+                geom=line((4, 10), (6, 10)),
+            ),
+            dict(
+                b,
+                id="CR2",
+                door_class="classroom",
+                zone_id="R2",
+                to_zone_id="C",
+                lock_inside_operable=False,
+                geom=line((14, 10), (16, 10)),
+            ),
+            dict(
+                b,
+                id="IV",
+                door_class="interior",
+                zone_id="V",
+                to_zone_id="C",
+                geom=line((2, 6), (4, 6)),
+            ),
         ],
         "control": [
-            dict(c, id="CAM1", type="camera", geom=pt(3, -8), bearing_deg=0.0, fov_deg=60.0,
-                 range_m=20.0, external_id="cam-1", procedure_doc="sop/cameras.pdf",
-                 last_tested_on=date(2026, 8, 1)),
-            dict(b, id="DUR1", type="duress_button", geom=pt(10, 3),
-                 attrs={"destination": "911-psap"}, procedure_doc="sop/duress.pdf",
-                 last_tested_on=date(2026, 3, 1), external_id="dur-1"),
-            dict(c, id="ICM1", type="intercom", geom=pt(3, -0.5), opening_id="D1",
-                 procedure_doc="sop/intercom.pdf"),
-            dict(b, id="VM1", type="visitor_management", geom=pt(3, 3),
-                 procedure_doc="sop/visitors.pdf"),
+            dict(
+                c,
+                id="CAM1",
+                type="camera",
+                geom=pt(3, -8),
+                bearing_deg=0.0,
+                fov_deg=60.0,
+                range_m=20.0,
+                external_id="cam-1",
+                procedure_doc="sop/cameras.pdf",
+                last_tested_on=date(2026, 8, 1),
+            ),
+            dict(
+                b,
+                id="DUR1",
+                type="duress_button",
+                geom=pt(10, 3),
+                attrs={"destination": "911-psap"},
+                procedure_doc="sop/duress.pdf",
+                last_tested_on=date(2026, 3, 1),
+                external_id="dur-1",
+            ),
+            dict(
+                c,
+                id="ICM1",
+                type="intercom",
+                geom=pt(3, -0.5),
+                opening_id="D1",
+                procedure_doc="sop/intercom.pdf",
+            ),
+            dict(
+                b,
+                id="VM1",
+                type="visitor_management",
+                geom=pt(3, 3),
+                procedure_doc="sop/visitors.pdf",
+            ),
             dict(b, id="PA1", type="pa_speaker", geom=pt(5, 15), procedure_doc="sop/pa.pdf"),
-            dict(b, id="DC2", type="door_contact", geom=pt(39.8, 8), opening_id="D2",
-                 external_id="dc-2", procedure_doc="sop/doors.pdf"),
+            dict(
+                b,
+                id="DC2",
+                type="door_contact",
+                geom=pt(39.8, 8),
+                opening_id="D2",
+                external_id="dc-2",
+                procedure_doc="sop/doors.pdf",
+            ),
         ],
     }
 
@@ -101,12 +186,23 @@ def practice(pid, tier, scope, kind, params=None, **kw) -> dict:
     """A practice row for the store (edition 't'), one rule at a time."""
     if isinstance(scope, str):
         scope = {"level": scope}
-    return {"id": pid, "edition": "t", "layer": kw.get("layer", "Building Perimeter"),
-            "component": kw.get("component", "Access Control"), "tier": str(tier),
-            "title": kw.get("title", pid), "scope": scope, "check_kind": kind,
-            "check_params": params or {}, "criticality": kw.get("criticality", 3),
-            "feasibility": 3, "unit_cost_usd": kw.get("cost", 100.0),
-            "cost_per": kw.get("cost_per", "scope"), "tier_verified": True, "source": "test"}
+    return {
+        "id": pid,
+        "edition": "t",
+        "layer": kw.get("layer", "Building Perimeter"),
+        "component": kw.get("component", "Access Control"),
+        "tier": str(tier),
+        "title": kw.get("title", pid),
+        "scope": scope,
+        "check_kind": kind,
+        "check_params": params or {},
+        "criticality": kw.get("criticality", 3),
+        "feasibility": 3,
+        "unit_cost_usd": kw.get("cost", 100.0),
+        "cost_per": kw.get("cost_per", "scope"),
+        "tier_verified": True,
+        "source": "test",
+    }
 
 
 def assess_with(store, practices, **kw):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.compliance.compliance_scenario import base_bundle
 
 from passmap.store import Store
+from tests.compliance.compliance_scenario import base_bundle
 
 
 @pytest.fixture
@@ -20,6 +20,7 @@ def make_school(tmp_path):
         store.write_sites(bundle or base_bundle())
         stores.append(store)
         return store
+
     yield make
     for s in stores:
         s.close()

@@ -8,13 +8,17 @@ from itertools import product
 import openpyxl
 import pytest
 
-from passmap.catalog import (CatalogError, import_checklist, load_catalog, load_starter,
-                             normalise_status)
+from passmap.catalog import (
+    CatalogError,
+    import_checklist,
+    load_catalog,
+    load_starter,
+    normalise_status,
+)
 from passmap.model import COMPONENTS, LAYERS_V7
 from passmap.store import Store
 
-UNVERIFIED_THEMES = ("vestibule", "duress", "monitored", "electronic access", "camera",
-                     "two-way")
+UNVERIFIED_THEMES = ("vestibule", "duress", "monitored", "electronic access", "camera", "two-way")
 
 
 def test_v7_starter_covers_every_layer_and_component():
@@ -52,14 +56,19 @@ def _broken(tmp_path, change):
     return path
 
 
-@pytest.mark.parametrize("change, problem", [
-    (lambda p: p.update(colour="red"), "unknown key(s) ['colour']"),
-    (lambda p: p["check"].update(kind="telepathy"), "unknown rule kind 'telepathy'"),
-    (lambda p: p.update(tier="5"), "bad tier '5'"),
-    (lambda p: p["check"].update(kind="control_in_zone", params={"min_count": 1}),
-     "needs parameter 'control_types'"),
-    (lambda p: p.update(scope={"level": "zone", "zone_kinds": ["dungeon"]}), "dungeon"),
-])
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (lambda p: p.update(colour="red"), "unknown key(s) ['colour']"),
+        (lambda p: p["check"].update(kind="telepathy"), "unknown rule kind 'telepathy'"),
+        (lambda p: p.update(tier="5"), "bad tier '5'"),
+        (
+            lambda p: p["check"].update(kind="control_in_zone", params={"min_count": 1}),
+            "needs parameter 'control_types'",
+        ),
+        (lambda p: p.update(scope={"level": "zone", "zone_kinds": ["dungeon"]}), "dungeon"),
+    ],
+)
 def test_strict_loading_names_file_practice_and_problem(tmp_path, change, problem):
     with pytest.raises(CatalogError) as err:
         load_catalog(_broken(tmp_path, change))
@@ -73,7 +82,8 @@ def test_checklist_csv_replaces_text_and_tier_and_records_statuses(tmp_db, tmp_p
         "Practice ID,Layer,Component,Tier,Text,Status,Evidence,Assessed by,Assessed at,Scope ID\n"
         "BP-VS-01,Building Perimeter,Video Surveillance,Tier 1,Licensed wording A,In place,"
         "cam-report.pdf,J. Doe,2026-05-01,B1\n"
-        "X-NEW-1,District-wide,People,2,A district-only practice,Needed,,J. Doe,2026-05-01,\n")
+        "X-NEW-1,District-wide,People,2,A district-only practice,Needed,,J. Doe,2026-05-01,\n"
+    )
     with Store(tmp_db) as store:
         store.write_sites({"district": [{"id": "D", "name": "D"}]})
         load_starter(store, "v7")
@@ -83,10 +93,10 @@ def test_checklist_csv_replaces_text_and_tier_and_records_statuses(tmp_db, tmp_p
     assert counts == {"practices": 2, "statuses": 2}
     assert practices.loc["BP-VS-01", "text"] == "Licensed wording A"
     assert practices.loc["BP-VS-01", "source"] == "district"
-    assert practices.loc["BP-VS-01", "check_kind"] == "camera_coverage"     # the rule is kept
+    assert practices.loc["BP-VS-01", "check_kind"] == "camera_coverage"  # the rule is kept
     assert bool(practices.loc["BP-VS-01", "tier_verified"]) is True
     assert practices.loc["X-NEW-1", "check_kind"] == "attested"
-    assert att.loc["X-NEW-1", "scope_id"] == "D"        # default scope: the one district
+    assert att.loc["X-NEW-1", "scope_id"] == "D"  # default scope: the one district
     assert att.loc["BP-VS-01", "evidence_doc"] == "cam-report.pdf"
 
 
@@ -95,8 +105,17 @@ def test_checklist_xlsx_replace_mode(tmp_db, tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["practice_id", "layer", "component", "tier", "text", "status", "scope_id"])
-    sheet.append(["CI-AC-01", "Classroom/Interior", "Access Control", 1, "Doors lock inside",
-                  "In progress", "C1"])
+    sheet.append(
+        [
+            "CI-AC-01",
+            "Classroom/Interior",
+            "Access Control",
+            1,
+            "Doors lock inside",
+            "In progress",
+            "C1",
+        ]
+    )
     book.save(path)
     with Store(tmp_db) as store:
         load_starter(store, "v7")
@@ -111,7 +130,9 @@ def test_checklist_errors_are_one_sentence_and_write_nothing(tmp_db, tmp_path):
     path.write_text("practice_id,status,scope_id\nBP-VS-01,In place,B1\nBP-VS-02,Maybe,B1\n")
     with Store(tmp_db) as store:
         load_starter(store, "v7")
-        with pytest.raises(CatalogError, match=r"bad.csv: row 3, practice BP-VS-02: unknown status"):
+        with pytest.raises(
+            CatalogError, match=r"bad.csv: row 3, practice BP-VS-02: unknown status"
+        ):
             import_checklist(store, path)
         assert store.list_attestations().empty
 

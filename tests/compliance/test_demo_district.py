@@ -30,9 +30,21 @@ def test_demo_has_catalog_assessment_and_a_range_of_campus_tiers(demo_db_shared)
 
 
 def test_cli_assess_json_shape(demo_db_shared):
-    out = subprocess.run([sys.executable, "-m", "passmap.cli", "assess", "--db",
-                          str(demo_db_shared), "--format", "json"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "passmap.cli",
+            "assess",
+            "--db",
+            str(demo_db_shared),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     doc = json.loads(out)
     assert set(doc) == {"district", "campuses", "gaps"}
     assert set(doc["district"]) == {"id", "tier"}
@@ -40,16 +52,38 @@ def test_cli_assess_json_shape(demo_db_shared):
     assert set(campus) == {"id", "name", "tier", "buildings"}
     assert set(campus["buildings"][0]) == {"id", "name", "tier", "zones"}
     assert set(campus["buildings"][0]["zones"][0]) == {"id", "kind", "name", "tier"}
-    assert set(doc["gaps"][0]) == {"practice_id", "scope_id", "tier", "criticality", "cost_usd",
-                                   "explanation"}
+    assert set(doc["gaps"][0]) == {
+        "practice_id",
+        "scope_id",
+        "tier",
+        "criticality",
+        "cost_usd",
+        "explanation",
+    }
     crit = [g["criticality"] for g in doc["gaps"] if g["tier"] != "baseline"]
-    assert crit == sorted(crit, reverse=True)         # ranked by criticality first
+    assert crit == sorted(crit, reverse=True)  # ranked by criticality first
 
 
 def test_cli_roadmap_fits_budgets(demo_db_shared):
-    out = subprocess.run([sys.executable, "-m", "passmap.cli", "roadmap", "--db",
-                          str(demo_db_shared), "--budget", "250000", "--years", "3",
-                          "--format", "json"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "passmap.cli",
+            "roadmap",
+            "--db",
+            str(demo_db_shared),
+            "--budget",
+            "250000",
+            "--years",
+            "3",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     items = json.loads(out)["items"]
     spent = {}
     for i in items:
@@ -62,8 +96,16 @@ def test_cli_roadmap_fits_budgets(demo_db_shared):
 def test_record_and_diff_two_assessments(demo_db):
     with Store(demo_db) as store:
         first = record(store, assess(store), label="before")
-        store.save_attestations([{"practice_id": "CP-PP-01", "scope_id": "ohes",
-                                  "status": "in_place", "assessed_by": "M. Brooks"}])
+        store.save_attestations(
+            [
+                {
+                    "practice_id": "CP-PP-01",
+                    "scope_id": "ohes",
+                    "status": "in_place",
+                    "assessed_by": "M. Brooks",
+                }
+            ]
+        )
         second = record(store, assess(store), label="after")
         changes = diff(store, first, second)
         tiers = tier_changes(store, first, second)
@@ -79,8 +121,10 @@ def test_incremental_building_update_matches_a_full_run(demo_db):
         before = assess(store)
         doors = store.list_openings(building_id="mres-main")
         fix = doors[(doors["door_class"] == "classroom") & (doors["lock_inside_operable"] == False)]  # noqa: E712
-        rows = [dict(r, geom=r["geometry"], lock_inside_operable=True)
-                for r in fix.drop(columns=["geometry"]).assign(geometry=fix.geometry).to_dict("records")]
+        rows = [
+            dict(r, geom=r["geometry"], lock_inside_operable=True)
+            for r in fix.drop(columns=["geometry"]).assign(geometry=fix.geometry).to_dict("records")
+        ]
         for r in rows:
             r.pop("geometry")
         store.write_sites({"opening": rows}, replace=True)
@@ -101,8 +145,12 @@ def test_cli_checklist_import_and_building_assess(demo_db, tmp_path):
     sheet.write_text("practice_id,status,scope_id,assessed_by\nCP-PP-01,In place,ohes,M. Brooks\n")
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "passmap.cli", *args, "--db", str(demo_db)],
-                              capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-m", "passmap.cli", *args, "--db", str(demo_db)],
+            capture_output=True,
+            text=True,
+        )
+
     done = cli("checklist", "import", str(sheet))
     assert done.returncode == 0 and "1 statuses" in done.stdout
     bad = cli("checklist", "import", str(tmp_path / "nope.csv"))
@@ -123,10 +171,19 @@ def test_a_zone_drawn_in_an_edit_is_a_scope_of_the_updated_result(demo_db):
         before = assess(store)
         zones = store.list_zones(building_id="mres-main")
         room = zones[zones["kind"] == "classroom"].iloc[0]
-        new_id = store.create_feature("zone", {
-            "id": "mres-main-new-room", "campus_id": "mres", "building_id": "mres-main",
-            "level_id": room["level_id"], "kind": "storage", "name": "New storage",
-            "geom": room.geometry.buffer(-0.00002)}, actor="test")
+        new_id = store.create_feature(
+            "zone",
+            {
+                "id": "mres-main-new-room",
+                "campus_id": "mres",
+                "building_id": "mres-main",
+                "level_id": room["level_id"],
+                "kind": "storage",
+                "name": "New storage",
+                "geom": room.geometry.buffer(-0.00002),
+            },
+            actor="test",
+        )
         quick = before.update_building(store, "mres-main")
         full = assess(store)
     assert new_id in quick.tiers and quick.tiers[new_id] == full.tiers[new_id]

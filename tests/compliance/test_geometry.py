@@ -6,8 +6,16 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from passmap.geometry import (WGS84, camera_view_polygon, camera_views, local_crs, to_metric,
-                              to_wgs84, visible_pairs, wedge_polygon)
+from passmap.geometry import (
+    WGS84,
+    camera_view_polygon,
+    camera_views,
+    local_crs,
+    to_metric,
+    to_wgs84,
+    visible_pairs,
+    wedge_polygon,
+)
 
 
 def test_local_crs_picks_the_utm_zone_and_hemisphere():
@@ -75,16 +83,34 @@ def _rooms_gdfs():
 
     def box(a, b, c, d):
         return shapely.box(x0 + a, y0 + b, x0 + c, y0 + d)
+
     zones = gpd.GeoDataFrame(
-        {"id": ["A", "B"], "campus_id": ["c", "c"], "building_id": ["b", "b"],
-         "level_id": ["L0", "L0"]}, geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)], crs=crs)
+        {
+            "id": ["A", "B"],
+            "campus_id": ["c", "c"],
+            "building_id": ["b", "b"],
+            "level_id": ["L0", "L0"],
+        },
+        geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)],
+        crs=crs,
+    )
     door = shapely.LineString([(x0 + 10, y0 + 4.5), (x0 + 10, y0 + 5.5)])
-    openings = gpd.GeoDataFrame({"id": ["D1"], "campus_id": ["c"], "level_id": ["L0"]},
-                                geometry=[door], crs=crs)
+    openings = gpd.GeoDataFrame(
+        {"id": ["D1"], "campus_id": ["c"], "level_id": ["L0"]}, geometry=[door], crs=crs
+    )
     cams = gpd.GeoDataFrame(
-        {"id": ["CAM1"], "type": ["camera"], "campus_id": ["c"], "level_id": ["L0"],
-         "bearing_deg": [90.0], "fov_deg": [60.0], "range_m": [30.0]},
-        geometry=[shapely.Point(x0 + 2, y0 + 5)], crs=crs)
+        {
+            "id": ["CAM1"],
+            "type": ["camera"],
+            "campus_id": ["c"],
+            "level_id": ["L0"],
+            "bearing_deg": [90.0],
+            "fov_deg": [60.0],
+            "range_m": [30.0],
+        },
+        geometry=[shapely.Point(x0 + 2, y0 + 5)],
+        crs=crs,
+    )
     return x0, y0, to_wgs84(cams), to_wgs84(zones), to_wgs84(openings)
 
 
@@ -107,9 +133,17 @@ def test_visible_pairs_agrees_with_view_polygon():
     walls = np.array([shapely.LineString([(3, -4), (3, 4)]), shapely.LineString([(6, 2), (9, 8)])])
     poly = camera_view_polygon(0, 0, 70, 80, 12, walls=list(walls))
     pts = rng.uniform(-2, 12, size=(400, 2))
-    _, seen = visible_pairs(np.zeros((1, 2)), np.array([70.0]), np.array([80.0]),
-                            np.array([12.0]), np.zeros(1), pts, np.zeros(400), walls,
-                            np.zeros(2))
+    _, seen = visible_pairs(
+        np.zeros((1, 2)),
+        np.array([70.0]),
+        np.array([80.0]),
+        np.array([12.0]),
+        np.zeros(1),
+        pts,
+        np.zeros(400),
+        walls,
+        np.zeros(2),
+    )
     inside = shapely.contains_xy(poly, pts[:, 0], pts[:, 1])
     near_edge = shapely.distance(poly.boundary, shapely.points(pts)) < 0.05
     mismatch = (np.isin(np.arange(400), seen) != inside) & ~near_edge

@@ -8,8 +8,14 @@ from datetime import date
 import shapely
 
 from passmap.geometry import local_crs
-from tests.compliance.compliance_scenario import (AS_OF, assess_with, base_bundle, evidence_of, practice,
-                                       pt, status_of)
+from tests.compliance.compliance_scenario import (
+    assess_with,
+    base_bundle,
+    evidence_of,
+    practice,
+    pt,
+    status_of,
+)
 
 
 def test_control_in_zone_and_zone_tiers(school):
@@ -18,34 +24,77 @@ def test_control_in_zone_and_zone_tiers(school):
     # Tiers by hand: O: only a T1 practice, in place -> 4. R1: T2 in place -> 4.
     # R2: no T1 practice applies, T2 blocks -> 1. Building (rolls up all zones): T1 ok,
     # T2 blocked by R2 -> 1. Corridor C has no practice -> shows the building's tier, 1.
-    r = assess_with(school, [
-        practice("P-DUR", 1, {"level": "zone", "zone_kinds": ["main_office"]}, "control_in_zone",
-                 {"control_types": ["duress_button"], "attrs": {"destination": "*"}}),
-        practice("P-PA", 2, {"level": "zone", "zone_kinds": ["classroom"]}, "control_in_zone",
-                 {"control_types": ["pa_speaker"]})])
+    r = assess_with(
+        school,
+        [
+            practice(
+                "P-DUR",
+                1,
+                {"level": "zone", "zone_kinds": ["main_office"]},
+                "control_in_zone",
+                {"control_types": ["duress_button"], "attrs": {"destination": "*"}},
+            ),
+            practice(
+                "P-PA",
+                2,
+                {"level": "zone", "zone_kinds": ["classroom"]},
+                "control_in_zone",
+                {"control_types": ["pa_speaker"]},
+            ),
+        ],
+    )
     assert status_of(r, "P-DUR", "O") == "in_place"
     assert evidence_of(r, "P-DUR", "O")["satisfied_by"] == ["DUR1"]
     assert status_of(r, "P-PA", "R1") == "in_place" and status_of(r, "P-PA", "R2") == "needed"
-    assert (r.tiers["O"], r.tiers["R1"], r.tiers["R2"], r.tiers["B1"], r.tiers["C"]) == (4, 4, 1, 1, 1)
+    assert (r.tiers["O"], r.tiers["R1"], r.tiers["R2"], r.tiers["B1"], r.tiers["C"]) == (
+        4,
+        4,
+        1,
+        1,
+        1,
+    )
     assert r.tiers["C1"] == 1 and r.tiers["D"] == 1
     assert "0 of 1 pa_speaker" in r.findings_for_object("R2").iloc[0]["explanation"]
 
 
 def test_control_in_zone_attrs_must_match(school):
     # Requiring attrs kind=wearable: DUR1 has no 'kind' -> the office has none -> needed, tier 0.
-    r = assess_with(school, [practice("P", 1, {"level": "zone", "zone_kinds": ["main_office"]},
-                                      "control_in_zone", {"control_types": ["duress_button"],
-                                                          "attrs": {"kind": "wearable"}})])
+    r = assess_with(
+        school,
+        [
+            practice(
+                "P",
+                1,
+                {"level": "zone", "zone_kinds": ["main_office"]},
+                "control_in_zone",
+                {"control_types": ["duress_button"], "attrs": {"kind": "wearable"}},
+            )
+        ],
+    )
     assert status_of(r, "P", "O") == "needed" and r.tiers["O"] == 0
 
 
 def test_opening_attribute_classroom_locks(school):
     # T1 every classroom door lockable from inside: CR1 True, CR2 False.
     # R1 -> in place, tier 4; R2 -> needed (blocked by CR2), tier 0; building 0.
-    r = assess_with(school, [practice(
-        "P-LOCK", 1, {"level": "zone", "zone_kinds": ["classroom"]}, "opening_attribute",
-        {"door_classes": ["classroom"], "attribute": "lock_inside_operable", "equals": True},
-        cost=450, cost_per="item")])
+    r = assess_with(
+        school,
+        [
+            practice(
+                "P-LOCK",
+                1,
+                {"level": "zone", "zone_kinds": ["classroom"]},
+                "opening_attribute",
+                {
+                    "door_classes": ["classroom"],
+                    "attribute": "lock_inside_operable",
+                    "equals": True,
+                },
+                cost=450,
+                cost_per="item",
+            )
+        ],
+    )
     assert status_of(r, "P-LOCK", "R1") == "in_place" and status_of(r, "P-LOCK", "R2") == "needed"
     assert evidence_of(r, "P-LOCK", "R2")["blocked_by"] == ["CR2"]
     assert (r.tiers["R1"], r.tiers["R2"], r.tiers["B1"]) == (4, 0, 0)
@@ -59,30 +108,55 @@ def test_opening_attribute_or_control_and_not_applicable(school):
     # DC2 (and monitored), D3 neither -> needed, blocked by D3 only.
     # A class with no doors in the building (none exist of 'interior' on site zones) is
     # not applicable -> not_necessary, which never blocks.
-    r = assess_with(school, [
-        practice("P-MON", 1, "building", "opening_attribute",
-                 {"door_classes": ["exterior-primary", "exterior-secondary", "exterior-tertiary"],
-                  "attribute": "monitored", "equals": True, "or_control_types": ["door_contact"]}),
-        practice("P-NONE", 1, {"level": "zone", "zone_kinds": ["parking"]}, "opening_attribute",
-                 {"door_classes": ["classroom"], "attribute": "number", "present": True})])
+    r = assess_with(
+        school,
+        [
+            practice(
+                "P-MON",
+                1,
+                "building",
+                "opening_attribute",
+                {
+                    "door_classes": ["exterior-primary", "exterior-secondary", "exterior-tertiary"],
+                    "attribute": "monitored",
+                    "equals": True,
+                    "or_control_types": ["door_contact"],
+                },
+            ),
+            practice(
+                "P-NONE",
+                1,
+                {"level": "zone", "zone_kinds": ["parking"]},
+                "opening_attribute",
+                {"door_classes": ["classroom"], "attribute": "number", "present": True},
+            ),
+        ],
+    )
     assert evidence_of(r, "P-MON", "B1")["blocked_by"] == ["D3"]
     assert status_of(r, "P-NONE", "P") == "not_necessary"
     assert r.tiers["B1"] == 0 and r.tiers["P"] == 4
 
 
 def test_door_numbering_unique_complete_and_scheme(school, make_school):
-    params = {"door_classes": ["exterior-primary", "exterior-secondary", "exterior-tertiary"],
-              "pattern": "^[0-9]+$", "primary_number": "1"}
+    params = {
+        "door_classes": ["exterior-primary", "exterior-secondary", "exterior-tertiary"],
+        "pattern": "^[0-9]+$",
+        "primary_number": "1",
+    }
     rule = [practice("P-NUM", 1, "building", "door_numbering", params)]
-    assert status_of(assess_with(school, rule), "P-NUM", "B1") == "in_place"   # 1, 2, 3
+    assert status_of(assess_with(school, rule), "P-NUM", "B1") == "in_place"  # 1, 2, 3
     bundle = base_bundle()
     doors = {o["id"]: o for o in bundle["opening"]}
-    doors["D3"]["number"] = "2"          # duplicate of D2
-    doors["D1"]["number"] = "A"          # off the scheme and primary is not "1"
+    doors["D3"]["number"] = "2"  # duplicate of D2
+    doors["D1"]["number"] = "A"  # off the scheme and primary is not "1"
     school = make_school(bundle)
     r = assess_with(school, rule)
     ev = evidence_of(r, "P-NUM", "B1")
-    assert status_of(r, "P-NUM", "B1") == "needed" and sorted(ev["blocked_by"]) == ["D1", "D2", "D3"]
+    assert status_of(r, "P-NUM", "B1") == "needed" and sorted(ev["blocked_by"]) == [
+        "D1",
+        "D2",
+        "D3",
+    ]
     expl = r.findings.iloc[0]["explanation"]
     assert "duplicate number (D2, D3)" in expl and "primary entrance not numbered 1" in expl
 
@@ -104,9 +178,19 @@ def test_camera_coverage_wall_occlusion(school, make_school):
     # x=20, y=13.6 (wall spans y 10..20), and the approach points of D2 (37..43, 8) lie behind
     # it too -> D2 NOT covered: needed, blocked by D2, tier 0.
     bundle = base_bundle()
-    bundle["control"].append(dict(campus_id="C1", building_id="B1", level_id="L0", id="CAMR",
-                                  type="camera", geom=pt(15, 15), bearing_deg=105.6,
-                                  fov_deg=30.0, range_m=60.0))
+    bundle["control"].append(
+        dict(
+            campus_id="C1",
+            building_id="B1",
+            level_id="L0",
+            id="CAMR",
+            type="camera",
+            geom=pt(15, 15),
+            bearing_deg=105.6,
+            fov_deg=30.0,
+            range_m=60.0,
+        )
+    )
     school = make_school(bundle)
     r = assess_with(school, _coverage_rule(["exterior-secondary"]))
     assert status_of(r, "P-CAM", "B1") == "needed"
@@ -114,8 +198,9 @@ def test_camera_coverage_wall_occlusion(school, make_school):
     # The kept coverage geometry agrees: CAMR's clipped view stops at the wall.
     view = r.coverage.set_index("control_id").to_crs(local_crs(-84.39, 33.75)).geometry["CAMR"]
     from tests.compliance.compliance_scenario import X0, Y0
-    assert view.contains(shapely.Point(X0 + 18, Y0 + 14.4))       # inside R2, in view
-    assert not view.contains(shapely.Point(X0 + 30, Y0 + 11.2))   # beyond the wall
+
+    assert view.contains(shapely.Point(X0 + 18, Y0 + 14.4))  # inside R2, in view
+    assert not view.contains(shapely.Point(X0 + 30, Y0 + 11.2))  # beyond the wall
     # Move the camera into the corridor at (30, 8) looking east: D2 is 10 m ahead -> in place.
     bundle["control"][-1].update(geom=pt(30, 8), bearing_deg=90.0)
     school = make_school(bundle)
@@ -138,11 +223,30 @@ def test_area_coverage_share_of_parking(school, make_school):
     # 1000 m2) is inside the view except two corner triangles where the bearing exceeds 60 deg
     # (dy < 0.577 |dx|): 2 x 0.5 x 11.34 x 6.55 = 74 m2 -> 92.6% seen (sampled, +-4%).
     bundle = base_bundle()
-    bundle["control"].append(dict(campus_id="C1", id="CAMP", type="camera", geom=pt(20, -45),
-                                  bearing_deg=0.0, fov_deg=120.0, range_m=80.0))
+    bundle["control"].append(
+        dict(
+            campus_id="C1",
+            id="CAMP",
+            type="camera",
+            geom=pt(20, -45),
+            bearing_deg=0.0,
+            fov_deg=120.0,
+            range_m=80.0,
+        )
+    )
     school = make_school(bundle)
-    r = assess_with(school, [practice("P-AREA", 2, "campus", "area_coverage",
-                                      {"zone_kinds": ["parking"], "min_share": 0.9})])
+    r = assess_with(
+        school,
+        [
+            practice(
+                "P-AREA",
+                2,
+                "campus",
+                "area_coverage",
+                {"zone_kinds": ["parking"], "min_share": 0.9},
+            )
+        ],
+    )
     expl = r.findings.iloc[0]["explanation"]
     share = float(expl.split("%")[0].split()[-1]) / 100
     assert abs(share - 0.926) < 0.04, expl
@@ -150,21 +254,38 @@ def test_area_coverage_share_of_parking(school, make_school):
     # Range 10 m reaches only y=-35: at most a 5 m strip of the 25 m deep lot -> needed.
     bundle["control"][-1]["range_m"] = 10.0
     school = make_school(bundle)
-    r = assess_with(school, [practice("P-AREA", 2, "campus", "area_coverage",
-                                      {"zone_kinds": ["parking"], "min_share": 0.5})])
+    r = assess_with(
+        school,
+        [
+            practice(
+                "P-AREA",
+                2,
+                "campus",
+                "area_coverage",
+                {"zone_kinds": ["parking"], "min_share": 0.5},
+            )
+        ],
+    )
     assert status_of(r, "P-AREA", "C1") == "needed" and r.tiers["C1"] == 1
 
 
 def test_secure_entry_companions(school, make_school):
     # D1 opens into vestibule V; ICM1 serves D1; VM1 stands in V -> in place.
-    rule = [practice("P-ENT", 2, "building", "secure_entry",
-                     {"requires": ["vestibule", "intercom", "visitor_management"], "within_m": 10})]
+    rule = [
+        practice(
+            "P-ENT",
+            2,
+            "building",
+            "secure_entry",
+            {"requires": ["vestibule", "intercom", "visitor_management"], "within_m": 10},
+        )
+    ]
     r = assess_with(school, rule)
     assert status_of(r, "P-ENT", "B1") == "in_place"
     assert set(evidence_of(r, "P-ENT", "B1")["satisfied_by"]) == {"D1", "V", "ICM1", "VM1"}
     bundle = base_bundle()
     vm = next(c for c in bundle["control"] if c["id"] == "VM1")
-    vm.update(geom=pt(35, -30), building_id=None, level_id=None)   # moved out to the parking
+    vm.update(geom=pt(35, -30), building_id=None, level_id=None)  # moved out to the parking
     school = make_school(bundle)
     r = assess_with(school, rule)
     assert status_of(r, "P-ENT", "B1") == "needed" and r.tiers["B1"] == 1
@@ -173,19 +294,36 @@ def test_secure_entry_companions(school, make_school):
 
 def test_procedure_attached(school, make_school):
     bundle = base_bundle()
-    bundle["control"][0]["procedure_doc"] = None      # CAM1 loses its procedure
+    bundle["control"][0]["procedure_doc"] = None  # CAM1 loses its procedure
     school = make_school(bundle)
-    r = assess_with(school, [practice("P-SOP", 1, "campus", "procedure_attached",
-                                      {"control_types": ["camera", "duress_button"]})])
+    r = assess_with(
+        school,
+        [
+            practice(
+                "P-SOP",
+                1,
+                "campus",
+                "procedure_attached",
+                {"control_types": ["camera", "duress_button"]},
+            )
+        ],
+    )
     assert evidence_of(r, "P-SOP", "C1")["blocked_by"] == ["CAM1"] and r.tiers["C1"] == 0
 
 
 def test_maintenance_within_days(school):
     # DUR1 was tested 2026-03-01. As of 2026-09-01 that is 184 days ago.
-    rule = [practice("P-TEST", 1, "building", "maintenance",
-                     {"control_types": ["duress_button"], "within_days": 365})]
+    rule = [
+        practice(
+            "P-TEST",
+            1,
+            "building",
+            "maintenance",
+            {"control_types": ["duress_button"], "within_days": 365},
+        )
+    ]
     assert status_of(assess_with(school, rule), "P-TEST", "B1") == "in_place"
-    r = assess_with(school, rule, as_of=date(2027, 6, 1))          # 457 days later
+    r = assess_with(school, rule, as_of=date(2027, 6, 1))  # 457 days later
     assert status_of(r, "P-TEST", "B1") == "needed" and r.tiers["B1"] == 0
 
 
@@ -194,26 +332,45 @@ def _set_status(store, rows):
 
     now = utc_now()
     with store.transaction() as cur:
-        store._insert_rows(cur, "device_status", [dict(r, observed_utc=now, received_utc=now)
-                                                  for r in rows], upsert=True)
+        store._insert_rows(
+            cur,
+            "device_status",
+            [dict(r, observed_utc=now, received_utc=now) for r in rows],
+            upsert=True,
+        )
 
 
 def test_live_health_and_effective_tier(school):
     # Design assessment: live_health does not apply; the camera covers D1 -> tier 4.
-    rules = [practice("P-LIVE", 2, "campus", "live_health", {"control_types": ["camera"]}),
-             practice("P-CAM", 1, "building", "camera_coverage",
-                      {"door_classes": ["exterior-primary"]}),
-             practice("P-MON", 1, "building", "opening_attribute",
-                      {"door_classes": ["exterior-secondary"], "attribute": "monitored",
-                       "equals": True, "live_breaks": True})]
+    rules = [
+        practice("P-LIVE", 2, "campus", "live_health", {"control_types": ["camera"]}),
+        practice("P-CAM", 1, "building", "camera_coverage", {"door_classes": ["exterior-primary"]}),
+        practice(
+            "P-MON",
+            1,
+            "building",
+            "opening_attribute",
+            {
+                "door_classes": ["exterior-secondary"],
+                "attribute": "monitored",
+                "equals": True,
+                "live_breaks": True,
+            },
+        ),
+    ]
     r = assess_with(school, rules)
     assert "P-LIVE" not in set(r.findings["practice_id"]) and r.tiers["C1"] == 4
     # Live: all online -> still 4. Camera offline -> it no longer covers D1 (T1 fails) and
     # live health fails -> 0. Door D2 held open -> its "locked and monitored" fails too.
     _set_status(school, [{"device_id": "cam-1", "aspect": "health", "state": "online"}])
     assert assess_with(school, rules, live=True).tiers["C1"] == 4
-    _set_status(school, [{"device_id": "cam-1", "aspect": "health", "state": "offline"},
-                         {"device_id": "dc-2", "aspect": "door_alarm", "state": "held_open"}])
+    _set_status(
+        school,
+        [
+            {"device_id": "cam-1", "aspect": "health", "state": "offline"},
+            {"device_id": "dc-2", "aspect": "door_alarm", "state": "held_open"},
+        ],
+    )
     r = assess_with(school, rules, live=True)
     assert status_of(r, "P-LIVE", "C1") == "needed" and status_of(r, "P-CAM", "B1") == "needed"
     assert "held open now: D2" in r.findings_for_object("D2").iloc[0]["explanation"]
@@ -225,10 +382,19 @@ def test_attested_statuses(school):
     rules = [practice("A1", 1, "campus", "attested"), practice("A2", 2, "campus", "attested")]
     r = assess_with(school, rules)
     assert status_of(r, "A1", "C1") == "needed" and r.tiers["C1"] == 0
-    school.save_attestations([
-        {"practice_id": "A1", "scope_id": "C1", "status": "in_place", "evidence_doc": "eop.pdf",
-         "assessed_by": "Principal", "assessed_at": date(2026, 8, 20)},
-        {"practice_id": "A2", "scope_id": "C1", "status": "not_necessary"}])
+    school.save_attestations(
+        [
+            {
+                "practice_id": "A1",
+                "scope_id": "C1",
+                "status": "in_place",
+                "evidence_doc": "eop.pdf",
+                "assessed_by": "Principal",
+                "assessed_at": date(2026, 8, 20),
+            },
+            {"practice_id": "A2", "scope_id": "C1", "status": "not_necessary"},
+        ]
+    )
     r = assess_with(school, rules)
     assert r.tiers["C1"] == 4 and evidence_of(r, "A1", "C1")["document"] == "eop.pdf"
     assert "Principal" in r.findings_for_object("C1").iloc[0]["explanation"]
@@ -236,10 +402,25 @@ def test_attested_statuses(school):
 
 def test_person_not_necessary_overrides_a_rule(school):
     # P-PA needs a PA speaker in R2; the checklist marks it Not necessary for R2 -> excluded.
-    rule = [practice("P-PA", 2, {"level": "zone", "zone_kinds": ["classroom"]},
-                     "control_in_zone", {"control_types": ["pa_speaker"]})]
-    school.save_attestations([{"practice_id": "P-PA", "scope_id": "R2",
-                               "status": "not_necessary", "assessed_by": "Facilities"}])
+    rule = [
+        practice(
+            "P-PA",
+            2,
+            {"level": "zone", "zone_kinds": ["classroom"]},
+            "control_in_zone",
+            {"control_types": ["pa_speaker"]},
+        )
+    ]
+    school.save_attestations(
+        [
+            {
+                "practice_id": "P-PA",
+                "scope_id": "R2",
+                "status": "not_necessary",
+                "assessed_by": "Facilities",
+            }
+        ]
+    )
     r = assess_with(school, rule)
     assert status_of(r, "P-PA", "R2") == "not_necessary" and r.tiers["R2"] == 4
 

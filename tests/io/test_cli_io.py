@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.io.io_makers import write_dxf, write_imdf_zip
 from passmap.cli import main
+from tests.io.io_makers import write_dxf, write_imdf_zip
 
 
 @pytest.fixture
@@ -26,8 +26,16 @@ def _cli(capsys):
 def test_cli_import_dry_run_then_real_then_export(_cli, tmp_path):
     db = tmp_path / "cli.duckdb"
     dxf = write_dxf(tmp_path / "plan.dxf")
-    common = ["--db", db, "--building", "office", "--layers", "walls=A-WALL;doors=A-DOOR;rooms=A-ROOM;labels=A-TEXT",
-              "--georef", "0,0,-80.84,35.22;12000,0,-80.83986,35.22"]
+    common = [
+        "--db",
+        db,
+        "--building",
+        "office",
+        "--layers",
+        "walls=A-WALL;doors=A-DOOR;rooms=A-ROOM;labels=A-TEXT",
+        "--georef",
+        "0,0,-80.84,35.22;12000,0,-80.83986,35.22",
+    ]
     dry = _cli("import", dxf, *common, "--dry-run", "--output", "json")
     assert dry.returncode == 0, dry.stderr
     report = json.loads(dry.stdout)

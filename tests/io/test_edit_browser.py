@@ -39,8 +39,11 @@ def test_click_on_plan_places_camera_stored_and_drawn(demo_db, app_server, brows
     page.get_by_role("button", name="Place control here").click()
     page.get_by_text("Placed camera").wait_for(timeout=30000)
     maps = page.locator("iframe[title*='st_folium']")
-    for _ in range(120):                 # the new map replaces the old one after the rerun
-        if maps.count() == 1 and maps.first.content_frame.locator("path.pm-control").count() == drawn_before + 1:
+    for _ in range(120):  # the new map replaces the old one after the rerun
+        if (
+            maps.count() == 1
+            and maps.first.content_frame.locator("path.pm-control").count() == drawn_before + 1
+        ):
             break
         page.wait_for_timeout(250)
     assert maps.count() == 1

@@ -8,16 +8,25 @@ import zipfile
 
 import pytest
 
-from tests.io.conftest import snapshot
-from tests.io.io_makers import box, fc, feat, imdf_features, write_door_csv, write_dxf, write_camera_xlsx
 from passmap.importers import import_path
 from passmap.importers.base import ImportFailed, ImportOptions
 from passmap.store import StoreError
+from tests.io.conftest import snapshot
+from tests.io.io_makers import (
+    box,
+    fc,
+    feat,
+    imdf_features,
+    write_camera_xlsx,
+    write_door_csv,
+    write_dxf,
+)
 
 
 def _zone(fid, geom, **extra):
-    return feat({"feature_type": "zone", "id": fid, "campus_id": "c1", "kind": "classroom",
-                 **extra}, geom)
+    return feat(
+        {"feature_type": "zone", "id": fid, "campus_id": "c1", "kind": "classroom", **extra}, geom
+    )
 
 
 def _json(path, doc):
@@ -37,56 +46,210 @@ def _imdf_members(drop=()):
 
 
 CASES = {
-    "broken-json": (lambda p: (p / "a.geojson").write_text('{"type": "FeatureCollection", "features": [') and p / "a.geojson",
-                    {}, "not valid JSON"),
-    "not-a-collection": (lambda p: _json(p / "a.geojson", {"type": "Feature", "properties": {}}),
-                         {"format": "geojson"}, "expected a GeoJSON FeatureCollection"),
-    "projected-coordinates": (lambda p: _json(p / "a.geojson", fc([_zone("zp", {"type": "Polygon", "coordinates": [[[500000, 3900000], [500010, 3900000], [500010, 3900010], [500000, 3900000]]]})])),
-                              {}, "zp: coordinates are not lon/lat"),
-    "unrepairable-geometry": (lambda p: _json(p / "a.geojson", fc([_zone("zflat", {"type": "Polygon", "coordinates": [[[-80.84, 35.22], [-80.83, 35.22], [-80.82, 35.22], [-80.84, 35.22]]]})])),
-                              {}, "zflat: invalid geometry"),
-    "duplicate-id": (lambda p: _json(p / "a.geojson", fc([_zone("z9", box(0, 0, 5, 5)), _zone("z9", box(5, 0, 5, 5))])),
-                     {}, "duplicate zone id 'z9'"),
-    "unknown-level": (lambda p: _json(p / "a.geojson", fc([_zone("z8", box(0, 0, 5, 5), level_id="nope")])),
-                      {}, "zone z8: unknown level 'nope'"),
-    "unknown-feature-type": (lambda p: _json(p / "a.geojson", fc([feat({"feature_type": "spaceship", "id": "x"}, None)])),
-                             {"format": "geojson"}, "unknown feature_type 'spaceship'"),
-    "db-refuses-unknown-campus": (lambda p: _json(p / "a.geojson", fc([
-        feat({"feature_type": "district", "id": "d-new", "name": "New"}, None),
-        feat({"feature_type": "zone", "id": "z-orphan", "campus_id": "no-such-campus", "kind": "gym"}, box(0, 0, 5, 5))])),
-        {}, "the database refused the import"),
-    "zip-slip": (lambda p: _zip(p / "v.zip", {**_imdf_members(), "../../evil.geojson": b"{}"}),
-                 {}, "'../../evil.geojson' has an absolute or '..' path"),
-    "zip-absolute": (lambda p: _zip(p / "v.zip", {**_imdf_members(), "/etc/cron.d/x": b"{}"}),
-                     {}, "absolute or '..' path"),
-    "zip-bomb": (lambda p: _zip(p / "v.zip", {**_imdf_members(), "unit.geojson": b" " * 30_000_000}),
-                 {}, "possible zip bomb"),
-    "oversize-file": (lambda p: _json(p / "a.geojson", fc([_zone(f"z{i}", box(i, 0, 1, 1)) for i in range(20)])),
-                      {"max_bytes": 2000}, "over the 0 MB import limit"),
-    "imdf-without-levels": (lambda p: _zip(p / "v.zip", _imdf_members(drop=("level.geojson",))),
-                            {}, "no level.geojson"),
-    "not-a-zip": (lambda p: (p / "v.zip").write_bytes(b"PK but not really") and p / "v.zip",
-                  {}, "not a valid zip archive"),
-    "garbage-dxf": (lambda p: (p / "x.dxf").write_text("0\nSECTION\n2\nNONSENSE\n") and p / "x.dxf",
-                    {"georef": [(0, 0, -80.84, 35.22), (1, 0, -80.83, 35.22)]}, "not a readable DXF"),
-    "dxf-without-georeference": (lambda p: write_dxf(p / "x.dxf"), {}, "give two or more control points"),
-    "dxf-unknown-layer": (lambda p: write_dxf(p / "x.dxf"), {"layers": {"walls": ["NOPE"]},
-                          "georef": [(0, 0, -80.84, 35.22), (1000, 0, -80.83, 35.22)]},
-                          "layer(s) NOPE for walls not in the drawing"),
-    "osm-unknown-level": (lambda p: _json(p / "o.geojson", fc([feat({"@id": "way/9", "indoor": "room", "level": "mezzanine"}, box(0, 0, 5, 5))])),
-                          {}, "way/9: unknown level 'mezzanine'"),
-    "schedule-unknown-room": (lambda p: write_door_csv(p / "d.csv", [{"Door No": "7", "Room Number": "999"}]),
-                              {"building_id": "b1"}, "row 2 (door 7): room '999' is not a room number"),
-    "schedule-bad-door-class": (lambda p: write_door_csv(p / "d.csv", [{"Door No": "7", "Room Number": "101", "Door Class": "trapdoor"}]),
-                                {"building_id": "b1"}, "door class 'trapdoor'"),
-    "camera-schedule-bad-number": (lambda p: write_camera_xlsx(p / "c.xlsx", [["CAM-1", "x", "101", "north-ish", 80, 10]]),
-                                   {"building_id": "b1"}, "bearing_deg 'north-ish' is not a number"),
-    "image-not-an-image": (lambda p: (p / "plan.png").write_text("hello") and p / "plan.png",
-                           {"building_id": "b1", "corners": [(-80.84, 35.22), (-80.83, 35.23)]}, "not a readable image"),
-    "imdf-opening-unknown-level": (lambda p: _zip(p / "v.zip", {**_imdf_members(), "opening.geojson": json.dumps(fc([
-        feat({"category": "pedestrian", "level_id": "00000000-0000-0000-0000-000000000000"},
-             {"type": "LineString", "coordinates": [[-80.84, 35.22], [-80.84, 35.22001]]}, "o1", "opening")])).encode()}),
-        {}, "opening o1: unknown level"),
+    "broken-json": (
+        lambda p: (
+            (p / "a.geojson").write_text('{"type": "FeatureCollection", "features": [')
+            and p / "a.geojson"
+        ),
+        {},
+        "not valid JSON",
+    ),
+    "not-a-collection": (
+        lambda p: _json(p / "a.geojson", {"type": "Feature", "properties": {}}),
+        {"format": "geojson"},
+        "expected a GeoJSON FeatureCollection",
+    ),
+    "projected-coordinates": (
+        lambda p: _json(
+            p / "a.geojson",
+            fc(
+                [
+                    _zone(
+                        "zp",
+                        {
+                            "type": "Polygon",
+                            "coordinates": [
+                                [
+                                    [500000, 3900000],
+                                    [500010, 3900000],
+                                    [500010, 3900010],
+                                    [500000, 3900000],
+                                ]
+                            ],
+                        },
+                    )
+                ]
+            ),
+        ),
+        {},
+        "zp: coordinates are not lon/lat",
+    ),
+    "unrepairable-geometry": (
+        lambda p: _json(
+            p / "a.geojson",
+            fc(
+                [
+                    _zone(
+                        "zflat",
+                        {
+                            "type": "Polygon",
+                            "coordinates": [
+                                [[-80.84, 35.22], [-80.83, 35.22], [-80.82, 35.22], [-80.84, 35.22]]
+                            ],
+                        },
+                    )
+                ]
+            ),
+        ),
+        {},
+        "zflat: invalid geometry",
+    ),
+    "duplicate-id": (
+        lambda p: _json(
+            p / "a.geojson", fc([_zone("z9", box(0, 0, 5, 5)), _zone("z9", box(5, 0, 5, 5))])
+        ),
+        {},
+        "duplicate zone id 'z9'",
+    ),
+    "unknown-level": (
+        lambda p: _json(p / "a.geojson", fc([_zone("z8", box(0, 0, 5, 5), level_id="nope")])),
+        {},
+        "zone z8: unknown level 'nope'",
+    ),
+    "unknown-feature-type": (
+        lambda p: _json(
+            p / "a.geojson", fc([feat({"feature_type": "spaceship", "id": "x"}, None)])
+        ),
+        {"format": "geojson"},
+        "unknown feature_type 'spaceship'",
+    ),
+    "db-refuses-unknown-campus": (
+        lambda p: _json(
+            p / "a.geojson",
+            fc(
+                [
+                    feat({"feature_type": "district", "id": "d-new", "name": "New"}, None),
+                    feat(
+                        {
+                            "feature_type": "zone",
+                            "id": "z-orphan",
+                            "campus_id": "no-such-campus",
+                            "kind": "gym",
+                        },
+                        box(0, 0, 5, 5),
+                    ),
+                ]
+            ),
+        ),
+        {},
+        "the database refused the import",
+    ),
+    "zip-slip": (
+        lambda p: _zip(p / "v.zip", {**_imdf_members(), "../../evil.geojson": b"{}"}),
+        {},
+        "'../../evil.geojson' has an absolute or '..' path",
+    ),
+    "zip-absolute": (
+        lambda p: _zip(p / "v.zip", {**_imdf_members(), "/etc/cron.d/x": b"{}"}),
+        {},
+        "absolute or '..' path",
+    ),
+    "zip-bomb": (
+        lambda p: _zip(p / "v.zip", {**_imdf_members(), "unit.geojson": b" " * 30_000_000}),
+        {},
+        "possible zip bomb",
+    ),
+    "oversize-file": (
+        lambda p: _json(p / "a.geojson", fc([_zone(f"z{i}", box(i, 0, 1, 1)) for i in range(20)])),
+        {"max_bytes": 2000},
+        "over the 0 MB import limit",
+    ),
+    "imdf-without-levels": (
+        lambda p: _zip(p / "v.zip", _imdf_members(drop=("level.geojson",))),
+        {},
+        "no level.geojson",
+    ),
+    "not-a-zip": (
+        lambda p: (p / "v.zip").write_bytes(b"PK but not really") and p / "v.zip",
+        {},
+        "not a valid zip archive",
+    ),
+    "garbage-dxf": (
+        lambda p: (p / "x.dxf").write_text("0\nSECTION\n2\nNONSENSE\n") and p / "x.dxf",
+        {"georef": [(0, 0, -80.84, 35.22), (1, 0, -80.83, 35.22)]},
+        "not a readable DXF",
+    ),
+    "dxf-without-georeference": (
+        lambda p: write_dxf(p / "x.dxf"),
+        {},
+        "give two or more control points",
+    ),
+    "dxf-unknown-layer": (
+        lambda p: write_dxf(p / "x.dxf"),
+        {
+            "layers": {"walls": ["NOPE"]},
+            "georef": [(0, 0, -80.84, 35.22), (1000, 0, -80.83, 35.22)],
+        },
+        "layer(s) NOPE for walls not in the drawing",
+    ),
+    "osm-unknown-level": (
+        lambda p: _json(
+            p / "o.geojson",
+            fc([feat({"@id": "way/9", "indoor": "room", "level": "mezzanine"}, box(0, 0, 5, 5))]),
+        ),
+        {},
+        "way/9: unknown level 'mezzanine'",
+    ),
+    "schedule-unknown-room": (
+        lambda p: write_door_csv(p / "d.csv", [{"Door No": "7", "Room Number": "999"}]),
+        {"building_id": "b1"},
+        "row 2 (door 7): room '999' is not a room number",
+    ),
+    "schedule-bad-door-class": (
+        lambda p: write_door_csv(
+            p / "d.csv", [{"Door No": "7", "Room Number": "101", "Door Class": "trapdoor"}]
+        ),
+        {"building_id": "b1"},
+        "door class 'trapdoor'",
+    ),
+    "camera-schedule-bad-number": (
+        lambda p: write_camera_xlsx(p / "c.xlsx", [["CAM-1", "x", "101", "north-ish", 80, 10]]),
+        {"building_id": "b1"},
+        "bearing_deg 'north-ish' is not a number",
+    ),
+    "image-not-an-image": (
+        lambda p: (p / "plan.png").write_text("hello") and p / "plan.png",
+        {"building_id": "b1", "corners": [(-80.84, 35.22), (-80.83, 35.23)]},
+        "not a readable image",
+    ),
+    "imdf-opening-unknown-level": (
+        lambda p: _zip(
+            p / "v.zip",
+            {
+                **_imdf_members(),
+                "opening.geojson": json.dumps(
+                    fc(
+                        [
+                            feat(
+                                {
+                                    "category": "pedestrian",
+                                    "level_id": "00000000-0000-0000-0000-000000000000",
+                                },
+                                {
+                                    "type": "LineString",
+                                    "coordinates": [[-80.84, 35.22], [-80.84, 35.22001]],
+                                },
+                                "o1",
+                                "opening",
+                            )
+                        ]
+                    )
+                ).encode(),
+            },
+        ),
+        {},
+        "opening o1: unknown level",
+    ),
 }
 
 
@@ -104,8 +267,18 @@ def test_refused_with_message_and_database_unchanged(site_store, tmp_path, case)
 
 
 def test_repairable_bowtie_is_repaired_with_a_warning(site_store, tmp_path):
-    bow = {"type": "Polygon", "coordinates": [[[-80.84, 35.22], [-80.839, 35.221], [-80.839, 35.22],
-                                                [-80.84, 35.221], [-80.84, 35.22]]]}
+    bow = {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [-80.84, 35.22],
+                [-80.839, 35.221],
+                [-80.839, 35.22],
+                [-80.84, 35.221],
+                [-80.84, 35.22],
+            ]
+        ],
+    }
     path = _json(tmp_path / "a.geojson", fc([_zone("bow", bow)]))
     report = import_path(site_store, path)
     assert any("bow: invalid geometry (Self-intersection" in w for w in report.warnings)

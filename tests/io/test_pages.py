@@ -44,8 +44,8 @@ def test_import_page_previews_then_commits(site_db, tmp_path):
     assert not at.exception, [e.value for e in at.exception]
     assert "Preview: rooms.geojson (osm)" in at.subheader[0].value
     assert any("skipped 1 feature" in w.value for w in at.warning)
-    assert _store(site_db).get("building", "annex") is None          # nothing written yet
-    assert at.get("iframe") or at.get("component_instance")           # the preview map
+    assert _store(site_db).get("building", "annex") is None  # nothing written yet
+    assert at.get("iframe") or at.get("component_instance")  # the preview map
     at.button(key="imp_commit").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Imported rooms.geojson" in s.value for s in at.success)
@@ -90,9 +90,11 @@ def _click_map(at, lat: float, lng: float) -> None:
     import json
 
     args = json.loads(at.get("component_instance")[0].proto.json_args)
-    at.session_state[args["key"]] = {"last_clicked": {"lat": lat, "lng": lng},
-                                     "last_object_clicked_tooltip": None,
-                                     "last_active_drawing": None}
+    at.session_state[args["key"]] = {
+        "last_clicked": {"lat": lat, "lng": lng},
+        "last_object_clicked_tooltip": None,
+        "last_active_drawing": None,
+    }
 
 
 def test_edit_page_click_places_a_camera_with_wedge_preview(site_db):
@@ -105,13 +107,13 @@ def test_edit_page_click_places_a_camera_with_wedge_preview(site_db):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     script = _map_script(at)
-    assert "pm-pending" in script and "#f39c12" in script               # position + wedge preview
+    assert "pm-pending" in script and "#f39c12" in script  # position + wedge preview
     at.button(key="edit_place").click().run()
     assert not at.exception, [e.value for e in at.exception]
     cams = _store(site_db).list_controls(level_id="b1-l0")
     assert len(cams) == 1 and cams.iloc[0]["type"] == "camera" and cams.iloc[0]["zone_id"] == "z101"
     assert cams.iloc[0]["bearing_deg"] == 90 and cams.iloc[0]["range_m"] == 15
-    assert "pm-control" in _map_script(at)                               # drawn on the plan
+    assert "pm-control" in _map_script(at)  # drawn on the plan
 
 
 def test_edit_page_refuses_a_stale_save_and_undoes(site_db):
@@ -119,7 +121,9 @@ def test_edit_page_refuses_a_stale_save_and_undoes(site_db):
     at = _edit_app(site_db)
     at.radio(key="edit_mode").set_value("Select and edit").run()
     at.selectbox(key="edit_obj").set_value("zone z101").run()
-    assert "You opened version 1" in at.caption[-1].value or any("version 1" in c.value for c in at.caption)
+    assert "You opened version 1" in at.caption[-1].value or any(
+        "version 1" in c.value for c in at.caption
+    )
     # Someone else saves the same room meanwhile.
     store.update_feature("zone", "z101", {"name": "Renamed by Bob"}, 1, actor="bob")
     at.text_input(key="edit_zone_z101_name").set_value("Mine")
@@ -144,8 +148,11 @@ def test_edit_page_draws_a_zone_and_reshapes_it(site_db):
     at = _edit_app(site_db)
     at.radio(key="edit_mode").set_value("Draw zone or door").run()
     args = json.loads(at.get("component_instance")[0].proto.json_args)
-    at.session_state[args["key"]] = {"last_clicked": None, "last_object_clicked_tooltip": None,
-                                     "last_active_drawing": {"type": "Feature", "geometry": box(20, 0, 5, 8)}}
+    at.session_state[args["key"]] = {
+        "last_clicked": None,
+        "last_object_clicked_tooltip": None,
+        "last_active_drawing": {"type": "Feature", "geometry": box(20, 0, 5, 8)},
+    }
     at.run()
     at.selectbox(key="edit_zkind").set_value("storage")
     at.text_input(key="edit_znum").set_value("103").run()
@@ -156,12 +163,17 @@ def test_edit_page_draws_a_zone_and_reshapes_it(site_db):
     assert new["kind"] == "storage" and new["id"] == "b1-l0-zone-1"
     # Reshape room 101 with a newly drawn outline.
     at.session_state["edit_selected"] = ("zone", "z101")
-    at.run()                                   # the selection restyles the map (new component key)
+    at.run()  # the selection restyles the map (new component key)
     args = json.loads(at.get("component_instance")[0].proto.json_args)
-    at.session_state[args["key"]] = {"last_clicked": None, "last_object_clicked_tooltip": None,
-                                     "last_active_drawing": {"type": "Feature", "geometry": box(0, 0, 12, 8)}}
+    at.session_state[args["key"]] = {
+        "last_clicked": None,
+        "last_object_clicked_tooltip": None,
+        "last_active_drawing": {"type": "Feature", "geometry": box(0, 0, 12, 8)},
+    }
     at.run()
     at.button(key="edit_reshape").click().run()
     assert any("Reshaped zone z101" in s.value for s in at.success)
     z = store.get("zone", "z101")
-    assert z["version"] == 2 and z["geometry"].area > 1.1 * store.get("zone", "z102")["geometry"].area
+    assert (
+        z["version"] == 2 and z["geometry"].area > 1.1 * store.get("zone", "z102")["geometry"].area
+    )

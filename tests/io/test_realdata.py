@@ -16,23 +16,30 @@ pytestmark = pytest.mark.realdata
 
 def test_osm_indoor_fei_two_levels(store):
     folder = DATA / "osm-indoor-uv-fei"
-    report = import_path(store, folder / "planta_rooms_levels1-2.geojson",
-                         ImportOptions(building_id="fei", campus_id="uv"))
+    report = import_path(
+        store,
+        folder / "planta_rooms_levels1-2.geojson",
+        ImportOptions(building_id="fei", campus_id="uv"),
+    )
     assert report.format == "osm"
     levels = store.list_levels("fei")
     assert set(levels["ordinal"]) >= {1, 2}
     zones = store.list_zones(building_id="fei")
-    assert len(zones) >= 110 and "corridor" in set(zones["kind"]) and "library" in set(zones["kind"])
+    assert (
+        len(zones) >= 110 and "corridor" in set(zones["kind"]) and "library" in set(zones["kind"])
+    )
     assert zones.total_bounds[0] == pytest.approx(-96.927, abs=0.01)
-    assert any("skipped" in w for w in report.warnings)          # the stray LineString etc.
+    assert any("skipped" in w for w in report.warnings)  # the stray LineString etc.
 
 
 def test_osm_overlapping_exports_are_refused_as_duplicates(store):
     folder = DATA / "osm-indoor-uv-fei"
     before = store.table_counts()
     with pytest.raises(ImportFailed, match="duplicate zone id 'osm-way-"):
-        import_path(store, [folder / "planta_rooms_levels1-2.geojson",
-                            folder / "planta_baja_level1_ways.geojson"])
+        import_path(
+            store,
+            [folder / "planta_rooms_levels1-2.geojson", folder / "planta_baja_level1_ways.geojson"],
+        )
     assert store.table_counts() == before
 
 
@@ -40,7 +47,11 @@ def test_wrld_westport_house_seven_floors(store):
     report = import_path(store, DATA / "wrld-westport-house", ImportOptions(building_id="westport"))
     assert report.format == "wrld"
     assert len(store.list_levels("westport")) == 7
-    assert report.counts["opening"] > 100 and report.counts["wall"] > 100 and report.counts["zone"] > 50
+    assert (
+        report.counts["opening"] > 100
+        and report.counts["wall"] > 100
+        and report.counts["zone"] > 50
+    )
     zones = store.list_zones(building_id="westport")
     assert {"stair", "elevator", "restroom"} <= set(zones["kind"])
 
@@ -48,24 +59,33 @@ def test_wrld_westport_house_seven_floors(store):
 def test_dxf_office_floor_with_qgis_control_points(store):
     folder = DATA / "dxf-wrld-office-floor"
     points = parse_points((folder / "georeference.points").read_text())
-    opts = ImportOptions(building_id="office", georef=points,
-                         layers={"walls": ["wall"], "doors": ["doors"], "labels": ["txt"]})
+    opts = ImportOptions(
+        building_id="office",
+        georef=points,
+        layers={"walls": ["wall"], "doors": ["doors"], "labels": ["txt"]},
+    )
     report = import_path(store, folder / "cad.dxf", opts)
     assert report.counts["wall"] > 100 and 30 < report.counts["opening"] < 60
     assert any("51 window blocks" in w for w in report.warnings)
     assert any("RMS 0.18 m" in w for w in report.warnings)
     minx, miny, maxx, maxy = store.list_openings(building_id="office").total_bounds
-    assert -2.981 < minx < maxx < -2.977 and 56.461 < miny < maxy < 56.463   # Dundee
+    assert -2.981 < minx < maxx < -2.977 and 56.461 < miny < maxy < 56.463  # Dundee
     from passmap.geometry import to_metric
 
     widths = to_metric(store.list_openings(building_id="office")).length
-    assert 0.6 < widths.median() < 1.2                        # door leaves, mm -> m
+    assert 0.6 < widths.median() < 1.2  # door leaves, mm -> m
 
 
 def test_png_render_as_underlay(site_store, tmp_path):
-    opts = ImportOptions(building_id="b1", level_id="b1-l0", underlay_dir=tmp_path,
-                         corners=[(-2.9792483, 56.4618060), (-2.9787554, 56.4622558)])
+    opts = ImportOptions(
+        building_id="b1",
+        level_id="b1-l0",
+        underlay_dir=tmp_path,
+        corners=[(-2.9792483, 56.4618060), (-2.9787554, 56.4622558)],
+    )
     import_path(site_store, DATA / "dxf-wrld-office-floor" / "cad_image.png", opts)
     underlay = site_store.get("level", "b1-l0")["props"]["underlay"]
     assert (underlay["width_px"], underlay["height_px"]) == (1368, 687)
-    assert (tmp_path / "b1-l0.png").stat().st_size == (DATA / "dxf-wrld-office-floor" / "cad_image.png").stat().st_size
+    assert (tmp_path / "b1-l0.png").stat().st_size == (
+        DATA / "dxf-wrld-office-floor" / "cad_image.png"
+    ).stat().st_size

@@ -23,12 +23,14 @@ class Broker:
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
         conf = workdir / "mosquitto.conf"
-        conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
-                        f"persistence_location {workdir}/\nautosave_interval 1\n"
-                        "max_queued_messages 100000\nmax_inflight_messages 100\n"
-                        # as root mosquitto drops to user 'mosquitto', which cannot write the
-                        # pytest tmp dir: persistence then silently fails and sessions are lost
-                        + ("user root\n" if os.geteuid() == 0 else ""))
+        conf.write_text(
+            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
+            f"persistence_location {workdir}/\nautosave_interval 1\n"
+            "max_queued_messages 100000\nmax_inflight_messages 100\n"
+            # as root mosquitto drops to user 'mosquitto', which cannot write the
+            # pytest tmp dir: persistence then silently fails and sessions are lost
+            + ("user root\n" if os.geteuid() == 0 else "")
+        )
         self.conf = conf
 
     @property
@@ -36,8 +38,11 @@ class Broker:
         return f"mqtt://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([MOSQUITTO, "-c", str(self.conf)], stdout=subprocess.DEVNULL,
-                                     stderr=(self.workdir / "mosquitto.log").open("ab"))
+        self.proc = subprocess.Popen(
+            [MOSQUITTO, "-c", str(self.conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=(self.workdir / "mosquitto.log").open("ab"),
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:

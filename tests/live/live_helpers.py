@@ -32,21 +32,67 @@ def add_small_site(store) -> None:
 
     pt = lambda dx: Point(-80.84 + dx * 1e-5, 35.22)  # noqa: E731
     rows = {
-        "district": [{"id": "dist-t", "name": "Test ISD", "geom": box(-80.85, 35.21, -80.83, 35.23)}],
-        "campus": [{"id": "campus-t", "district_id": "dist-t", "name": "Test High", "school_type": "high",
-                    "geom": box(-80.841, 35.219, -80.839, 35.221)}],
-        "building": [{"id": "bldg-t", "campus_id": "campus-t", "name": "Main",
-                      "geom": box(-80.8405, 35.2195, -80.8395, 35.2205)}],
+        "district": [
+            {"id": "dist-t", "name": "Test ISD", "geom": box(-80.85, 35.21, -80.83, 35.23)}
+        ],
+        "campus": [
+            {
+                "id": "campus-t",
+                "district_id": "dist-t",
+                "name": "Test High",
+                "school_type": "high",
+                "geom": box(-80.841, 35.219, -80.839, 35.221),
+            }
+        ],
+        "building": [
+            {
+                "id": "bldg-t",
+                "campus_id": "campus-t",
+                "name": "Main",
+                "geom": box(-80.8405, 35.2195, -80.8395, 35.2205),
+            }
+        ],
         "level": [{"id": "lvl-t", "building_id": "bldg-t", "ordinal": 0, "name": "Ground"}],
         "control": [
-            {"id": "ctl-door", "campus_id": "campus-t", "building_id": "bldg-t", "level_id": "lvl-t",
-             "type": "door_contact", "name": "Main entrance contact", "geom": pt(0), "external_id": "ext-door-1"},
-            {"id": "ctl-cam", "campus_id": "campus-t", "building_id": "bldg-t", "level_id": "lvl-t",
-             "type": "camera", "name": "Lobby camera", "geom": pt(1), "external_id": "ext-cam-1"},
-            {"id": "ctl-duress", "campus_id": "campus-t", "building_id": "bldg-t", "level_id": "lvl-t",
-             "type": "duress_button", "name": "Office duress", "geom": pt(2), "external_id": "ext-duress-1"},
-            {"id": "ctl-spare", "campus_id": "campus-t", "building_id": "bldg-t", "level_id": "lvl-t",
-             "type": "door_contact", "name": "Gym door contact", "geom": pt(3)},
+            {
+                "id": "ctl-door",
+                "campus_id": "campus-t",
+                "building_id": "bldg-t",
+                "level_id": "lvl-t",
+                "type": "door_contact",
+                "name": "Main entrance contact",
+                "geom": pt(0),
+                "external_id": "ext-door-1",
+            },
+            {
+                "id": "ctl-cam",
+                "campus_id": "campus-t",
+                "building_id": "bldg-t",
+                "level_id": "lvl-t",
+                "type": "camera",
+                "name": "Lobby camera",
+                "geom": pt(1),
+                "external_id": "ext-cam-1",
+            },
+            {
+                "id": "ctl-duress",
+                "campus_id": "campus-t",
+                "building_id": "bldg-t",
+                "level_id": "lvl-t",
+                "type": "duress_button",
+                "name": "Office duress",
+                "geom": pt(2),
+                "external_id": "ext-duress-1",
+            },
+            {
+                "id": "ctl-spare",
+                "campus_id": "campus-t",
+                "building_id": "bldg-t",
+                "level_id": "lvl-t",
+                "type": "door_contact",
+                "name": "Gym door contact",
+                "geom": pt(3),
+            },
         ],
     }
     with store.transaction() as cur:

@@ -13,12 +13,13 @@ import urllib.request
 import pytest
 import uvicorn
 
-from .live_helpers import REPO, add_small_site, free_port, wait_until
 from passmap.feeds.bridge import create_app, sign
 from passmap.feeds.mqtt import MqttConfig, MqttSource, Publisher
 from passmap.feeds.registry import Gateway
 from passmap.feeds.runner import FeedRunner
 from passmap.store import Store
+
+from .live_helpers import REPO, add_small_site, free_port, wait_until
 
 SECRET = "test-shared-secret"
 
@@ -40,25 +41,43 @@ def test_webhook_bridge_checks_signatures_and_publishes(broker, tmp_db, topic_ro
     gw = Gateway("hooks", "frigate", f"{topic_root}/frigate/#")
     store.save_gateway({"id": gw.id, "kind": gw.kind, "topic_pattern": gw.topic_pattern})
     runner = FeedRunner(store, [gw], flush_interval_s=0.1).start()
-    cfg = MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url, "PASSMAP_MQTT_CLIENT_ID": f"{topic_root}-sub"})
+    cfg = MqttConfig.from_env(
+        {"PASSMAP_MQTT_URL": broker.url, "PASSMAP_MQTT_CLIENT_ID": f"{topic_root}-sub"}
+    )
     src = MqttSource(runner, cfg).start()
     assert src.connected.wait(5)
     pub = Publisher(cfg, client_id=f"{topic_root}-bridge")
-    server = uvicorn.Server(uvicorn.Config(create_app(pub.publish, SECRET, [gw.topic_pattern]),
-                                           host="127.0.0.1", port=free_port(), log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(pub.publish, SECRET, [gw.topic_pattern]),
+            host="127.0.0.1",
+            port=free_port(),
+            log_level="warning",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     wait_until(lambda: server.started, 10)
     base = f"http://127.0.0.1:{server.config.port}/hook/{topic_root}/frigate/events"
-    body = json.dumps({"type": "new", "before": {}, "after": {"camera": "cam_front", "label": "person",
-                       "frame_time": 1772456645.0}}).encode()
+    body = json.dumps(
+        {
+            "type": "new",
+            "before": {},
+            "after": {"camera": "cam_front", "label": "person", "frame_time": 1772456645.0},
+        }
+    ).encode()
     assert _post(base, body, None) == 401
     assert _post(base, body, sign("wrong-secret", body)) == 401
-    assert _post(base, body + b" ", sign(SECRET, body)) == 401       # body changed after signing
-    assert _post(f"http://127.0.0.1:{server.config.port}/hook/other/topic", body, sign(SECRET, body)) == 404
+    assert _post(base, body + b" ", sign(SECRET, body)) == 401  # body changed after signing
+    assert (
+        _post(f"http://127.0.0.1:{server.config.port}/hook/other/topic", body, sign(SECRET, body))
+        == 404
+    )
     assert _post(base, body, sign(SECRET, body)) == 202
     wait_until(lambda: store.count_status_events() == 1, 5)
-    assert store.device_status_rows()[["device_id", "state"]].values.tolist() == [["cam_front", "person"]]
+    assert store.device_status_rows()[["device_id", "state"]].values.tolist() == [
+        ["cam_front", "person"]
+    ]
     server.should_exit = True
     thread.join(5)
     pub.close()
@@ -67,20 +86,42 @@ def test_webhook_bridge_checks_signatures_and_publishes(broker, tmp_db, topic_ro
 
 
 def _passmap(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "passmap.cli", *args], cwd=REPO, capture_output=True,
-                          text=True, env=dict(os.environ, **(env or {})), timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "passmap.cli", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, **(env or {})),
+        timeout=60,
+    )
 
 
 def test_replay_then_status_json_and_table(tmp_db, tmp_path):
     with Store(tmp_db) as store:
         add_small_site(store)
     rec = tmp_path / "rec.ndjson"
-    rec.write_text("\n".join(json.dumps(r) for r in [
-        {"topic": "passmap/status/a", "payload": {"device_id": "ext-door-1", "aspect": "door_alarm",
-                                                   "state": "held_open", "observed_utc": "2026-03-02T13:00:00Z"}},
-        {"topic": "zigbee2mqtt/unknown_contact", "payload": {"contact": True, "battery": 15}},
-        {"topic": "passmap/status/a", "payload": "{broken"},
-    ]) + "\n")
+    rec.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {
+                    "topic": "passmap/status/a",
+                    "payload": {
+                        "device_id": "ext-door-1",
+                        "aspect": "door_alarm",
+                        "state": "held_open",
+                        "observed_utc": "2026-03-02T13:00:00Z",
+                    },
+                },
+                {
+                    "topic": "zigbee2mqtt/unknown_contact",
+                    "payload": {"contact": True, "battery": 15},
+                },
+                {"topic": "passmap/status/a", "payload": "{broken"},
+            ]
+        )
+        + "\n"
+    )
     out = _passmap("replay", str(rec), "--db", str(tmp_db), env={"PASSMAP_MQTT_URL": ""})
     assert out.returncode == 0, out.stderr
     assert "1 dead letters" in out.stdout
@@ -88,10 +129,18 @@ def test_replay_then_status_json_and_table(tmp_db, tmp_path):
     data = json.loads(js.stdout)
     assert data["dead_letters"] == 1
     by_id = {d["device_id"]: d for d in data["devices"]}
-    assert by_id["ext-door-1"]["control_id"] == "ctl-door" and by_id["ext-door-1"]["state"] == "held_open"
-    assert by_id["unknown_contact"]["control_id"] is None and by_id["unknown_contact"]["state"] == "degraded"
+    assert (
+        by_id["ext-door-1"]["control_id"] == "ctl-door"
+        and by_id["ext-door-1"]["state"] == "held_open"
+    )
+    assert (
+        by_id["unknown_contact"]["control_id"] is None
+        and by_id["unknown_contact"]["state"] == "degraded"
+    )
     assert {"last_seen_utc", "stale"} <= set(by_id["ext-door-1"])
-    campus = json.loads(_passmap("status", "--db", str(tmp_db), "--campus", "campus-t", "--format", "json").stdout)
+    campus = json.loads(
+        _passmap("status", "--db", str(tmp_db), "--campus", "campus-t", "--format", "json").stdout
+    )
     assert [d["device_id"] for d in campus["devices"]] == ["ext-door-1"]
     table = _passmap("status", "--db", str(tmp_db))
     assert "held_open" in table.stdout and "dead letters: 1" in table.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -30,14 +30,21 @@ def _default_level_door(db_path) -> tuple[str, str]:
 
 
 def _status(device: str, aspect: str, state: str) -> bytes:
-    return json.dumps({"device_id": device, "aspect": aspect, "state": state,
-                       "observed_utc": datetime.now(timezone.utc).isoformat()}).encode()
+    return json.dumps(
+        {
+            "device_id": device,
+            "aspect": aspect,
+            "state": state,
+            "observed_utc": datetime.now(UTC).isoformat(),
+        }
+    ).encode()
 
 
 def test_door_forced_turns_to_alarm_on_floor_plan(broker, demo_db, app_server, browser_page):
     device, name = _default_level_door(demo_db)
-    server = app_server(demo_db, PASSMAP_MQTT_URL=broker.url,
-                        PASSMAP_MQTT_CLIENT_ID=f"app-{uuid.uuid4().hex[:8]}")
+    server = app_server(
+        demo_db, PASSMAP_MQTT_URL=broker.url, PASSMAP_MQTT_CLIENT_ID=f"app-{uuid.uuid4().hex[:8]}"
+    )
     page = browser_page
     page.goto(server.url)
     page.get_by_label("User name").fill("demo-admin")
@@ -46,7 +53,7 @@ def test_door_forced_turns_to_alarm_on_floor_plan(broker, demo_db, app_server, b
     page.get_by_role("link", name="Floor plan").click()
     page.get_by_text("Live:").first.wait_for(timeout=40_000)
     pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
-    deadline = time.monotonic() + 30   # until the app's subscription is up, the door reports closed
+    deadline = time.monotonic() + 30  # until the app's subscription is up, the door reports closed
     while page.get_by_text("devices reporting").count() == 0 and time.monotonic() < deadline:
         pub.publish(f"passmap/status/{device}", _status(device, "position", "closed"))
         page.wait_for_timeout(500)

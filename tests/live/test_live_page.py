@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import _store, login
-
 from passmap.feeds.runner import FeedRunner
+from tests.helpers import _store, login
 
 REPO = Path(__file__).resolve().parents[2]
 LIVE_PAGE = str(REPO / "pages" / "live.py")
@@ -26,7 +25,7 @@ def live_app(demo_db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("PASSMAP_DB", str(demo_db))
-    monkeypatch.setenv("PASSMAP_SIMULATE", "0")     # no simulator: only our messages
+    monkeypatch.setenv("PASSMAP_SIMULATE", "0")  # no simulator: only our messages
 
     def make(role: str = "admin"):
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
@@ -45,20 +44,31 @@ def _ok(at) -> None:
 
 def _publish(runner: FeedRunner, device: str, aspect: str, state: str, age_s: float = 0.0) -> None:
     """One canonical status message, as if received ``age_s`` seconds ago."""
-    when = datetime.now(timezone.utc) - timedelta(seconds=age_s)
-    runner.submit(f"passmap/status/{device}", json.dumps({
-        "device_id": device, "aspect": aspect, "state": state,
-        "observed_utc": when.isoformat()}), received_ts=time.time() - age_s)
+    when = datetime.now(UTC) - timedelta(seconds=age_s)
+    runner.submit(
+        f"passmap/status/{device}",
+        json.dumps(
+            {
+                "device_id": device,
+                "aspect": aspect,
+                "state": state,
+                "observed_utc": when.isoformat(),
+            }
+        ),
+        received_ts=time.time() - age_s,
+    )
 
 
 def _controls(store, campus: str) -> dict:
     """A door contact, a duress button and two cameras of the campus the page shows."""
     c = store.list_controls(campus)
     c = c[c["external_id"].notna()]
-    pick = {"door": c[c["type"] == "door_contact"].iloc[0],
-            "duress": c[c["type"] == "duress_button"].iloc[0],
-            "camera": c[c["type"] == "camera"].iloc[0],
-            "camera2": c[c["type"] == "camera"].iloc[1]}
+    pick = {
+        "door": c[c["type"] == "door_contact"].iloc[0],
+        "duress": c[c["type"] == "duress_button"].iloc[0],
+        "camera": c[c["type"] == "camera"].iloc[0],
+        "camera2": c[c["type"] == "camera"].iloc[1],
+    }
     return {k: v.to_dict() for k, v in pick.items()}
 
 
@@ -69,7 +79,7 @@ def _feed(at, demo_db, messages) -> tuple[object, dict]:
     campus = at.session_state["pick_campus"]
     assert campus, "the sidebar picked no campus"
     controls = _controls(store, campus)
-    assert store.device_status_rows().empty      # the demo ships no status: all below is ours
+    assert store.device_status_rows().empty  # the demo ships no status: all below is ours
     runner = FeedRunner(store)
     for who, *rest in messages:
         device = controls[who]["external_id"] if who in controls else who
@@ -79,9 +89,13 @@ def _feed(at, demo_db, messages) -> tuple[object, dict]:
 
 
 def _text(at) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption]
-                     + [e.value for e in at.error] + [w.value for w in at.warning]
-                     + [s.value for s in at.success])
+    return "\n".join(
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [e.value for e in at.error]
+        + [w.value for w in at.warning]
+        + [s.value for s in at.success]
+    )
 
 
 def _buttons(at, label: str) -> list:
@@ -96,8 +110,9 @@ def _alarm_button(at, label: str, alarm_id: str):
 def test_door_forced_and_duress_raise_alarms_and_the_lockdown_banner(live_app, demo_db):
     at = live_app()
     assert "Alarms (0 open)" in [h.value for h in at.subheader]
-    store, c = _feed(at, demo_db, [("door", "door_alarm", "forced_open"),
-                                   ("duress", "panic", "triggered")])
+    store, c = _feed(
+        at, demo_db, [("door", "door_alarm", "forced_open"), ("duress", "panic", "triggered")]
+    )
     at.run()
     _ok(at)
     alarms = store.list_alarms(at.session_state["pick_campus"])
@@ -119,16 +134,16 @@ def test_acknowledge_records_who_and_when_and_resolve_closes_the_alarm(live_app,
     at.run()
     campus = at.session_state["pick_campus"]
     alarm_id = store.list_alarms(campus)["id"].iloc[0]
-    before = datetime.now(timezone.utc).replace(tzinfo=None)
+    before = datetime.now(UTC).replace(tzinfo=None)
     _alarm_button(at, "Acknowledge", alarm_id).click().run()
     _ok(at)
     alarm = store.list_alarms(campus).set_index("id").loc[alarm_id]
     assert alarm["state"] == "acknowledged" and alarm["acknowledged_by"] == "demo-editor"
     acked = alarm["acknowledged_utc"].to_pydatetime()
-    assert before - timedelta(seconds=5) <= acked <= datetime.now(timezone.utc).replace(tzinfo=None)
+    assert before - timedelta(seconds=5) <= acked <= datetime.now(UTC).replace(tzinfo=None)
     at.run()
     assert "acknowledged by demo-editor" in _text(at)
-    assert not _buttons(at, "Acknowledge")          # once acknowledged, only Resolve remains
+    assert not _buttons(at, "Acknowledge")  # once acknowledged, only Resolve remains
     _alarm_button(at, "Resolve", alarm_id).click().run()
     _ok(at)
     assert store.list_alarms(campus).empty
@@ -143,20 +158,28 @@ def test_a_stale_button_on_an_alarm_resolved_elsewhere_warns_instead_of_crashing
     store, _c = _feed(at, demo_db, [("door", "door_alarm", "forced_open")])
     at.run()
     alarm_id = store.list_alarms(at.session_state["pick_campus"])["id"].iloc[0]
-    store.resolve_alarm(alarm_id, "demo-editor")      # another operator, another session
+    store.resolve_alarm(alarm_id, "demo-editor")  # another operator, another session
     _alarm_button(at, "Acknowledge", alarm_id).click().run()
     _ok(at)
     assert any("cannot become acknowledged" in w.value for w in at.warning)
-    assert store.list_alarms(include_resolved=True).set_index("id").loc[
-        alarm_id, "acknowledged_by"] is None
+    assert (
+        store.list_alarms(include_resolved=True).set_index("id").loc[alarm_id, "acknowledged_by"]
+        is None
+    )
 
 
 def test_offline_and_stale_devices_show_in_device_health(live_app, demo_db):
     at = live_app()
     assert "No device has reported yet." in _text(at)
-    _store_, c = _feed(at, demo_db, [("camera", "health", "offline"),
-                                     ("camera2", "health", "online", 3600.0),   # silent for 1 h
-                                     ("door", "position", "closed")])
+    _store_, c = _feed(
+        at,
+        demo_db,
+        [
+            ("camera", "health", "offline"),
+            ("camera2", "health", "online", 3600.0),  # silent for 1 h
+            ("door", "position", "closed"),
+        ],
+    )
     at.run()
     _ok(at)
     metrics = {m.label: m.value for m in at.metric}
@@ -187,21 +210,25 @@ def test_unknown_device_is_listed_and_attached_to_a_control(live_app, demo_db):
     assert store.get("control", target)["external_id"] == "ext-unknown-77"
     assert store.list_unknown_devices().empty
     assert "Every reporting device is attached to a placed control." in _text(at)
-    assert "ext-unknown-77" in set(store.device_status_rows(at.session_state["pick_campus"])["device_id"])
+    assert "ext-unknown-77" in set(
+        store.device_status_rows(at.session_state["pick_campus"])["device_id"]
+    )
 
 
 def test_a_viewer_sees_alarms_but_cannot_acknowledge_resolve_or_attach(live_app, demo_db):
     from passmap.access import allowed
 
-    assert not allowed("viewer", "edit")            # the policy: a viewer is read-only
+    assert not allowed("viewer", "edit")  # the policy: a viewer is read-only
     at = live_app("viewer")
-    store, c = _feed(at, demo_db, [("door", "door_alarm", "forced_open"),
-                                   ("ext-unknown-88", "position", "open")])
+    store, c = _feed(
+        at, demo_db, [("door", "door_alarm", "forced_open"), ("ext-unknown-88", "position", "open")]
+    )
     at.run()
     _ok(at)
     assert f"**door forced** — {c['door']['name']}" in _text(at)
     assert not _buttons(at, "Acknowledge") and not _buttons(at, "Resolve")
     assert not _buttons(at, "Attach") and not _buttons(at, "Set posture")
-    assert "ext-unknown-88" in set(next(d.value for d in at.dataframe
-                                        if "states" in d.value.columns)["device_id"])
+    assert "ext-unknown-88" in set(
+        next(d.value for d in at.dataframe if "states" in d.value.columns)["device_id"]
+    )
     assert store.list_alarms(at.session_state["pick_campus"])["state"].tolist() == ["active"]

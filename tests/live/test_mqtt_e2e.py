@@ -17,9 +17,15 @@ pytestmark = pytest.mark.broker
 
 
 def _msg(device: str, i: int) -> bytes:
-    return json.dumps({"device_id": device, "aspect": "position", "state": "open" if i % 2 else "closed",
-                       "observed_utc": f"2026-03-02T13:{i // 60 % 60:02d}:{i % 60:02d}Z",
-                       "attrs": {"seq": i}}).encode()
+    return json.dumps(
+        {
+            "device_id": device,
+            "aspect": "position",
+            "state": "open" if i % 2 else "closed",
+            "observed_utc": f"2026-03-02T13:{i // 60 % 60:02d}:{i % 60:02d}Z",
+            "attrs": {"seq": i},
+        }
+    ).encode()
 
 
 def _runner(store, root, client_id):
@@ -45,7 +51,9 @@ def test_publish_to_stored_status(broker, tmp_db, topic_root):
     pub.close()
     wait_until(lambda: store.count_status_events() == 1, 5)
     rows = store.device_status_rows()
-    assert rows[["device_id", "aspect", "state"]].values.tolist() == [["ext-door-1", "position", "open"]]
+    assert rows[["device_id", "aspect", "state"]].values.tolist() == [
+        ["ext-door-1", "position", "open"]
+    ]
     runner.stop()
     store.close()
 
@@ -68,7 +76,9 @@ def test_broker_restart_mid_stream_loses_nothing(broker, tmp_db, topic_root):
     try:
         wait_until(lambda: store.count_status_events() == 400, 15)
     except AssertionError:
-        raise AssertionError(f"stored {store.count_status_events()} of 400; stats {runner.stats}; connects {src.connects}")
+        raise AssertionError(
+            f"stored {store.count_status_events()} of 400; stats {runner.stats}; connects {src.connects}"
+        )
     assert src.connects >= 2
     runner.stop()
     store.close()
@@ -83,13 +93,13 @@ def test_runner_restart_persistent_session_loses_nothing(broker, tmp_db, topic_r
         pub.publish(f"{topic_root}/status/d", _msg(f"dev-{i}", i))
     pub.close()
     wait_until(lambda: store.count_status_events() == 100, 5)
-    runner.stop()                      # the app server goes away; the broker keeps the session
+    runner.stop()  # the app server goes away; the broker keeps the session
     store.close()
     pub = Publisher(cfg)
-    for i in range(100, 250):          # published while nobody is subscribed
+    for i in range(100, 250):  # published while nobody is subscribed
         pub.publish(f"{topic_root}/status/d", _msg(f"dev-{i}", i))
     pub.close()
-    store = Store(tmp_db)              # the app server comes back with the same client id
+    store = Store(tmp_db)  # the app server comes back with the same client id
     runner, _ = _runner(store, topic_root, "c3")
     src, _ = _source(runner, broker, f"{topic_root}-sub")
     wait_until(lambda: store.count_status_events() == 250, 10)

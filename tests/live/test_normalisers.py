@@ -7,7 +7,6 @@ from datetime import datetime
 
 import pytest
 
-from .live_helpers import SHARED_DATA
 from passmap.feeds.axis import normalise_axis, normalise_onvif
 from passmap.feeds.canonical import normalise_canonical
 from passmap.feeds.frigate import normalise_frigate
@@ -15,6 +14,8 @@ from passmap.feeds.generic import normalise_generic
 from passmap.feeds.model import MalformedMessage
 from passmap.feeds.sia import normalise_sia
 from passmap.feeds.zigbee import normalise_zigbee2mqtt
+
+from .live_helpers import SHARED_DATA
 
 NOW = datetime(2026, 3, 2, 13, 0, 0)
 
@@ -24,12 +25,18 @@ def triples(events):
 
 
 def test_canonical_single_and_list():
-    one = {"device_id": "cv-lin-dc-001", "aspect": "door_alarm", "state": "forced_open",
-           "observed_utc": "2026-03-02T08:01:02-05:00"}
+    one = {
+        "device_id": "cv-lin-dc-001",
+        "aspect": "door_alarm",
+        "state": "forced_open",
+        "observed_utc": "2026-03-02T08:01:02-05:00",
+    }
     ev = normalise_canonical("passmap/status/x", json.dumps(one).encode(), NOW, {})
     assert triples(ev) == [("cv-lin-dc-001", "door_alarm", "forced_open")]
     assert ev[0].observed_utc == datetime(2026, 3, 2, 13, 1, 2)  # converted to UTC
-    two = normalise_canonical("t", json.dumps([one, dict(one, aspect="position", state="open")]).encode(), NOW, {})
+    two = normalise_canonical(
+        "t", json.dumps([one, dict(one, aspect="position", state="open")]).encode(), NOW, {}
+    )
     assert [e.aspect for e in two] == ["door_alarm", "position"]
 
 
@@ -45,15 +52,18 @@ ONVIF_DOOR = """<?xml version="1.0" encoding="UTF-8"?>
 </wsnt:NotificationMessage></tt:Event></tt:MetadataStream>"""
 
 
-@pytest.mark.parametrize("kind,value,aspect,state", [
-    ("DoorAlarm", "Forced", "door_alarm", "forced_open"),
-    ("DoorAlarm", "OpenTooLong", "door_alarm", "held_open"),
-    ("DoorAlarm", "Normal", "door_alarm", "normal"),
-    ("DoorPhysicalState", "Open", "position", "open"),
-    ("DoorMode", "LockedDown", "lock", "locked_down"),
-    ("DoorMode", "Accessed", "lock", "unlocked"),
-    ("DoorTamper", "Tamper", "door_alarm", "tamper"),
-])
+@pytest.mark.parametrize(
+    "kind,value,aspect,state",
+    [
+        ("DoorAlarm", "Forced", "door_alarm", "forced_open"),
+        ("DoorAlarm", "OpenTooLong", "door_alarm", "held_open"),
+        ("DoorAlarm", "Normal", "door_alarm", "normal"),
+        ("DoorPhysicalState", "Open", "position", "open"),
+        ("DoorMode", "LockedDown", "lock", "locked_down"),
+        ("DoorMode", "Accessed", "lock", "unlocked"),
+        ("DoorTamper", "Tamper", "door_alarm", "tamper"),
+    ],
+)
 def test_onvif_door_events(kind, value, aspect, state):
     ev = normalise_onvif("onvif/acs1", ONVIF_DOOR.format(kind=kind, value=value).encode(), NOW, {})
     assert triples(ev) == [("a1b2c3d4-0000-4000-8000-000000000001:Door_12", aspect, state)]
@@ -61,45 +71,102 @@ def test_onvif_door_events(kind, value, aspect, state):
 
 
 def test_axis_mqtt_io_port_as_panic_and_connection():
-    payload = {"timestamp": 1772456645000, "topic": "onvif:Device/axis:IO/Port",
-               "message": {"source": {"port": "2"}, "key": {}, "data": {"state": "1"}}}
-    ev = normalise_axis("axis/B8A44F000001/event/onvif/Device/axis/IO/Port", json.dumps(payload).encode(),
-                        NOW, {"io_ports": {"2": "panic"}})
+    payload = {
+        "timestamp": 1772456645000,
+        "topic": "onvif:Device/axis:IO/Port",
+        "message": {"source": {"port": "2"}, "key": {}, "data": {"state": "1"}},
+    }
+    ev = normalise_axis(
+        "axis/B8A44F000001/event/onvif/Device/axis/IO/Port",
+        json.dumps(payload).encode(),
+        NOW,
+        {"io_ports": {"2": "panic"}},
+    )
     assert triples(ev) == [("B8A44F000001:io2", "panic", "triggered")]
-    off = normalise_axis("axis/B8A44F000001/event/connection", b'{"serial": "B8A44F000001", "connected": false}', NOW, {})
+    off = normalise_axis(
+        "axis/B8A44F000001/event/connection",
+        b'{"serial": "B8A44F000001", "connected": false}',
+        NOW,
+        {},
+    )
     assert triples(off) == [("B8A44F000001", "camera", "offline")]
 
 
 def test_frigate_event_and_availability():
-    msg = {"type": "end", "before": {}, "after": {"id": "1772456645.1-abc", "camera": "gym_east",
-           "label": "person", "frame_time": 1772456645.1, "end_time": 1772456650.0,
-           "current_zones": [], "top_score": 0.9, "false_positive": False}}
+    msg = {
+        "type": "end",
+        "before": {},
+        "after": {
+            "id": "1772456645.1-abc",
+            "camera": "gym_east",
+            "label": "person",
+            "frame_time": 1772456645.1,
+            "end_time": 1772456650.0,
+            "current_zones": [],
+            "top_score": 0.9,
+            "false_positive": False,
+        },
+    }
     assert triples(normalise_frigate("frigate/events", json.dumps(msg).encode(), NOW, {})) == [
-        ("gym_east", "event", "idle")]
+        ("gym_east", "event", "idle")
+    ]
     assert triples(normalise_frigate("frigate/available", b"offline", NOW, {})) == [
-        ("frigate", "health", "offline")]
+        ("frigate", "health", "offline")
+    ]
 
 
 def test_zigbee2mqtt_contact_true_means_closed():
-    closed = normalise_zigbee2mqtt("zigbee2mqtt/door_b12", b'{"contact": true, "battery": 97, "linkquality": 87}', NOW, {})
+    closed = normalise_zigbee2mqtt(
+        "zigbee2mqtt/door_b12", b'{"contact": true, "battery": 97, "linkquality": 87}', NOW, {}
+    )
     assert triples(closed) == [("door_b12", "position", "closed"), ("door_b12", "health", "online")]
-    opened = normalise_zigbee2mqtt("zigbee2mqtt/door_b12", b'{"contact": false, "battery_low": true}', NOW, {})
+    opened = normalise_zigbee2mqtt(
+        "zigbee2mqtt/door_b12", b'{"contact": false, "battery_low": true}', NOW, {}
+    )
     assert triples(opened) == [("door_b12", "position", "open"), ("door_b12", "health", "degraded")]
-    assert triples(normalise_zigbee2mqtt("zigbee2mqtt/door_b12/availability", b'{"state": "offline"}', NOW, {})) == [
-        ("door_b12", "health", "offline")]
+    assert triples(
+        normalise_zigbee2mqtt("zigbee2mqtt/door_b12/availability", b'{"state": "offline"}', NOW, {})
+    ) == [("door_b12", "health", "offline")]
     assert normalise_zigbee2mqtt("zigbee2mqtt/bridge/state", b'{"state": "online"}', NOW, {}) == []
 
 
-@pytest.mark.parametrize("frame,expected", [
-    ('A1B20044"SIA-DCS"0007L0#5120[#5120|Nri1/PA012]_13:00:07,03-02-2026', ("sia:5120:12", "panic", "triggered")),
-    ('A1B20044"SIA-DCS"0008L0#5120[#5120|Nri1/HA012]_13:00:08,03-02-2026', ("sia:5120:12", "panic", "triggered")),
-    ('A1B20044"SIA-DCS"0009L0#5120[#5120|Nri1/DF004]_13:00:09,03-02-2026', ("sia:5120:4", "door_alarm", "forced_open")),
-    ('A1B20044"SIA-DCS"0010L0#5120[#5120|Nri1/TA007]_13:00:10,03-02-2026', ("sia:5120:7", "health", "tamper")),
-    ('A1B20044"SIA-DCS"0011L0#5120[#5120|Nri1/DR004]_13:00:11,03-02-2026', ("sia:5120:4", "door_alarm", "normal")),
-    ('A1B20044"SIA-DCS"0012L0#5120[#5120|Nri1/YT000]_13:00:12,03-02-2026', ("sia:5120:0", "health", "degraded")),
-    ('87CD0037"ADM-CID"0013L0#5120[#5120|1122 01 012]_13:00:13,03-02-2026', ("sia:5120:12", "panic", "triggered")),
-    ('87CD0037"ADM-CID"0014L0#5120[#5120|3122 01 012]_13:00:14,03-02-2026', ("sia:5120:12", "panic", "idle")),
-])
+@pytest.mark.parametrize(
+    "frame,expected",
+    [
+        (
+            'A1B20044"SIA-DCS"0007L0#5120[#5120|Nri1/PA012]_13:00:07,03-02-2026',
+            ("sia:5120:12", "panic", "triggered"),
+        ),
+        (
+            'A1B20044"SIA-DCS"0008L0#5120[#5120|Nri1/HA012]_13:00:08,03-02-2026',
+            ("sia:5120:12", "panic", "triggered"),
+        ),
+        (
+            'A1B20044"SIA-DCS"0009L0#5120[#5120|Nri1/DF004]_13:00:09,03-02-2026',
+            ("sia:5120:4", "door_alarm", "forced_open"),
+        ),
+        (
+            'A1B20044"SIA-DCS"0010L0#5120[#5120|Nri1/TA007]_13:00:10,03-02-2026',
+            ("sia:5120:7", "health", "tamper"),
+        ),
+        (
+            'A1B20044"SIA-DCS"0011L0#5120[#5120|Nri1/DR004]_13:00:11,03-02-2026',
+            ("sia:5120:4", "door_alarm", "normal"),
+        ),
+        (
+            'A1B20044"SIA-DCS"0012L0#5120[#5120|Nri1/YT000]_13:00:12,03-02-2026',
+            ("sia:5120:0", "health", "degraded"),
+        ),
+        (
+            '87CD0037"ADM-CID"0013L0#5120[#5120|1122 01 012]_13:00:13,03-02-2026',
+            ("sia:5120:12", "panic", "triggered"),
+        ),
+        (
+            '87CD0037"ADM-CID"0014L0#5120[#5120|3122 01 012]_13:00:14,03-02-2026',
+            ("sia:5120:12", "panic", "idle"),
+        ),
+    ],
+)
 def test_sia_dc09_panic_holdup_forced_trouble_restore(frame, expected):
     ev = normalise_sia("sia/receiver1", frame.encode(), NOW, {})
     assert triples(ev) == [expected]
@@ -107,9 +174,17 @@ def test_sia_dc09_panic_holdup_forced_trouble_restore(frame, expected):
 
 
 def test_generic_mapping():
-    opts = {"device": "topic:1", "time": "ts", "time_unit": "ms", "aspect": "lock", "state": "lock.mode",
-            "states": {"secure": "locked", "free": "unlocked"}}
-    ev = normalise_generic("acme/R-101/lock", b'{"ts": 1772456645000, "lock": {"mode": "secure"}}', NOW, opts)
+    opts = {
+        "device": "topic:1",
+        "time": "ts",
+        "time_unit": "ms",
+        "aspect": "lock",
+        "state": "lock.mode",
+        "states": {"secure": "locked", "free": "unlocked"},
+    }
+    ev = normalise_generic(
+        "acme/R-101/lock", b'{"ts": 1772456645000, "lock": {"mode": "secure"}}', NOW, opts
+    )
     assert triples(ev) == [("R-101", "lock", "locked")]
     with pytest.raises(MalformedMessage, match="no mapping"):
         normalise_generic("acme/R-101/lock", b'{"lock": {"mode": "jammed"}}', NOW, opts)

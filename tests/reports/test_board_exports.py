@@ -41,9 +41,11 @@ def engine_year_totals(plan, years) -> dict[int, float]:
 
 def page_order(build) -> list[str]:
     campuses = list(build.report.campuses["name"])
-    return (["Board security report", TITLES["glance"], TITLES["map"]]
-            + [f"{TITLES['campus']}: {n}" for n in campuses]
-            + [TITLES[k] for k in ("gaps", "roadmap", "progress", "live")])
+    return (
+        ["Board security report", TITLES["glance"], TITLES["map"]]
+        + [f"{TITLES['campus']}: {n}" for n in campuses]
+        + [TITLES[k] for k in ("gaps", "roadmap", "progress", "live")]
+    )
 
 
 def test_pdf_has_a_page_per_slide_and_campus_with_titles_in_order(board_build):
@@ -79,8 +81,9 @@ def test_pdf_figures_equal_the_engine(board_build):
     plan, unfunded = everything[everything["year"].notna()], everything[everything["year"].isna()]
     assert f"{len(plan)} items over 3 years for {money(plan['cost_usd'].sum())}" in roadmap_page
     if len(unfunded):
-        assert (f"Not funded within 3 years: {len(unfunded)} items, "
-                f"{money(unfunded['cost_usd'].sum())}") in roadmap_page
+        assert (
+            f"Not funded within 3 years: {len(unfunded)} items, {money(unfunded['cost_usd'].sum())}"
+        ) in roadmap_page
     for year, total in engine_year_totals(board_build.plan, 3).items():
         if total:
             assert money(total) in roadmap_page, year
@@ -99,14 +102,27 @@ def test_campus_pages_show_the_engine_matrix_and_building_tiers(board_build):
 
 
 def test_pdf_pages_render_to_images_that_are_not_blank(board_build, tmp_path):
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "2", "-l", "4", str(board_build.pdf),
-                    str(tmp_path / "p")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-png",
+            "-f",
+            "2",
+            "-l",
+            "4",
+            str(board_build.pdf),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
     pngs = sorted(tmp_path.glob("p-*.png"))
     assert len(pngs) == 3
     for png in pngs:
         pixels = np.asarray(Image.open(png).convert("L"), dtype=float)
-        assert pixels.std() > 20, png           # a white page has std 0
-        assert (pixels < 100).mean() > 0.005    # real ink (text, outlines) on the page
+        assert pixels.std() > 20, png  # a white page has std 0
+        assert (pixels < 100).mean() > 0.005  # real ink (text, outlines) on the page
 
 
 def test_pptx_has_the_same_slides_and_figures(board_build):
@@ -137,5 +153,5 @@ def test_csv_lists_every_gap_and_every_roadmap_item(board_build):
     engine_order = list(board_build.design.gaps["practice_id"].head(20))
     assert [r["practice_id"] for r in gaps[:20]] == engine_order
     planned = [r for r in rows if r["section"] == "roadmap"]
-    assert len(planned) == len(plan)   # scheduled and unfunded (no year) items alike
+    assert len(planned) == len(plan)  # scheduled and unfunded (no year) items alike
     assert sum(float(r["cost_usd"]) for r in planned) == float(plan["cost_usd"].sum())

@@ -24,11 +24,20 @@ def test_progress_shows_what_changed_since_the_demo_assessment(demo_db):
         attested = before.findings[before.findings["source"] == "person"]
         fixed = attested[attested["status"] == "needed"].iloc[0]
         broken = attested[attested["status"] == "in_place"].iloc[0]
-        store.save_attestations([
-            {"practice_id": fixed["practice_id"], "scope_id": fixed["scope_id"],
-             "status": "in_place"},
-            {"practice_id": broken["practice_id"], "scope_id": broken["scope_id"],
-             "status": "needed"}])
+        store.save_attestations(
+            [
+                {
+                    "practice_id": fixed["practice_id"],
+                    "scope_id": fixed["scope_id"],
+                    "status": "in_place",
+                },
+                {
+                    "practice_id": broken["practice_id"],
+                    "scope_id": broken["scope_id"],
+                    "status": "needed",
+                },
+            ]
+        )
         after = assess(store, live=False)
         record(store, after, label="after the summer works")
         report = board_figures(store, design=after, effective=after)
@@ -56,13 +65,31 @@ def test_live_summary_counts_devices_and_alarms(demo_db):
         design = assess(store, live=False)
         assert board_figures(store, design=design, effective=design).live is None
         with store.transaction() as cur:
-            store._insert_rows(cur, "device_status", [
-                dict(s, observed_utc=now, received_utc=now, source="test") for s in statuses])
-            store._insert_rows(cur, "alarm", [
-                {"id": "a1", "device_id": "door-9", "kind": "door_forced", "state": "active",
-                 "raised_utc": now - timedelta(hours=1)},
-                {"id": "a0", "device_id": "door-9", "kind": "door_forced", "state": "resolved",
-                 "raised_utc": now - timedelta(days=3)}])
+            store._insert_rows(
+                cur,
+                "device_status",
+                [dict(s, observed_utc=now, received_utc=now, source="test") for s in statuses],
+            )
+            store._insert_rows(
+                cur,
+                "alarm",
+                [
+                    {
+                        "id": "a1",
+                        "device_id": "door-9",
+                        "kind": "door_forced",
+                        "state": "active",
+                        "raised_utc": now - timedelta(hours=1),
+                    },
+                    {
+                        "id": "a0",
+                        "device_id": "door-9",
+                        "kind": "door_forced",
+                        "state": "resolved",
+                        "raised_utc": now - timedelta(days=3),
+                    },
+                ],
+            )
         live = board_figures(store, design=design, effective=design).live
     assert (live["devices_reporting"], live["devices_online"], live["devices_offline"]) == (3, 2, 1)
     assert (live["alarms_in_period"], live["alarms_open"]) == (1, 1)
@@ -73,9 +100,26 @@ def test_cli_writes_pdf_pptx_and_csv(board_build, tmp_path, capsys):
     # open in this process, and DuckDB refuses a read-only one beside it.
     db = shutil.copy(board_build.db, tmp_path / "cli.duckdb")
     out = tmp_path / "r.pdf"
-    code = main(["report", "board", "--db", str(db), "--out", str(out),
-                 "--pptx", str(tmp_path / "r.pptx"), "--csv", str(tmp_path / "r.csv"),
-                 "--budget", "100000", "--years", "2", "--format", "json"])
+    code = main(
+        [
+            "report",
+            "board",
+            "--db",
+            str(db),
+            "--out",
+            str(out),
+            "--pptx",
+            str(tmp_path / "r.pptx"),
+            "--csv",
+            str(tmp_path / "r.csv"),
+            "--budget",
+            "100000",
+            "--years",
+            "2",
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0
     summary = json.loads(capsys.readouterr().out)
     assert out.read_bytes().startswith(b"%PDF")
@@ -90,8 +134,9 @@ def test_cli_writes_pdf_pptx_and_csv(board_build, tmp_path, capsys):
 
 
 def test_cli_rejects_a_missing_output_folder(board_build, tmp_path, capsys):
-    code = main(["report", "board", "--db", str(board_build.db),
-                 "--out", str(tmp_path / "nope" / "r.pdf")])
+    code = main(
+        ["report", "board", "--db", str(board_build.db), "--out", str(tmp_path / "nope" / "r.pdf")]
+    )
     assert code == 1
     assert "does not exist" in capsys.readouterr().err
 
@@ -116,10 +161,22 @@ def test_before_after_picks_the_floor_whose_rooms_changed_tier(demo_db, tmp_path
         for zid in moved:
             later[zid] = (design.tiers[zid] + 1) % 5
         now = utc_now()
-        store.record_assessment("v7", "design", {"tiers": dict(design.tiers)}, design.findings,
-                                label="spring", created_utc=now + timedelta(seconds=1))
-        store.record_assessment("v7", "design", {"tiers": later}, design.findings,
-                                label="autumn", created_utc=now + timedelta(seconds=2))
+        store.record_assessment(
+            "v7",
+            "design",
+            {"tiers": dict(design.tiers)},
+            design.findings,
+            label="spring",
+            created_utc=now + timedelta(seconds=1),
+        )
+        store.record_assessment(
+            "v7",
+            "design",
+            {"tiers": later},
+            design.findings,
+            label="autumn",
+            created_utc=now + timedelta(seconds=2),
+        )
         report = board_figures(store, design=design, effective=design)
     ba = report.before_after
     assert ba.changed_zones == 3 and ba.label_after.startswith("autumn")
@@ -127,10 +184,13 @@ def test_before_after_picks_the_floor_whose_rooms_changed_tier(demo_db, tmp_path
     assert set(shown.index) == set(rooms["id"])
     for zid in moved:
         assert (shown.loc[zid, "tier_before"], shown.loc[zid, "tier_after"]) == (
-            design.tiers[zid], later[zid])
+            design.tiers[zid],
+            later[zid],
+        )
     pdf = write_board_pdf(report, tmp_path / "b.pdf")
-    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
-                                   text=True).stdout.split())
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split()
+    )
     assert f"{ba.building_name}, {ba.level_name}" in text and "3 rooms changed tier" in text
     deck = Presentation(str(write_board_pptx(report, tmp_path / "b.pptx")))
     assert any(ba.building_name in s.shapes.title.text for s in deck.slides)

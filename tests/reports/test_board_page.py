@@ -51,10 +51,12 @@ def test_glance_slide_shows_the_engine_figures_in_palette_colours(board_app, boa
     at, design = board_app, board_build.design
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["District tier as built (design)"] == tier_name(
-        int(design.tiers[board_build.report.district_id]))
+        int(design.tiers[board_build.report.district_id])
+    )
     applicable = design.findings[design.findings["status"] != "not_necessary"]
     assert metrics["Checklist items in place"] == (
-        f"{(applicable['status'] == 'in_place').sum()} of {len(applicable)}")
+        f"{(applicable['status'] == 'in_place').sum()} of {len(applicable)}"
+    )
     spec = chart_specs(at)[0]
     for tier in range(5):
         assert hex_colour(TIER_COLOURS[tier]) in spec
@@ -69,7 +71,7 @@ def test_map_and_campus_slides_draw_charts(board_app, board_build):
     campus = board_build.report.campuses.iloc[-1]
     at.selectbox(key="board_campus").select(campus["id"]).run()
     assert campus["name"] in at.subheader[0].value
-    assert len(chart_specs(at)) == 1            # the layer x component heat map
+    assert len(chart_specs(at)) == 1  # the layer x component heat map
     cards = " ".join(m.value for m in at.markdown)
     buildings = board_build.report.buildings
     for b in buildings[buildings["campus_id"] == campus["id"]].itertuples():
@@ -82,4 +84,4 @@ def test_pdf_button_builds_a_pdf_to_download(board_app):
     assert not at.exception
     pdf = at.session_state["board_pdf"][1]
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
-    assert len(at.get("download_button")) == 2    # the PDF and the CSV
+    assert len(at.get("download_button")) == 2  # the PDF and the CSV

@@ -41,8 +41,19 @@ def browser_payload(at: AppTest) -> str:
     parts = []
     for el in at.get("component_instance"):
         parts.append(str(el.proto.json_args))
-    for kind in ("markdown", "caption", "title", "subheader", "error", "info", "success",
-                 "warning", "code", "html", "text"):
+    for kind in (
+        "markdown",
+        "caption",
+        "title",
+        "subheader",
+        "error",
+        "info",
+        "success",
+        "warning",
+        "code",
+        "html",
+        "text",
+    ):
         parts += [str(getattr(e, "value", "")) for e in at.get(kind)]
     for el in at.get("arrow_data_frame"):
         parts.append(str(el.value.to_dict()))
@@ -60,8 +71,13 @@ def map_specs(at: AppTest) -> list[dict]:
     for el in at.get("component_instance"):
         if "deckmap" in el.proto.component_name:
             args = json.loads(el.proto.json_args)
-            out.append({"view": args["view"], "tiles": args["tiles"],
-                        "layers": [json.loads(layer) for layer in args["layers"]]})
+            out.append(
+                {
+                    "view": args["view"],
+                    "tiles": args["tiles"],
+                    "layers": [json.loads(layer) for layer in args["layers"]],
+                }
+            )
     return out
 
 
@@ -69,7 +85,10 @@ def html_payload(at: AppTest) -> str:
     """Only what the browser interprets as HTML: folium components and st.html. The maps
     (ui.deckmap) are not HTML: labels are WebGL text and tooltips are set as text
     (test_hostile_names_never_run_as_script and test_tooltips check it in chromium)."""
-    parts = [str(el.proto.json_args) for el in at.get("component_instance")
-             if "deckmap" not in el.proto.component_name]
+    parts = [
+        str(el.proto.json_args)
+        for el in at.get("component_instance")
+        if "deckmap" not in el.proto.component_name
+    ]
     parts += [str(getattr(e, "value", "")) or str(getattr(e, "proto", "")) for e in at.get("html")]
     return "\n".join(parts)

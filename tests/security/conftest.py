@@ -7,18 +7,16 @@ from pathlib import Path
 
 import pytest
 
-
-from tests.security.tiny_site import tiny_site_bundle  # noqa: E402
+from tests.security.tiny_site import tiny_site_bundle
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def build_tiny(path: Path) -> Path:
     from passmap.auth import create_demo_accounts
+    from passmap.catalog import load_starter
     from passmap.reports.responder import record_demo_walkthroughs
     from passmap.store import Store
-
-    from passmap.catalog import load_starter
 
     with Store(path) as store:
         store.write_sites(tiny_site_bundle(), actor="test", label="demo")

@@ -5,20 +5,48 @@ from datetime import timedelta
 
 import pytest
 
-from tests.security.apptest_tools import (PAGES, browser_payload, html_payload, map_specs, new_app,
-                                          page_path, ran, reachable)
-from tests.helpers import login
 from passmap import access, share
 from passmap.model import ROLES
+from tests.helpers import login
+from tests.security.apptest_tools import (
+    PAGES,
+    browser_payload,
+    html_payload,
+    map_specs,
+    new_app,
+    page_path,
+    ran,
+    reachable,
+)
 from tests.security.tiny_site import SCRIPT, SQLI, XSS
 
 # Pinned expectations for the pages known today; pages added later follow passmap.access.
 STAFF_MAPS = {"district", "campus", "floor"}
 PINNED = {
-    "admin": {"district", "campus", "floor", "responder", "admin_users", "share_admin", "board",
-              "gaps", "live", "import", "edit"},
-    "editor": {"district", "campus", "floor", "responder", "board", "gaps", "live", "import",
-               "edit"},
+    "admin": {
+        "district",
+        "campus",
+        "floor",
+        "responder",
+        "admin_users",
+        "share_admin",
+        "board",
+        "gaps",
+        "live",
+        "import",
+        "edit",
+    },
+    "editor": {
+        "district",
+        "campus",
+        "floor",
+        "responder",
+        "board",
+        "gaps",
+        "live",
+        "import",
+        "edit",
+    },
     "viewer": {"district", "campus", "floor", "responder", "board", "gaps", "live"},
     "partner": {"responder"},
     "board": {"district", "campus", "floor", "board", "gaps"},
@@ -31,7 +59,7 @@ def expected_pages(role: str) -> set[str]:
 
 
 @pytest.fixture
-def env(app):     # noqa: PT004 - sets PASSMAP_DB for the AppTests below
+def env(app):
     return app
 
 
@@ -54,14 +82,20 @@ def test_role_page_matrix(env, role):
         if stem in expected_pages(role):
             at.switch_page(page_path(stem)).run()
             assert ran(at) == stem, (role, stem)
-        else:                                      # not in this session's navigation at all
+        else:  # not in this session's navigation at all
             with pytest.raises(ValueError, match="Could not find a navigation page"):
                 at.switch_page(page_path(stem))
 
 
 def _share_app(store, layers, campuses=("c1",), **delta):
-    _, token = share.create_link(store, "County Sheriff", list(campuses), layers,
-                                 delta.get("expires", timedelta(days=7)), "test")
+    _, token = share.create_link(
+        store,
+        "County Sheriff",
+        list(campuses),
+        layers,
+        delta.get("expires", timedelta(days=7)),
+        "test",
+    )
     at = new_app()
     at.query_params["share"] = token
     return at, token
@@ -74,15 +108,28 @@ def test_share_link_shows_only_its_campuses_and_layers(env, tiny_db):
     at, _ = _share_app(store, ["grid", "doors", "aeds"])
     at.run()
     assert reachable(at) == {"responder"} and ran(at) == "responder"
-    assert [s.options for s in at.sidebar.selectbox if s.label == "Campus"] == [["Tiny High School"]]
+    assert [s.options for s in at.sidebar.selectbox if s.label == "Campus"] == [
+        ["Tiny High School"]
+    ]
     sent = browser_payload(at)
     assert "Door 1" in sent and "AED lobby" in sent
-    for hidden in ("Other Elementary", "Science Lab", "Camera", "Panic", "Gas main", "Knox",
-                   "Chemical storage", "Staff parking"):
+    for hidden in (
+        "Other Elementary",
+        "Science Lab",
+        "Camera",
+        "Panic",
+        "Gas main",
+        "Knox",
+        "Chemical storage",
+        "Staff parking",
+    ):
         assert hidden not in sent, hidden
-    assert at.multiselect(key="responder_layers").options == ["alphanumeric grid",
-                                                              "exterior door numbers", "AEDs"]
-    for stem in set(PAGES) - {"responder"}:          # no other page is in the navigation
+    assert at.multiselect(key="responder_layers").options == [
+        "alphanumeric grid",
+        "exterior door numbers",
+        "AEDs",
+    ]
+    for stem in set(PAGES) - {"responder"}:  # no other page is in the navigation
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page_path(stem))
     uses = store.share_accesses(store.list_share_links()[0]["id"])
@@ -97,7 +144,9 @@ def test_invalid_share_links_get_a_plain_refusal(env, tiny_db, case):
     store = _store(tiny_db)
     at, token = _share_app(store, ["doors"], expires=timedelta(minutes=1))
     if case == "expired":
-        store.cursor().execute("UPDATE share_link SET expires_utc = expires_utc - INTERVAL 2 MINUTE")
+        store.cursor().execute(
+            "UPDATE share_link SET expires_utc = expires_utc - INTERVAL 2 MINUTE"
+        )
     elif case == "revoked":
         store.revoke_share_link(store.list_share_links()[0]["id"], "test")
     else:
@@ -117,7 +166,7 @@ def test_revoking_a_link_ends_an_open_session_at_once(env, tiny_db):
     assert ran(at) == "responder"
     at.query_params.pop("share")
     at.run()
-    assert ran(at) == "responder"                  # the grant is held by the session
+    assert ran(at) == "responder"  # the grant is held by the session
     store.revoke_share_link(store.list_share_links()[0]["id"], "admin")
     at.run()
     assert [e.value for e in at.error] == [share.REFUSAL] and not map_specs(at)
@@ -134,13 +183,13 @@ def test_hostile_names_are_escaped_in_every_page_html(env):
         assert XSS not in payload and SCRIPT not in payload, stem
         assert "<img src=x" not in payload and "<script>window" not in payload, stem
         checked += payload.count("&lt;img src=x")
-    assert checked > 0                             # the hostile names were on screen, escaped
+    assert checked > 0  # the hostile names were on screen, escaped
 
 
 def test_login_form_signs_in_refuses_and_throttles(env):
     at = new_app()
     at.run()
-    assert "demo-admin" in " ".join(i.value for i in at.info)    # demo accounts labelled
+    assert "demo-admin" in " ".join(i.value for i in at.info)  # demo accounts labelled
     at.text_input(key="login_user").input("demo-viewer")
     at.text_input(key="login_password").input("wrong-password-1")
     at.button[0].click().run()
@@ -155,8 +204,11 @@ def test_sql_injection_in_text_inputs_changes_nothing(env, tiny_db):
     from tests.helpers import _store
 
     store = _store(tiny_db)
-    counts = lambda: (len(store.list_users()), len(store.list_share_links()),   # noqa: E731
-                      len(store.list_zones()))
+    counts = lambda: (
+        len(store.list_users()),
+        len(store.list_share_links()),
+        len(store.list_zones()),
+    )
     before = counts()
     at = new_app()
     at.run()
@@ -172,22 +224,30 @@ def test_sql_injection_in_text_inputs_changes_nothing(env, tiny_db):
     at.form[0].text_input[0].input(SQLI)
     at.form[0].text_input[2].input(SQLI)
     at.form[0].button[0].click().run()
-    assert at.error and not at.exception           # a user name with spaces: refused
+    assert at.error and not at.exception  # a user name with spaces: refused
     at.switch_page(page_path("share_admin")).run()
     at.text_input[0].input(SQLI)
-    at.button[0].click().run()                     # no campus chosen: refused with a sentence
+    at.button[0].click().run()  # no campus chosen: refused with a sentence
     assert at.error and not at.exception
     assert counts() == before
 
 
 def test_campus_scoped_accounts_only_pick_their_campuses(env, tiny_db):
-    from tests.helpers import _store
     from passmap import auth
+    from tests.helpers import _store
 
-    auth.create_user(_store(tiny_db), "scoped.ed", "a-long-enough-password", "editor",
-                     actor="test", campus_scope=["c2"])
-    for username, password, campus in (("scoped.ed", "a-long-enough-password", "Other Elementary"),
-                                       ("demo-partner", None, "Tiny High School")):
+    auth.create_user(
+        _store(tiny_db),
+        "scoped.ed",
+        "a-long-enough-password",
+        "editor",
+        actor="test",
+        campus_scope=["c2"],
+    )
+    for username, password, campus in (
+        ("scoped.ed", "a-long-enough-password", "Other Elementary"),
+        ("demo-partner", None, "Tiny High School"),
+    ):
         at = new_app()
         login(at, username=username, password=password)
         at.run()

@@ -3,9 +3,9 @@ first start."""
 
 from datetime import timedelta
 
-from tests.security.apptest_tools import new_app, page_path
-from tests.helpers import _store, login
 from passmap import auth
+from tests.helpers import _store, login
+from tests.security.apptest_tools import new_app, page_path
 from ui.auth import SESSION_KEY
 
 
@@ -16,8 +16,10 @@ def test_responder_search_answers_with_the_cell_and_editors_record_walkthroughs(
     at.switch_page(page_path("responder")).run()
     at.text_input(key="responder_q").input("Science").run()
     assert "Room 102 Science Lab is in B2." in [m.value.lstrip("- ") for m in at.markdown]
-    assert {b.label for b in at.get("download_button")} >= {"Download GeoJSON (with grid)",
-                                                           "Download IMDF (zip)"}
+    assert {b.label for b in at.get("download_button")} >= {
+        "Download GeoJSON (with grid)",
+        "Download IMDF (zip)",
+    }
     at.text_input(key="responder_q").input("")
     at.button(key="responder_pdf_build").click().run()
     assert "Download PDF" in {b.label for b in at.get("download_button")}
@@ -85,4 +87,4 @@ def test_first_start_shows_the_admin_password_once(tmp_db, monkeypatch):
     password = shown[0].split("password: ")[1]
     assert auth.authenticate(_store(tmp_db), "admin", password, "local").ok
     at.run()
-    assert not at.code                                   # never shown again
+    assert not at.code  # never shown again

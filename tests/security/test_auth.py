@@ -17,13 +17,18 @@ def test_password_is_stored_as_argon2_and_never_in_clear(store, tiny_db):
     assert PASSWORD not in row["password_hash"]
     assert "password_hash" not in store.list_users()[0]
     store.cursor().execute("CHECKPOINT")
-    raw = tiny_db.read_bytes() + (tiny_db.with_suffix(".duckdb.wal").read_bytes()
-                                  if tiny_db.with_suffix(".duckdb.wal").exists() else b"")
+    raw = tiny_db.read_bytes() + (
+        tiny_db.with_suffix(".duckdb.wal").read_bytes()
+        if tiny_db.with_suffix(".duckdb.wal").exists()
+        else b""
+    )
     assert PASSWORD.encode() not in raw
     audit = store.cursor().execute("SELECT * FROM audit_log").fetchall()
     assert PASSWORD not in repr(audit)
     attempts = auth.authenticate(store, "alice", PASSWORD, "10.0.0.1")
-    assert attempts.ok and attempts.user["role"] == "editor" and "password_hash" not in attempts.user
+    assert (
+        attempts.ok and attempts.user["role"] == "editor" and "password_hash" not in attempts.user
+    )
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(store):
@@ -36,7 +41,10 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(store):
 def test_account_locks_after_repeated_failures_even_with_the_right_password(store):
     auth.create_user(store, "carol", PASSWORD, "viewer", actor="test")
     for i in range(auth.ACCOUNT_MAX_FAILURES):
-        assert auth.authenticate(store, "carol", f"wrong-{i}", f"client-{i}").reason == "bad_credentials"
+        assert (
+            auth.authenticate(store, "carol", f"wrong-{i}", f"client-{i}").reason
+            == "bad_credentials"
+        )
     locked = auth.authenticate(store, "carol", PASSWORD, "another-client")
     assert (locked.ok, locked.reason) == (False, "account_locked")
     assert 0 < locked.retry_after_s <= auth.ACCOUNT_LOCK.total_seconds() + 1
@@ -87,7 +95,7 @@ def test_first_start_creates_one_admin_with_a_password_shown_once(tmp_db):
         password = auth.ensure_first_admin(s)
         assert password and len(password) >= 20
         assert auth.authenticate(s, "admin", password, "local").ok
-        assert auth.ensure_first_admin(s) is None            # never again
+        assert auth.ensure_first_admin(s) is None  # never again
         assert password not in repr(s.cursor().execute("SELECT * FROM audit_log").fetchall())
 
 

@@ -19,8 +19,10 @@ def tile_server():
 
 
 def _share_of_tile_colour(pdf_path, tmp_path) -> float:
-    subprocess.run(["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-png", str(pdf_path),
-                    str(tmp_path / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-png", str(pdf_path), str(tmp_path / "p")],
+        check=True,
+    )
     page = np.asarray(Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")).astype(int)
     blended = np.array(TILE_RGB) * 0.9 + 255 * 0.1
     return float((np.abs(page - blended).sum(axis=2) < 30).mean())

@@ -20,8 +20,13 @@ def _record_websocket(page) -> list[bytes]:
     frames: list[bytes] = []
 
     def on_ws(ws):
-        ws.on("framereceived", lambda payload: frames.append(
-            payload if isinstance(payload, bytes) else payload.encode()))
+        ws.on(
+            "framereceived",
+            lambda payload: frames.append(
+                payload if isinstance(payload, bytes) else payload.encode()
+            ),
+        )
+
     page.on("websocket", on_ws)
     return frames
 
@@ -30,12 +35,14 @@ def _make_link(db, layers, campuses=("cvhs",)) -> tuple[str, str]:
     from passmap.store import Store
 
     with Store(db) as s:
-        return share.create_link(s, "County Sheriff", list(campuses), layers,
-                                 timedelta(days=7), "test")
+        return share.create_link(
+            s, "County Sheriff", list(campuses), layers, timedelta(days=7), "test"
+        )
 
 
-def test_partner_on_a_phone_sees_only_the_shared_campus_and_layers(demo_db, app_server,
-                                                                   browser_page, tmp_path):
+def test_partner_on_a_phone_sees_only_the_shared_campus_and_layers(
+    demo_db, app_server, browser_page, tmp_path
+):
     link_id, token = _make_link(demo_db, ["grid", "buildings", "doors", "aeds", "stairs"])
     server = app_server(demo_db)
     page = browser_page
@@ -51,8 +58,16 @@ def test_partner_on_a_phone_sees_only_the_shared_campus_and_layers(demo_db, app_
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=False)
     sent = b"".join(frames)
     assert b"Cedar Valley High School" in sent and b"Door 1" in sent
-    for hidden in (b"Maple Ridge", b"Oak Hollow", b"Cedar Valley Middle", b"Camera",
-                   b"Trauma kit", b"Panic alarm", b"Card reader", b"Science"):
+    for hidden in (
+        b"Maple Ridge",
+        b"Oak Hollow",
+        b"Cedar Valley Middle",
+        b"Camera",
+        b"Trauma kit",
+        b"Panic alarm",
+        b"Card reader",
+        b"Science",
+    ):
         assert hidden not in sent, hidden
     body = page.locator("body").inner_text()
     assert "Sign out" not in body and "District" not in body.split("Responder map")[0]
@@ -88,7 +103,7 @@ def test_hostile_names_never_run_as_script(tiny_db, app_server, browser_page):
         map_canvas(page).wait_for(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1500)
         box = map_box(page)
-        for fx in (0.3, 0.4, 0.5, 0.6, 0.7):        # hover: deck.gl fills its tooltips
+        for fx in (0.3, 0.4, 0.5, 0.6, 0.7):  # hover: deck.gl fills its tooltips
             for fy in (0.3, 0.45, 0.6):
                 page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
                 page.wait_for_timeout(60)
@@ -97,9 +112,9 @@ def test_hostile_names_never_run_as_script(tiny_db, app_server, browser_page):
     page.get_by_role("textbox", name="Find a room, door or device").fill("101")
     page.keyboard.press("Enter")
     page.get_by_text("is in B2").first.wait_for(timeout=TIMEOUT_MS)
-    assert "onerror" in page.locator("body").inner_text()      # shown as text, not markup
+    assert "onerror" in page.locator("body").inner_text()  # shown as text, not markup
     assert all(f.evaluate("() => window.__pm_xss === undefined") for f in page.frames)
     from passmap.auth import DEMO_PASSWORD
 
     server.stop()
-    assert DEMO_PASSWORD not in server.log()                  # never in the server log
+    assert DEMO_PASSWORD not in server.log()  # never in the server log

@@ -25,11 +25,11 @@ def test_a_token_resumes_the_session_with_the_account_as_it_is_now(store, tiny_d
     session, token = _signed_in(store)
     assert store.get_login_session(session.token_hash)["username"] == "erin"
     store.cursor().execute("CHECKPOINT")
-    assert token.encode() not in tiny_db.read_bytes()             # only its SHA-256 is stored
+    assert token.encode() not in tiny_db.read_bytes()  # only its SHA-256 is stored
     store.cursor().execute("UPDATE app_user SET role = 'editor' WHERE username = 'erin'")
     resumed = auth.resume_browser_session(store, token)
     assert (resumed.username, resumed.role) == ("erin", "editor")
-    assert resumed.started_utc == session.started_utc              # SESSION_MAX still counts
+    assert resumed.started_utc == session.started_utc  # SESSION_MAX still counts
     assert auth.resume_browser_session(store, token + "x") is None
     assert auth.resume_browser_session(store, "") is None
     assert auth.resume_browser_session(store, "a" * 500) is None
@@ -52,7 +52,7 @@ def test_every_way_a_session_ends_stops_its_token(store, end):
         now = now + auth.SESSION_MAX + timedelta(seconds=1)
     assert auth.resume_browser_session(store, token, now=now) is None
     if end in ("sign_out", "disable", "password"):
-        assert auth.keep_browser_session(store, session) is False   # open tabs end too
+        assert auth.keep_browser_session(store, session) is False  # open tabs end too
     assert store.get_login_session(session.token_hash)["revoked"]
 
 
@@ -69,20 +69,21 @@ def test_a_live_session_is_written_seen_at_most_every_few_minutes(store):
 
 
 @pytest.mark.browser
-def test_reload_and_new_tab_stay_signed_in_and_sign_out_ends_every_tab(demo_db, app_server,
-                                                                       browser_page):
+def test_reload_and_new_tab_stay_signed_in_and_sign_out_ends_every_tab(
+    demo_db, app_server, browser_page
+):
     server = app_server(demo_db)
     page = browser_page
     page.login(server.url, role="viewer")
     page.get_by_text("Signed in: demo-viewer").wait_for(timeout=30_000)
     cookie = None
-    for _ in range(75):                           # the cookie is written by that run's component
+    for _ in range(75):  # the cookie is written by that run's component
         cookie = next((c for c in page.context.cookies() if c["name"] == auth.SESSION_COOKIE), None)
         if cookie:
             break
         page.wait_for_timeout(200)
     assert cookie, "no session cookie after signing in"
-    assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1   # gone with the browser
+    assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # gone with the browser
     assert auth.DEMO_PASSWORD not in cookie["value"]
     page.reload()
     page.get_by_text("Signed in: demo-viewer").wait_for(timeout=30_000)
@@ -97,7 +98,7 @@ def test_reload_and_new_tab_stay_signed_in_and_sign_out_ends_every_tab(demo_db, 
             break
         page.wait_for_timeout(200)
     assert auth.SESSION_COOKIE not in {c["name"] for c in page.context.cookies()}
-    other.get_by_role("link", name="Campus").click()          # the open tab's next action
+    other.get_by_role("link", name="Campus").click()  # the open tab's next action
     other.get_by_text("You were signed out").wait_for(timeout=30_000)
     page.reload()
     page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)

@@ -15,7 +15,7 @@ def passmap(db, *args):
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main([*args, "--db", str(db)])
-        except SystemExit as exc:             # argparse rejections
+        except SystemExit as exc:  # argparse rejections
             code = exc.code
     return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
 
@@ -25,8 +25,10 @@ def table_counts(db) -> dict:
 
     with Store(db, read_only=True) as s:
         cur = s.cursor()
-        return {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("app_user", "share_link", "zone", "campus", "control")}
+        return {
+            t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("app_user", "share_link", "zone", "campus", "control")
+        }
 
 
 def test_user_add_list_disable(tiny_db):
@@ -43,8 +45,19 @@ def test_user_add_list_disable(tiny_db):
 
 
 def test_share_create_prints_only_the_link_then_list_and_revoke(tiny_db):
-    out = passmap(tiny_db, "share", "create", "--campus", "c1", "--layers", "doors,hazards",
-                  "--expires", "7d", "--agency", "County Sheriff")
+    out = passmap(
+        tiny_db,
+        "share",
+        "create",
+        "--campus",
+        "c1",
+        "--layers",
+        "doors,hazards",
+        "--expires",
+        "7d",
+        "--agency",
+        "County Sheriff",
+    )
     assert out.returncode == 0, out.stderr
     link = out.stdout.strip()
     assert link.startswith("http://localhost:8501/?share=") and len(link.split("=")[1]) >= 43
@@ -62,9 +75,21 @@ def test_responder_map_in_three_formats(tiny_db, tmp_path):
         assert out.returncode == 0, out.stderr
         assert (tmp_path / name).stat().st_size > 1000
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
-    out = passmap(tiny_db, "responder-map", "--campus", "c1", "--out", str(tmp_path / "x.json"),
-                  "--format", "geojson", "--layers", "grid,doors")
-    layers = {f["properties"]["layer"] for f in json.loads((tmp_path / "x.json").read_text())["features"]}
+    out = passmap(
+        tiny_db,
+        "responder-map",
+        "--campus",
+        "c1",
+        "--out",
+        str(tmp_path / "x.json"),
+        "--format",
+        "geojson",
+        "--layers",
+        "grid,doors",
+    )
+    layers = {
+        f["properties"]["layer"] for f in json.loads((tmp_path / "x.json").read_text())["features"]
+    }
     assert layers == {"grid", "doors"}
 
 
@@ -86,5 +111,5 @@ def test_sql_injection_in_cli_arguments_changes_nothing(tiny_db):
     for args in HOSTILE:
         out = passmap(tiny_db, *args)
         assert out.returncode != 0 and "Traceback" not in out.stderr, args
-        assert out.stderr.startswith("passmap "), out.stderr          # one sentence for a person
+        assert out.stderr.startswith("passmap "), out.stderr  # one sentence for a person
     assert table_counts(tiny_db) == before

@@ -8,10 +8,25 @@ from passmap.model import ROLES
 # role -> actions it must have; every other action is refused.
 EXPECTED = {
     "admin": set(access.ACTIONS),
-    "editor": {"view_maps", "view_compliance", "view_live", "view_reports", "view_responder",
-               "export", "edit", "assess", "verify"},
-    "viewer": {"view_maps", "view_compliance", "view_live", "view_reports", "view_responder",
-               "export"},
+    "editor": {
+        "view_maps",
+        "view_compliance",
+        "view_live",
+        "view_reports",
+        "view_responder",
+        "export",
+        "edit",
+        "assess",
+        "verify",
+    },
+    "viewer": {
+        "view_maps",
+        "view_compliance",
+        "view_live",
+        "view_reports",
+        "view_responder",
+        "export",
+    },
     "partner": {"view_responder", "export"},
     "board": {"view_maps", "view_compliance", "view_reports"},
 }
@@ -32,14 +47,14 @@ def test_unknown_role_or_action_is_refused():
 def test_campus_scope_limits_every_action():
     assert access.allowed("editor", "edit", "c1", ["c1"])
     assert not access.allowed("editor", "edit", "c2", ["c1"])
-    assert access.allowed("editor", "edit", "c2", None)            # None = all campuses
+    assert access.allowed("editor", "edit", "c2", None)  # None = all campuses
     assert not access.allowed("partner", "view_responder", "c2", ["c1"])
 
 
 def test_partner_layers_are_only_the_shared_ones_and_board_sees_no_sensitive_layer():
     assert access.visible_layers("partner", ["doors", "aeds"]) == ("doors", "aeds")
     assert access.visible_layers("partner", []) == ()
-    assert "cameras" not in access.visible_layers("partner")      # an account's default
+    assert "cameras" not in access.visible_layers("partner")  # an account's default
     assert not set(access.visible_layers("board")) & access.SENSITIVE_LAYERS
     assert access.visible_layers("viewer") == tuple(access.LAYERS)
 
@@ -48,15 +63,20 @@ def test_pages_map_to_actions():
     assert access.page_action("pages/admin_users.py") == "manage_users"
     assert access.page_action("share_admin") == "manage_shares"
     assert access.page_action("responder") == "view_responder"
-    assert access.page_action("some_new_map") == "view_maps"       # unknown: staff only
+    assert access.page_action("some_new_map") == "view_maps"  # unknown: staff only
     assert not access.can_open_page("partner", "some_new_map")
 
 
 def test_layer_vocabulary_covers_the_responder_checklist():
-    for control_type, layer in (("aed", "aeds"), ("trauma_kit", "trauma_kits"),
-                                ("key_box", "key_boxes"), ("utility_shutoff", "shutoffs"),
-                                ("fire_alarm_panel", "alarm_panels"), ("hazard", "hazards"),
-                                ("camera", "cameras")):
+    for control_type, layer in (
+        ("aed", "aeds"),
+        ("trauma_kit", "trauma_kits"),
+        ("key_box", "key_boxes"),
+        ("utility_shutoff", "shutoffs"),
+        ("fire_alarm_panel", "alarm_panels"),
+        ("hazard", "hazards"),
+        ("camera", "cameras"),
+    ):
         assert access.layer_of_control(control_type) == layer
     assert access.layer_of_zone("stair") == "stairs"
     assert access.layer_of_zone("parking", has_building=False) == "grounds"

@@ -10,23 +10,26 @@ from tests.security.tiny_site import SCRIPT, XSS
 
 
 def pdf_pages_text(path) -> list[str]:
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return out.split("\f")[:-1]
 
 
 def test_pdf_has_a_site_page_and_one_page_per_floor_with_the_checklist(store, tmp_path):
     out = tmp_path / "r.pdf"
     info = render_responder_pdf(store, "c1", out)
-    assert info["pages"] == 3 and info["floors"] == ["Main Building / First floor",
-                                                     "Main Building / Second floor"]
+    assert info["pages"] == 3 and info["floors"] == [
+        "Main Building / First floor",
+        "Main Building / Second floor",
+    ]
     pages = pdf_pages_text(out)
     assert len(pages) == 3
     site, first, second = pages
     for text in pages:
         assert "Tiny High School" in text and "Printed " in text and "Legend" in text
         assert "Last verified" in text and " m" in text and "N" in text
-        assert "A" in text and "1" in text                                # grid labels
+        assert "A" in text and "1" in text  # grid labels
     assert "Site plan" in site and "Staff parking" in site and "Football field" in site
     assert "School Road" in site and "Key box" in site
     assert "First floor" in first and "102 Science Lab" in first and "Stair A" in first
@@ -40,8 +43,8 @@ def test_user_text_is_printed_literally(store, tmp_path):
     out = tmp_path / "r.pdf"
     render_responder_pdf(store, "c1", out)
     text = "".join(pdf_pages_text(out)).replace("\n", " ")
-    assert "Library $5 fund$" in text                    # no mathtext
-    assert "onerror" in text and "<script>" in text      # drawn as text, nothing interpreted
+    assert "Library $5 fund$" in text  # no mathtext
+    assert "onerror" in text and "<script>" in text  # drawn as text, nothing interpreted
 
 
 def test_partner_pdf_holds_only_the_shared_layers(store, tmp_path):
@@ -72,7 +75,9 @@ def test_geojson_has_the_grid_layer_and_only_visible_layers(store):
     assert layers == {"grid", "doors", "aeds"}
     grid = [f for f in doc["features"] if f["properties"]["layer"] == "grid"]
     assert grid[0]["properties"]["label"] == "A1"
-    assert all(f["properties"].get("cell") for f in doc["features"] if f["properties"]["layer"] == "aeds")
+    assert all(
+        f["properties"].get("cell") for f in doc["features"] if f["properties"]["layer"] == "aeds"
+    )
     assert "Camera" not in json.dumps(doc)
 
 
@@ -85,10 +90,19 @@ def test_imdf_zip_is_valid_and_honours_layers(store, tmp_path):
         units = json.loads(zf.read("unit.geojson"))
         amenities = json.loads(zf.read("amenity.geojson"))
         everything = b"".join(zf.read(n) for n in names)
-    assert {"manifest.json", "venue.geojson", "level.geojson", "unit.geojson",
-            "opening.geojson", "amenity.geojson", "passmap_grid.geojson"} <= names
+    assert {
+        "manifest.json",
+        "venue.geojson",
+        "level.geojson",
+        "unit.geojson",
+        "opening.geojson",
+        "amenity.geojson",
+        "passmap_grid.geojson",
+    } <= names
     assert manifest["version"] == "1.0.0" and counts["opening"] == 3
-    assert all(f["feature_type"] == "unit" and f["properties"]["level_id"] for f in units["features"])
+    assert all(
+        f["feature_type"] == "unit" and f["properties"]["level_id"] for f in units["features"]
+    )
     assert {f["properties"]["category"] for f in amenities["features"]} == {"defibrillator"}
     assert b"Camera" not in everything and b"Panic" not in everything
     assert XSS.encode() in everything or SCRIPT.encode() in everything  # JSON data, not markup

@@ -14,8 +14,15 @@ from tests.helpers import _store, login
 from tests.security.apptest_tools import browser_payload, map_specs, reachable
 
 REPO = Path(__file__).resolve().parents[2]
-SENSITIVE_TYPES = {"camera", "access_reader", "intercom", "door_contact", "visitor_management",
-                   "duress_button", "wearable_duress_coverage"}
+SENSITIVE_TYPES = {
+    "camera",
+    "access_reader",
+    "intercom",
+    "door_contact",
+    "visitor_management",
+    "duress_button",
+    "wearable_duress_coverage",
+}
 SCOPED_PASSWORD = "a-long-enough-password"
 
 
@@ -27,8 +34,13 @@ def demo_app(demo_db, monkeypatch):
 
     def make(role: str = "admin", username: str | None = None) -> AppTest:
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
-        login(at, role, username=username, password=SCOPED_PASSWORD if username else None,
-              db_path=demo_db)
+        login(
+            at,
+            role,
+            username=username,
+            password=SCOPED_PASSWORD if username else None,
+            db_path=demo_db,
+        )
         return at
 
     return make
@@ -40,13 +52,23 @@ def _decks(at) -> list[dict]:
 
 
 def _rows(decks, layer_id: str) -> list[dict]:
-    return [r for d in decks for lyr in d["layers"] if lyr["id"] == layer_id
-            for r in (lyr.get("data") or [])]
+    return [
+        r
+        for d in decks
+        for lyr in d["layers"]
+        if lyr["id"] == layer_id
+        for r in (lyr.get("data") or [])
+    ]
 
 
 def _types(decks) -> set[str]:
-    return {r["type"] for d in decks for lyr in d["layers"] for r in (lyr.get("data") or [])
-            if isinstance(r, dict) and "type" in r and lyr["id"].startswith("control")}
+    return {
+        r["type"]
+        for d in decks
+        for lyr in d["layers"]
+        for r in (lyr.get("data") or [])
+        if isinstance(r, dict) and "type" in r and lyr["id"].startswith("control")
+    }
 
 
 def _sensitive_ids(db_path) -> set[str]:
@@ -62,7 +84,8 @@ def _open(at, page: str) -> AppTest:
 
 @pytest.mark.parametrize("page", ["floor", "campus"])
 def test_board_maps_ship_no_cameras_readers_duress_or_views_while_admin_maps_do(
-        demo_app, demo_db, page):
+    demo_app, demo_db, page
+):
     admin = _decks(_open(demo_app("admin"), page))
     assert {"camera"} <= _types(admin) and _rows(admin, "fov"), "admin sees cameras and views"
     if page == "floor":
@@ -103,8 +126,9 @@ def scoped_viewer(demo_db):
     store = _store(demo_db)
     campuses = store.list_campuses()
     mine = campuses["id"].iloc[-1]
-    auth.create_user(store, "scoped.viewer", SCOPED_PASSWORD, "viewer", actor="test",
-                     campus_scope=[mine])
+    auth.create_user(
+        store, "scoped.viewer", SCOPED_PASSWORD, "viewer", actor="test", campus_scope=[mine]
+    )
     others = dict(zip(campuses["id"], campuses["name"]))
     mine_name = others.pop(mine)
     return mine, mine_name, others
@@ -122,7 +146,8 @@ def test_a_campus_scoped_viewer_sees_only_its_campus_on_the_district_map(demo_ap
 
 
 def test_a_campus_scoped_account_is_not_offered_the_district_wide_board_report(
-        demo_app, scoped_viewer):
+    demo_app, scoped_viewer
+):
     """The board report is district-wide by design: a scoped account does not open it."""
     at = demo_app(username="scoped.viewer")
     at.run()
@@ -134,7 +159,8 @@ def test_a_campus_scoped_account_is_not_offered_the_district_wide_board_report(
 
 @pytest.mark.parametrize("page", ["gaps"])
 def test_a_campus_scoped_viewer_sees_only_its_campus_where_campuses_are_listed(
-        demo_app, scoped_viewer, page):
+    demo_app, scoped_viewer, page
+):
     mine, mine_name, others = scoped_viewer
     at = _open(demo_app(username="scoped.viewer"), page)
     assert not at.exception, [e.value for e in at.exception]

@@ -9,8 +9,8 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
 
-from tests.conftest import REPO
 from passmap.store import SITE_TABLES, Store, StoreError
+from tests.conftest import REPO
 
 LON, LAT = -78.64, 35.78
 
@@ -19,26 +19,70 @@ def site_bundle():
     """One row of every site table, nested as a real campus would be."""
     b = box(LON, LAT, LON + 0.0005, LAT + 0.0003)
     return {
-        "district": [{"id": "d1", "name": "Test District", "state": "NC",
-                      "geom": box(LON - 0.01, LAT - 0.01, LON + 0.01, LAT + 0.01),
-                      "props": {"nces": "1234567"}}],
-        "campus": [{"id": "c1", "district_id": "d1", "name": "Oak Elementary",
-                    "school_type": "elementary", "students": 480,
-                    "geom": box(LON - 0.001, LAT - 0.001, LON + 0.002, LAT + 0.002)}],
+        "district": [
+            {
+                "id": "d1",
+                "name": "Test District",
+                "state": "NC",
+                "geom": box(LON - 0.01, LAT - 0.01, LON + 0.01, LAT + 0.01),
+                "props": {"nces": "1234567"},
+            }
+        ],
+        "campus": [
+            {
+                "id": "c1",
+                "district_id": "d1",
+                "name": "Oak Elementary",
+                "school_type": "elementary",
+                "students": 480,
+                "geom": box(LON - 0.001, LAT - 0.001, LON + 0.002, LAT + 0.002),
+            }
+        ],
         "building": [{"id": "b1", "campus_id": "c1", "name": "Main", "geom": b}],
         "level": [{"id": "l1", "building_id": "b1", "ordinal": 0, "name": "Level 1", "geom": b}],
-        "zone": [{"id": "z1", "campus_id": "c1", "building_id": "b1", "level_id": "l1",
-                  "kind": "classroom", "name": "Room 101", "room_number": "101",
-                  "geom": box(LON, LAT, LON + 0.0001, LAT + 0.0001)}],
-        "opening": [{"id": "o1", "campus_id": "c1", "building_id": "b1", "level_id": "l1",
-                     "zone_id": "z1", "door_class": "exterior-primary", "number": "1",
-                     "monitored": True, "lock_inside_operable": True,
-                     "geom": LineString([(LON, LAT), (LON + 0.00001, LAT)])}],
-        "control": [{"id": "k1", "campus_id": "c1", "building_id": "b1", "level_id": "l1",
-                     "zone_id": "z1", "type": "camera", "bearing_deg": 45.0, "fov_deg": 90.0,
-                     "range_m": 20.0, "external_id": "cam-1", "installed_on": date(2024, 8, 1),
-                     "attrs": {"mount": "interior"},
-                     "geom": Point(LON + 0.00005, LAT + 0.00005)}],
+        "zone": [
+            {
+                "id": "z1",
+                "campus_id": "c1",
+                "building_id": "b1",
+                "level_id": "l1",
+                "kind": "classroom",
+                "name": "Room 101",
+                "room_number": "101",
+                "geom": box(LON, LAT, LON + 0.0001, LAT + 0.0001),
+            }
+        ],
+        "opening": [
+            {
+                "id": "o1",
+                "campus_id": "c1",
+                "building_id": "b1",
+                "level_id": "l1",
+                "zone_id": "z1",
+                "door_class": "exterior-primary",
+                "number": "1",
+                "monitored": True,
+                "lock_inside_operable": True,
+                "geom": LineString([(LON, LAT), (LON + 0.00001, LAT)]),
+            }
+        ],
+        "control": [
+            {
+                "id": "k1",
+                "campus_id": "c1",
+                "building_id": "b1",
+                "level_id": "l1",
+                "zone_id": "z1",
+                "type": "camera",
+                "bearing_deg": 45.0,
+                "fov_deg": 90.0,
+                "range_m": 20.0,
+                "external_id": "cam-1",
+                "installed_on": date(2024, 8, 1),
+                "attrs": {"mount": "interior"},
+                "geom": Point(LON + 0.00005, LAT + 0.00005),
+            }
+        ],
     }
 
 
@@ -47,8 +91,18 @@ def test_migrations_apply_on_empty_file_and_not_again(tmp_db):
         versions = store.schema_versions()
         assert versions[0] == 1
         tables = {r[0] for r in store.cursor().execute("SHOW TABLES").fetchall()}
-    for t in SITE_TABLES + ("practice", "finding", "assessment", "attestation", "status_event",
-                            "device_status", "dead_letter", "audit_log", "app_user", "share_link"):
+    for t in SITE_TABLES + (
+        "practice",
+        "finding",
+        "assessment",
+        "attestation",
+        "status_event",
+        "device_status",
+        "dead_letter",
+        "audit_log",
+        "app_user",
+        "share_link",
+    ):
         assert t in tables
     with Store(tmp_db) as store:
         assert store.migrate() == []
@@ -61,10 +115,15 @@ def test_every_site_entity_round_trips_with_geometry_and_crs(tmp_db):
         counts = store.write_sites(bundle)
     assert all(counts[t] == 1 for t in SITE_TABLES)
     with Store(tmp_db, read_only=True) as store:
-        readers = {"district": store.list_districts, "campus": store.list_campuses,
-                   "building": store.list_buildings, "level": store.list_levels,
-                   "zone": store.list_zones, "opening": store.list_openings,
-                   "control": store.list_controls}
+        readers = {
+            "district": store.list_districts,
+            "campus": store.list_campuses,
+            "building": store.list_buildings,
+            "level": store.list_levels,
+            "zone": store.list_zones,
+            "opening": store.list_openings,
+            "control": store.list_controls,
+        }
         for table, read in readers.items():
             frame = read()
             assert frame.crs is not None and frame.crs.equals("OGC:CRS84"), table
@@ -83,23 +142,59 @@ def test_non_site_entities_round_trip(tmp_db):
     """practice, assessment, finding, status, users, share links: write and read back."""
     now = datetime(2026, 1, 5, 8, 30)
     rows = {
-        "practice": {"id": "v7-x", "edition": "v7", "layer": "Building Perimeter",
-                     "component": "Access Control", "tier": "1", "title": "Doors locked",
-                     "scope": {"level": "building"}, "check_kind": "attested",
-                     "tier_verified": False, "source": "starter"},
+        "practice": {
+            "id": "v7-x",
+            "edition": "v7",
+            "layer": "Building Perimeter",
+            "component": "Access Control",
+            "tier": "1",
+            "title": "Doors locked",
+            "scope": {"level": "building"},
+            "check_kind": "attested",
+            "tier_verified": False,
+            "source": "starter",
+        },
         "assessment": {"id": "a1", "edition": "v7", "kind": "design", "created_utc": now},
-        "finding": {"assessment_id": "a1", "practice_id": "v7-x", "scope_type": "building",
-                    "scope_id": "b1", "status": "needed", "source": "rule",
-                    "evidence": {"blocked_by": ["o1"]}, "explanation": "door 1 unmonitored"},
-        "status_event": {"event_id": "e1", "device_id": "cam-1", "aspect": "camera",
-                         "state": "offline", "observed_utc": now, "received_utc": now},
-        "device_status": {"device_id": "cam-1", "aspect": "camera", "state": "offline",
-                          "observed_utc": now, "received_utc": now},
-        "app_user": {"username": "ann", "role": "viewer", "password_hash": "$argon2id$x",
-                     "created_utc": now},
-        "share_link": {"id": "s1", "token_hash": "ab" * 32, "agency": "County Sheriff",
-                       "campuses": ["c1"], "layers": ["doors"], "created_utc": now,
-                       "expires_utc": now},
+        "finding": {
+            "assessment_id": "a1",
+            "practice_id": "v7-x",
+            "scope_type": "building",
+            "scope_id": "b1",
+            "status": "needed",
+            "source": "rule",
+            "evidence": {"blocked_by": ["o1"]},
+            "explanation": "door 1 unmonitored",
+        },
+        "status_event": {
+            "event_id": "e1",
+            "device_id": "cam-1",
+            "aspect": "camera",
+            "state": "offline",
+            "observed_utc": now,
+            "received_utc": now,
+        },
+        "device_status": {
+            "device_id": "cam-1",
+            "aspect": "camera",
+            "state": "offline",
+            "observed_utc": now,
+            "received_utc": now,
+        },
+        "app_user": {
+            "username": "ann",
+            "role": "viewer",
+            "password_hash": "$argon2id$x",
+            "created_utc": now,
+        },
+        "share_link": {
+            "id": "s1",
+            "token_hash": "ab" * 32,
+            "agency": "County Sheriff",
+            "campuses": ["c1"],
+            "layers": ["doors"],
+            "created_utc": now,
+            "expires_utc": now,
+        },
     }
     with Store(tmp_db) as store:
         with store.transaction() as cur:
@@ -107,8 +202,7 @@ def test_non_site_entities_round_trip(tmp_db):
                 store._insert_rows(cur, table, [row])
         for table, row in rows.items():
             cols = list(row)
-            got = store.cursor().execute(
-                f"SELECT {', '.join(cols)} FROM {table}").fetchone()
+            got = store.cursor().execute(f"SELECT {', '.join(cols)} FROM {table}").fetchone()
             for col, want, have in zip(cols, row.values(), got):
                 have = json.loads(have) if isinstance(want, (dict, list)) else have
                 assert have == want, (table, col)
@@ -116,8 +210,9 @@ def test_non_site_entities_round_trip(tmp_db):
 
 def test_failed_write_leaves_the_database_unchanged(tmp_db):
     bundle = site_bundle()
-    bundle["zone"].append({"id": "z2", "campus_id": "c1", "kind": "parking",
-                           "geom": box(0, 0, 1, 1), "colour": "red"})
+    bundle["zone"].append(
+        {"id": "z2", "campus_id": "c1", "kind": "parking", "geom": box(0, 0, 1, 1), "colour": "red"}
+    )
     with Store(tmp_db) as store:
         with pytest.raises(StoreError, match="Unknown zone field"):
             store.write_sites(bundle)
@@ -126,15 +221,26 @@ def test_failed_write_leaves_the_database_unchanged(tmp_db):
         bad_fk["building"][0]["campus_id"] = "nope"
         with pytest.raises(Exception):
             store.write_sites(bad_fk)
-        assert store.stats()["totals"] == {"campuses": 0, "buildings": 0, "levels": 0,
-                                           "zones": 0, "openings": 0, "controls": 0,
-                                           "controls_by_type": {}}
+        assert store.stats()["totals"] == {
+            "campuses": 0,
+            "buildings": 0,
+            "levels": 0,
+            "zones": 0,
+            "openings": 0,
+            "controls": 0,
+            "controls_by_type": {},
+        }
 
 
 def test_second_process_gets_a_clear_message_not_a_crash(tmp_db):
     with Store(tmp_db):
-        out = subprocess.run([sys.executable, "-m", "passmap.cli", "stats", "--db", str(tmp_db)],
-                             cwd=REPO, capture_output=True, text=True, timeout=60)
+        out = subprocess.run(
+            [sys.executable, "-m", "passmap.cli", "stats", "--db", str(tmp_db)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert out.returncode == 1
     assert "in use by another process" in out.stderr
     assert "Traceback" not in out.stderr

@@ -37,8 +37,11 @@ def map_args(at, index: int = 0) -> dict:
 def deck_spec(at, index: int = 0) -> dict:
     """The map as deck.gl will draw it: {"initialViewState", "layers", "tiles"}."""
     args = map_args(at, index)
-    return {"initialViewState": args["view"], "tiles": args["tiles"],
-            "layers": [json.loads(layer) for layer in args["layers"]]}
+    return {
+        "initialViewState": args["view"],
+        "tiles": args["tiles"],
+        "layers": [json.loads(layer) for layer in args["layers"]],
+    }
 
 
 def layer(spec: dict, layer_id: str) -> dict | None:

@@ -20,21 +20,35 @@ CRS = "OGC:CRS84"
 
 
 def _zones():
-    return gpd.GeoDataFrame({
-        "id": ["z1", "z2"], "kind": ["classroom", "main_office"], "name": ["Room 101", "Main <Office>"],
-        "room_number": ["101", "102"], "campus_id": ["c"], "building_id": ["b", "b"],
-        "level_id": ["l", "l"]} | {"campus_id": ["c", "c"]},
+    return gpd.GeoDataFrame(
+        {
+            "id": ["z1", "z2"],
+            "kind": ["classroom", "main_office"],
+            "name": ["Room 101", "Main <Office>"],
+            "room_number": ["101", "102"],
+            "campus_id": ["c"],
+            "building_id": ["b", "b"],
+            "level_id": ["l", "l"],
+        }
+        | {"campus_id": ["c", "c"]},
         geometry=[box(-78.0, 35.0, -77.9999, 35.0001), box(-77.9999, 35.0, -77.9998, 35.0001)],
-        crs=CRS)
+        crs=CRS,
+    )
 
 
 def _controls():
-    return gpd.GeoDataFrame({
-        "id": ["k1", "k2", "k3"], "type": ["camera", "fence", "unknown_thing"],
-        "name": ["<script>x</script>", "Fence", None], "external_id": ["CAM-1", None, None],
-        "building_id": [None] * 3, "level_id": ["l", None, "l"]},
+    return gpd.GeoDataFrame(
+        {
+            "id": ["k1", "k2", "k3"],
+            "type": ["camera", "fence", "unknown_thing"],
+            "name": ["<script>x</script>", "Fence", None],
+            "external_id": ["CAM-1", None, None],
+            "building_id": [None] * 3,
+            "level_id": ["l", None, "l"],
+        },
         geometry=[Point(-78.0, 35.0), LineString([(-78, 35), (-77.99, 35)]), Point(-77.9, 35.1)],
-        crs=CRS)
+        crs=CRS,
+    )
 
 
 def _json(layers) -> dict:
@@ -42,13 +56,28 @@ def _json(layers) -> dict:
 
 
 def test_constant_strings_are_quoted_so_pydeck_does_not_turn_them_into_functions():
-    spec = _json([floor.zone_layer(_zones(), {"z1": 4}), floor.wall_layer(_zones()),
-                  *floor.door_layers(gpd.GeoDataFrame(
-                      {"id": ["o"], "door_class": ["classroom"], "number": ["7"],
-                       "lock_function": [None]}, geometry=[LineString([(-78, 35), (-78, 35.00001)])],
-                      crs=CRS)),
-                  floor.room_label_layer(_zones()), *controls.control_icon_layers(_controls()),
-                  controls.control_line_layer(_controls()), *floor.grid_layers((-78, 35, -77.999, 35.001))])
+    spec = _json(
+        [
+            floor.zone_layer(_zones(), {"z1": 4}),
+            floor.wall_layer(_zones()),
+            *floor.door_layers(
+                gpd.GeoDataFrame(
+                    {
+                        "id": ["o"],
+                        "door_class": ["classroom"],
+                        "number": ["7"],
+                        "lock_function": [None],
+                    },
+                    geometry=[LineString([(-78, 35), (-78, 35.00001)])],
+                    crs=CRS,
+                )
+            ),
+            floor.room_label_layer(_zones()),
+            *controls.control_icon_layers(_controls()),
+            controls.control_line_layer(_controls()),
+            *floor.grid_layers((-78, 35, -77.999, 35.001)),
+        ]
+    )
     for lyr in spec["layers"]:
         for key, value in lyr.items():
             if key.endswith(("Units", "Family", "Set", "Anchor", "Baseline")):
@@ -84,7 +113,7 @@ def test_tier_colours_are_distinct_and_ordered_dark_to_light_to_dark():
     colours = [palette.TIER_COLOURS[t] for t in (0, 1, 2, 3, 4)]
     assert len({tuple(c) for c in colours}) == 5
     grey = [0.3 * r + 0.59 * g + 0.11 * b for r, g, b in colours]
-    assert grey[2] == max(grey)          # lightest in the middle (RdYlBu): readable in grey print
+    assert grey[2] == max(grey)  # lightest in the middle (RdYlBu): readable in grey print
 
 
 def test_legends_list_only_what_is_drawn():
@@ -111,8 +140,11 @@ def test_fit_view_zooms_in_on_a_building_and_out_on_a_district():
 
 
 def test_campus_rows_carry_id_kind_and_tier_for_the_click():
-    campuses = gpd.GeoDataFrame({"id": ["c"], "name": ["North & High"], "school_type": ["high"]},
-                                geometry=[box(0, 0, 1, 1)], crs=CRS)
+    campuses = gpd.GeoDataFrame(
+        {"id": ["c"], "name": ["North & High"], "school_type": ["high"]},
+        geometry=[box(0, 0, 1, 1)],
+        crs=CRS,
+    )
     row = site.campus_rows(campuses, {"c": 2}, {"c": {"controls": 12}})[0]
     assert (row["id"], row["kind"], row["tier"]) == ("c", "campus", 2)
     assert "North & High" in row["tip"] and "12 controls" in row["tip"]
@@ -132,8 +164,11 @@ def test_folium_map_loads_only_vendored_files_that_exist():
 
 def test_search_finds_rooms_doors_and_devices():
     zones, ctrls = _zones(), _controls()
-    doors = gpd.GeoDataFrame({"id": ["o1"], "number": ["3"], "building_id": ["b"],
-                              "level_id": ["l"]}, geometry=[Point(0, 0)], crs=CRS)
+    doors = gpd.GeoDataFrame(
+        {"id": ["o1"], "number": ["3"], "building_id": ["b"], "level_id": ["l"]},
+        geometry=[Point(0, 0)],
+        crs=CRS,
+    )
     assert [h.id for h in find("101", zones, doors, ctrls)] == ["z1"]
     assert [h.id for h in find("d3", zones, doors, ctrls)] == ["o1"]
     assert [h.id for h in find("cam-1", zones, doors, ctrls)] == ["k1"]
@@ -147,14 +182,20 @@ def test_the_map_frontend_loads_only_its_own_files():
 
     page = (FRONTEND / "index.html").read_text()
     scripts = re.findall(r'<script src="([^"]+)"', page)
-    assert scripts == [f"vendor/deck.gl-{DECK_GL_VERSION}.min.js",
-                       f"vendor/deck.gl-json-{DECK_GL_VERSION}.min.js", "deckmap.js"]
+    assert scripts == [
+        f"vendor/deck.gl-{DECK_GL_VERSION}.min.js",
+        f"vendor/deck.gl-json-{DECK_GL_VERSION}.min.js",
+        "deckmap.js",
+    ]
     assert all((FRONTEND / s).is_file() for s in scripts)
     assert "http" not in page and "http" not in (FRONTEND / "deckmap.js").read_text()
 
 
 def test_an_imported_floor_image_is_drawn_as_an_underlay_from_its_served_url():
-    underlay = {"url": "/app/static/floorplans/l1.png", "bounds": [[35.0, -78.0], [35.001, -77.999]]}
+    underlay = {
+        "url": "/app/static/floorplans/l1.png",
+        "bounds": [[35.0, -78.0], [35.001, -77.999]],
+    }
     spec = _json([floor.underlay_layer(underlay)])
     layer = spec["layers"][0]
     assert layer["@@type"] == "BitmapLayer" and layer["image"] == underlay["url"]
@@ -175,31 +216,57 @@ def test_live_overlay_json_is_pinned_rings_in_pixels_and_symbols_for_alarms():
 
     from layers.live import live_layers
 
-    summary = pd.DataFrame({"device_id": ["CAM-1"], "control_id": ["k1"], "state": ["forced_open"],
-                            "stale": [False]})
+    summary = pd.DataFrame(
+        {"device_id": ["CAM-1"], "control_id": ["k1"], "state": ["forced_open"], "stale": [False]}
+    )
     spec = _json(live_layers(_controls(), summary))
     _no_constant_accessor(spec)
     ring, symbol = spec["layers"]
-    assert {k: ring[k] for k in ("id", "radiusUnits", "lineWidthUnits", "getRadius", "stroked",
-                                 "filled")} == {"id": "live-ring", "radiusUnits": "pixels",
-                                                "lineWidthUnits": "pixels", "getRadius": 14,
-                                                "stroked": True, "filled": False}
-    assert ring["data"] == [{"position": [-78.0, 35.0], "id": "k1", "key": "alarm",
-                             "colour": palette.LIVE_STATE_COLOURS["alarm"], "symbol": "!",
-                             "tip": "k1: forced_open (" + palette.LIVE_STATE_LABELS["alarm"] + ")"}]
+    assert {
+        k: ring[k]
+        for k in ("id", "radiusUnits", "lineWidthUnits", "getRadius", "stroked", "filled")
+    } == {
+        "id": "live-ring",
+        "radiusUnits": "pixels",
+        "lineWidthUnits": "pixels",
+        "getRadius": 14,
+        "stroked": True,
+        "filled": False,
+    }
+    assert ring["data"] == [
+        {
+            "position": [-78.0, 35.0],
+            "id": "k1",
+            "key": "alarm",
+            "colour": palette.LIVE_STATE_COLOURS["alarm"],
+            "symbol": "!",
+            "tip": "k1: forced_open (" + palette.LIVE_STATE_LABELS["alarm"] + ")",
+        }
+    ]
     assert symbol["id"] == "live-symbol" and symbol["data"][0]["symbol"] == "!"
 
 
 def test_no_layer_builder_ships_a_constant_as_an_accessor():
-    openings = gpd.GeoDataFrame({"id": ["o"], "door_class": ["classroom"], "number": ["7"],
-                                 "lock_function": [None]},
-                                geometry=[LineString([(-78, 35), (-78, 35.00001)])], crs=CRS)
-    spec = _json([floor.zone_layer(_zones(), {"z1": 4}), floor.wall_layer(_zones()),
-                  *floor.door_layers(openings), floor.door_label_layer(openings),
-                  floor.room_label_layer(_zones()), *controls.control_icon_layers(_controls()),
-                  controls.control_line_layer(_controls()), *floor.grid_layers((-78, 35, -77.999, 35.001)),
-                  floor.highlight_layer(box(-78, 35, -77.9999, 35.0001)),
-                  site.building_layer(_zones()), site.text_layer([], "t")])
+    openings = gpd.GeoDataFrame(
+        {"id": ["o"], "door_class": ["classroom"], "number": ["7"], "lock_function": [None]},
+        geometry=[LineString([(-78, 35), (-78, 35.00001)])],
+        crs=CRS,
+    )
+    spec = _json(
+        [
+            floor.zone_layer(_zones(), {"z1": 4}),
+            floor.wall_layer(_zones()),
+            *floor.door_layers(openings),
+            floor.door_label_layer(openings),
+            floor.room_label_layer(_zones()),
+            *controls.control_icon_layers(_controls()),
+            controls.control_line_layer(_controls()),
+            *floor.grid_layers((-78, 35, -77.999, 35.001)),
+            floor.highlight_layer(box(-78, 35, -77.9999, 35.0001)),
+            site.building_layer(_zones()),
+            site.text_layer([], "t"),
+        ]
+    )
     _no_constant_accessor(spec)
 
 
@@ -208,8 +275,9 @@ def test_live_overlay_rings_only_the_exceptions():
 
     from layers.live import live_layers
 
-    summary = pd.DataFrame({"device_id": ["CAM-1"], "control_id": ["k1"], "state": ["online"],
-                            "stale": [False]})
+    summary = pd.DataFrame(
+        {"device_id": ["CAM-1"], "control_id": ["k1"], "state": ["online"], "stale": [False]}
+    )
     ring, symbol = _json(live_layers(_controls(), summary))["layers"]
     assert ring["data"] == [] and symbol["data"] == []
 
@@ -220,12 +288,23 @@ def test_strokes_are_polygons_of_their_width_in_metres():
     from layers.deck import M_PER_DEG_LAT, ribbon_parts
 
     door = LineString([(-78.0, 35.0), (-78.0, 35.00001)])
-    part, = ribbon_parts(door, 1.0)
+    (part,) = ribbon_parts(door, 1.0)
     width_deg = part.bounds[2] - part.bounds[0]
     assert abs(width_deg * M_PER_DEG_LAT * math.cos(math.radians(35.0)) - 1.0) < 0.01
-    types = {lyr["@@type"] for lyr in _json([floor.wall_layer(_zones()), floor.fov_layer(
-        gpd.GeoDataFrame({"control_id": ["k1"]}, geometry=[_zones().geometry[0]], crs=CRS)),
-        controls.control_line_layer(_controls())])["layers"]}
+    types = {
+        lyr["@@type"]
+        for lyr in _json(
+            [
+                floor.wall_layer(_zones()),
+                floor.fov_layer(
+                    gpd.GeoDataFrame(
+                        {"control_id": ["k1"]}, geometry=[_zones().geometry[0]], crs=CRS
+                    )
+                ),
+                controls.control_line_layer(_controls()),
+            ]
+        )["layers"]
+    }
     assert types == {"PolygonLayer"}
 
 
@@ -234,12 +313,17 @@ def test_labels_that_would_cover_each_other_wait_for_the_user_to_zoom_in():
     labels that collide go to later zoom steps (layers with minZoom), biggest campuses first."""
     campuses = gpd.GeoDataFrame(
         {"id": ["big", "near", "far"], "name": ["Big High", "Near Elementary", "Far Middle"]},
-        geometry=[box(-78.9, 35.7, -78.89, 35.71), box(-78.8895, 35.7, -78.8885, 35.701),
-                  box(-78.5, 35.7, -78.499, 35.701)], crs=CRS)
+        geometry=[
+            box(-78.9, 35.7, -78.89, 35.71),
+            box(-78.8895, 35.7, -78.8885, 35.701),
+            box(-78.5, 35.7, -78.499, 35.701),
+        ],
+        crs=CRS,
+    )
     layers = [json.loads(layer_json(x)) for x in site.campus_label_layers(campuses, zoom=11.0)]
     shown = {lyr["id"]: [r["text"].split("\n")[0] for r in lyr["data"]] for lyr in layers}
     assert shown["campus-labels"] == ["Big High", "Far Middle"]
     later = [lyr for lyr in layers if "Near Elementary" in str(lyr["data"])]
     assert later and later[0]["minZoom"] > 11.0
     at_18 = [json.loads(layer_json(x)) for x in site.campus_label_layers(campuses, zoom=18.0)]
-    assert len(at_18) == 1 and len(at_18[0]["data"]) == 3      # room for all when zoomed in
+    assert len(at_18) == 1 and len(at_18[0]["data"]) == 3  # room for all when zoomed in

@@ -4,18 +4,25 @@ section, from device status written by the real feed runner (canonical MQTT JSON
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-
-from tests.ui.conftest import deck_spec, map_args, page
+from datetime import UTC, datetime
 
 from passmap.feeds.runner import FeedRunner
 from passmap.store import Store
+from tests.ui.conftest import deck_spec, map_args, page
 
 
 def _publish(runner: FeedRunner, device: str, aspect: str, state: str) -> None:
-    runner.submit(f"passmap/status/{device}", json.dumps({
-        "device_id": device, "aspect": aspect, "state": state,
-        "observed_utc": datetime.now(timezone.utc).isoformat()}))
+    runner.submit(
+        f"passmap/status/{device}",
+        json.dumps(
+            {
+                "device_id": device,
+                "aspect": aspect,
+                "state": state,
+                "observed_utc": datetime.now(UTC).isoformat(),
+            }
+        ),
+    )
 
 
 def _write_status(db) -> dict:
@@ -41,8 +48,9 @@ def _offline_metric(at):
 
 
 def _click(at, layer_id: str, row: dict) -> str:
-    at.session_state["floor_map"] = {"selection": {"indices": {layer_id: [0]},
-                                                   "objects": {layer_id: [row]}}}
+    at.session_state["floor_map"] = {
+        "selection": {"indices": {layer_id: [0]}, "objects": {layer_id: [row]}}
+    }
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return " ".join(m.value for m in at.markdown) + " " + " ".join(c.value for c in at.caption)
@@ -53,7 +61,7 @@ def test_devices_offline_kpi_and_detail_panel_show_the_stored_live_status(maps_a
     at = maps_app()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert _offline_metric(at).value == "1"          # the camera; a forced door is not offline
+    assert _offline_metric(at).value == "1"  # the camera; a forced door is not offline
     at.switch_page(page("floor")).run()
     door, camera = devices["door"], devices["camera"]
     text = _click(at, "controls", {"id": door["id"], "kind": "control"})
@@ -61,7 +69,7 @@ def test_devices_offline_kpi_and_detail_panel_show_the_stored_live_status(maps_a
     assert "Alarm / forced / held open" in text
     text = _click(at, "controls", {"id": camera["id"], "kind": "control"})
     assert f"({camera['external_id']}): **offline**" in text, text[:600]
-    if isinstance(door.get("opening_id"), str):   # the door the contact watches shows it too
+    if isinstance(door.get("opening_id"), str):  # the door the contact watches shows it too
         text = _click(at, "doors", {"id": door["opening_id"], "kind": "opening"})
         assert "forced_open" in text, text[:600]
 
@@ -74,7 +82,8 @@ def test_devices_offline_kpi_says_no_feed_when_nothing_ever_reported(maps_app):
 
 
 def test_an_unchanged_live_status_rerenders_the_identical_spec_and_a_change_adds_the_alarm(
-        maps_app, demo_db):
+    maps_app, demo_db
+):
     """Identical JSON is what lets Streamlit send a cached-message reference and the browser
     keep its deck; a new status must change it (the overlay spliced after the static layers)."""
     at = maps_app()
@@ -85,7 +94,7 @@ def test_an_unchanged_live_status_rerenders_the_identical_spec_and_a_change_adds
     assert map_args(at) == first
     devices = _write_status(demo_db)
     at.run()
-    static = len(first["layers"]) - 2                                    # before the overlay
+    static = len(first["layers"]) - 2  # before the overlay
     assert map_args(at)["layers"][:static] == first["layers"][:static]
     spec = deck_spec(at)
     ids = [lyr["id"] for lyr in spec["layers"]]

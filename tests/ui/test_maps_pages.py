@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import deck_spec, html_text, layer, page
-
 from layers.palette import TIER_COLOURS
+from tests.ui.conftest import deck_spec, html_text, layer, page
 
 
 def _no_errors(at):
@@ -24,7 +23,7 @@ def test_district_shades_campuses_by_tier_and_ships_no_devices(maps_app):
     assert len({r["id"] for r in rows}) == 4
     fills = {tuple(r["fill"][:3]) for r in rows}
     bands = [lyr for lyr in spec["layers"] if lyr["id"].startswith("campus-outlines-")]
-    assert len(bands) == 3 and all(len(b["data"]) >= 4 for b in bands)    # ~2 px at any zoom
+    assert len(bands) == 3 and all(len(b["data"]) >= 4 for b in bands)  # ~2 px at any zoom
     assert bands[0]["maxZoom"] == bands[1]["minZoom"] < bands[1]["maxZoom"] == bands[2]["minZoom"]
     assert len(fills) >= 2, "the demo's campuses should fall in different tiers"
     assert fills <= {tuple(c) for c in TIER_COLOURS.values()}
@@ -35,7 +34,7 @@ def test_district_shades_campuses_by_tier_and_ships_no_devices(maps_app):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Campuses per tier"] == "4"
     assert int(metrics["Practices in place"]) > 0 and int(metrics["Open gaps"]) > 0
-    assert spec["tiles"] is None                   # no basemap unless one is configured
+    assert spec["tiles"] is None  # no basemap unless one is configured
 
 
 def test_click_on_a_campus_opens_the_campus_view(maps_app):
@@ -43,8 +42,9 @@ def test_click_on_a_campus_opens_the_campus_view(maps_app):
     at.run()
     target = _campus_ids(at)[-1]
     row = next(r for r in layer(deck_spec(at), "campuses")["data"] if r["id"] == target)
-    at.session_state["district_map"] = {"selection": {"indices": {"campuses": [0]},
-                                                      "objects": {"campuses": [row]}}}
+    at.session_state["district_map"] = {
+        "selection": {"indices": {"campuses": [0]}, "objects": {"campuses": [row]}}
+    }
     at.run()
     _no_errors(at)
     assert at.session_state["pick_campus"] == target
@@ -59,14 +59,27 @@ def test_campus_view_draws_grounds_buildings_perimeter_and_exterior_doors(maps_a
     _no_errors(at)
     spec = deck_spec(at)
     ids = [lyr["id"] for lyr in spec["layers"]]
-    for expected in ("campuses", "grounds", "buildings", "fov", "doors", "door-labels",
-                     "control-lines", "controls", "controls-glyphs"):
+    for expected in (
+        "campuses",
+        "grounds",
+        "buildings",
+        "fov",
+        "doors",
+        "door-labels",
+        "control-lines",
+        "controls",
+        "controls-glyphs",
+    ):
         assert expected in ids, expected
     kinds = {r["type"] for r in layer(spec, "controls")["data"]}
     assert {"camera", "fence", "gate", "lighting"} <= kinds | {
-        r["type"] for r in layer(spec, "control-lines")["data"]}
+        r["type"] for r in layer(spec, "control-lines")["data"]
+    }
     assert {r["door_class"] for r in layer(spec, "doors")["data"]} <= {
-        "exterior-primary", "exterior-secondary", "exterior-tertiary"}
+        "exterior-primary",
+        "exterior-secondary",
+        "exterior-tertiary",
+    }
     assert all(t["text"].startswith("D") for t in layer(spec, "door-labels")["data"])
     legend = html_text(at)
     for kind in kinds:
@@ -78,8 +91,9 @@ def test_click_on_a_building_opens_its_floor_plan(maps_app):
     at.run()
     at.switch_page(page("campus")).run()
     row = layer(deck_spec(at), "buildings")["data"][0]
-    at.session_state["campus_map"] = {"selection": {"indices": {"buildings": [0]},
-                                                    "objects": {"buildings": [row]}}}
+    at.session_state["campus_map"] = {
+        "selection": {"indices": {"buildings": [0]}, "objects": {"buildings": [row]}}
+    }
     at.run()
     _no_errors(at)
     assert at.session_state["pick_building"] == row["id"]
@@ -121,10 +135,14 @@ def test_click_on_a_zone_door_and_control_opens_the_detail_panel(maps_app):
     zone = next(z for z in layer(spec, "zones")["data"] if z["zone_kind"] == "main_office")
     door = next(d for d in layer(spec, "doors")["data"] if d["door_class"] == "exterior-primary")
     camera = next(c for c in layer(spec, "controls")["data"] if c["type"] == "camera")
-    for layer_id, row, expect in (("zones", zone, "Tier:"), ("doors", door, "Door"),
-                                  ("controls", camera, "Camera")):
-        at.session_state["floor_map"] = {"selection": {"indices": {layer_id: [0]},
-                                                       "objects": {layer_id: [row]}}}
+    for layer_id, row, expect in (
+        ("zones", zone, "Tier:"),
+        ("doors", door, "Door"),
+        ("controls", camera, "Camera"),
+    ):
+        at.session_state["floor_map"] = {
+            "selection": {"indices": {layer_id: [0]}, "objects": {layer_id: [row]}}
+        }
         at.run()
         _no_errors(at)
         text = " ".join(m.value for m in at.markdown)

@@ -24,10 +24,10 @@ DECK_GL_VERSION = "9.1.14"
 _component = components.declare_component("deckmap", path=str(FRONTEND))
 
 
-def deck_map(layers: list[str], view: dict, key: str, height: int = 640,
-             tiles: dict | None = None):
+def deck_map(layers: list[str], view: dict, key: str, height: int = 640, tiles: dict | None = None):
     """Draw ``layers`` (one compact pydeck layer JSON string each, see ui.maps) at ``view``
     (deck.gl initialViewState); ``tiles`` = {"url", "attribution"} adds an XYZ basemap.
     Returns the selection event (module docstring)."""
-    return _component(layers=list(layers), view=view, tiles=tiles, height=height, key=key,
-                      default=None)
+    return _component(
+        layers=list(layers), view=view, tiles=tiles, height=height, key=key, default=None
+    )
