@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
+HOST ?= 127.0.0.1
 DB ?= $(or $(PASSMAP_DB),data/passmap.duckdb)
 
 .PHONY: run test venv demo system-deps bench clean
@@ -20,9 +21,9 @@ venv: $(STAMP)
 demo: venv
 	$(PY) -m passmap.cli demo --if-missing --db $(DB)
 
-## Run the app with the demo district on http://localhost:$(PORT)
+## Run the app with the demo district on http://localhost:$(PORT) (HOST=0.0.0.0 listens on every interface)
 run: demo
-	PASSMAP_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	PASSMAP_DB=$(DB) $(VENV)/bin/streamlit run server.py --server.address $(HOST) --server.port $(PORT)
 
 ## Install Debian's chromium, mosquitto and poppler when missing (as root), else say what to install.
 system-deps:

@@ -94,7 +94,14 @@ def folium_root(work: Path) -> Path:
 def start_app(db: Path, log_dir: Path, cwd: Path = REPO, **env):
     """app.py (or the folium baseline's, in ``cwd``) on a free port; .url, .stop()."""
     return start_streamlit(
-        db, log_dir, cwd=cwd, timeout_s=120, BENCH_DB=str(db), BENCH_REPO=str(REPO), **env
+        db,
+        log_dir,
+        script="server.py" if cwd == REPO else "app.py",
+        cwd=cwd,
+        timeout_s=120,
+        BENCH_DB=str(db),
+        BENCH_REPO=str(REPO),
+        **env,
     )
 
 

@@ -106,7 +106,7 @@ def _wait_healthy(server: AppServer, timeout_s: float = 40.0) -> None:
 def start_streamlit(
     db_path: Path,
     log_dir: Path,
-    script: str = "app.py",
+    script: str = "server.py",
     cwd: Path = REPO,
     timeout_s: float = 40.0,
     **extra_env: str,

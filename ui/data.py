@@ -21,6 +21,7 @@ import streamlit as st
 from passmap import access
 from passmap.config import load_settings
 from passmap.store import Store
+from passmap.store.shared import shared_store
 
 TTL_S = 60
 MAX_ENTRIES = 64
@@ -30,10 +31,10 @@ def db_path() -> str:
     return str(load_settings().db_path)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
 def _open_store(path: str) -> Store:
-    # One read-write Store per process: DuckDB allows one writer per file (STACK.md).
-    return Store(path)
+    # One read-write Store per process (DuckDB allows one writer per file, STACK.md), kept in the
+    # core's registry rather than st.cache_resource: a client's "clear cache" cannot drop it.
+    return shared_store(path)
 
 
 def get_store() -> Store:

@@ -1,0 +1,32 @@
+"""PassMap's server: app.py (the frame) served by Streamlit, plus what must not wait for a visitor.
+
+``make run`` runs ``streamlit run server.py``; Streamlit finds the ASGI ``app`` below (st.App)
+and serves app.py through it, on the address and port of its usual flags and config. Around the
+script runs, this adds:
+
+- ``lifespan``: work that starts with the server and ends with it (the shared store is opened,
+  and closed after the last script run);
+- ``middleware``: what every HTTP request and websocket passes through;
+- ``routes``: HTTP endpoints served without a Streamlit script run.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import streamlit as st
+
+from passmap.config import load_settings
+from passmap.store.shared import close_shared, shared_store
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    shared_store(load_settings().db_path)  # opened (and migrated) before the first visitor
+    try:
+        yield
+    finally:
+        close_shared()
+
+
+app = st.App("app.py", lifespan=lifespan, routes=[], middleware=[])
