@@ -6,7 +6,7 @@ from __future__ import annotations
 import pydeck as pdk
 
 from layers.deck import point_xy, polygon_rings, ribbon_layer, ribbon_parts, tip_text
-from layers.palette import ICON_FONT, LIVE_STATE_COLOURS, SHAPE_GLYPHS, control_style
+from passmap.palette import ICON_FONT, LIVE_STATE_COLOURS, SHAPE_GLYPHS, control_style
 
 ICON_SIZE_M = 2.6  # icons grow with the zoom between these pixel sizes
 ICON_MIN_PX, ICON_MAX_PX = 15, 34

@@ -9,7 +9,8 @@ import pydeck as pdk
 from shapely.geometry import LineString
 
 from layers.deck import point_xy, polygon_parts, polygon_rings, ribbon_layer, ribbon_parts, tip_text
-from layers.palette import (
+from layers.site import text_layer
+from passmap.palette import (
     FOV_FILL,
     FOV_OUTLINE,
     GRID_COLOUR,
@@ -20,7 +21,6 @@ from layers.palette import (
     tier_colour,
     tier_label,
 )
-from layers.site import text_layer
 
 # Rooms whose name is worth a label (responders and administrators look for these first).
 NAMED_KINDS = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from layers.palette import (
+from passmap.palette import (
     DOOR_STYLES,
     FOV_FILL,
     ICON_FONT,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pydeck as pdk
 
 from layers.deck import point_xy
-from layers.palette import LIVE_STATE_COLOURS, LIVE_STATE_LABELS
+from passmap.palette import LIVE_STATE_COLOURS, LIVE_STATE_LABELS
 
 _KEYS = {
     "forced_open": "alarm",

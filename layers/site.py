@@ -17,7 +17,7 @@ from layers.deck import (
     tip_text,
     world_px,
 )
-from layers.palette import (
+from passmap.palette import (
     BUILDING_OUTLINE,
     CAMPUS_OUTLINE,
     LABEL_COLOUR,

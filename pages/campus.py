@@ -7,8 +7,8 @@ from layers.controls import control_icon_layers, control_line_layer
 from layers.deck import fit_view
 from layers.floor import door_label_layer, door_layers, fov_layer
 from layers.legend import control_legend, door_legend, fov_legend, tier_legend
-from layers.palette import control_style
 from layers.site import building_layer, campus_layer, grounds_layer
+from passmap.palette import control_style
 from ui import assessment, data
 from ui.detail import render_detail
 from ui.live import live_map

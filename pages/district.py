@@ -9,8 +9,8 @@ import streamlit as st
 
 from layers.deck import fit_view
 from layers.legend import tier_legend
-from layers.palette import CAMPUS_OUTLINE
 from layers.site import building_layer, campus_label_layers, campus_layer, outline_layers
+from passmap.palette import CAMPUS_OUTLINE
 from ui import assessment, data
 from ui.kpis import kpi_strip
 from ui.maps import forget_selection, picked, shade_mode, show_spec, static_spec

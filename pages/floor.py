@@ -17,7 +17,7 @@ from layers.floor import (
     zone_layer,
 )
 from layers.legend import control_legend, door_legend, fov_legend, tier_legend
-from layers.palette import control_style
+from passmap.palette import control_style
 from ui import assessment, data
 from ui.detail import render_detail
 from ui.floorstate import focus_from_search, level_switcher

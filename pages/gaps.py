@@ -7,8 +7,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from layers.palette import TIER_COLOURS, hex_colour, tier_label
 from passmap.compliance import roadmap
+from passmap.palette import TIER_COLOURS, hex_colour, tier_label
 from ui.assessment import get_assessment
 from ui.auth import scope_campuses
 

@@ -6,8 +6,8 @@ import html
 import pandas as pd
 import streamlit as st
 
-from layers.palette import tier_label
 from passmap.feeds.model import POSTURES
+from passmap.palette import tier_label
 from passmap.store import StoreError
 from ui import assessment, data
 from ui.auth import current_viewer

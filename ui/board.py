@@ -1,7 +1,7 @@
 """The Board page's cached report and its Altair charts (Vega is bundled with Streamlit: offline).
 
 The figures come from ``passmap.reports.board.board_figures`` (the same function as the PDF, the
-deck and the CSV); colours from layers/palette.py through ``tier_hex``.
+deck and the CSV); colours from passmap/palette.py through ``tier_hex``.
 """
 
 from __future__ import annotations

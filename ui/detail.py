@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from layers.palette import control_style, door_style, tier_label
 from passmap.config import ROOT
+from passmap.palette import control_style, door_style, tier_label
 from ui import assessment
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from collections import Counter
 
 import streamlit as st
 
-from layers.palette import tier_label
+from passmap.palette import tier_label
 from ui import assessment
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from layers.live import live_key
-from layers.palette import LIVE_STATE_LABELS
+from passmap.palette import LIVE_STATE_LABELS
 from ui import live
 
 OFFLINE_STATES = {"offline", "video_loss"}

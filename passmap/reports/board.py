@@ -20,8 +20,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from layers.palette import hex_colour, tier_colour, tier_label
 from passmap.model import COMPONENTS, LAYERS_V7
+from passmap.palette import hex_colour, tier_colour, tier_label
 from passmap.reports.board_progress import before_after
 from passmap.store.base import utc_now
 
@@ -78,7 +78,7 @@ ROADMAP_COLUMNS = [
 
 
 def tier_hex(tier: int | None) -> str:
-    """CSS colour of a tier, from the maps' palette (layers/palette.py)."""
+    """CSS colour of a tier, from the maps' palette (passmap/palette.py)."""
     return hex_colour(tier_colour(tier))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers.palette import TIER_COLOURS, hex_colour
+from passmap.palette import TIER_COLOURS, hex_colour
 from passmap.reports.board import SLIDES, tier_name
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,9 +10,10 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import LineString, Point, box
 
-from layers import controls, floor, legend, palette, site
+from layers import controls, floor, legend, site
 from layers.deck import fit_view, layer_json
 from layers.folium_offline import offline_draw, offline_map
+from passmap import palette
 from ui.search import find
 
 REPO = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layers.palette import TIER_COLOURS
+from passmap.palette import TIER_COLOURS
 from tests.ui.conftest import deck_spec, html_text, layer, page
 
 

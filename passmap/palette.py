@@ -1,10 +1,13 @@
 """One palette for every map, legend and report: tiers, door classes, control types, live states.
 
+It lives in the core (not in ``layers/``) because the board report and the PDFs draw in the same
+colours as the maps, and the core never imports a presentation module.
+
 Colours are RGB(A) lists (what pydeck wants); ``hex_colour`` turns them into CSS. The tier scale
 is ColorBrewer RdYlBu-5 (colour-blind safe, prints in grey from dark to light to dark), so red
 always means "below Tier 1" and dark blue "Tier 4". Door classes and control categories use the
 Okabe-Ito set, also colour-blind safe, and every control type has its own icon shape and glyph
-(layers/icons.py), so colour is never the only cue.
+(``CONTROL_STYLES``, drawn by layers/controls.py), so colour is never the only cue.
 
 >>> tier_colour(0)[:3], tier_label(None)
 ([215, 25, 28], 'not assessed')
