@@ -7,7 +7,7 @@ PORT ?= 8501
 HOST ?= 127.0.0.1
 DB ?= $(or $(PASSMAP_DB),data/passmap.duckdb)
 
-.PHONY: run test venv demo system-deps bench clean
+.PHONY: run test lint venv demo system-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,14 @@ run: demo
 system-deps:
 	@bash scripts/system-deps.sh
 
-## The whole test suite, as CI runs it.
-test: venv system-deps
+## Lint, format check and the import contracts (pyproject.toml); fails on any violation.
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+
+## The whole test suite, as CI runs it: the checks above first, then pytest.
+test: lint system-deps
 	$(VENV)/bin/pytest -n 2 -q
 
 ## Benchmarks (not part of the test suite); results go to bench/RESULTS.md.

@@ -226,17 +226,15 @@ def main(argv=None) -> int:
         },
     )
     rows = []
-    for label, path, ours, theirs in (
+    for label, ours, theirs in (
         (
             f"DXF, {entities:,} entities ({dxf.stat().st_size / 1e6:.1f} MB)",
-            dxf,
             lambda: passmap_import(dxf, out, dxf_opts),
             lambda: pyogrio_dxf(dxf),
         ),
         (
             f"IMDF zip, {units:,} units + {units:,} openings, 10 levels "
             f"({imdf.stat().st_size / 1e6:.1f} MB)",
-            imdf,
             lambda: passmap_import(imdf, out, ImportOptions()),
             lambda: pyogrio_imdf(imdf),
         ),

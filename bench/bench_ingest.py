@@ -83,10 +83,10 @@ def publisher(port: int, topic: str, n: int, qos: int, rate: float, ready) -> No
             if delay > 0:
                 time.sleep(delay)
         now = datetime.now(UTC).isoformat(timespec="microseconds")
-        body = '{"device_id":"bench-%04d","aspect":"position","state":"%s","observed_utc":"%s"}' % (
-            i % DEVICES,
-            "open" if i % 2 else "closed",
-            now,
+        state = "open" if i % 2 else "closed"
+        body = (
+            f'{{"device_id":"bench-{i % DEVICES:04d}","aspect":"position",'
+            f'"state":"{state}","observed_utc":"{now}"}}'
         )
         info = client.publish(topic, body, qos=qos)
         while info.rc == mqtt.MQTT_ERR_QUEUE_SIZE:

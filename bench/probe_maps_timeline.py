@@ -20,8 +20,10 @@ FRAME_MARKS = """() => {
   if (!f) return null;
   const w = f.contentWindow;
   const origin = w.performance.timeOrigin - performance.timeOrigin;
-  return {now: performance.now(), marks: w.performance.getEntriesByType('mark').map(m => [m.name, m.startTime + origin]),
-          res: w.performance.getEntriesByType('resource').map(r => [r.name.split('/').pop(), r.startTime + origin, r.responseEnd + origin])};
+  const marks = w.performance.getEntriesByType('mark').map(m => [m.name, m.startTime + origin]);
+  const res = w.performance.getEntriesByType('resource')
+    .map(r => [r.name.split('/').pop(), r.startTime + origin, r.responseEnd + origin]);
+  return {now: performance.now(), marks, res};
 }"""
 
 

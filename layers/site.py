@@ -253,7 +253,8 @@ def declutter_levels(rows: list[dict], zoom: float, levels: int = LABEL_LEVELS) 
     order) the zoom step k (shown from ``zoom + k``) at which each first fits without covering
     a label already shown at that zoom; labels that never fit get ``levels``.
 
-    >>> rows = [{"position": [0.0, 0.0], "text": "North"}, {"position": [0.0001, 0.0], "text": "South"}]
+    >>> rows = [{"position": [0.0, 0.0], "text": "North"},
+    ...         {"position": [0.0001, 0.0], "text": "South"}]
     >>> declutter_levels(rows, 10.0), declutter_levels(rows, 18.0), declutter_levels(rows, 19.0)
     ([0, 4], [0, 1], [0, 0])
     """

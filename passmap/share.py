@@ -66,7 +66,9 @@ def create_link(
     expires_in: timedelta,
     actor: str,
 ) -> tuple[str, str]:
-    """Create a link; returns (link_id, token). The token is not stored and cannot be shown again."""
+    """Create a link; returns (link_id, token).
+
+    The token is not stored and cannot be shown again."""
     agency = (agency or "").strip()
     if not agency:
         raise ValueError("A share link needs the agency it is for.")

@@ -9,61 +9,23 @@ SESSION_KEY, exactly as the form below does.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
 from passmap import access, auth, share
 from ui import data
+from ui.viewer import SESSION_KEY, SHARE_KEY, Viewer, current_viewer
 
-SESSION_KEY = "auth_session"  # passmap.auth.Session of a signed-in person
-SHARE_KEY = "auth_share"  # passmap.share.ShareGrant of a share-link visitor
 NOTICE_KEY = "auth_notice"
 COOKIE_KEY = "auth_cookie_pending"  # a cookie to write in the browser on this run ("" clears)
 _LOCAL_CLIENTS = {None, "", "127.0.0.1", "::1", "localhost"}
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking: a signed-in account or a share-link visitor (role partner)."""
-
-    username: str | None
-    role: str
-    campus_scope: tuple[str, ...] | None
-    layers: tuple[str, ...]
-    grant: share.ShareGrant | None = None
-
-    def can(self, action: str, campus_id: str | None = None) -> bool:
-        return access.allowed(self.role, action, campus_id, self.campus_scope)
-
-    @property
-    def label(self) -> str:
-        if self.grant:
-            return f"Shared view for {self.grant.agency} (read-only)"
-        return f"{self.username} ({self.role})"
-
-
 def client_id() -> str:
     """The client address as Streamlit sees it (throttling per client)."""
-    try:
-        ip = st.context.ip_address
-    except Exception:  # no request context (bare script runs)
-        return "local"
+    ip = st.context.ip_address  # None on a bare run or through localhost
     return ip if isinstance(ip, str) and ip else "local"
-
-
-def current_viewer() -> Viewer | None:
-    grant = st.session_state.get(SHARE_KEY)
-    if grant is not None:
-        return Viewer(
-            None, "partner", grant.campuses, access.visible_layers("partner", grant.layers), grant
-        )
-    sess = st.session_state.get(SESSION_KEY)
-    if sess is None:
-        return None
-    scope = tuple(sess.campus_scope) if sess.campus_scope is not None else None
-    return Viewer(sess.username, sess.role, scope, access.visible_layers(sess.role))
 
 
 def _refuse(message: str) -> None:
@@ -93,10 +55,7 @@ def _held_grant_gate(store) -> Viewer:
 
 
 def _cookie_token() -> str | None:
-    try:
-        token = st.context.cookies.get(auth.SESSION_COOKIE)
-    except Exception:  # no request context (bare script runs)
-        return None
+    token = st.context.cookies.get(auth.SESSION_COOKIE)  # empty on a bare run
     return token if isinstance(token, str) else None  # AppTest's context is a stand-in
 
 
@@ -165,7 +124,7 @@ def _session_gate(store) -> Viewer:
 def _oidc_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except Exception:  # no secrets file at all
+    except FileNotFoundError:  # no secrets file at all (StreamlitSecretNotFoundError)
         return False
 
 

@@ -208,7 +208,7 @@ def downloads(rep: BoardReport, settings: tuple) -> None:
         if col.button(label, key=f"board_build_{kind}"):
             bar = col.progress(0.0, text="Starting…")
             buf = io.BytesIO()
-            write(rep, buf, lambda f, step: bar.progress(f, text=f"Drawing {step}…"))
+            write(rep, buf, lambda f, step, bar=bar: bar.progress(f, text=f"Drawing {step}…"))
             st.session_state[f"board_{kind}"] = (settings, buf.getvalue())
         built = st.session_state.get(f"board_{kind}")
         if built and built[0] == settings:

@@ -22,6 +22,7 @@ from passmap import access
 from passmap.config import load_settings
 from passmap.store import Store
 from passmap.store.shared import shared_store
+from ui.viewer import current_viewer
 
 TTL_S = 60
 MAX_ENTRIES = 64
@@ -109,15 +110,9 @@ def _campus_levels(store, campus_id: str) -> gpd.GeoDataFrame:
     return levels[levels["building_id"].isin(set(store.list_buildings(campus_id)["id"]))]
 
 
-def _viewer():
-    from ui.auth import current_viewer  # ui.auth imports this module
-
-    return current_viewer()
-
-
 def _scope():
     """(role, layers, campus scope) of the viewer; nobody signed in -> no role, empty scope."""
-    viewer = _viewer()
+    viewer = current_viewer()
     if viewer is None:
         return "", (), ()
     return viewer.role, viewer.layers, viewer.campus_scope

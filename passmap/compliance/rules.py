@@ -10,97 +10,13 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-import numpy as np
 import pandas as pd
 
+# The rule modules register their kinds into RULES when imported.
+from passmap.compliance import rules_controls, rules_coverage, rules_openings  # noqa: F401
+from passmap.compliance.rulekit import RULES, outcome, rule
 
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    func: Callable
-    params: dict  # name -> (type or tuple of types, required)
-    live_only: bool = False
-
-
-RULES: dict[str, Rule] = {}
-STR_LIST = (list,)
-
-
-def rule(name: str, live_only: bool = False, **params):
-    """Register a rule function under ``name`` with its parameter spec."""
-
-    def wrap(func):
-        RULES[name] = Rule(name, func, params, live_only)
-        return func
-
-    return wrap
-
-
-def outcome(units: pd.DataFrame, ok, satisfied, blocked, explanation) -> dict:
-    """Assemble a rule's per-unit answer (a dict of columns, one value per unit, in the units'
-    order; a plain dict because building a DataFrame per practice cost more than the rule);
-    ``ok`` None means the practice does not apply here."""
-    status = ["not_necessary" if o is None else ("in_place" if o else "needed") for o in ok]
-    return {
-        "scope_id": units["scope_id"].to_numpy(),
-        "status": status,
-        "satisfied_by": list(satisfied),
-        "blocked_by": list(blocked),
-        "explanation": list(explanation),
-        "source": "rule",
-    }
-
-
-def judge_units(units: pd.DataFrame, per_unit: dict, absent: str, judge) -> dict:
-    """The per-unit loop of the "every X in the unit" rules: ``judge(name, ids)`` returns
-    (ok, satisfied, blocked, explanation) for a unit holding ``ids``; a unit holding none does
-    not apply ("no <absent>; not applicable.")."""
-    ok, sat, blk, why = [], [], [], []
-    for sid, name in zip(units["scope_id"], units["scope_name"]):
-        ids = per_unit.get(sid, [])
-        o, s, b, w = (
-            judge(name, ids) if ids else (None, [], [], f"{name}: no {absent}; not applicable.")
-        )
-        ok.append(o), sat.append(s), blk.append(b), why.append(w)
-    return outcome(units, ok, sat, blk, why)
-
-
-def group_lists(keys, values) -> dict:
-    """{key: [values...]} in input order, vectorised (pandas' agg(list) is pure Python).
-
-    >>> group_lists(["a", "b", "a", None], [1, 2, 3, 4])
-    {'a': [1, 3], 'b': [2]}
-    """
-    keys = pd.Series(keys, dtype=object).to_numpy()
-    values = np.asarray(values, dtype=object)
-    keep = pd.notna(keys)
-    keys, values = keys[keep], values[keep]
-    if len(keys) == 0:
-        return {}
-    codes, uniques = pd.factorize(keys)
-    order = np.argsort(codes, kind="stable")
-    ordered = codes[order]
-    bounds = np.flatnonzero(np.diff(ordered)) + 1
-    starts = np.concatenate([[0], bounds])
-    # One list conversion and plain list slices (np.split + tolist per group cost ~0.5 s on
-    # the large district).
-    flat = values[order].tolist()
-    ends = bounds.tolist() + [len(flat)]
-    keys_ = list(uniques)
-    return {keys_[c]: flat[a:b] for c, a, b in zip(ordered[starts].tolist(), starts.tolist(), ends)}
-
-
-def count_phrase(n: int, what: str) -> str:
-    return f"{n} {what}" + ("" if n == 1 else "s")
-
-
-def short_ids(ids, limit: int = 4) -> str:
-    ids = list(ids)
-    more = f" +{len(ids) - limit} more" if len(ids) > limit else ""
-    return ", ".join(map(str, ids[:limit])) + more
+__all__ = ["RULES"]
 
 
 @rule("attested")
@@ -134,6 +50,3 @@ def attested(practice: dict, ctx, units: pd.DataFrame) -> dict:
     out["source"] = "person"
     out["document"] = [(att.get(s) or {}).get("evidence_doc") for s in units["scope_id"]]
     return out
-
-
-from passmap.compliance import rules_controls, rules_coverage, rules_openings  # noqa: E402,F401

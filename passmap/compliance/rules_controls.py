@@ -8,7 +8,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from passmap.compliance.rules import count_phrase, group_lists, outcome, rule, short_ids
+from passmap.compliance.rulekit import count_phrase, group_lists, outcome, rule, short_ids
 
 _LEVEL_COLUMN = {"building": "building_id", "campus": "campus_id", "district": "district_id"}
 
@@ -109,7 +109,8 @@ def _per_control_check(practice, ctx, units, bad_mask_fn, problem: str, online_o
         why.append(
             f"{name}: all {count_phrase(len(ids), 'device')} fine."
             if not b
-            else f"{name}: {len(b)} of {count_phrase(len(ids), 'device')} {problem} ({short_ids(b)})."
+            else f"{name}: {len(b)} of {count_phrase(len(ids), 'device')} {problem} "
+            f"({short_ids(b)})."
         )
     return outcome(units, ok, sat, blk, why)
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from passmap.compliance.rules import (
+from passmap.compliance.rulekit import (
     count_phrase,
     group_lists,
     judge_units,

@@ -8,7 +8,7 @@ from collections import Counter
 import pandas as pd
 import shapely
 
-from passmap.compliance.rules import (
+from passmap.compliance.rulekit import (
     count_phrase,
     group_lists,
     judge_units,

@@ -39,7 +39,7 @@ def build_demo(db_path: Path, data_dir: Path = DATA_DIR) -> dict[str, int]:
 def _post_steps():
     """Steps other areas add to the demo build (assessment, demo accounts, device statuses)."""
     from passmap.auth import create_demo_accounts
-    from passmap.compliance.demo import demo_step
+    from passmap.demo.baseline import demo_step
     from passmap.reports.responder import record_demo_walkthroughs
 
     return [

@@ -1,4 +1,5 @@
-"""Exporters: IMDF (with the PASS extension), GeoJSON per layer, CSV device inventory, DuckDB copy."""
+"""Exporters: IMDF (with the PASS extension), GeoJSON per layer, CSV device inventory, DuckDB
+copy."""
 
 FORMATS = ("imdf", "geojson", "csv", "duckdb")
 

@@ -35,7 +35,8 @@ def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
 
 
 def create_app(publish, secret: str, patterns: list[str]) -> Starlette:
-    """``publish(topic, body)`` returns a paho MQTTMessageInfo (or anything with wait_for_publish)."""
+    """``publish(topic, body)`` returns a paho MQTTMessageInfo (or anything with
+    wait_for_publish)."""
     if not secret:
         raise ValueError("The webhook bridge needs a shared secret (PASSMAP_WEBHOOK_SECRET).")
 

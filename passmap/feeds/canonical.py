@@ -39,7 +39,8 @@ def normalise_canonical(
     """Canonical JSON -> events.
 
     >>> from datetime import datetime
-    >>> p = b'{"device_id":"d1","aspect":"position","state":"open","observed_utc":"2026-03-02T13:05:00Z"}'
+    >>> p = (b'{"device_id":"d1","aspect":"position","state":"open",'
+    ...      b'"observed_utc":"2026-03-02T13:05:00Z"}')
     >>> [e.state for e in normalise_canonical("t", p, datetime(2026, 3, 2), {})]
     ['open']
     """

@@ -7,7 +7,8 @@ received time), ``time_unit`` (auto|s|ms), ``aspect`` (fixed) or ``aspect_path``
 >>> from datetime import datetime
 >>> opts = {"device": "dev.id", "state": "value", "aspect": "position",
 ...         "states": {"1": "open", "0": "closed"}}
->>> [e.state for e in normalise_generic("t", b'{"dev": {"id": "x"}, "value": 1}', datetime(2026, 1, 1), opts)]
+>>> body = b'{"dev": {"id": "x"}, "value": 1}'
+>>> [e.state for e in normalise_generic("t", body, datetime(2026, 1, 1), opts)]
 ['open']
 """
 

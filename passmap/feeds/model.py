@@ -1,7 +1,8 @@
 """The normalised status vocabulary (DOMAIN.md section 5) and the StatusEvent record.
 
->>> e = StatusEvent.make("door-1", "door_alarm", "forced_open", datetime(2026, 3, 2, 8, 0), "gw")
->>> e.event_id == StatusEvent.make("door-1", "door_alarm", "forced_open", datetime(2026, 3, 2, 8, 0), "gw").event_id
+>>> at = datetime(2026, 3, 2, 8, 0)
+>>> e = StatusEvent.make("door-1", "door_alarm", "forced_open", at, "gw")
+>>> e.event_id == StatusEvent.make("door-1", "door_alarm", "forced_open", at, "gw").event_id
 True
 """
 

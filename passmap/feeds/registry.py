@@ -2,7 +2,9 @@
 
 >>> from datetime import datetime
 >>> gw = Gateway("z", "zigbee2mqtt", "zigbee2mqtt/#")
->>> [e.state for e in normalise_message(gw, "zigbee2mqtt/door-7", b'{"contact": false}', datetime(2026, 1, 1))]
+>>> at = datetime(2026, 1, 1)
+>>> events = normalise_message(gw, "zigbee2mqtt/door-7", b'{"contact": false}', at)
+>>> [e.state for e in events]
 ['open', 'online']
 """
 

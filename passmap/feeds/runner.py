@@ -194,7 +194,10 @@ class FeedRunner:
             except MalformedMessage as exc:
                 dead.append(_dead(topic, payload, received_ts, f"{gateway.id}: {exc}", gateway.id))
                 continue
-            except Exception as exc:  # a normaliser bug must not stop the feed
+            except Exception as exc:
+                # A normaliser bug must not stop the feed: any error dead-letters this one
+                # message (with its reason, shown on the Live page) and logs its traceback.
+                log.exception("normaliser %s failed on a message on %s", gateway.id, topic)
                 dead.append(
                     _dead(
                         topic,

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from passmap.store.base import utc_now
+from passmap.clock import utc_now
 
 DOOR_TYPES = ("door_contact", "access_reader")
 HEARTBEAT_S = 60.0

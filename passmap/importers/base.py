@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from passmap.importers.project_geojson import ImportError_
-
 # Tables an import may write, parents first. ``wall`` comes from migration 0005.
 BUNDLE_TABLES = ("district", "campus", "building", "level", "zone", "opening", "control", "wall")
 
-ImportFailed = ImportError_
+
+class ImportFailed(ValueError):
+    """A file could not be imported; the message names the file, the feature and the problem."""
 
 
 @dataclass

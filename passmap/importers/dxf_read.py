@@ -188,10 +188,13 @@ def read_ezdxf(path: Path) -> Drawing:
 
 def read_drawing(path: Path) -> Drawing:
     """GDAL first; ezdxf when GDAL cannot read the file. Raises ValueError for an unreadable one."""
+    from ezdxf import DXFError
+
     try:
         return read_gdal(path)
-    except Exception as gdal_exc:  # pyogrio raises DataSourceError and friends
+    # pyogrio's errors are RuntimeErrors; a broken encoding is a UnicodeDecodeError
+    except (RuntimeError, ValueError, KeyError) as gdal_exc:
         try:
             return read_ezdxf(path)
-        except Exception as exc:  # ezdxf: DXFStructureError, IOError, UnicodeDecodeError...
+        except (DXFError, OSError, ValueError) as exc:
             raise ValueError(f"{type(exc).__name__}: {exc}; GDAL: {gdal_exc}") from None

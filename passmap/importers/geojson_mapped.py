@@ -8,6 +8,7 @@ e.g. ``{"id": "ROOM_ID", "name": "ROOM_NAME", "kind": "USE", "type": "DEVICE"}``
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -80,6 +81,11 @@ def _check_levels(ctx: ImportContext) -> None:
                 known.add(lid)
 
 
+def _mapped(props: dict, column_map: dict, field: str, default=None):
+    """A feature property under the user's column name for ``field`` (default: ``field``)."""
+    return props.get(column_map.get(field, field), default)
+
+
 def read_plain(ctx: ImportContext, paths: list[Path]) -> None:
     opts, cmap = ctx.options, ctx.options.column_map
     name = opts.building_name or opts.building_id or Path(paths[0]).stem
@@ -88,7 +94,7 @@ def read_plain(ctx: ImportContext, paths: list[Path]) -> None:
     for path in paths:
         for i, feat in enumerate(load_collection(ctx, path).get("features") or []):
             props = feat.get("properties") or {}
-            get = lambda field, d=None: props.get(cmap.get(field, field), d)  # noqa: E731
+            get = functools.partial(_mapped, props, cmap)
             fid = str(get("id") or f"{Path(path).stem}-{i}")
             label = f"{Path(path).name} feature {fid}"
             if feat.get("geometry") is None:

@@ -13,25 +13,18 @@ from pathlib import Path
 import shapely
 from shapely.geometry import shape
 
+from passmap.importers.base import ImportFailed
+from passmap.importers.validate import BAD_GEOJSON_ERRORS, plausible_lonlat
 from passmap.store.sites import SITE_TABLES
-
-
-class ImportError_(ValueError):
-    """A file could not be imported; the message names the file, the feature and the problem."""
-
-
-def _plausible_lonlat(geom) -> bool:
-    minx, miny, maxx, maxy = geom.bounds
-    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
 
 
 def read_feature_collection(path: Path) -> list[dict]:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise ImportError_(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}).") from None
+        raise ImportFailed(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}).") from None
     if doc.get("type") != "FeatureCollection":
-        raise ImportError_(
+        raise ImportFailed(
             f"{path}: expected a GeoJSON FeatureCollection, found {doc.get('type')!r}."
         )
     return doc.get("features") or []
@@ -49,14 +42,14 @@ def features_to_bundle(
         fid = props.get("id") or feat.get("id")
         label = f"{path}: feature {fid or f'#{i}'}"
         if ftype not in SITE_TABLES:
-            raise ImportError_(
+            raise ImportFailed(
                 f"{label}: unknown feature_type {ftype!r} "
                 f"(expected one of {', '.join(SITE_TABLES)})."
             )
         if not fid:
-            raise ImportError_(f"{label}: {ftype} has no id.")
+            raise ImportFailed(f"{label}: {ftype} has no id.")
         if (ftype, fid) in seen:
-            raise ImportError_(
+            raise ImportFailed(
                 f"{label}: duplicate {ftype} id {fid!r} (also in {seen[(ftype, fid)]})."
             )
         seen[(ftype, fid)] = str(path)
@@ -65,15 +58,15 @@ def features_to_bundle(
         if geom is not None:
             try:
                 g = shape(geom)
-            except Exception as exc:  # shapely raises several types for bad input
-                raise ImportError_(f"{label}: geometry is not valid GeoJSON ({exc}).") from None
-            if not _plausible_lonlat(g):
-                raise ImportError_(
+            except BAD_GEOJSON_ERRORS as exc:
+                raise ImportFailed(f"{label}: geometry is not valid GeoJSON ({exc}).") from None
+            if not plausible_lonlat(g):
+                raise ImportFailed(
                     f"{label}: coordinates are not lon/lat (bounds {g.bounds}); "
                     "is the file in a projected CRS?"
                 )
             if not g.is_valid:
-                raise ImportError_(f"{label}: invalid geometry ({shapely.is_valid_reason(g)}).")
+                raise ImportFailed(f"{label}: invalid geometry ({shapely.is_valid_reason(g)}).")
             props["geom"] = g
         bundle[ftype].append(props)
     return bundle

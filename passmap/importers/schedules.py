@@ -9,7 +9,10 @@ with a warning to move it into place in the editor.
 
 from __future__ import annotations
 
+import csv
 import re
+import zipfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +20,20 @@ from shapely.ops import nearest_points
 
 from passmap.importers.base import ImportContext, slug
 from passmap.model import CONTROL_TYPES, DOOR_CLASSES
+
+# What pandas/openpyxl raise for a broken table, tried on empty, random, truncated and
+# bit-flipped CSV and XLSX files: parser and encoding errors (ValueError), a zip that is not a
+# workbook (KeyError), a damaged zip (BadZipFile, zlib.error), broken XML inside it (its
+# ParseError is a SyntaxError), an empty CSV (csv.Error) and unreadable files (OSError).
+BAD_TABLE_ERRORS = (
+    ValueError,
+    LookupError,
+    OSError,
+    csv.Error,
+    zipfile.BadZipFile,
+    zlib.error,
+    SyntaxError,
+)
 
 HEADINGS = {
     "number": ("door number", "door no", "door #", "door", "mark", "number"),
@@ -41,7 +58,7 @@ def read_table(ctx: ImportContext, path: Path) -> pd.DataFrame:
             frame = pd.read_excel(path, dtype=str, engine="openpyxl")
         else:
             frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-    except Exception as exc:  # pandas/openpyxl raise many types for broken files
+    except BAD_TABLE_ERRORS as exc:
         raise ctx.fail(f"not a readable table ({type(exc).__name__}: {str(exc)[:150]}).") from None
     frame = frame.dropna(how="all").fillna("")
     frame.columns = [str(c).strip() for c in frame.columns]

@@ -18,10 +18,16 @@ import zipfile
 from pathlib import PurePosixPath
 
 import shapely
+from shapely.errors import ShapelyError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from passmap.importers.base import ImportContext, ImportFailed, ImportOptions
+
+# What shapely raises for malformed GeoJSON: a missing key (KeyError), a non-dict or a null
+# type (AttributeError), coordinates of the wrong shape or type (TypeError, ValueError,
+# IndexError) and GEOS's own complaints (ShapelyError).
+BAD_GEOJSON_ERRORS = (AttributeError, LookupError, TypeError, ValueError, ShapelyError)
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 LINEAL = ("LineString", "MultiLineString")
@@ -37,7 +43,7 @@ def to_shape(ctx: ImportContext, geom, label: str) -> BaseGeometry:
         return geom
     try:
         return shape(geom)
-    except Exception as exc:  # shapely raises several types for malformed GeoJSON
+    except BAD_GEOJSON_ERRORS as exc:
         raise ctx.fail(f"{label}: geometry is not valid GeoJSON ({exc}).") from None
 
 
@@ -164,7 +170,7 @@ def check_many(
         return []
     try:
         geoms = shapely.from_geojson([json.dumps(g) for g in geojsons], on_invalid="raise")
-    except Exception:  # a malformed one: let the one-by-one path name it
+    except BAD_GEOJSON_ERRORS:  # a malformed one: let the one-by-one path name it
         return [check_geometry(ctx, g, lab, kinds) for g, lab in zip(geojsons, labels)]
     bounds = shapely.bounds(geoms)
     ok = (

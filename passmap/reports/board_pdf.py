@@ -306,7 +306,8 @@ def live_page(report: BoardReport) -> Figure:
             (str(live["devices_offline"]), "devices offline"),
             (
                 str(live["alarms_in_period"]),
-                f"alarms in the last {live['period_h']:g} hours ({live['alarms_open']} not yet resolved)",
+                f"alarms in the last {live['period_h']:g} hours "
+                f"({live['alarms_open']} not yet resolved)",
             ),
             (str(live["devices_inventoried"]), "devices on the maps with a feed id"),
         ],

@@ -164,7 +164,8 @@ class AccessMixin:
         now = utc_now()
         with self.transaction() as cur:
             cur.execute(
-                "INSERT INTO login_attempt (id, at_utc, username, client, ok) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO login_attempt (id, at_utc, username, client, ok) "
+                "VALUES (?, ?, ?, ?, ?)",
                 [_new_id(), now, username[:200], client[:200], ok],
             )
             if known_user and ok:
@@ -317,8 +318,9 @@ class AccessMixin:
         rows = (
             self.cursor()
             .execute(
-                "SELECT v.building_id, arg_max(v.verified_by, v.verified_utc), max(v.verified_utc), "
-                "arg_max(v.note, v.verified_utc) FROM verification v JOIN building b "
+                "SELECT v.building_id, arg_max(v.verified_by, v.verified_utc), "
+                "max(v.verified_utc), arg_max(v.note, v.verified_utc) "
+                "FROM verification v JOIN building b "
                 "ON b.id = v.building_id WHERE b.campus_id = ? GROUP BY 1",
                 [campus_id],
             )
@@ -330,7 +332,8 @@ class AccessMixin:
         }
 
     def changes_since(self, building_id: str, since_utc: datetime) -> int:
-        """Audited edits of a building or anything on it after ``since_utc`` (site imports count)."""
+        """Audited edits of a building or anything on it after ``since_utc`` (site imports
+        count)."""
         placeholders = ", ".join("?" for _ in _SITE_ENTITIES)
         return (
             self.cursor()

@@ -10,7 +10,6 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 import shapely
+
+from passmap.clock import utc_now
 
 SPATIAL_VERSION = "v1.5.5"
 CRS = "OGC:CRS84"
@@ -47,10 +48,6 @@ def spatial_extension_path() -> Path:
             "install the pinned duckdb-extension-spatial wheel (make run does)."
         )
     return path
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -91,7 +88,8 @@ class BaseStore:
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StoreLockedError(
-                    f"Database {self.path} is in use by another process (DuckDB allows one writer); "
+                    f"Database {self.path} is in use by another process "
+                    "(DuckDB allows one writer); "
                     "stop the other PassMap process or point PASSMAP_DB at another file."
                 ) from None
             raise StoreError(f"Cannot open database {self.path}: {exc}") from None
@@ -152,7 +150,7 @@ class BaseStore:
                     "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, utc_now()]
                 )
                 con.execute("COMMIT")
-            except Exception as exc:
+            except duckdb.Error as exc:
                 con.execute("ROLLBACK")
                 raise StoreError(f"Migration {name} failed on {self.path}: {exc}") from None
             applied.append(version)
@@ -172,7 +170,8 @@ class BaseStore:
             rows = (
                 self.cursor()
                 .execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                    "ORDER BY column_index",
                     [table],
                 )
                 .fetchall()
@@ -200,7 +199,8 @@ class BaseStore:
         rows = (
             self.cursor()
             .execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND data_type = 'JSON'",
+                "SELECT column_name FROM duckdb_columns() "
+                "WHERE table_name = ? AND data_type = 'JSON'",
                 [table],
             )
             .fetchall()

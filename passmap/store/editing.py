@@ -241,7 +241,8 @@ class EditingMixin:
         rows = (
             self.cursor()
             .execute(
-                "SELECT id, at_utc, actor, action, entity_type, entity_id, before, after FROM audit_log "
+                "SELECT id, at_utc, actor, action, entity_type, entity_id, before, after "
+                "FROM audit_log "
                 "WHERE (?::VARCHAR IS NULL OR entity_id = ?) ORDER BY at_utc DESC LIMIT ?",
                 [entity_id, entity_id, limit],
             )
@@ -259,7 +260,8 @@ class EditingMixin:
             r[0]
             for r in self.cursor()
             .execute(
-                "SELECT json_extract_string(before, '$.undone') FROM audit_log WHERE action = 'undo'"
+                "SELECT json_extract_string(before, '$.undone') FROM audit_log "
+                "WHERE action = 'undo'"
             )
             .fetchall()
         }

@@ -5,6 +5,7 @@ Used by ``EditingMixin.apply_import``; kept apart so editing.py stays small.
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from passmap.store.base import StoreError, to_wkb
@@ -129,9 +130,7 @@ def write_bundle(
                 raise _DryRun
     except _DryRun:
         pass
-    except StoreError:
-        raise
-    except Exception as exc:  # a constraint of the database itself (foreign key, unique...)
+    except duckdb.Error as exc:  # a constraint of the database itself (foreign key, unique...)
         raise StoreError(
             f"{label}: the database refused the import ({_short(exc)}); nothing was written."
         ) from None

@@ -204,7 +204,8 @@ class LiveMixin:
 
     def status_version(self) -> tuple[int, str]:
         """A cheap fingerprint of the latest status (rows, newest receipt): it changes whenever
-        the writer stores a new state or marks a device stale, so readers can skip unchanged ticks."""
+        the writer stores a new state or marks a device stale, so readers can skip unchanged
+        ticks."""
         n, newest = (
             self.cursor()
             .execute("SELECT count(*), max(received_utc) FROM device_status")

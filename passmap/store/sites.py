@@ -58,7 +58,8 @@ class SitesMixin:
 
     def _placed(self, table: str, campus_id, building_id, level_id, site_only) -> gpd.GeoDataFrame:
         where = (
-            "WHERE (?::VARCHAR IS NULL OR campus_id = ?) AND (?::VARCHAR IS NULL OR building_id = ?)"
+            "WHERE (?::VARCHAR IS NULL OR campus_id = ?) "
+            "AND (?::VARCHAR IS NULL OR building_id = ?)"
             " AND (?::VARCHAR IS NULL OR level_id = ?) AND (NOT ? OR level_id IS NULL)"
         )
         return self._gdf(

@@ -99,7 +99,8 @@ def _open(page, url):
     page.goto(url)
     page.evaluate("""() => { window.__values = [];
         window.addEventListener('message', e => {
-            if (e.data && e.data.type === 'streamlit:setComponentValue') window.__values.push(e.data.value);
+            if (e.data && e.data.type === 'streamlit:setComponentValue')
+                window.__values.push(e.data.value);
         }); }""")
 
 

@@ -1,4 +1,5 @@
-"""Publish through a real mosquitto -> normalised status in DuckDB, across broker and runner restarts."""
+"""Publish through a real mosquitto -> normalised status in DuckDB, across broker and runner
+restarts."""
 
 from __future__ import annotations
 
@@ -77,8 +78,9 @@ def test_broker_restart_mid_stream_loses_nothing(broker, tmp_db, topic_root):
         wait_until(lambda: store.count_status_events() == 400, 15)
     except AssertionError:
         raise AssertionError(
-            f"stored {store.count_status_events()} of 400; stats {runner.stats}; connects {src.connects}"
-        )
+            f"stored {store.count_status_events()} of 400; stats {runner.stats}; "
+            f"connects {src.connects}"
+        ) from None
     assert src.connects >= 2
     runner.stop()
     store.close()

@@ -1,4 +1,5 @@
-"""The runner's robustness: dead letters, duplicates, out-of-order, stale devices, alarms, posture."""
+"""The runner's robustness: dead letters, duplicates, out-of-order, stale devices, alarms,
+posture."""
 
 from __future__ import annotations
 
@@ -65,12 +66,14 @@ MALFORMED = [
     ("c/x", b'{"device_id": "d", "aspect": "position", "state": "open"}', "lacks observed_utc"),
     (
         "c/x",
-        b'{"device_id": "d", "aspect": "smell", "state": "bad", "observed_utc": "2026-03-02T10:00:00Z"}',
+        b'{"device_id": "d", "aspect": "smell", "state": "bad", '
+        b'"observed_utc": "2026-03-02T10:00:00Z"}',
         "unknown aspect",
     ),
     (
         "c/x",
-        b'{"device_id": "d", "aspect": "position", "state": "ajar", "observed_utc": "2026-03-02T10:00:00Z"}',
+        b'{"device_id": "d", "aspect": "position", "state": "ajar", '
+        b'"observed_utc": "2026-03-02T10:00:00Z"}',
         "not a position state",
     ),
     (
@@ -98,13 +101,13 @@ MALFORMED = [
 
 def test_malformed_messages_are_dead_lettered_with_a_reason(store):
     runner = FeedRunner(store, GW)
-    for topic, payload, _ in MALFORMED:
+    for topic, payload, _reason in MALFORMED:
         runner.submit(topic, payload)
     counts = runner.flush()
     assert counts == {"new_events": 0, "dead_letters": len(MALFORMED)}
     dead = store.list_dead_letters(100).sort_values("topic")
     reasons = list(dead["reason"])
-    for topic, _payload, fragment in MALFORMED:
+    for _topic, _payload, fragment in MALFORMED:
         assert any(fragment in r for r in reasons), f"no dead letter says {fragment!r}: {reasons}"
     assert store.dead_letter_count() == len(MALFORMED) >= 10
     runner.submit("c/x", canon("ext-door-1", "position", "open", "2026-03-02T10:00:00Z"))

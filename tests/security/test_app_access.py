@@ -204,11 +204,10 @@ def test_sql_injection_in_text_inputs_changes_nothing(env, tiny_db):
     from tests.helpers import _store
 
     store = _store(tiny_db)
-    counts = lambda: (
-        len(store.list_users()),
-        len(store.list_share_links()),
-        len(store.list_zones()),
-    )
+
+    def counts():
+        return len(store.list_users()), len(store.list_share_links()), len(store.list_zones())
+
     before = counts()
     at = new_app()
     at.run()

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from datetime import date, datetime
 
+import duckdb
 import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
@@ -219,7 +220,7 @@ def test_failed_write_leaves_the_database_unchanged(tmp_db):
         assert store.stats()["totals"]["campuses"] == 0
         bad_fk = site_bundle()
         bad_fk["building"][0]["campus_id"] = "nope"
-        with pytest.raises(Exception):
+        with pytest.raises(duckdb.ConstraintException, match="foreign key"):
             store.write_sites(bad_fk)
         assert store.stats()["totals"] == {
             "campuses": 0,
