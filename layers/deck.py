@@ -127,7 +127,7 @@ def tip_text(*lines) -> str:
     """Tooltip text: the non-empty lines, one per line.
 
     >>> tip_text("Room 101", None, "Tier 2")
-    'Room 101\nTier 2'
+    'Room 101\\nTier 2'
     """
     return "\n".join(
         str(x)

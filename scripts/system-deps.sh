@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: chromium (browser tests), mosquitto (MQTT broker), poppler-utils
 # (pdftoppm renders PDF reports to PNG). Installed when missing and running as root.
+# With --load also stress-ng, the CPU hog scripts/ci-under-load runs the suite against.
 set -euo pipefail
 need=()
+[ "${1:-}" = "--load" ] && { command -v stress-ng >/dev/null 2>&1 || need+=(stress-ng); }
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)

@@ -1,4 +1,5 @@
-"""The examples in the core's docstrings run and hold (STYLE.md habit 10)."""
+"""The examples in the docstrings of the core and the layer builders run and hold (STYLE.md
+habit 10)."""
 
 import doctest
 import importlib
@@ -6,13 +7,19 @@ import pkgutil
 
 import pytest
 
+import layers
 import passmap
 
 MODULES = sorted(
     m.name
-    for m in pkgutil.walk_packages(passmap.__path__, "passmap.")
+    for package in (passmap, layers)
+    for m in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
     if not m.name.endswith("__main__")
 )
+
+
+def test_both_packages_are_collected():
+    assert "layers.deck" in MODULES and "passmap.geometry" in MODULES
 
 
 @pytest.mark.parametrize("name", MODULES)
