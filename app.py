@@ -1,15 +1,19 @@
 """PassMap: the frame only. Page config, login gate, shared pickers, the page list, run.
 
-To add a screen, add ONE st.Page line to PAGES under its group. Give it a url_path that differs
-from the file's stem: with a pages/ folder, AppTest runs a page whose url_path equals its stem
-on its own, without this frame (no login gate, no pickers), after switch_page.
+st.navigation is called on EVERY run, signed in or not: nobody signed in gets a navigation of
+the sign-in page alone (or a refusal for an invalid share link), so no page script ever runs
+outside this frame (server.py also turns off Streamlit's auto-discovery of pages/). Each page
+re-checks its own action with ui.guard.require (deny by default).
+
+To add a screen, add ONE st.Page line to PAGES under its group, with a url_path that differs
+from the file's stem, and open the page with ``viewer = require("<its action>")``.
 """
 
 from pathlib import Path
 
 import streamlit as st
 
-from ui.auth import require_login, visible_pages
+from ui.auth import NO_PAGE, entry_page, gate, sidebar_account, visible_pages
 from ui.pickers import sidebar_pickers
 from ui.style import apply as apply_style
 
@@ -17,9 +21,6 @@ HERE = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="PassMap", page_icon="🛡️", layout="wide")
 apply_style()
-
-# Login gate (ui/auth.py): stops the script for anyone not signed in. The only place it goes.
-require_login()
 
 PAGES = {
     "Maps": [
@@ -100,6 +101,15 @@ PAGES = {
     ],
 }
 
-page = st.navigation(visible_pages(PAGES))
+# The gate (ui/auth.py): who is looking. Nobody (or no page for their role): one page only.
+viewer, refusal = gate()
+pages = visible_pages(PAGES, viewer) if viewer else {}
+if not pages:
+    if viewer is not None:
+        refusal = NO_PAGE
+    st.navigation([entry_page(refusal, PAGES)], position="hidden").run()
+    st.stop()
+page = st.navigation(pages)
+sidebar_account(viewer)
 sidebar_pickers()
 page.run()

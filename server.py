@@ -18,6 +18,7 @@ import streamlit as st
 
 from passmap.config import load_settings
 from passmap.store.shared import close_shared, shared_store
+from ui.guard import no_pages_folder
 
 
 @asynccontextmanager
@@ -29,4 +30,5 @@ async def lifespan(_app):
         close_shared()
 
 
+no_pages_folder()  # h12: pages run only through app.py's st.navigation (ui/guard.py)
 app = st.App("app.py", lifespan=lifespan, routes=[], middleware=[])

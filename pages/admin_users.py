@@ -5,12 +5,9 @@ import streamlit as st
 from passmap import auth
 from passmap.model import ROLES
 from ui import data
-from ui.auth import current_viewer
+from ui.guard import require
 
-viewer = current_viewer()
-if viewer is None or not viewer.can("manage_users"):
-    st.error("Only administrators manage accounts.")
-    st.stop()
+viewer = require("manage_users")
 store = data.get_store()
 st.title("Users")
 

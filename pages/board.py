@@ -17,6 +17,9 @@ from passmap.reports.board_text import (
     roadmap_subtitle,
 )
 from ui import board
+from ui.guard import require
+
+require("view_reports")
 
 SLIDE_KEY = "board_slide"
 st.markdown(

@@ -11,6 +11,7 @@ from layers.site import building_layer, campus_layer, grounds_layer
 from passmap.palette import control_style
 from ui import assessment, data
 from ui.detail import render_detail
+from ui.guard import require
 from ui.live import live_map
 from ui.maps import (
     forget_selection,
@@ -23,6 +24,8 @@ from ui.maps import (
 )
 from ui.pickers import current, go_to
 from ui.sitedata import campus_exterior
+
+require("view_maps")
 
 MAP_KEY = "campus_map"
 

@@ -12,9 +12,12 @@ from layers.legend import tier_legend
 from layers.site import building_layer, campus_label_layers, campus_layer, outline_layers
 from passmap.palette import CAMPUS_OUTLINE
 from ui import assessment, data
+from ui.guard import require
 from ui.kpis import kpi_strip
 from ui.maps import forget_selection, picked, shade_mode, show_spec, static_spec
 from ui.pickers import current, go_to
+
+require("view_maps")
 
 MAP_KEY = "district_map"
 FOOTPRINTS_UP_TO = 40  # campuses; above that footprints wait for the user to zoom in

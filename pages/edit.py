@@ -19,7 +19,10 @@ from ui.editing import (
     parse_tooltip,
     zone_at,
 )
+from ui.guard import require
 from ui.pickers import current
+
+require("edit")
 
 store, pick, who = data.get_store(), current(), actor()
 if not pick.level:

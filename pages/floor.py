@@ -21,10 +21,13 @@ from passmap.palette import control_style
 from ui import assessment, data
 from ui.detail import render_detail
 from ui.floorstate import focus_from_search, level_switcher
+from ui.guard import require
 from ui.live import live_map
 from ui.maps import layer_toggles, picked, shade_mode, static_spec, type_toggles, viewer_key
 from ui.pickers import current
 from ui.sitedata import level_objects
+
+require("view_maps")
 
 MAP_KEY = "floor_map"
 LAYERS = ["Zones", "Controls", "Camera views", "Room labels", "Door numbers", "Grid"]

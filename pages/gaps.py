@@ -11,6 +11,9 @@ from passmap.compliance import roadmap
 from passmap.palette import TIER_COLOURS, hex_colour, tier_label
 from ui.assessment import get_assessment
 from ui.auth import scope_campuses
+from ui.guard import require
+
+require("view_compliance")
 
 STARTER_NOTE = (
     "Practice titles and tiers come from the PassMap starter catalog, written in our "

@@ -13,7 +13,10 @@ from passmap.importers.dispatch import FORMATS
 from passmap.store import StoreError
 from ui import data
 from ui.editing import actor
+from ui.guard import require
 from ui.importing import build_options, preview_map
+
+require("edit")
 
 PREVIEW = "import_preview"
 store = data.get_store()

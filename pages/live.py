@@ -10,7 +10,7 @@ from passmap.feeds.model import POSTURES
 from passmap.palette import tier_label
 from passmap.store import StoreError
 from ui import assessment, data
-from ui.auth import current_viewer
+from ui.guard import require
 from ui.live import get_runner, summary
 from ui.pickers import current
 
@@ -23,12 +23,12 @@ POSTURE_STYLE = {
     "shelter": st.error,
 }
 
+viewer = require("view_live")
 store = data.get_store()
 runner = get_runner()
 pick = current()
-viewer = current_viewer()
-actor = getattr(viewer, "username", None) or "local-user"
-may_act = viewer is None or viewer.can("edit")  # passmap.access: a viewer is read-only
+actor = viewer.username
+may_act = viewer.can("edit")  # passmap.access: a viewer is read-only
 st.title("Live status")
 
 

@@ -16,19 +16,15 @@ from passmap.reports.responder import render_responder_pdf, verification_status
 from passmap.reports.responder_data import locate, responder_objects
 from passmap.reports.responder_export import responder_geojson, responder_imdf
 from ui import data
-from ui.auth import client_id, current_viewer
+from ui.auth import client_id
+from ui.guard import require
 from ui.maps import show_layers
 from ui.pickers import current
 
-viewer = current_viewer()
+viewer = require("view_responder")
 store = data.get_store()
 pick = current()
-if (
-    viewer is None
-    or not viewer.can("view_responder")
-    or not pick.campus
-    or not viewer.can("view_responder", pick.campus)
-):
+if not pick.campus or not viewer.can("view_responder", pick.campus):
     st.error("No campus you may see is selected.")
     st.stop()
 

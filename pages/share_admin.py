@@ -5,12 +5,9 @@ import streamlit as st
 from passmap import share
 from passmap.access import DEFAULT_SHARE_LAYERS, LAYERS
 from ui import data
-from ui.auth import current_viewer
+from ui.guard import require
 
-viewer = current_viewer()
-if viewer is None or not viewer.can("manage_shares"):
-    st.error("Only administrators manage share links.")
-    st.stop()
+viewer = require("manage_shares")
 store = data.get_store()
 st.title("Share links")
 

@@ -48,6 +48,22 @@ def login(
     return at
 
 
+def login_new(at, role: str = "editor", db_path=None):
+    """Sign ``at`` in as ``test-<role>``, a real account created through passmap.auth when the
+    database has none (e.g. an import fixture without the demo accounts)."""
+    from passmap.auth import create_user, generate_password
+
+    name, store = f"test-{role}", _store(db_path)
+    password = generate_password()
+    if store.get_user(name) is None:
+        create_user(store, name, password, role, actor="test")
+    else:
+        from passmap.auth import hash_password
+
+        store.set_user_password_hash(name, hash_password(password), actor="test")
+    return login(at, role, username=name, password=password, db_path=db_path)
+
+
 def browser_login(
     page,
     base_url: str,

@@ -28,17 +28,25 @@ def client_id() -> str:
     return ip if isinstance(ip, str) and ip else "local"
 
 
-def _refuse(message: str) -> None:
-    """A plain refusal: no sidebar, no map, nothing else."""
-    st.error(message)
-    st.stop()
+def checked_viewer() -> Viewer | None:
+    """The viewer of this session re-checked against the store (a share link still valid; a
+    session not expired, not signed out elsewhere, its account enabled), else None. What the
+    page guard (ui/guard.py) and fragments ask on every run; draws nothing."""
+    store = data.get_store()
+    grant = st.session_state.get(SHARE_KEY)
+    if grant is not None:
+        return current_viewer() if share.is_still_valid(store, grant) else None
+    sess = st.session_state.get(SESSION_KEY)
+    if sess is None or sess.expired() or not auth.keep_browser_session(store, sess):
+        return None
+    return current_viewer()
 
 
-def _share_gate(store, token: str) -> Viewer:
+def _share_gate(store, token: str) -> Viewer | None:
     grant = share.resolve(store, token)
     if grant is None:
         st.session_state.pop(SHARE_KEY, None)
-        _refuse(share.REFUSAL)
+        return None
     if st.session_state.get(SHARE_KEY) != grant:
         st.session_state.pop(SESSION_KEY, None)  # a link visit is never a staff session
         st.session_state[SHARE_KEY] = grant
@@ -46,11 +54,11 @@ def _share_gate(store, token: str) -> Viewer:
     return current_viewer()
 
 
-def _held_grant_gate(store) -> Viewer:
+def _held_grant_gate(store) -> Viewer | None:
     grant = st.session_state[SHARE_KEY]
     if not share.is_still_valid(store, grant):
         st.session_state.pop(SHARE_KEY, None)
-        _refuse(share.REFUSAL)
+        return None
     return current_viewer()
 
 
@@ -78,22 +86,23 @@ def _write_pending_cookie() -> None:
         )
 
 
-def require_login() -> Viewer:
-    """Return the viewer, or draw the login form / a refusal and stop the script."""
+def gate() -> tuple[Viewer | None, str | None]:
+    """The frame's gate, run first on every script run: (viewer, None) for a signed-in person or
+    a valid share link; (None, refusal) for a share link that is not valid; (None, None) for
+    anyone else (who gets the sign-in page). Draws nothing but a pending cookie write."""
     store = data.get_store()
     _write_pending_cookie()
     token = st.query_params.get("share")
     if token is not None:
         viewer = _share_gate(store, token)
-    elif st.session_state.get(SHARE_KEY) is not None:
+        return (viewer, None) if viewer else (None, share.REFUSAL)
+    if st.session_state.get(SHARE_KEY) is not None:
         viewer = _held_grant_gate(store)
-    else:
-        viewer = _session_gate(store)
-    _sidebar_account(viewer)
-    return viewer
+        return (viewer, None) if viewer else (None, share.REFUSAL)
+    return _session_gate(store), None
 
 
-def _session_gate(store) -> Viewer:
+def _session_gate(store) -> Viewer | None:
     sess = st.session_state.get(SESSION_KEY)
     if sess is not None and sess.expired():
         auth.end_browser_session(store, st.session_state.pop(SESSION_KEY, None))
@@ -113,12 +122,7 @@ def _session_gate(store) -> Viewer:
         st.session_state[NOTICE_KEY] = "You were signed out; please sign in again."
         st.session_state[COOKIE_KEY] = ""
         sess = None
-    if sess is None:
-        sess = login_screen(store)
-        _write_pending_cookie()
-        if sess is None:
-            st.stop()
-    return current_viewer()
+    return current_viewer() if sess is not None else None
 
 
 def _oidc_configured() -> bool:
@@ -133,41 +137,73 @@ def _session_from_oidc(store):
     email = str(st.user.get("email") or "")
     user = store.get_user(email)
     if user is None or user["disabled"]:
-        st.error(f"No enabled PassMap account for {email}; ask an administrator.")
+        st.session_state[NOTICE_KEY] = (
+            f"No enabled PassMap account for {email}; ask an administrator."
+        )
         return None
     sess = auth.session_for(user)
     st.session_state[SESSION_KEY] = sess
     return sess
 
 
-def login_screen(store):
-    """The sign-in form. Returns the new session when this run's submission succeeded (the form
-    is then cleared and the page goes on in the same run: no second script run), else None."""
-    screen = st.empty()
-    with screen.container():
-        st.title("PassMap: sign in")
-        notice = st.session_state.pop(NOTICE_KEY, None)
-        if notice:
-            st.info(notice)
-        _first_start(store)
-        with st.form("login"):
-            username = st.text_input("User name", key="login_user")
-            password = st.text_input("Password", type="password", key="login_password")
-            submitted = st.form_submit_button("Sign in")
-        if submitted:
-            result = auth.authenticate(store, username, password, client_id())
-            if result.ok:
-                sess = auth.session_for(result.user)
-                st.session_state[COOKIE_KEY] = auth.start_browser_session(store, sess)
-                st.session_state[SESSION_KEY] = sess
-                st.session_state.pop("login_password", None)
-                screen.empty()
-                return sess
-            st.error(auth.message_for(result))
-        if _oidc_configured():
-            st.button("Sign in with single sign-on", on_click=st.login)
-        _demo_notice(store)
-    return None
+def _requested_url_path(known: set[str]) -> str | None:
+    """The url_path the visitor asked for, when it is one of ``known`` (so a deep link such as
+    /floor-plan survives signing in), else None. Read from Streamlit's page manager."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+        from streamlit.util import calc_hash
+
+        manager = get_script_run_ctx().pages_manager
+        if manager.intended_page_name in known:
+            return manager.intended_page_name
+        by_hash = {calc_hash(u): u for u in known}
+        return by_hash.get(manager.intended_page_script_hash or "")
+    except AttributeError:  # no script run context (bare runs): the plain sign-in page
+        return None
+
+
+def entry_page(refusal: str | None, pages: dict) -> st.Page:
+    """The one page of the navigation when nobody is signed in: the sign-in form, or a plain
+    refusal (an invalid share link). It takes the url_path the visitor asked for when that is a
+    real page, so the same page opens after signing in."""
+    if refusal is not None:
+        return st.Page(lambda: _refuse(refusal), title="PassMap", url_path="refused", default=True)
+    known = {p.url_path for items in pages.values() for p in items if p.url_path}
+    known |= {getattr(p, "_url_path", "") for items in pages.values() for p in items}
+    return st.Page(
+        sign_in_page, title="Sign in", url_path=_requested_url_path(known - {""}) or "sign-in"
+    )
+
+
+def _refuse(message: str) -> None:
+    """A plain refusal: no sidebar, no map, nothing else."""
+    st.error(message)
+
+
+def sign_in_page() -> None:
+    """The sign-in form. A successful sign-in reruns the app, which then opens the page."""
+    store = data.get_store()
+    st.title("PassMap: sign in")
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.info(notice)
+    _first_start(store)
+    with st.form("login"):
+        username = st.text_input("User name", key="login_user")
+        password = st.text_input("Password", type="password", key="login_password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        result = auth.authenticate(store, username, password, client_id())
+        if result.ok:
+            sess = auth.session_for(result.user)
+            st.session_state[COOKIE_KEY] = auth.start_browser_session(store, sess)
+            st.session_state[SESSION_KEY] = sess
+            st.session_state.pop("login_password", None)
+            st.rerun()
+        st.error(auth.message_for(result))
+    if _oidc_configured():
+        st.button("Sign in with single sign-on", on_click=st.login)
+    _demo_notice(store)
 
 
 def _first_start(store) -> None:
@@ -196,7 +232,7 @@ def _demo_notice(store) -> None:
         )
 
 
-def _sidebar_account(viewer: Viewer) -> None:
+def sidebar_account(viewer: Viewer) -> None:
     with st.sidebar:
         st.caption(f"Signed in: {viewer.label}" if not viewer.grant else viewer.label)
         if viewer.grant is None and st.button("Sign out", key="auth_sign_out"):
@@ -212,19 +248,21 @@ def _page_stem(page) -> str:
     return str(getattr(page, "url_path", "") or "")
 
 
-def visible_pages(pages: dict) -> dict:
-    """The navigation filtered by the viewer's role (passmap.access decides)."""
-    viewer = current_viewer()
-    role = viewer.role if viewer else ""
-    scope = viewer.campus_scope if viewer else None
+def visible_pages(pages: dict, viewer: Viewer) -> dict:
+    """The navigation filtered by the viewer's role (passmap.access decides); {} for none."""
     out = {}
     for group, items in pages.items():
-        keep = [p for p in items if access.can_open_page(role, _page_stem(p), scope)]
+        keep = [
+            p
+            for p in items
+            if access.can_open_page(viewer.role, _page_stem(p), viewer.campus_scope)
+        ]
         if keep:
             out[group] = keep
-    if not out:
-        _refuse("Your role has no page to open here; ask an administrator.")
     return out
+
+
+NO_PAGE = "Your role has no page to open here; ask an administrator."
 
 
 def scope_campuses(frame):

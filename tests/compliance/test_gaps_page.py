@@ -13,7 +13,10 @@ PAGE = REPO / "pages" / "gaps.py"
 def test_gaps_page_shows_heat_map_gaps_roadmap_and_starter_note(demo_db, monkeypatch):
     monkeypatch.setenv("PASSMAP_DB", str(demo_db))
     monkeypatch.syspath_prepend(str(REPO))
-    at = AppTest.from_file(str(PAGE), default_timeout=120).run()
+    from tests.helpers import login
+
+    at = AppTest.from_file(str(PAGE), default_timeout=120)
+    login(at, "viewer", db_path=demo_db).run()  # a page run on its own refuses anyone else
     assert not at.exception, at.exception
     assert "not PASS text" in at.caption[0].value
     assert len(at.get("vega_lite_chart")) == 1

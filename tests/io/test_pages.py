@@ -29,7 +29,10 @@ def _store(path):
 
 
 def _page(name: str) -> AppTest:
-    return AppTest.from_file(str(REPO / "pages" / name), default_timeout=60)
+    from tests.helpers import login_new
+
+    at = AppTest.from_file(str(REPO / "pages" / name), default_timeout=60)
+    return login_new(at, "editor")  # a page run on its own refuses anyone not signed in
 
 
 def test_import_page_previews_then_commits(site_db, tmp_path):
@@ -134,7 +137,7 @@ def test_edit_page_refuses_a_stale_save_and_undoes(site_db):
     at.text_input(key="edit_zone_z101_name").set_value("Mine")
     at.button(key="FormSubmitter:edit_form_zone:z101-Save attributes").click().run()
     assert store.get("zone", "z101")["name"] == "Mine"
-    assert store.audit_entries(limit=1)[0]["actor"] == "local"
+    assert store.audit_entries(limit=1)[0]["actor"] == "test-editor"
     at.button(key="edit_undo").click().run()
     assert any("Undid the update of zone z101" in s.value for s in at.success)
     assert store.get("zone", "z101")["name"] == "Renamed by Bob"

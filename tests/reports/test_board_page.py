@@ -19,8 +19,10 @@ PAGE = str(REPO / "pages" / "board.py")
 def board_app(board_build, monkeypatch):
     monkeypatch.setenv("PASSMAP_DB", str(board_build.db))
     monkeypatch.syspath_prepend(str(REPO))
+    from tests.helpers import login
+
     at = AppTest.from_file(PAGE, default_timeout=90)
-    at.run()
+    login(at, "board", db_path=board_build.db).run()  # a page alone refuses anyone else
     assert not at.exception, [e.value for e in at.exception]
     return at
 

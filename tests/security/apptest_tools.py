@@ -27,8 +27,14 @@ def _stem(info: dict) -> str:
 
 
 def reachable(at: AppTest) -> set[str]:
-    """Pages the navigation registered for this session (the app entry itself excluded)."""
-    return {_stem(i) for i in at._registered_pages.values()} - {"app", "app_entry"}
+    """Page files the navigation registered for this session (the app entry itself and the
+    sign-in page, a function, excluded)."""
+    return {_stem(i) for i in at._registered_pages.values()} - {"app", "app_entry", ""}
+
+
+def nav_titles(at: AppTest) -> set[str]:
+    """Titles of every page the navigation registered (files and functions)."""
+    return {i.get("page_name", "") for i in at._registered_pages.values()}
 
 
 def ran(at: AppTest) -> str | None:

@@ -13,6 +13,7 @@ from tests.security.apptest_tools import (
     browser_payload,
     html_payload,
     map_specs,
+    nav_titles,
     new_app,
     page_path,
     ran,
@@ -69,6 +70,7 @@ def test_nobody_gets_a_page_or_data_without_signing_in(env):
         at.switch_page(page_path(stem)).run()
         assert [t.value for t in at.title] == ["PassMap: sign in"], stem
         assert reachable(at) == set() and not map_specs(at)
+        assert nav_titles(at) == {"Sign in"}, stem
         assert "Tiny High School" not in browser_payload(at)
 
 
@@ -216,6 +218,7 @@ def test_sql_injection_in_text_inputs_changes_nothing(env, tiny_db):
     at.button[0].click().run()
     assert [e.value for e in at.error] == ["Wrong user name or password."]
     login(at, "admin")
+    at.run()  # the navigation is the sign-in page alone until then
     at.switch_page(page_path("responder")).run()
     at.text_input(key="responder_q").input(SQLI).run()
     assert not at.exception

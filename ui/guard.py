@@ -1,0 +1,37 @@
+"""Deny by default: the one way a page script asks who is looking.
+
+Every page opens with ``viewer = require("<action>")``, the action passmap.access names for that
+page. The frame (app.py) already let the viewer in; this re-checks, from the store, on every run
+of the page (and of its fragments), so a page script that ever ran outside the frame, or a
+session signed out in another tab, still gets nothing: no viewer, or a viewer without the
+action, and the page draws one refusal and stops.
+
+Streamlit also runs page scripts on its own when a ``pages/`` folder sits next to the main
+script and the process has not yet seen an ``st.navigation`` call ("MPA v1": the URL ``/board``
+runs ``pages/board.py`` without app.py). ``no_pages_folder()`` turns that off for the process;
+server.py calls it before the first session.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.auth import Viewer, checked_viewer
+
+REFUSAL = "You may not open this page; ask an administrator if you need it."
+
+
+def no_pages_folder() -> None:
+    """Never auto-discover ``pages/``: every page runs only through app.py's st.navigation."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
+def require(action: str, campus_id: str | None = None) -> Viewer:
+    """The viewer, if they may do ``action`` (on ``campus_id``); else a refusal and a stop."""
+    viewer = checked_viewer()
+    if viewer is None or not viewer.can(action, campus_id):
+        st.error(REFUSAL)
+        st.stop()
+    return viewer
