@@ -4,12 +4,12 @@ opened is kept in the session; saving over a newer version is refused with the s
 from __future__ import annotations
 
 import streamlit as st
-from shapely.geometry import Point
+from shapely.geometry import Point, shape
 
 from passmap.model import CONTROL_TYPES, DOOR_CLASSES, ZONE_KINDS
 from passmap.store import StoreError
 from ui import data
-from ui.editing import VERSION_KEY
+from ui.editing import CLICK_KEY, DRAWN_KEY, SEL_KEY, VERSION_KEY, camera_wedge, zone_at
 
 FIELDS = {
     "control": (
@@ -97,3 +97,152 @@ def _apply(action, key: str, verb: str) -> None:
         st.session_state[VERSION_KEY][key] = new_version
     data.clear_caches()
     st.success(f"{verb} {key.replace(':', ' ')}.")
+
+
+# -- the page's side panel ------------------------------------------------------------------------
+
+
+def undo_button(store, who: str) -> bool:
+    """The undo button; True when something was undone (the page re-reads its frames)."""
+    if not st.columns([1, 1, 4])[0].button("Undo my last change", key="edit_undo"):
+        return False
+    try:
+        done = store.undo_last(who)
+        st.success(f"Undid the {done['action']} of {done['entity_type']} {done['entity_id']}.")
+        data.clear_caches()
+    except StoreError as exc:
+        st.error(str(exc))
+    return True
+
+
+def side_panel(store, pick, who: str, mode: str, frames: dict, click):
+    """The form of the chosen mode; returns the camera wedge to preview on the map (or None)."""
+    if mode == "Place control":
+        return place_form(store, pick, who, frames, click)
+    if mode == "Select and edit":
+        select_form(store, who, frames, click)
+    else:
+        draw_form(store, pick, who, frames)
+    return None
+
+
+def place_form(store, pick, who: str, frames: dict, click):
+    ctype = st.selectbox("Type", CONTROL_TYPES, key="edit_type")
+    name = st.text_input("Name", key="edit_name")
+    cam = {}
+    if ctype == "camera":
+        cam = {
+            "bearing_deg": st.slider("Bearing (deg, 0 = north)", 0, 359, 90, key="edit_bearing"),
+            "fov_deg": st.slider("Field of view (deg)", 10, 360, 90, key="edit_fov"),
+            "range_m": st.slider("Range (m)", 1, 100, 15, key="edit_range"),
+        }
+    if click is None:
+        st.caption("Click on the plan where the control goes.")
+        return None
+    st.caption(f"Position: {click[0]:.6f}, {click[1]:.6f}")
+    wedge = camera_wedge(click[1], click[0], **cam) if cam else None
+    if st.button("Place control here", type="primary", key="edit_place"):
+        cid = new_id(store, pick.level, "control", ctype)
+        row = {
+            "id": cid,
+            "campus_id": pick.campus,
+            "building_id": pick.building,
+            "level_id": pick.level,
+            "type": ctype,
+            "name": name or None,
+            "zone_id": zone_at(frames["zone"], click[1], click[0]),
+            "geom": Point(click[1], click[0]),
+            **cam,
+        }
+        try:
+            store.create_feature("control", row, actor=who)
+        except StoreError as exc:
+            st.error(str(exc))
+            return wedge
+        st.session_state.pop(CLICK_KEY, None)
+        st.session_state[SEL_KEY] = ("control", cid)
+        data.clear_caches()
+        st.session_state["edit_flash"] = f"Placed {ctype} {cid}."
+        st.rerun()
+    return wedge
+
+
+def select_form(store, who: str, frames: dict, click) -> None:
+    selected = st.session_state.get(SEL_KEY)
+    options = [f"{t} {i}" for t in ("control", "opening", "zone") for i in frames[t]["id"]]
+    chosen = f"{selected[0]} {selected[1]}" if selected else None
+    pick_obj = st.selectbox(
+        "Object (or click it on the plan)",
+        options,
+        key="edit_obj",
+        index=options.index(chosen) if chosen in options else None,
+    )
+    if pick_obj:
+        selected = tuple(pick_obj.split(" ", 1))
+        st.session_state[SEL_KEY] = selected
+        attribute_form(store, selected, who, click)
+
+
+def draw_form(store, pick, who: str, frames: dict) -> None:
+    drawn = st.session_state.get(DRAWN_KEY)
+    if drawn is None:
+        st.caption("Draw a polygon (zone) or a line (door) with the tools on the plan.")
+        return
+    geom = shape(drawn)
+    if geom.geom_type == "Polygon":
+        kind = st.selectbox("Zone kind", ZONE_KINDS, key="edit_zkind")
+        zname = st.text_input("Name", key="edit_zname")
+        number = st.text_input("Room number", key="edit_znum")
+        row = {"kind": kind, "name": zname or None, "room_number": number or None}
+        table = "zone"
+    else:
+        row = {
+            "door_class": st.selectbox("Door class", DOOR_CLASSES, key="edit_dclass"),
+            "number": st.text_input("Door number", key="edit_dnum") or None,
+        }
+        table = "opening"
+    if st.button(f"Save new {table}", type="primary", key="edit_save_drawn"):
+        fid = new_id(store, pick.level, table)
+        row |= {
+            "id": fid,
+            "campus_id": pick.campus,
+            "building_id": pick.building,
+            "level_id": pick.level,
+            "geom": geom,
+        }
+        try:
+            store.create_feature(table, row, actor=who)
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        st.session_state.pop(DRAWN_KEY, None)
+        data.clear_caches()
+        st.success(f"Saved {table} {fid}.")
+    _reshape(store, who, frames, geom)
+
+
+def _reshape(store, who: str, frames: dict, geom) -> None:
+    selected = st.session_state.get(SEL_KEY)
+    if not selected or selected[0] == "control":
+        return
+    if not st.button(f"Reshape selected {selected[0]} {selected[1]}", key="edit_reshape"):
+        return
+    shown_v = frames[selected[0]].set_index("id")["version"].get(selected[1])
+    version = st.session_state.get(VERSION_KEY, {}).get(f"{selected[0]}:{selected[1]}", shown_v)
+    try:
+        store.move_feature(selected[0], selected[1], geom, version, who)
+        data.clear_caches()
+        st.success(f"Reshaped {selected[0]} {selected[1]}.")
+    except StoreError as exc:
+        st.error(str(exc))
+
+
+def recent_changes(store) -> None:
+    with st.expander("Recent changes"):
+        st.dataframe(
+            [
+                {k: e[k] for k in ("at_utc", "actor", "action", "entity_type", "entity_id")}
+                for e in store.audit_entries(limit=15)
+            ],
+            use_container_width=True,
+        )
