@@ -46,6 +46,7 @@ with right:
     shown = layer_toggles(["Grounds", "Controls", "Camera views", "Door numbers"], "campus_layers")
     visible = type_toggles(types, labels, "campus_types") if "Controls" in shown else set()
 tiers = assessment.tiers(live)
+assessment.watch(live)  # rerun when an edit, import or status changes the tiers
 
 
 def build():

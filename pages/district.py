@@ -36,6 +36,7 @@ left, right = st.columns([4, 1])
 with right:
     live = shade_mode("district_shade")
 tiers = assessment.tiers(live)
+assessment.watch(live)  # rerun when an edit, import or status changes the tiers
 summary = {c["id"]: c for c in data.stats(path)["campuses"]}
 with kpis:
     kpi_strip(list(campuses["id"]), live)

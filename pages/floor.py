@@ -60,6 +60,7 @@ with right:
         else set()
     )
 tiers = assessment.tiers(live)
+assessment.watch(live)  # rerun when an edit, import or status changes the tiers
 
 level_props = data.levels(path, pick.building).set_index("id").loc[pick.level].get("props")
 underlay = level_props.get("underlay") if isinstance(level_props, dict) else None

@@ -9,7 +9,7 @@ import streamlit as st
 
 from passmap.compliance import roadmap
 from passmap.palette import TIER_COLOURS, hex_colour, tier_label
-from ui.assessment import get_assessment
+from ui.assessment import get_assessment, watch
 from ui.auth import scope_campuses
 from ui.guard import require
 
@@ -28,8 +28,9 @@ if result is None:
     st.info("No assessment yet: load a catalog (`passmap checklist load-starter`) to see gaps.")
     st.stop()
 
-campuses = scope_campuses(result.ctx.inputs.campuses)  # campus-scoped accounts: theirs only
-whole = [result.district_id] if len(campuses) == len(result.ctx.inputs.campuses) else []
+watch(live=False)  # follow every edit, import and checklist status
+campuses = scope_campuses(result.inputs.campuses)  # campus-scoped accounts: theirs only
+whole = [result.district_id] if len(campuses) == len(result.inputs.campuses) else []
 options = whole + campuses["id"].tolist()
 names = {result.district_id: "Whole district", **dict(zip(campuses["id"], campuses["name"]))}
 scope = st.selectbox("Scope", options, format_func=lambda i: names.get(i, i), key="gaps_scope")

@@ -20,7 +20,10 @@ import shapely
 from pyproj import CRS as ProjCRS
 
 WGS84 = "OGC:CRS84"
-MOUNT_TOLERANCE_M = 0.3  # a wall this close to the camera is the one it hangs on: ignored
+# A wall this close to a camera (with the camera's foot on it) is the one it hangs on: it
+# blocks everything behind its line and nothing in front of it (see ``mounting_walls``).
+MOUNT_TOLERANCE_M = 0.3
+_ON_LINE_M = 0.01  # a camera closer than this to its wall's line faces where its bearing points
 DOOR_GAP_BUFFER_M = 0.25  # doors cut walls a little wider than drawn (digitising slack)
 POINT_DOOR_HALF_WIDTH_M = 0.5
 _ARC_STEP_DEG = 5.0
@@ -128,8 +131,8 @@ def camera_view_polygon(
     """What a camera at (x_m, y_m) sees: its view wedge minus what lies behind walls.
 
     ``walls`` are lines in the same metric frame (shapely geometries or an array of them).
-    Walls closer than ``mount_tolerance_m`` to the camera are the one it is mounted on and
-    are ignored.
+    A wall closer than ``mount_tolerance_m`` whose line passes by the camera is the one it is
+    mounted on: the camera sees nothing behind that line and the wall hides nothing in front.
 
     >>> wall = shapely.LineString([(-5, 5), (5, 5)])        # a wall 5 m north, 10 m wide
     >>> open_view = camera_view_polygon(0, 0, 0, 90, 10)
@@ -145,12 +148,82 @@ def camera_view_polygon(
     segs = wall_segments(walls)
     if len(segs) == 0:
         return wedge
+    here = np.array([[x_m, y_m]])
+    _, mount, normal, offset = mounting_walls(
+        here, np.array([bearing_deg]), segs, np.ones(len(segs), dtype=bool), mount_tolerance_m
+    )
+    shadows = []
+    if len(mount):
+        reach = range_m * 2 + 1
+        for n, c in zip(normal, offset):  # the half-plane behind the mounting wall's line
+            shadows.append(_half_plane(n, c, x_m, y_m, reach))
+    rest = np.setdiff1d(np.arange(len(segs)), mount)
+    segs = segs[rest]
     segs = segs[shapely.intersects(segs, wedge)]
-    segs = segs[shapely.distance(segs, shapely.Point(x_m, y_m)) >= mount_tolerance_m]
-    if len(segs) == 0:
+    if len(segs):
+        far = range_m * _FAR_FACTOR / 0.866
+        shadows.extend(shadow_polygons(x_m, y_m, segs, far))
+    if not shadows:
         return wedge
-    hidden = shapely.union_all(shadow_polygons(x_m, y_m, segs, range_m * _FAR_FACTOR / 0.866))
-    return polygonal(wedge.difference(hidden))
+    return polygonal(wedge.difference(shapely.union_all(np.asarray(shadows, dtype=object))))
+
+
+def _half_plane(normal, offset: float, x_m: float, y_m: float, reach_m: float):
+    """The square of side 2 x reach_m around (x_m, y_m) cut to where normal . p < offset."""
+    nx, ny = normal
+    foot = np.array([x_m, y_m]) - ((nx * x_m + ny * y_m) - offset) * np.array([nx, ny])
+    along = np.array([-ny, nx]) * reach_m * 2
+    back = -np.array([nx, ny]) * reach_m * 2
+    return shapely.Polygon([foot - along, foot + along, foot + along + back, foot - along + back])
+
+
+def mounting_walls(
+    cam_xy: np.ndarray,
+    bearing_deg: np.ndarray,
+    segments: np.ndarray,
+    same_plane,
+    tolerance_m: float = MOUNT_TOLERANCE_M,
+    wall_tree=None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The walls each camera hangs on: (camera index, wall index, front normal, offset) where
+    ``front normal . p > offset`` is the side the camera looks from.
+
+    A wall counts when it lies within ``tolerance_m`` of the camera and the camera's foot on its
+    line falls on the wall (give or take the tolerance). The front is the side the camera is
+    on; a camera on the line itself faces where its bearing points. ``same_plane`` is a
+    callable(cam_idx, wall_idx) -> bool array, or an array over walls (one camera).
+
+    >>> walls = np.array([shapely.LineString([(-5, -0.2), (5, -0.2)])])
+    >>> ci, wi, n, c = mounting_walls(np.zeros((1, 2)), np.zeros(1), walls, np.ones(1, bool))
+    >>> ci.tolist(), wi.tolist(), n.round(3).tolist(), round(float(c), 3)
+    ([0], [0], [[0.0, 1.0]], -0.2)
+    """
+    empty = np.empty(0, dtype=int)
+    if len(cam_xy) == 0 or len(segments) == 0:
+        return empty, empty, np.empty((0, 2)), np.empty(0)
+    tree = wall_tree or shapely.STRtree(segments)
+    ci, wi = tree.query(shapely.points(cam_xy), predicate="dwithin", distance=tolerance_m)
+    keep = same_plane(ci, wi) if callable(same_plane) else np.asarray(same_plane)[wi]
+    ci, wi = ci[keep], wi[keep]
+    xy = shapely.get_coordinates(segments[wi]).reshape(-1, 2, 2)
+    a, u = xy[:, 0], xy[:, 1] - xy[:, 0]
+    length = np.hypot(u[:, 0], u[:, 1])
+    ok = length > 0
+    ci, wi, a, u, length = ci[ok], wi[ok], a[ok], u[ok], length[ok]
+    p = cam_xy[ci]
+    t = np.einsum("ij,ij->i", p - a, u) / length**2
+    slack = tolerance_m / length
+    on = (t >= -slack) & (t <= 1 + slack)
+    ci, wi, a, u, length, p = ci[on], wi[on], a[on], u[on], length[on], p[on]
+    n = np.column_stack([-u[:, 1], u[:, 0]]) / length[:, None]
+    side = np.einsum("ij,ij->i", p - a, n)
+    rad = np.radians(bearing_deg[ci])
+    looks = np.column_stack([np.sin(rad), np.cos(rad)])
+    facing = np.where(np.einsum("ij,ij->i", looks, n) >= 0, 1.0, -1.0)
+    sign = np.where(np.abs(side) >= _ON_LINE_M, np.sign(side), facing)
+    n = n * sign[:, None]
+    # The wall's line itself counts as front: targets on it (a door in that wall) stay visible.
+    return ci, wi, n, np.einsum("ij,ij->i", a, n)
 
 
 def polygonal(geom, min_area: float = 1e-3):
@@ -240,18 +313,30 @@ def site_walls(
 
 
 def site_wall_arrays(
-    rooms: np.ndarray, room_plane: np.ndarray, doors: np.ndarray, door_plane: np.ndarray
+    rooms: np.ndarray,
+    room_plane: np.ndarray,
+    doors: np.ndarray,
+    door_plane: np.ndarray,
+    cad_walls: np.ndarray | None = None,
+    cad_plane: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``site_walls`` on plain arrays (room polygons of buildings and door geometries, metric,
-    with their plane keys): (wall segments, their planes), without any GeoDataFrame."""
-    if len(rooms) == 0:
-        return np.empty(0, dtype=object), np.empty(0, dtype=object)
+    with their plane keys, plus optional CAD wall lines): (wall segments, their planes),
+    without any GeoDataFrame. CAD walls are cut at doors like room boundaries."""
     parts, owner = shapely.get_parts(shapely.boundary(rooms), return_index=True)
     coords, idx = shapely.get_coordinates(parts, return_index=True)
     same = idx[:-1] == idx[1:]
-    a, b, seg_owner = coords[:-1][same], coords[1:][same], owner[idx[:-1][same]]
-    keep = np.any(a != b, axis=1) & _first_copy(a, b, room_plane[seg_owner])
-    a, b, seg_plane = a[keep], b[keep], room_plane[seg_owner][keep]
+    a, b, seg_plane = coords[:-1][same], coords[1:][same], room_plane[owner[idx[:-1][same]]]
+    if cad_walls is not None and len(cad_walls):
+        segs = wall_segments(cad_walls)
+        cad_idx = _segment_owner(cad_walls)
+        xy = shapely.get_coordinates(segs).reshape(-1, 2, 2)
+        a, b = np.vstack([a, xy[:, 0]]), np.vstack([b, xy[:, 1]])
+        seg_plane = np.concatenate([seg_plane, np.asarray(cad_plane, dtype=object)[cad_idx]])
+    if len(a) == 0:
+        return np.empty(0, dtype=object), np.empty(0, dtype=object)
+    keep = np.any(a != b, axis=1) & _first_copy(a, b, seg_plane)
+    a, b, seg_plane = a[keep], b[keep], seg_plane[keep]
     if len(doors) == 0:
         return shapely.linestrings(np.stack([a, b], axis=1)), seg_plane
     t0, t1, owner = _open_intervals(a, b, seg_plane, door_gaps_of(doors), door_plane)
@@ -259,6 +344,18 @@ def site_wall_arrays(
     start = a[owner] + t0[:, None] * d[owner]
     end = a[owner] + t1[:, None] * d[owner]
     return shapely.linestrings(np.stack([start, end], axis=1)), seg_plane[owner]
+
+
+def _segment_owner(lines: np.ndarray) -> np.ndarray:
+    """For ``wall_segments(lines)``: the index of the line each segment came from."""
+    geoms = np.asarray(list(lines), dtype=object)
+    parts, part_owner = shapely.get_parts(geoms, return_index=True)
+    nonempty = ~shapely.is_empty(parts)
+    parts, part_owner = parts[nonempty], part_owner[nonempty]
+    coords, index = shapely.get_coordinates(parts, return_index=True)
+    same = index[:-1] == index[1:]
+    keep = np.any(coords[:-1][same] != coords[1:][same], axis=1)
+    return part_owner[index[:-1][same][keep]]
 
 
 def _open_intervals(a, b, seg_plane, gaps, gap_plane):
@@ -327,39 +424,74 @@ def camera_views(
     zones_gdf: gpd.GeoDataFrame,
     openings_gdf: gpd.GeoDataFrame,
     levels_gdf: gpd.GeoDataFrame | None = None,
+    walls_gdf: gpd.GeoDataFrame | None = None,
+    crs=None,
 ) -> gpd.GeoDataFrame:
-    """Camera views (WGS84) clipped by walls = building-zone boundaries minus door openings.
+    """Camera views (WGS84) clipped by walls = building-zone boundaries and CAD walls
+    (``walls_gdf``, the ``wall`` table: [campus_id, level_id, geometry]), minus door openings.
 
     Cameras are controls of type ``camera`` with ``bearing_deg``, ``fov_deg`` and ``range_m``
     (missing fov -> 90 deg, missing range -> 15 m). Cameras on the grounds share the plane of
     ground-floor walls when ``levels_gdf`` says which levels have ordinal 0 (else all building
-    zones of the campus without a level count as ground).
+    zones of the campus without a level count as ground). ``crs``: the metric frame (default:
+    the UTM zone of the cameras).
     Returns GeoDataFrame[control_id, geometry] in OGC:CRS84.
     """
     cams = controls_gdf[controls_gdf["type"] == "camera"]
     if cams.empty:
         return gpd.GeoDataFrame({"control_id": []}, geometry=[], crs=WGS84)
-    crs = to_metric(cams[["geometry"]]).crs
+    crs = crs or to_metric(cams[["geometry"]]).crs
     ground = ground_levels(levels_gdf)
-    walls = site_walls(to_metric(zones_gdf, crs), to_metric(openings_gdf, crs), ground)
-    tree = shapely.STRtree(walls.geometry.values)
-    wall_plane = walls["plane"].to_numpy()
+    segs, wall_plane = all_walls(
+        to_metric(zones_gdf, crs),
+        to_metric(openings_gdf, crs),
+        None if walls_gdf is None else to_metric(walls_gdf, crs),
+        ground,
+    )
+    tree = shapely.STRtree(segs)
     cams_m = to_metric(cams, crs)
     cam_plane = plane_keys(cams_m, ground).to_numpy()
     pts = shapely.get_coordinates(shapely.centroid(np.asarray(cams_m.geometry.values)))
     views = []
     for i, row in enumerate(cams_m.itertuples(index=False)):
-        wedge = wedge_polygon(pts[i, 0], pts[i, 1], *camera_params(row))
-        hits = tree.query(wedge, predicate="intersects")
+        params = camera_params(row)
+        wedge = wedge_polygon(pts[i, 0], pts[i, 1], *params)
+        hits = np.union1d(
+            tree.query(wedge, predicate="intersects"),
+            tree.query(shapely.Point(pts[i]), predicate="dwithin", distance=MOUNT_TOLERANCE_M),
+        ).astype(int)
         hits = hits[wall_plane[hits] == cam_plane[i]]
-        views.append(
-            camera_view_polygon(
-                pts[i, 0], pts[i, 1], *camera_params(row), walls=walls.geometry.values[hits]
-            )
-        )
+        views.append(camera_view_polygon(pts[i, 0], pts[i, 1], *params, walls=segs[hits]))
     out = to_wgs84(gpd.GeoDataFrame({"control_id": cams["id"].to_numpy()}, geometry=views, crs=crs))
     out["geometry"] = [polygonal(g, 0.0) for g in out.geometry.values]
     return out
+
+
+def all_walls(
+    zones_m: gpd.GeoDataFrame,
+    openings_m: gpd.GeoDataFrame,
+    cad_walls_m: gpd.GeoDataFrame | None,
+    ground_level_ids=None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every wall segment that blocks a view (metric) and its plane key: building-zone
+    boundaries and CAD walls, both cut open at doors of the same plane."""
+    rooms = zones_m[zones_m["building_id"].notna()] if "building_id" in zones_m else zones_m
+    room_plane = plane_keys(rooms, ground_level_ids).to_numpy() if len(rooms) else np.empty(0)
+    door_plane = (
+        plane_keys(openings_m, ground_level_ids).to_numpy() if len(openings_m) else np.empty(0)
+    )
+    cad, cad_plane = None, None
+    if cad_walls_m is not None and len(cad_walls_m):
+        cad = np.asarray(cad_walls_m.geometry.values)
+        cad_plane = plane_keys(cad_walls_m, ground_level_ids).to_numpy()
+    return site_wall_arrays(
+        np.asarray(rooms.geometry.values),
+        room_plane,
+        np.asarray(openings_m.geometry.values),
+        door_plane,
+        cad,
+        cad_plane,
+    )
 
 
 def camera_params(row) -> tuple[float, float, float]:
@@ -402,7 +534,8 @@ def visible_pairs(
     angle, same plane, and the sight line crosses no wall. Vectorised with STRtrees.
 
     This is the same test as "point inside camera_view_polygon" (a point is in a wall's shadow
-    exactly when the sight line crosses that wall), without building the polygons.
+    exactly when the sight line crosses that wall; a camera's mounting wall hides what lies
+    behind its line), without building the polygons.
 
     >>> cam = np.array([[0.0, 0.0]]); one = np.ones(1)
     >>> tgt = np.array([[0.0, 4.0], [0.0, 6.0], [6.0, 0.0]])
@@ -426,11 +559,41 @@ def visible_pairs(
     ci, ti = ci[inside], ti[inside]
     if len(walls) == 0 or len(ci) == 0:
         return ci, ti
+    tree = wall_tree or shapely.STRtree(walls)
+    mci, mwi, normal, offset = mounting_walls(
+        cam_xy,
+        bearing_deg,
+        walls,
+        lambda c, w: wall_plane[w] == cam_plane[c],
+        mount_tolerance_m,
+        tree,
+    )
+    blocked = _behind_mount(ci, target_xy[ti], mci, normal, offset)
     lines = shapely.linestrings(np.stack([cam_xy[ci], target_xy[ti]], axis=1))
-    li, wi = (wall_tree or shapely.STRtree(walls)).query(lines, predicate="intersects")
+    li, wi = tree.query(lines, predicate="intersects")
     keep = wall_plane[wi] == cam_plane[ci[li]]
     li, wi = li[keep], wi[keep]
-    near_cam = shapely.distance(walls[wi], shapely.points(cam_xy[ci[li]])) < mount_tolerance_m
-    blocked = np.zeros(len(ci), dtype=bool)
-    blocked[li[~near_cam]] = True
+    if len(mci):  # a camera's own mounting walls were judged by side, above
+        mounted = pd.MultiIndex.from_arrays([mci, mwi])
+        own = pd.MultiIndex.from_arrays([ci[li], wi]).isin(mounted)
+        li = li[~own]
+    blocked[li] = True
     return ci[~blocked], ti[~blocked]
+
+
+def _behind_mount(ci, target_xy, mount_cam, normal, offset) -> np.ndarray:
+    """Per (camera, target) pair: is the target behind one of the camera's mounting walls?"""
+    blocked = np.zeros(len(ci), dtype=bool)
+    if len(mount_cam) == 0 or len(ci) == 0:
+        return blocked
+    order = np.argsort(mount_cam, kind="stable")
+    mount_cam, normal, offset = mount_cam[order], normal[order], offset[order]
+    start = np.searchsorted(mount_cam, ci, side="left")
+    count = np.searchsorted(mount_cam, ci, side="right") - start
+    pair = np.repeat(np.arange(len(ci)), count)
+    if len(pair) == 0:
+        return blocked
+    which = np.repeat(start - np.cumsum(count) + count, count) + np.arange(len(pair))
+    side = np.einsum("ij,ij->i", target_xy[pair], normal[which]) - offset[which]
+    blocked[pair[side < -1e-6]] = True
+    return blocked

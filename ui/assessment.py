@@ -1,7 +1,10 @@
-"""The compliance assessment, cached per database and mode (design or effective).
+"""The compliance assessment for the pages: the core's assessment service (one per database and
+mode, kept in step with every write), read through here; no time-to-live, no Streamlit cache.
 
-The engine lives in passmap.compliance (``assess(store, live=...)``). Until it is installed the
-pages show tiers as "not assessed"; nothing else changes.
+A page that shows tiers calls ``watch(live)`` once: a fragment that asks the service for its
+version every second and reruns the page when it moved (an edit, an import, a checklist status,
+a procedure, or for the effective tier a device status), so every open page follows a write
+within about a second without a reload.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ import importlib.util
 
 import streamlit as st
 
-from ui.data import _open_store, db_path
+from ui.data import get_store
 
-TTL_S = 120
+EDITION = "v7"
+POLL_S = 1.0
 
 
 def engine_problem() -> str | None:
@@ -20,7 +24,7 @@ def engine_problem() -> str | None:
     if importlib.util.find_spec("passmap.compliance") is None:
         return "the compliance engine is not installed"
     try:
-        from passmap.compliance import assess  # noqa: F401
+        from passmap.compliance.service import service_for  # noqa: F401
     except ImportError as exc:  # the engine is still landing: say so instead of failing
         return f"the compliance engine cannot be loaded ({exc})"
     return None
@@ -30,22 +34,51 @@ def engine_available() -> bool:
     return engine_problem() is None
 
 
-@st.cache_resource(ttl=TTL_S, max_entries=4, show_spinner="Assessing compliance…")
-def _assess(path: str, live: bool):
-    from passmap.compliance import assess
+def _service(live: bool):
+    from passmap.compliance.service import service_for
 
-    return assess(_open_store(path), live=live)
+    return service_for(get_store(), EDITION, live)
 
 
 def get_assessment(live: bool = False):
-    """The assessment result, or None when the engine is not there yet."""
-    problem = engine_problem()
-    if problem is not None:
+    """The assessment as of the latest write, or None when nothing can be assessed."""
+    if engine_problem() is not None:
         return None
     try:
-        return _assess(db_path(), live)
+        result = _service(live).current()
     except ValueError:  # e.g. no catalog loaded yet: the maps still work, untiered
+        result = None
+    st.session_state[_shown_key(live)] = None if result is None else result.version
+    return result
+
+
+def _shown_key(live: bool) -> str:
+    return f"assessment_shown_{int(bool(live))}"
+
+
+def version(live: bool = False) -> int | None:
+    """The version of the current assessment (None when not assessed)."""
+    if engine_problem() is not None:
         return None
+    return _service(live).version()
+
+
+def watch(live: bool = False) -> None:
+    """Rerun the page when the assessment it showed (the version ``get_assessment`` last
+    returned in this session) is no longer the latest; polled every second in a fragment,
+    a number compared while nothing changed."""
+    key = _shown_key(live)
+    if key not in st.session_state:
+        st.session_state[key] = version(live)
+
+    @st.fragment(run_every=POLL_S)
+    def _poll():
+        now = version(live)
+        if now != st.session_state.get(key):
+            st.session_state[key] = now  # the rerun's get_assessment confirms it
+            st.rerun(scope="app")
+
+    _poll()
 
 
 def show_notice(live: bool = False) -> None:
@@ -53,7 +86,7 @@ def show_notice(live: bool = False) -> None:
     problem = engine_problem()
     if problem is None:
         try:
-            _assess(db_path(), live)
+            _service(live).current()
         except ValueError as exc:
             problem = str(exc)
     if problem:
@@ -63,16 +96,21 @@ def show_notice(live: bool = False) -> None:
 def tiers(live: bool = False) -> dict:
     """Scope id (zone, building, campus, district) -> attained tier 0..4 ({} if not assessed)."""
     result = get_assessment(live)
-    return dict(getattr(result, "tiers", None) or {}) if result is not None else {}
+    return dict(result.tiers) if result is not None else {}
 
 
 def findings_for(object_id: str, live: bool = False):
     """Findings that cite the object (DataFrame), or None when not assessed."""
     result = get_assessment(live)
-    if result is None or not hasattr(result, "findings_for_object"):
-        return None
-    return result.findings_for_object(object_id)
+    return None if result is None else result.findings_for_object(object_id)
+
+
+def camera_views(campus_id: str, live: bool = False):
+    """The campus's camera views as the engine sees them (same walls and mounting rule), or
+    None when not assessed (the caller falls back to its own drawing)."""
+    result = get_assessment(live)
+    return None if result is None else result.coverage_for(campus_id)
 
 
 def clear() -> None:
-    _assess.clear()
+    """Kept for callers of the old cached version: the service follows writes by itself."""

@@ -16,6 +16,7 @@ import streamlit as st
 
 from passmap.reports.board import TIERS, BoardReport, board_figures, tier_hex, tier_name
 from ui.assessment import engine_available, get_assessment
+from ui.assessment import version as assessment_version
 from ui.data import _open_store, db_path
 
 TIER_LABELS = [tier_name(t) for t in TIERS]
@@ -25,8 +26,11 @@ TIER_SCALE = alt.Scale(
 BIG = {"labelFontSize": 16, "titleFontSize": 16}
 
 
-@st.cache_resource(ttl=120, max_entries=8, show_spinner="Computing the board figures…")
-def _report(path: str, budget_per_year_usd: float, years: int, top_n: int) -> BoardReport:
+@st.cache_resource(max_entries=8, show_spinner="Computing the board figures…")
+def _report(
+    path: str, budget_per_year_usd: float, years: int, top_n: int, versions: tuple
+) -> BoardReport:
+    # Keyed on the assessments' versions: recomputed after any write, never stale.
     return board_figures(
         _open_store(path),
         budget_per_year_usd,
@@ -41,7 +45,8 @@ def report(budget_per_year_usd: float, years: int, top_n: int = 10) -> BoardRepo
     """The board figures for the configured database, or None before the engine exists."""
     if not engine_available():
         return None
-    return _report(db_path(), float(budget_per_year_usd), int(years), int(top_n))
+    versions = (assessment_version(False), assessment_version(True))
+    return _report(db_path(), float(budget_per_year_usd), int(years), int(top_n), versions)
 
 
 def tier_counts_chart(rep: BoardReport) -> alt.Chart:

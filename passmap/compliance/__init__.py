@@ -27,15 +27,21 @@ def assess(
     live: bool = False,
     building_id: str | None = None,
     as_of: date | None = None,
+    version: int | None = None,
 ) -> AssessmentResult:
     """Assess the district (or one building) against ``edition``.
 
     ``live=True`` reads device statuses for the *effective* tier: offline cameras lose their
     coverage, offline duress buttons stop counting, held-open exterior doors fail "locked and
-    monitored", and live-health practices apply.
+    monitored", and live-health practices apply. ``version``: the store version read (kept on
+    the result; the assessment service passes it).
     """
+    if version is None:
+        version = store.live_version() if live else store.data_version()
     practices, ctx, findings = run(store, edition, live, building_id, as_of)
-    return AssessmentResult(edition, live, ctx.as_of, practices, ctx, findings, building_id)
+    return AssessmentResult(
+        edition, live, ctx.as_of, practices, ctx, findings, building_id, version=version
+    )
 
 
 __all__ = ["assess", "roadmap", "record", "diff", "tier_changes", "AssessmentResult", "RULES"]

@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 
 from passmap import geometry as geo
+from passmap.geometry import WGS84
 
 OFFLINE_STATES = {
     ("health", "offline"),
@@ -32,8 +33,7 @@ BREACH_STATES = {
     ("lock", "locked_open"),
 }
 
-_CATEGORICAL = ("type", "door_class", "kind")
-_READERS = ThreadPoolExecutor(max_workers=3, thread_name_prefix="passmap-assess-read")
+_READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="passmap-assess-read")
 
 
 @dataclass
@@ -49,85 +49,44 @@ class Inputs:
     controls: gpd.GeoDataFrame
     attestations: pd.DataFrame
     device_status: pd.DataFrame | None = None
+    walls: gpd.GeoDataFrame | None = None  # CAD walls (the ``wall`` table)
+    procedures: pd.DataFrame | None = None  # written procedures per device type and scope
+
+    SITE = ("buildings", "levels", "zones", "openings", "controls", "walls")
 
 
-def load_inputs(
-    store, campus_id: str | None = None, live: bool = False, reuse: Inputs | None = None
-) -> Inputs:
-    """Read the site model (optionally one campus), checklist statuses and, for a live
-    assessment, the latest device statuses. With ``reuse`` and a campus, districts, campuses
-    and checklist statuses come from the earlier Inputs instead of the store."""
-    if reuse is not None and campus_id is not None:
-        districts, campuses, attestations = reuse.districts, reuse.campuses, reuse.attestations
-    else:
-        districts, campuses = store.list_districts(), store.list_campuses()
-        attestations = store.list_attestations()
-    if campus_id is not None:
-        campuses = campuses[campuses["id"] == campus_id]
+def load_inputs(store, campus_id: str | None = None, live: bool = False) -> Inputs:
+    """Read the site model (the district, or one campus), checklist statuses, procedures and,
+    for a live assessment, the latest device statuses (of that campus's devices)."""
     # The big reads overlap (per-thread cursors): the Python side of one (WKB, pandas)
     # runs while DuckDB scans the next.
-    reads = [
-        lambda: store.assessment_controls(campus_id),
-        lambda: store.assessment_zones(campus_id),
-        lambda: store.assessment_openings(campus_id),
-        lambda: store.list_buildings(campus_id),
-        store.list_levels,
-    ]
-    controls, zones, openings, buildings, levels = _READERS.map(lambda read: read(), reads)
-    if campus_id is not None:
-        levels = levels[levels["building_id"].isin(set(buildings["id"]))]
-    return Inputs(
-        districts=districts,
-        campuses=campuses,
-        buildings=buildings,
-        levels=levels,
-        zones=zones,
-        openings=openings,
-        controls=controls,
-        attestations=attestations,
-        device_status=store.device_status_table() if live else None,
-    )
-
-
-def load_building_inputs(store, ctx, campus_id: str, building_id: str) -> Inputs:
-    """What an edit in one building can change: the campus's buildings, the building's levels,
-    zones, openings and controls (filtered reads). Districts, campuses, checklist statuses and
-    the other buildings' levels come from ``ctx`` (the earlier assessment)."""
-    prev = ctx._overrides[campus_id].inputs if campus_id in ctx._overrides else ctx.inputs
     reads = {
+        "controls": lambda: store.assessment_controls(campus_id),
+        "zones": lambda: store.assessment_zones(campus_id),
+        "openings": lambda: store.assessment_openings(campus_id),
         "buildings": lambda: store.assessment_buildings(campus_id),
-        "levels": lambda: store.assessment_levels(building_id),
-        "zones": lambda: store.assessment_zones(building_id=building_id),
-        "openings": lambda: store.assessment_openings(building_id=building_id),
-        "controls": lambda: store.assessment_controls(building_id=building_id),
+        "levels": lambda: store.assessment_levels(campus_id=campus_id),
+        "walls": lambda: store.assessment_walls(campus_id),
+        "districts": store.list_districts,
+        "campuses": lambda: store.list_campuses() if campus_id is None else None,
+        "attestations": store.list_attestations,
+        "procedures": store.list_type_procedures,
     }
-    # Five small queries at once: DuckDB runs them in parallel on per-thread cursors.
+    if live:
+        reads["device_status"] = lambda: store.device_status_table(campus_id)
     got = dict(zip(reads, _READERS.map(lambda read: read(), reads.values())))
-    others = set(got["buildings"]["id"]) - {building_id}
-    levels = pd.concat(
-        [prev.levels[prev.levels["building_id"].isin(others)], got["levels"]], ignore_index=True
-    )
-    i = ctx.inputs
-    return Inputs(
-        districts=i.districts,
-        campuses=i.campuses[i.campuses["id"] == campus_id],
-        buildings=got["buildings"],
-        levels=levels,
-        zones=got["zones"],
-        openings=got["openings"],
-        controls=got["controls"],
-        attestations=i.attestations,
-        device_status=store.device_status_table() if ctx.live else None,
-    )
+    if campus_id is not None:
+        campuses = store.list_campuses()
+        got["campuses"] = campuses[campuses["id"] == campus_id].reset_index(drop=True)
+    return Inputs(**got)
 
 
 def _same_level(c: pd.DataFrame, ci, z: pd.DataFrame, zi) -> pd.DataFrame:
+    """The (control row, zone) pairs whose levels match (both on the grounds counts)."""
     a = pd.Series(c["level_id"].to_numpy()[ci])
     b = pd.Series(z["level_id"].to_numpy()[zi])
     ok = ((a == b) | (a.isna() & b.isna())).to_numpy()
-    return pd.DataFrame(
-        {"control_row": c.index.to_numpy()[ci][ok], "zone_id": z["id"].to_numpy()[zi][ok]}
-    )
+    return pd.DataFrame({"control_row": np.asarray(ci)[ok], "zone_id": z["id"].to_numpy()[zi][ok]})
 
 
 def _centres(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -149,76 +108,34 @@ def _centres(frame: gpd.GeoDataFrame) -> np.ndarray:
 class Context:
     """Metric frames and joins shared by all rules of one assessment."""
 
-    def __init__(self, inputs: Inputs, as_of: date | None = None, live: bool = False):
+    def __init__(self, inputs: Inputs, as_of: date | None = None, live: bool = False, crs=None):
         self.inputs = inputs
         self.as_of = as_of or date.today()
         self.live = live
         base = inputs.campuses if len(inputs.campuses) else inputs.zones
-        self.crs = geo.to_metric(base[["geometry"]]).crs if len(base) else geo.local_crs(0, 0)
+        if crs is None:  # the district's frame; a one-campus update passes the district's
+            crs = geo.to_metric(base[["geometry"]]).crs if len(base) else geo.local_crs(0, 0)
+        self.crs = crs
         self.ground = geo.ground_levels(inputs.levels)
         self.campus_district = dict(zip(inputs.campuses["id"], inputs.campuses["district_id"]))
         self.zones = self._prepare(inputs.zones)
         self.openings = self._prepare(inputs.openings)
         self.controls = self._prepare(inputs.controls)
+        walls = inputs.walls
+        if walls is None:
+            walls = gpd.GeoDataFrame(
+                {"id": [], "campus_id": [], "level_id": []}, geometry=[], crs=WGS84
+            )
+        self.cad_walls = self._prepare(walls)
         # Categorical vocabularies make the per-practice type/class filters cheap.
         self._categorical()
         self._plane_codes: dict[str, int] = {}
-        self._campus_index: dict = {}  # shared by shallow copies (see ``spliced``)
-        self._overrides: dict = {}  # campus id -> spliced Context after an edit
         self.offline_controls, self.breached_openings = self._live_sets()
 
     def _categorical(self) -> None:
         self.controls["type"] = self.controls["type"].astype("category")
         self.openings["door_class"] = self.openings["door_class"].astype("category")
         self.zones["kind"] = self.zones["kind"].astype("category")
-
-    # -- incremental --------------------------------------------------------------------------
-    def campus_frame(self, name: str, campus_id: str) -> gpd.GeoDataFrame:
-        """The metric rows of one campus in ``zones``/``openings``/``controls`` (a spliced
-        campus after an edit wins); row positions per campus are indexed once."""
-        if campus_id in self._overrides:
-            return getattr(self._overrides[campus_id], name)
-        frame = getattr(self, name)
-        if name not in self._campus_index:
-            self._campus_index[name] = frame.groupby("campus_id", sort=False).indices
-        pos = self._campus_index[name].get(campus_id)
-        return frame.iloc[pos] if pos is not None else frame.iloc[0:0]
-
-    def spliced(self, inputs: Inputs, building_id: str) -> Context:
-        """A one-campus context after an edit in one building, without re-reading the campus:
-        this context's metric rows of the campus minus the building's, plus the building's
-        fresh rows (``inputs.zones/openings/controls`` hold only that building's rows; its
-        campuses/buildings/levels are the campus's). Same CRS as the full run."""
-        new = object.__new__(Context)
-        new.inputs, new.as_of, new.live, new.crs = inputs, self.as_of, self.live, self.crs
-        new.ground = geo.ground_levels(inputs.levels)
-        new.campus_district = dict(zip(inputs.campuses["id"], inputs.campuses["district_id"]))
-        campus_id = inputs.campuses["id"].iloc[0]
-        for name in ("zones", "openings", "controls"):
-            old = self.campus_frame(name, campus_id)
-            old = old[old["building_id"].to_numpy() != building_id]
-            fresh = new._prepare(getattr(inputs, name))
-            both = (
-                pd.concat(
-                    [old.astype({c: object for c in _CATEGORICAL if c in old}), fresh],
-                    ignore_index=True,
-                )
-                if len(fresh)
-                else old
-            )
-            setattr(new, name, both.sort_values("id", ignore_index=True))
-        new._categorical()
-        new._plane_codes, new._campus_index, new._overrides = {}, {}, {}
-        new.offline_controls, new.breached_openings = new._live_sets()
-        return new
-
-    def with_campus(self, campus_id: str, spliced: Context) -> Context:
-        """A shallow copy of this (full) context whose campus reads come from ``spliced``."""
-        import copy
-
-        new = copy.copy(self)
-        new._overrides = {**self._overrides, campus_id: spliced}
-        return new
 
     def _prepare(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         out = frame.to_crs(self.crs) if len(frame) else frame.set_crs(self.crs, allow_override=True)
@@ -270,41 +187,45 @@ class Context:
     # -- joins --------------------------------------------------------------------------------
     @cached_property
     def control_zone(self) -> pd.DataFrame:
-        """Pairs [control_row, control_id, zone_id]: the zone_id a control names, else the zone
-        on the same level containing its point, and for area controls every zone whose centre
-        they cover. ``control_row`` is the row position in ``self.controls``."""
+        """Pairs [control_row, control_id, zone_id], derived from where each control IS (a
+        stored zone_id is a cache for the maps and never trusted here): a point or line
+        control belongs to the zone of its level containing its representative point, an area
+        control to every zone of its level whose centre it covers. Controls without a level
+        (the grounds) only meet zones without a level, so an outdoor device never counts for
+        a room. ``control_row`` is the row position in ``self.controls``."""
         c, z = self.controls, self.zones
-        known = (c["zone_id"].notna() & c["zone_id"].isin(z["id"])).to_numpy()
-        pairs = [
-            pd.DataFrame(
-                {"control_row": np.flatnonzero(known), "zone_id": c["zone_id"].to_numpy()[known]}
-            )
-        ]
-        rest = c[~known]
-        if len(rest) and len(z):
-            geoms = np.asarray(rest.geometry.values)
+        pairs = [pd.DataFrame({"control_row": [], "zone_id": []})]
+        if len(c) and len(z):
+            geoms = np.asarray(c.geometry.values)
             area = shapely.get_type_id(geoms) >= 3
             tree = shapely.STRtree(np.asarray(z.geometry.values))
+            rows = np.flatnonzero(~area)
             pi, zi = tree.query(
-                shapely.points(rest[["x_m", "y_m"]].to_numpy()[~area]), predicate="intersects"
+                shapely.points(c[["x_m", "y_m"]].to_numpy()[rows]), predicate="intersects"
             )
-            pairs.append(_same_level(rest[~area], pi, z, zi))
+            pairs.append(_same_level(c, rows[pi], z, zi))
             centres = shapely.STRtree(shapely.points(z[["x_m", "y_m"]].to_numpy()))
-            ai, zj = centres.query(geoms[area], predicate="contains")
-            pairs.append(_same_level(rest[area], ai, z, zj))
+            rows = np.flatnonzero(area)
+            ai, zj = centres.query(geoms[rows], predicate="contains")
+            pairs.append(_same_level(c, rows[ai], z, zj))
         out = pd.concat(pairs, ignore_index=True).drop_duplicates()
+        out["control_row"] = out["control_row"].astype(np.int64)
+        out = out.sort_values(["control_row", "zone_id"], ignore_index=True)
         out["control_id"] = c["id"].to_numpy()[out["control_row"].to_numpy()]
-        return out.reset_index(drop=True)
+        return out
 
     @cached_property
     def walls(self) -> tuple[np.ndarray, np.ndarray]:
-        z, o = self.zones, self.openings
+        """Wall segments (room boundaries and CAD walls, cut at doors) and their plane codes."""
+        z, o, w = self.zones, self.openings, self.cad_walls
         rooms = z["building_id"].notna().to_numpy()
         segs, planes = geo.site_wall_arrays(
             np.asarray(z.geometry.values)[rooms],
             z["plane"].to_numpy()[rooms],
             np.asarray(o.geometry.values),
             o["plane"].to_numpy(),
+            np.asarray(w.geometry.values),
+            w["plane"].to_numpy(),
         )
         return segs, self.plane_code(planes)
 

@@ -56,9 +56,15 @@ _PRACTICE_COLS = (
 )
 
 
-def evaluate(practices: pd.DataFrame, ctx: Context, building_id: str | None = None) -> pd.DataFrame:
+def evaluate(
+    practices: pd.DataFrame,
+    ctx: Context,
+    building_id: str | None = None,
+    district_scope: bool = True,
+) -> pd.DataFrame:
     """Findings of all practices; with ``building_id`` only that building's zones, the building
-    and its campus-level practices (the incremental path)."""
+    and its campus-level practices; ``district_scope=False`` leaves out district-wide
+    practices (a one-campus update keeps them from the full run)."""
     campus_id = None
     if building_id is not None:
         match = ctx.inputs.buildings.loc[ctx.inputs.buildings["id"] == building_id, "campus_id"]
@@ -67,6 +73,8 @@ def evaluate(practices: pd.DataFrame, ctx: Context, building_id: str | None = No
     for p in practices.to_dict("records"):
         rule = RULES[p["check_kind"]]
         if rule.live_only and not ctx.live:
+            continue
+        if not district_scope and p["scope"]["level"] == "district":
             continue
         key = json.dumps(p["scope"], sort_keys=True)
         if key not in unit_cache:  # many practices share a scope: select units once
@@ -201,13 +209,8 @@ def run(
     building_id: str | None = None,
     as_of: date | None = None,
     practices: pd.DataFrame | None = None,
-    reuse=None,
 ):
-    """Load inputs once, evaluate, return (practices, context, findings).
-
-    ``practices`` and ``reuse`` (the Inputs of an earlier run) let the incremental path skip
-    reading what an edit in one building cannot change (catalog, districts, campuses,
-    checklist statuses)."""
+    """Load inputs once, evaluate, return (practices, context, findings)."""
     if practices is None:
         practices = store.list_practices(edition)
     if practices.empty:
@@ -221,5 +224,5 @@ def run(
         if row is None:
             raise ValueError(f"Unknown building {building_id!r} in {store.path}.")
         campus_id = row["campus_id"]
-    ctx = Context(load_inputs(store, campus_id, live, reuse), as_of=as_of, live=live)
+    ctx = Context(load_inputs(store, campus_id, live), as_of=as_of, live=live)
     return practices, ctx, evaluate(practices, ctx, building_id)

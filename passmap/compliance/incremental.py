@@ -1,10 +1,13 @@
-"""Re-assessing one building after an edit without touching the rest of the district.
+"""Re-assessing the campuses an edit touched without touching the rest of the district.
 
-Findings are kept as blocks: the original full frame plus, per edited building, a fresh block
-of its zone/building findings and a fresh block of its campus's campus-scope findings. The
-full frame is only materialised when someone reads ``result.findings``. Tiers are re-derived
-from per-scope minima of ``fail_tier`` (``scoring.summaries``): only the entries of the
-building, its zones, its campus and the district change.
+The campus is the unit: every sight line, plane, companion device and roll-up stays inside one
+campus, so a campus evaluated alone gives exactly the findings a full run gives it (same metric
+frame, same rows, same order). Findings are kept as blocks: the full frame of the first run plus
+one fresh block per updated campus; the full frame is only materialised when someone reads
+``result.findings``. Tiers are re-derived from per-scope minima of ``fail_tier``
+(``scoring.summaries``): only the entries of the campus, its buildings and zones, and the
+district change. District-wide practices are kept from the full run (the service re-runs
+everything when a change reaches them: the catalog, a district-wide checklist status).
 """
 
 from __future__ import annotations
@@ -12,95 +15,100 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from passmap.compliance.scoring import tier_of
+from passmap.compliance import scoring
+from passmap.compliance.context import Inputs
 
-BUILDING_SCOPES = ("zone", "building")
-
-
-def split_fresh(fresh: pd.DataFrame, building_id: str, campus_id: str) -> dict:
-    """Fresh findings of an update as blocks: ("b", building) and ("c", campus)."""
-    campus_rows = (fresh["scope_type"] == "campus").to_numpy()
-    return {("b", building_id): fresh[~campus_rows], ("c", campus_id): fresh[campus_rows]}
+_ORDER = {"levels": ["building_id", "ordinal", "id"]}  # as the store reads them
 
 
-def rescope(scopes: pd.DataFrame, building_zones: pd.DataFrame, building_id: str) -> pd.DataFrame:
-    """The scope table after an edit: the building's zone scopes replaced by its current zones
-    (a zone drawn or deleted in the edit appears or disappears)."""
-    old = ((scopes["scope_type"] == "zone") & (scopes["building_id"] == building_id)).to_numpy()
-    fresh = pd.DataFrame(
-        {
-            "scope_type": "zone",
-            "scope_id": building_zones["id"],
-            "scope_name": building_zones["name"],
-            "building_id": building_zones["building_id"],
-            "campus_id": building_zones["campus_id"],
-        }
-    )
-    return pd.concat([scopes[~old], fresh], ignore_index=True)
+def needs_full_run(practices: pd.DataFrame) -> bool:
+    """A district-wide practice checked from the map reads every campus: no campus update."""
+    district = [s.get("level") == "district" for s in practices["scope"]]
+    return bool((np.asarray(district) & (practices["check_kind"] != "attested").to_numpy()).any())
 
 
 def materialise(base: pd.DataFrame, blocks: dict) -> pd.DataFrame:
-    """The full findings frame: ``base`` minus the replaced blocks, plus the fresh blocks."""
-    b = {k for t, k in blocks if t == "b"}
-    c = {k for t, k in blocks if t == "c"}
-    st = base["scope_type"]
-    gone = np.zeros(len(base), dtype=bool)
-    if b:
-        gone |= (base["building_id"].isin(b) & st.isin(BUILDING_SCOPES)).to_numpy()
-    if c:
-        gone |= ((st == "campus") & base["campus_id"].isin(c)).to_numpy()
+    """The full findings frame: ``base`` minus the updated campuses' rows, plus their blocks."""
+    if not blocks:
+        return base
+    gone = base["campus_id"].isin(set(blocks)).to_numpy()
     return pd.concat([base[~gone], *blocks.values()], ignore_index=True)
 
 
-def _set(d: dict, key, value) -> None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        d.pop(key, None)
-    else:
-        d[key] = int(value)
+def merged_inputs(base: Inputs, campus_inputs: dict) -> Inputs:
+    """The Inputs of the whole district after updates: the base rows of the campuses nobody
+    touched plus each updated campus's fresh rows, in the store's order."""
+    if not campus_inputs:
+        return base
+    ids = set(campus_inputs)
+    fresh = list(campus_inputs.values())
+    out = {}
+    for name in (*Inputs.SITE, "campuses"):
+        frame = getattr(base, name)
+        key = "id" if name == "campuses" else "campus_id"
+        if name == "levels":  # levels carry their building, not their campus
+            frame = frame[~frame["building_id"].isin(_buildings_of(base, ids))]
+        elif frame is not None:
+            frame = frame[~frame[key].isin(ids)]
+        parts = [frame] + [getattr(i, name) for i in fresh if getattr(i, name) is not None]
+        parts = [p for p in parts if p is not None]
+        both = pd.concat(parts, ignore_index=True) if parts else None
+        if both is not None:
+            both = both.sort_values(_ORDER.get(name, ["id"]), ignore_index=True, kind="stable")
+        out[name] = both
+    latest = fresh[-1]
+    return Inputs(
+        districts=base.districts,
+        attestations=latest.attestations,
+        procedures=latest.procedures,
+        device_status=None,
+        **out,
+    )
+
+
+def _buildings_of(inputs: Inputs, campus_ids: set) -> set:
+    b = inputs.buildings
+    return set(b.loc[b["campus_id"].isin(campus_ids), "id"])
+
+
+def rescope(scopes: pd.DataFrame, fresh_scopes: pd.DataFrame, campus_ids: set) -> pd.DataFrame:
+    """The scope table after updates: the campuses' own rows (campus, buildings, zones)
+    replaced by their current ones (a zone drawn or deleted appears or disappears)."""
+    old = scopes["campus_id"].isin(campus_ids).to_numpy()
+    return pd.concat([scopes[~old], fresh_scopes], ignore_index=True)
 
 
 def rescore(
     mins: dict,
     tiers: dict,
     fresh: pd.DataFrame,
-    old_ctx,
-    spliced,
-    building_id: str,
-    campus_id: str,
-    district_id: str | None,
+    old_scopes: pd.DataFrame,
+    fresh_scopes: pd.DataFrame,
+    campus_ids: set,
+    campus_district: dict,
 ) -> tuple[dict, dict]:
-    """New (summaries, tiers) after the building's findings were replaced by ``fresh``.
-    ``old_ctx`` is the context before the edit, ``spliced`` the campus context after it."""
+    """New (summaries, tiers) after the campuses' findings were replaced by ``fresh``."""
     mins = {k: dict(v) for k, v in mins.items()}
     tiers = dict(tiers)
-    old_zones = old_ctx.campus_frame("zones", campus_id)
-    for z in old_zones.loc[old_zones["building_id"].to_numpy() == building_id, "id"]:
-        mins["zone"].pop(z, None)
-        tiers.pop(z, None)
-    ft = fresh["fail_tier"]
-    zrows = (fresh["scope_type"] == "zone").to_numpy()
-    mins["zone"].update(
-        {k: int(v) for k, v in ft[zrows].groupby(fresh["zone_id"][zrows]).min().items()}
-    )
-    _set(mins["building"], building_id, ft[(fresh["building_id"] == building_id).to_numpy()].min())
-    _set(mins["campus_own"], campus_id, ft[(fresh["scope_type"] == "campus").to_numpy()].min())
-    parts = [mins["building"].get(b) for b in spliced.inputs.buildings["id"]]
-    parts += [mins["campus_own"].get(campus_id), mins["loose"].get(campus_id)]
-    _set(mins["campus"], campus_id, min((p for p in parts if p is not None), default=None))
-    if district_id is not None:
-        parts = [
-            m for c, m in mins["campus"].items() if old_ctx.campus_district.get(c) == district_id
-        ]
-        parts.append(mins["district_own"].get(district_id))
-        _set(mins["district"], district_id, min((p for p in parts if p is not None), default=None))
-        tiers[district_id] = tier_of(mins["district"].get(district_id))
-    tiers[campus_id] = tier_of(mins["campus"].get(campus_id))
-    tiers[building_id] = tier_of(mins["building"].get(building_id))
-    zones = spliced.zones
-    own = mins["zone"]
-    for z, b in zip(zones["id"], zones["building_id"]):
-        if b == building_id:
-            tiers[z] = tier_of(own[z]) if z in own else tiers[building_id]
-        elif b is None or (isinstance(b, float) and np.isnan(b)):
-            tiers[z] = tier_of(own[z]) if z in own else tiers[campus_id]
+    gone = old_scopes[old_scopes["campus_id"].isin(campus_ids)]
+    for kind, col in (("zone", "zone"), ("building", "building"), ("campus", "campus")):
+        for sid in gone.loc[gone["scope_type"] == col, "scope_id"]:
+            mins[kind].pop(sid, None)
+            tiers.pop(sid, None)
+    for kind in ("campus_own", "loose"):
+        for cid in campus_ids:
+            mins[kind].pop(cid, None)
+    part = scoring.summaries(fresh)
+    for kind in ("zone", "building", "campus", "campus_own", "loose"):
+        mins[kind].update(part[kind])
+    tiers.update(scoring.tiers_from(mins, fresh_scopes))
+    for district in {campus_district.get(c) for c in campus_ids} - {None}:
+        parts = [m for c, m in mins["campus"].items() if campus_district.get(c) == district]
+        parts.append(mins["district_own"].get(district))
+        low = min((p for p in parts if p is not None), default=None)
+        if low is None:
+            mins["district"].pop(district, None)
+        else:
+            mins["district"][district] = int(low)
+        tiers[district] = scoring.tier_of(low)
     return mins, tiers

@@ -7,6 +7,7 @@ from functools import cached_property
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from passmap.compliance import incremental, scoring
 from passmap.compliance.planning import rank_gaps
@@ -22,24 +23,45 @@ V6_LAYERS = (
 
 
 # Derived from the findings; an updated result computes them again on first use.
-_CACHED = ("gaps", "_object_index", "coverage", "_rollup_index", "_matrix_mins", "_scope_types")
+_CACHED = (
+    "gaps",
+    "_object_index",
+    "coverage",
+    "_rollup_index",
+    "_matrix_mins",
+    "_scope_types",
+    "inputs",
+)
 
 
 class AssessmentResult:
-    """Findings and tiers of one assessment. Build with ``passmap.compliance.assess``."""
+    """Findings and tiers of one assessment. Build with ``passmap.compliance.assess``;
+    ``update_campuses`` gives the result after an edit without re-reading the district."""
 
-    def __init__(self, edition, live, as_of, practices, ctx, findings, building_id=None):
+    def __init__(
+        self, edition, live, as_of, practices, ctx, findings, building_id=None, version=None
+    ):
         self.edition, self.live, self.as_of = edition, live, as_of
         self.practices, self.ctx = practices, ctx
         self.building_id = building_id
+        self.version = version  # the store's data (or live) version this result reflects
         self.scopes = _scopes(ctx, building_id)
-        # Findings as blocks: the full frame of the assessment plus fresh blocks per edited
-        # building/campus (``update_building``); ``findings`` joins them on first read.
+        # Findings as blocks: the full frame of the assessment plus a fresh block per updated
+        # campus (``update_campuses``); ``findings`` joins them on first read.
         self._base, self._blocks, self._findings = findings, {}, findings
+        self._campus_ctx: dict = {}  # campus id -> the Context it was last evaluated in
+        self._coverage: dict = {}  # campus id -> camera views (computed on first use)
         self._mins = scoring.summaries(findings)
         self.tiers: dict[str, int] = scoring.tiers_from(self._mins, self.scopes)
         districts = ctx.inputs.districts["id"].tolist()
         self.district_id = districts[0] if districts else None
+
+    @cached_property
+    def inputs(self):
+        """What the assessment read, as of its version (updated campuses' fresh rows)."""
+        return incremental.merged_inputs(
+            self.ctx.inputs, {c: x.inputs for c, x in self._campus_ctx.items()}
+        )
 
     @property
     def findings(self) -> pd.DataFrame:
@@ -113,59 +135,100 @@ class AssessmentResult:
     # -- geometry -----------------------------------------------------------------------------
     @cached_property
     def coverage(self) -> gpd.GeoDataFrame:
-        """Camera views (WGS84) clipped by walls: [control_id, geometry]; computed on first use."""
-        return self.coverage_for()
+        """Camera views (WGS84) clipped by walls: [control_id, geometry]; computed on first use,
+        campus by campus (an update recomputes only its campuses)."""
+        parts = [self.coverage_for(c) for c in sorted(self.inputs.campuses["id"])]
+        if not parts:
+            return gpd.GeoDataFrame({"control_id": []}, geometry=[], crs="OGC:CRS84")
+        return pd.concat(parts, ignore_index=True)
 
     def coverage_for(self, campus_id: str | None = None) -> gpd.GeoDataFrame:
+        """Camera views of one campus (all campuses when None), with the same walls, mounting
+        rule and metric frame as the engine's sight lines; offline cameras left out when
+        live."""
         from passmap.geometry import camera_views
 
-        i = self.ctx.inputs
-        controls = i.controls[i.controls["type"] == "camera"]
-        if self.live and self.ctx.offline_controls:
-            controls = controls[~controls["id"].isin(self.ctx.offline_controls)]
-        zones, openings = i.zones, i.openings
-        if campus_id is not None:
-            controls = controls[controls["campus_id"] == campus_id]
-            zones, openings = (
-                zones[zones["campus_id"] == campus_id],
-                openings[openings["campus_id"] == campus_id],
+        if campus_id is None:
+            return self.coverage
+        if campus_id not in self._coverage:
+            ctx = self._campus_ctx.get(campus_id, self.ctx)
+            i = ctx.inputs
+
+            def mine(frame):
+                return frame[frame["campus_id"] == campus_id]
+
+            controls = mine(i.controls[i.controls["type"] == "camera"])
+            if self.live and ctx.offline_controls:
+                controls = controls[~controls["id"].isin(ctx.offline_controls)]
+            walls = None if i.walls is None else mine(i.walls)
+            self._coverage[campus_id] = camera_views(
+                controls, mine(i.zones), mine(i.openings), i.levels, walls, crs=self.ctx.crs
             )
-        return camera_views(controls, zones, openings, i.levels)
+        return self._coverage[campus_id]
 
     # -- incremental --------------------------------------------------------------------------
-    def update_building(self, store, building_id: str) -> AssessmentResult:
-        """Re-assess one building (its zones, itself and its campus-level practices) after an
-        edit: reads only that building's rows, re-runs the practices on its campus (the other
-        rows come from this assessment) and re-scores only the building, its zones, its campus
-        and the district. Returns a new result; this one is unchanged."""
-        from passmap.compliance.context import load_building_inputs
+    def update_campuses(self, store, campus_ids, version=None) -> AssessmentResult:
+        """Re-assess whole campuses after edits: reads only their rows, evaluates every
+        practice on their zones, buildings and themselves (district-wide practices are kept),
+        re-scores them and the district. Returns a new result equal to a full run on the
+        store; this one is unchanged. A campus that no longer exists, or a catalog with a
+        district-wide rule-checked practice, means a full run."""
+        from passmap.compliance import assess
+        from passmap.compliance.context import Context, load_inputs
         from passmap.compliance.engine import evaluate
 
-        campus_id = self._campus_of(store, building_id)
-        spliced = self.ctx.spliced(
-            load_building_inputs(store, self.ctx, campus_id, building_id), building_id
-        )
-        fresh = evaluate(self.practices, spliced, building_id)
+        ids = set(campus_ids)
+        if self.building_id is not None or incremental.needs_full_run(self.practices):
+            return self._full(store, version)
+        fresh_ctx, blocks = {}, []
+        for cid in sorted(ids):
+            inputs = load_inputs(store, cid, self.live)
+            if inputs.campuses.empty:
+                return assess(store, self.edition, self.live, as_of=self.as_of, version=version)
+            fresh_ctx[cid] = Context(inputs, self.as_of, self.live, crs=self.ctx.crs)
+            blocks.append(evaluate(self.practices, fresh_ctx[cid], district_scope=False))
+        fresh = pd.concat(blocks, ignore_index=True)
         new = object.__new__(AssessmentResult)
         new.__dict__.update({k: v for k, v in self.__dict__.items() if k not in _CACHED})
-        new.ctx = self.ctx.with_campus(campus_id, spliced)
-        new._blocks = {**self._blocks, **incremental.split_fresh(fresh, building_id, campus_id)}
+        new._campus_ctx = {**self._campus_ctx, **fresh_ctx}
+        new._blocks = {**self._blocks, **{c: fresh[fresh["campus_id"] == c] for c in ids}}
+        new._coverage = {k: v for k, v in self._coverage.items() if k not in ids}
         new._findings = None
-        new.scopes = incremental.rescope(self.scopes, spliced.inputs.zones, building_id)
+        fresh_scopes = pd.concat(
+            [_scopes(c, district=False) for c in fresh_ctx.values()], ignore_index=True
+        )
+        new.scopes = incremental.rescope(self.scopes, fresh_scopes, ids)
         new._mins, new.tiers = incremental.rescore(
             self._mins,
             self.tiers,
             fresh,
-            self.ctx,
-            spliced,
-            building_id,
-            campus_id,
-            self.district_id,
+            self.scopes,
+            fresh_scopes,
+            ids,
+            self.ctx.campus_district,
         )
+        new.version = version
         return new
 
+    def _full(self, store, version):
+        from passmap.compliance import assess
+
+        return assess(
+            store,
+            self.edition,
+            self.live,
+            building_id=self.building_id,
+            as_of=self.as_of,
+            version=version,
+        )
+
+    def update_building(self, store, building_id: str) -> AssessmentResult:
+        """Re-assess after an edit in one building (its campus is the unit: sight lines and
+        companion devices cross buildings of a campus)."""
+        return self.update_campuses(store, [self._campus_of(store, building_id)])
+
     def _campus_of(self, store, building_id: str) -> str:
-        b = self.ctx.inputs.buildings
+        b = self.inputs.buildings
         match = b.loc[b["id"] == building_id, "campus_id"]
         if len(match):
             return match.iloc[0]
@@ -177,7 +240,7 @@ class AssessmentResult:
     # -- output -------------------------------------------------------------------------------
     def to_json(self, max_gaps: int | None = None) -> dict:
         """The document `passmap assess --format json` prints (a JSON-ready dict)."""
-        i, t = self.ctx.inputs, self.tiers
+        i, t = self.inputs, self.tiers
         zones = i.zones[i.zones["building_id"].notna()]
         by_building = {b: g for b, g in zones.groupby("building_id")}
         campuses = []
@@ -223,14 +286,63 @@ class AssessmentResult:
             ],
         }
 
+    def document(self) -> dict:
+        """Everything the assessment says, as plain JSON in a canonical order: the tiers of
+        every scope, every finding (status, source, evidence, explanation, cost), the ranked
+        gaps and every camera's view (WKT, to the centimetre). Two results that say the same
+        give equal documents (the incremental path is tested against full runs with it)."""
+        f = self.findings.sort_values(["practice_id", "scope_id"], kind="stable")
+        findings = [
+            {c: _plain(v) for c, v in zip(f.columns, row)}
+            for row in f.itertuples(index=False, name=None)
+        ]
+        cov = self.coverage.sort_values("control_id")
+        views = {
+            cid: shapely.to_wkt(shapely.normalize(g), rounding_precision=7)
+            for cid, g in zip(cov["control_id"], cov.geometry.values)
+        }
+        scopes = self.scopes.sort_values(["scope_type", "scope_id"])
+        return {
+            "edition": self.edition,
+            "live": self.live,
+            "as_of": str(self.as_of),
+            **self.to_json(),
+            "tiers": {k: int(v) for k, v in sorted(self.tiers.items())},
+            "scopes": [
+                {k: _plain(v) for k, v in r.items()}
+                for r in scopes[
+                    ["scope_type", "scope_id", "scope_name", "building_id", "campus_id"]
+                ].to_dict("records")
+            ],
+            "findings": findings,
+            "coverage": views,
+        }
+
+
+def _plain(value):
+    """A JSON-ready value: numpy scalars to Python, NaN to None, evidence dicts sorted."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value
+
 
 def _clean(value):
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
-def _scopes(ctx, building_id) -> pd.DataFrame:
+def _scopes(ctx, building_id=None, district: bool = True) -> pd.DataFrame:
+    """Every scope of the context: [scope_type, scope_id, scope_name, building_id, campus_id]
+    (a one-campus context of an update gives no district row)."""
     i = ctx.inputs
-    parts = [ctx.scope_frame("district"), ctx.scope_frame("campus"), ctx.scope_frame("building")]
+    parts = [ctx.scope_frame("campus"), ctx.scope_frame("building")]
+    if district:
+        parts.insert(0, ctx.scope_frame("district"))
     z = i.zones
     parts.append(
         pd.DataFrame(

@@ -13,10 +13,18 @@ from passmap.store.editing import EditingMixin
 from passmap.store.live import LiveMixin
 from passmap.store.reports import ReportsMixin
 from passmap.store.sites import SITE_TABLES, SitesMixin
+from passmap.store.versions import VersionsMixin
 
 
 class Store(
-    SitesMixin, ComplianceMixin, LiveMixin, AccessMixin, EditingMixin, ReportsMixin, BaseStore
+    SitesMixin,
+    ComplianceMixin,
+    LiveMixin,
+    AccessMixin,
+    EditingMixin,
+    ReportsMixin,
+    VersionsMixin,
+    BaseStore,
 ):
     """One DuckDB file; each area's named queries live in its own mixin module."""
 

@@ -119,16 +119,29 @@ class BaseStore:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All or nothing: commit on success, roll back on any exception."""
+        """All or nothing: commit on success, roll back on any exception. What the writes
+        noted with ``record_change`` is appended to the data-change log in the same commit."""
         cur = self.cursor()
         cur.execute("BEGIN TRANSACTION")
+        self._local.changes = []
         try:
             yield cur
         except BaseException:
+            self._local.changes = None
             cur.execute("ROLLBACK")
             raise
-        else:
+        pending, self._local.changes = self._local.changes, None
+        if not pending:
             cur.execute("COMMIT")
+            return
+        try:
+            self._commit_changes(cur, pending)
+        except BaseException:
+            try:
+                cur.execute("ROLLBACK")
+            except duckdb.Error:  # a failed COMMIT has already ended the transaction
+                pass
+            raise
 
     # -- schema -------------------------------------------------------------------------------
     def migrate(self) -> list[int]:

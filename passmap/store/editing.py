@@ -33,6 +33,21 @@ from passmap.store.import_write import write_bundle
 EDITABLE = ("control", "zone", "opening")
 EDIT_ACTIONS = ("create", "update", "delete")
 _COPY_LOCK = threading.Lock()
+# The zone a control is in, from where it is: its point (a line's middle, an area's inside)
+# inside a zone of the same level (the grounds: no level), the smallest such zone first.
+# ``control.zone_id`` is only a cache of this for maps and panels; the engine derives it itself.
+_ZONE_OF_CONTROLS = """
+UPDATE control AS c SET zone_id = (
+    SELECT z.id FROM zone z
+    WHERE z.campus_id = c.campus_id AND z.level_id IS NOT DISTINCT FROM c.level_id
+      AND ST_Intersects(z.geom, CASE ST_GeometryType(c.geom)
+            WHEN 'POINT' THEN c.geom
+            WHEN 'LINESTRING' THEN ST_LineInterpolatePoint(c.geom, 0.5)
+            ELSE ST_PointOnSurface(c.geom) END)
+    ORDER BY ST_Area(z.geom), z.id LIMIT 1)
+WHERE c.campus_id = ? AND (?::VARCHAR IS NULL OR c.id = ?)
+  AND (NOT ? OR c.level_id IS NOT DISTINCT FROM ?)
+"""
 
 
 class ConcurrencyError(StoreError):
@@ -160,9 +175,28 @@ class EditingMixin:
         row = {k: v for k, v in row.items() if k != "version"}
         with self.transaction() as cur:
             self._insert_rows(cur, table, [row])
+            self._after_write(cur, table, row["id"], None)
             after = _plain(self.get(table, row["id"]))
             self.audit(cur, actor, "create", table, row["id"], None, after)
         return row["id"]
+
+    def _after_write(self, cur, table: str, entity_id: str, before: dict | None) -> None:
+        """Inside an edit's transaction: keep cached control zones in step with the geometry
+        and note the campuses the edit touched (the row's before and after)."""
+        after = cur.execute(
+            f"SELECT campus_id, level_id FROM {table} WHERE id = ?", [entity_id]
+        ).fetchone()
+        campuses = {(before or {}).get("campus_id"), after[0] if after else None}
+        if table == "control" and after is not None:
+            cur.execute(_ZONE_OF_CONTROLS, [after[0], entity_id, entity_id, False, None])
+        elif table == "zone":  # the controls of the level(s) the zone left or entered
+            for campus, level in {
+                ((before or {}).get("campus_id"), (before or {}).get("level_id")),
+                tuple(after) if after else (None, None),
+            }:
+                if campus is not None:
+                    cur.execute(_ZONE_OF_CONTROLS, [campus, None, None, True, level])
+        self.record_change("site", campus_ids=campuses)
 
     def _current(self, table: str, entity_id: str, expected_version: int | None) -> dict:
         self._check_table(table)
@@ -198,6 +232,7 @@ class EditingMixin:
                     f"{table} {entity_id!r} was changed by someone else while "
                     "you saved; reload it and make your change again."
                 )
+            self._after_write(cur, table, entity_id, before)
             after = _plain(self.get(table, entity_id))
             self.audit(cur, actor, "update", table, entity_id, before, after)
         return int(after["version"])
@@ -234,6 +269,7 @@ class EditingMixin:
                 f"DELETE FROM {table} WHERE id = ? AND version = ?",
                 [entity_id, int(current["version"])],
             )
+            self._after_write(cur, table, entity_id, _plain(current))
             self.audit(cur, actor, "delete", table, entity_id, _plain(current), None)
 
     # -- audit and undo -----------------------------------------------------------------------
@@ -325,6 +361,7 @@ class EditingMixin:
                     {k: v for k, v in before.items() if k != "id"},
                     int(current["version"]),
                 )
+            self._after_write(cur, table, eid, entry["after"] or entry["before"])
             self.audit(
                 cur,
                 actor or "local",

@@ -125,6 +125,7 @@ def write_bundle(
                 counts[table] = {"created": len(new), "updated": len(old)}
                 if kept:
                     counts[table]["geometry_kept"] = kept
+            store.record_bundle_change(cur, bundle)
             store.audit(cur, actor, "import", "import", label, after={"counts": counts})
             if dry_run:
                 raise _DryRun

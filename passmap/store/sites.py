@@ -113,6 +113,7 @@ class SitesMixin:
         with self.transaction() as cur:
             for table in SITE_TABLES:
                 counts[table] = self._insert_rows(cur, table, bundle.get(table, []), upsert=replace)
+            self.record_bundle_change(cur, bundle)
             self.audit(cur, actor, label, after={"counts": counts})
         return counts
 
@@ -121,6 +122,7 @@ class SitesMixin:
         with self.transaction() as cur:
             for table in _DELETE_ORDER:
                 cur.execute(f"DELETE FROM {table}")
+            self.record_change("site", is_global=True)
 
     # -- counting -----------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:

@@ -60,11 +60,47 @@ def test_half_wall_blocks_only_its_side():
     assert seen.contains(shapely.Point(-1, 8)) and not seen.contains(shapely.Point(2, 8))
 
 
-def test_wall_the_camera_hangs_on_is_ignored():
+def test_the_wall_a_camera_hangs_on_hides_nothing_in_front():
     # Camera 0.1 m from a wall it is mounted on looks away from it: the view is unchanged.
     wall = shapely.LineString([(-5, -0.1), (5, -0.1)])
     seen = camera_view_polygon(0, 0, 0, 90, 10, walls=[wall])
     assert abs(seen.area - wedge_polygon(0, 0, 0, 90, 10).area) < 1e-6
+
+
+def test_the_wall_a_camera_hangs_on_hides_everything_behind_it():
+    # The same camera turned to face its wall sees only the 0.1 m strip before the wall; a
+    # camera ON the wall's line sees the side its bearing points to, never the other.
+    wall = shapely.LineString([(-5, -0.1), (5, -0.1)])
+    seen = camera_view_polygon(0, 0, 180, 90, 10, walls=[wall])
+    assert seen.area < 0.02 and not seen.contains(shapely.Point(0, -3))
+    wide = camera_view_polygon(0, -0.1, 150, 120, 10, walls=[wall])
+    assert abs(wide.area - math.pi * 100 / 3) < 0.5
+    assert not wide.intersects(shapely.box(-10, -0.099, 10, 10))
+    half = camera_view_polygon(0, -0.1, 90, 180, 10, walls=[wall])  # looks along the wall
+    assert abs(half.area - math.pi * 100 / 4) < 0.3 and not half.contains(shapely.Point(3, -2))
+
+
+def test_visible_pairs_agree_with_the_view_at_the_mounting_wall():
+    # Camera 0.2 m in front of a wall (y = -0.2) turned toward it: targets behind are hidden,
+    # in front visible, for the engine's sight lines as for the drawn polygon.
+    walls = np.array([shapely.LineString([(-8, -0.2), (8, -0.2)])])
+    pts = np.array([[0.0, -3.0], [2.0, -5.0], [3.0, 0.05], [-3.0, 0.0]])
+    for bearing in (180.0, 90.0, 200.0):
+        poly = camera_view_polygon(0, 0, bearing, 170, 10, walls=list(walls))
+        _, seen = visible_pairs(
+            np.zeros((1, 2)),
+            np.array([bearing]),
+            np.array([170.0]),
+            np.array([10.0]),
+            np.zeros(1),
+            pts,
+            np.zeros(len(pts)),
+            walls,
+            np.zeros(1),
+        )
+        inside = shapely.contains_xy(poly, pts[:, 0], pts[:, 1])
+        assert np.isin(np.arange(len(pts)), seen).tolist() == inside.tolist()
+        assert not inside[:2].any()
 
 
 def test_far_shadow_covers_wide_walls():
