@@ -5,7 +5,7 @@ The map is ui/edit_map.py, the forms ui/edit_forms.py."""
 import streamlit as st
 
 from ui import data
-from ui.edit_forms import recent_changes, side_panel, undo_button
+from ui.edit_forms import MODES, recent_changes, side_panel, undo_button
 from ui.edit_map import plan_bounds, show_edit_map
 from ui.editing import CLICK_KEY, SEL_KEY, actor
 from ui.guard import require
@@ -35,12 +35,7 @@ bounds = plan_bounds(store, frames, pick.building)
 st.title(f"Edit · {level.get('name', pick.level)}")
 if st.session_state.get("edit_flash"):
     st.success(st.session_state.pop("edit_flash"))
-mode = st.radio(
-    "Mode",
-    ["Place control", "Select and edit", "Draw zone or door"],
-    horizontal=True,
-    key="edit_mode",
-)
+mode = st.radio("Mode", MODES, horizontal=True, key="edit_mode")
 if undo_button(store, who):
     frames = level_frames()
 

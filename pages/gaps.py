@@ -9,16 +9,20 @@ import streamlit as st
 
 from passmap.compliance import roadmap
 from passmap.palette import TIER_COLOURS, hex_colour, tier_label
+from ui import data
 from ui.assessment import get_assessment, watch
 from ui.auth import scope_campuses
+from ui.editing import actor
+from ui.gaps_forms import import_form, may_assess, status_form, tier_source
 from ui.guard import require
 
 require("view_compliance")
 
 STARTER_NOTE = (
     "Practice titles and tiers come from the PassMap starter catalog, written in our "
-    "own words: it is not PASS text. Practices marked unverified carry a tier we "
-    "suggest; import your district's licensed checklist to replace them."
+    "own words: it is not PASS text. The 'Tier source' column says whether a tier is "
+    "verified (with its source) or PassMap's suggestion; import your district's licensed "
+    "checklist to replace them (docs/COMPLIANCE.md)."
 )
 
 st.title("Gaps and roadmap")
@@ -76,9 +80,12 @@ st.subheader(f"What blocks Tier {nxt['next_tier']}" if nxt["next_tier"] else "At
 blockers = nxt["blockers"]
 if len(blockers):
     st.dataframe(
-        blockers[["practice_id", "title", "scope_name", "explanation", "cost_usd"]],
+        blockers[["practice_id", "title", "scope_name", "explanation", "cost_usd"]].assign(
+            tier_source=tier_source(blockers)
+        ),
         hide_index=True,
         use_container_width=True,
+        column_config={"tier_source": "Tier source"},
     )
 
 st.subheader("Gaps, ranked")
@@ -103,9 +110,12 @@ st.dataframe(
             "unlocks_next_tier",
             "explanation",
         ]
-    ].head(500),
+    ]
+    .assign(tier_source=tier_source(gaps))
+    .head(500),
     hide_index=True,
     use_container_width=True,
+    column_config={"tier_source": "Tier source"},
 )
 
 st.subheader("Roadmap")
@@ -134,3 +144,14 @@ else:
         hide_index=True,
         use_container_width=True,
     )
+
+if may_assess():
+    with st.expander("Record a checklist status"):
+        status_form(
+            data.get_store(),
+            result,
+            None if scope == result.district_id else scope,
+            actor(),
+        )
+    with st.expander("Import the district's checklist"):
+        import_form(data.get_store(), actor())

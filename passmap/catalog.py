@@ -48,8 +48,10 @@ _PRACTICE_KEYS = {
     "unit_cost_usd",
     "cost_per",
     "tier_verified",
+    "tier_source",
     "notes",
 }
+COST_PER = ("scope", "item", "type", "shortfall")
 _REQUIRED = ("id", "layer", "component", "tier", "title", "scope", "check")
 STATUS_WORDS = {
     "in place": "in_place",
@@ -95,6 +97,8 @@ def practice_row(p: dict, edition: str, source: str, origin: str) -> dict:
         "unit_cost_usd": float(p.get("unit_cost_usd", 0)),
         "cost_per": p.get("cost_per", "scope"),
         "tier_verified": bool(p.get("tier_verified", False)),
+        "tier_source": p.get("tier_source"),
+        "notes": p.get("notes"),
         "source": source,
         "origin": origin,
     }
@@ -163,17 +167,21 @@ def validate_practice(p: dict, fname: str, layers, index: int = 0) -> None:
             fail(f"{key} must be an integer 1-5, got {p[key]!r}")
     if not isinstance(p.get("unit_cost_usd", 0), (int, float)) or p.get("unit_cost_usd", 0) < 0:
         fail("unit_cost_usd must be a number >= 0")
-    if p.get("cost_per", "scope") not in ("scope", "item"):
-        fail(f"cost_per must be 'scope' or 'item', got {p.get('cost_per')!r}")
+    if p.get("cost_per", "scope") not in COST_PER:
+        fail(f"cost_per must be one of {', '.join(COST_PER)}, got {p.get('cost_per')!r}")
     if not isinstance(p.get("tier_verified", False), bool):
         fail("tier_verified must be true or false")
+    if p.get("tier_verified") and not str(p.get("tier_source") or "").strip():
+        fail("tier_verified is true but no tier_source cites where the tier comes from")
     _validate_scope(p["scope"], fail)
     _validate_check(p["check"], fail)
 
 
 def _validate_scope(scope, fail) -> None:
-    if not isinstance(scope, dict) or set(scope) - {"level", "zone_kinds"}:
-        fail("scope must be {level, zone_kinds}")
+    if not isinstance(scope, dict) or set(scope) - {"level", "zone_kinds", "skip_portable"}:
+        fail("scope must be {level, zone_kinds, skip_portable}")
+    if not isinstance(scope.get("skip_portable", False), bool):
+        fail("scope skip_portable must be true or false")
     if scope.get("level") not in SCOPE_LEVELS:
         fail(f"scope level must be one of {SCOPE_LEVELS}, got {scope.get('level')!r}")
     if scope["level"] == "zone":
@@ -265,19 +273,27 @@ def _as_date(value):
 
 
 _ID_KEYS = ("practice_id", "practice", "id")
+_PRACTICE_FIELDS = ("layer", "component", "tier", "text", "title")
+LEVEL_ORDER = {"zone": 0, "building": 1, "campus": 2, "district": 3}
 
 
 def import_checklist(
     store, path, edition: str = "v7", mode: str = "extend", actor: str = "import"
-) -> dict[str, int]:
+) -> dict:
     """Import a district checklist (CSV/XLSX) into the store, all or nothing.
 
     Columns: practice_id, layer, component, tier, text (the licensed wording), and optionally
     scope_id, scope (zone|building|campus|district), status, evidence, assessed_by, assessed_at.
-    Known practice ids get the district's text and official tier (their rule check is kept);
-    new ids become attested practices. ``mode="replace"`` drops the edition's practices that the
-    file does not list. Rows with a status record a checklist status for ``scope_id`` (default:
-    the district). Returns counts ``{"practices": n, "statuses": m}``.
+    A row with practice text or tier gives the practice the district's wording and official
+    tier (recorded as verified, citing this file; a rule check is kept); a row with only a
+    status changes the status and nothing of the practice. New ids become attested practices.
+    ``mode="replace"`` drops the edition's practices the file does not list.
+
+    Scope rules (docs/CHECKLIST.md): a status is recorded for ``scope_id`` (default: the
+    district) and reaches every scope inside it (a district-wide Not necessary covers every
+    room); a practice checked from the map only takes Not necessary from the checklist. An
+    unknown scope id is an error; every row that changes nothing gets a warning saying why.
+    Returns ``{"practices": n, "statuses": m, "warnings": [...]}``.
     """
     path = Path(path)
     if mode not in ("extend", "replace"):
@@ -289,27 +305,53 @@ def import_checklist(
         raise CatalogError(f"{path.name}: the checklist has no rows.")
     existing = {r["id"]: r for r in store.list_practices(edition).to_dict("records")}
     layers = load_catalog(edition).layers if catalog_path(edition).exists() else None
-    districts = store.list_districts()["id"].tolist()
-    practices, statuses = {}, []
+    scopes = store.scope_index().set_index("scope_id")
+    districts = scopes.index[scopes["scope_type"] == "district"].tolist()
+    stored = {
+        (a["practice_id"], a["scope_id"]): a for a in store.list_attestations().to_dict("records")
+    }
+    practices, statuses, warnings, listed = {}, {}, [], []
     for line, row in enumerate(rows, start=2):
         pid = next((str(row[k]).strip() for k in _ID_KEYS if row.get(k) not in (None, "")), None)
         where = f"{path.name}: row {line}" + (f", practice {pid}" if pid else "")
         try:
             if not pid:
                 raise ValueError("missing practice_id")
+            listed.append(pid)
             base = practices.get(pid) or existing.get(pid)
-            practices[pid] = _checklist_practice(row, pid, base, edition, layers, path.name)
+            if base is None or any(row.get(k) not in (None, "") for k in _PRACTICE_FIELDS):
+                new = _checklist_practice(row, pid, base, edition, layers, path.name, line)
+                if base is not None and _same_practice(new, base):
+                    warnings.append(f"{where}: changes nothing (same wording and tier as stored).")
+                practices[pid] = new
             if row.get("status") not in (None, ""):
-                statuses.append(_checklist_status(row, pid, districts))
+                rec = _checklist_status(row, pid, districts, scopes)
+                practice = practices.get(pid) or existing[pid]
+                why = _status_warning(rec, practice, scopes, stored.get((pid, rec["scope_id"])))
+                if why:
+                    warnings.append(f"{where}: {why}")
+                statuses[(pid, rec["scope_id"])] = rec
+            elif pid in existing and pid not in practices:
+                warnings.append(f"{where}: changes nothing (no status and no practice text).")
         except (ValueError, KeyError) as exc:
             raise CatalogError(f"{where}: {exc}.") from None
     store.import_checklist_rows(
-        list(practices.values()), statuses, edition, replace=(mode == "replace"), actor=actor
+        list(practices.values()),
+        list(statuses.values()),
+        edition,
+        replace=(mode == "replace"),
+        actor=actor,
+        keep_ids=sorted(set(listed)),
     )
-    return {"practices": len(practices), "statuses": len(statuses)}
+    return {"practices": len(practices), "statuses": len(statuses), "warnings": warnings}
 
 
-def _checklist_practice(row, pid, base, edition, layers, fname) -> dict:
+def _same_practice(new: dict, old: dict) -> bool:
+    keys = ("layer", "component", "tier", "text", "title")
+    return all(str(new.get(k) or "") == str(old.get(k) or "") for k in keys)
+
+
+def _checklist_practice(row, pid, base, edition, layers, fname, line) -> dict:
     text = row.get("text") or row.get("title")
     if base is None:
         missing = [k for k in ("layer", "component", "tier") if row.get(k) in (None, "")]
@@ -345,24 +387,72 @@ def _checklist_practice(row, pid, base, edition, layers, fname) -> dict:
     if row.get("tier") not in (None, ""):
         out["tier"] = normalise_tier(row["tier"])
         out["tier_verified"] = True
+        out["tier_source"] = f"district checklist {fname}, row {line}"
     if text:
         out["text"] = str(text)
     return out
 
 
-def _checklist_status(row, pid, districts) -> dict:
+def _checklist_status(row, pid, districts, scopes) -> dict:
     scope_id = row.get("scope_id") or (districts[0] if len(districts) == 1 else None)
     if not scope_id:
         raise ValueError("status given without scope_id (and the database has no single district)")
+    scope_id = str(scope_id).strip()
+    if scope_id not in scopes.index:
+        raise ValueError(
+            f"unknown scope {scope_id!r} (no district, campus, building or room has this id)"
+        )
     return {
         "practice_id": pid,
-        "scope_id": str(scope_id).strip(),
+        "scope_id": scope_id,
         "status": normalise_status(row["status"]),
         "evidence_doc": row.get("evidence") or None,
         "assessed_by": row.get("assessed_by") or None,
         "assessed_at": _as_date(row.get("assessed_at")),
         "note": row.get("note") or None,
     }
+
+
+def _text(value) -> str:
+    """A stored or read value as comparable text (missing -> '', dates as YYYY-MM-DD)."""
+    if value is None or (not isinstance(value, str) and value != value):
+        return ""
+    if type(value).__name__ == "NaTType":
+        return ""
+    return str(value)[:10] if isinstance(value, (date, datetime)) else str(value)
+
+
+def _status_warning(rec: dict, practice: dict, scopes, before: dict | None) -> str | None:
+    """Why a checklist status would change nothing the assessment shows (None if it does)."""
+    status, sid = rec["status"], rec["scope_id"]
+    words = status.replace("_", " ")
+    scope = practice.get("scope") or {}
+    if isinstance(scope, str):
+        scope = json.loads(scope)
+    level = scope.get("level", "district")
+    got = scopes.loc[sid, "scope_type"]
+    if LEVEL_ORDER[got] < LEVEL_ORDER.get(level, 3):
+        return (
+            f"'{words}' for {got} {sid} changes nothing: the practice is assessed per {level}, "
+            f"so a status for a {got} is never read (give it for the {level} instead)."
+        )
+    kinds = scope.get("zone_kinds") or []
+    if got == "zone" and kinds and scopes.loc[sid, "kind"] not in kinds:
+        return (
+            f"'{words}' for room {sid} changes nothing: the practice applies to "
+            f"{', '.join(kinds)} rooms and {sid} is a {scopes.loc[sid, 'kind']}."
+        )
+    if practice.get("check_kind", "attested") != "attested" and status != "not_necessary":
+        return (
+            f"'{words}' for {sid} changes nothing: PassMap checks this practice from the map "
+            "(only Not necessary from the checklist overrides it)."
+        )
+    if before is not None and all(
+        _text(before.get(k)) == _text(rec.get(k))
+        for k in ("status", "evidence_doc", "assessed_by", "assessed_at", "note")
+    ):
+        return f"changes nothing: the checklist already says '{words}' for {sid}."
+    return None
 
 
 __all__ = [

@@ -93,6 +93,7 @@ CONTROL_TYPES = (
     "strobe",
     "radio_coverage",
     "fence",
+    "natural_barrier",  # a ditch, a steep bank, dense planting: counts as a campus boundary
     "gate",
     "bollard",
     "signage",

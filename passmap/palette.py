@@ -136,6 +136,7 @@ CONTROL_STYLES: dict[str, ControlStyle] = {
     "strobe": ControlStyle(_PURPLE, "triangle", "✺", "Strobe"),
     "radio_coverage": ControlStyle(_PURPLE, "hexagon", "R", "Two-way radio coverage"),
     "fence": ControlStyle(_BROWN, "square", "#", "Fence"),
+    "natural_barrier": ControlStyle(_BROWN, "hexagon", "≈", "Natural barrier"),
     "gate": ControlStyle(_BROWN, "square", "G", "Gate"),
     "bollard": ControlStyle(_BROWN, "circle", "▪", "Bollard"),
     "signage": ControlStyle(_BROWN, "diamond", "i", "Signage"),

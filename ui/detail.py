@@ -22,6 +22,7 @@ STATUS_ICONS = {
     "in_progress": "🟡 in progress",
     "needed": "❌ needed",
     "not_necessary": "➖ not necessary",
+    "not_applicable": "– not applicable",
 }
 
 

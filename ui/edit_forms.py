@@ -1,28 +1,23 @@
-"""The attribute form of the Edit page, with optimistic concurrency: the version the editor
-opened is kept in the session; saving over a newer version is refused with the store's message."""
+"""The forms of the Edit page: place a device, edit any object's attributes (every field a
+compliance rule reads, see ui/edit_fields.py), draw or reshape, written procedures per device
+type; optimistic concurrency (the version the editor opened is kept in the session; saving over
+a newer version is refused with the store's message), audit and undo."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 from shapely.geometry import Point, shape
 
-from passmap.model import CONTROL_TYPES, DOOR_CLASSES, ZONE_KINDS
+from passmap.model import CONTROL_TYPES, DOOR_CLASSES, TECHNOLOGY_TYPES, ZONE_KINDS
 from passmap.store import StoreError
 from ui import data
+from ui.edit_fields import attr_widgets, catalog_attrs, fields_for, widget
 from ui.editing import CLICK_KEY, DRAWN_KEY, SEL_KEY, VERSION_KEY, camera_wedge, zone_at
 
-FIELDS = {
-    "control": (
-        ("name", "text"),
-        ("type", CONTROL_TYPES),
-        ("bearing_deg", "number"),
-        ("fov_deg", "number"),
-        ("range_m", "number"),
-        ("external_id", "text"),
-    ),
-    "zone": (("name", "text"), ("kind", ZONE_KINDS), ("room_number", "text")),
-    "opening": (("number", "text"), ("door_class", DOOR_CLASSES), ("lock_function", "text")),
-}
+MODES = ["Place control", "Select and edit", "Draw zone or door", "Procedures"]
 
 
 def new_id(store, level_id: str, table: str, label: str | None = None) -> str:
@@ -38,18 +33,39 @@ def _opened_version(key: str, current: int) -> int:
     return versions.setdefault(key, current)
 
 
-def _widget(field: str, kind, value, key: str):
-    if kind == "text":
-        return st.text_input(field, value=value or "", key=key) or None
-    if kind == "number":
-        v = st.number_input(
-            field, value=None if value is None or value != value else float(value), key=key
-        )
-        return v
-    options = list(kind)
-    return st.selectbox(
-        field, options, index=options.index(value) if value in options else 0, key=key
-    )
+def _same(a, b) -> bool:
+    """Equal as stored values (missing == missing; dates compared as dates)."""
+    missing_a = a is None or (not isinstance(a, (str, dict, list)) and pd.isna(a))
+    missing_b = b is None or (not isinstance(b, (str, dict, list)) and pd.isna(b))
+    if missing_a or missing_b:
+        return missing_a and missing_b
+    if isinstance(a, (date, pd.Timestamp)) or isinstance(b, (date, pd.Timestamp)):
+        return pd.Timestamp(a).date() == pd.Timestamp(b).date()
+    if isinstance(a, float) or isinstance(b, float):
+        try:
+            return float(a) == float(b)
+        except (TypeError, ValueError):
+            return False
+    return a == b
+
+
+def _choices(store, row: dict) -> dict:
+    """The doors of the campus (what a device can serve) and the rooms of the level."""
+    doors = store.list_openings(campus_id=row["campus_id"])
+    zones = store.list_zones(level_id=row.get("level_id")) if row.get("level_id") else None
+    out = {
+        "door": doors["id"].tolist(),
+        "door_label": {
+            i: f"{i} · door {n or '?'} ({c})"
+            for i, n, c in zip(doors["id"], doors["number"], doors["door_class"])
+        },
+    }
+    if zones is not None:
+        out["zone"] = zones["id"].tolist()
+        out["zone_label"] = {
+            i: f"{i} · {n or k}" for i, n, k in zip(zones["id"], zones["name"], zones["kind"])
+        }
+    return out
 
 
 def attribute_form(store, selected: tuple[str, str], who: str, click) -> None:
@@ -61,12 +77,26 @@ def attribute_form(store, selected: tuple[str, str], who: str, click) -> None:
     key = f"{table}:{fid}"
     opened = _opened_version(key, int(row["version"]))
     st.caption(f"You opened version {opened}; stored version {int(row['version'])}.")
+    attrs = row.get("attrs") if isinstance(row.get("attrs"), dict) else {}
+    new_attrs = attrs
+    choices = _choices(store, row)
     with st.form(f"edit_form_{key}"):
-        values = {f: _widget(f, k, row.get(f), f"edit_{table}_{fid}_{f}") for f, k in FIELDS[table]}
+        values = {
+            f: widget(f, kind, label, row.get(f), f"edit_{table}_{fid}_{f}", choices)
+            for f, kind, label in fields_for(table, row)
+        }
+        if table == "control":
+            wanted = catalog_attrs(store.list_practices(), row["type"])
+            new_attrs = attr_widgets(wanted, attrs, f"edit_{table}_{fid}")
         saved = st.form_submit_button("Save attributes", type="primary")
     if saved:
-        changes = {k: v for k, v in values.items() if v != row.get(k)}
-        _apply(lambda: store.update_feature(table, fid, changes, opened, who), key, "Saved")
+        changes = {k: v for k, v in values.items() if not _same(v, row.get(k))}
+        if new_attrs != attrs:
+            changes["attrs"] = new_attrs
+        if changes:
+            _apply(lambda: store.update_feature(table, fid, changes, opened, who), key, "Saved")
+        else:
+            st.info("Nothing changed.")
     cols = st.columns(3)
     if (
         click is not None
@@ -83,6 +113,23 @@ def attribute_form(store, selected: tuple[str, str], who: str, click) -> None:
     if cols[2].button("Reload", key="edit_reload"):
         st.session_state[VERSION_KEY].pop(key, None)
         st.rerun()
+    object_findings(fid)
+
+
+def object_findings(object_id: str) -> None:
+    """What the assessment says about the object now (it follows the save at once)."""
+    from ui.assessment import findings_for
+
+    found = findings_for(object_id)
+    if found is None or found.empty:
+        return
+    st.caption("What the assessment says about it")
+    st.dataframe(
+        found[["practice_id", "title", "status", "explanation"]],
+        hide_index=True,
+        use_container_width=True,
+        key=f"edit_findings_{object_id}",
+    )
 
 
 def _apply(action, key: str, verb: str) -> None:
@@ -121,9 +168,46 @@ def side_panel(store, pick, who: str, mode: str, frames: dict, click):
         return place_form(store, pick, who, frames, click)
     if mode == "Select and edit":
         select_form(store, who, frames, click)
+    elif mode == "Procedures":
+        procedures_form(store, pick, who)
     else:
         draw_form(store, pick, who, frames)
     return None
+
+
+def procedures_form(store, pick, who: str) -> None:
+    """One written procedure per device type, for this campus or the whole district: every
+    device of the type without its own document is covered by it."""
+    district = store.get("campus", pick.campus)["district_id"]
+    procs = store.list_type_procedures()
+    here = procs[procs["scope_id"].isin([pick.campus, district])]
+    if len(here):
+        st.dataframe(
+            here[["control_type", "scope_id", "document", "updated_by"]],
+            hide_index=True,
+            use_container_width=True,
+        )
+    else:
+        st.caption("No procedure per device type yet on this campus or for the district.")
+    with st.form("edit_procedure_form"):
+        ctype = st.selectbox("Device type", TECHNOLOGY_TYPES, key="edit_proc_type")
+        where = st.radio(
+            "Serves",
+            [pick.campus, district],
+            format_func=lambda s: "this campus" if s == pick.campus else "the whole district",
+            horizontal=True,
+            key="edit_proc_scope",
+        )
+        doc = st.text_input("Document (path or link); empty removes it", key="edit_proc_doc")
+        saved = st.form_submit_button("Save procedure", type="primary")
+    if saved:
+        try:
+            store.save_type_procedure(where, ctype, doc.strip() or None, who)
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        data.clear_caches()
+        st.success(f"Saved the {ctype.replace('_', ' ')} procedure for {where}.")
 
 
 def place_form(store, pick, who: str, frames: dict, click):

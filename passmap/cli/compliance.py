@@ -124,6 +124,8 @@ def cmd_checklist_import(args) -> int:
         f"Imported {counts['practices']} practices and {counts['statuses']} statuses "
         f"from {args.file} ({args.mode})."
     )
+    for warning in counts["warnings"]:
+        print(f"Warning: {warning}")
     return 0
 
 

@@ -127,6 +127,9 @@ class Context:
                 {"id": [], "campus_id": [], "level_id": []}, geometry=[], crs=WGS84
             )
         self.cad_walls = self._prepare(walls)
+        b = inputs.buildings
+        portable = b["portable"].fillna(False).astype(bool) if "portable" in b else b["id"].isna()
+        self.portable_buildings = set(b.loc[portable.to_numpy(), "id"])
         # Categorical vocabularies make the per-practice type/class filters cheap.
         self._categorical()
         self._plane_codes: dict[str, int] = {}

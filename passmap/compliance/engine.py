@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from passmap.compliance.context import Context, load_inputs
+from passmap.compliance.rulekit import outcome
 from passmap.compliance.rules import RULES
 
 BLOCKING = ("needed", "in_progress")
@@ -29,6 +30,7 @@ FINDING_COLUMNS = [
     "feasibility",
     "cost_usd",
     "tier_verified",
+    "tier_source",
     "zone_id",
     "building_id",
     "campus_id",
@@ -53,6 +55,7 @@ _PRACTICE_COLS = (
     "criticality",
     "feasibility",
     "tier_verified",
+    "tier_source",
 )
 
 
@@ -81,8 +84,15 @@ def evaluate(
             units = ctx.units(p["scope"])
             if building_id is not None:
                 units = _only_building(units, building_id, campus_id)
-            unit_cache[key] = _unit_arrays(units.reset_index(drop=True))
-        units = unit_cache[key]
+            units = units.reset_index(drop=True)
+            skipped = None
+            if p["scope"].get("skip_portable"):
+                portable = units["building_id"].isin(ctx.portable_buildings).to_numpy()
+                units, skipped = units[~portable], units[portable]
+            unit_cache[key] = (_unit_arrays(units.reset_index(drop=True)), skipped)
+        units, skipped = unit_cache[key]
+        if skipped is not None and len(skipped):
+            parts.append(_decorate(_portable_out(skipped), _unit_arrays(skipped), p))
         if units["frame"].empty:
             continue
         parts.append(_decorate(rule.func(p, ctx, units["frame"]), units, p))
@@ -91,6 +101,21 @@ def evaluate(
         return pd.DataFrame(columns=FINDING_COLUMNS)
     findings = _assemble(parts)
     return _apply_not_necessary(findings, ctx)
+
+
+def _portable_out(units: pd.DataFrame) -> dict:
+    """A practice not asked of portable classroom buildings (a secure vestibule): not
+    applicable there, said so."""
+    return outcome(
+        units,
+        [None] * len(units),
+        [[] for _ in range(len(units))],
+        [[] for _ in range(len(units))],
+        [
+            f"{n}: a portable classroom building; not asked of portables."
+            for n in units["scope_name"]
+        ],
+    )
 
 
 def _unit_arrays(units: pd.DataFrame) -> dict:
@@ -131,8 +156,13 @@ def _decorate(out: dict, units: dict, p: dict) -> dict:
     failing = np.isin(status, BLOCKING)
     blocked = list(out["blocked_by"])
     unit = float(p.get("unit_cost_usd") or 0.0)
-    if p.get("cost_per") == "item":
-        items = np.maximum(np.fromiter((len(b) for b in blocked), int, n), 1)
+    per = p.get("cost_per")
+    if per in ("item", "type", "shortfall"):
+        # Items the rule counted (devices, device types, cameras short), else blocking ids.
+        counts = out.get("items")
+        if counts is None:
+            counts = [len(b) for b in blocked]
+        items = np.maximum(np.asarray(counts, dtype=float), 1)
         cost = np.where(failing, items * unit, 0.0)
     else:
         cost = np.where(failing, unit, 0.0)
@@ -160,7 +190,8 @@ def _decorate(out: dict, units: dict, p: dict) -> dict:
         "tier": p.get("tier"),
         "criticality": p.get("criticality"),
         "feasibility": p.get("feasibility"),
-        "tier_verified": p.get("tier_verified"),
+        "tier_verified": bool(p.get("tier_verified")),
+        "tier_source": _text_or_none(p.get("tier_source")),
         "status": status,
         "source": source,
         "evidence": evidence,
@@ -173,8 +204,13 @@ def _decorate(out: dict, units: dict, p: dict) -> dict:
     return cols
 
 
+def _text_or_none(value):
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def _apply_not_necessary(findings: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    """A person may mark a rule-checked practice Not necessary for a scope; that wins."""
+    """A person may mark a rule-checked practice Not necessary; that wins for the scope it was
+    given for and every scope inside it (a district-wide Not necessary reaches every room)."""
     att = ctx.inputs.attestations
     if att is None or att.empty:
         return findings
@@ -182,23 +218,33 @@ def _apply_not_necessary(findings: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     if nn.empty:
         return findings
     keys = set(zip(nn["practice_id"], nn["scope_id"]))
-    maybe = (findings["source"] == "rule") & findings["scope_id"].isin(set(nn["scope_id"]))
-    hit = np.zeros(len(findings), dtype=bool)
+    maybe = (findings["source"] == "rule") & findings["practice_id"].isin(set(nn["practice_id"]))
     rows = np.flatnonzero(maybe.to_numpy())
-    hit[rows] = [
-        (p, s) in keys
-        for p, s in zip(
-            findings["practice_id"].to_numpy()[rows], findings["scope_id"].to_numpy()[rows]
-        )
+    if len(rows) == 0:
+        return findings
+    pids = findings["practice_id"].to_numpy()[rows]
+    given_for: dict[int, str] = {}
+    for col in ("scope_id", "building_id", "campus_id", "district_id"):
+        for r, p, v in zip(rows, pids, findings[col].to_numpy()[rows]):
+            if r not in given_for and (p, v) in keys:
+                given_for[r] = v
+    if not given_for:
+        return findings
+    hit = np.zeros(len(findings), dtype=bool)
+    hit[list(given_for)] = True
+    findings.loc[hit, "fail_tier"] = 5
+    findings.loc[hit, "status"] = "not_necessary"
+    findings.loc[hit, "source"] = "person"
+    findings.loc[hit, "cost_usd"] = 0.0
+    scope = findings["scope_id"].to_numpy()
+    findings.loc[hit, "explanation"] = [
+        "Marked Not necessary in the checklist"
+        + ("" if given_for[r] == scope[r] else f" for {given_for[r]}, which includes it")
+        + ". (Rule: "
+        + findings["explanation"].iat[r]
+        + ")"
+        for r in np.flatnonzero(hit)
     ]
-    if hit.any():
-        findings.loc[hit, "fail_tier"] = 5
-        findings.loc[hit, "status"] = "not_necessary"
-        findings.loc[hit, "source"] = "person"
-        findings.loc[hit, "cost_usd"] = 0.0
-        findings.loc[hit, "explanation"] = findings.loc[hit, "explanation"].map(
-            lambda e: "Marked Not necessary in the checklist. (Rule: " + e + ")"
-        )
     return findings
 
 

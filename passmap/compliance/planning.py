@@ -24,6 +24,8 @@ GAP_COLUMNS = [
     "cost_usd",
     "unlocks_next_tier",
     "explanation",
+    "tier_verified",
+    "tier_source",
 ]
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from passmap.compliance.explain import plural
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -24,6 +26,8 @@ class Rule:
 
 RULES: dict[str, Rule] = {}
 STR_LIST = (list,)
+NOT_APPLICABLE = "not_applicable"
+CHAIN = ("scope_id", "building_id", "campus_id", "district_id")
 
 
 def rule(name: str, live_only: bool = False, **params):
@@ -39,8 +43,9 @@ def rule(name: str, live_only: bool = False, **params):
 def outcome(units: pd.DataFrame, ok, satisfied, blocked, explanation) -> dict:
     """Assemble a rule's per-unit answer (a dict of columns, one value per unit, in the units'
     order; a plain dict because building a DataFrame per practice cost more than the rule);
-    ``ok`` None means the practice does not apply here."""
-    status = ["not_necessary" if o is None else ("in_place" if o else "needed") for o in ok]
+    ``ok`` None means the practice does not apply here (``not_applicable``: decided by the
+    map, unlike a person's Not necessary)."""
+    status = [NOT_APPLICABLE if o is None else ("in_place" if o else "needed") for o in ok]
     return {
         "scope_id": units["scope_id"].to_numpy(),
         "status": status,
@@ -91,7 +96,7 @@ def group_lists(keys, values) -> dict:
 
 
 def count_phrase(n: int, what: str) -> str:
-    return f"{n} {what}" + ("" if n == 1 else "s")
+    return plural(n, what)
 
 
 def short_ids(ids, limit: int = 4) -> str:

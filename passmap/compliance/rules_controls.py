@@ -8,17 +8,31 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from passmap.compliance.rulekit import count_phrase, group_lists, outcome, rule, short_ids
+from passmap.compliance.explain import day, device_phrase, plural, type_word
+from passmap.compliance.rulekit import group_lists, outcome, rule, short_ids
 
 _LEVEL_COLUMN = {"building": "building_id", "campus": "campus_id", "district": "district_id"}
 
 
 def attrs_match(attrs, want: dict) -> bool:
-    """``want`` values must equal the control's attrs; the value "*" means "present"."""
+    """``want`` values must equal the control's attrs; "*" means "present", a list "any of".
+
+    >>> attrs_match('{"destination": "police", "silent": true}',
+    ...             {"silent": True, "destination": ["police", "911-psap"]})
+    True
+    """
     if isinstance(attrs, str):  # the engine loads attrs as JSON text and parses on demand
         attrs = json.loads(attrs)
     a = attrs if isinstance(attrs, dict) else {}
-    return all((a.get(k) not in (None, "")) if v == "*" else a.get(k) == v for k, v in want.items())
+
+    def ok(k, v):
+        if v == "*":
+            return a.get(k) not in (None, "")
+        if isinstance(v, list):
+            return a.get(k) in v
+        return a.get(k) == v
+
+    return all(ok(k, v) for k, v in want.items())
 
 
 def select_controls(ctx, types, attrs: dict | None = None, online_only: bool = True):
@@ -65,65 +79,144 @@ def ids_by_unit(ctx, chosen: pd.DataFrame, level: str) -> dict:
     return group_lists(chosen[_LEVEL_COLUMN[level]], chosen["id"])
 
 
-@rule("control_in_zone", control_types=(list, True), min_count=(int, False), attrs=(dict, False))
+def indoor_rows(ctx) -> np.ndarray:
+    """Row positions of controls inside a room of a building (the rest are outdoors: on the
+    grounds or on a building's outside wall)."""
+    if "_indoor" not in ctx.__dict__:
+        cz = ctx.control_zone
+        in_room = ctx.zones["building_id"].notna().to_numpy()
+        zone_pos = pd.Series(np.arange(len(ctx.zones)), index=ctx.zones["id"])
+        rows = cz["control_row"].to_numpy()[in_room[zone_pos[cz["zone_id"]].to_numpy()]]
+        ctx.__dict__["_indoor"] = np.unique(rows)
+    return ctx.__dict__["_indoor"]
+
+
+@rule(
+    "control_in_zone",
+    control_types=(list, True),
+    min_count=(int, False),
+    attrs=(dict, False),
+    outdoor=(bool, False),
+)
 def control_in_zone(practice, ctx, units):
-    """At least ``min_count`` controls of the types (with attrs) in each unit."""
+    """At least ``min_count`` controls of the types (with attrs; outdoors only when
+    ``outdoor``) in each unit."""
     p = practice["check_params"]
     types, need = p["control_types"], p.get("min_count", 1)
-    found = ids_by_unit(
-        ctx, select_controls(ctx, types, p.get("attrs")), practice["scope"]["level"]
+    chosen = select_controls(ctx, types, p.get("attrs"))
+    if p.get("outdoor"):
+        chosen = chosen[~np.isin(chosen.index.to_numpy(), indoor_rows(ctx))]
+    found = ids_by_unit(ctx, chosen, practice["scope"]["level"])
+    what = device_phrase(
+        types, {**p.get("attrs", {}), **({"outdoor": 1} if p.get("outdoor") else {})}
     )
-    what = "/".join(types) + (
-        " with " + ", ".join(f"{k}" for k in p["attrs"]) if p.get("attrs") else ""
-    )
+    other = _others_hint(ctx, types, {**p, "_level": practice["scope"]["level"]}, found)
     ok, sat, blk, why = [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
         ids = found.get(sid, [])
         ok.append(len(ids) >= need)
         sat.append(ids), blk.append([] if len(ids) >= need else [sid])
         why.append(
-            f"{name}: {count_phrase(len(ids), what)} ({short_ids(ids)})."
+            f"{name}: {plural(len(ids), what)} ({short_ids(ids)})."
             if len(ids) >= need
-            else f"{name}: {len(ids)} of {need} {what} needed"
-            + (f" (has {short_ids(ids)})." if ids else ".")
+            else f"{name}: needs {plural(need, what)}, has "
+            + (f"{len(ids)} ({short_ids(ids)})" if ids else "none")
+            + other.get(sid, "")
+            + "."
         )
     return outcome(units, ok, sat, blk, why)
 
 
-def _per_control_check(practice, ctx, units, bad_mask_fn, problem: str, online_only=False):
-    """Shared shape: controls of the types in each unit; the unit is in place when none is bad."""
+def _others_hint(ctx, types, p, found) -> dict:
+    """Why a unit that has devices of the types still fails: they lack the wanted attributes
+    or stand indoors. One clause per unit id."""
+    if not p.get("attrs") and not p.get("outdoor"):
+        return {}
+    every = ids_by_unit(ctx, select_controls(ctx, types), p.get("_level", "zone"))
+    lacking = ", ".join(
+        [k.replace("_", " ") for k in p.get("attrs", {})]
+        + (["outdoors"] if p.get("outdoor") else [])
+    )
+    out = {}
+    for sid, ids in every.items():
+        rest = [i for i in ids if i not in set(found.get(sid, []))]
+        if rest:
+            out[sid] = (
+                f"; {plural(len(rest), device_phrase(types))} here do not count "
+                f"(need: {lacking}; {short_ids(rest)})"
+            )
+    return out
+
+
+def _per_control_check(practice, ctx, units, bad_mask_fn, problem, online_only=False, detail=None):
+    """Shared shape: controls of the types in each unit; the unit is in place when none is bad.
+    ``problem`` says what is wrong in plain words; ``detail(id) -> str`` adds per-device facts
+    (a last test date); ``items`` (for the cost) is one per bad device, or per bad device type
+    with ``cost_per: type``."""
     p = practice["check_params"]
     chosen = select_controls(ctx, p["control_types"], online_only=online_only)
     bad = chosen[bad_mask_fn(chosen)]
     level = practice["scope"]["level"]
     all_ids, bad_ids = ids_by_unit(ctx, chosen, level), ids_by_unit(ctx, bad, level)
-    ok, sat, blk, why = [], [], [], []
+    type_of = dict(zip(bad["id"], bad["type"].astype(str)))
+    what = device_phrase(p["control_types"])
+    ok, sat, blk, why, items = [], [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
         ids, b = all_ids.get(sid, []), bad_ids.get(sid, [])
         if not ids:
-            ok.append(None), sat.append([]), blk.append([])
-            why.append(f"{name}: no {'/'.join(p['control_types'])} placed; not applicable.")
+            ok.append(None), sat.append([]), blk.append([]), items.append(0)
+            why.append(f"{name}: no {what} placed; not applicable.")
             continue
         bset = set(b)
         ok.append(not b), blk.append(b), sat.append([i for i in ids if i not in bset])
+        kinds = sorted({type_of[i] for i in b})
+        items.append(len(kinds) if practice.get("cost_per") == "type" else len(b))
+        facts = ", ".join(detail(i) for i in b[:4]) if detail else short_ids(b)
+        more = f" +{len(b) - 4} more" if detail and len(b) > 4 else ""
         why.append(
-            f"{name}: all {count_phrase(len(ids), 'device')} fine."
+            f"{name}: all {plural(len(ids), 'device')} fine."
             if not b
-            else f"{name}: {len(b)} of {count_phrase(len(ids), 'device')} {problem} "
-            f"({short_ids(b)})."
+            else f"{name}: {len(b)} of {plural(len(ids), 'device')} {problem} ({facts}{more})"
+            + (
+                f"; types: {', '.join(type_word(k) for k in kinds)}"
+                if problem.startswith("have no")
+                else ""
+            )
+            + "."
         )
-    return outcome(units, ok, sat, blk, why)
+    out = outcome(units, ok, sat, blk, why)
+    out["items"] = items
+    return out
+
+
+def _type_procedures(ctx) -> set:
+    """(scope id, control type) pairs that have a written procedure for the whole type."""
+    procs = ctx.inputs.procedures
+    if procs is None or procs.empty:
+        return set()
+    return set(zip(procs["scope_id"], procs["control_type"]))
 
 
 @rule("procedure_attached", control_types=(list, True))
 def procedure_attached(practice, ctx, units):
-    """Every technology control of the types has a written procedure attached."""
+    """Every technology control of the types has a written procedure: its own document, or
+    one for its whole device type on its campus or in the district."""
+    typed = _type_procedures(ctx)
+
+    def missing(c):
+        doc = c["procedure_doc"]
+        own = (doc.notna() & (doc.astype(str).str.strip() != "")).to_numpy()
+        if not typed:
+            return ~own
+        types = c["type"].astype(str).to_numpy()
+        by_type = np.zeros(len(c), dtype=bool)
+        for scope_col in ("campus_id", "district_id"):
+            keys = pd.Series(c[scope_col].astype(str).to_numpy()) + "|" + types
+            by_type |= keys.isin({f"{a}|{b}" for a, b in typed}).to_numpy()
+        return ~(own | by_type)
+
     return _per_control_check(
-        practice,
-        ctx,
-        units,
-        lambda c: c["procedure_doc"].isna() | (c["procedure_doc"] == ""),
-        "have no written procedure",
+        practice, ctx, units, missing, "have no written procedure (own or for their type)"
     )
 
 
@@ -132,12 +225,23 @@ def maintenance(practice, ctx, units):
     """Devices of the types were tested within N days of the assessment date."""
     days = practice["check_params"]["within_days"]
     limit = pd.Timestamp(ctx.as_of - timedelta(days=days))
+    c = ctx.controls
+    row_of = None
 
-    def stale(c):
-        tested = pd.to_datetime(c["last_tested_on"], errors="coerce")
-        return tested.isna() | (tested < limit)
+    def stale(frame):
+        t = pd.to_datetime(frame["last_tested_on"], errors="coerce")
+        return t.isna() | (t < limit)
 
-    return _per_control_check(practice, ctx, units, stale, f"not tested in {days} days")
+    def detail(cid):
+        nonlocal row_of
+        if row_of is None:  # only failing units ask, a few ids each
+            row_of = pd.Series(np.arange(len(c)), index=c["id"].to_numpy())
+        when = day(c["last_tested_on"].iat[int(row_of[cid])])
+        return f"{cid} last tested {when}" if when else f"{cid} never tested"
+
+    return _per_control_check(
+        practice, ctx, units, stale, f"not tested in the last {days} days", detail=detail
+    )
 
 
 @rule("live_health", live_only=True, control_types=(list, True))

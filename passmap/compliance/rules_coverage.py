@@ -7,12 +7,15 @@ wall, which is the same as lying inside that camera's clipped view polygon.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import shapely
 
+from passmap.compliance.explain import area as area_words
+from passmap.compliance.explain import device_phrase, distance, door_phrase, plural
 from passmap.compliance.rulekit import (
-    count_phrase,
     group_lists,
     judge_units,
     outcome,
@@ -23,6 +26,9 @@ from passmap.compliance.rules_controls import ids_by_unit, select_controls
 from passmap.compliance.rules_openings import openings_by_unit
 
 LATTICE = 6  # area coverage samples a 6 x 6 grid per zone (about +-5%)
+# What one more outdoor camera typically adds to an area's coverage (a 90 deg view of ~30 m,
+# less trees and poles): the shortfall of an area practice is priced per camera it needs.
+CAMERA_AREA_M2 = 500.0
 APPROACH_M = (1.0, 3.0)  # a door counts as seen if its midpoint or its approach is seen
 
 
@@ -52,13 +58,10 @@ def camera_coverage(practice, ctx, units):
     level = practice["scope"]["level"]
     if p.get("door_classes"):
         targets = ctx.openings[ctx.openings["door_class"].isin(p["door_classes"])]
-        per_unit, what = (
-            openings_by_unit(ctx, targets, level),
-            "/".join(p["door_classes"]) + " door",
-        )
+        per_unit, what = openings_by_unit(ctx, targets, level), door_phrase(p["door_classes"])
     elif p.get("control_types"):
         targets = select_controls(ctx, p["control_types"], online_only=False)
-        per_unit, what = ids_by_unit(ctx, targets, level), "/".join(p["control_types"])
+        per_unit, what = ids_by_unit(ctx, targets, level), device_phrase(p["control_types"])
     else:
         raise ValueError(
             f"practice {practice['id']}: camera_coverage needs door_classes or control_types"
@@ -73,18 +76,61 @@ def camera_coverage(practice, ctx, units):
     pairs = pairs.drop_duplicates().sort_values(["t", "c"])
     seen_by = group_lists(pairs["t"], pairs["c"])
 
+    mid = dict(zip(targets["id"], targets[["x_m", "y_m"]].to_numpy(float)))
+    plane = dict(zip(targets["id"], targets["plane"]))
+
     def judge(name, ids):
         unseen = [i for i in ids if i not in seen_by]
         cams = sorted({c for i in ids for c in seen_by.get(i, [])})
+        reasons = "; ".join(f"{i} {why_unseen(ctx, mid[i], plane[i])}" for i in unseen[:3])
         why = (
-            f"{name}: all {count_phrase(len(ids), what)} in view of {short_ids(cams)}."
+            f"{name}: all {plural(len(ids), what)} in view of {short_ids(cams)}."
             if not unseen
-            else f"{name}: {len(unseen)} of {count_phrase(len(ids), what)} "
-            f"not in any camera's view ({short_ids(unseen)})."
+            else f"{name}: {len(unseen)} of {plural(len(ids), what)} not in any camera's view: "
+            + reasons
+            + (f"; +{len(unseen) - 3} more" if len(unseen) > 3 else "")
+            + "."
         )
         return not unseen, cams, unseen, why
 
     return judge_units(units, per_unit, f"{what}s", judge)
+
+
+NEAR_M = 50.0  # how far to look for the camera that "almost" sees a target
+
+
+def why_unseen(ctx, xy, plane) -> str:
+    """Why no camera sees a point, in plain words: no camera near, out of range, outside the
+    view angle, or behind a wall (for the nearest camera that is closest to seeing it)."""
+    a = ctx._camera_arrays
+    code = ctx.plane_code([plane])[0]
+    if len(a["xy"]) == 0:
+        return f"(no camera within {distance(NEAR_M)})"
+    d = a["xy"] - xy
+    dist = np.hypot(d[:, 0], d[:, 1])
+    near = np.flatnonzero((dist <= NEAR_M) & (a["plane"] == code))
+    if len(near) == 0:
+        return f"(no camera within {distance(NEAR_M)})"
+    ids = ctx.cameras["id"].to_numpy()
+    toward = np.degrees(np.arctan2(-d[near, 0], -d[near, 1]))
+    off = np.abs((toward - a["bearing"][near] + 180.0) % 360.0 - 180.0)
+    in_range = dist[near] <= a["range"][near]
+    in_angle = (off <= a["fov"][near] / 2) | (a["fov"][near] >= 360)
+    both = near[in_range & in_angle]
+    if len(both):
+        cam = both[np.argmin(dist[both])]
+        return f"(behind a wall for {ids[cam]}, {distance(dist[cam])} away)"
+    ranged = np.flatnonzero(in_range)
+    if len(ranged):
+        k = ranged[np.argmin(off[ranged] - a["fov"][near][ranged] / 2)]
+        turn = off[k] - a["fov"][near][k] / 2
+        return f"(outside the view angle of {ids[near[k]]}: {turn:.0f}° beyond its field of view)"
+    k = int(np.argmin(dist[near] - a["range"][near]))
+    cam = near[k]
+    return (
+        f"(out of range: {ids[cam]} is {distance(dist[cam])} away and reaches "
+        f"{distance(a['range'][cam])})"
+    )
 
 
 def zone_samples(zones) -> tuple[np.ndarray, np.ndarray]:
@@ -108,7 +154,12 @@ def zone_samples(zones) -> tuple[np.ndarray, np.ndarray]:
     return xy, np.concatenate([owner[inside], empty])
 
 
-@rule("area_coverage", zone_kinds=(list, True), min_share=((int, float), True))
+@rule(
+    "area_coverage",
+    zone_kinds=(list, True),
+    min_share=((int, float), True),
+    camera_area_m2=((int, float), False),
+)
 def area_coverage(practice, ctx, units):
     """At least ``min_share`` of the area of zones of the kinds (per unit) is in camera view."""
     p = practice["check_params"]
@@ -130,17 +181,30 @@ def area_coverage(practice, ctx, units):
         "district": "district_id",
     }[practice["scope"]["level"]]
     rows_of = group_lists(zones[col].to_numpy(), np.arange(n))
-    need, what = float(p["min_share"]), "/".join(p["zone_kinds"])
-    ok, sat, blk, why = [], [], [], []
+    need, what = float(p["min_share"]), " and ".join(k.replace("_", " ") for k in p["zone_kinds"])
+    per_camera_m2 = float(p.get("camera_area_m2", CAMERA_AREA_M2))
+    ok, sat, blk, why, items = [], [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
         rows = rows_of.get(sid)
         if rows is None:
-            ok.append(None), sat.append([]), blk.append([])
+            ok.append(None), sat.append([]), blk.append([]), items.append(0)
             why.append(f"{name}: no {what} areas; not applicable.")
             continue
         g_share, g_area = share[rows], area[rows]
         got = float((g_share * g_area).sum() / max(g_area.sum(), 1e-9))
         ok.append(got >= need), sat.append(ids[rows][g_share >= need].tolist())
         blk.append([] if got >= need else ids[rows][g_share < need].tolist())
-        why.append(f"{name}: {got:.0%} of the {what} area is in camera view (needs {need:.0%}).")
-    return outcome(units, ok, sat, blk, why)
+        short_m2 = max(need - got, 0.0) * float(g_area.sum())
+        items.append(math.ceil(short_m2 / per_camera_m2) if got < need else 0)
+        why.append(
+            f"{name}: {got:.0%} of the {what} area is in camera view (needs {need:.0%})"
+            + (
+                f"; {area_words(short_m2)} more to cover, about {plural(items[-1], 'camera')}"
+                if got < need
+                else ""
+            )
+            + "."
+        )
+    out = outcome(units, ok, sat, blk, why)
+    out["items"] = items
+    return out

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 import shapely
 
+from passmap.compliance.explain import device_phrase, distance, door_phrase, plural, type_word
 from passmap.compliance.rulekit import (
     count_phrase,
     group_lists,
@@ -59,6 +61,42 @@ def door_ok(ctx, doors: pd.DataFrame, p: dict) -> pd.Series:
     return ok
 
 
+# What a door needs to pass, in plain words, per attribute the catalog tests.
+_NEEDS = {
+    "lock_function": "a suitable lock function recorded",
+    "lock_inside_operable": "a lock a teacher can set from inside without opening the door",
+    "monitored": "door-position monitoring: a door contact or reader linked, or marked monitored",
+    "glazing_protection": "security film or ballistic glazing on its vision panel (or none)",
+    "access_reader": "an access reader linked to it",
+}
+
+
+def _door_value(doors: pd.DataFrame, attr: str):
+    """door id -> the attribute's value in words (looked up for the failing doors only)."""
+    values = (
+        pd.Series(doors[attr].to_numpy(), index=doors["id"].to_numpy())
+        if attr in doors
+        else pd.Series(dtype=object)
+    )
+
+    def value(i):
+        v = values.get(i)
+        return "not recorded" if v is None or (isinstance(v, float) and v != v) else str(v).lower()
+
+    return value
+
+
+def portable_doors(ctx, doors: pd.DataFrame) -> pd.DataFrame:
+    """Exterior doors of portable classroom buildings: a portable's outside door is its
+    classroom door, so lock practices treat it as one."""
+    o = ctx.openings
+    extra = o[
+        o["building_id"].isin(ctx.portable_buildings)
+        & o["door_class"].astype(str).str.startswith("exterior")
+    ]
+    return pd.concat([doors, extra[~extra["id"].isin(set(doors["id"]))]])
+
+
 @rule(
     "opening_attribute",
     door_classes=(list, True),
@@ -69,30 +107,42 @@ def door_ok(ctx, doors: pd.DataFrame, p: dict) -> pd.Series:
     none_of=(list, False),
     or_control_types=(list, False),
     live_breaks=(bool, False),
+    portable_exterior=(bool, False),
 )
 def opening_attribute(practice, ctx, units):
-    """Every opening of the classes in the unit passes the attribute test."""
+    """Every opening of the classes in the unit passes the attribute test (with
+    ``portable_exterior`` a portable classroom's outside doors count as classroom doors)."""
     p = practice["check_params"]
     doors = ctx.openings[ctx.openings["door_class"].isin(p["door_classes"])]
+    if p.get("portable_exterior"):
+        doors = portable_doors(ctx, doors)
     ok_door = door_ok(ctx, doors, p)
+    attr_ok = set(doors.loc[ok_door.to_numpy(), "id"])
     breached = set()
     if ctx.live and p.get("live_breaks"):
         breached = set(doors["id"]) & ctx.breached_openings
         ok_door &= ~doors["id"].isin(breached)
-    bad_ids = set(doors.loc[~ok_door, "id"])
+    bad_ids = set(doors.loc[~ok_door.to_numpy(), "id"])
     per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"])
-    what = "/".join(p["door_classes"]) + " door"
+    what = door_phrase(p["door_classes"])
+    attr = p["attribute"]
+    needs = _NEEDS.get(attr, f"'{attr}' as the practice says")
+    value = _door_value(doors, attr)
+
+    def fact(i):
+        if i in breached and i in attr_ok:
+            return f"{i} (held or forced open now)"
+        return f"{i} ({attr.replace('_', ' ')}: {value(i)})"
 
     def judge(name, ids):
         bad = [i for i in ids if i in bad_ids]
-        live_note = [i for i in bad if i in breached]
         why = (
-            f"{name}: all {count_phrase(len(ids), what)} meet '{p['attribute']}'."
+            f"{name}: all {plural(len(ids), what)} pass."
             if not bad
-            else f"{name}: {len(bad)} of {count_phrase(len(ids), what)} fail "
-            f"'{p['attribute']}' ({short_ids(bad)})"
-            + (f"; held open now: {short_ids(live_note)}" if live_note else "")
-            + "."
+            else f"{name}: {len(bad)} of {plural(len(ids), what)} fail: "
+            + ", ".join(fact(i) for i in bad[:4])
+            + (f" +{len(bad) - 4} more" if len(bad) > 4 else "")
+            + f"; each needs {needs}."
         )
         return not bad, [i for i in ids if i not in bad_ids], bad, why
 
@@ -186,7 +236,7 @@ def secure_entry(practice, ctx, units):
         ok.append(not missing), sat.append(have if not missing else [])
         blk.append([] if not missing else [ids[0]])
         why.append(
-            f"{name}: primary entrance has {', '.join(p['requires'])} ({short_ids(have)})."
+            f"{name}: primary entrance has {_needs_words(p['requires'])} ({short_ids(have)})."
             if not missing
             else f"{name}: primary entrance lacks {', '.join(missing)}."
         )
@@ -227,6 +277,10 @@ def _companions(ctx, doors, need: str, within_m: float, vest_of: dict) -> dict:
     return out
 
 
+def _needs_words(requires) -> str:
+    return ", ".join("a secure vestibule" if n == "vestibule" else type_word(n) for n in requires)
+
+
 def _entry_check(door_id, requires, vest_of, found):
     have, missing = [door_id], []
     for need in requires:
@@ -239,5 +293,72 @@ def _entry_check(door_id, requires, vest_of, found):
         elif door_id in found[need]:
             have.append(found[need][door_id])
         else:
-            missing.append(need.replace("_", " "))
+            missing.append(type_word(need))
     return have, missing
+
+
+@rule(
+    "door_companion",
+    door_classes=(list, True),
+    control_types=(list, True),
+    within_m=((int, float), False),
+    outdoor=(bool, False),
+)
+def door_companion(practice, ctx, units):
+    """Every door of the classes has a device of the types for it: linked to the door, or
+    within ``within_m`` of its middle on the same floor or grounds (with ``outdoor``: a
+    device outside the rooms, such as a light or a sign at the door)."""
+    from passmap.compliance.rules_controls import indoor_rows
+
+    p = practice["check_params"]
+    within = float(p.get("within_m", 6.0))
+    doors = ctx.openings[ctx.openings["door_class"].isin(p["door_classes"])]
+    devices = select_controls(ctx, p["control_types"])
+    if p.get("outdoor"):
+        devices = devices[~np.isin(devices.index.to_numpy(), indoor_rows(ctx))]
+    found = {o: c for c, o in zip(devices["id"], devices["opening_id"]) if isinstance(o, str)}
+    nearest = {}
+    if len(devices) and len(doors):
+        dev_xy = devices[["x_m", "y_m"]].to_numpy(float)
+        door_xy = doors[["x_m", "y_m"]].to_numpy(float)
+        tree = shapely.STRtree(shapely.points(dev_xy))
+        di, ci = tree.query(
+            shapely.points(door_xy), predicate="dwithin", distance=max(within, NEAR_DOOR_M)
+        )
+        same = ctx.plane_code(doors["plane"].to_numpy()[di]) == ctx.plane_code(
+            devices["plane"].to_numpy()[ci]
+        )
+        di, ci = di[same], ci[same]
+        gap = np.hypot(*(door_xy[di] - dev_xy[ci]).T)
+        order = np.lexsort((gap, di))  # per door, nearest device first
+        di, ci, gap = di[order], ci[order], gap[order]
+        first = np.r_[True, di[1:] != di[:-1]] if len(di) else np.zeros(0, bool)
+        door_ids, dev_ids = doors["id"].to_numpy(), devices["id"].to_numpy()
+        nearest = dict(zip(door_ids[di[first]], zip(dev_ids[ci[first]], gap[first])))
+        close = first & (gap <= within)
+        for d, c in zip(door_ids[di[close]], dev_ids[ci[close]]):
+            found.setdefault(d, c)
+    per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"])
+    what, device = door_phrase(p["door_classes"]), device_phrase(p["control_types"])
+
+    def reason(d):
+        near = nearest.get(d)
+        return f"{d} (nearest {near[0]} {distance(near[1])} away)" if near else f"{d} (none near)"
+
+    def judge(name, ids):
+        bad = [i for i in ids if i not in found]
+        why = (
+            f"{name}: every {what} has a {device} within {distance(within)}."
+            if not bad
+            else f"{name}: {len(bad)} of {plural(len(ids), what)} without a {device} within "
+            f"{distance(within)}: "
+            + ", ".join(reason(d) for d in bad[:4])
+            + (f" +{len(bad) - 4} more" if len(bad) > 4 else "")
+            + "."
+        )
+        return not bad, sorted({found[i] for i in ids if i in found}), bad, why
+
+    return judge_units(units, per_unit, f"{what}s", judge)
+
+
+NEAR_DOOR_M = 30.0  # how far to look for the nearest device a door lacks (for the explanation)

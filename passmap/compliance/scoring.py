@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 BLOCKING = ("needed", "in_progress")
+EXCLUDED = ("not_necessary", "not_applicable")  # a person's decision, or the map's
 ROLLUP_COLUMN = {
     "zone": "zone_id",
     "building": "building_id",
@@ -77,7 +78,7 @@ def baseline(findings: pd.DataFrame) -> dict:
     failing = f[f["status"].isin(BLOCKING)]
     return {
         "passed": failing.empty,
-        "count": int((f["status"] != "not_necessary").sum()),
+        "count": int((~f["status"].isin(EXCLUDED)).sum()),
         "in_place": int((f["status"] == "in_place").sum()),
         "failing": failing[["practice_id", "scope_id", "explanation"]].to_dict("records"),
     }
@@ -95,7 +96,7 @@ def next_tier(findings: pd.DataFrame, current: int) -> dict:
             "blockers": findings.iloc[0:0],
         }
     nxt = current + 1
-    f = findings[(findings["tier"] == str(nxt)) & (findings["status"] != "not_necessary")]
+    f = findings[(findings["tier"] == str(nxt)) & ~findings["status"].isin(EXCLUDED)]
     done = int((f["status"] == "in_place").sum())
     return {
         "tier": current,

@@ -60,6 +60,7 @@ GAP_COLUMNS = [
     "criticality",
     "cost_usd",
     "explanation",
+    "tier_verified",
 ]
 ROADMAP_COLUMNS = [
     "year",
@@ -250,7 +251,7 @@ def _tier_counts(campuses: pd.DataFrame) -> pd.DataFrame:
 
 def _practice_counts(findings: pd.DataFrame) -> dict[str, int]:
     """Counts of checklist rows (practice x scope): in place among the applicable ones."""
-    applicable = findings[findings["status"] != "not_necessary"]
+    applicable = findings[~findings["status"].isin(("not_necessary", "not_applicable"))]
     return {
         "in_place": int((applicable["status"] == "in_place").sum()),
         "applicable": int(len(applicable)),
@@ -306,6 +307,7 @@ def summarise_gaps(gaps: pd.DataFrame, campus_names: dict[str, str]) -> pd.DataF
     (['2 places in 2 campuses', 'y (Oak)'], [20.0, 5.0])
     """
     cols = ["rank", "practice_id", "title", "tier", "criticality", "places", "where", "cost_usd"]
+    cols += ["tier_verified"]
     if gaps.empty:
         return pd.DataFrame(columns=cols)
     rows = []
@@ -327,6 +329,10 @@ def summarise_gaps(gaps: pd.DataFrame, campus_names: dict[str, str]) -> pd.DataF
                 "places": len(g),
                 "where": where,
                 "cost_usd": float(g["cost_usd"].sum()),
+                # whether the tier comes from a cited source (else PassMap's suggestion)
+                "tier_verified": bool(g["tier_verified"].iloc[0])
+                if "tier_verified" in g and pd.notna(g["tier_verified"].iloc[0])
+                else False,
             }
         )
     return pd.DataFrame(rows, columns=cols).sort_values("rank").reset_index(drop=True)

@@ -50,7 +50,10 @@ def gaps_subtitle(report: BoardReport) -> str:
 def gaps_table(report: BoardReport, title_width: int = 60, where_width: int = 32) -> pd.DataFrame:
     """The gaps slide's table, as every surface shows it."""
     top = report.top_gaps
-    tiers = ["Baseline" if t == "baseline" else f"Tier {t}" for t in top["tier"]]
+    tiers = [
+        ("Baseline" if t == "baseline" else f"Tier {t}") + ("" if v else " (suggested)")
+        for t, v in zip(top["tier"], top["tier_verified"])
+    ]
     return pd.DataFrame(
         {
             "#": top["rank"],

@@ -50,13 +50,16 @@ class ComplianceMixin:
         edition: str,
         replace: bool = False,
         actor: str = "import",
+        keep_ids: list[str] | None = None,
     ) -> None:
-        """A district checklist: practices and statuses in ONE transaction."""
+        """A district checklist: practices and statuses in ONE transaction. ``replace`` drops
+        the edition's practices not in ``keep_ids`` (default: the practices written)."""
         with self.transaction() as cur:
             if replace:
+                keep = keep_ids if keep_ids is not None else [p["id"] for p in practices]
                 cur.execute(
                     "DELETE FROM practice WHERE edition = ? AND NOT list_contains(?, id)",
-                    [edition, [p["id"] for p in practices]],
+                    [edition, keep],
                 )
             if practices or replace:
                 self._insert_rows(cur, "practice", practices, upsert=True)
@@ -101,6 +104,21 @@ class ComplianceMixin:
             self.audit(cur, actor, "attest", "attestation", None, after={"count": n})
         return n
 
+    def scope_index(self) -> pd.DataFrame:
+        """Every scope a checklist status can name: [scope_id, scope_type, kind, campus_id,
+        name] for the districts, campuses, buildings and zones (kind: the zone's kind)."""
+        return (
+            self.cursor()
+            .execute(
+                "SELECT id AS scope_id, 'district' AS scope_type, NULL AS kind, NULL AS campus_id, "
+                "name FROM district UNION ALL "
+                "SELECT id, 'campus', NULL, id, name FROM campus UNION ALL "
+                "SELECT id, 'building', NULL, campus_id, name FROM building UNION ALL "
+                "SELECT id, 'zone', kind, campus_id, coalesce(name, kind) FROM zone"
+            )
+            .df()
+        )
+
     def list_attestations(self) -> pd.DataFrame:
         return (
             self.cursor().execute("SELECT * FROM attestation ORDER BY practice_id, scope_id").df()
@@ -129,17 +147,15 @@ class ComplianceMixin:
         )
 
     def save_type_procedure(
-        self, scope_id: str, control_type: str, document: str | None, actor: str, campus_id=None
+        self, scope_id: str, control_type: str, document: str | None, actor: str
     ) -> None:
-        """Set (or with ``document`` None, remove) the procedure of a device type for a campus
-        or the district; audited, undoable like an edit. ``campus_id`` None: district-wide."""
-        before = self._type_procedure(scope_id, control_type)
+        """Set (or with ``document`` None, remove) the written procedure of a device type for a
+        campus or the whole district (``scope_id``); audited and undoable like an edit."""
+        key = [scope_id, control_type]
+        before = self._keyed_row("type_procedure", key)
+        after = None
         with self.transaction() as cur:
-            cur.execute(
-                "DELETE FROM type_procedure WHERE scope_id = ? AND control_type = ?",
-                [scope_id, control_type],
-            )
-            after = None
+            cur.execute("DELETE FROM type_procedure WHERE scope_id = ? AND control_type = ?", key)
             if document:
                 after = {
                     "scope_id": scope_id,
@@ -149,24 +165,8 @@ class ComplianceMixin:
                     "updated_utc": utc_now(),
                 }
                 self._insert_rows(cur, "type_procedure", [after])
-            self.record_change(
-                "procedure", campus_ids=[campus_id] if campus_id else (), is_global=not campus_id
-            )
-            key = f"{scope_id}|{control_type}"
-            self.audit(cur, actor, "update", "type_procedure", key, before, after)
-
-    def _type_procedure(self, scope_id: str, control_type: str) -> dict | None:
-        rows = (
-            self.cursor()
-            .execute(
-                "SELECT scope_id, control_type, document, updated_by, updated_utc "
-                "FROM type_procedure WHERE scope_id = ? AND control_type = ?",
-                [scope_id, control_type],
-            )
-            .fetchall()
-        )
-        keys = ("scope_id", "control_type", "document", "updated_by", "updated_utc")
-        return dict(zip(keys, rows[0])) if rows else None
+            self._record_keyed(cur, "type_procedure", key)
+            self.audit(cur, actor, "update", "type_procedure", "|".join(key), before, after)
 
     # -- lean reads for the engine -------------------------------------------------------------
     def _lean(
@@ -206,8 +206,13 @@ class ComplianceMixin:
         )
 
     def assessment_buildings(self, campus_id: str | None = None):
-        """Buildings with the columns the engine reads (no props: no JSON parsing)."""
-        return self._lean("building", "id, campus_id, name", campus_id)
+        """Buildings with the columns the engine reads (of the props only ``portable``)."""
+        return self._lean(
+            "building",
+            "id, campus_id, name, "
+            "coalesce(TRY_CAST(props->>'portable' AS BOOLEAN), false) AS portable",
+            campus_id,
+        )
 
     def assessment_levels(self, building_id: str | None = None, campus_id: str | None = None):
         """Levels (of one building, one campus, or all) with the columns the engine reads."""

@@ -31,6 +31,9 @@ from passmap.store.base import StoreError
 from passmap.store.import_write import write_bundle
 
 EDITABLE = ("control", "zone", "opening")
+# Rows keyed by more than an id that the app edits with the same audit and undo: the
+# written procedure of a device type, a checklist status.
+KEYED = {"type_procedure": ("scope_id", "control_type"), "attestation": ("practice_id", "scope_id")}
 EDIT_ACTIONS = ("create", "update", "delete")
 _COPY_LOCK = threading.Lock()
 # The zone a control is in, from where it is: its point (a line's middle, an area's inside)
@@ -278,8 +281,8 @@ class EditingMixin:
             self.cursor()
             .execute(
                 "SELECT id, at_utc, actor, action, entity_type, entity_id, before, after "
-                "FROM audit_log "
-                "WHERE (?::VARCHAR IS NULL OR entity_id = ?) ORDER BY at_utc DESC LIMIT ?",
+                "FROM audit_log WHERE (?::VARCHAR IS NULL OR entity_id = ?) "
+                "ORDER BY at_utc DESC LIMIT ?",
                 [entity_id, entity_id, limit],
             )
             .fetchall()
@@ -310,7 +313,8 @@ class EditingMixin:
             .execute(
                 "SELECT id, at_utc, action, entity_type, entity_id, before, after FROM audit_log "
                 "WHERE action IN ('create', 'update', 'delete') "
-                "AND entity_type IN ('control', 'zone', 'opening') "
+                "AND entity_type IN "
+                "('control', 'zone', 'opening', 'type_procedure', 'attestation') "
                 "AND (?::VARCHAR IS NULL OR actor = ?) AND (?::VARCHAR IS NULL OR entity_type = ?) "
                 "AND (?::VARCHAR IS NULL OR entity_id = ?) ORDER BY at_utc DESC LIMIT 500",
                 [actor, actor, etype, etype, eid, eid],
@@ -340,6 +344,14 @@ class EditingMixin:
         entry = mine[0]
         table, eid = entry["entity_type"], entry["entity_id"]
         latest = self._edits(entity=(table, eid))[0]
+        if table in KEYED:
+            if latest["id"] != entry["id"]:
+                raise ConcurrencyError(
+                    f"Cannot undo the change of {table.replace('_', ' ')} {eid!r}: it was "
+                    "changed again since; undo that change first."
+                )
+            self._undo_keyed(entry, actor)
+            return entry
         current = self.get(table, eid)
         if latest["id"] != entry["id"] or (entry["action"] == "delete") != (current is None):
             raise ConcurrencyError(
@@ -373,5 +385,56 @@ class EditingMixin:
             )
         return entry
 
+    def _undo_keyed(self, entry: dict, actor: str | None) -> None:
+        """Put a keyed row (procedure of a type, checklist status) back as it was before."""
+        table, eid = entry["entity_type"], entry["entity_id"]
+        keys = KEYED[table]
+        values = eid.split("|", 1)
+        with self.transaction() as cur:
+            cur.execute(f"DELETE FROM {table} WHERE {keys[0]} = ? AND {keys[1]} = ?", values)
+            if entry["before"]:
+                self._insert_rows(cur, table, [entry["before"]])
+            self._record_keyed(cur, table, values)
+            self.audit(
+                cur,
+                actor or "local",
+                "undo",
+                table,
+                eid,
+                {"undone": entry["id"]},
+                {"action": entry["action"]},
+            )
 
-__all__ = ["EditingMixin", "ConcurrencyError"]
+    def _record_keyed(self, cur, table: str, values: list) -> None:
+        """The data change of a keyed row: a campus's procedure touches that campus, the
+        district's every campus; a checklist status its scope."""
+        if table == "attestation":
+            self.record_change("checklist", scope_ids=[values[1]])
+            return
+        campus = cur.execute("SELECT id FROM campus WHERE id = ?", [values[0]]).fetchone()
+        self.record_change(
+            "procedure", campus_ids=[campus[0]] if campus else (), is_global=campus is None
+        )
+
+    def set_attestation(self, row: dict, actor: str) -> None:
+        """Record one checklist status from the app (practice_id, scope_id, status, evidence_doc,
+        assessed_by, assessed_at, note), audited with its previous value so it can be undone."""
+        key = [row["practice_id"], row["scope_id"]]
+        before = self._keyed_row("attestation", key)
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM attestation WHERE practice_id = ? AND scope_id = ?", key)
+            self._insert_rows(cur, "attestation", [row])
+            self._record_keyed(cur, "attestation", key)
+            self.audit(cur, actor, "update", "attestation", "|".join(key), before, _plain(row))
+
+    def _keyed_row(self, table: str, values: list) -> dict | None:
+        keys = KEYED[table]
+        frame = (
+            self.cursor()
+            .execute(f"SELECT * FROM {table} WHERE {keys[0]} = ? AND {keys[1]} = ?", values)
+            .df()
+        )
+        return None if frame.empty else _plain(frame.iloc[0].to_dict())
+
+
+__all__ = ["EditingMixin", "ConcurrencyError", "KEYED"]

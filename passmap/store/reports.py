@@ -19,7 +19,8 @@ _SCOPE_NAMES = """
 _HISTORY = """
     SELECT a.id, a.kind, a.created_utc, a.label, a.summary,
            count(f.practice_id) FILTER (WHERE f.status = 'in_place') AS in_place,
-           count(f.practice_id) FILTER (WHERE f.status <> 'not_necessary') AS applicable
+           count(f.practice_id) FILTER (WHERE f.status NOT IN ('not_necessary', 'not_applicable'))
+               AS applicable
     FROM assessment a LEFT JOIN finding f ON f.assessment_id = a.id
     WHERE (?::VARCHAR IS NULL OR a.kind = ?) AND a.scope_id IS NULL
     GROUP BY ALL ORDER BY a.created_utc, a.id

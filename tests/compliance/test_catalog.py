@@ -16,7 +16,6 @@ from passmap.catalog import (
     normalise_status,
 )
 from passmap.model import COMPONENTS, LAYERS_V7
-from passmap.store import Store
 
 UNVERIFIED_THEMES = ("vestibule", "duress", "monitored", "electronic access", "camera", "two-way")
 
@@ -28,7 +27,7 @@ def test_v7_starter_covers_every_layer_and_component():
     assert cells == set(product(LAYERS_V7, COMPONENTS))
     assert "in our own words, not PASS text" in cat.notice
     kinds = {p["check"]["kind"] for p in cat.practices}
-    assert len(kinds) == 10
+    assert len(kinds) == 11
     assert {p["tier"] for p in cat.practices} == {"1", "2", "3", "4", "baseline"}
 
 
@@ -76,31 +75,31 @@ def test_strict_loading_names_file_practice_and_problem(tmp_path, change, proble
     assert msg.startswith("broken.json: practice DW-PP-04:") and problem in msg
 
 
-def test_checklist_csv_replaces_text_and_tier_and_records_statuses(tmp_db, tmp_path):
+def test_checklist_csv_replaces_text_and_tier_and_records_statuses(school, tmp_path):
     csv_path = tmp_path / "district.csv"
     csv_path.write_text(
         "Practice ID,Layer,Component,Tier,Text,Status,Evidence,Assessed by,Assessed at,Scope ID\n"
-        "BP-VS-01,Building Perimeter,Video Surveillance,Tier 1,Licensed wording A,In place,"
+        "BP-VS-01,Building Perimeter,Video Surveillance,Tier 1,Licensed wording A,Not necessary,"
         "cam-report.pdf,J. Doe,2026-05-01,B1\n"
         "X-NEW-1,District-wide,People,2,A district-only practice,Needed,,J. Doe,2026-05-01,\n"
     )
-    with Store(tmp_db) as store:
-        store.write_sites({"district": [{"id": "D", "name": "D"}]})
-        load_starter(store, "v7")
-        counts = import_checklist(store, csv_path)
-        practices = store.list_practices("v7").set_index("id")
-        att = store.list_attestations().set_index("practice_id")
-    assert counts == {"practices": 2, "statuses": 2}
+    store = school
+    load_starter(store, "v7")
+    counts = import_checklist(store, csv_path)
+    practices = store.list_practices("v7").set_index("id")
+    att = store.list_attestations().set_index("practice_id")
+    assert counts == {"practices": 2, "statuses": 2, "warnings": []}
     assert practices.loc["BP-VS-01", "text"] == "Licensed wording A"
     assert practices.loc["BP-VS-01", "source"] == "district"
     assert practices.loc["BP-VS-01", "check_kind"] == "camera_coverage"  # the rule is kept
     assert bool(practices.loc["BP-VS-01", "tier_verified"]) is True
+    assert practices.loc["BP-VS-01", "tier_source"] == "district checklist district.csv, row 2"
     assert practices.loc["X-NEW-1", "check_kind"] == "attested"
     assert att.loc["X-NEW-1", "scope_id"] == "D"  # default scope: the one district
     assert att.loc["BP-VS-01", "evidence_doc"] == "cam-report.pdf"
 
 
-def test_checklist_xlsx_replace_mode(tmp_db, tmp_path):
+def test_checklist_xlsx_replace_mode(school, tmp_path):
     path = tmp_path / "district.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
@@ -117,24 +116,27 @@ def test_checklist_xlsx_replace_mode(tmp_db, tmp_path):
         ]
     )
     book.save(path)
-    with Store(tmp_db) as store:
-        load_starter(store, "v7")
-        import_checklist(store, path, mode="replace")
-        ids = store.list_practices("v7")["id"].tolist()
-        status = store.list_attestations().iloc[0]["status"]
+    store = school
+    load_starter(store, "v7")
+    counts = import_checklist(store, path, mode="replace")
+    ids = store.list_practices("v7")["id"].tolist()
+    status = store.list_attestations().iloc[0]["status"]
     assert ids == ["CI-AC-01"] and status == "in_progress"
+    # CI-AC-01 is checked from the map: In progress from a checklist changes nothing.
+    assert counts["warnings"] == [
+        "district.xlsx: row 2, practice CI-AC-01: 'in progress' for C1 changes nothing: "
+        "PassMap checks this practice from the map (only Not necessary from the checklist "
+        "overrides it)."
+    ]
 
 
-def test_checklist_errors_are_one_sentence_and_write_nothing(tmp_db, tmp_path):
+def test_checklist_errors_are_one_sentence_and_write_nothing(school, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("practice_id,status,scope_id\nBP-VS-01,In place,B1\nBP-VS-02,Maybe,B1\n")
-    with Store(tmp_db) as store:
-        load_starter(store, "v7")
-        with pytest.raises(
-            CatalogError, match=r"bad.csv: row 3, practice BP-VS-02: unknown status"
-        ):
-            import_checklist(store, path)
-        assert store.list_attestations().empty
+    load_starter(school, "v7")
+    with pytest.raises(CatalogError, match=r"bad.csv: row 3, practice BP-VS-02: unknown status"):
+        import_checklist(school, path)
+    assert school.list_attestations().empty
 
 
 def test_status_words():

@@ -54,7 +54,7 @@ def test_control_in_zone_and_zone_tiers(school):
         1,
     )
     assert r.tiers["C1"] == 1 and r.tiers["D"] == 1
-    assert "0 of 1 pa_speaker" in r.findings_for_object("R2").iloc[0]["explanation"]
+    assert "R2: needs 1 PA speaker, has none." == r.findings_for_object("R2").iloc[0]["explanation"]
 
 
 def test_control_in_zone_attrs_must_match(school):
@@ -107,7 +107,7 @@ def test_opening_attribute_or_control_and_not_applicable(school):
     # Exterior doors monitored (attribute) or served by a door contact: D1 monitored, D2 has
     # DC2 (and monitored), D3 neither -> needed, blocked by D3 only.
     # A class with no doors in the building (none exist of 'interior' on site zones) is
-    # not applicable -> not_necessary, which never blocks.
+    # not applicable (decided by the map, not a person's Not necessary), which never blocks.
     r = assess_with(
         school,
         [
@@ -133,7 +133,7 @@ def test_opening_attribute_or_control_and_not_applicable(school):
         ],
     )
     assert evidence_of(r, "P-MON", "B1")["blocked_by"] == ["D3"]
-    assert status_of(r, "P-NONE", "P") == "not_necessary"
+    assert status_of(r, "P-NONE", "P") == "not_applicable"
     assert r.tiers["B1"] == 0 and r.tiers["P"] == 4
 
 
@@ -289,7 +289,7 @@ def test_secure_entry_companions(school, make_school):
     school = make_school(bundle)
     r = assess_with(school, rule)
     assert status_of(r, "P-ENT", "B1") == "needed" and r.tiers["B1"] == 1
-    assert "visitor management" in r.findings.iloc[0]["explanation"]
+    assert "visitor check-in point" in r.findings.iloc[0]["explanation"]
 
 
 def test_procedure_attached(school, make_school):
@@ -373,7 +373,7 @@ def test_live_health_and_effective_tier(school):
     )
     r = assess_with(school, rules, live=True)
     assert status_of(r, "P-LIVE", "C1") == "needed" and status_of(r, "P-CAM", "B1") == "needed"
-    assert "held open now: D2" in r.findings_for_object("D2").iloc[0]["explanation"]
+    assert "D2 (held or forced open now)" in r.findings_for_object("D2").iloc[0]["explanation"]
     assert r.tiers["C1"] == 0 and "CAM1" not in set(r.coverage["control_id"])
 
 

@@ -78,6 +78,7 @@ def test_next_tier_progress_and_matrix(school):
     assert m.isna().sum().sum() == 35 - 3
 
 
+@settings(deadline=None)  # pure pandas, but a loaded 2-core CI machine stalls it at times
 @given(st.lists(st.tuples(TIER, STATUS), min_size=1, max_size=25), st.data())
 def test_marking_a_blocker_in_place_never_lowers_the_tier(rows, data):
     f = frame(rows)
@@ -87,6 +88,7 @@ def test_marking_a_blocker_in_place_never_lowers_the_tier(rows, data):
     assert scoring.attained_tier(f) >= before
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(TIER, STATUS), min_size=1, max_size=25), st.data())
 def test_not_necessary_never_blocks(rows, data):
     f = frame(rows)

@@ -24,7 +24,9 @@ def engine_tier_counts(result, campus_ids) -> Counter:
 
 
 def engine_in_place(result) -> tuple[int, int]:
-    applicable = result.findings[result.findings["status"] != "not_necessary"]
+    applicable = result.findings[
+        ~result.findings["status"].isin(("not_necessary", "not_applicable"))
+    ]
     return int((applicable["status"] == "in_place").sum()), len(applicable)
 
 

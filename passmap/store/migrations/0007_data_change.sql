@@ -21,3 +21,8 @@ CREATE TABLE type_procedure (
     updated_utc   TIMESTAMP,
     PRIMARY KEY (scope_id, control_type)
 );
+
+-- Where a practice's tier comes from: the public source cited (tier_verified is true only with
+-- one), or the district checklist file that set it; and the catalog's notes on the practice.
+ALTER TABLE practice ADD COLUMN tier_source VARCHAR;
+ALTER TABLE practice ADD COLUMN notes VARCHAR;
