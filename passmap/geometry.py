@@ -195,8 +195,8 @@ def mounting_walls(
 
     >>> walls = np.array([shapely.LineString([(-5, -0.2), (5, -0.2)])])
     >>> ci, wi, n, c = mounting_walls(np.zeros((1, 2)), np.zeros(1), walls, np.ones(1, bool))
-    >>> ci.tolist(), wi.tolist(), n.round(3).tolist(), round(float(c), 3)
-    ([0], [0], [[0.0, 1.0]], -0.2)
+    >>> ci.tolist(), wi.tolist(), (n.round(3) + 0.0).tolist(), c.round(3).tolist()
+    ([0], [0], [[0.0, 1.0]], [-0.2])
     """
     empty = np.empty(0, dtype=int)
     if len(cam_xy) == 0 or len(segments) == 0:

@@ -1,7 +1,8 @@
 """The one cached Store per process and bounded caches of its query results.
 
-Pages ask these functions, never the store's SQL. Caches are keyed by the database path so
-tests with different files never mix. ``clear_caches()`` is what an editor calls after a write.
+Pages ask these functions, never the store's SQL. Caches are keyed by the database path (so
+tests with different files never mix) and by its data version (so every committed write is seen
+at the next run, whoever made it); ``clear_caches()`` only frees memory.
 
 What the viewer may see is applied HERE, on the data, before any layer, panel or search is built
 (so hidden objects never reach the browser): the cached queries (``_name``) are shared by
@@ -43,55 +44,70 @@ def get_store() -> Store:
     return _open_store(db_path())
 
 
+def version(path: str) -> int:
+    """The data version of the database (a number in memory): part of every cached query's
+    key, so any committed write (this session's, another user's, an import, a checklist)
+    is seen at the next run instead of after the time-to-live."""
+    return _open_store(path).data_version()
+
+
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _campuses(path: str, district_id: str | None = None) -> gpd.GeoDataFrame:
+def _campuses(path: str, district_id: str | None = None, data_v: int = 0) -> gpd.GeoDataFrame:
     return _open_store(path).list_campuses(district_id)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def districts(path: str) -> gpd.GeoDataFrame:
+def _districts(path: str, data_v: int = 0) -> gpd.GeoDataFrame:
     return _open_store(path).list_districts()
 
 
+def districts(path: str) -> gpd.GeoDataFrame:
+    return _districts(path, version(path))
+
+
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _buildings(path: str, campus_id: str | None = None) -> gpd.GeoDataFrame:
+def _buildings(path: str, campus_id: str | None = None, data_v: int = 0) -> gpd.GeoDataFrame:
     return _open_store(path).list_buildings(campus_id)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def levels(path: str, building_id: str | None = None) -> gpd.GeoDataFrame:
+def _levels(path: str, building_id: str | None = None, data_v: int = 0) -> gpd.GeoDataFrame:
     return _open_store(path).list_levels(building_id)
+
+
+def levels(path: str, building_id: str | None = None) -> gpd.GeoDataFrame:
+    return _levels(path, building_id, version(path))
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
 def _zones(
-    path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+    path: str, campus_id=None, building_id=None, level_id=None, site_only=False, data_v: int = 0
 ) -> gpd.GeoDataFrame:
     return _open_store(path).list_zones(campus_id, building_id, level_id, site_only)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
 def _openings(
-    path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+    path: str, campus_id=None, building_id=None, level_id=None, site_only=False, data_v: int = 0
 ) -> gpd.GeoDataFrame:
     return _open_store(path).list_openings(campus_id, building_id, level_id, site_only)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
 def _controls(
-    path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
+    path: str, campus_id=None, building_id=None, level_id=None, site_only=False, data_v: int = 0
 ) -> gpd.GeoDataFrame:
     return _open_store(path).list_controls(campus_id, building_id, level_id, site_only)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _stats(path: str) -> dict:
+def _stats(path: str, data_v: int = 0) -> dict:
     """Counts per campus (used for the district summary: devices are aggregated, not shipped)."""
     return _open_store(path).stats()
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _camera_views(path: str, campus_id: str) -> gpd.GeoDataFrame:
+def _camera_views(path: str, campus_id: str, data_v: int = 0) -> gpd.GeoDataFrame:
     """Every camera view of a campus, clipped by walls (control_id, geometry)."""
     from passmap.geometry import camera_views as views
 
@@ -119,24 +135,26 @@ def _scope():
 
 
 def campuses(path: str, district_id: str | None = None) -> gpd.GeoDataFrame:
-    return access.visible_campuses(_campuses(path, district_id), _scope()[2])
+    return access.visible_campuses(_campuses(path, district_id, version(path)), _scope()[2])
 
 
 def buildings(path: str, campus_id: str | None = None) -> gpd.GeoDataFrame:
-    return access.visible_campuses(_buildings(path, campus_id), _scope()[2], "campus_id")
+    return access.visible_campuses(
+        _buildings(path, campus_id, version(path)), _scope()[2], "campus_id"
+    )
 
 
 def zones(
     path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
 ) -> gpd.GeoDataFrame:
-    frame = _zones(path, campus_id, building_id, level_id, site_only)
+    frame = _zones(path, campus_id, building_id, level_id, site_only, version(path))
     return access.visible_campuses(frame, _scope()[2], "campus_id")
 
 
 def openings(
     path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
 ) -> gpd.GeoDataFrame:
-    frame = _openings(path, campus_id, building_id, level_id, site_only)
+    frame = _openings(path, campus_id, building_id, level_id, site_only, version(path))
     return access.visible_campuses(frame, _scope()[2], "campus_id")
 
 
@@ -146,13 +164,17 @@ def controls(
     """The controls the viewer's role may see (board: no cameras, readers, duress)."""
     role, layers, scope = _scope()
     frame = access.visible_campuses(
-        _controls(path, campus_id, building_id, level_id, site_only), scope, "campus_id"
+        _controls(path, campus_id, building_id, level_id, site_only, version(path)),
+        scope,
+        "campus_id",
     )
     return access.filter_controls(frame, role, layers)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _level_camera_views(path: str, campus_id: str, level_id: str) -> gpd.GeoDataFrame:
+def _level_camera_views(
+    path: str, campus_id: str, level_id: str, data_v: int = 0
+) -> gpd.GeoDataFrame:
     """The views of one level's cameras: the same walls as _camera_views for that level's plane
     (a ground floor shares its plane with every ground floor of the campus and the grounds),
     without computing the other levels' cameras (a floor's first draw waits for this)."""
@@ -185,18 +207,19 @@ def _visible_views(views: gpd.GeoDataFrame, campus_id: str) -> gpd.GeoDataFrame:
 
 def level_camera_views(path: str, campus_id: str, level_id: str) -> gpd.GeoDataFrame:
     """Camera views of one level, or none when the viewer may not see cameras or the campus."""
-    return _visible_views(_level_camera_views(path, campus_id, level_id), campus_id)
+    views = _level_camera_views(path, campus_id, level_id, version(path))
+    return _visible_views(views, campus_id)
 
 
 def camera_views(path: str, campus_id: str) -> gpd.GeoDataFrame:
     """Camera views of a campus, or none when the viewer may not see cameras or the campus."""
-    return _visible_views(_camera_views(path, campus_id), campus_id)
+    return _visible_views(_camera_views(path, campus_id, version(path)), campus_id)
 
 
 def stats(path: str) -> dict:
     """Counts per campus in the viewer's scope; device counts only of types the role sees."""
     role, layers, scope = _scope()
-    out = copy.deepcopy(_stats(path))
+    out = copy.deepcopy(_stats(path, version(path)))
     out["campuses"] = [c for c in out["campuses"] if access.in_scope(c["id"], scope)]
     by_type: dict[str, int] = {}
     for c in out["campuses"]:

@@ -1,0 +1,46 @@
+"""Tiers and the plan follow a write at the next run (issue 13): no time-to-live, no cache a
+client holds. A write made elsewhere (another user's session, an import) through the shared
+store is drawn on the open floor plan at its next run, the moved device where it now is and
+the room's tier from the geometry (the office loses its fixed duress button)."""
+
+from __future__ import annotations
+
+from passmap.store.shared import shared_store
+from tests.ui.conftest import deck_spec, layer, page
+
+OFFICE, OFFICE_DURESS, ENTRY_HALL = "ohes-main-l1-114", "ohes-ctl-0047", "ohes-main-l1-a-R05"
+
+
+def _floor(at):
+    spec = deck_spec(at)
+    zones = {z["id"]: z for z in layer(spec, "zones")["data"]}
+    icons = [r for lyr in spec["layers"] if lyr["id"] == "controls" for r in lyr["data"]]
+    return zones, {r["id"]: r for r in icons}
+
+
+def test_a_write_elsewhere_is_drawn_at_the_next_run(maps_app, demo_db):
+    at = maps_app()
+    at.run()
+    at.session_state["pick_pending"] = {
+        "campus": "ohes",
+        "building": "ohes-main",
+        "level": "ohes-main-l1",
+    }
+    at.switch_page(page("floor")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    zones, icons = _floor(at)
+    before_tier, before_fill = zones[OFFICE]["tier"], zones[OFFICE]["fill"]
+    assert before_tier and before_tier > 0
+    assert OFFICE_DURESS in icons
+
+    store = shared_store(str(demo_db))
+    lobby = store.get("zone", ENTRY_HALL)["geometry"].representative_point()
+    store.move_feature("control", OFFICE_DURESS, lobby, None, "someone-else")
+
+    at.run()  # the next run of the open page (the page's poll triggers it within a second)
+    assert not at.exception, [e.value for e in at.exception]
+    zones, icons = _floor(at)
+    assert zones[OFFICE]["tier"] == 0 and zones[OFFICE]["fill"] != before_fill
+    moved = icons[OFFICE_DURESS]
+    assert abs(moved["position"][0] - lobby.x) < 1e-5  # rounded for the browser; the move is ~20 m
+    assert abs(moved["position"][1] - lobby.y) < 1e-5  # rounded for the browser; the move is ~20 m
