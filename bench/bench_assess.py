@@ -15,6 +15,10 @@ Measures (wall and CPU seconds, best of --repeat runs):
   walls). The naive cost is timed on a random sample of units per practice and extrapolated to
   all units (said so in the output). Non-spatial practices are left out of the naive total, so
   the ratio is conservative;
+- the anchor: one DuckDB range join of 200k control points x every zone's bounding box (the
+  store's ``anchor_point_box_join``), best of --repeat. It measures the machine, so the ratio
+  engine / anchor (full assessment wall / anchor wall) is the figure that travels between
+  machines and loads (goal: at most 20);
 - peak memory (ru_maxrss) of the process.
 """
 
@@ -28,6 +32,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from passmap.catalog import load_starter
@@ -74,6 +79,14 @@ def edit_one_building(store, building_id: str) -> None:
 
 
 # -- naive baseline ---------------------------------------------------------------------------
+
+
+def anchor_frames(result, n_points: int = 200_000) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Up to ``n_points`` control points and every zone's bounding box, in metres."""
+    c = result.ctx.controls
+    pts = pd.DataFrame({"x": c["x_m"].to_numpy(float), "y": c["y_m"].to_numpy(float)})
+    boxes = result.ctx.zones.geometry.bounds.reset_index(drop=True)
+    return pts.iloc[:n_points].reset_index(drop=True), boxes
 
 
 def naive_control_in_zone(ctx, practice, units) -> None:
@@ -181,6 +194,15 @@ def main() -> None:
             f"full assessment: {full_w:.2f} s wall, {full_c:.2f} s CPU, "
             f"{len(result.findings)} findings, {len(result.tiers)} scopes; peak memory so far "
             f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+        )
+        pts, boxes = anchor_frames(result)
+        join_w, join_c, pairs = timed(
+            lambda: store.anchor_point_box_join(pts, boxes), max(args.repeat, 3)
+        )
+        print(
+            f"anchor: DuckDB join of {len(pts)} points x {len(boxes)} zone boxes "
+            f"({pairs} pairs): {join_w:.3f} s wall, {join_c:.3f} s CPU; "
+            f"ratio engine / anchor (full, wall): {full_w / join_w:.1f} (goal <= 20)"
         )
         campus_ids = result.ctx.inputs.campuses["id"].tolist()
         mx_w, mx_c, _ = timed(lambda: [result.matrix(c) for c in campus_ids])

@@ -308,3 +308,22 @@ class ComplianceMixin:
             .df()
         )
         return _parse(frame, ("evidence",))
+
+    def anchor_point_box_join(self, points: pd.DataFrame, boxes: pd.DataFrame) -> int:
+        """The benchmark's anchor (bench/bench_assess.py): one DuckDB range join of points
+        (columns x, y) against boxes (minx, miny, maxx, maxy), counting the pairs where the
+        point lies in the box. Its time measures the machine, so engine time / anchor time is
+        a figure that travels between machines. Reads and writes nothing of the database."""
+        cur = self.cursor()
+        cur.register("_anchor_pts", points[["x", "y"]])
+        cur.register("_anchor_box", boxes[["minx", "miny", "maxx", "maxy"]])
+        try:
+            return int(
+                cur.execute(
+                    "SELECT count(*) FROM _anchor_pts p JOIN _anchor_box b "
+                    "ON p.x BETWEEN b.minx AND b.maxx AND p.y BETWEEN b.miny AND b.maxy"
+                ).fetchone()[0]
+            )
+        finally:
+            cur.unregister("_anchor_pts")
+            cur.unregister("_anchor_box")
