@@ -216,7 +216,7 @@ def procedure_attached(practice, ctx, units):
         return ~(own | by_type)
 
     return _per_control_check(
-        practice, ctx, units, missing, "have no written procedure (own or for their type)"
+        practice, ctx, units, missing, "without a written procedure (own or for their type)"
     )
 
 
