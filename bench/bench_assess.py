@@ -15,7 +15,7 @@ Measures (wall and CPU seconds, best of --repeat runs):
   walls). The naive cost is timed on a random sample of units per practice and extrapolated to
   all units (said so in the output). Non-spatial practices are left out of the naive total, so
   the ratio is conservative;
-- the anchor: one DuckDB range join of 200k control points x every zone's bounding box (the
+- the anchor: one DuckDB grid-keyed join of 200k control points x every zone's bounding box (the
   store's ``anchor_point_box_join``), best of --repeat. It measures the machine, so the ratio
   engine / anchor (full assessment wall / anchor wall) is the figure that travels between
   machines and loads (goal: at most 20);

@@ -262,3 +262,21 @@ def test_replace_updates_rows_in_tables_with_a_second_unique_key(tmp_db):
         assert store.write_sites(again, replace=True)["control"] == 1
         cam = store.get("control", "k1")
     assert cam["name"] == "Front door camera" and cam["range_m"] == 30.0
+
+
+def test_the_bench_anchor_counts_points_in_boxes_across_grid_cells(tmp_db):
+    import pandas as pd
+
+    boxes = pd.DataFrame(
+        {
+            "minx": [0.0, 40.0, -120.0],
+            "miny": [0.0, 40.0, -5.0],
+            "maxx": [10.0, 160.0, -100.0],
+            "maxy": [10.0, 60.0, 5.0],
+        }
+    )  # the second box spans three 50 m cells, the third lies at negative x
+    points = pd.DataFrame(
+        {"x": [5.0, 45.0, 155.0, 100.0, -110.0, 20.0], "y": [5.0, 50.0, 55.0, 50.0, 0.0, 20.0]}
+    )
+    with Store(tmp_db) as store:
+        assert store.anchor_point_box_join(points, boxes) == 5
