@@ -87,17 +87,24 @@ class ImportContext:
     def __init__(self, options: ImportOptions, source: str, store=None):
         self.options = options
         self.source = source
+        self._names = [n for n in source.split(", ") if n]
         self.store = store
         self.warnings: list[str] = []
         self.bundle: dict[str, list[dict]] = {t: [] for t in BUNDLE_TABLES}
         self._ids: dict[tuple[str, str], str] = {}
         self.after_commit: list = []  # file copies etc., run only once the data is committed
 
+    def _named(self, message: str) -> str:
+        """Prefix the source, unless the message already starts with one of its file names."""
+        if any(message.startswith(f"{n}:") or message.startswith(f"{n} ") for n in self._names):
+            return message
+        return f"{self.source}: {message}"
+
     def warn(self, message: str) -> None:
-        self.warnings.append(f"{self.source}: {message}")
+        self.warnings.append(self._named(message))
 
     def fail(self, message: str) -> ImportFailed:
-        return ImportFailed(f"{self.source}: {message}")
+        return ImportFailed(self._named(message))
 
     def add(self, table: str, row: dict, label: str | None = None) -> dict:
         """Add a row; a second row with the same id in one import is an error naming both."""

@@ -1,21 +1,48 @@
 """``import_path(store, path, options)``: detect the format, read, write in ONE transaction.
 
+Every failure reaches the person as ONE sentence naming the file, the feature and the problem:
+readers raise ``ImportFailed``; anything else a library raises is turned into such a sentence
+here, and server folders are taken out of every message (only file names are shown).
+
 >>> detect_format(Path("plan.dxf")), detect_format(Path("venue.zip")), detect_format(Path("d.xlsx"))
 ('dxf', 'imdf', 'schedule')
+>>> scrub("/srv/uploads/tmp123/plan.dxf: layer 'A' is empty")
+"plan.dxf: layer 'A' is empty"
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from passmap.importers.base import ImportContext, ImportFailed, ImportOptions, ImportReport
 
-FORMATS = ("imdf", "geojson", "geojson-plain", "osm", "wrld", "dxf", "image", "schedule")
+FORMATS = (
+    "imdf",
+    "geojson",
+    "geojson-plain",
+    "osm",
+    "wrld",
+    "dxf",
+    "image",
+    "schedule",
+    "indoorgml",
+    "gis",
+)
+OSM_SUFFIXES = (".osm", ".pbf")
+GIS_SUFFIXES = (".shp", ".gpkg", ".fgb")
+_DIRS = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?[/\\](?:[^\s/\\:'\"]+[/\\])+")
+
+
+def scrub(message: str) -> str:
+    """Drop folder paths from a message: a person sees file names, never server folders."""
+    return _DIRS.sub("", message)
 
 
 def _json_kind(path: Path) -> str:
     from passmap.importers.geojson_mapped import is_project_schema
+    from passmap.importers.osm_data import is_osm_json
     from passmap.importers.osm_indoor import is_osm_indoor
     from passmap.importers.wrld import is_wrld_main
 
@@ -29,6 +56,8 @@ def _json_kind(path: Path) -> str:
         return "geojson"
     if is_wrld_main(doc):
         return "wrld"
+    if is_osm_json(doc):
+        return "osm"
     if is_project_schema(doc):
         return "geojson"
     if is_osm_indoor(doc):
@@ -36,14 +65,22 @@ def _json_kind(path: Path) -> str:
     return "geojson-plain"
 
 
+def _folder_kind(path: Path) -> str:
+    from passmap.importers.geojson_mapped import is_project_export
+
+    if (path / "main.json").exists():
+        return "wrld"
+    if is_project_export(path):  # PassMap's own export: district.geojson, campus.geojson, ...
+        return "geojson"
+    if any(path.rglob("level.geojson")) or any(path.rglob("manifest.json")):
+        return "imdf"
+    return "geojson"
+
+
 def detect_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if path.is_dir():
-        if (path / "main.json").exists():
-            return "wrld"
-        if any(path.rglob("level.geojson")) or any(path.rglob("manifest.json")):
-            return "imdf"
-        return "geojson"
+        return _folder_kind(path)
     if suffix == ".zip":
         return "imdf"
     if suffix == ".dxf":
@@ -52,10 +89,17 @@ def detect_format(path: Path) -> str:
         return "image"
     if suffix in (".csv", ".xlsx", ".xlsm", ".tsv"):
         return "schedule"
+    if suffix in OSM_SUFFIXES:
+        return "osm"
+    if suffix == ".gml":
+        return "indoorgml"
+    if suffix in GIS_SUFFIXES:
+        return "gis"
     if suffix in (".json", ".geojson") and path.exists():
         return _json_kind(path)
     raise ImportFailed(
-        f"{path}: unknown file type {suffix or '(none)'!r}; use --format ({', '.join(FORMATS)})."
+        f"{path.name}: unknown file type {suffix or '(none)'!r}; use --format "
+        f"({', '.join(FORMATS)})."
     )
 
 
@@ -66,19 +110,37 @@ def _files(path: Path) -> list[Path]:
 
 
 def read_into(ctx: ImportContext, paths: list[Path], fmt: str) -> None:
-    from passmap.importers import dxf, geojson_mapped, image, imdf, osm_indoor, schedules, wrld
+    from passmap.importers import (
+        dxf,
+        geojson_mapped,
+        gis,
+        image,
+        imdf,
+        indoorgml,
+        osm_data,
+        osm_indoor,
+        schedules,
+        wrld,
+    )
 
     first = paths[0]
+    files = [f for p in paths for f in _files(p)]
     if fmt == "imdf":
         imdf.read_imdf(ctx, first)
     elif fmt == "wrld":
         wrld.read_wrld(ctx, first / "main.json" if first.is_dir() else first)
+    elif fmt == "osm" and osm_data.is_osm_data(files):
+        osm_data.read_osm_data(ctx, files)
     elif fmt == "osm":
-        osm_indoor.read_osm(ctx, [f for p in paths for f in _files(p)])
+        osm_indoor.read_osm(ctx, files)
     elif fmt == "geojson":
-        geojson_mapped.read_project(ctx, [f for p in paths for f in _files(p)])
+        geojson_mapped.read_project(ctx, files)
     elif fmt == "geojson-plain":
-        geojson_mapped.read_plain(ctx, [f for p in paths for f in _files(p)])
+        geojson_mapped.read_plain(ctx, files)
+    elif fmt == "gis":
+        gis.read_gis(ctx, files)
+    elif fmt == "indoorgml":
+        indoorgml.read_indoorgml(ctx, first)
     elif fmt == "dxf":
         dxf.read_dxf(ctx, first)
     elif fmt == "image":
@@ -86,24 +148,43 @@ def read_into(ctx: ImportContext, paths: list[Path], fmt: str) -> None:
     elif fmt == "schedule":
         schedules.read_schedule(ctx, first)
     else:
-        raise ImportFailed(f"{first}: unknown format {fmt!r} (one of {', '.join(FORMATS)}).")
+        raise ImportFailed(f"{first.name}: unknown format {fmt!r} (one of {', '.join(FORMATS)}).")
 
 
 def import_path(store, path, options: ImportOptions | None = None) -> ImportReport:
     """Import one file, folder or archive (or a list of files of one format).
 
     All or nothing: the rows are written in one transaction; on any error nothing is written
-    and the exception's message names the file, the feature and the problem.
+    and the exception's message (one sentence) names the file, the feature and the problem.
     """
+    from passmap.store import StoreError
+
     options = options or ImportOptions()
     paths = [Path(p) for p in (path if isinstance(path, (list, tuple)) else [path])]
+    source = ", ".join(p.name for p in paths)
+    try:
+        return _import(store, paths, options, source)
+    except (ImportFailed, StoreError) as exc:
+        raise type(exc)(scrub(str(exc))) from None
+    except MemoryError:
+        raise ImportFailed(f"{source}: too large to import in this server's memory.") from None
+    except Exception as exc:  # a library's surprise becomes one sentence (re-raised)
+        raise ImportFailed(
+            f"{source}: could not be imported ({type(exc).__name__} while reading it; the file "
+            "may be damaged or in an unexpected shape); nothing was written."
+        ) from exc
+
+
+def _import(store, paths: list[Path], options: ImportOptions, source: str) -> ImportReport:
+    from passmap.importers.hierarchy import fill_missing_geometry
+
     for p in paths:
         if not p.exists():
-            raise ImportFailed(f"{p}: no such file or folder.")
+            raise ImportFailed(f"{p.name}: no such file or folder.")
     fmt = options.format or detect_format(paths[0])
-    source = ", ".join(p.name for p in paths)
     ctx = ImportContext(options, source, store)
     read_into(ctx, paths, fmt)
+    fill_missing_geometry(ctx)
     bundle = {t: rows for t, rows in ctx.bundle.items() if rows}
     if not bundle:
         raise ImportFailed(f"{source}: nothing to import.")
@@ -119,6 +200,7 @@ def import_path(store, path, options: ImportOptions | None = None) -> ImportRepo
                 "their stored outline (it cannot change while rooms refer to it); delete "
                 "and re-import the building to replace it."
             )
-    report = ImportReport(source, fmt, flat, ctx.warnings, options.dry_run, bundle)
+    report = ImportReport(source, fmt, flat, [scrub(w) for w in ctx.warnings], options.dry_run)
+    report.bundle = bundle
     report.detail = counts
     return report

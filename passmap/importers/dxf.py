@@ -17,10 +17,17 @@ import shapely
 from shapely.geometry import LineString
 
 from passmap.importers.base import ImportContext, slug
+from passmap.importers.dxf_clean import (
+    door_block_problem,
+    drop_far_entities,
+    drop_zero_length,
+    repair_room,
+)
 from passmap.importers.dxf_read import Drawing, Rec, read_drawing
 from passmap.importers.georef import corners_to_points, fit_transform
 from passmap.importers.hierarchy import ensure_building, ensure_level
 from passmap.importers.kinds import zone_kind
+from passmap.importers.labels import split_label
 
 UNITS_M = {1: 0.0254, 2: 0.3048, 4: 0.001, 5: 0.01, 6: 1.0, 14: 0.1}
 GUESS = {
@@ -29,8 +36,6 @@ GUESS = {
     "rooms": r"room|space|zone",
     "labels": r"text|txt|label|name",
 }
-WINDOW = re.compile(r"wind|window|fen[eê]tre|ventana", re.I)
-ROOM_NUMBER = re.compile(r"^[A-Za-z]?\d{1,4}[A-Za-z]?$")
 
 
 def open_drawing(ctx: ImportContext, path: Path) -> Drawing:
@@ -79,23 +84,29 @@ def _door_line(rec: Rec, sizes: dict):
 
 
 def collect(ctx: ImportContext, drawing: Drawing, layers: dict[str, list[str]]) -> dict[str, list]:
-    """Records of the chosen layers by role, in drawing units (windows on door layers skipped)."""
+    """Records of the chosen layers by role, in drawing units: far strays dropped, windows and
+    mullions on door layers skipped, rooms repaired, zero-length walls dropped (each warned)."""
     unit_m = UNITS_M.get(drawing.insunits, 0.001)
     role_of = {}
     for role in ("labels", "rooms", "doors", "walls"):
         for name in layers.get(role, []):
             role_of.setdefault(name, role)
+    recs = [
+        r
+        for r in drawing.records
+        if r.layer in role_of and r.geom is not None and not r.geom.is_empty
+    ]
+    recs = drop_far_entities(ctx, recs)
     found: dict[str, list] = {"walls": [], "doors": [], "rooms": [], "labels": []}
     skipped: dict[str, int] = {}
-    for rec in drawing.records:
-        role = role_of.get(rec.layer)
-        if role is None or rec.geom is None or rec.geom.is_empty:
-            continue
+    for rec in recs:
+        role = role_of[rec.layer]
         if role == "labels" and rec.kind == "text":
             found["labels"].append((rec.handle, rec.geom, (rec.text or "").strip()))
         elif role == "doors" and rec.kind == "insert":
-            if WINDOW.search(rec.block or ""):
-                skipped["window blocks"] = skipped.get("window blocks", 0) + 1
+            problem = door_block_problem(rec, drawing.block_sizes, unit_m)
+            if problem:
+                skipped[problem] = skipped.get(problem, 0) + 1
                 continue
             found["doors"].append((rec.handle, _door_line(rec, drawing.block_sizes)))
         elif role == "doors" and rec.kind == "line":
@@ -106,24 +117,42 @@ def collect(ctx: ImportContext, drawing: Drawing, layers: dict[str, list[str]]) 
         elif rec.kind in ("line", "polyline", "curve"):
             g = rec.geom
             if role == "rooms" and g.geom_type == "Polygon":
-                found["rooms"].append((rec.handle, g))
+                g = repair_room(ctx, g, f"room {rec.handle} on {rec.layer!r}")
+                if g is not None:
+                    found["rooms"].append((rec.handle, g))
             elif role in ("walls", "doors"):
                 found[role].append((rec.handle, g.exterior if g.geom_type == "Polygon" else g))
     if skipped:
         ctx.warn(
             "on the door layers, skipped " + ", ".join(f"{n} {k}" for k, n in skipped.items()) + "."
         )
+    found["walls"] = drop_zero_length(ctx, found["walls"], "walls")
+    found["doors"] = drop_zero_length(ctx, found["doors"], "door lines")
     return found
+
+
+def _extent(found) -> tuple[float, float, float, float]:
+    """The drawing extent of what was found (bounds, not a union: invalid input cannot crash)."""
+    geoms = [item[1] for items in found.values() for item in items]
+    if not geoms:
+        return (0.0, 0.0, 1.0, 1.0)
+    b = shapely.bounds(np.array(geoms, dtype=object))
+    return (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
 
 
 def georeference(ctx: ImportContext, drawing: Drawing, found):
     opts = ctx.options
     points = list(opts.georef)
     if not points and opts.corners:
-        geoms = [g for items in found.values() for item in items for g in item[1:2]]
-        points = corners_to_points(
-            shapely.union_all(geoms).bounds if geoms else (0, 0, 1, 1), opts.corners
-        )
+        minx, miny, maxx, maxy = _extent(found)
+        if max(maxx - minx, maxy - miny) <= 0:
+            raise ctx.fail(
+                "the drawing has no extent (all entities at one point); nothing to place."
+            )
+        try:
+            points = corners_to_points((minx, miny, maxx, maxy), opts.corners)
+        except ValueError as exc:
+            raise ctx.fail(str(exc)) from None
     if not points:
         raise ctx.fail(
             "a DXF drawing is in drawing units; give two or more control points "
@@ -144,16 +173,40 @@ def georeference(ctx: ImportContext, drawing: Drawing, found):
     return t
 
 
+def _place(ctx: ImportContext, t, found) -> dict[str, list]:
+    """Every role's geometries in lon/lat; refuse (one sentence) a placement off the Earth."""
+    geo = {}
+    for role, items in found.items():
+        if not items:
+            geo[role] = []
+            continue
+        g = t.apply(np.array([it[1] for it in items], dtype=object))
+        b = shapely.bounds(g)
+        bad = ~(
+            np.isfinite(b).all(axis=1)
+            & (b[:, 0] >= -180)
+            & (b[:, 2] <= 180)
+            & (b[:, 1] >= -90)
+            & (b[:, 3] <= 90)
+        )
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ctx.fail(
+                f"{role[:-1]} {items[i][0]}: the control points place it at "
+                f"{b[i, 0]:.1f}, {b[i, 1]:.1f}, which is not a longitude/latitude; check the "
+                "points or corners."
+            )
+        geo[role] = list(g)
+    return geo
+
+
 def read_dxf(ctx: ImportContext, path: Path) -> None:
     drawing = open_drawing(ctx, path)
     found = collect(ctx, drawing, choose_layers(ctx, drawing))
     if not any(found[r] for r in ("walls", "doors", "rooms")):
         raise ctx.fail("no walls, doors or rooms found on the chosen layers.")
     t = georeference(ctx, drawing, found)
-    geo = {
-        role: t.apply(np.array([it[1] for it in items], dtype=object)) if items else []
-        for role, items in found.items()
-    }
+    geo = _place(ctx, t, found)
     footprint = shapely.GeometryCollection(list(geo["walls"]) + list(geo["rooms"])).convex_hull
     bid, cid = ensure_building(ctx, Path(path).stem, footprint)
     lid = ensure_level(
@@ -168,12 +221,14 @@ def read_dxf(ctx: ImportContext, path: Path) -> None:
             {"id": f"{lid}-dxf-{handle}", "door_class": "interior", "geom": g, **base}
         )
     for i, ((handle, _), g) in enumerate(zip(found["rooms"], geo["rooms"])):
-        name, number = names.get(i, (None, None))
-        g = g if g.is_valid else shapely.make_valid(g)
+        number, name = names.get(i, (None, None))
+        g = g if g.is_valid else repair_room(ctx, g, f"room {handle}")
+        if g is None:
+            continue
         ctx.bundle["zone"].append(
             {
                 "id": f"{lid}-dxf-{handle}",
-                "kind": zone_kind(name, ctx.options.zone_kind_map),
+                "kind": zone_kind(name or number, ctx.options.zone_kind_map),
                 "name": name,
                 "room_number": number,
                 "geom": g,
@@ -191,7 +246,7 @@ def read_dxf(ctx: ImportContext, path: Path) -> None:
 
 
 def _label_rooms(found, geo) -> dict[int, tuple[str | None, str | None]]:
-    """Room index -> (name, room number) from the texts inside it (drawing coordinates)."""
+    """Room index -> (room number, name) from the texts inside it (drawing coordinates)."""
     if not found["rooms"] or not found["labels"]:
         return {}
     tree = shapely.STRtree([g for _, g in found["rooms"]])
@@ -199,12 +254,7 @@ def _label_rooms(found, geo) -> dict[int, tuple[str | None, str | None]]:
     for _, pt, text in found["labels"]:
         for i in tree.query(pt, predicate="within"):
             out.setdefault(int(i), []).append(text)
-    result = {}
-    for i, texts in out.items():
-        number = next((t for t in texts if ROOM_NUMBER.match(t)), None)
-        name = next((t for t in texts if t != number), None)
-        result[i] = (name or number, number)
-    return result
+    return {i: split_label(texts) for i, texts in out.items()}
 
 
 __all__ = ["read_dxf", "slug"]

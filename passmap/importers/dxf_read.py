@@ -7,6 +7,7 @@ block reference) so the importer does not care which one ran. GDAL's DXF driver 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,19 +36,51 @@ class Drawing:
     reader: str = "gdal"
 
 
-def header_insunits(path: Path, limit_bytes: int = 2_000_000) -> int:
-    """$INSUNITS from the HEADER section (0 when absent), without parsing the whole file."""
+def read_header(path: Path, limit_bytes: int = 2_000_000) -> dict[str, str]:
+    """$ACADVER, $INSUNITS and $DWGCODEPAGE from the HEADER section, without parsing the rest."""
     with open(path, "rb") as fh:
         lines = fh.read(limit_bytes).decode("latin-1").splitlines()
+    out: dict[str, str] = {}
     for i, line in enumerate(lines):
-        if line.strip() == "$INSUNITS" and i + 2 < len(lines):
-            try:
-                return int(lines[i + 2].strip())
-            except ValueError:
-                return 0
-        if line.strip() == "ENDSEC":
+        key = line.strip()
+        if key in ("$ACADVER", "$INSUNITS", "$DWGCODEPAGE") and i + 2 < len(lines):
+            out[key] = lines[i + 2].strip()
+        if key == "ENDSEC":
             break
-    return 0
+    return out
+
+
+def header_insunits(path: Path) -> int:
+    """$INSUNITS (0 when absent or unreadable)."""
+    try:
+        return int(read_header(path).get("$INSUNITS", "0"))
+    except ValueError:
+        return 0
+
+
+def is_utf8_version(acadver: str | None) -> bool:
+    """DXF R2007 (AC1021) and later are UTF-8 whatever $DWGCODEPAGE says; older files use the
+    code page. GDAL applies the code page to every version (garbling 'Pièces' in R2018 files),
+    so the reader tells it UTF-8 for the new versions.
+
+    >>> is_utf8_version("AC1032"), is_utf8_version("AC1015"), is_utf8_version(None)
+    (True, False, False)
+    """
+    return bool(acadver) and acadver.upper() >= "AC1021"
+
+
+_UNICODE_ESCAPE = re.compile(r"\\U\+([0-9A-Fa-f]{4})")
+
+
+def decode_text(text):
+    """DXF ``\\U+XXXX`` escapes (written for characters outside the code page) -> characters.
+
+    >>> decode_text("A\\U+5899\\U+4f53")
+    'A墙体'
+    """
+    if not isinstance(text, str) or "\\U+" not in text:
+        return text
+    return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _kind(subclasses: str | None) -> str:
@@ -72,15 +105,18 @@ def read_gdal(path: Path) -> Drawing:
 
     import pyogrio
 
-    before = pyogrio.get_gdal_config_option("DXF_INLINE_BLOCKS")
-    pyogrio.set_gdal_config_options({"DXF_INLINE_BLOCKS": "FALSE"})  # INSERTs as points
+    header = read_header(path)
+    config = {"DXF_INLINE_BLOCKS": "FALSE"}  # INSERTs as points
+    config["DXF_ENCODING"] = "UTF-8" if is_utf8_version(header.get("$ACADVER")) else None
+    before = {k: pyogrio.get_gdal_config_option(k) for k in config}
+    pyogrio.set_gdal_config_options(config)
     try:
         with warnings.catch_warnings():  # GDAL's notes on hatch polygons it reorganises
             warnings.simplefilter("ignore", RuntimeWarning)
             frame = pyogrio.read_dataframe(path, layer="entities")
             blocks = pyogrio.read_dataframe(path, layer="blocks")
     finally:
-        pyogrio.set_gdal_config_options({"DXF_INLINE_BLOCKS": before})
+        pyogrio.set_gdal_config_options(before)
     extents: dict[str, list[float]] = {}
     for name, geom in zip(blocks["Block"], blocks.geometry):  # one row per block entity
         if name and geom is not None and not geom.is_empty:
@@ -90,12 +126,13 @@ def read_gdal(path: Path) -> Drawing:
     sizes = {n: (e[2] - e[0], e[3] - e[1]) for n, e in extents.items()}
     geoms = shapely.force_2d(frame.geometry.values)
     recs = []
+    layer_names = {n: decode_text(n) for n in frame["Layer"].dropna().unique()}
     cols = zip(
         frame["EntityHandle"],
-        frame["Layer"],
+        frame["Layer"].map(layer_names),
         frame["SubClasses"],
-        frame["Text"],
-        frame["BlockName"],
+        frame["Text"].map(decode_text),
+        frame["BlockName"].map(decode_text),
         frame["BlockAngle"],
         frame["BlockScale"],
         geoms,
@@ -123,7 +160,9 @@ def read_gdal(path: Path) -> Drawing:
                 (sx, sy),
             )
         )
-    return Drawing(sorted(set(frame["Layer"].dropna())), header_insunits(path), recs, sizes)
+    sizes = {decode_text(n): v for n, v in sizes.items()}
+    insunits = int(header["$INSUNITS"]) if header.get("$INSUNITS", "").isdigit() else 0
+    return Drawing(sorted(set(layer_names.values())), insunits, recs, sizes)
 
 
 def _xy(v) -> tuple[float, float]:
@@ -162,27 +201,35 @@ def read_ezdxf(path: Path) -> Drawing:
         kind = e.dxftype()
         if kind in ("TEXT", "MTEXT"):
             text = e.plain_text() if kind == "MTEXT" else e.dxf.text
-            recs.append(Rec(e.dxf.handle, e.dxf.layer, "text", Point(_xy(e.dxf.insert)), text))
-        elif kind == "INSERT":
-            name = e.dxf.name
-            if name not in sizes:
-                box = bbox.extents(doc.blocks.get(name), fast=True)
-                sizes[name] = (box.size.x, box.size.y) if box.has_data else (0.0, 0.0)
             recs.append(
                 Rec(
                     e.dxf.handle,
-                    e.dxf.layer,
+                    decode_text(e.dxf.layer),
+                    "text",
+                    Point(_xy(e.dxf.insert)),
+                    decode_text(text),
+                )
+            )
+        elif kind == "INSERT":
+            name = e.dxf.name
+            if decode_text(name) not in sizes:
+                box = bbox.extents(doc.blocks.get(name), fast=True)
+                sizes[decode_text(name)] = (box.size.x, box.size.y) if box.has_data else (0.0, 0.0)
+            recs.append(
+                Rec(
+                    e.dxf.handle,
+                    decode_text(e.dxf.layer),
                     "insert",
                     Point(_xy(e.dxf.insert)),
-                    block=name,
+                    block=decode_text(name),
                     angle_deg=float(e.dxf.rotation),
                     scale=(float(e.dxf.xscale), float(e.dxf.yscale)),
                 )
             )
         else:
             k, g = _ezdxf_geom(e)
-            recs.append(Rec(e.dxf.handle, e.dxf.layer, k, g))
-    layers = sorted(layer.dxf.name for layer in doc.layers)
+            recs.append(Rec(e.dxf.handle, decode_text(e.dxf.layer), k, g))
+    layers = sorted(decode_text(layer.dxf.name) for layer in doc.layers)
     return Drawing(layers, int(doc.header.get("$INSUNITS", 0)), recs, sizes, "ezdxf")
 
 

@@ -8,15 +8,12 @@ e.g. ``{"id": "ROOM_ID", "name": "ROOM_NAME", "kind": "USE", "type": "DEVICE"}``
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
 from passmap.importers.base import ImportContext, read_bytes_limited
-from passmap.importers.hierarchy import ensure_building, ensure_level
-from passmap.importers.kinds import zone_kind
-from passmap.importers.validate import LINEAL, POLYGONAL, check_geometry
-from passmap.model import CONTROL_TYPES
+from passmap.importers.plain import geojson_crs, read_plain_files, to_wgs84
+from passmap.importers.validate import check_geometry
 from passmap.store.sites import SITE_TABLES
 
 
@@ -81,60 +78,36 @@ def _check_levels(ctx: ImportContext) -> None:
                 known.add(lid)
 
 
-def _mapped(props: dict, column_map: dict, field: str, default=None):
-    """A feature property under the user's column name for ``field`` (default: ``field``)."""
-    return props.get(column_map.get(field, field), default)
-
-
 def read_plain(ctx: ImportContext, paths: list[Path]) -> None:
-    opts, cmap = ctx.options, ctx.options.column_map
-    name = opts.building_name or opts.building_id or Path(paths[0]).stem
-    bid, cid = ensure_building(ctx, name)
-    lid = ensure_level(ctx, bid, opts.level_ordinal, opts.level_name, opts.level_id)
+    files = []
     for path in paths:
-        for i, feat in enumerate(load_collection(ctx, path).get("features") or []):
-            props = feat.get("properties") or {}
-            get = functools.partial(_mapped, props, cmap)
-            fid = str(get("id") or f"{Path(path).stem}-{i}")
-            label = f"{Path(path).name} feature {fid}"
-            if feat.get("geometry") is None:
-                ctx.warn(f"{label}: has no geometry; skipped.")
-                continue
-            geom = check_geometry(ctx, feat["geometry"], label)
-            base = {"id": fid, "campus_id": cid, "building_id": bid, "level_id": lid, "geom": geom}
-            src = {"source": props}
-            if geom.geom_type in POLYGONAL:
-                ctx.add(
-                    "zone",
-                    {
-                        **base,
-                        "kind": zone_kind(get("kind") or get("name"), opts.zone_kind_map),
-                        "name": get("name"),
-                        "room_number": _str(get("room_number")),
-                        "props": src,
-                    },
-                    label,
-                )
-            elif geom.geom_type in LINEAL:
-                ctx.add(
-                    "opening",
-                    {
-                        **base,
-                        "door_class": get("door_class") or "interior",
-                        "number": _str(get("number")),
-                        "props": src,
-                    },
-                    label,
-                )
-            else:
-                ctype = str(get("type") or "other").lower()
-                if ctype not in CONTROL_TYPES:
-                    ctx.warn(f"{label}: control type {ctype!r} unknown; stored as 'other'.")
-                    ctype = "other"
-                ctx.add(
-                    "control", {**base, "type": ctype, "name": get("name"), "attrs": src}, label
-                )
+        doc = load_collection(ctx, path)
+        feats = [f for f in doc.get("features") or [] if isinstance(f, dict)]
+        crs = geojson_crs(doc)
+        if crs:
+            geoms = [_shape(ctx, f, Path(path).name) for f in feats]
+            for f, g in zip(feats, to_wgs84(ctx, crs, geoms, Path(path).name)):
+                f["geometry"] = g
+        files.append((Path(path).name, feats))
+    read_plain_files(ctx, files)
 
 
-def _str(v):
-    return None if v is None else str(v)
+def _shape(ctx: ImportContext, feat: dict, fname: str):
+    from passmap.importers.validate import to_shape
+
+    if feat.get("geometry") is None:
+        return None
+    return to_shape(ctx, feat["geometry"], f"{fname} feature {feat.get('id', '?')}")
+
+
+def is_project_export(folder: Path) -> bool:
+    """A folder written by ``passmap export --format geojson`` (project schema, per table)."""
+    for name in ("level.geojson", "campus.geojson", "district.geojson"):
+        path = folder / name
+        if path.is_file() and path.stat().st_size < 50_000_000:
+            try:
+                doc = json.loads(path.read_bytes())
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                return False
+            return isinstance(doc, dict) and is_project_schema(doc)
+    return False

@@ -96,3 +96,50 @@ def ensure_level(
         row["props"] = {**((found or {}).get("props") or {}), **props}
     ctx.add("level", row)
     return lid
+
+
+CAMPUS_MARGIN_DEG = 0.0002  # ~20 m around the buildings when a campus outline is derived
+
+
+def fill_missing_geometry(ctx: ImportContext) -> None:
+    """Give every new building and campus of the bundle a geometry, from its parts when the file
+    has none (plain GeoJSON, IMDF without footprints): a NULL outline breaks maps and scoring."""
+    parts: dict[tuple[str, str], list] = {}
+    for table in ("level", "zone", "opening", "control", "wall"):
+        for row in ctx.bundle[table]:
+            g = row.get("geom")
+            if g is None:
+                continue
+            if row.get("building_id"):
+                parts.setdefault(("building", row["building_id"]), []).append(g)
+            if row.get("campus_id"):
+                parts.setdefault(("campus", row["campus_id"]), []).append(g)
+    for row in ctx.bundle["building"]:
+        if row.get("geom") is None:
+            got = parts.get(("building", row["id"]))
+            if got:
+                row["geom"] = _hull(got)
+        if row.get("geom") is not None:
+            parts.setdefault(("campus", row["campus_id"]), []).append(row["geom"])
+    for row in ctx.bundle["campus"]:
+        if row.get("geom") is None:
+            got = parts.get(("campus", row["id"]))
+            if got:
+                row["geom"] = _hull(got).buffer(CAMPUS_MARGIN_DEG, join_style="mitre")
+    for table in ("campus", "building"):
+        for row in ctx.bundle[table]:
+            if row.get("geom") is None:
+                raise ctx.fail(
+                    f"{table} {row['id']!r}: no outline in the file and nothing placed in it "
+                    "to draw one from."
+                )
+
+
+def _hull(geoms: list):
+    """The convex hull of every vertex of the parts (vectorised: 10,000 rooms in ms)."""
+    import numpy as np
+    import shapely
+
+    coords = shapely.get_coordinates(np.array(geoms, dtype=object))
+    hull = shapely.convex_hull(shapely.multipoints(coords))
+    return hull if hull.geom_type == "Polygon" else hull.buffer(CAMPUS_MARGIN_DEG / 4)

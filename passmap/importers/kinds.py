@@ -4,6 +4,10 @@
 ('restroom', 'classroom', 'corridor')
 >>> zone_kind("weird-thing", {"weird-thing": "storage"})
 'storage'
+>>> zone_kind("Salle polyvalente 2", {"salle polyvalente": "cafeteria"})
+'cafeteria'
+>>> zone_kind("Gartenstadtschule"), zone_kind("Cartes"), zone_kind("Salle d'arts plastiques")
+('other', 'other', 'art')
 """
 
 from __future__ import annotations
@@ -51,31 +55,44 @@ EXACT = {
     "floor_opening": "other",
     "opentobelow": "other",
 }
-# Keywords in names (English and Spanish, as in the real OSM file).
-KEYWORDS = (
-    (r"class|aula|salon", "classroom"),
-    (r"corridor|hall|pasillo", "corridor"),
-    (r"restroom|toilet|bath|ba[ñn]o|sanitar|\bwc\b", "restroom"),
-    (r"stair|escaler", "stair"),
-    (r"elevat|lift|elevador", "elevator"),
-    (r"librar|bibliotec", "library"),
-    (r"auditor", "auditorium"),
-    (r"gym|gimnas", "gym"),
-    (r"cafeter|dining|comedor", "cafeteria"),
-    (r"kitchen|cocina", "kitchen"),
-    (r"lab|c[oó]mputo|computer", "science_lab"),
-    (r"storage|almac|bodega|closet", "storage"),
-    (r"mechan|electric|boiler", "mechanical"),
-    (r"lobby|vest[ií]bul|foyer", "lobby"),
-    (r"nurse|health|enfermer", "nurse"),
-    (r"main office|reception|recepci|front office", "main_office"),
-    (r"office|oficina|direcci|secretar|cub[ií]culo", "staff"),
-    (r"music|m[uú]sica", "music"),
-    (r"\bart\b|arte", "art"),
-    (r"parking|estacionamiento", "parking"),
-    (r"court|cancha", "court"),
-    (r"field|campo", "field"),
+# Keywords in room names, English, Spanish and French. Each keyword starts at a word boundary
+# (so "arte" never matches inside "Gartenstadtschule" or "Cartes"); most also end at one.
+_KW = (
+    ("main_office", r"main office|front office|reception|recepci[oó]n|accueil|secr[eé]tariat"),
+    ("classroom", r"class(?:room)?s?|aula|sal[oó]n de clases?|salle de classe|classe"),
+    ("corridor", r"corridor|hall(?:way)?|pasillo|couloir|circulation|d[eé]gagement"),
+    (
+        "restroom",
+        r"restrooms?|toilets?|bath(?:room)?s?|ba[ñn]os?|sanitari\w*|wc|toilettes|lavabos?",
+    ),
+    ("stair", r"stair(?:s|case|well)?|escaleras?|escalier"),
+    ("elevator", r"elevators?|lifts?|elevador|ascensor|ascenseur"),
+    ("library", r"librar(?:y|ies)|biblioteca|biblioth[eè]que|cdi|m[eé]diath[eè]que"),
+    ("auditorium", r"auditorium|auditorio|amphith[eé][aâ]tre|amphi"),
+    ("gym", r"gym(?:nasium)?|gimnasio|gymnase|salle de sport"),
+    ("cafeteria", r"cafeteria|cafet[eé]ria|dining|comedor|cantine|r[eé]fectoire"),
+    ("kitchen", r"kitchen|cocina|cuisine"),
+    ("science_lab", r"lab(?:s|oratory|oratorio|oratoire|o)?|c[oó]mputo|computer|informatique"),
+    ("storage", r"storage|almac[eé]n|bodega|closet|rangement|r[eé]serve|stockage"),
+    (
+        "mechanical",
+        r"mechanical|electrical|boiler|chaufferie|local technique|cuarto de m[aá]quinas",
+    ),
+    ("lobby", r"lobby|vest[ií]bulo|foyer|hall d'entr[eé]e"),
+    ("nurse", r"nurse|health|enfermer[ií]a|infirmerie"),
+    (
+        "staff",
+        r"offices?|oficina|direcci[oó]n|secretar[ií]a|cub[ií]culo|bureau|direction|salle des profs",
+    ),
+    ("music", r"music|m[uú]sica|musique"),
+    ("art", r"art|arts|arte|arts plastiques"),
+    ("parking", r"parking|estacionamiento|aparcamiento"),
+    ("court", r"court|cancha"),
+    ("field", r"field|campo|terrain"),
+    ("playground", r"playground|patio de juegos|cour de r[eé]cr[eé]ation"),
+    ("classroom", r"(?:salle|sala|room|rm) ?\d+\w*"),  # "Salle 12", "Room 101": last resort
 )
+KEYWORDS = tuple((re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.I), kind) for kind, words in _KW)
 
 
 def zone_kind(
@@ -89,12 +106,15 @@ def zone_kind(
     for key in (raw, low, low.split(".")[0]):
         if overrides and key in overrides:
             return overrides[key]
+    for key, kind in (overrides or {}).items():  # a --kinds key matches names that contain it
+        if key and re.search(rf"(?<!\w){re.escape(key.lower())}(?!\w)", low):
+            return kind
     base = low.split(".")[0]
     if base in EXACT:
         return EXACT[base]
     if low in ZONE_KINDS:
         return low
     for pattern, kind in KEYWORDS:
-        if re.search(pattern, low):
+        if pattern.search(low):
             return kind
     return default

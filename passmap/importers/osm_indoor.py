@@ -14,8 +14,10 @@ from pathlib import Path
 import shapely
 
 from passmap.importers.base import ImportContext, read_bytes_limited, slug
-from passmap.importers.hierarchy import ensure_building, ensure_level
+from passmap.importers.campus_features import as_zone_geometry, classify
+from passmap.importers.hierarchy import ensure_building, ensure_campus, ensure_level
 from passmap.importers.kinds import zone_kind
+from passmap.importers.labels import split_label
 from passmap.importers.validate import POLYGONAL, check_geometry
 
 ZONE_INDOOR = ("room", "corridor", "area")
@@ -60,7 +62,11 @@ def parse_level(ctx: ImportContext, raw, label: str) -> int | None:
 
 
 def read_osm(ctx: ImportContext, paths: list[Path]) -> None:
-    feats = load(ctx, paths)
+    read_features(ctx, load(ctx, paths), Path(paths[0]).stem)
+
+
+def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: str) -> None:
+    """OSM features (GeoJSON-shaped, tags as properties) -> rooms, doors, grounds."""
     rows, skipped = [], []
     for fname, i, feat in feats:
         props = feat.get("properties") or {}
@@ -71,41 +77,46 @@ def read_osm(ctx: ImportContext, paths: list[Path]) -> None:
             skipped.append(fid)
             continue
         geom = check_geometry(ctx, feat["geometry"], label)
-        level = parse_level(ctx, props.get("level"), label)
+        level = parse_level(ctx, props.get("level"), label) if indoor or props.get("door") else None
         rows.append((fid, label, indoor, props, geom, level))
     zones = [r for r in rows if r[2] in ZONE_INDOOR and r[4].geom_type in POLYGONAL]
-    if not zones:
-        raise ctx.fail("no indoor=room/corridor/area polygons found; is this an OSM indoor export?")
-    footprint = shapely.union_all([r[4] for r in zones]).convex_hull
-    name = ctx.options.building_name or _building_name(rows) or Path(paths[0]).stem
-    bid, cid = ensure_building(ctx, name, footprint)
+    name = ctx.options.building_name or _building_name(rows) or stem
+    if zones:
+        footprint = shapely.union_all([r[4] for r in zones]).convex_hull
+        bid, cid = ensure_building(ctx, name, footprint)
+    elif any(classify(r[3], r[4].geom_type) for r in rows):  # grounds only: fences, parking...
+        bid, cid = None, ensure_campus(ctx, name, shapely.union_all([r[4] for r in rows]))
+    else:
+        raise ctx.fail(
+            "no indoor rooms (indoor=room/corridor/area) nor campus grounds (parking, fences, "
+            "gates, fields, paths) found in the OpenStreetMap data."
+        )
     levels: dict[int, str] = {}
     for fid, label, indoor, props, geom, level in rows:
         oid = "osm-" + slug(fid)
-        if props.get("door") and geom.geom_type in ("Point", "LineString"):
-            lid = _level(ctx, levels, bid, level, label)
-            ctx.add("opening", _opening(oid, cid, bid, lid, props, geom), label)
-        elif indoor in ZONE_INDOOR and geom.geom_type in POLYGONAL:
+        what = classify(props, geom.geom_type)
+        if indoor in ZONE_INDOOR and geom.geom_type in POLYGONAL:
             lid = _level(ctx, levels, bid, level, label)
             ctx.add("zone", _zone(ctx, oid, cid, bid, lid, indoor, props, geom), label)
+        elif what and what[0] == "opening" and geom.geom_type in ("Point", "LineString"):
+            lid = _level(ctx, levels, bid, level, label)
+            ctx.add("opening", _opening(oid, cid, bid, lid, props, geom), label)
+        elif what and what[0] == "zone":
+            kind = ctx.options.zone_kind_map.get(str(props.get("amenity") or ""), what[1])
+            row = {"id": oid, "campus_id": cid, "kind": kind, "name": props.get("name")}
+            row |= {"geom": as_zone_geometry(geom, kind), "props": {"osm": _tags(props)}}
+            ctx.add("zone", row, label)
+        elif what and what[0] == "control":
+            row = {"id": oid, "campus_id": cid, "type": what[1], "name": props.get("name")}
+            ctx.add("control", row | {"geom": geom, "attrs": {"osm": _tags(props)}}, label)
         elif geom.geom_type in POLYGONAL and (props.get("amenity") or props.get("leisure")):
             kind = zone_kind(
                 props.get("amenity") or props.get("leisure"),
                 ctx.options.zone_kind_map,
                 default="field",
             )
-            ctx.add(
-                "zone",
-                {
-                    "id": oid,
-                    "campus_id": cid,
-                    "kind": kind,
-                    "name": props.get("name"),
-                    "geom": geom,
-                    "props": {"osm": _tags(props)},
-                },
-                label,
-            )
+            row = {"id": oid, "campus_id": cid, "kind": kind, "name": props.get("name")}
+            ctx.add("zone", row | {"geom": geom, "props": {"osm": _tags(props)}}, label)
         else:
             skipped.append(fid)
     if skipped:
@@ -139,16 +150,17 @@ def _tags(props: dict) -> dict:
 
 
 def _zone(ctx, oid, cid, bid, lid, indoor, props, geom) -> dict:
-    text = props.get("room") or props.get("amenity") or props.get("name")
+    number, name = split_label([props.get("name")]) if props.get("name") else (None, None)
+    text = props.get("room") or props.get("amenity") or name
     kind = "corridor" if indoor == "corridor" else zone_kind(text, ctx.options.zone_kind_map)
-    ref = props.get("ref")
+    ref = props.get("ref") or number
     return {
         "id": oid,
         "campus_id": cid,
         "building_id": bid,
         "level_id": lid,
         "kind": kind,
-        "name": props.get("name"),
+        "name": name,
         "room_number": str(ref) if ref else None,
         "geom": geom,
         "props": {"osm": _tags(props)},

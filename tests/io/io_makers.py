@@ -167,6 +167,7 @@ def write_osm(path: Path) -> Path:
         feat({"@id": "node/5", "door": "hinged", "level": "0", "ref": "D1"}, pt(5, 8)),
         feat({"@id": "way/6", "highway": "footway", "level": "0"}, line(0, 20, 5, 20)),
         feat({"@id": "way/7", "amenity": "parking", "level": 0, "name": "Lot"}, box(0, 30, 20, 10)),
+        feat({"@id": "node/8", "shop": "kiosk"}, pt(30, 30)),
     ]
     path.write_text(json.dumps(fc(feats, generator="overpass-ide")))
     return path
@@ -327,3 +328,59 @@ def base_bundle() -> dict[str, list[dict]]:
             },
         ],
     }
+
+
+def write_indoorgml(path: Path, pixels: bool = True, solid: bool = False) -> Path:
+    """An IndoorGML 1.0 document as the OGC examples and InEditor write it: two rooms and a
+    corridor (GeneralSpace / TransitionSpace) on two storeys, a door (ConnectionSpace) and a
+    connection boundary. ``pixels``: plan coordinates (y down); else EPSG:4326 lon/lat."""
+
+    def ring(x0, y0, w, h, z=None):
+        pts = [(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h), (x0, y0)]
+        if not pixels:
+            pts = [(LON0 + x * M / 0.817, LAT0 + y * M) for x, y in pts]
+        return " ".join(f"{x} {y}" + (f" {z}" if z is not None else "") for x, y in pts)
+
+    def cell(tag, gid, name, x0, y0, w, h, level, extra=""):
+        if solid:
+            z = level * 3.0
+            geom = (
+                f'<core:Geometry3D><gml:Solid gml:id="s-{gid}"><gml:exterior><gml:Shell>'
+                f'<gml:surfaceMember><gml:Polygon gml:id="f-{gid}"><gml:exterior><gml:LinearRing>'
+                f'<gml:posList srsDimension="3">{ring(x0, y0, w, h, z)}</gml:posList>'
+                "</gml:LinearRing></gml:exterior></gml:Polygon></gml:surfaceMember>"
+                "</gml:Shell></gml:exterior></gml:Solid></core:Geometry3D>"
+            )
+        else:
+            geom = (
+                f'<core:Geometry2D><gml:Polygon gml:id="p-{gid}"><gml:exterior><gml:LinearRing>'
+                f"<gml:posList>{ring(x0, y0, w, h)}</gml:posList></gml:LinearRing></gml:exterior>"
+                "</gml:Polygon></core:Geometry2D>"
+            )
+        lvl = "" if solid else f"<core:level>{level}</core:level>"
+        return (
+            f'<core:cellSpaceMember><navi:{tag} gml:id="{gid}"><gml:name>{name}</gml:name>'
+            f"<core:cellSpaceGeometry>{geom}</core:cellSpaceGeometry>{lvl}{extra}"
+            f"</navi:{tag}></core:cellSpaceMember>"
+        )
+
+    srs = "" if pixels else ' srsName="urn:ogc:def:crs:OGC:1.3:CRS84"'
+    body = "".join(
+        [
+            cell("GeneralSpace", "R101", "101 Salle de classe", 0, 0, 100, 80, 0),
+            cell("GeneralSpace", "R102", "102 Biblioteca\n45 m²", 100, 0, 100, 80, 0),
+            cell("TransitionSpace", "C1", "Corridor", 0, 80, 200, 30, 0),
+            cell("ConnectionSpace", "D1", "Door 101", 45, 78, 10, 4, 0),
+            cell("GeneralSpace", "R201", "201 Music room", 0, 0, 100, 80, 1),
+        ]
+    )
+    doc = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<core:IndoorFeatures xmlns:core="http://www.opengis.net/indoorgml/1.0/core" '
+        'xmlns:navi="http://www.opengis.net/indoorgml/1.0/navigation" '
+        f'xmlns:gml="http://www.opengis.net/gml/3.2" gml:id="IF1"{srs}>'
+        '<core:primalSpaceFeatures><core:PrimalSpaceFeatures gml:id="PS1">'
+        f"{body}</core:PrimalSpaceFeatures></core:primalSpaceFeatures></core:IndoorFeatures>"
+    )
+    path.write_text(doc, encoding="utf-8")
+    return path

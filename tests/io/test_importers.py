@@ -71,7 +71,9 @@ def test_osm_indoor_rooms_levels_doors_grounds(store, tmp_path):
         zones.loc["osm-way-7", "kind"] == "parking" and zones.loc["osm-way-7", "level_id"] is None
     )
     assert store.list_openings()["number"].tolist() == ["D1"]
-    assert any("skipped 1" in w for w in report.warnings)
+    assert any("skipped 1" in w and "node/8" in w for w in report.warnings)
+    walk = zones.loc["osm-way-6"]  # a footway is a campus walkway, never a door
+    assert walk["kind"] == "walkway" and walk.geometry.geom_type == "Polygon"
 
 
 def test_project_geojson_schema(store, tmp_path):
@@ -257,8 +259,8 @@ def test_reimport_updates_instead_of_duplicating(store, tmp_path):
     path = write_osm(tmp_path / "osm.geojson")
     import_path(store, path, ImportOptions(building_id="fei"))
     report = import_path(store, path, ImportOptions(building_id="fei"))
-    assert report.detail["zone"] == {"created": 0, "updated": 5}
-    assert len(store.list_zones()) == 5
+    assert report.detail["zone"] == {"created": 0, "updated": 6}  # 4 rooms, lot, walkway
+    assert len(store.list_zones()) == 6
 
 
 def test_dxf_readers_agree_gdal_and_ezdxf_fallback(tmp_path):

@@ -1,0 +1,57 @@
+"""Shapefile, GeoPackage and FlatGeobuf through pyogrio (GDAL), reprojected to WGS84.
+
+Each file is one level (every layer of a GeoPackage together); the features then go through
+the plain-feature mapping (``plain.py``): rooms, door lines, controls, campus grounds.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from passmap.importers.base import ImportContext
+from passmap.importers.plain import read_plain_files, to_wgs84
+
+
+def _frames(ctx: ImportContext, path: Path) -> list:
+    import pyogrio
+
+    size = path.stat().st_size
+    if size > ctx.options.max_bytes:
+        raise ctx.fail(
+            f"{path.name}: file is {size / 1e6:.1f} MB, over the "
+            f"{ctx.options.max_bytes / 1e6:.0f} MB import limit."
+        )
+    try:
+        layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return [pyogrio.read_dataframe(path, layer=name) for name in layers]
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError):
+        raise ctx.fail(f"{path.name}: not a readable {_kind(path)} file.") from None
+
+
+def _kind(path: Path) -> str:
+    return {".shp": "Shapefile", ".gpkg": "GeoPackage", ".fgb": "FlatGeobuf"}.get(
+        path.suffix.lower(), "GIS"
+    )
+
+
+def _features(ctx: ImportContext, path: Path) -> list[dict]:
+    feats = []
+    for frame in _frames(ctx, path):
+        if "geometry" not in frame:
+            continue
+        if frame.crs is None and len(frame):
+            ctx.warn(f"{path.name}: no coordinate system declared; read as WGS84 lon/lat.")
+        crs = frame.crs.to_string() if frame.crs is not None else None
+        geoms = to_wgs84(ctx, crs, list(frame.geometry), path.name)
+        props = frame.drop(columns="geometry").to_dict("records")
+        for p, g in zip(props, geoms):
+            clean = {k: (None if v != v else v) for k, v in p.items()}  # NaN -> None
+            feats.append({"properties": clean, "geometry": g})
+    return feats
+
+
+def read_gis(ctx: ImportContext, paths: list[Path]) -> None:
+    read_plain_files(ctx, [(p.name, _features(ctx, p)) for p in paths])

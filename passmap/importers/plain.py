@@ -1,0 +1,159 @@
+"""Plain features (GeoJSON, Shapefile, GeoPackage, FlatGeobuf) with a property mapping.
+
+Polygons become rooms, points controls and door-like lines openings on the chosen building;
+campus grounds (fences, gates, parking, drives, fields, paths) become their own kinds, never
+doors. Several files in one command are one level each (the floor number read from the file
+name when it has one: ``floor-2.geojson`` -> 2). Coordinates in a declared CRS are reprojected
+to WGS84 with pyproj.
+
+>>> level_from_name("westport-floor-2"), level_from_name("planta_baja"), level_from_name("B1")
+(2, 0, -1)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+
+from passmap.importers.base import ImportContext
+from passmap.importers.campus_features import as_zone_geometry, classify
+from passmap.importers.hierarchy import ensure_building, ensure_level
+from passmap.importers.kinds import zone_kind
+from passmap.importers.labels import split_label
+from passmap.importers.validate import LINEAL, POLYGONAL, check_geometry
+from passmap.model import CONTROL_TYPES
+
+GROUND_NAMES = r"ground|gf|rdc|rez|planta ?baja|pb|erdgeschoss|eg"
+DOOR_LENGTH_M = (0.4, 4.0)
+
+
+def level_from_name(stem: str) -> int | None:
+    """A floor number in a file name: floor-2, level_1, L3, -1, B1 (basement), ground, gf."""
+    low = stem.lower().replace("_", "-")
+    if re.search(rf"(?<![a-z])(?:{GROUND_NAMES})(?![a-z])", low):
+        return 0
+    m = re.search(r"(?<![a-z])b(\d)(?!\d)", low)
+    if m:
+        return -int(m.group(1))
+    m = re.search(r"(?:floor|level|lvl|etage|planta|piso|niveau|l|f)[- ]?(-?\d{1,2})(?!\d)", low)
+    if m:
+        return int(m.group(1))
+    return None
+
+
+def to_wgs84(ctx: ImportContext, crs_text: str | None, geoms: list, fname: str) -> list:
+    """Reproject shapely geometries from a declared CRS (None or WGS84: unchanged)."""
+    if not crs_text:
+        return geoms
+    try:
+        crs = CRS.from_user_input(crs_text)
+    except CRSError:
+        raise ctx.fail(f"{fname}: unknown coordinate reference system {crs_text!r}.") from None
+    if crs.equals(CRS.from_epsg(4326), ignore_axis_order=True) or crs == CRS("OGC:CRS84"):
+        return geoms
+    t = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+
+    def fn(c):
+        lon, lat = t.transform(c[:, 0], c[:, 1])
+        return shapely.get_coordinates(shapely.points(lon, lat))
+
+    ctx.warn(f"{fname}: reprojected from {crs.name} to WGS84 lon/lat.")
+    return [None if g is None else shapely.transform(g, fn) for g in geoms]
+
+
+def geojson_crs(doc: dict) -> str | None:
+    """The CRS a GeoJSON file declares (the 2008 ``crs`` member GDAL and QGIS still write)."""
+    crs = doc.get("crs")
+    if isinstance(crs, dict):
+        name = (crs.get("properties") or {}).get("name")
+        return str(name) if name else None
+    return None
+
+
+def read_plain_files(ctx: ImportContext, files: list[tuple[str, list[dict]]]) -> None:
+    """``files``: (file name, [feature dicts with shapely or GeoJSON geometry]) each."""
+    opts = ctx.options
+    name = opts.building_name or opts.building_id or Path(files[0][0]).stem
+    bid, cid = ensure_building(ctx, name)
+    levels = _levels(ctx, bid, [f for f, _ in files])
+    for (fname, feats), lid in zip(files, levels):
+        for i, feat in enumerate(feats):
+            _feature(ctx, fname, i, feat, cid, bid, lid)
+
+
+def _levels(ctx: ImportContext, bid: str, names: list[str]) -> list[str]:
+    opts = ctx.options
+    if len(names) == 1:
+        return [ensure_level(ctx, bid, opts.level_ordinal, opts.level_name, opts.level_id)]
+    if opts.level_id:
+        raise ctx.fail("several files are one level each; leave the level id empty.")
+    found = [level_from_name(Path(n).stem) for n in names]
+    if None in found or len(set(found)) < len(found):
+        found = [opts.level_ordinal + i for i in range(len(names))]
+    out = []
+    for n, ordinal in zip(names, found):
+        out.append(ensure_level(ctx, bid, ordinal, f"Level {ordinal}"))
+        ctx.warn(f"{n}: level {ordinal}.")
+    return out
+
+
+def _feature(ctx, fname, i, feat, cid, bid, lid) -> None:
+    cmap, opts = ctx.options.column_map, ctx.options
+    props = feat.get("properties") or {}
+
+    def get(field, d=None):
+        return props.get(cmap.get(field, field), d)
+
+    fid = str(get("id") or f"{Path(fname).stem}-{i}")
+    label = f"{fname} feature {fid}"
+    if feat.get("geometry") is None:
+        ctx.warn(f"{label}: has no geometry; skipped.")
+        return
+    geom = check_geometry(ctx, feat["geometry"], label)
+    base = {"id": fid, "campus_id": cid, "building_id": bid, "level_id": lid, "geom": geom}
+    src = {"source": {k: v for k, v in props.items() if _jsonable(v)}}
+    what = classify(props, geom.geom_type)
+    if what and what[0] == "zone":
+        zone = {"id": fid, "campus_id": cid, "kind": what[1], "name": get("name"), "props": src}
+        ctx.add("zone", zone | {"geom": as_zone_geometry(geom, what[1])}, label)
+    elif what and what[0] == "control":
+        row = {"id": fid, "campus_id": cid, "type": what[1], "name": get("name"), "attrs": src}
+        ctx.add("control", row | {"geom": geom}, label)
+    elif geom.geom_type in POLYGONAL:
+        number, name = split_label([get("name")]) if get("name") else (None, None)
+        kind = zone_kind(get("kind") or name or number, opts.zone_kind_map)
+        number = _str(get("room_number")) or number
+        ctx.add("zone", base | {"kind": kind, "name": name, "room_number": number, "props": src})
+    elif geom.geom_type in LINEAL:
+        if not (what or _door_sized(geom)):
+            ctx.warn(f"{label}: a line that is neither a door nor a campus feature; skipped.")
+            return
+        door = {"door_class": get("door_class") or "interior", "number": _str(get("number"))}
+        ctx.add("opening", base | door | {"props": src}, label)
+    else:
+        ctype = str(get("type") or "other").lower()
+        if ctype not in CONTROL_TYPES:
+            ctx.warn(f"{label}: control type {ctype!r} unknown; stored as 'other'.")
+            ctype = "other"
+        ctx.add("control", base | {"type": ctype, "name": get("name"), "attrs": src}, label)
+
+
+def _door_sized(geom) -> bool:
+    """A line of door length (0.4-4 m): a door drawn as a line in a plain file."""
+    lat = geom.centroid.y
+    kx = 111_320 * math.cos(math.radians(lat))
+    metres = shapely.transform(geom, lambda c: c * [kx, 110_574])
+    return DOOR_LENGTH_M[0] <= metres.length <= DOOR_LENGTH_M[1]
+
+
+def _jsonable(v) -> bool:
+    return v is None or isinstance(v, (str, int, float, bool, list, dict))
+
+
+def _str(v):
+    return None if v is None or v == "" else str(v)
