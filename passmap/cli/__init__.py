@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import re
 import sys
 
 from passmap.config import load_settings
@@ -44,11 +45,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_NEGATIVE = re.compile(r"^-\.?\d")
+
+
+def _value_options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string (any subcommand) that takes a value."""
+    out, todo = set(), [parser]
+    while todo:
+        p = todo.pop()
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                todo.extend(action.choices.values())
+            elif action.option_strings and action.nargs != 0:
+                out.update(action.option_strings)
+    return out
+
+
+def join_negative_values(argv: list[str], options: set[str]) -> list[str]:
+    """``--corners -80.8,35.2;...`` -> ``--corners=-80.8,35.2;...``: argparse takes a value
+    that starts with '-' (every US longitude) for an option and refuses it.
+
+    >>> join_negative_values(["import", "--corners", "-80.8,35.2", "x"], {"--corners"})
+    ['import', '--corners=-80.8,35.2', 'x']
+    """
+    out, i = [], 0
+    while i < len(argv):
+        tok = argv[i]
+        if tok in options and i + 1 < len(argv) and _NEGATIVE.match(argv[i + 1]):
+            out.append(f"{tok}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     from passmap.store import StoreError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(join_negative_values(argv, _value_options(parser)))
     try:
         return int(args.func(args) or 0)
     except (CommandError, StoreError, FileNotFoundError, ValueError) as exc:

@@ -86,8 +86,8 @@ def options_from_args(args):
     }
     try:
         corners = parse_corners(args.corners) if args.corners else []
-    except ValueError:
-        raise CommandError(f"--corners {args.corners!r}: expected lon,lat;lon,lat.") from None
+    except ValueError as exc:
+        raise CommandError(f"--corners: {exc} Expected lon,lat;lon,lat.") from None
     return ImportOptions(
         format=args.import_format,
         campus_id=args.campus,
@@ -116,6 +116,7 @@ def cmd_import(args) -> int:
     paths = [Path(p) for p in args.path]
     with Store(db_path(args)) as store:
         report = import_path(store, paths if len(paths) > 1 else paths[0], options)
+    # import_path turns every reader failure into ImportFailed (a ValueError: one sentence)
     if args.output == "json":
         print(json.dumps(report.as_dict(), indent=2))
         return 0

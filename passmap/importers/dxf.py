@@ -29,6 +29,7 @@ from passmap.importers.hierarchy import ensure_building, ensure_level
 from passmap.importers.kinds import zone_kind
 from passmap.importers.labels import split_label
 
+MAX_PLAN_KM = 20.0  # larger than any campus: a placement beyond it is a wrong point
 UNITS_M = {1: 0.0254, 2: 0.3048, 4: 0.001, 5: 0.01, 6: 1.0, 14: 0.1}
 GUESS = {
     "walls": r"wall|^a-wall|mur",
@@ -162,6 +163,13 @@ def georeference(ctx: ImportContext, drawing: Drawing, found):
         t = fit_transform(points)
     except ValueError as exc:
         raise ctx.fail(str(exc)) from None
+    minx, miny, maxx, maxy = _extent(found)
+    across_km = max(maxx - minx, maxy - miny) * t.scale_m_per_unit / 1000
+    if across_km > MAX_PLAN_KM:
+        raise ctx.fail(
+            f"the control points make the plan {across_km:,.0f} km across (a campus is at most "
+            f"a few km); check the points or corners."
+        )
     unit = UNITS_M.get(drawing.insunits)
     if unit and abs(t.scale_m_per_unit / unit - 1) > 0.1:
         ctx.warn(

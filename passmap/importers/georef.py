@@ -72,6 +72,14 @@ def fit_transform(points: list[tuple[float, float, float, float]]) -> GeoTransfo
     if len(points) < 2:
         raise ValueError("georeferencing needs at least two control points (x,y,lon,lat).")
     pts = np.array(points, dtype=float)
+    if not np.isfinite(pts).all():
+        raise ValueError("a control point has a coordinate that is not a number.")
+    for n, (_, _, lon, lat) in enumerate(pts, 1):
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValueError(
+                f"control point {n}: {lon:g},{lat:g} is not a longitude,latitude "
+                "(longitude -180..180, latitude -90..90)."
+            )
     crs = utm_crs(pts[:, 2].mean(), pts[:, 3].mean())
     fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
@@ -83,6 +91,11 @@ def fit_transform(points: list[tuple[float, float, float, float]]) -> GeoTransfo
     pred = src @ m[:, :2].T + m[:, 2]
     rms = float(np.sqrt(((pred - dst) ** 2).sum(axis=1).mean()))
     scale = float(np.sqrt(abs(np.linalg.det(m[:, :2]))))
+    if not np.isfinite(m).all() or scale <= 1e-12:
+        raise ValueError(
+            "the control points put different plan points at the same place on the map; "
+            "give points that are apart on both."
+        )
     return GeoTransform(m, back, rms, scale)
 
 
@@ -132,6 +145,14 @@ def parse_corners(text: str) -> list[tuple[float, float]]:
     out = []
     for chunk in text.split(";"):
         if chunk.strip():
-            lon, lat = (float(v) for v in chunk.split(",")[:2])
+            parts = chunk.split(",")
+            if len(parts) < 2:
+                raise ValueError(f"corner {chunk.strip()!r}: expected lon,lat.")
+            lon, lat = (float(v) for v in parts[:2])
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                raise ValueError(
+                    f"corner {lon:g},{lat:g} is not a longitude,latitude "
+                    "(longitude -180..180, latitude -90..90)."
+                )
             out.append((lon, lat))
     return out

@@ -80,10 +80,8 @@ _KW = (
     ),
     ("lobby", r"lobby|vest[ií]bulo|foyer|hall d'entr[eé]e"),
     ("nurse", r"nurse|health|enfermer[ií]a|infirmerie"),
-    (
-        "staff",
-        r"offices?|oficina|direcci[oó]n|secretar[ií]a|cub[ií]culo|bureau|direction|salle des profs",
-    ),
+    ("staff", r"offices?|oficina|direcci[oó]n|secretar[ií]a|cub[ií]culo|bureau|direction"),
+    ("staff", r"salle des (?:profs|professeurs)|sala de (?:profesores|maestros)|staff ?room"),
     ("music", r"music|m[uú]sica|musique"),
     ("art", r"art|arts|arte|arts plastiques"),
     ("parking", r"parking|estacionamiento|aparcamiento"),
