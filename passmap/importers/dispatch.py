@@ -32,11 +32,21 @@ FORMATS = (
 )
 OSM_SUFFIXES = (".osm", ".pbf")
 GIS_SUFFIXES = (".shp", ".gpkg", ".fgb")
-_DIRS = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?[/\\](?:[^\s/\\:'\"]+[/\\])+")
+_DIRS = re.compile(r"(?<![\w.'\"])(?:[A-Za-z]:)?[/\\](?:[^\s/\\:'\"]+[/\\])+")
 
 
-def scrub(message: str) -> str:
-    """Drop folder paths from a message: a person sees file names, never server folders."""
+def scrub(message: str, paths: list[Path] = ()) -> str:
+    """Drop folder paths from a message: a person sees file names, never server folders (the
+    folders of the imported files, then any other absolute folder outside quotes)."""
+    import tempfile
+
+    from passmap.config import ROOT
+
+    folders = {str(p.parent) for p in paths} | {str(p.resolve().parent) for p in paths}
+    folders |= {tempfile.gettempdir(), str(ROOT)}
+    for folder in sorted(folders, key=len, reverse=True):
+        if folder not in ("", ".", "/"):
+            message = message.replace(folder.rstrip("/") + "/", "")
     return _DIRS.sub("", message)
 
 
@@ -165,7 +175,7 @@ def import_path(store, path, options: ImportOptions | None = None) -> ImportRepo
     try:
         return _import(store, paths, options, source)
     except (ImportFailed, StoreError) as exc:
-        raise type(exc)(scrub(str(exc))) from None
+        raise type(exc)(scrub(str(exc), paths)) from None
     except MemoryError:
         raise ImportFailed(f"{source}: too large to import in this server's memory.") from None
     except Exception as exc:  # a library's surprise becomes one sentence (re-raised)
@@ -200,7 +210,9 @@ def _import(store, paths: list[Path], options: ImportOptions, source: str) -> Im
                 "their stored outline (it cannot change while rooms refer to it); delete "
                 "and re-import the building to replace it."
             )
-    report = ImportReport(source, fmt, flat, [scrub(w) for w in ctx.warnings], options.dry_run)
+    report = ImportReport(
+        source, fmt, flat, [scrub(w, paths) for w in ctx.warnings], options.dry_run
+    )
     report.bundle = bundle
     report.detail = counts
     return report

@@ -48,8 +48,11 @@ def open_drawing(ctx: ImportContext, path: Path) -> Drawing:
         )
     try:
         return read_drawing(Path(path))
-    except ValueError as exc:
-        raise ctx.fail(f"not a readable DXF drawing ({str(exc)[:300]}).") from None
+    except ValueError as exc:  # the message names the error type only: never file contents
+        raise ctx.fail(
+            f"not a readable DXF drawing ({str(exc).split(':')[0]}); is it a DXF export "
+            "(not a DWG)?"
+        ) from None
 
 
 def choose_layers(ctx: ImportContext, drawing: Drawing) -> dict[str, list[str]]:

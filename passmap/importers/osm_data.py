@@ -97,7 +97,11 @@ def _gdal_features(ctx: ImportContext, path: Path) -> list[tuple[str, int, dict]
                 ref = f"way/{way}" if layer == "multipolygons" and way else f"{kind}/{oid}"
                 tags["@id"] = ref
                 out.append((path.name, n, {"properties": tags, "geometry": mapping(geom)}))
-    except pyogrio.errors.DataSourceError:
+    except (
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        pyogrio.errors.FeatureError,
+    ):
         raise ctx.fail(f"{path.name}: not a readable OpenStreetMap file.") from None
     finally:
         pyogrio.set_gdal_config_options(before)

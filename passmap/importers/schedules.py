@@ -58,13 +58,25 @@ def read_table(ctx: ImportContext, path: Path) -> pd.DataFrame:
             frame = pd.read_excel(path, dtype=str, engine="openpyxl")
         else:
             frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-    except BAD_TABLE_ERRORS as exc:
-        raise ctx.fail(f"not a readable table ({type(exc).__name__}: {str(exc)[:150]}).") from None
+    except BAD_TABLE_ERRORS as exc:  # the type only: a parser's message can quote the file
+        raise ctx.fail(f"not a readable table ({type(exc).__name__}).") from None
     frame = frame.dropna(how="all").fillna("")
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
         raise ctx.fail("the schedule has no rows.")
     return frame
+
+
+_HEADING = re.compile(r"^[\w #./()&-]{1,40}$")
+
+
+def _headings(frame: pd.DataFrame) -> str:
+    """The column headings, only when they look like headings: a file that is not a schedule
+    (a system file passed by mistake) must not have its first line echoed back."""
+    cols = [str(c) for c in frame.columns]
+    if len(cols) <= 30 and all(_HEADING.match(c) for c in cols):
+        return "columns: " + ", ".join(cols)
+    return f"{len(cols)} column(s) that do not look like schedule headings"
 
 
 def columns(ctx: ImportContext, frame: pd.DataFrame) -> dict[str, str]:
@@ -75,8 +87,7 @@ def columns(ctx: ImportContext, frame: pd.DataFrame) -> dict[str, str]:
         if mapped:
             if mapped not in frame.columns:
                 raise ctx.fail(
-                    f"column {mapped!r} (for {field}) is not in the schedule "
-                    f"(columns: {', '.join(frame.columns)})."
+                    f"column {mapped!r} (for {field}) is not in the schedule ({_headings(frame)})."
                 )
             found[field] = mapped
             continue
@@ -103,8 +114,8 @@ def read_schedule(ctx: ImportContext, path: Path) -> None:
     need = "number" if kind == "doors" else "external_id"
     if need not in cols:
         raise ctx.fail(
-            f"no {need.replace('_', ' ')} column found (columns: "
-            f"{', '.join(frame.columns)}); map it with --columns {need}=HEADING."
+            f"no {need.replace('_', ' ')} column found ({_headings(frame)}); map it with "
+            f"--columns {need}=HEADING."
         )
     zones = store.list_zones(building_id=opts.building_id, level_id=opts.level_id)
     rooms = {str(r): z for r, z in zip(zones["room_number"], zones.itertuples()) if r}

@@ -60,7 +60,8 @@ def check_geometry(
         b = ", ".join(f"{v:.1f}" for v in g.bounds)
         raise ctx.fail(
             f"{label}: coordinates are not lon/lat (bounds {b}); is the file in a "
-            "projected CRS? Give control points or corners to georeference it."
+            'projected CRS? Declare it (a GeoJSON "crs" member, a .prj beside a Shapefile) '
+            "or export the file in WGS84 lon/lat."
         )
     if g.is_valid:
         return g

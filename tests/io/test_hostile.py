@@ -20,7 +20,9 @@ from tests.io.io_makers import (
     write_camera_xlsx,
     write_door_csv,
     write_dxf,
+    write_png,
 )
+from tests.io.plan_makers import write_plan_dxf
 
 
 def _zone(fid, geom, **extra):
@@ -250,7 +252,91 @@ CASES = {
         {},
         "opening o1: unknown level",
     ),
+    "osm-xml-truncated": (
+        lambda p: _text(p / "s.osm", '<?xml version="1.0"?><osm version="0.6"><node id="1" lat='),
+        {},
+        "not a readable OpenStreetMap file",
+    ),
+    "osm-pbf-garbage": (
+        lambda p: _text(p / "s.osm.pbf", "\x00\x00\x00\x0dnot a pbf at all"),
+        {},
+        "s.osm.pbf",
+    ),
+    "osm-json-no-rooms": (
+        lambda p: _json(p / "m.json", {"version": "0.6", "elements": [{"type": "node", "id": 1}]}),
+        {},
+        "no indoor rooms",
+    ),
+    "indoorgml-not-xml": (
+        lambda p: _text(p / "b.gml", "<core:IndoorFeatures><oops"),
+        {},
+        "not well-formed XML",
+    ),
+    "indoorgml-entity-bomb": (
+        lambda p: _text(p / "b.gml", BILLION_LAUGHS),
+        {},
+        "b.gml",
+    ),
+    "indoorgml-bad-numbers": (
+        lambda p: _text(p / "b.gml", BAD_POSLIST),
+        {},
+        "b.gml: could not be imported (ValueError",
+    ),
+    "gpkg-garbage": (
+        lambda p: _text(p / "f.gpkg", "SQLite format 3\x00 but not really"),
+        {},
+        "not a readable GeoPackage file",
+    ),
+    "shapefile-without-dbf": (
+        lambda p: _text(p / "f.shp", "\x00\x00\x27\x0a" + "x" * 96),
+        {},
+        "f.shp",
+    ),
+    "geojson-unknown-crs": (
+        lambda p: _json(
+            p / "c.geojson",
+            {**fc([feat({"id": "a"}, box(0, 0, 1, 1))]), "crs": {"properties": {"name": "EPSG:1"}}},
+        ),
+        {},
+        "unknown coordinate reference system 'EPSG:1'",
+    ),
+    "image-corner-off-earth": (
+        lambda p: write_png(p / "plan.png"),
+        {"building_id": "b1", "corners": [(276.9, 35.22), (277.0, 35.23)]},
+        "276.9,35.22 is not a longitude,latitude",
+    ),
+    "dxf-room-at-1e12-only": (
+        lambda p: write_plan_dxf(p / "huge.dxf", room_at=1e12),
+        {"layers": {"rooms": ["Pièces"]}, "georef": [(0, 0, -80.84, 35.22), (1, 0, -80.83, 35.22)]},
+        "huge.dxf",
+    ),
+    "wrld-missing-level-file": (
+        lambda p: _json(
+            p / "main.json", {"name": "X", "levels": [{"id": "1", "filename": "x.json"}]}
+        ),
+        {"format": "wrld"},
+        "file 'x.json' is missing",
+    ),
 }
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    '<core:IndoorFeatures xmlns:core="x"><gml:name xmlns:gml="y">&lol3;</gml:name>'
+    "</core:IndoorFeatures>"
+)
+BAD_POSLIST = (
+    '<core:IndoorFeatures xmlns:core="http://www.opengis.net/indoorgml/1.0/core" '
+    'xmlns:gml="http://www.opengis.net/gml/3.2"><core:CellSpace gml:id="c1"><gml:Polygon>'
+    "<gml:exterior><gml:LinearRing><gml:posList>0 0 ten 0 10 10 0 0</gml:posList>"
+    "</gml:LinearRing></gml:exterior></gml:Polygon></core:CellSpace></core:IndoorFeatures>"
+)
+
+
+def _text(path, text: str):
+    path.write_bytes(text.encode("latin-1"))
+    return path
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -263,6 +349,8 @@ def test_refused_with_message_and_database_unchanged(site_store, tmp_path, case)
     message = str(err.value)
     assert expected in message, message
     assert path.name in message, f"the message should name the file: {message}"
+    assert str(tmp_path) not in message and "\n" not in message, message  # one sentence
+    assert "Traceback" not in message
     assert snapshot(site_store) == before
 
 
@@ -283,3 +371,15 @@ def test_repairable_bowtie_is_repaired_with_a_warning(site_store, tmp_path):
     report = import_path(site_store, path)
     assert any("bow: invalid geometry (Self-intersection" in w for w in report.warnings)
     assert site_store.get("zone", "bow")["geometry"].is_valid
+
+
+def test_a_system_file_passed_as_a_schedule_is_not_echoed(site_store, tmp_path):
+    path = tmp_path / "doors.csv"
+    path.write_text("root:$6$Zq9$hashhashhash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n")
+    before = snapshot(site_store)
+    with pytest.raises(ImportFailed) as err:
+        import_path(site_store, path, ImportOptions(building_id="b1"))
+    message = str(err.value)
+    assert "doors.csv: no number column found" in message and "do not look like" in message
+    assert "root" not in message and "$6$" not in message and "hash" not in message
+    assert snapshot(site_store) == before
