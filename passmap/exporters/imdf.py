@@ -21,41 +21,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from passmap.exporters.common import feature, table_rows
+from passmap.imdf_vocab import amenity_category, label, unit_category
 
 NAMESPACE = uuid.UUID("6f1c2d4e-8a7b-5c3d-9e0f-a1b2c3d4e5f6")
 EXTENSION = "imdf:extension:passmap:pass#1.0.0"
-UNIT_CATEGORY = {
-    "classroom": "classroom",
-    "corridor": "walkway",
-    "restroom": "restroom",
-    "stair": "stairs",
-    "elevator": "elevator",
-    "library": "library",
-    "lobby": "lobby",
-    "storage": "storage",
-    "mechanical": "mechanical",
-    "auditorium": "auditorium",
-    "gym": "fitnessroom",
-    "cafeteria": "foodservice",
-    "kitchen": "kitchen",
-    "science_lab": "laboratory",
-    "staff": "office",
-    "main_office": "office",
-    "nurse": "firstaid",
-    "vestibule": "vestibule",
-    "locker_room": "lockerroom",
-    "loading_dock": "loadingdock",
-    "mdf_idf": "serverroom",
-}
-AMENITY_CATEGORY = {"aed": "defibrillator", "trauma_kit": "firstaid", "key_box": "unspecified"}
 
 
 def imdf_uuid(table: str, entity_id: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{table}:{entity_id}"))
 
 
-def _label(text):
-    return None if text in (None, "") else {"en": str(text)}
+def _label(text, row: dict | None = None):
+    """Every language the import kept (props.names), with the current name shown."""
+    names = ((row or {}).get("props") or {}).get("names")
+    return label(text, names if isinstance(names, dict) else None)
 
 
 def _ext(row: dict, skip=("geometry",)) -> dict:
@@ -95,7 +74,7 @@ def build_collections(store) -> dict[str, list[dict]]:
                 {
                     "category": "university",  # IMDF has no K-12 category; the closest campus kind
                     "restriction": None,
-                    "name": _label(c["name"]),
+                    "name": _label(c["name"], c),
                     "alt_name": None,
                     "hours": None,
                     "website": None,
@@ -113,7 +92,7 @@ def build_collections(store) -> dict[str, list[dict]]:
                 b,
                 "building",
                 {
-                    "name": _label(b["name"]),
+                    "name": _label(b["name"], b),
                     "alt_name": None,
                     "category": "unspecified",
                     "restriction": None,
@@ -153,7 +132,7 @@ def build_collections(store) -> dict[str, list[dict]]:
                     "restriction": None,
                     "outdoor": False,
                     "ordinal": lv["ordinal"],
-                    "name": _label(lv["name"]),
+                    "name": _label(lv["name"], lv),
                     "short_name": _label(lv["ordinal"]),
                     "display_point": _point(lv["geometry"]),
                     "address_id": None,
@@ -163,6 +142,7 @@ def build_collections(store) -> dict[str, list[dict]]:
             )
         )
     _placed(rows, out)
+    _walls(store, out)
     return out
 
 
@@ -177,10 +157,10 @@ def _placed(rows, out) -> None:
                 z,
                 "unit",
                 {
-                    "category": UNIT_CATEGORY.get(z["kind"], "room"),
+                    "category": unit_category(z["kind"]),
                     "restriction": None,
                     "accessibility": None,
-                    "name": _label(z.get("name")),
+                    "name": _label(z.get("name"), z),
                     "alt_name": _label(z.get("room_number")),
                     "display_point": _point(z["geometry"]),
                     "level_id": imdf_uuid("level", z["level_id"]),
@@ -229,7 +209,7 @@ def _placed(rows, out) -> None:
                     c,
                     "amenity",
                     {
-                        "category": AMENITY_CATEGORY.get(c["type"], "unspecified"),
+                        "category": amenity_category(c["type"]),
                         "accessibility": None,
                         "name": _label(c.get("name")),
                         "alt_name": None,
@@ -262,6 +242,18 @@ def _placed(rows, out) -> None:
             )
         else:
             out["detail"].append(_feat("control", c, "detail", {"level_id": level}, ext))
+
+
+def _walls(store, out) -> None:
+    """CAD walls as IMDF details on their level, marked ``pass.table = "wall"`` (PassMap's
+    extension, like the controls): IMDF has no wall feature, the importer reads them back."""
+    for row, geom in store.wall_rows():
+        row = {**row, "geometry": geom}
+        if not row.get("level_id") or geom is None:
+            continue
+        ext = _ext(row) | {"table": "wall"}
+        props = {"level_id": imdf_uuid("level", row["level_id"])}
+        out["detail"].append(_feat("wall", row, "detail", props, ext))
 
 
 def _point(geom):

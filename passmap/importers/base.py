@@ -93,6 +93,7 @@ class ImportContext:
         self.bundle: dict[str, list[dict]] = {t: [] for t in BUNDLE_TABLES}
         self._ids: dict[tuple[str, str], str] = {}
         self.after_commit: list = []  # file copies etc., run only once the data is committed
+        self.language: str | None = None  # an archive's declared language (IMDF manifest)
 
     def _named(self, message: str) -> str:
         """Prefix the source, unless the message already starts with one of its file names."""

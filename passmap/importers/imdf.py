@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 import shapely
 
+from passmap.imdf_vocab import control_type, names_of
 from passmap.importers.base import ImportContext, read_bytes_limited, slug
 from passmap.importers.kinds import zone_kind
 from passmap.importers.validate import check_geometry, check_many, safe_zip_members
@@ -32,14 +33,6 @@ USED = (
     "detail",
     "pass_site",
 )
-AMENITY_TYPES = {
-    "defibrillator": "aed",
-    "aed": "aed",
-    "firstaid": "trauma_kit",
-    "security": "other",
-    "emergencyphone": "intercom",
-    "intercom": "intercom",
-}
 
 
 def read_archive(ctx: ImportContext, path: Path) -> dict[str, list[dict]]:
@@ -80,10 +73,17 @@ def read_archive(ctx: ImportContext, path: Path) -> dict[str, list[dict]]:
     return out
 
 
-def _name(value) -> str | None:
-    if isinstance(value, dict):
-        return value.get("en") or next(iter(value.values()), None)
-    return value
+def _name(value, ctx=None) -> str | None:
+    """The shown name of an IMDF label (English, else the manifest's language, else the first)."""
+    return names_of(value, getattr(ctx, "language", None))[0]
+
+
+def _props_with_names(props: dict | None, value, ctx=None) -> dict | None:
+    """Keep every language of an IMDF name (props.names) when there are several."""
+    names = names_of(value, getattr(ctx, "language", None))[1]
+    if not names:
+        return props
+    return {**(props or {}), "names": names}
 
 
 def _ext(feat: dict) -> dict:
@@ -106,33 +106,27 @@ class _Ids:
 
 def read_imdf(ctx: ImportContext, path: Path) -> None:
     files = read_archive(ctx, path)
+    manifest = (files.get("manifest") or [{}])[0]
+    ctx.language = manifest.get("language") if isinstance(manifest, dict) else None
     ids = _Ids()
     campus_of_building, building_of_level = {}, {}
-    for feat in files.get("venue", []):
-        _venue(ctx, ids, feat)
-    default_campus = (
-        ctx.bundle["campus"][0]["id"] if ctx.bundle["campus"] else ctx.options.campus_id
-    )
+    venues = [_venue(ctx, ids, feat) for feat in files.get("venue", [])]
+    default_campus = ctx.options.campus_id or (venues[0] if venues else None)
     footprints = _footprints(ctx, files.get("footprint", []))
-    for feat in files.get("building", []):
+    for n, feat in enumerate(files.get("building", []), 1):
         ext, bid = _ext(feat), ids.ours("building", feat)
         cid = ctx.options.campus_id or ext.get("campus_id") or default_campus
         if not cid:
             raise ctx.fail(
-                f"building {feat.get('id')}: no venue in the archive and no --campus given."
+                f"building {feat.get('id')}: the archive has no venue; choose the campus "
+                "it belongs to (campus id)."
             )
-        geom = footprints.get(str(feat.get("id")))
-        ctx.add(
-            "building",
-            {
-                "id": bid,
-                "campus_id": cid,
-                "geom": geom,
-                "props": ext.get("props"),
-                "name": ext.get("name") or _name(feat["properties"].get("name")) or bid,
-            },
-            f"building {feat.get('id')}",
-        )
+        props = feat.get("properties") or {}
+        name = ext.get("name") or _name(props.get("name"), ctx) or _name(props.get("alt_name"), ctx)
+        row = {"id": bid, "campus_id": cid, "geom": footprints.get(str(feat.get("id")))}
+        row["props"] = ext.get("props") or _props_with_names(None, props.get("name"), ctx)
+        row["name"] = name or _unnamed_building(ctx, venues, cid, n)
+        ctx.add("building", row, f"building {feat.get('id')}")
         campus_of_building[bid] = cid
     for feat in files.get("level", []):
         props, ext = feat.get("properties") or {}, _ext(feat)
@@ -149,9 +143,9 @@ def read_imdf(ctx: ImportContext, path: Path) -> None:
                 "id": lid,
                 "building_id": bid,
                 "ordinal": int(props.get("ordinal") or 0),
-                "name": ext.get("name") or _name(props.get("name")) or lid,
+                "name": ext.get("name") or _name(props.get("name"), ctx) or lid,
                 "geom": geom,
-                "props": ext.get("props"),
+                "props": ext.get("props") or _props_with_names(None, props.get("name"), ctx),
             },
             label,
         )
@@ -159,6 +153,10 @@ def read_imdf(ctx: ImportContext, path: Path) -> None:
     where = {"campus": campus_of_building, "level": building_of_level}
     _units(ctx, ids, files.get("unit", []), where)
     _openings(ctx, ids, files.get("opening", []), where)
+    details = files.get("detail", [])
+    walls = [f for f in details if _ext(f).get("table") == "wall"]
+    _walls(ctx, ids, walls, where)
+    files["detail"] = [f for f in details if _ext(f).get("table") != "wall"]
     for ftype in ("amenity", "fixture", "detail"):
         _controls(ctx, ids, ftype, files.get(ftype, []), where)
     if files.get("pass_site"):
@@ -172,7 +170,7 @@ def _venue(ctx, ids, feat) -> None:
     cid = ctx.options.campus_id or ids.ours("campus", feat)
     ids.map[str(feat.get("id"))] = cid
     if ctx.store is not None and ctx.store.get("campus", cid):
-        return
+        return cid  # re-importing a venue already in the database: its campus stays
     dist = ext.get("district") or {}
     did = dist.get("id") or ext.get("district_id") or "imported"
     if not ctx.has("district", did) and (ctx.store is None or not ctx.store.get("district", did)):
@@ -197,11 +195,30 @@ def _venue(ctx, ids, feat) -> None:
             "id": cid,
             "district_id": did,
             "geom": geom,
-            "name": ext.get("name") or _name(feat["properties"].get("name")) or cid,
+            "name": ext.get("name") or _name(feat["properties"].get("name"), ctx) or cid,
             **{k: ext.get(k) for k in keep},
         },
         f"venue {feat.get('id')}",
     )
+    return cid
+
+
+def _unnamed_building(ctx, venues: list, cid: str, n: int) -> str:
+    """A name for an IMDF building without one: the venue's name and its place in the file
+    (never its UUID, which is all a picker would otherwise show)."""
+    campus = next((r for r in ctx.bundle["campus"] if r["id"] == cid), None)
+    if campus is None and ctx.store is not None:
+        campus = ctx.store.get("campus", cid)
+    return f"{(campus or {}).get('name') or 'Building'} {n}"
+
+
+def _walls(ctx, ids, feats, where) -> None:
+    for feat in feats:
+        props, ext, label = feat.get("properties") or {}, _ext(feat), f"detail {feat.get('id')}"
+        cid, bid, lid = _placement(ctx, ids, props, ext, where, label)
+        geom = check_geometry(ctx, feat["geometry"], label)
+        row = {"id": ids.ours("wall", feat), "campus_id": cid, "building_id": bid}
+        ctx.add("wall", row | {"level_id": lid, "geom": geom, "props": ext.get("props")}, label)
 
 
 def _footprints(ctx, feats) -> dict[str, object]:
@@ -250,10 +267,14 @@ def _units(ctx, ids, feats, where) -> None:
                 "building_id": bid,
                 "level_id": lid,
                 "kind": kind,
-                "name": ext.get("name") or _name(props.get("name")),
-                "room_number": ext.get("room_number") or _name(props.get("alt_name")),
+                "name": ext.get("name") or _name(props.get("name"), ctx),
+                "room_number": ext.get("room_number") or _name(props.get("alt_name"), ctx),
                 "geom": geom,
-                "props": ext.get("props") if ext else {"imdf_category": props.get("category")},
+                "props": ext.get("props")
+                if ext
+                else _props_with_names(
+                    {"imdf_category": props.get("category")}, props.get("name"), ctx
+                ),
             },
             label,
         )
@@ -342,7 +363,7 @@ def _controls(ctx, ids, ftype, feats, where) -> None:
     zone_level = {r["id"]: r for r in ctx.bundle["zone"]}
     for feat in feats:
         props, ext, label = feat.get("properties") or {}, _ext(feat), f"{ftype} {feat.get('id')}"
-        ctype = ext.get("type") or AMENITY_TYPES.get(str(props.get("category")))
+        ctype = ext.get("type") or props.get("passmap:type") or control_type(props.get("category"))
         if ctype is None or ctype not in CONTROL_TYPES:
             unmatched.add(f"{ftype}:{props.get('category')}")
             continue
@@ -377,7 +398,7 @@ def _controls(ctx, ids, ftype, feats, where) -> None:
                 "level_id": lid,
                 "zone_id": zid,
                 "type": ctype,
-                "name": row["name"] or _name(props.get("name")),
+                "name": row["name"] or _name(props.get("name"), ctx),
                 "geom": check_geometry(ctx, feat["geometry"], label),
             }
         )

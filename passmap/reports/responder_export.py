@@ -2,8 +2,11 @@
 layer) and a minimal IMDF zip (manifest, venue, building, level, unit, opening, amenity, plus
 the grid as an extension file). Both honour the layers a viewer may see.
 
->>> sorted(IMDF_UNIT_CATEGORY)[:3]
-['auditorium', 'cafeteria', 'classroom']
+Categories come from the one IMDF vocabulary (passmap/imdf_vocab.py), which the IMDF importer
+reads back; ``passmap:type`` keeps the control type IMDF has no category for.
+
+>>> unit_category("cafeteria"), amenity_category("duress_button")
+('foodservice', 'emergencyphone')
 """
 
 from __future__ import annotations
@@ -18,41 +21,11 @@ import shapely
 
 from passmap.access import LAYERS
 from passmap.grid import campus_grid
+from passmap.imdf_vocab import amenity_category, unit_category
 from passmap.reports.responder_data import responder_objects
 
 IMDF_VERSION = "1.0.0"
 _NS = uuid.UUID("6f1c0d1e-5a0e-4c55-9d8e-2f6b8f1f0a11")  # stable uuid5 ids per PassMap id
-IMDF_UNIT_CATEGORY = {
-    "classroom": "classroom",
-    "corridor": "walkway",
-    "stair": "stairs",
-    "elevator": "elevator",
-    "restroom": "restroom",
-    "library": "library",
-    "gym": "fitnessroom",
-    "cafeteria": "foodservice",
-    "kitchen": "kitchen",
-    "auditorium": "auditorium",
-    "mechanical": "mechanical",
-    "storage": "storage",
-    "main_office": "office",
-    "nurse": "firstaid",
-    "lobby": "lobby",
-    "vestibule": "vestibule",
-    "science_lab": "laboratory",
-}
-IMDF_AMENITY_CATEGORY = {
-    "aed": "defibrillator",
-    "trauma_kit": "firstaid",
-    "key_box": "unspecified",
-    "utility_shutoff": "unspecified",
-    "fire_alarm_panel": "unspecified",
-    "intrusion_panel": "unspecified",
-    "hazard": "unspecified",
-    "duress_button": "emergencyphone",
-    "camera": "unspecified",
-    "access_reader": "unspecified",
-}
 
 
 def _uid(pid: str) -> str:
@@ -130,7 +103,7 @@ def _imdf_units(objs, levels_known) -> tuple[list, list, list]:
                     o.geometry,
                     dict(
                         props,
-                        category=IMDF_UNIT_CATEGORY.get(o["category"], "room"),
+                        category=unit_category(o["category"]),
                         restriction=None,
                         accessibility=None,
                         level_id=_uid(o["level_id"]),
@@ -159,13 +132,13 @@ def _imdf_units(objs, levels_known) -> tuple[list, list, list]:
                 )
             )
         elif o["source"] == "control":
-            unit_ids = []
+            unit_ids = _unit_of(units, o)
             amenities.append(
                 _feature(
                     o.geometry,
                     dict(
                         props,
-                        category=IMDF_AMENITY_CATEGORY.get(o["category"], "unspecified"),
+                        category=amenity_category(o["category"]),
                         unit_ids=unit_ids,
                         accessibility=None,
                         hours=None,
@@ -180,6 +153,18 @@ def _imdf_units(objs, levels_known) -> tuple[list, list, list]:
                 )
             )
     return units, openings, amenities
+
+
+def _unit_of(units: list[dict], o) -> list[str]:
+    """The unit holding a control (IMDF places amenities by unit): the importer reads it back."""
+    if o["level_id"] is None or o["level_id"] != o["level_id"] or o.geometry is None:
+        return []
+    level = _uid(o["level_id"])
+    p = o.geometry.representative_point()
+    for u in units:
+        if u["properties"]["level_id"] == level and shapely.geometry.shape(u["geometry"]).covers(p):
+            return [u["id"]]
+    return []
 
 
 def responder_imdf(store, campus_id: str, out: str | Path | io.BytesIO, layers=None) -> dict:
