@@ -1,52 +1,53 @@
-"""Import plans: upload (or name a file on the server), choose options, preview what would be
-written with its warnings and a map, then commit in one transaction."""
-
-import tempfile
-from pathlib import Path
+"""Import plans: upload (or, when the server allows it, name a file in its import folder),
+choose options, place a drawing or image by clicking, preview what would be written with its
+warnings and a map, then commit in one transaction."""
 
 import streamlit as st
 from streamlit_folium import st_folium
 
+from passmap.config import load_settings
 from passmap.importers import import_path
 from passmap.importers.base import ImportFailed
 from passmap.importers.dispatch import FORMATS
+from passmap.importers.files import server_path
 from passmap.store import StoreError
-from ui import data
+from ui import data, importing, placing
 from ui.editing import actor
 from ui.guard import require
-from ui.importing import build_options, preview_map
 
 require("edit")
 
 PREVIEW = "import_preview"
 store = data.get_store()
+settings = load_settings()
+importing.sweep_once()
 st.title("Import plans")
 st.caption(
-    "IMDF archives, PassMap or plain GeoJSON, OpenStreetMap indoor, WRLD indoor folders, "
-    "DXF drawings, PNG/JPG/PDF floor plans (as underlays), door and camera schedules."
+    "IMDF archives, PassMap or plain GeoJSON, OpenStreetMap (.osm, .pbf, JSON), IndoorGML, "
+    "Shapefile / GeoPackage / FlatGeobuf, WRLD indoor folders, DXF drawings, PNG/JPG/PDF floor "
+    "plans (as underlays), door and camera schedules."
 )
 
-source = st.radio("Source", ["Upload", "Path on the server"], horizontal=True, key="imp_source")
-paths: list[Path] = []
+sources = ["Upload"] + (["File on the server"] if settings.import_dir else [])
+source = st.radio("Source", sources, horizontal=True, key="imp_source")
+paths, problem = [], None
 if source == "Upload":
     files = st.file_uploader(
         "Files",
         accept_multiple_files=True,
         key="imp_files",
-        type=["zip", "geojson", "json", "dxf", "png", "jpg", "jpeg", "pdf", "csv", "xlsx"],
+        type=["zip", "geojson", "json", "dxf", "png", "jpg", "jpeg", "pdf", "csv", "xlsx"]
+        + ["osm", "pbf", "gml", "gpkg", "fgb", "shp", "shx", "dbf", "prj", "cpg"],
     )
     if files:
-        folder = Path(
-            st.session_state.setdefault("imp_dir", tempfile.mkdtemp(prefix="passmap-up-"))
-        )
-        for f in files:
-            target = folder / Path(f.name).name  # never a path from the browser
-            target.write_bytes(f.getvalue())
-        names = [Path(f.name).name for f in files]
-        paths = [folder] if "main.json" in names else [folder / n for n in names]
+        paths = importing.save_uploads(st.session_state, files)
+        paths = [p for p in paths if p.suffix.lower() not in importing.SIDECARS]
 else:
-    typed = st.text_input("File or folder on the server", key="imp_path")
-    paths = [Path(p.strip()) for p in typed.split(";") if p.strip()]
+    typed = st.text_input("File or folder in the server's import folder", key="imp_path")
+    try:
+        paths = [server_path(p) for p in typed.split(";") if p.strip()]
+    except ImportFailed as exc:
+        problem = str(exc)
 
 with st.expander("Options", expanded=True):
     c = st.columns(3)
@@ -61,14 +62,14 @@ with st.expander("Options", expanded=True):
         key="imp_layers",
         placeholder="walls=A-WALL;doors=A-DOOR;rooms=A-ROOM;labels=A-TEXT",
     )
-    georef = st.text_area(
-        "Control points x,y,lon,lat (one per line, or a QGIS .points text)",
-        key="imp_georef",
-        height=80,
-    )
     corners = st.text_input("Corners lon,lat;lon,lat (SW;NE) or TL;TR;BR;BL", key="imp_corners")
-    columns = st.text_input("Column / property mapping field=Heading,...", key="imp_columns")
-    kinds = st.text_input("Category to zone kind category=kind,...", key="imp_kinds")
+    typed_points = st.text_area(
+        "Control points x,y,lon,lat, one per line (or pick them on the maps below)",
+        key="imp_georef",
+        height=68,
+    )
+    columns = st.text_input("Column mapping field=Heading,...", key="imp_columns")
+    kinds = st.text_input("Zone kinds: category or name=kind,...", key="imp_kinds")
 
 form = {
     "format": fmt,
@@ -78,20 +79,24 @@ form = {
     "ordinal": int(ordinal),
     "building_name": bname,
     "layers": layers,
-    "georef": georef,
+    "georef": typed_points,
     "corners": corners,
     "columns": columns,
     "kinds": kinds,
 }
+if problem:
+    st.error(problem)
+elif paths and not corners and not typed_points.strip():
+    form["georef"] = importing.placement_section(store, paths[0], form) or ""
 key = (tuple(map(str, paths)), tuple(sorted(form.items())))
 
 
 def run(dry_run: bool):
     try:
-        options = build_options(form, dry_run=dry_run, actor=actor())
+        options = importing.build_options(form, dry_run=dry_run, actor=actor())
         return import_path(store, paths if len(paths) > 1 else paths[0], options)
-    except (ImportFailed, StoreError, ValueError, FileNotFoundError) as exc:
-        st.error(str(exc))
+    except (ValueError, StoreError) as exc:  # ImportFailed is a ValueError: one sentence
+        st.error(importing.for_web(str(exc)))
         return None
 
 
@@ -105,6 +110,8 @@ if b[1].button("Commit import", type="primary", disabled=not ready, key="imp_com
     report = run(dry_run=False)
     if report:
         st.session_state.pop(PREVIEW, None)
+        importing.done_with_uploads(st.session_state)
+        placing.reset()
         data.clear_caches()
         st.success(
             f"Imported {report.source}: "
@@ -112,7 +119,7 @@ if b[1].button("Commit import", type="primary", disabled=not ready, key="imp_com
             + "."
         )
         for w in report.warnings:
-            st.warning(w)
+            st.warning(importing.for_web(w))
         held, ready = None, False
 
 if ready:
@@ -125,8 +132,8 @@ if ready:
         ]
     )
     for w in report.warnings:
-        st.warning(w)
-    m = preview_map(report.bundle or {})
+        st.warning(importing.for_web(w))
+    m = importing.preview_map(report.bundle or {})
     if m is not None:
         st_folium(m, key="imp_map", height=480, use_container_width=True, returned_objects=[])
     st.info("Nothing is written until you press Commit import.")

@@ -1,14 +1,19 @@
-"""Helpers of the Import page: options from the form, the preview map of a dry-run bundle."""
+"""Helpers of the Import page: options from the form, uploads in a private folder removed
+after the import (and when the session ends), messages in the page's words, the preview map."""
 
 from __future__ import annotations
 
 import html
+import re
+import weakref
+from pathlib import Path
 
 import folium
 import shapely
 
 from layers.folium_offline import offline_map
-from passmap.importers.base import ImportOptions
+from passmap.importers import files as import_files
+from passmap.importers.base import ImportFailed, ImportOptions
 from passmap.importers.georef import parse_corners, parse_points
 
 PREVIEW_LIMIT = 3000  # features per layer drawn in the preview (STACK.md: folium cost)
@@ -35,11 +40,15 @@ def build_options(form: dict, dry_run: bool, actor: str) -> ImportOptions:
     """ImportOptions from the page's form values (same meaning as the CLI flags)."""
     layers = {
         k: [n.strip() for n in v.split(",") if n.strip()]
-        for k, v in _pairs(form.get("layers", ""), ";").items()
+        for k, v in _pairs(form.get("layers") or "", ";").items()
     }
     georef = parse_points(form.get("georef") or "")
-    if form.get("georef", "").strip() and len(georef) < 2:
-        raise ValueError("Control points: give at least two lines x,y,lon,lat.")
+    if (form.get("georef") or "").strip() and len(georef) < 2:
+        raise ImportFailed("Control points: give at least two lines x,y,lon,lat.")
+    try:
+        corners = parse_corners(form["corners"]) if form.get("corners") else []
+    except ValueError as exc:
+        raise ImportFailed(f"Corners: {exc}") from None
     return ImportOptions(
         format=None if form.get("format") in (None, "detect") else form["format"],
         campus_id=form.get("campus") or None,
@@ -49,7 +58,7 @@ def build_options(form: dict, dry_run: bool, actor: str) -> ImportOptions:
         level_ordinal=int(form.get("ordinal") or 0),
         layers=layers,
         georef=georef,
-        corners=parse_corners(form["corners"]) if form.get("corners") else [],
+        corners=corners,
         column_map=_pairs(form.get("columns", "")),
         zone_kind_map=_pairs(form.get("kinds", "")),
         dry_run=dry_run,
@@ -89,3 +98,128 @@ def preview_map(bundle: dict[str, list[dict]]):
             tooltip=folium.GeoJsonTooltip(["label"], labels=False),
         ).add_to(m)
     return m
+
+
+# -- uploads ---------------------------------------------------------------------------------
+class _UploadFolder:
+    """Owns one session's upload folder: removed when the import is done, or when Streamlit
+    drops the session (its state, and this object with it, is garbage collected)."""
+
+    def __init__(self):
+        self.path = import_files.new_upload_dir()
+        self._finalizer = weakref.finalize(self, import_files.remove_upload_dir, self.path)
+
+    def remove(self) -> None:
+        self._finalizer()
+
+
+_SWEPT = {"done": False}
+
+
+def sweep_once() -> None:
+    """Remove upload folders a crashed server left behind (once per server process)."""
+    if not _SWEPT["done"]:
+        _SWEPT["done"] = True
+        import_files.sweep_stale_uploads()
+
+
+def save_uploads(state, files) -> list[Path]:
+    """Write the uploaded files into the session's private folder; the paths to import."""
+    holder = state.get("imp_upload")
+    if holder is None or not holder.path.exists():
+        holder = state["imp_upload"] = _UploadFolder()
+    names = []
+    for f in files:
+        target = holder.path / Path(f.name).name  # never a path from the browser
+        target.write_bytes(f.getvalue())
+        names.append(target.name)
+    return [holder.path] if "main.json" in names else [holder.path / n for n in names]
+
+
+def done_with_uploads(state) -> None:
+    holder = state.pop("imp_upload", None)
+    if holder is not None:
+        holder.remove()
+
+
+# -- messages in the page's words ------------------------------------------------------------
+FIELDS = {
+    "campus": "the Campus id field",
+    "building": "the Building id field",
+    "level": "the Level id field",
+    "georef": "pick them on the two maps below",
+    "corners": "the Corners field",
+    "columns": "the Column mapping field",
+    "kinds": "the Zone kinds field",
+    "layers": "the DXF layers field",
+    "format": "the Format choice",
+    "schedule": "the Format choice",
+}
+_FLAG = re.compile(r"--([a-z][a-z-]*)(?:[ =](?:\"[^\"]*\"|[\w-]+=[\w-]+))?")
+
+
+def for_web(message: str) -> str:
+    """An importer's sentence for the web page: CLI flags become the page's fields.
+
+    >>> for_web('place it by points (--georef "x,y,lon,lat") or corners (--corners).')
+    'place it by points (pick them on the two maps below) or corners (the Corners field).'
+    """
+    return _FLAG.sub(lambda m: FIELDS.get(m.group(1), "the options above"), message)
+
+
+# -- placing a plan by clicking ----------------------------------------------------------------
+SIDECARS = (".shx", ".dbf", ".prj", ".cpg")  # uploaded with a Shapefile, not imported alone
+PLACED = (".dxf", ".png", ".jpg", ".jpeg", ".gml")
+
+
+def placement_section(store, path: Path, form: dict) -> str | None:
+    """Pick control points on the plan and the campus map; their text once two pairs exist."""
+    import streamlit as st
+
+    from passmap.importers.placement import plan_of
+    from ui import placing
+
+    if path.suffix.lower() not in PLACED:
+        return None
+    cache = st.session_state.setdefault("imp_plan_cache", {})
+    ck = (str(path), path.stat().st_mtime, form.get("layers"))
+    if ck not in cache:
+        cache.clear()
+        placing.reset()
+        try:
+            cache[ck] = plan_of(path, build_options(form, dry_run=True, actor="preview"))
+        except (ValueError, OSError) as exc:
+            st.error(for_web(str(exc)))
+            cache[ck] = None
+    plan = cache[ck]
+    if plan is None or (plan.kind == "drawing" and not plan.geoms and path.suffix == ".gml"):
+        return None
+    st.subheader("Place the plan")
+    campus = _placement_campus(store, form)
+    buildings = store.list_buildings(campus_id=campus["id"]) if campus else None
+    text = placing.pick_points(plan, campus, buildings)
+    if st.button("Start the points again", key="imp_place_reset"):
+        placing.reset()
+        st.rerun()
+    return text
+
+
+def _placement_campus(store, form: dict) -> dict | None:
+    import streamlit as st
+
+    if form.get("campus"):
+        found = store.get("campus", form["campus"])
+        if found is not None:
+            return found
+    campuses = store.list_campuses()
+    if campuses.empty:
+        st.caption("No campus yet: pick the points on the map where the building stands.")
+        return None
+    names = dict(zip(campuses["id"], campuses["name"]))
+    chosen = st.selectbox(
+        "Campus map to place it on",
+        list(names),
+        format_func=lambda i: str(names[i]),
+        key="imp_place_campus",
+    )
+    return store.get("campus", chosen)

@@ -61,15 +61,24 @@ def _apply_pending() -> None:
                     st.session_state.pop(KEYS[below], None)
 
 
-def _select(label: str, key: str, frame, name_col: str = "name") -> str | None:
+def _select(label: str, key: str, frame, name_col: str = "name", default=None) -> str | None:
     if frame is None or frame.empty:
         st.session_state.pop(key, None)
         return None
     ids = list(frame["id"])
     names = dict(zip(frame["id"], frame[name_col]))
     if st.session_state.get(key) not in ids:
-        st.session_state[key] = ids[0]
+        st.session_state[key] = default if default in ids else ids[0]
     return st.selectbox(label, ids, key=key, format_func=lambda i: str(names.get(i, i)))
+
+
+def _building(path: str, campus: str) -> str | None:
+    """The building picker; by default the first building that has levels (an imported campus
+    may list outbuildings without floors first, and a building without levels shows nothing)."""
+    frame = data.buildings(path, campus)
+    with_levels = set(data.levels(path)["building_id"]) if not frame.empty else set()
+    default = next((b for b in frame["id"] if b in with_levels), None)
+    return _select("Building", KEYS["building"], frame, default=default)
 
 
 def sidebar_pickers() -> Picked:
@@ -86,9 +95,7 @@ def sidebar_pickers() -> Picked:
         if district is not None:
             st.session_state[KEYS["district"]] = district
         campus = _select("Campus", KEYS["campus"], scope_campuses(data.campuses(path, district)))
-        building = (
-            _select("Building", KEYS["building"], data.buildings(path, campus)) if campus else None
-        )
+        building = _building(path, campus) if campus else None
         levels = data.levels(path, building) if building else None
         level = _select("Level", KEYS["level"], levels) if building else None
     return Picked(district, campus, building, level)

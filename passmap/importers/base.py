@@ -23,6 +23,12 @@ class ImportFailed(ValueError):
     """A file could not be imported; the message names the file, the feature and the problem."""
 
 
+def _settings():
+    from passmap.config import load_settings
+
+    return load_settings()
+
+
 @dataclass
 class ImportOptions:
     """What the person chose for one import (CLI flags or the Import page)."""
@@ -44,7 +50,7 @@ class ImportOptions:
     pdf_page: int = 1
     dry_run: bool = False
     actor: str = "local"
-    max_bytes: int = 200 * 1024 * 1024
+    max_bytes: int = field(default_factory=lambda: _settings().import_max_bytes)
     max_zip_ratio: float = 100.0
 
 

@@ -159,8 +159,8 @@ def georeference(ctx: ImportContext, drawing: Drawing, found):
             raise ctx.fail(str(exc)) from None
     if not points:
         raise ctx.fail(
-            "a DXF drawing is in drawing units; give two or more control points "
-            '(--georef "x,y,lon,lat;...") or the corners (--corners).'
+            "a DXF drawing is in drawing units; place it by two or more control points "
+            '(--georef "x,y,lon,lat;...") or its corners (--corners).'
         )
     try:
         t = fit_transform(points)

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from passmap.config import DATA_DIR, ROOT
+from passmap.config import DATA_DIR, ROOT, load_settings
 from passmap.importers.base import ImportContext, slug
 from passmap.importers.georef import corners_to_points, fit_transform
 from passmap.importers.hierarchy import ensure_building, ensure_level
@@ -87,8 +87,8 @@ def read_image(ctx: ImportContext, path: Path) -> None:
             raise ctx.fail(str(exc)) from None
     if not points:
         raise ctx.fail(
-            "an image needs its corners (--corners) or control points in pixels "
-            '(--georef "px,py,lon,lat;...") to be placed.'
+            "an image is placed by control points in pixels "
+            '(--georef "px,py,lon,lat;...") or its corners (--corners).'
         )
     try:
         t = fit_transform(points)
@@ -103,7 +103,7 @@ def read_image(ctx: ImportContext, path: Path) -> None:
     outline = Polygon(corners)
     bid, _ = ensure_building(ctx, ctx.options.building_name or path.stem, outline)
     lid_hint = ctx.options.level_id or f"{bid}-l{ctx.options.level_ordinal}"
-    folder = Path(ctx.options.underlay_dir or DEFAULT_DIR)
+    folder = Path(ctx.options.underlay_dir or load_settings().underlay_dir)
     dest = folder / f"{slug(lid_hint)}{src.suffix.lower()}"
     lons, lats = [c[0] for c in corners], [c[1] for c in corners]
     underlay = {

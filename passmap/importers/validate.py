@@ -112,6 +112,7 @@ def safe_zip_members(ctx: ImportContext, data: bytes, options: ImportOptions) ->
         )
     members: dict[str, bytes] = {}
     skipped = []
+    budget = [options.max_bytes]  # bytes left for ALL members: a bomb by total, not one member
     for info in infos:
         name = info.filename
         parts = PurePosixPath(name.replace("\\", "/")).parts
@@ -122,19 +123,20 @@ def safe_zip_members(ctx: ImportContext, data: bytes, options: ImportOptions) ->
         if parts[0] == "__MACOSX" or parts[-1].startswith("._") or parts[-1] == ".DS_Store":
             skipped.append(name)
             continue
-        members[name] = _read_member(ctx, zf, info, options)
+        members[name] = _read_member(ctx, zf, info, options, budget)
     if skipped:
         ctx.warn(f"skipped {len(skipped)} macOS metadata file(s) in the archive (__MACOSX, ._*).")
     return members
 
 
-def _read_member(ctx, zf: zipfile.ZipFile, info: zipfile.ZipInfo, options) -> bytes:
+def _read_member(ctx, zf: zipfile.ZipFile, info: zipfile.ZipInfo, options, budget) -> bytes:
     with zf.open(info) as fh:
-        out = fh.read(options.max_bytes + 1)  # never trust the header's declared size
-    if len(out) > options.max_bytes:
+        out = fh.read(budget[0] + 1)  # never trust the header's declared size
+    budget[0] -= len(out)
+    if budget[0] < 0:
         raise ctx.fail(
-            f"archive member {info.filename!r} expands beyond the "
-            f"{options.max_bytes / 1e6:.0f} MB limit."
+            f"archive expands beyond the {options.max_bytes / 1e6:.0f} MB import limit "
+            f"(at member {info.filename!r}); refusing a possible zip bomb."
         )
     return out
 

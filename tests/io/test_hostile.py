@@ -184,7 +184,7 @@ CASES = {
     "dxf-without-georeference": (
         lambda p: write_dxf(p / "x.dxf"),
         {},
-        "give two or more control points",
+        "place it by two or more control points",
     ),
     "dxf-unknown-layer": (
         lambda p: write_dxf(p / "x.dxf"),

@@ -35,12 +35,13 @@ def _page(name: str) -> AppTest:
     return login_new(at, "editor")  # a page run on its own refuses anyone not signed in
 
 
-def test_import_page_previews_then_commits(site_db, tmp_path):
-    osm = write_osm(tmp_path / "rooms.geojson")
+def test_import_page_previews_then_commits(site_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PASSMAP_IMPORT_DIR", str(tmp_path))
+    write_osm(tmp_path / "rooms.geojson")
     at = _page("import.py")
     at.run()
-    at.radio(key="imp_source").set_value("Path on the server").run()
-    at.text_input(key="imp_path").set_value(str(osm))
+    at.radio(key="imp_source").set_value("File on the server").run()
+    at.text_input(key="imp_path").set_value("rooms.geojson")
     at.text_input(key="imp_building").set_value("annex")
     at.text_input(key="imp_campus").set_value("c1").run()
     at.button(key="imp_preview").click().run()
@@ -58,12 +59,13 @@ def test_import_page_previews_then_commits(site_db, tmp_path):
     assert store.audit_entries(limit=1)[0]["action"] == "import"
 
 
-def test_import_page_shows_the_error_and_writes_nothing(site_db, tmp_path):
+def test_import_page_shows_the_error_and_writes_nothing(site_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PASSMAP_IMPORT_DIR", str(tmp_path))
     bad = tmp_path / "bad.geojson"
     bad.write_text("{not json")
     at = _page("import.py")
     at.run()
-    at.radio(key="imp_source").set_value("Path on the server").run()
+    at.radio(key="imp_source").set_value("File on the server").run()
     at.text_input(key="imp_path").set_value(str(bad)).run()
     before = _store(site_db).table_counts()
     at.button(key="imp_preview").click().run()

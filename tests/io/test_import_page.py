@@ -1,0 +1,137 @@
+"""The Import page as a district IT person meets it: server paths only inside the configured
+folder, messages in the page's words, a plan placed by clicking on the drawing and the map."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.io.io_makers import DXF_GEOREF, write_dxf
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def page_db(_templates, tmp_path, monkeypatch):
+    path = tmp_path / "pages.duckdb"
+    shutil.copyfile(_templates / "site.duckdb", path)
+    monkeypatch.setenv("PASSMAP_DB", str(path))
+    monkeypatch.setenv("PASSMAP_UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.syspath_prepend(str(REPO))
+    return path
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(str(REPO / "pages" / "import.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _store(path):
+    from ui.data import _open_store
+
+    return _open_store(str(path))
+
+
+def test_server_paths_are_hidden_unless_an_import_folder_is_configured(page_db, monkeypatch):
+    monkeypatch.delenv("PASSMAP_IMPORT_DIR", raising=False)
+    at = _page()
+    assert at.radio(key="imp_source").options == ["Upload"]
+    assert "imp_path" not in [t.key for t in at.text_input]  # no path field at all
+    assert "imp_campus" in [t.key for t in at.text_input]
+
+
+@pytest.mark.parametrize("typed", ["../secret.geojson", "/etc/passwd", "link.geojson"])
+def test_paths_outside_the_import_folder_are_refused(page_db, tmp_path, monkeypatch, typed):
+    folder = tmp_path / "imports"
+    folder.mkdir()
+    (tmp_path / "secret.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    os.symlink(tmp_path / "secret.geojson", folder / "link.geojson")  # a symlink pointing out
+    monkeypatch.setenv("PASSMAP_IMPORT_DIR", str(folder))
+    at = _page()
+    at.radio(key="imp_source").set_value("File on the server").run()
+    at.text_input(key="imp_path").set_value(typed).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and "not found in the server's import folder" in errors[0]
+    assert str(tmp_path) not in errors[0] and "/etc" not in errors[0]
+    assert at.button(key="imp_preview").disabled
+
+
+def _click(at, index: int, lat: float, lng: float) -> None:
+    """What streamlit-folium returns for a click on the ``index``-th map of the page."""
+    args = json.loads(at.get("component_instance")[index].proto.json_args)
+    at.session_state[args["key"]] = {"last_clicked": {"lat": lat, "lng": lng}}
+
+
+def test_a_drawing_is_placed_by_clicking_then_imported(page_db, tmp_path, monkeypatch):
+    from passmap.importers.base import ImportOptions
+    from passmap.importers.placement import plan_of
+    from ui.placing import to_view
+
+    monkeypatch.setenv("PASSMAP_IMPORT_DIR", str(tmp_path))
+    write_dxf(tmp_path / "plan.dxf")
+    at = _page()
+    at.radio(key="imp_source").set_value("File on the server").run()
+    at.text_input(key="imp_path").set_value("plan.dxf")
+    at.text_input(key="imp_building").set_value("annex")
+    at.text_input(key="imp_campus").set_value("c1")
+    at.text_input(key="imp_layers").set_value(
+        "walls=A-WALL;doors=A-DOOR;rooms=A-ROOM;labels=A-TEXT"
+    )
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value == "Place the plan" for s in at.subheader)
+    # the message a web user gets without a placement names no CLI flag
+    at.button(key="imp_preview").click().run()
+    assert at.error and "--" not in at.error[0].value and "two maps" in at.error[0].value
+    opts = ImportOptions(layers={"walls": ["A-WALL"], "doors": ["A-DOOR"], "rooms": ["A-ROOM"]})
+    plan = plan_of(tmp_path / "plan.dxf", opts)
+    for x, y, lon, lat in DXF_GEOREF + [(0, 5000, -80.84, 35.22 + 5 / 111_000)]:
+        _click(at, 0, *to_view(plan, x, y))  # the drawing
+        at.run()
+        _click(at, 1, lat, lon)  # the same point on the campus map
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert len(table) == 3 and table["residual (m)"].max() < 0.5
+    assert any("Fit: RMS" in m.value for m in at.markdown)
+    at.button(key="imp_preview").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.button(key="imp_commit").click().run()
+    assert any("Imported plan.dxf" in s.value for s in at.success)
+    zones = _store(page_db).list_zones(building_id="annex")
+    assert len(zones) == 2
+    minx, miny, maxx, maxy = zones.total_bounds
+    assert -80.8401 < minx < maxx < -80.8398 and 35.2199 < miny < maxy < 35.2201
+
+
+def test_building_picker_defaults_to_a_building_with_levels(page_db):
+    from shapely.geometry import shape
+
+    from passmap.auth import create_demo_accounts
+    from tests.helpers import login
+    from tests.io.io_makers import box
+
+    shed = {"id": "a-shed", "campus_id": "c1", "name": "Shed", "geom": shape(box(30, 0, 5, 5))}
+    store = _store(page_db)
+    store.apply_import({"building": [shed]}, "test", "shed")
+    create_demo_accounts(store)
+    at = AppTest.from_string(
+        "import streamlit as st\n"
+        "from ui.pickers import sidebar_pickers\n"
+        "st.session_state['pick_campus'] = 'c1'\n"
+        "st.write('picked:', sidebar_pickers().building)\n",
+        default_timeout=60,
+    )
+    login(at, "admin", db_path=page_db)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.selectbox(key="pick_building").options[0] == "Shed"  # listed first
+    assert at.sidebar.selectbox(key="pick_building").value == "b1"  # but b1 has the levels
