@@ -1,4 +1,5 @@
-"""Import benchmark: a 50,000-entity DXF and an IMDF venue with 10,000 units.
+"""Import benchmark: a 50,000-entity DXF, an IMDF venue with 10,000 units, an OSM PBF and a
+GeoPackage of 10,000 rooms each.
 
 PassMap's import (read + validate + georeference + one-transaction write into a fresh DuckDB
 file) is timed side by side with reading the same file with geopandas/pyogrio alone (GDAL's DXF
@@ -18,6 +19,8 @@ import time
 import uuid
 import zipfile
 from pathlib import Path
+
+import numpy as np
 
 LON0, LAT0 = -80.84, 35.22
 DEG_M = 1 / 111_000
@@ -153,6 +156,46 @@ def make_imdf(path: Path, units: int = 10_000, levels: int = 10) -> int:
     return units
 
 
+def make_pbf(path: Path, rooms: int = 10_000) -> int:
+    """10,000 indoor rooms (ways) with a door node each, written by pyosmium."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.io.plan_makers import write_osm_pbf
+
+    write_osm_pbf(path, rooms=rooms)
+    return rooms
+
+
+def make_gpkg(path: Path, rooms: int = 10_000) -> int:
+    """10,000 room polygons in NC State Plane (feet), as a GIS office exports them."""
+    import geopandas as gpd
+    import shapely
+
+    cols = 100
+    x = LON0 + (np.arange(rooms) % cols) * 9 * DEG_M / 0.817
+    y = LAT0 + (np.arange(rooms) // cols) * 8 * DEG_M
+    geoms = shapely.box(x, y, x + 9 * DEG_M / 0.817, y + 8 * DEG_M)
+    frame = gpd.GeoDataFrame(
+        {"ROOM_NO": [str(100 + i) for i in range(rooms)], "NAME": ["Classroom"] * rooms},
+        geometry=geoms,
+        crs="EPSG:4326",
+    ).to_crs("EPSG:2264")
+    path.unlink(missing_ok=True)
+    frame.to_file(path, driver="GPKG")
+    return rooms
+
+
+def pyogrio_osm(path: Path) -> int:
+    import pyogrio
+
+    return sum(len(pyogrio.read_dataframe(path, layer=n)) for n in ("points", "multipolygons"))
+
+
+def pyogrio_gpkg(path: Path) -> int:
+    import pyogrio
+
+    return len(pyogrio.read_dataframe(path))
+
+
 def _timed(fn, repeat: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
@@ -213,8 +256,11 @@ def main(argv=None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     dxf, imdf = out / "bench-50k.dxf", out / "bench-10k-units.zip"
+    pbf, gpkg = out / "bench-10k-rooms.osm.pbf", out / "bench-10k-rooms.gpkg"
     entities = make_dxf(dxf)
     units = make_imdf(imdf)
+    osm_rooms = make_pbf(pbf)
+    gpkg_rooms = make_gpkg(gpkg)
     dxf_opts = ImportOptions(
         building_id="bench",
         georef=[(0, 0, LON0, LAT0), (800_000, 0, LON0 + 0.0088, LAT0)],
@@ -237,6 +283,20 @@ def main(argv=None) -> int:
             f"({imdf.stat().st_size / 1e6:.1f} MB)",
             lambda: passmap_import(imdf, out, ImportOptions()),
             lambda: pyogrio_imdf(imdf),
+        ),
+        (
+            f"OSM PBF, {osm_rooms:,} indoor rooms + {osm_rooms:,} doors "
+            f"({pbf.stat().st_size / 1e6:.1f} MB)",
+            pbf,
+            lambda: passmap_import(pbf, out, ImportOptions(building_id="osm")),
+            lambda: pyogrio_osm(pbf),
+        ),
+        (
+            f"GeoPackage, {gpkg_rooms:,} rooms in State Plane feet "
+            f"({gpkg.stat().st_size / 1e6:.1f} MB)",
+            gpkg,
+            lambda: passmap_import(gpkg, out, ImportOptions(building_id="gpkg")),
+            lambda: pyogrio_gpkg(gpkg),
         ),
     ):
         t_ours, counts = _timed(ours, args.repeat)

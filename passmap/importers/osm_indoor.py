@@ -17,7 +17,7 @@ from passmap.importers.base import ImportContext, read_bytes_limited, slug
 from passmap.importers.campus_features import as_zone_geometry, classify
 from passmap.importers.hierarchy import ensure_building, ensure_campus, ensure_level
 from passmap.importers.kinds import zone_kind
-from passmap.importers.labels import split_label
+from passmap.importers.labels import ROOM_NUMBER, split_label
 from passmap.importers.validate import POLYGONAL, check_geometry
 
 ZONE_INDOOR = ("room", "corridor", "area")
@@ -153,7 +153,8 @@ def _zone(ctx, oid, cid, bid, lid, indoor, props, geom) -> dict:
     number, name = split_label([props.get("name")]) if props.get("name") else (None, None)
     text = props.get("room") or props.get("amenity") or name
     kind = "corridor" if indoor == "corridor" else zone_kind(text, ctx.options.zone_kind_map)
-    ref = props.get("ref") or number
+    ref = str(props.get("ref") or "").strip()
+    ref = ref if ROOM_NUMBER.match(ref) else number  # a ref such as "corrau" is no room number
     return {
         "id": oid,
         "campus_id": cid,

@@ -89,3 +89,37 @@ def test_png_render_as_underlay(site_store, tmp_path):
     assert (tmp_path / "b1-l0.png").stat().st_size == (
         DATA / "dxf-wrld-office-floor" / "cad_image.png"
     ).stat().st_size
+
+
+def test_osm_fei_spanish_rooms_get_kinds_numbers_and_names(store):
+    folder = DATA / "osm-indoor-uv-fei"
+    import_path(store, folder / "planta_rooms_levels1-2.geojson", ImportOptions(building_id="fei"))
+    zones = store.list_zones(building_id="fei")
+    by_name = {
+        str(n).lower(): (k, r)
+        for n, k, r in zip(zones["name"], zones["kind"], zones["room_number"])
+    }
+    assert by_name["aula 102"] == ("classroom", "102")
+    assert by_name["biblioteca"][0] == "library" and by_name["auditorio"][0] == "auditorium"
+    assert by_name["baños"][0] == "restroom" and by_name["enfermería"][0] == "nurse"
+    assert by_name["escaleras principales"][0] == "stair" and by_name["oficina"] == ("staff", None)
+    numbers = set(zones["room_number"].dropna())
+    assert "corrau" not in numbers and "biblioteca-n1" not in numbers  # refs that are not numbers
+
+
+def test_dxf_office_floor_read_by_both_readers_alike_and_doors_only(store):
+    from passmap.importers.dxf_read import read_ezdxf, read_gdal
+
+    path = DATA / "dxf-wrld-office-floor" / "cad.dxf"
+    gdal, ez = read_gdal(path), read_ezdxf(path)
+    assert {"wall", "doors", "Furniture", "windows line"} <= set(gdal.layers) <= set(ez.layers)
+    points = parse_points((path.parent / "georeference.points").read_text())
+    opts = ImportOptions(
+        building_id="office", georef=points, layers={"walls": ["wall"], "doors": ["doors"]}
+    )
+    report = import_path(store, path, opts)
+    skipped = next(w for w in report.warnings if "on the door layers, skipped" in w)
+    assert "51 window blocks" in skipped and "thin blocks (window or mullion frames)" in skipped
+    building = store.get("building", "office")
+    campus = store.get("campus", building["campus_id"])
+    assert building["geometry"] is not None and campus["geometry"].contains(building["geometry"])
