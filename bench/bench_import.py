@@ -287,14 +287,12 @@ def main(argv=None) -> int:
         (
             f"OSM PBF, {osm_rooms:,} indoor rooms + {osm_rooms:,} doors "
             f"({pbf.stat().st_size / 1e6:.1f} MB)",
-            pbf,
             lambda: passmap_import(pbf, out, ImportOptions(building_id="osm")),
             lambda: pyogrio_osm(pbf),
         ),
         (
             f"GeoPackage, {gpkg_rooms:,} rooms in State Plane feet "
             f"({gpkg.stat().st_size / 1e6:.1f} MB)",
-            gpkg,
             lambda: passmap_import(gpkg, out, ImportOptions(building_id="gpkg")),
             lambda: pyogrio_gpkg(gpkg),
         ),

@@ -73,9 +73,9 @@ _UNICODE_ESCAPE = re.compile(r"\\U\+([0-9A-Fa-f]{4})")
 
 
 def decode_text(text):
-    """DXF ``\\U+XXXX`` escapes (written for characters outside the code page) -> characters.
+    r"""DXF ``\U+XXXX`` escapes (written for characters outside the code page) -> characters.
 
-    >>> decode_text("A\\U+5899\\U+4f53")
+    >>> decode_text(r"A\U+5899\U+4f53")
     'A墙体'
     """
     if not isinstance(text, str) or "\\U+" not in text:

@@ -28,7 +28,7 @@ from passmap.importers.labels import split_label
 from passmap.importers.validate import LINEAL, POLYGONAL, check_geometry
 from passmap.model import CONTROL_TYPES
 
-GROUND_NAMES = r"ground|gf|rdc|rez|planta ?baja|pb|erdgeschoss|eg"
+GROUND_NAMES = r"ground|gf|rdc|rez|planta[- ]?baja|pb|erdgeschoss|eg"
 DOOR_LENGTH_M = (0.4, 4.0)
 
 
