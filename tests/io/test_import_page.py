@@ -27,7 +27,10 @@ def page_db(_templates, tmp_path, monkeypatch):
 
 
 def _page() -> AppTest:
+    from tests.helpers import login_new
+
     at = AppTest.from_file(str(REPO / "pages" / "import.py"), default_timeout=60)
+    login_new(at, "editor")  # a page run on its own refuses anyone not signed in
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
