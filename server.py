@@ -12,23 +12,35 @@ script runs, this adds:
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 
 import streamlit as st
 
 from passmap.config import load_settings
+from passmap.feeds.service import health_routes, start_service, stop_service
 from passmap.store.shared import close_shared, shared_store
 from ui.guard import no_pages_folder
 
 
 @asynccontextmanager
 async def lifespan(_app):
-    shared_store(load_settings().db_path)  # opened (and migrated) before the first visitor
+    settings = load_settings()
+    shared_store(settings.db_path)  # opened (and migrated) before the first visitor
+    # live ingest starts with the server, not with a visit (passmap/feeds/service.py)
+    await asyncio.to_thread(start_service, settings)
     try:
         yield
     finally:
+        # SIGTERM: the queue is written and acknowledged before the store closes
+        await asyncio.to_thread(stop_service)
         close_shared()
 
 
 no_pages_folder()  # h12: pages run only through app.py's st.navigation (ui/guard.py)
-app = st.App("app.py", lifespan=lifespan, routes=[], middleware=[])
+app = st.App(
+    "app.py",
+    lifespan=lifespan,
+    routes=[*health_routes(load_settings())],  # h15: GET /healthz/ingest (counts only)
+    middleware=[],
+)

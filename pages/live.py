@@ -52,13 +52,18 @@ def posture_and_alarms():
                 else ""
             )
         )
-    stats = runner.stats
-    st.caption(
-        f"Feed: {getattr(runner, 'mode', '?')}; {stats.received} messages, {stats.new_events} "
-        f"events stored, {store.dead_letter_count()} dead letters, last write "
-        f"{stats.last_flush_utc or '-'} UTC"
-        + (f"; **{stats.dropped} dropped (queue full)**" if stats.dropped else "")
-    )
+    if runner is None:
+        st.caption(
+            f"Feed: no ingest runs in this process; {store.dead_letter_count()} dead letters"
+        )
+    else:
+        stats = runner.stats
+        st.caption(
+            f"Feed: {runner.mode}; {stats.received} messages, {stats.new_events} "
+            f"events stored, {store.dead_letter_count()} dead letters, last write "
+            f"{stats.last_flush_utc or '-'} UTC"
+            + (f"; **{stats.dropped} dropped (queue full)**" if stats.dropped else "")
+        )
     if problem := st.session_state.pop("live_alarm_problem", None):
         st.warning(problem)
     alarms = store.list_alarms(pick.campus)

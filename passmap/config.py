@@ -26,6 +26,13 @@ class Settings:
     underlay_dir: Path = DATA_DIR / "floorplans" / "images"  # plan images, read only in here
     upload_dir: Path | None = None  # where uploads wait for their import (None: system temp)
     import_max_bytes: int = 200 * 1024 * 1024  # per file, and in total for an archive
+    # live feeds (passmap.feeds.batch.Limits): larger payloads / ids and observed times further
+    # ahead of this server's clock are dead-lettered with the reason, never stored
+    live_max_payload_bytes: int = 64 * 1024
+    live_max_id_chars: int = 128
+    live_future_skew_s: float = 300.0
+    # the district's time zone (IANA name): alarm and status times are shown in it
+    timezone: str = "America/New_York"
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -45,6 +52,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         simulate=env.get("PASSMAP_SIMULATE", "1") not in ("0", "false", "no"),
         units=system_of(env.get("PASSMAP_UNITS")),
         **_import_settings(env),
+        live_max_payload_bytes=_number(env, "PASSMAP_LIVE_MAX_PAYLOAD_BYTES", 64 * 1024, int),
+        live_max_id_chars=_number(env, "PASSMAP_LIVE_MAX_ID_CHARS", 128, int),
+        live_future_skew_s=_number(env, "PASSMAP_LIVE_FUTURE_SKEW_S", 300.0, float),
+        timezone=_timezone(env.get("PASSMAP_TIMEZONE") or "America/New_York"),
     )
 
 
@@ -64,3 +75,34 @@ def _import_settings(env) -> dict:
     if env.get("PASSMAP_IMPORT_MAX_MB"):
         out["import_max_bytes"] = int(float(env["PASSMAP_IMPORT_MAX_MB"]) * 1024 * 1024)
     return out
+
+
+def _number(env, name: str, default, kind):
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a number.") from None
+    if value <= 0:
+        raise ValueError(f"{name}={raw!r} must be more than 0.")
+    return value
+
+
+def _timezone(name: str) -> str:
+    """An IANA time zone name (e.g. America/Chicago), checked against the tz database.
+
+    >>> _timezone("Mars/Olympus")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: PASSMAP_TIMEZONE='Mars/Olympus' is not an IANA time zone name ...
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"PASSMAP_TIMEZONE={name!r} is not an IANA time zone name (e.g. America/Chicago)."
+        ) from None
+    return name

@@ -17,28 +17,13 @@ log = logging.getLogger(__name__)
 REFRESH = "1s"
 
 
-@st.cache_resource(show_spinner=False)
 def get_runner():
-    """The single DuckDB writer of live status for this process: MQTT when PASSMAP_MQTT_URL is
-    set, else the built-in simulator unless PASSMAP_SIMULATE=0 (then it only marks stale)."""
-    from passmap.feeds.mqtt import MqttConfig, MqttSource
-    from passmap.feeds.runner import FeedRunner
-    from passmap.feeds.simulator import Simulator, SimulatorSource, demo_devices
+    """The server's live ingest (passmap.feeds.service, started by server.py's lifespan), or
+    None in a process that runs none (e.g. a test's AppTest). Never created here: a visit
+    must not start a second writer, and a client's clear-cache must not drop this one."""
+    from passmap.feeds.service import service_runner
 
-    settings = load_settings()
-    store = data.get_store()
-    runner = FeedRunner(store, flush_interval_s=0.1).start()  # <= 0.1 s to the store + 1 s fragment
-    if settings.mqtt_url:
-        runner.mode = "mqtt"
-        MqttSource(runner, MqttConfig.from_env()).start()
-    elif settings.simulate:
-        runner.mode = "simulator"
-        runner.sources.append(
-            SimulatorSource(Simulator(demo_devices(store)), runner.submit).start()
-        )
-    else:
-        runner.mode = "off"
-    return runner
+    return service_runner(load_settings().db_path)
 
 
 STALE_BUCKET_S = 30  # stale flags are computed against "now": recompute at least this often
@@ -54,7 +39,6 @@ def _summary(path: str, campus_id: str | None, version: tuple, bucket: int):
 def summary(campus_id: str | None = None):
     """The latest status per device (passmap.feeds.status.live_summary), recomputed only when
     the stored status changed (store.status_version) or every STALE_BUCKET_S."""
-    get_runner()
     version = data.get_store().status_version()
     return _summary(data.db_path(), campus_id, version, int(time.time() // STALE_BUCKET_S))
 

@@ -37,7 +37,8 @@ def offline_count(summary: pd.DataFrame, campus_ids) -> int:
 def devices_offline(campus_ids) -> int | None:
     """The KPI: None when no device has ever reported and no feed runs, else the count."""
     summary = live.summary(None)
-    if summary.empty and live.get_runner().mode == "off":
+    runner = live.get_runner()
+    if summary.empty and (runner is None or runner.mode == "off"):
         return None
     return offline_count(summary, campus_ids)
 

@@ -80,26 +80,24 @@ def _wait(duration_s: float | None) -> None:
 
 
 def cmd_ingest(args) -> int:
-    from passmap.feeds.mqtt import MqttSource
-    from passmap.feeds.runner import FeedRunner
-    from passmap.feeds.simulator import Simulator, SimulatorSource, demo_devices
+    """The same wiring as the app server's lifespan (passmap.feeds.service.build_runner), for a
+    machine where ingest runs without the app (it then owns the database file)."""
+    from passmap.config import load_settings
+    from passmap.feeds.service import build_runner
     from passmap.store import Store
 
+    url = "" if args.simulate else _mqtt_config(args) and _mqtt_url(args)
     with Store(db_path(args)) as store:
-        runner = FeedRunner(store).start()
-        if args.simulate:
-            src = SimulatorSource(Simulator(demo_devices(store)), runner.submit).start()
-            runner.sources.append(src)
-            what = "simulator"
-        else:
-            cfg = _mqtt_config(args)
-            MqttSource(runner, cfg).start()
-            what = f"mqtt {cfg.host}:{cfg.port} as {cfg.client_id}"
-        print(f"passmap ingest: {what} -> {store.path} (Ctrl-C stops)", file=sys.stderr)
+        runner = build_runner(store, load_settings(), mqtt_url=url, simulate=args.simulate)
+        print(f"passmap ingest: {runner.mode} -> {store.path} (Ctrl-C stops)", file=sys.stderr)
         _wait(args.duration_s)
         runner.stop()
         print(json.dumps(runner.stats.__dict__), file=sys.stderr)
     return 0
+
+
+def _mqtt_url(args) -> str | None:
+    return getattr(args, "mqtt_url", None) or os.environ.get("PASSMAP_MQTT_URL")
 
 
 def cmd_bridge(args) -> int:

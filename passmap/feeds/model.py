@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 # aspect -> allowed normalised states
@@ -26,6 +26,9 @@ STATES: dict[str, frozenset[str]] = {
         {"idle", "triggered", "acknowledged", "dispatched", "resolved", "test", "fault"}
     ),
     "posture": frozenset({"normal", "hold", "secure", "lockdown", "evacuate", "shelter"}),
+    # alarm-panel zones (SIA fire and burglary families): an alarm until the panel restores it
+    "fire": frozenset({"normal", "alarm", "trouble", "supervisory", "test"}),
+    "intrusion": frozenset({"normal", "alarm", "trouble", "bypassed", "test"}),
     "event": frozenset(),  # free vocabulary: motion, person, burglary, fire, arm, disarm ...
 }
 POSTURES = ("normal", "hold", "secure", "lockdown", "evacuate", "shelter")
@@ -38,6 +41,8 @@ ALARM_TRIGGERS: dict[tuple[str, str], str] = {
     ("health", "tamper"): "tamper",
     ("camera", "tamper"): "tamper",
     ("panic", "triggered"): "duress",
+    ("fire", "alarm"): "fire",
+    ("intrusion", "alarm"): "burglary",
 }
 # (aspect, state) -> alarm kinds whose condition this event clears
 ALARM_CLEARS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -46,12 +51,15 @@ ALARM_CLEARS: dict[tuple[str, str], tuple[str, ...]] = {
     ("panic", "resolved"): ("duress",),
     ("health", "online"): ("tamper",),
     ("camera", "online"): ("tamper",),
+    ("fire", "normal"): ("fire",),
+    ("intrusion", "normal"): ("burglary",),
 }
 
 # Most severe first: the one state shown for a device on the map.
 SEVERITY = (
-    "forced_open",
     "triggered",
+    "alarm",
+    "forced_open",
     "held_open",
     "tamper",
     "offline",
@@ -59,6 +67,9 @@ SEVERITY = (
     "storage_fail",
     "fault",
     "degraded",
+    "trouble",
+    "supervisory",
+    "bypassed",
     "locked_down",
     "open",
     "unlocked",
@@ -89,6 +100,21 @@ def to_utc_naive(value: datetime) -> datetime:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value
+
+
+_EPOCH = datetime(1970, 1, 1)
+_US = timedelta(microseconds=1)
+
+
+def epoch_us(naive_utc: datetime) -> int:
+    return (naive_utc - _EPOCH) // _US
+
+
+def event_key_id(source: str, device_id: str, aspect: str, state: str, observed_us: int) -> str:
+    """The idempotency key of an event (the same message twice is stored once). The batch
+    normaliser computes it from Arrow columns, StatusEvent.make from one event: same text."""
+    key = f"{source}|{device_id}|{aspect}|{state}|{observed_us}"
+    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
 
 
 @dataclass(slots=True)
@@ -122,8 +148,7 @@ class StatusEvent:
         if not state:
             raise MalformedMessage("state is empty")
         observed = to_utc_naive(observed_utc)
-        key = f"{source}|{device_id}|{aspect}|{state}|{observed.isoformat()}"
-        event_id = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+        event_id = event_key_id(source, device_id, aspect, state, epoch_us(observed))
         return cls(device_id, aspect, state, observed, source, attrs or {}, event_id)
 
 

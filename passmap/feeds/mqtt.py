@@ -36,6 +36,7 @@ class MqttConfig:
     client_id: str = "passmap-ingest"
     qos: int = 1
     keepalive_s: int = 30
+    inflight_window: int = 20  # the broker's max_inflight_messages (mosquitto's default)
 
     @classmethod
     def from_env(cls, env: dict | None = None, url: str | None = None) -> MqttConfig:
@@ -60,11 +61,15 @@ class MqttConfig:
             ca_file=env.get("PASSMAP_MQTT_CA") or None,
             client_id=env.get("PASSMAP_MQTT_CLIENT_ID") or f"passmap-ingest-{socket.gethostname()}",
             qos=int(env.get("PASSMAP_MQTT_QOS", "1")),
+            inflight_window=int(env.get("PASSMAP_MQTT_INFLIGHT", "20")),
         )
 
 
 def make_client(
-    config: MqttConfig, client_id: str | None = None, persistent: bool = True
+    config: MqttConfig,
+    client_id: str | None = None,
+    persistent: bool = True,
+    manual_ack: bool = False,
 ) -> mqtt.Client:
     """A paho 2.x client with TLS/credentials applied, reconnecting with backoff (1 s .. 30 s)."""
     client = mqtt.Client(
@@ -72,6 +77,7 @@ def make_client(
         client_id=client_id or config.client_id,
         clean_session=not persistent,
         protocol=mqtt.MQTTv311,
+        manual_ack=manual_ack,
     )
     if config.username:
         client.username_pw_set(config.username, config.password)
@@ -83,7 +89,14 @@ def make_client(
 
 
 class MqttSource:
-    """Subscribes the gateways' topic patterns and hands every message to ``runner.submit``."""
+    """Subscribes the gateways' topic patterns and hands every message to ``runner.submit``.
+
+    QoS 1 messages are acknowledged by the runner after their batch is committed (paho's
+    manual acks), never on arrival: a stop or a crash before the commit leaves them with the
+    broker, which delivers them again to the same persistent session (same client id). The
+    broker sends at most its ``max_inflight_messages`` unacknowledged messages at a time
+    (mosquitto's default is 20): the runner flushes early when that many wait (``flush_at``),
+    and a broker for a busy district should allow more (README, Live feeds)."""
 
     def __init__(self, runner, config: MqttConfig, patterns: list[str] | None = None):
         self.runner = runner
@@ -91,11 +104,26 @@ class MqttSource:
         self.patterns = patterns or [g.topic_pattern for g in runner.gateways if g.enabled]
         self.connected = threading.Event()
         self.connects = 0
-        self.client = make_client(config)
+        self.client = make_client(config, manual_ack=True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
-        submit = runner.submit
-        self.client.on_message = lambda _c, _u, msg: submit(msg.topic, msg.payload)
+        self.client.on_message = self._on_message
+        if config.qos:  # flush before the broker's window of unacknowledged messages fills
+            runner.flush_at = min(runner.flush_at, max(1, config.inflight_window // 2))
+
+    def _on_message(self, client, _userdata, msg) -> None:
+        if msg.qos == 0:
+            self.runner.submit(msg.topic, msg.payload)
+            return
+        generation, mid, qos = self.connects, msg.mid, msg.qos
+
+        def ack() -> None:
+            # a message id names a message only within its connection: after a reconnect the
+            # broker sends the unacknowledged ones again, and those are acknowledged then
+            if generation == self.connects:
+                client.ack(mid, qos)
+
+        self.runner.submit(msg.topic, msg.payload, ack=ack)
 
     def _on_connect(self, client, _userdata, _flags, reason_code, _props) -> None:
         if reason_code.is_failure:
@@ -116,6 +144,7 @@ class MqttSource:
         return self
 
     def stop(self) -> None:
+        """Disconnect after the acknowledgements already queued (paho sends in order)."""
         self.client.disconnect()
         self.client.loop_stop()
 

@@ -17,11 +17,9 @@ True
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -29,23 +27,10 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
-from passmap.feeds.model import MalformedMessage, StatusEvent
-from passmap.feeds.registry import DEFAULT_GATEWAYS, Gateway, Router, normalise_message
+from passmap.feeds.batch import Limits, dead_letter, normalise_batch
+from passmap.feeds.registry import DEFAULT_GATEWAYS, Gateway, Router
 
 log = logging.getLogger(__name__)
-_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("device_id", pa.string()),
-        ("aspect", pa.string()),
-        ("state", pa.string()),
-        ("observed_utc", pa.timestamp("us")),
-        ("received_utc", pa.timestamp("us")),
-        ("source", pa.string()),
-        ("attrs", pa.string()),
-    ]
-)
-PAYLOAD_KEEP_CHARS = 4000
 
 
 @dataclass
@@ -77,6 +62,12 @@ def _utc(ts: float) -> datetime:
 
 
 class FeedRunner:
+    """Queue -> normalise -> one transaction per batch -> acknowledge.
+
+    A source may hand ``submit`` an ``ack`` callable (MQTT QoS 1: send the PUBACK): it is called
+    only after the batch holding the message is committed, so a crash or a stop before the
+    commit leaves the message with the broker, which delivers it again."""
+
     def __init__(
         self,
         store,
@@ -86,17 +77,24 @@ class FeedRunner:
         stale_check_s: float = 5.0,
         default_stale_after_s: float = 900.0,
         on_commit: Callable[[pa.Table, float], None] | None = None,
+        limits: Limits | None = None,
+        flush_at: int = 20_000,
     ):
         self.store = store
         self.gateways = gateways if gateways is not None else load_gateways(store)
         self.router = Router(self.gateways)
+        self.limits = limits or Limits()
         self.flush_interval_s = flush_interval_s
+        self.flush_at = flush_at  # a queue this long wakes the writer before the interval
         self.max_queue = max_queue
         self.stale_check_s = stale_check_s
         self.default_stale_after_s = default_stale_after_s
         self.on_commit = on_commit
         self.stats = RunnerStats()
+        self.mode = "off"  # what feeds it (mqtt, simulator, off), shown on the Live page
         self._queue: deque = deque()
+        self._wake = threading.Event()
+        self._accepting = True
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # one flush at a time (writer thread or a direct caller)
@@ -104,18 +102,32 @@ class FeedRunner:
         self.sources: list = []
 
     # -- producer side (any thread; never blocks) ---------------------------------------------
-    def submit(self, topic: str, payload: bytes | str, received_ts: float | None = None) -> bool:
-        """Queue one message; False (and a drop counted) when the queue is full."""
-        if len(self._queue) >= self.max_queue:
-            self.stats.dropped += 1
+    def submit(
+        self,
+        topic: str,
+        payload: bytes | str,
+        received_ts: float | None = None,
+        ack: Callable[[], object] | None = None,
+    ) -> bool:
+        """Queue one message; False when the runner is stopping or the queue is full (a
+        dropped message is not acknowledged: a QoS 1 broker keeps it for the next session)."""
+        queue = self._queue
+        if len(queue) >= self.max_queue or not self._accepting:
+            self.stats.dropped += self._accepting
             return False
-        self._queue.append((topic, payload, received_ts or time.time()))
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        queue.append((topic, payload, received_ts or time.time(), ack))
         self.stats.received += 1
+        if len(queue) >= self.flush_at:
+            self._wake.set()
         return True
 
     # -- writer side ---------------------------------------------------------------------------
     def start(self) -> FeedRunner:
         if self._thread is None:
+            self._accepting = True
+            self._stop.clear()
             self._thread = threading.Thread(
                 target=self._run, name="passmap-feed-writer", daemon=True
             )
@@ -123,21 +135,28 @@ class FeedRunner:
         return self
 
     def stop(self, timeout_s: float = 10.0) -> None:
-        """Stop the sources, write what is queued, stop the writer."""
+        """A clean stop loses nothing: refuse new messages, write and acknowledge what is
+        queued, then close the sources (their acknowledgements go out before they disconnect)."""
+        self._accepting = False
         for source in self.sources:
-            source.stop()
+            getattr(source, "pause", lambda: None)()
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout_s)
             self._thread = None
         self.flush()
+        for source in self.sources:
+            source.stop()
 
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
-        while not self._stop.wait(self.flush_interval_s):
+        while not self._stop.is_set():
+            self._wake.wait(self.flush_interval_s)
+            self._wake.clear()
             try:
                 self.flush()
                 if time.monotonic() - self._last_stale >= self.stale_check_s:
@@ -149,27 +168,28 @@ class FeedRunner:
                 log.exception("feed writer: batch failed")
 
     def flush(self) -> dict[str, int]:
-        """Normalise and store everything queued now; returns counts for this batch."""
+        """Normalise and store everything queued now, then acknowledge it; returns counts."""
         with self._lock:
-            items = []
             queue = self._queue
-            while queue:
-                items.append(queue.popleft())
+            items = [queue.popleft() for _ in range(len(queue))]
             self.stats.queue_len = len(queue)
             if not items:
                 return {"new_events": 0, "dead_letters": 0}
             started = time.perf_counter()
-            table, dead = self._normalise(items)
+            table, dead = normalise_batch(self.router, items, self.limits)
             try:
-                counts = self.store.write_status_batch(table, dead)
-            except Exception as exc:
+                counts = self.store.write_status_batch(table, dead, self.limits.future_skew_s)
+            except Exception as exc:  # the batch goes to dead letters instead
                 log.exception("feed writer: database write failed")
                 self.stats.write_errors += 1
+                reason = f"database write failed: {exc}"
                 counts = self.store.write_status_batch(
-                    table.slice(0, 0),
-                    dead + [_dead(t, p, r, f"database write failed: {exc}") for t, p, r in items],
+                    table.slice(0, 0), dead + [dead_letter(i[0], i[1], i[2], reason) for i in items]
                 )
             commit_ts = time.time()
+            for item in items:  # committed: now the broker may forget them
+                if item[3] is not None:
+                    item[3]()
             if self.on_commit is not None:
                 self.on_commit(table, commit_ts)
             self.stats.new_events += counts["new_events"]
@@ -178,67 +198,3 @@ class FeedRunner:
             self.stats.last_batch_ms = (time.perf_counter() - started) * 1000
             self.stats.last_flush_utc = _utc(commit_ts).isoformat(timespec="seconds")
             return counts
-
-    def _normalise(self, items) -> tuple[pa.Table, list[dict]]:
-        cols: dict[str, list] = {name: [] for name in _SCHEMA.names}
-        dead: list[dict] = []
-        for topic, payload, received_ts in items:
-            gateway = self.router.route(topic)
-            if gateway is None:
-                dead.append(
-                    _dead(topic, payload, received_ts, "no gateway subscribes to this topic")
-                )
-                continue
-            try:
-                events = normalise_message(gateway, topic, payload, _utc(received_ts))
-            except MalformedMessage as exc:
-                dead.append(_dead(topic, payload, received_ts, f"{gateway.id}: {exc}", gateway.id))
-                continue
-            except Exception as exc:
-                # A normaliser bug must not stop the feed: any error dead-letters this one
-                # message (with its reason, shown on the Live page) and logs its traceback.
-                log.exception("normaliser %s failed on a message on %s", gateway.id, topic)
-                dead.append(
-                    _dead(
-                        topic,
-                        payload,
-                        received_ts,
-                        f"{gateway.id}: normaliser error {type(exc).__name__}: {exc}",
-                        gateway.id,
-                    )
-                )
-                continue
-            _append(cols, events, received_ts)
-        received = pa.array([int(t * 1e6) for t in cols["received_utc"]], pa.int64()).cast(
-            pa.timestamp("us")
-        )
-        cols["received_utc"] = received
-        return pa.table(cols, schema=_SCHEMA), dead
-
-
-def _append(cols: dict[str, list], events: list[StatusEvent], received_ts: float) -> None:
-    for e in events:
-        cols["event_id"].append(e.event_id)
-        cols["device_id"].append(e.device_id)
-        cols["aspect"].append(e.aspect)
-        cols["state"].append(e.state)
-        cols["observed_utc"].append(e.observed_utc)
-        cols["received_utc"].append(received_ts)
-        cols["source"].append(e.source)
-        cols["attrs"].append(json.dumps(e.attrs, default=str) if e.attrs else None)
-
-
-def _dead(topic: str, payload, received_ts: float, reason: str, source: str | None = None) -> dict:
-    text = (
-        payload.decode("utf-8", "replace")
-        if isinstance(payload, (bytes, bytearray))
-        else str(payload)
-    )
-    return {
-        "id": uuid.uuid4().hex,
-        "received_utc": _utc(received_ts),
-        "source": source,
-        "topic": topic,
-        "payload": text[:PAYLOAD_KEEP_CHARS],
-        "reason": reason,
-    }

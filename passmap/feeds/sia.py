@@ -49,6 +49,23 @@ SIA_CODES: dict[str, tuple[str, str]] = {
     "TA": ("health", "tamper"),
     "TR": ("health", "online"),
     "TH": ("health", "online"),
+    # fire and burglary zones raise alarms (model.ALARM_TRIGGERS) until restored
+    "FA": ("fire", "alarm"),
+    "FM": ("fire", "alarm"),  # cross-point fire alarm
+    "FH": ("fire", "normal"),
+    "FR": ("fire", "normal"),
+    "FT": ("fire", "trouble"),
+    "FJ": ("fire", "normal"),
+    "FS": ("fire", "supervisory"),
+    "FX": ("fire", "test"),
+    "BA": ("intrusion", "alarm"),
+    "BM": ("intrusion", "alarm"),
+    "BV": ("intrusion", "alarm"),  # verified burglary
+    "BH": ("intrusion", "normal"),
+    "BR": ("intrusion", "normal"),
+    "BB": ("intrusion", "bypassed"),
+    "BX": ("intrusion", "test"),
+    "QR": ("panic", "idle"),
     "AT": ("health", "degraded"),
     "AR": ("health", "online"),
     "YT": ("health", "degraded"),
@@ -58,16 +75,12 @@ SIA_CODES: dict[str, tuple[str, str]] = {
     "YK": ("health", "online"),
     "RP": ("health", "online"),
     "RX": ("health", "online"),
-    "BT": ("health", "degraded"),
-    "BJ": ("health", "online"),
+    "BT": ("intrusion", "trouble"),
+    "BJ": ("intrusion", "normal"),
     "ET": ("health", "degraded"),
     "ER": ("health", "online"),
 }
 _EVENT_NAMES = {
-    "BA": "burglary",
-    "BH": "burglary_restore",
-    "FA": "fire",
-    "FH": "fire_restore",
     "CL": "armed",
     "OP": "disarmed",
     "WA": "water",
@@ -91,12 +104,21 @@ CID_CODES: dict[str, tuple[str, str, str]] = {
     "137": ("health", "tamper", "online"),
     "144": ("health", "tamper", "online"),
     "383": ("health", "tamper", "online"),
+    "145": ("health", "tamper", "online"),
+    "110": ("fire", "alarm", "normal"),
+    "111": ("fire", "alarm", "normal"),  # smoke
+    "114": ("fire", "alarm", "normal"),  # heat
+    "115": ("fire", "alarm", "normal"),  # pull station
+    "130": ("intrusion", "alarm", "normal"),
+    "131": ("intrusion", "alarm", "normal"),  # perimeter
+    "132": ("intrusion", "alarm", "normal"),  # interior
+    "134": ("intrusion", "alarm", "normal"),  # entry/exit
     "301": ("health", "degraded", "online"),
     "302": ("health", "degraded", "online"),
     "380": ("health", "degraded", "online"),
     "602": ("health", "online", "online"),
 }
-_CID_EVENTS = {"110": "fire", "130": "burglary", "154": "water"}
+_CID_EVENTS = {"154": "water"}
 _CID_OPEN_CLOSE = ("401", "402", "403", "407")  # qualifier 1 = opening (disarmed), 3 = closing
 
 

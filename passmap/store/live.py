@@ -45,7 +45,8 @@ QUALIFY row_number() OVER (PARTITION BY device_id, aspect
 ON CONFLICT (device_id, aspect) DO UPDATE SET state = excluded.state,
   observed_utc = excluded.observed_utc, received_utc = excluded.received_utc,
   source = excluded.source, attrs = excluded.attrs
-WHERE excluded.observed_utc >= device_status.observed_utc OR device_status.source = ?"""
+WHERE excluded.observed_utc >= device_status.observed_utc OR device_status.source = ?
+   OR device_status.observed_utc > device_status.received_utc + to_microseconds(?::BIGINT)"""
 _RAISE_ALARMS = """
 INSERT INTO alarm (id, device_id, kind, state, raised_utc, event_id)
 SELECT c.event_id || ':' || c.kind, c.device_id, c.kind, 'active', c.observed_utc, c.event_id
@@ -88,9 +89,13 @@ FROM seen s LEFT JOIN device_config dc USING (device_id) LEFT JOIN gateway g ON 
 
 class LiveMixin:
     # -- the writer's batch ------------------------------------------------------------------
-    def write_status_batch(self, events: pa.Table, dead_letters: list[dict]) -> dict[str, int]:
+    def write_status_batch(
+        self, events: pa.Table, dead_letters: list[dict], future_skew_s: float = 300.0
+    ) -> dict[str, int]:
         """Store one batch in one transaction: history (idempotent by event_id), latest status
-        (never older over newer), alarms, posture and dead letters. Returns counts."""
+        (never older over newer, except over a state observed more than ``future_skew_s``
+        after its own receipt: such a row, written before the skew check existed, would
+        freeze the device forever), alarms, posture and dead letters. Returns counts."""
         counts = {"new_events": 0, "dead_letters": 0}
         with self.transaction() as cur:
             if events.num_rows:
@@ -100,7 +105,7 @@ class LiveMixin:
                     new = cur.execute(_INSERT_EVENTS).to_arrow_table()
                     counts["new_events"] = new.num_rows
                     if new.num_rows:
-                        self._apply_new(cur, new)
+                        self._apply_new(cur, new, int(future_skew_s * 1e6))
                 finally:
                     cur.unregister("_ev")
                     cur.unregister("_rules")
@@ -108,11 +113,11 @@ class LiveMixin:
                 counts["dead_letters"] = self._insert_rows(cur, "dead_letter", dead_letters)
         return counts
 
-    def _apply_new(self, cur, new: pa.Table) -> None:
+    def _apply_new(self, cur, new: pa.Table, skew_us: int) -> None:
         cur.register("_new", new)
         try:
             cur.execute(_REVIVE, [STALE_SOURCE])
-            cur.execute(_UPSERT_STATUS, [STALE_SOURCE])
+            cur.execute(_UPSERT_STATUS, [STALE_SOURCE, skew_us])
             cur.execute(_RAISE_ALARMS)
             cur.execute(_CLEAR_ALARMS)
             cur.execute(_POSTURE_FROM_EVENTS)
@@ -225,6 +230,13 @@ class LiveMixin:
 
     def count_status_events(self) -> int:
         return self.cursor().execute("SELECT count(*) FROM status_event").fetchone()[0]
+
+    def device_ids_like(self, pattern: str) -> list[str]:
+        """Device ids with stored events matching a LIKE pattern (tests, diagnostics)."""
+        rows = self.cursor().execute(
+            "SELECT DISTINCT device_id FROM status_event WHERE device_id LIKE ?", [pattern]
+        )
+        return [r[0] for r in rows.fetchall()]
 
     def dead_letter_count(self) -> int:
         return self.cursor().execute("SELECT count(*) FROM dead_letter").fetchone()[0]

@@ -229,5 +229,45 @@ def test_real_sia_frames():
             rejected.append(str(exc))
     assert len(ok) == 19 and rejected == ["SIA: encrypted frame (no key)"]
     states = {(e.device_id, e.state) for e in ok}
-    assert ("sia:AAA:501", "armed") in states and ("sia:12345A:129", "fire") in states
+    assert ("sia:AAA:501", "armed") in states
+    fire = {(e.device_id, e.aspect, e.state) for e in ok if e.aspect == "fire"}
+    assert fire == {("sia:12345A:129", "fire", "alarm")}  # NFA129 and Contact ID 1110 zone 129
     assert ("sia:3080", "online") in states  # RP automatic test = panel heartbeat
+
+
+_ALARM_FAMILIES = {"FIRE": "fire", "BURGLARY": "burglary", "PANIC": "duress", "HOLDUP": "duress"}
+_ALARM_FAMILIES |= {"EMERGENCY": "duress", "TAMPER": "tamper"}
+
+
+@pytest.mark.realdata
+def test_sia_code_table_fire_burglary_panic_tamper_raise_and_restore_clear():
+    """Every "<family> ALARM" code of the shared SIA event-code table raises that alarm kind, and
+    every "<family> ... RESTORE / RESTORAL" code clears it (passmap.feeds.model rules)."""
+    import csv
+
+    from passmap.feeds.model import ALARM_CLEARS, ALARM_TRIGGERS
+
+    path = SHARED_DATA / "events-sia-dc09-alarm-panel" / "sia_codes.csv"
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    restore = {"BURG": "BURGLARY", "EMRGCY": "EMERGENCY"}
+    raised, cleared = {}, {}
+    for row in rows:
+        words = row["DESCRIPTION"].split()
+        family = restore.get(words[0], words[0])
+        if family not in _ALARM_FAMILIES:
+            continue
+        frame = f'"SIA-DCS"0001L0#77[#77|Nri1/{row["CODE"]}3]'.encode()
+        (event,) = normalise_sia("sia/r", frame, NOW, {})
+        if words[1:] == ["ALARM"]:
+            raised[row["CODE"]] = ALARM_TRIGGERS.get((event.aspect, event.state))
+        elif (
+            words[-1] in ("RESTORE", "RESTORAL") and "TRBL" not in words and "TROUBLE" not in words
+        ):
+            cleared[row["CODE"]] = ALARM_CLEARS.get((event.aspect, event.state), ())
+    assert raised == {
+        "BA": "burglary", "FA": "fire", "HA": "duress", "PA": "duress", "QA": "duress",
+        "TA": "tamper",
+    }  # fmt: skip
+    for code, kinds in cleared.items():
+        assert kinds, f"{code} clears no alarm"
+    assert set(cleared) >= {"BH", "BR", "FH", "FR", "HH", "HR", "PH", "PR", "QH", "QR", "TH", "TR"}

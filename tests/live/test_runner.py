@@ -208,3 +208,77 @@ def test_full_queue_drops_and_counts(store):
     ]
     assert accepted.count(False) == 3 and runner.stats.dropped == 3
     assert runner.flush()["new_events"] == 5
+
+
+def test_sia_fire_alarm_raises_an_alarm_and_the_device_is_not_online(store):
+    runner = FeedRunner(store, GW)
+    runner.submit("sia/r1", b'CE110032"SIA-DCS"9876L0#12345A[#12345A|NFA129]_14:12:04,03-02-2026')
+    runner.submit("sia/r1", b'"ADM-CID"0001L0#4F39[#4F39|1130 01 007]_14:12:05,03-02-2026')
+    assert runner.flush() == {"new_events": 2, "dead_letters": 0}
+    alarms = store.list_alarms()
+    assert sorted(zip(alarms["device_id"], alarms["kind"])) == [
+        ("sia:12345A:129", "fire"),
+        ("sia:4F39:7", "burglary"),
+    ]
+    from passmap.feeds.status import live_summary
+
+    states = dict(zip(live_summary(store)["device_id"], live_summary(store)["state"]))
+    assert states == {"sia:12345A:129": "alarm", "sia:4F39:7": "alarm"}
+    runner.submit("sia/r1", b'"SIA-DCS"0002L0#12345A[#12345A|NFH129]_14:20:00,03-02-2026')
+    runner.flush()
+    fire = store.list_alarms().set_index("device_id").loc["sia:12345A:129"]
+    assert fire["cleared_utc"] == datetime(2026, 3, 2, 14, 20)  # restored; open until resolved
+
+
+def test_a_future_timestamp_is_dead_lettered_and_the_device_keeps_updating(store):
+    runner = FeedRunner(store, GW)
+    now = utc_now()
+    runner.submit("c/x", canon("ext-door-1", "position", "open", "2099-01-01T00:00:00Z"))
+    runner.submit("c/x", canon("ext-door-1", "door_alarm", "held_open", "2099-01-01T00:00:00Z"))
+    soon = (now + timedelta(seconds=60)).isoformat() + "Z"  # within the 300 s allowed skew
+    runner.submit("c/x", canon("ext-door-1", "position", "closed", soon))
+    assert runner.flush() == {"new_events": 1, "dead_letters": 2}
+    reasons = store.list_dead_letters()["reason"].tolist()
+    assert all("ahead of the receiver's clock (limit 300 s)" in r for r in reasons), reasons
+    assert store.list_alarms().empty  # the future held-open raised nothing
+    later = (now + timedelta(seconds=120)).isoformat() + "Z"
+    runner.submit("c/x", canon("ext-door-1", "position", "open", later))
+    runner.flush()
+    rows = store.device_status_rows()
+    assert rows[["aspect", "state"]].values.tolist() == [["position", "open"]]
+
+
+def test_a_device_frozen_by_an_old_future_row_heals_on_its_next_report(store):
+    """A database written before the skew check may hold a 2099 state: the next real report
+    replaces it (a state observed beyond the skew of its own receipt never wins)."""
+    from passmap.feeds.batch import Limits
+
+    lax = FeedRunner(store, GW, limits=Limits(future_skew_s=1e12))
+    lax.submit("c/x", canon("ext-door-1", "position", "open", "2099-01-01T00:00:00Z"))
+    lax.flush()
+    runner = FeedRunner(store, GW)
+    runner.submit("c/x", canon("ext-door-1", "position", "closed", utc_now().isoformat() + "Z"))
+    runner.flush()
+    assert store.device_status_rows()["state"].tolist() == ["closed"]
+
+
+def test_payload_and_id_limits_dead_letter_with_the_reason(store):
+    from passmap.feeds.batch import Limits
+
+    runner = FeedRunner(store, GW, limits=Limits(max_payload_bytes=1000, max_id_chars=64))
+    big = canon("ext-door-1", "position", "open", "2026-03-02T10:00:00Z", blob="x" * 5000)
+    runner.submit("c/x", big)
+    runner.submit("c/x", canon("d" * 100_000, "position", "open", "2026-03-02T10:00:00Z"))
+    runner.submit("zigbee2mqtt/" + "z" * 200, b'{"contact": true}')
+    assert runner.flush() == {"new_events": 0, "dead_letters": 3}
+    dead = store.list_dead_letters()
+    reasons = sorted(dead["reason"])
+    assert "payload is 5,100 bytes (limit 1,000)" in reasons[2] or any(
+        "bytes (limit 1,000)" in r for r in reasons
+    )
+    assert sum("characters long (limit 64)" in r for r in reasons) == 1
+    assert dead["payload"].str.len().max() <= 4000  # a dead letter keeps only the start
+    big_ok = canon("ext-door-1", "position", "open", "2026-03-02T10:00:00Z", blob="x" * 900)
+    lax = FeedRunner(store, GW, limits=Limits(max_payload_bytes=10_000))
+    lax.submit("c/x", big_ok)
+    assert lax.flush()["new_events"] == 1  # under the limit: stored

@@ -1,0 +1,111 @@
+"""Ingest is a service of the app server (server.py lifespan), tested with a real mosquitto and a
+real `streamlit run server.py` process that no browser visits: QoS 1 messages are acknowledged
+only after their batch is committed, SIGTERM drains the queue, and a restarted server picks up
+what was published while it was down."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+import urllib.request
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from passmap.feeds.mqtt import MqttConfig, Publisher
+from passmap.store import Store
+
+from .live_helpers import wait_until
+
+pytestmark = pytest.mark.broker
+
+
+def _health(server) -> dict:
+    try:
+        with urllib.request.urlopen(server.url + "/healthz/ingest", timeout=2) as resp:
+            return json.loads(resp.read())
+    except OSError:
+        return {}
+
+
+def _connected(server) -> dict:
+    return wait_until(
+        lambda: (h := _health(server)).get("connected") and h.get("mode") == "mqtt" and h, 60, 0.2
+    )
+
+
+def _message(device: str) -> bytes:
+    return json.dumps(
+        {
+            "device_id": device,
+            "aspect": "position",
+            "state": "open",
+            "observed_utc": datetime.now(UTC).isoformat(),
+        }
+    ).encode()
+
+
+def _stored(db, root: str) -> set[str]:
+    with Store(db, read_only=True) as store:
+        rows = store.device_ids_like(f"{root}-%")
+    return set(rows)
+
+
+def _stop(server, sig: int = signal.SIGTERM) -> int:
+    server.proc.send_signal(sig)  # SIGTERM, as systemd or docker stop sends it
+    return server.proc.wait(60)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+def test_a_stop_mid_stream_at_qos1_loses_nothing(broker, tmp_db, app_server, topic_root, sig):
+    """SIGTERM drains the queue; even SIGKILL loses nothing, because a message is acknowledged
+    to the broker only after its batch is committed (the broker delivers the rest again)."""
+    env = {"PASSMAP_MQTT_URL": broker.url, "PASSMAP_MQTT_CLIENT_ID": f"app-{uuid.uuid4().hex}"}
+    server = app_server(tmp_db, **env)
+    _connected(server)
+    pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
+    total, sent = 300, []
+
+    def publish() -> None:  # ~40 msg/s, QoS 1, across the stop and the restart
+        for i in range(total):
+            sent.append(pub.publish(f"passmap/status/{topic_root}", _message(f"{topic_root}-{i}")))
+            time.sleep(0.025)
+
+    thread = threading.Thread(target=publish)
+    thread.start()
+    wait_until(lambda: _health(server).get("new_events", 0) >= 100, 60, 0.05)
+    _stop(server, sig)
+    at_stop = _stored(tmp_db, topic_root)
+    assert 100 <= len(at_stop) < total, "the stop should fall mid-stream"
+    thread.join(60)
+    for info in sent:
+        info.wait_for_publish(30)  # the broker holds every message (QoS 1)
+    pub.close()
+    server = app_server(tmp_db, **env)  # same client id: the broker kept the session
+    wait_until(lambda: _health(server).get("new_events", 0) >= total - len(at_stop), 60, 0.1)
+    _stop(server)
+    stored = _stored(tmp_db, topic_root)
+    assert stored == {f"{topic_root}-{i}" for i in range(total)}, (
+        f"{total - len(stored)} of {total} messages lost"
+    )
+
+
+def test_a_restarted_server_nobody_visits_stores_what_was_published_meanwhile(
+    broker, tmp_db, app_server, topic_root
+):
+    env = {"PASSMAP_MQTT_URL": broker.url, "PASSMAP_MQTT_CLIENT_ID": f"app-{uuid.uuid4().hex}"}
+    server = app_server(tmp_db, **env)
+    _connected(server)  # subscribed: the broker now keeps this session's messages
+    _stop(server)
+    pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
+    for i in range(50):
+        pub.publish(f"passmap/status/{topic_root}", _message(f"{topic_root}-{i}"))
+    pub.close()
+    assert _stored(tmp_db, topic_root) == set()  # nothing came in while the server was down
+    server = app_server(tmp_db, **env)  # no browser connects to this one
+    wait_until(lambda: _health(server).get("new_events", 0) >= 50, 60, 0.1)
+    _stop(server)
+    assert _stored(tmp_db, topic_root) == {f"{topic_root}-{i}" for i in range(50)}
