@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.auth import NO_PAGE, entry_page, gate, sidebar_account, visible_pages
+from ui.banner import alarm_banner
 from ui.pickers import sidebar_pickers
 from ui.style import apply as apply_style
 
@@ -112,4 +113,5 @@ if not pages:
 page = st.navigation(pages)
 sidebar_account(viewer)
 sidebar_pickers()
+alarm_banner()  # h15: open alarms and campus postures on every page (ui/banner.py)
 page.run()

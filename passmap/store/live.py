@@ -315,6 +315,46 @@ class LiveMixin:
             .df()
         )
 
+    def open_alarms(self, campus_ids: list[str] | None = None) -> pd.DataFrame:
+        """Active and acknowledged alarms with where they are (campus, building, level names)
+        and what raised them; ``campus_ids`` None = every campus and unattached devices."""
+        return (
+            self.cursor()
+            .execute(
+                """
+            SELECT a.id, a.device_id, a.kind, a.state, a.raised_utc, a.cleared_utc,
+                   a.acknowledged_by, a.acknowledged_utc, c.id AS control_id,
+                   c.type AS control_type, c.name AS control_name, c.campus_id,
+                   cp.name AS campus_name, c.building_id, b.name AS building_name,
+                   c.level_id, l.name AS level_name
+            FROM alarm a LEFT JOIN control c ON c.external_id = a.device_id
+            LEFT JOIN campus cp ON cp.id = c.campus_id
+            LEFT JOIN building b ON b.id = c.building_id
+            LEFT JOIN level l ON l.id = c.level_id
+            WHERE a.state <> 'resolved'
+              AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], c.campus_id))
+            ORDER BY a.kind <> 'duress', a.raised_utc DESC""",
+                [campus_ids, campus_ids],
+            )
+            .df()
+        )
+
+    def postures(self, campus_ids: list[str] | None = None) -> pd.DataFrame:
+        """Every campus (of ``campus_ids``) with its posture; no row in posture = normal."""
+        return (
+            self.cursor()
+            .execute(
+                """
+            SELECT cp.id AS campus_id, cp.name AS campus_name,
+                   coalesce(p.state, 'normal') AS state, p.since_utc, p.reason
+            FROM campus cp LEFT JOIN posture p ON p.campus_id = cp.id
+            WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], cp.id)
+            ORDER BY cp.name""",
+                [campus_ids, campus_ids],
+            )
+            .df()
+        )
+
     def acknowledge_alarm(self, alarm_id: str, actor: str, note: str | None = None) -> None:
         self._alarm_step(
             alarm_id,
