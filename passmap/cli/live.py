@@ -23,7 +23,16 @@ def register(sub, parent) -> None:
     p.add_argument("--duration-s", type=float, default=None, help="stop after this many seconds")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser(
-        "bridge", parents=[parent], help="webhooks in (HMAC-signed), published to MQTT"
+        "bridge",
+        parents=[parent],
+        help="webhooks in (HMAC-signed), or `bridge unifi` (a UniFi Protect console), to MQTT",
+    )
+    p.add_argument("kind", nargs="?", choices=("webhook", "unifi"), default="webhook")
+    p.add_argument("--unifi-host", help="UniFi Protect console (API key: $PASSMAP_UNIFI_API_KEY)")
+    p.add_argument("--unifi-port", type=int, default=443)
+    p.add_argument("--console", help="name used in the MQTT topics (default: the host)")
+    p.add_argument(
+        "--insecure", action="store_true", help="accept the console's self-signed certificate"
     )
     p.add_argument("--mqtt-url")
     p.add_argument("--host", default="127.0.0.1")
@@ -101,6 +110,8 @@ def _mqtt_url(args) -> str | None:
 
 
 def cmd_bridge(args) -> int:
+    if args.kind == "unifi":
+        return _bridge_unifi(args)
     import uvicorn
 
     from passmap.feeds.bridge import create_app
@@ -117,6 +128,37 @@ def cmd_bridge(args) -> int:
     app = create_app(publisher.publish, secret, patterns)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     publisher.close()
+    return 0
+
+
+def _bridge_unifi(args) -> int:
+    import asyncio
+
+    from passmap.feeds.mqtt import Publisher
+    from passmap.feeds.unifi_bridge import UnifiBridge
+
+    key = os.environ.get("PASSMAP_UNIFI_API_KEY", "")
+    if not args.unifi_host or not key:
+        raise CommandError(
+            "bridge unifi needs --unifi-host and $PASSMAP_UNIFI_API_KEY (an API key from the "
+            "console's Settings > Control Plane > Integrations)."
+        )
+    publisher = Publisher(_mqtt_config(args), client_id=f"passmap-unifi-{os.getpid()}")
+    bridge = UnifiBridge(
+        args.unifi_host, args.unifi_port, key, publisher.publish, args.console, not args.insecure
+    )
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await bridge.run(stop)
+
+    print(f"passmap bridge unifi: {args.unifi_host} -> MQTT unifi/#", file=sys.stderr)
+    asyncio.run(main())
+    publisher.close()
+    print(f"{bridge.frames} frames published.", file=sys.stderr)
     return 0
 
 

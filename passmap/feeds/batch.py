@@ -136,7 +136,11 @@ def normalise_batch(router, items, limits: Limits) -> tuple[pa.Table, list[dict]
         gateway = router.route(topic)
         if gateway is None:
             dead.append(dead_letter(topic, payload, item[2], "no gateway subscribes to this topic"))
-        elif gateway.kind == "canonical" and isinstance(payload, bytes):
+        elif (
+            gateway.kind == "canonical"
+            and isinstance(payload, bytes)
+            and not (gateway.options or {}).get("ignore")
+        ):
             groups.setdefault(gateway.id, (gateway, []))[1].append(item)
         else:
             slow.append((gateway, item))
@@ -152,11 +156,32 @@ def normalise_batch(router, items, limits: Limits) -> tuple[pa.Table, list[dict]
     return (parts[0] if len(parts) == 1 else pa.concat_tables(parts)), dead
 
 
+def events_table(events: list[StatusEvent], received_ts: float) -> pa.Table:
+    """Events made in the writer itself (derived held-open) as a batch table."""
+    received = pa.array([int(received_ts * 1e6)] * len(events), pa.int64())
+    return pa.table(
+        {
+            "event_id": [e.event_id for e in events],
+            "device_id": [e.device_id for e in events],
+            "aspect": [e.aspect for e in events],
+            "state": [e.state for e in events],
+            "observed_utc": pa.array([e.observed_utc for e in events], pa.timestamp("us")),
+            "received_utc": received.cast(pa.timestamp("us")),
+            "source": [e.source for e in events],
+            "attrs": [_attrs_text(e.attrs) for e in events],
+        },
+        schema=SCHEMA,
+    )
+
+
 def _one_by_one(slow, limits: Limits, dead: list[dict]) -> pa.Table:
     cols: dict[str, list] = {name: [] for name in SCHEMA.names}
     for gateway, (topic, payload, received_ts, _ack) in slow:
         try:
             events = normalise_message(gateway, topic, payload, _utc(received_ts))
+            ignore = gateway.options.get("ignore") if gateway.options else None
+            if ignore:
+                events = [e for e in events if e.state not in ignore]
             for e in events:
                 check_event(e, received_ts, limits)
         except MalformedMessage as exc:

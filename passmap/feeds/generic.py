@@ -40,6 +40,8 @@ def normalise_generic(
     if raw is None:
         raise MalformedMessage(f"no state at {options['state']!r}")
     key = str(raw).lower() if isinstance(raw, bool) else str(raw)
+    if key in set(options.get("ignore") or ()):
+        return []  # a value the gateway is told to ignore (e.g. motion) is no dead letter
     states = options.get("states")
     state = states.get(key) if states else key
     if state is None:

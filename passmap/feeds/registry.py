@@ -22,6 +22,7 @@ from passmap.feeds.frigate import normalise_frigate
 from passmap.feeds.generic import normalise_generic
 from passmap.feeds.model import StatusEvent
 from passmap.feeds.sia import normalise_sia
+from passmap.feeds.unifi import DEFAULT_HELD_OPEN_S, normalise_unifi
 from passmap.feeds.zigbee import normalise_zigbee2mqtt
 
 Normaliser = Callable[..., list[StatusEvent]]
@@ -33,6 +34,7 @@ NORMALISERS: dict[str, Normaliser] = {
     "zigbee2mqtt": normalise_zigbee2mqtt,
     "sia": normalise_sia,
     "generic": normalise_generic,
+    "unifi": normalise_unifi,
 }
 
 
@@ -53,6 +55,7 @@ DEFAULT_GATEWAYS = (
     Gateway("frigate", "frigate", "frigate/#", {}),
     Gateway("zigbee2mqtt", "zigbee2mqtt", "zigbee2mqtt/#"),
     Gateway("sia", "sia", "sia/#"),
+    Gateway("unifi", "unifi", "unifi/#", {"held_open_s": DEFAULT_HELD_OPEN_S}),
 )
 
 

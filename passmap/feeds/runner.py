@@ -23,11 +23,12 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 
-from passmap.feeds.batch import Limits, dead_letter, normalise_batch
+from passmap.feeds.batch import Limits, dead_letter, events_table, normalise_batch
+from passmap.feeds.model import StatusEvent
 from passmap.feeds.registry import DEFAULT_GATEWAYS, Gateway, Router
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class FeedRunner:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # one flush at a time (writer thread or a direct caller)
         self._last_stale = 0.0
+        self._last_held = 0.0
         self.sources: list = []
 
     # -- producer side (any thread; never blocks) ---------------------------------------------
@@ -159,6 +161,9 @@ class FeedRunner:
             self._wake.clear()
             try:
                 self.flush()
+                if time.monotonic() - self._last_held >= 1.0:
+                    self._last_held = time.monotonic()
+                    self.check_held_open()
                 if time.monotonic() - self._last_stale >= self.stale_check_s:
                     self._last_stale = time.monotonic()
                     self.stats.stale_marked += len(
@@ -166,6 +171,27 @@ class FeedRunner:
                     )
             except Exception:  # the writer must survive anything; the error is logged
                 log.exception("feed writer: batch failed")
+
+    def check_held_open(self, now: datetime | None = None) -> int:
+        """Raise door_alarm held_open for doors open past their gateway's held_open_s (the
+        event goes through the normal batch write, so the alarm rules apply). Returns count."""
+        due = self.store.held_open_due(now)
+        if not due:
+            return 0
+        events = [
+            StatusEvent.make(
+                device,
+                "door_alarm",
+                "held_open",
+                opened + timedelta(seconds=limit_s),
+                source,
+                {"derived": f"open longer than {limit_s:g} s"},
+            )
+            for device, source, opened, limit_s in due
+        ]
+        with self._lock:
+            self.store.write_status_batch(events_table(events, time.time()), [])
+        return len(events)
 
     def flush(self) -> dict[str, int]:
         """Normalise and store everything queued now, then acknowledge it; returns counts."""

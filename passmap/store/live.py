@@ -78,6 +78,16 @@ ON CONFLICT (campus_id) DO UPDATE SET state = excluded.state, since_utc = exclud
   reason = excluded.reason, set_by = excluded.set_by
 WHERE excluded.since_utc >= posture.since_utc
   AND (excluded.reason LIKE 'posture%' OR posture.state = 'normal')"""
+_HELD_OPEN_DUE = """
+SELECT s.device_id, s.source, s.observed_utc AS opened_utc,
+       CAST(json_extract_string(g.options, '$.held_open_s') AS DOUBLE) AS held_open_s
+FROM device_status s JOIN gateway g ON g.id = s.source
+LEFT JOIN device_status a ON a.device_id = s.device_id AND a.aspect = 'door_alarm'
+WHERE s.aspect = 'position' AND s.state = 'open'
+  AND json_extract_string(g.options, '$.held_open_s') IS NOT NULL
+  AND s.observed_utc + to_microseconds(CAST(1e6 * CAST(json_extract_string(
+        g.options, '$.held_open_s') AS DOUBLE) AS BIGINT)) <= ?
+  AND (a.state IS NULL OR a.state = 'normal' OR a.observed_utc < s.observed_utc)"""
 _SEEN = """
 WITH seen AS (
   SELECT device_id, max(received_utc) AS last_seen_utc, arg_max(source, received_utc) AS src
@@ -182,6 +192,12 @@ class LiveMixin:
                 )
         return [r["device_id"] for r in rows]
 
+    def held_open_due(self, now: datetime | None = None) -> list[tuple]:
+        """Doors reported open longer than their gateway's ``held_open_s`` option and not yet
+        in a door alarm: (device_id, source, opened_utc, held_open_s). For sensors that only
+        report open/closed (UniFi, Zigbee contacts), the writer derives the held-open alarm."""
+        return self.cursor().execute(_HELD_OPEN_DUE, [now or utc_now()]).fetchall()
+
     def set_device_interval(self, device_id: str, report_interval_s: float | None) -> None:
         with self.transaction() as cur:
             cur.execute(
@@ -228,6 +244,11 @@ class LiveMixin:
             .df()
         )
 
+    def status_history_states(self) -> list[str]:
+        """Distinct states ever stored (diagnostics and tests)."""
+        rows = self.cursor().execute("SELECT DISTINCT state FROM status_event").fetchall()
+        return [r[0] for r in rows]
+
     def count_status_events(self) -> int:
         return self.cursor().execute("SELECT count(*) FROM status_event").fetchone()[0]
 
@@ -254,7 +275,10 @@ class LiveMixin:
             self.cursor()
             .execute(
                 """
-            SELECT s.device_id, max(s.received_utc) AS last_seen_utc, any_value(s.source) AS source,
+            SELECT s.device_id,
+                   max(json_extract_string(s.attrs, '$.name')) AS name,
+                   max(json_extract_string(s.attrs, '$.model')) AS model,
+                   max(s.received_utc) AS last_seen_utc, any_value(s.source) AS source,
                    string_agg(s.aspect || '=' || s.state, ', ' ORDER BY s.aspect) AS states
             FROM device_status s LEFT JOIN control c ON c.external_id = s.device_id
             WHERE c.id IS NULL AND s.source <> ? GROUP BY s.device_id ORDER BY s.device_id""",
