@@ -65,6 +65,10 @@ def register(sub, parent) -> None:
     p = sub.add_parser("status", parents=[parent], help="latest normalised status of every device")
     p.add_argument("--campus", default=None)
     p.add_argument("--format", choices=("json", "table"), default="table")
+    p.add_argument(
+        "--dead-letters", action="store_true", help="list the rejected messages and why instead"
+    )
+    p.add_argument("--limit", type=int, default=50, help="dead letters to list (newest first)")
     p.set_defaults(func=cmd_status)
 
 
@@ -217,10 +221,37 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def _dead_letters(args) -> int:
+    from passmap.store import Store
+
+    with Store(db_path(args), read_only=True) as store:
+        frame = store.list_dead_letters(args.limit)
+        total = store.dead_letter_count()
+    rows = [
+        {
+            "received_utc": str(r.received_utc),
+            "source": r.source if isinstance(r.source, str) else None,
+            "topic": r.topic,
+            "reason": r.reason,
+            "payload": r.payload[:200],
+        }
+        for r in frame.itertuples()
+    ]
+    if args.format == "json":
+        print(json.dumps({"dead_letters": rows, "total": total}, indent=2))
+        return 0
+    for r in rows:
+        print(f"{r['received_utc'][:19]}  {r['topic'][:40]:<40}  {r['reason']}")
+    print(f"{len(rows)} of {total} dead letters shown (newest first).")
+    return 0
+
+
 def cmd_status(args) -> int:
     from passmap.feeds.status import live_summary
     from passmap.store import Store
 
+    if args.dead_letters:
+        return _dead_letters(args)
     with Store(db_path(args), read_only=True) as store:
         summary = live_summary(store, args.campus)
         dead = store.dead_letter_count()

@@ -137,6 +137,15 @@ class MqttSource:
         self.connected.clear()
         log.info("MQTT disconnected (%s); paho reconnects with backoff", reason_code)
 
+    def resubscribe(self, patterns: list[str]) -> None:
+        old, self.patterns = set(self.patterns), list(patterns)
+        gone = sorted(old - set(patterns))
+        if gone:
+            self.client.unsubscribe(gone)
+        new = [(p, self.config.qos) for p in patterns if p not in old]
+        if new:
+            self.client.subscribe(new)
+
     def start(self) -> MqttSource:
         self.client.connect_async(self.config.host, self.config.port, self.config.keepalive_s)
         self.client.loop_start()

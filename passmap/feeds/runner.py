@@ -22,14 +22,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 
 from passmap.feeds.batch import Limits, dead_letter, events_table, normalise_batch
 from passmap.feeds.model import StatusEvent
-from passmap.feeds.registry import DEFAULT_GATEWAYS, Gateway, Router
+from passmap.feeds.registry import Gateway, Router
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +49,10 @@ class RunnerStats:
 
 
 def load_gateways(store) -> list[Gateway]:
-    """Gateways configured in the database; the defaults are saved on first use."""
-    rows = store.list_gateways()
-    if not rows:
-        for g in DEFAULT_GATEWAYS:
-            store.save_gateway(asdict(g))
-        rows = store.list_gateways()
-    return [Gateway(**r) for r in rows]
+    """Gateways configured in the database, the built-in ones always among them."""
+    from passmap.feeds.gateways import gateways
+
+    return gateways(store)
 
 
 def _utc(ts: float) -> datetime:
@@ -150,6 +147,15 @@ class FeedRunner:
         self.flush()
         for source in self.sources:
             source.stop()
+
+    def reload_gateways(self) -> None:
+        """Take up changed gateways (admin page, CLI) without a restart: new routing, and the
+        MQTT subscription follows the new topic filters."""
+        self.gateways = load_gateways(self.store)
+        self.router = Router(self.gateways)
+        patterns = [g.topic_pattern for g in self.gateways if g.enabled]
+        for source in self.sources:
+            getattr(source, "resubscribe", lambda _p: None)(patterns)
 
     @property
     def running(self) -> bool:

@@ -290,25 +290,26 @@ class LiveMixin:
     def attach_device(self, device_id: str, control_id: str, actor: str) -> None:
         """Map a feed's device id to a placed control (sets control.external_id, audited)."""
         with self.transaction() as cur:
-            row = cur.execute(
-                "SELECT external_id FROM control WHERE id = ?", [control_id]
-            ).fetchone()
-            if row is None:
-                raise StoreError(f"Control {control_id!r} does not exist; pick a placed control.")
-            cur.execute("UPDATE control SET external_id = NULL WHERE external_id = ?", [device_id])
-            cur.execute(
-                "UPDATE control SET external_id = ?, version = version + 1 WHERE id = ?",
-                [device_id, control_id],
-            )
-            self.audit(
-                cur,
-                actor,
-                "update",
-                "control",
-                control_id,
-                {"external_id": row[0]},
-                {"external_id": device_id},
-            )
+            self._attach(cur, device_id, control_id, actor)
+
+    def _attach(self, cur, device_id: str, control_id: str, actor: str) -> None:
+        row = cur.execute("SELECT external_id FROM control WHERE id = ?", [control_id]).fetchone()
+        if row is None:
+            raise StoreError(f"Control {control_id!r} does not exist; pick a placed control.")
+        cur.execute("UPDATE control SET external_id = NULL WHERE external_id = ?", [device_id])
+        cur.execute(
+            "UPDATE control SET external_id = ?, version = version + 1 WHERE id = ?",
+            [device_id, control_id],
+        )
+        self.audit(
+            cur,
+            actor,
+            "update",
+            "control",
+            control_id,
+            {"external_id": row[0]},
+            {"external_id": device_id},
+        )
 
     # -- gateways -----------------------------------------------------------------------------
     def list_gateways(self) -> list[dict]:
@@ -317,6 +318,32 @@ class LiveMixin:
             r["options"] = json.loads(r["options"]) if r.get("options") else {}
             r["stale_after_s"] = None if pd.isna(r["stale_after_s"]) else float(r["stale_after_s"])
         return rows
+
+    def delete_gateway(self, gateway_id: str) -> None:
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM gateway WHERE id = ?", [gateway_id])
+
+    def attach_devices(self, pairs: list[tuple[str, str]], actor: str) -> int:
+        """Attach many feed device ids to placed controls in ONE transaction (all or nothing);
+        an unknown control id names its row. Returns how many were attached."""
+        ids = [c for _, c in pairs]
+        known = {
+            r[0]
+            for r in self.cursor()
+            .execute("SELECT id FROM control WHERE list_contains(?::VARCHAR[], id)", [ids])
+            .fetchall()
+        }
+        missing = [c for c in ids if c not in known]
+        if missing:
+            raise StoreError(
+                f"Control {missing[0]!r} does not exist"
+                + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+                + "; nothing was attached."
+            )
+        with self.transaction() as cur:
+            for device_id, control_id in pairs:
+                self._attach(cur, device_id, control_id, actor)
+        return len(pairs)
 
     def save_gateway(self, gateway: dict) -> None:
         with self.transaction() as cur:
