@@ -26,9 +26,9 @@ from ui.guard import no_pages_folder
 @asynccontextmanager
 async def lifespan(_app):
     settings = load_settings()
-    shared_store(settings.db_path)  # opened (and migrated) before the first visitor
+    store = shared_store(settings.db_path)  # opened (and migrated) before the first visitor
     # live ingest starts with the server, not with a visit (passmap/feeds/service.py)
-    await asyncio.to_thread(start_service, settings)
+    await asyncio.to_thread(start_service, settings, store)
     try:
         yield
     finally:

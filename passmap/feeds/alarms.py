@@ -15,12 +15,11 @@ campus (``campus_ids`` None), who can attach the device.
 from __future__ import annotations
 
 import math
-from datetime import UTC
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from passmap.store.base import utc_now
 
 ALARM_LABELS = {
     "duress": "Duress / panic",
@@ -36,7 +35,6 @@ POSTURE_ATTENTION = ("hold", "secure", "lockdown", "evacuate", "shelter")
 def local_time(value, tz_name: str) -> str | None:
     """Naive UTC -> 'YYYY-MM-DD HH:MM:SS TZ' in the district's zone (None stays None).
 
-    >>> from datetime import datetime
     >>> local_time(datetime(2026, 3, 2, 13, 5), "America/Chicago")
     '2026-03-02 07:05:00 CST'
     """
@@ -44,6 +42,10 @@ def local_time(value, tz_name: str) -> str | None:
         return None
     stamp = pd.Timestamp(value).to_pydatetime().replace(tzinfo=UTC)
     return stamp.astimezone(ZoneInfo(tz_name)).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _text(value) -> str | None:

@@ -22,14 +22,13 @@ import csv
 import io
 import json
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 
 from paho.mqtt.client import topic_matches_sub
 
 from passmap.feeds.batch import Limits, check_event
 from passmap.feeds.model import MalformedMessage
 from passmap.feeds.registry import DEFAULT_GATEWAYS, NORMALISERS, Gateway, normalise_message
-from passmap.store.base import StoreError, utc_now
 
 _BUILT_IN = {g.id: g for g in DEFAULT_GATEWAYS}
 _OPTION_KEYS = {
@@ -57,7 +56,7 @@ def gateways(store) -> list[Gateway]:
 def gateway(store, gateway_id: str) -> Gateway:
     found = [g for g in gateways(store) if g.id == gateway_id]
     if not found:
-        raise StoreError(f"No gateway {gateway_id!r}; `passmap gateway list` shows them.")
+        raise ValueError(f"no gateway {gateway_id!r}; `passmap gateway list` shows them")
     return found[0]
 
 
@@ -122,7 +121,7 @@ def dry_run(g: Gateway, topic: str, payload: bytes, limits: Limits | None = None
     """What the gateway would store for one sample message, without storing anything:
     {"matches": bool, "events": [...], "problem": text or None}."""
     matches = topic_matches_sub(g.topic_pattern, topic)
-    now = utc_now()
+    now = datetime.now(UTC).replace(tzinfo=None)
     try:
         events = normalise_message(g, topic, payload, now)
         for e in events:
@@ -149,8 +148,6 @@ def dry_run(g: Gateway, topic: str, payload: bytes, limits: Limits | None = None
 
 
 def _ts(naive_utc: datetime) -> float:
-    from datetime import UTC
-
     return naive_utc.replace(tzinfo=UTC).timestamp()
 
 

@@ -12,8 +12,9 @@ acknowledged, the broker connection closes. The app server calls both from its A
 >>> from passmap.config import load_settings
 >>> s = load_settings({"PASSMAP_DB": str(pathlib.Path(tempfile.mkdtemp()) / "s.duckdb"),
 ...                    "PASSMAP_SIMULATE": "0"})
->>> runner = start_service(s)
->>> runner is start_service(s) is service_runner(s.db_path), runner.mode, runner.running
+>>> from passmap.store.shared import shared_store
+>>> runner = start_service(s, shared_store(s.db_path))
+>>> runner is start_service(s, None) is service_runner(s.db_path), runner.mode, runner.running
 (True, 'off', True)
 >>> stop_service(s.db_path); service_runner(s.db_path) is None
 True
@@ -66,17 +67,14 @@ def _key(path) -> str:
     return str(Path(path).resolve())
 
 
-def start_service(settings=None, store=None) -> FeedRunner:
-    """The running ingest of ``settings.db_path`` in this process, started on first call."""
-    from passmap.config import load_settings
-    from passmap.store.shared import shared_store
-
-    settings = settings or load_settings()
+def start_service(settings, store) -> FeedRunner:
+    """The running ingest of ``settings.db_path`` (``store``: the process's shared Store of that
+    file, passmap.store.shared) in this process, started on first call."""
     key = _key(settings.db_path)
     with _LOCK:
         runner = _RUNNERS.get(key)
         if runner is None:
-            runner = build_runner(store or shared_store(settings.db_path), settings)
+            runner = build_runner(store, settings)
             _RUNNERS[key] = runner
             log.info("live ingest started: %s -> %s", runner.mode, key)
         return runner
