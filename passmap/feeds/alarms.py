@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-
 ALARM_LABELS = {
     "duress": "Duress / panic",
     "fire": "Fire alarm",
