@@ -82,6 +82,12 @@ PAGES = {
             icon=":material/link:",
             url_path="share_admin",
         ),
+        st.Page(
+            HERE / "pages/gateways.py",
+            title="Gateways",
+            icon=":material/hub:",
+            url_path="gateways-admin",
+        ),
     ],
     "Plans": [
         st.Page(

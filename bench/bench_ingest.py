@@ -31,12 +31,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import paho.mqtt.client as mqtt
 
+import passmap.feeds.runner as runner_module
 from passmap.feeds.mqtt import MqttConfig, MqttSource
 from passmap.feeds.registry import Gateway
 from passmap.feeds.runner import FeedRunner
+from passmap.feeds.service import APP_FLUSH_INTERVAL_S
 from passmap.store import Store
 
 DEVICES = 2000
+INFLIGHT = 1000  # mosquitto max_inflight_messages of the bench broker (QoS 1 acks after commit)
 
 
 def free_port() -> int:
@@ -50,7 +53,7 @@ def start_broker(workdir: Path) -> tuple[subprocess.Popen, int]:
     conf = workdir / "mosquitto.conf"
     conf.write_text(
         f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-        "max_queued_messages 1000000\nmax_inflight_messages 1000\n"
+        f"max_queued_messages 1000000\nmax_inflight_messages {INFLIGHT}\n"
     )
     proc = subprocess.Popen(
         [shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", str(conf)],
@@ -146,35 +149,48 @@ class Pipeline:
         self.latencies: list[float] = []
         self.last_commit = 0.0
         self.timing = {"normalise_s": 0.0, "db_s": 0.0}
-        self.runner = FeedRunner(self.store, [gw], on_commit=self._on_commit, stale_check_s=3600)
+        self.runner = FeedRunner(
+            self.store,
+            [gw],
+            on_commit=self._on_commit,
+            stale_check_s=3600,
+            flush_interval_s=APP_FLUSH_INTERVAL_S,  # what the app server runs
+        )
         self._instrument()
         self.first_received: float | None = None
         self.last_received = 0.0
-        cfg = MqttConfig(host="127.0.0.1", port=port, client_id=f"bench-{tag}", qos=qos)
+        cfg = MqttConfig(
+            host="127.0.0.1",
+            port=port,
+            client_id=f"bench-{tag}",
+            qos=qos,
+            inflight_window=INFLIGHT,  # the broker below allows this many unacknowledged
+        )
         self.runner.start()
         self.source = MqttSource(self.runner, cfg).start()
         self.source.connected.wait(5)
 
     def _instrument(self):
-        norm, write = self.runner._normalise, self.store.write_status_batch
+        norm, write = runner_module.normalise_batch, self.store.write_status_batch
+        self._original_norm = norm
 
-        def timed_norm(items):
+        def timed_norm(router, items, limits):
             if self.first_received is None and items:
                 self.first_received = items[0][2]
             if items:
                 self.last_received = items[-1][2]
             t = time.perf_counter()
-            out = norm(items)
+            out = norm(router, items, limits)
             self.timing["normalise_s"] += time.perf_counter() - t
             return out
 
-        def timed_write(table, dead):
+        def timed_write(table, dead, skew_s=300.0):
             t = time.perf_counter()
-            out = write(table, dead)
+            out = write(table, dead, skew_s)
             self.timing["db_s"] += time.perf_counter() - t
             return out
 
-        self.runner._normalise = timed_norm
+        runner_module.normalise_batch = timed_norm
         self.store.write_status_batch = timed_write
 
     def _on_commit(self, table, commit_ts: float) -> None:
@@ -189,6 +205,7 @@ class Pipeline:
             time.sleep(0.05)
 
     def close(self):
+        runner_module.normalise_batch = self._original_norm
         self.runner.stop()
         self.store.close()
 

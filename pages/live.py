@@ -1,15 +1,17 @@
-"""Live status: the campus posture, open alarms (acknowledge / resolve), device health, unknown
-devices to attach, and how live status changes the effective tier."""
+"""Live status: campus posture, open alarms of every campus you may see (acknowledge, resolve,
+show on map), device health, dead letters, unknown devices to attach, and how live status
+changes the effective tier. Sections: ui/live_sections.py; times in PASSMAP_TIMEZONE."""
 
 import html
 
 import pandas as pd
 import streamlit as st
 
+from passmap.config import load_settings
+from passmap.feeds.alarms import local_time
 from passmap.feeds.model import POSTURES
 from passmap.palette import tier_label
-from passmap.store import StoreError
-from ui import assessment, data
+from ui import assessment, data, live_sections
 from ui.guard import require
 from ui.live import get_runner, summary
 from ui.pickers import current
@@ -29,28 +31,18 @@ runner = get_runner()
 pick = current()
 actor = viewer.username
 may_act = viewer.can("edit")  # passmap.access: a viewer is read-only
+tz = load_settings().timezone
 st.title("Live status")
-
-
-def _alarm_step(step, alarm_id: str) -> None:
-    """Button callback (runs before the rerun that draws the list): acknowledge or resolve."""
-    try:
-        step(alarm_id, actor)
-    except StoreError as exc:  # e.g. another operator resolved it meanwhile
-        st.session_state["live_alarm_problem"] = str(exc)
 
 
 @st.fragment(run_every="2s")
 def posture_and_alarms():
     if pick.campus:
         p = store.get_posture(pick.campus)
+        since = local_time(p["since_utc"], tz)
         POSTURE_STYLE[p["state"]](
             f"Campus posture: **{p['state'].upper()}**"
-            + (
-                f" since {p['since_utc']:%H:%M:%S} UTC ({html.escape(p['reason'] or '')})"
-                if p["since_utc"] is not None
-                else ""
-            )
+            + (f" since {since} ({html.escape(p['reason'] or '')})" if since else "")
         )
     if runner is None:
         st.caption(
@@ -64,39 +56,8 @@ def posture_and_alarms():
             f"{stats.last_flush_utc or '-'} UTC"
             + (f"; **{stats.dropped} dropped (queue full)**" if stats.dropped else "")
         )
-    if problem := st.session_state.pop("live_alarm_problem", None):
-        st.warning(problem)
-    alarms = store.list_alarms(pick.campus)
-    st.subheader(f"Alarms ({len(alarms)} open)")
-    if alarms.empty:
-        st.caption("No open alarms.")
-    for a in alarms.itertuples():
-        cols = st.columns([4, 1, 1])
-        who = (
-            f" — acknowledged by {a.acknowledged_by} at {a.acknowledged_utc:%H:%M:%S}"
-            if a.state == "acknowledged"
-            else ""
-        )
-        cleared = (
-            " (condition cleared)"
-            if a.cleared_utc == a.cleared_utc and a.cleared_utc is not None
-            else ""
-        )
-        cols[0].markdown(
-            f"**{a.kind.replace('_', ' ')}** — {a.control_name or a.device_id} "
-            f"at {a.raised_utc:%Y-%m-%d %H:%M:%S} UTC{cleared}{who}"
-        )
-        if may_act and a.state == "active":
-            cols[1].button(
-                "Acknowledge",
-                key=f"ack-{a.id}",
-                on_click=_alarm_step,
-                args=(store.acknowledge_alarm, a.id),
-            )
-        if may_act:
-            cols[2].button(
-                "Resolve", key=f"res-{a.id}", on_click=_alarm_step, args=(store.resolve_alarm, a.id)
-            )
+    if viewer is not None:
+        live_sections.alarm_list(viewer, may_act, actor)
 
 
 posture_and_alarms()
@@ -149,26 +110,8 @@ else:
         width="stretch",
     )
 
-st.subheader("Unknown devices")
-unknown = store.list_unknown_devices()
-if unknown.empty:
-    st.caption("Every reporting device is attached to a placed control.")
-else:
-    st.dataframe(unknown, hide_index=True, width="stretch")
-    controls = data.controls(data.db_path(), pick.campus) if pick.campus else None
-    if may_act and controls is not None and len(controls):
-        c1, c2, c3 = st.columns([2, 3, 1])
-        dev = c1.selectbox("Device", unknown["device_id"], key="attach_device")
-        ctl = c2.selectbox(
-            "Attach to control",
-            controls["id"],
-            key="attach_control",
-            format_func=lambda i: f"{i} — {controls.set_index('id').loc[i, 'name']}",
-        )
-        if c3.button("Attach", key="attach_go"):
-            store.attach_device(dev, ctl, actor)
-            data.clear_caches()
-            st.rerun()
+live_sections.dead_letters()
+live_sections.unknown_devices(pick.campus, may_act, actor)
 
 st.subheader("Effective tier (live) vs design tier")
 if not assessment.engine_available():

@@ -124,6 +124,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "responder": "view_responder",
     "admin_users": "manage_users",
     "share_admin": "manage_shares",
+    "gateways": "settings",  # live-feed gateways (h15)
     "compliance": "view_compliance",
     "gaps": "view_compliance",
     "checklist": "assess",

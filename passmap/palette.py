@@ -159,17 +159,17 @@ def control_style(control_type: str | None) -> ControlStyle:
 # -- live device states (filled by the live overlay) -------------------------------------------
 LIVE_STATE_COLOURS: dict[str, list[int]] = {
     "ok": [0, 158, 115, 255],
-    "alarm": [213, 94, 0, 255],
+    "alarm": [230, 57, 0, 255],  # live: forced, held open, fire, intrusion, tamper; red-orange
     "offline": [90, 90, 90, 255],
     "stale": [230, 159, 0, 255],
     "unknown": [200, 200, 200, 255],
     "open": [86, 180, 233, 255],  # live: door open (normal traffic); sky blue
-    "duress": [204, 121, 167, 255],  # live: duress/panic triggered; reddish purple
+    "duress": [200, 0, 40, 255],  # live: duress/panic triggered; deep red (the most urgent)
     "degraded": [240, 228, 66, 255],  # live: low battery, trouble; yellow
 }
 LIVE_STATE_LABELS = {
     "ok": "Online, normal",
-    "alarm": "Alarm / forced / held open",
+    "alarm": "Alarm: forced, held open, fire, intrusion, tamper",
     "offline": "Offline",
     "stale": "No report recently",
     "unknown": "No status",

@@ -8,7 +8,7 @@ import time
 
 import streamlit as st
 
-from layers.live import live_layers
+from layers.live import URGENT, control_live_keys, live_layers, live_legend
 from passmap.config import load_settings
 from ui import data
 from ui.maps import MAP_HEIGHT_PX, layers_json, show_spec
@@ -44,8 +44,19 @@ def summary(campus_id: str | None = None):
 
 
 @st.cache_data(ttl=120, max_entries=64, show_spinner=False)
-def _overlay_json(version: tuple, bucket: int, campus_id, scope_key: tuple, _controls) -> list[str]:
-    return layers_json(live_layers(_controls, summary(campus_id)))
+def _overlay_json(
+    version: tuple, bucket: int, campus_id, scope_key: tuple, _controls, phase: int = 0
+) -> list[str]:
+    return layers_json(live_layers(_controls, summary(campus_id), phase=phase))
+
+
+def _pulse_phase(now, controls) -> int:
+    """0/1 alternating each second while an alarm or duress is on this map (the halo pulses);
+    always 0 otherwise, so a quiet map keeps sending the identical spec."""
+    keys = control_live_keys(now)
+    here = set(controls["id"]) if controls is not None and len(controls) else set()
+    urgent = any(k in URGENT for c, k in keys.items() if c in here)
+    return int(time.time()) % 2 if urgent else 0
 
 
 def live_map(
@@ -77,14 +88,16 @@ def live_map(
         try:
             now = summary(campus_id)
             version = data.get_store().status_version()
-            overlay = _overlay_json(
-                version, int(time.time() // STALE_BUCKET_S), campus_id, scope_key, controls
-            )
+            bucket = int(time.time() // STALE_BUCKET_S)
+            phase = _pulse_phase(now, controls)
+            overlay = _overlay_json(version, bucket, campus_id, scope_key, controls, phase)
         except Exception:  # live status must never break the map
             log.exception("live overlay failed")
             now, overlay = None, []
         event = show_spec(static, overlay, key, height=height, basemap=basemap)
         _caption(controls, now)
+        if now is not None and (legend := live_legend(now, controls)):
+            st.html(legend)
         selection = _selection(event)
         if not full_run and selection != st.session_state.get(last):
             st.session_state[last] = selection

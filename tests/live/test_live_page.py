@@ -109,7 +109,7 @@ def _alarm_button(at, label: str, alarm_id: str):
 
 def test_door_forced_and_duress_raise_alarms_and_the_lockdown_banner(live_app, demo_db):
     at = live_app()
-    assert "Alarms (0 open)" in [h.value for h in at.subheader]
+    assert "Alarms (0 open, all your campuses)" in [h.value for h in at.subheader]
     store, c = _feed(
         at, demo_db, [("door", "door_alarm", "forced_open"), ("duress", "panic", "triggered")]
     )
@@ -117,7 +117,7 @@ def test_door_forced_and_duress_raise_alarms_and_the_lockdown_banner(live_app, d
     _ok(at)
     alarms = store.list_alarms(at.session_state["pick_campus"])
     assert sorted(alarms["kind"]) == ["door_forced", "duress"]
-    assert "Alarms (2 open)" in [h.value for h in at.subheader]
+    assert "Alarms (2 open, all your campuses)" in [h.value for h in at.subheader]
     text = _text(at)
     assert f"**door forced** — {c['door']['name']}" in text, text[:800]
     assert f"**duress** — {c['duress']['name']}" in text, text[:800]
@@ -150,7 +150,9 @@ def test_acknowledge_records_who_and_when_and_resolve_closes_the_alarm(live_app,
     done = store.list_alarms(campus, include_resolved=True).set_index("id").loc[alarm_id]
     assert done["state"] == "resolved" and done["resolved_by"] == "demo-editor"
     at.run()
-    assert "Alarms (0 open)" in [h.value for h in at.subheader] and "No open alarms." in _text(at)
+    assert "Alarms (0 open, all your campuses)" in [
+        h.value for h in at.subheader
+    ] and "No open alarms." in _text(at)
 
 
 def test_a_stale_button_on_an_alarm_resolved_elsewhere_warns_instead_of_crashing(live_app, demo_db):
@@ -232,3 +234,28 @@ def test_a_viewer_sees_alarms_but_cannot_acknowledge_resolve_or_attach(live_app,
         next(d.value for d in at.dataframe if "states" in d.value.columns)["device_id"]
     )
     assert store.list_alarms(at.session_state["pick_campus"])["state"].tolist() == ["active"]
+
+
+def test_alarms_of_every_campus_dead_letters_and_local_times_on_the_live_page(
+    live_app, demo_db, monkeypatch
+):
+    """An alarm on a campus the sidebar did not pick is listed too (the issue saw 10 of 12), dead
+    letters show their reason, times are in the district's zone."""
+    monkeypatch.setenv("PASSMAP_TIMEZONE", "America/Los_Angeles")
+    at = live_app("admin")
+    store = _store(demo_db)
+    other = [c for c in store.list_campuses()["id"] if c != at.session_state["pick_campus"]][0]
+    far = _controls(store, other)["duress"]
+    runner = FeedRunner(store)
+    _publish(runner, far["external_id"], "panic", "triggered")
+    runner.submit("passmap/status/x", b'{"device_id": "d", "aspect": "smell"}')
+    runner.flush()
+    at.run()
+    _ok(at)
+    assert "Alarms (1 open, all your campuses)" in [h.value for h in at.subheader]
+    text = _text(at)
+    assert far["name"] in text and ("PST" in text or "PDT" in text)
+    assert "Dead letters (1)" in [h.value for h in at.subheader]
+    (dead,) = [d.value for d in at.dataframe if "reason" in d.value.columns]
+    reasons = dead["reason"].tolist()
+    assert any("lacks observed_utc" in r for r in reasons), reasons

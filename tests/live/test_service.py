@@ -33,7 +33,7 @@ def _health(server) -> dict:
 
 def _connected(server) -> dict:
     return wait_until(
-        lambda: (h := _health(server)).get("connected") and h.get("mode") == "mqtt" and h, 60, 0.2
+        lambda: (h := _health(server)).get("connected") and h.get("mode") == "mqtt" and h, 120, 0.2
     )
 
 
@@ -76,7 +76,7 @@ def test_a_stop_mid_stream_at_qos1_loses_nothing(broker, tmp_db, app_server, top
 
     thread = threading.Thread(target=publish)
     thread.start()
-    wait_until(lambda: _health(server).get("new_events", 0) >= 100, 60, 0.05)
+    wait_until(lambda: _health(server).get("new_events", 0) >= 100, 120, 0.05)
     _stop(server, sig)
     at_stop = _stored(tmp_db, topic_root)
     assert 100 <= len(at_stop) < total, "the stop should fall mid-stream"
@@ -85,7 +85,7 @@ def test_a_stop_mid_stream_at_qos1_loses_nothing(broker, tmp_db, app_server, top
         info.wait_for_publish(30)  # the broker holds every message (QoS 1)
     pub.close()
     server = app_server(tmp_db, **env)  # same client id: the broker kept the session
-    wait_until(lambda: _health(server).get("new_events", 0) >= total - len(at_stop), 60, 0.1)
+    wait_until(lambda: _health(server).get("new_events", 0) >= total - len(at_stop), 120, 0.1)
     _stop(server)
     stored = _stored(tmp_db, topic_root)
     assert stored == {f"{topic_root}-{i}" for i in range(total)}, (
@@ -106,6 +106,6 @@ def test_a_restarted_server_nobody_visits_stores_what_was_published_meanwhile(
     pub.close()
     assert _stored(tmp_db, topic_root) == set()  # nothing came in while the server was down
     server = app_server(tmp_db, **env)  # no browser connects to this one
-    wait_until(lambda: _health(server).get("new_events", 0) >= 50, 60, 0.1)
+    wait_until(lambda: _health(server).get("new_events", 0) >= 50, 120, 0.1)
     _stop(server)
     assert _stored(tmp_db, topic_root) == {f"{topic_root}-{i}" for i in range(50)}

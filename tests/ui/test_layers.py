@@ -212,7 +212,7 @@ def _no_constant_accessor(spec: dict) -> None:
                 assert not value.startswith("@@="), (lyr["id"], key, value)
 
 
-def test_live_overlay_json_is_pinned_rings_in_pixels_and_symbols_for_alarms():
+def test_live_overlay_json_is_pinned_alarms_large_haloed_pulsing_and_labelled():
     import pandas as pd
 
     from layers.live import live_layers
@@ -222,15 +222,13 @@ def test_live_overlay_json_is_pinned_rings_in_pixels_and_symbols_for_alarms():
     )
     spec = _json(live_layers(_controls(), summary))
     _no_constant_accessor(spec)
-    ring, symbol = spec["layers"]
+    halo, ring, symbol, label = spec["layers"]
     assert {
-        k: ring[k]
-        for k in ("id", "radiusUnits", "lineWidthUnits", "getRadius", "stroked", "filled")
+        k: ring[k] for k in ("id", "radiusUnits", "lineWidthUnits", "stroked", "filled")
     } == {
         "id": "live-ring",
         "radiusUnits": "pixels",
         "lineWidthUnits": "pixels",
-        "getRadius": 14,
         "stroked": True,
         "filled": False,
     }
@@ -242,9 +240,16 @@ def test_live_overlay_json_is_pinned_rings_in_pixels_and_symbols_for_alarms():
             "colour": palette.LIVE_STATE_COLOURS["alarm"],
             "symbol": "!",
             "tip": "k1: forced_open (" + palette.LIVE_STATE_LABELS["alarm"] + ")",
+            "state": "forced_open",
+            "radius": 14 * 1.4,  # an alarm is larger than a mere offline device
+            "width": 6,
         }
     ]
-    assert symbol["id"] == "live-symbol" and symbol["data"][0]["symbol"] == "!"
+    assert symbol["data"] == []  # alarms carry a label instead
+    assert label["id"] == "live-label" and label["data"][0]["label"] == "FORCED"
+    assert halo["id"] == "live-halo" and halo["data"][0]["halo"][3] == 70
+    pulse = _json(live_layers(_controls(), summary, phase=1))["layers"][0]
+    assert pulse["getRadius"] > halo["getRadius"]  # the halo alternates size: it pulses
 
 
 def test_no_layer_builder_ships_a_constant_as_an_accessor():
@@ -279,8 +284,8 @@ def test_live_overlay_rings_only_the_exceptions():
     summary = pd.DataFrame(
         {"device_id": ["CAM-1"], "control_id": ["k1"], "state": ["online"], "stale": [False]}
     )
-    ring, symbol = _json(live_layers(_controls(), summary))["layers"]
-    assert ring["data"] == [] and symbol["data"] == []
+    layers = _json(live_layers(_controls(), summary))["layers"]
+    assert [lyr["data"] for lyr in layers] == [[], [], [], []]
 
 
 def test_strokes_are_polygons_of_their_width_in_metres():

@@ -94,11 +94,12 @@ def test_an_unchanged_live_status_rerenders_the_identical_spec_and_a_change_adds
     assert map_args(at) == first
     devices = _write_status(demo_db)
     at.run()
-    static = len(first["layers"]) - 2  # before the overlay
+    static = len(first["layers"]) - 4  # before the overlay
     assert map_args(at)["layers"][:static] == first["layers"][:static]
     spec = deck_spec(at)
     ids = [lyr["id"] for lyr in spec["layers"]]
-    assert ids[-2:] == ["live-ring", "live-symbol"] and "controls" in ids
+    assert ids[-4:] == ["live-halo", "live-ring", "live-symbol", "live-label"]
+    assert "controls" in ids
     ring = next(lyr for lyr in spec["layers"] if lyr["id"] == "live-ring")
     assert {r["id"]: r["key"] for r in ring["data"]}[devices["door"]["id"]] == "alarm"
     assert ring["radiusUnits"] == "pixels"
