@@ -43,7 +43,8 @@ def alarm_list(viewer, may_act: bool, actor: str) -> None:
             html.escape(p) for p in (a["building_name"], a["level_name"], a["campus_name"]) if p
         )
         flags = " (condition cleared)" if a["cleared"] else ""
-        flags += " — acknowledged" if a["state"] == "acknowledged" else ""
+        if a["state"] == "acknowledged":
+            flags += f" — acknowledged by {a['acknowledged_by']} at {a['acknowledged']}"
         cols[0].markdown(
             f"{ICONS.get(a['kind'], '❗')} **{a['label']}** — {html.escape(a['name'])}"
             f" · {where or 'not attached to a placed control'} · {a['raised']}{flags}"

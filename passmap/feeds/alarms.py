@@ -81,6 +81,8 @@ def alarm_board(store, campus_ids: list[str] | None, tz_name: str = "America/New
                 "raised": local_time(a.raised_utc, tz_name),
                 "raised_utc": pd.Timestamp(a.raised_utc).isoformat() + "Z",
                 "cleared": local_time(a.cleared_utc, tz_name) is not None,
+                "acknowledged_by": _text(a.acknowledged_by),
+                "acknowledged": local_time(a.acknowledged_utc, tz_name),
             }
         )
     postures = [

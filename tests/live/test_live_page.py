@@ -119,7 +119,7 @@ def test_door_forced_and_duress_raise_alarms_and_the_lockdown_banner(live_app, d
     assert sorted(alarms["kind"]) == ["door_forced", "duress"]
     assert "Alarms (2 open, all your campuses)" in [h.value for h in at.subheader]
     text = _text(at)
-    assert f"**door forced** — {c['door']['name']}" in text, text[:800]
+    assert f"**Door forced open** — {c['door']['name']}" in text, text[:800]
     assert f"**duress** — {c['duress']['name']}" in text, text[:800]
     posture = store.get_posture(at.session_state["pick_campus"])
     assert posture["state"] == "lockdown" and c["duress"]["external_id"] in posture["reason"]
@@ -227,7 +227,7 @@ def test_a_viewer_sees_alarms_but_cannot_acknowledge_resolve_or_attach(live_app,
     )
     at.run()
     _ok(at)
-    assert f"**door forced** — {c['door']['name']}" in _text(at)
+    assert f"**Door forced open** — {c['door']['name']}" in _text(at)
     assert not _buttons(at, "Acknowledge") and not _buttons(at, "Resolve")
     assert not _buttons(at, "Attach") and not _buttons(at, "Set posture")
     assert "ext-unknown-88" in set(

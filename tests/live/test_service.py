@@ -23,6 +23,22 @@ from .live_helpers import wait_until
 pytestmark = pytest.mark.broker
 
 
+@pytest.fixture
+def app_server(tmp_path):
+    """Like tests/conftest's app_server, with a start timeout for a heavily loaded machine."""
+    from tests.conftest import start_streamlit
+
+    servers = []
+
+    def start(db_path, **env):
+        servers.append(start_streamlit(db_path, tmp_path, timeout_s=150, **env))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
 def _health(server) -> dict:
     try:
         with urllib.request.urlopen(server.url + "/healthz/ingest", timeout=2) as resp:

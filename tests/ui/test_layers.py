@@ -223,9 +223,7 @@ def test_live_overlay_json_is_pinned_alarms_large_haloed_pulsing_and_labelled():
     spec = _json(live_layers(_controls(), summary))
     _no_constant_accessor(spec)
     halo, ring, symbol, label = spec["layers"]
-    assert {
-        k: ring[k] for k in ("id", "radiusUnits", "lineWidthUnits", "stroked", "filled")
-    } == {
+    assert {k: ring[k] for k in ("id", "radiusUnits", "lineWidthUnits", "stroked", "filled")} == {
         "id": "live-ring",
         "radiusUnits": "pixels",
         "lineWidthUnits": "pixels",

@@ -66,7 +66,7 @@ def test_devices_offline_kpi_and_detail_panel_show_the_stored_live_status(maps_a
     door, camera = devices["door"], devices["camera"]
     text = _click(at, "controls", {"id": door["id"], "kind": "control"})
     assert f"({door['external_id']}): **forced_open**" in text, text[:600]
-    assert "Alarm / forced / held open" in text
+    assert "Alarm: forced, held open" in text
     text = _click(at, "controls", {"id": camera["id"], "kind": "control"})
     assert f"({camera['external_id']}): **offline**" in text, text[:600]
     if isinstance(door.get("opening_id"), str):  # the door the contact watches shows it too
