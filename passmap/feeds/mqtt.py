@@ -108,6 +108,8 @@ class MqttSource:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
+        self._subscribe_mid: int | None = None
         if config.qos:  # flush before the broker's window of unacknowledged messages fills
             runner.flush_at = min(runner.flush_at, max(1, config.inflight_window // 2))
 
@@ -130,8 +132,16 @@ class MqttSource:
             log.warning("MQTT connect to %s refused: %s", self.config.host, reason_code)
             return
         self.connects += 1
-        client.subscribe([(p, self.config.qos) for p in self.patterns])
-        self.connected.set()
+        if not self.patterns:  # every gateway disabled: nothing to wait for
+            self.connected.set()
+            return
+        _rc, self._subscribe_mid = client.subscribe([(p, self.config.qos) for p in self.patterns])
+
+    def _on_subscribe(self, _client, _userdata, mid, _reason_codes, _props) -> None:
+        # connected = the broker has confirmed the subscriptions (SUBACK): from now on it keeps
+        # this session's messages, so a publisher may start (the health route reports this)
+        if mid == self._subscribe_mid:
+            self.connected.set()
 
     def _on_disconnect(self, _client, _userdata, _flags, reason_code, _props) -> None:
         self.connected.clear()

@@ -120,7 +120,7 @@ def test_door_forced_and_duress_raise_alarms_and_the_lockdown_banner(live_app, d
     assert "Alarms (2 open, all your campuses)" in [h.value for h in at.subheader]
     text = _text(at)
     assert f"**Door forced open** — {c['door']['name']}" in text, text[:800]
-    assert f"**duress** — {c['duress']['name']}" in text, text[:800]
+    assert f"**Duress / panic** — {c['duress']['name']}" in text, text[:800]
     posture = store.get_posture(at.session_state["pick_campus"])
     assert posture["state"] == "lockdown" and c["duress"]["external_id"] in posture["reason"]
     banner = [e.value for e in at.error if "Campus posture" in e.value]
@@ -258,4 +258,4 @@ def test_alarms_of_every_campus_dead_letters_and_local_times_on_the_live_page(
     assert "Dead letters (1)" in [h.value for h in at.subheader]
     (dead,) = [d.value for d in at.dataframe if "reason" in d.value.columns]
     reasons = dead["reason"].tolist()
-    assert any("lacks observed_utc" in r for r in reasons), reasons
+    assert any("lacks state, observed_utc" in r for r in reasons), reasons

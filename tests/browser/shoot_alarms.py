@@ -1,0 +1,98 @@
+"""Screenshots of live alarm markers on the floor plan at desk and phone sizes (issue 15).
+
+    .venv/bin/python tests/browser/shoot_alarms.py [--out docs/screenshots]
+
+Builds the demo into a temporary file, writes a duress, a forced door and an offline camera on
+the floor the pickers open first (through the feed runner, as the ingest would), starts the app
+on a free loopback port, signs in as the demo admin and captures the Floor plan page with its
+banner, markers and legend at 1440x900 (alarms-desk.png) and 390x844 (alarms-phone.png).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(Path(__file__).parent)]
+
+from tests.browser.mapview import wait_drawn  # noqa: E402
+from tests.conftest import CHROMIUM, start_streamlit  # noqa: E402
+from tests.helpers import browser_login  # noqa: E402
+
+SIZES = {"desk": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def raise_alarms(db: Path) -> list[str]:
+    """A duress, a forced door and an offline camera on the first floor of the first campus."""
+    from passmap.feeds.runner import FeedRunner
+    from passmap.store import Store
+
+    with Store(db) as store:
+        campus = store.list_campuses()["id"].iloc[0]
+        building = store.list_buildings(campus)["id"].iloc[0]
+        level = store.list_levels(building)["id"].iloc[0]
+        c = store.list_controls(campus, building, level)
+        c = c[c["external_id"].notna()]
+        picks = []
+        for types, aspect, state in (
+            (["duress_button"], "panic", "triggered"),
+            (["door_contact", "access_reader"], "door_alarm", "forced_open"),
+            (["camera"], "health", "offline"),
+        ):
+            found = c[c["type"].isin(types)]
+            if not found.empty:
+                picks.append((found.iloc[0], aspect, state))
+        runner = FeedRunner(store)
+        now = datetime.now(UTC).isoformat()
+        for row, aspect, state in picks:
+            body = {"device_id": row["external_id"], "aspect": aspect, "state": state}
+            runner.submit("passmap/status/x", json.dumps(body | {"observed_utc": now}).encode())
+        runner.flush()
+        return [f"{r['name']} {a}={s}" for r, a, s in picks]
+
+
+def shoot(db: Path, out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print("raised:", "; ".join(raise_alarms(db)))
+    server = start_streamlit(db, Path(tempfile.gettempdir()), timeout_s=150, PASSMAP_SIMULATE="0")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+            )
+            for name, size in SIZES.items():
+                page = browser.new_page(viewport=size)
+                browser_login(page, server.url, "admin", timeout_ms=120_000)
+                page.goto(server.url + "/floor-plan")
+                page.get_by_text("open alarm").first.wait_for(timeout=120_000)
+                wait_drawn(page, 0.02, timeout_ms=120_000)
+                page.wait_for_timeout(3000)  # the halo pulses with the 1 s refresh
+                page.screenshot(path=str(out / f"alarms-{name}.png"), full_page=True)
+                page.close()
+            browser.close()
+    finally:
+        server.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    from passmap.demo import build_demo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "demo.duckdb"
+        build_demo(db)
+        shoot(db, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
