@@ -1,0 +1,77 @@
+"""In a real browser: a duress published to the broker while the app runs shows in the banner of
+the page being looked at (no reload) and of every other page, with the lockdown it causes and
+"Show on map" opening the alarm's floor."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from passmap.feeds.mqtt import MqttConfig, Publisher
+from passmap.store import Store
+
+from .live_helpers import wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.broker]
+# "" is the District page: the default page lives at "/" ("/overview" is "Page not found")
+PATHS = ["", "campus-map", "floor-plan", "gaps-roadmap", "live-status", "responder",
+         "board-report"]  # fmt: skip
+SHOTS = Path(__file__).resolve().parents[2] / "bench" / "out"
+
+
+def _far_duress(db) -> dict:
+    """A duress button on the campus the sidebar does NOT pick first."""
+    with Store(db, read_only=True) as store:
+        campus = store.list_campuses().sort_values("name")["id"].iloc[-1]
+        c = store.list_controls(campus)
+        return c[(c["type"] == "duress_button") & c["external_id"].notna()].iloc[0].to_dict()
+
+
+def _subscribed(server) -> bool:
+    """The app's ingest has its subscriptions confirmed by the broker (GET /healthz/ingest)."""
+    try:
+        with urllib.request.urlopen(server.url + "/healthz/ingest", timeout=5) as resp:
+            health = json.loads(resp.read())
+    except OSError:
+        return False
+    return health.get("mode") == "mqtt" and bool(health.get("connected"))
+
+
+def test_a_duress_on_any_campus_shows_in_the_banner_of_every_page(
+    broker, demo_db, app_server, browser_page
+):
+    button = _far_duress(demo_db)
+    server = app_server(
+        demo_db, PASSMAP_MQTT_URL=broker.url, PASSMAP_MQTT_CLIENT_ID=f"app-{uuid.uuid4().hex[:8]}"
+    )
+    page = browser_page
+    page.login(server.url, role="admin", timeout_ms=90_000)
+    page.goto(server.url + "/")
+    page.get_by_text("Signed in:").wait_for(timeout=90_000)
+    wait_until(lambda: _subscribed(server), 120, 0.2)  # else the broker would not keep it
+    body = {"device_id": button["external_id"], "aspect": "panic", "state": "triggered",
+            "observed_utc": datetime.now(UTC).isoformat()}  # fmt: skip
+    pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
+    pub.publish(f"passmap/status/{button['external_id']}", json.dumps(body))
+    pub.close()
+    page.get_by_text("1 open alarm").first.wait_for(timeout=60_000)  # the fragment, no reload
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "banner-desk.png"))
+    for path in PATHS:
+        page.goto(f"{server.url}/{path}")
+        page.get_by_text("Signed in:").wait_for(timeout=90_000)
+        # the fragment's elements arrive one by one: wait for each, none may be missing
+        banner = page.locator(".st-key-alarm-banner-alarms")
+        banner.get_by_text("1 open alarm").wait_for(timeout=60_000)
+        banner.get_by_text(button["name"]).wait_for(timeout=60_000)
+        page.get_by_text("LOCKDOWN").first.wait_for(timeout=60_000)
+    page.goto(server.url + "/")
+    banner = page.locator(".st-key-alarm-banner-alarms")
+    banner.get_by_role("button", name="Show on map").click(timeout=60_000)
+    page.wait_for_url("**/floor-plan**", timeout=60_000)
+    page.get_by_text("1 open alarm").first.wait_for(timeout=60_000)
