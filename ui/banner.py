@@ -23,7 +23,11 @@ log = logging.getLogger(__name__)
 REFRESH = "2s"
 SHOWN = 5  # alarms listed in the banner; the rest are counted (the Live page lists them all)
 FOCUS_KEY = "map_focus"  # {"control_id", "device_id", "alarm_id", "campus_id", "level_id"}
-ICONS = {"duress": "🆘", "fire": "🔥", "burglary": "🚨", "door_forced": "🚪", "tamper": "⚠️"}
+# Material icons (the font ships with Streamlit: drawn on a kiosk without an emoji font too)
+ICONS = {"duress": ":material/sos:", "fire": ":material/local_fire_department:",
+         "burglary": ":material/e911_emergency:", "door_forced": ":material/door_open:",
+         "door_held_open": ":material/door_open:", "tamper": ":material/warning:"}  # fmt: skip
+OTHER_ICON = ":material/notification_important:"
 
 
 def visible_board(viewer) -> dict:
@@ -64,7 +68,7 @@ def _posture_lines(board: dict) -> None:
         st.error(
             f"**{p['state'].upper()}** · {html.escape(p['campus_name'] or p['campus_id'])}"
             f" since {p['since'] or '?'}{reason}",
-            icon="🔒",
+            icon=":material/lock:",
         )
 
 
@@ -87,7 +91,7 @@ def _alarm_lines(board: dict, key: str) -> None:
             left, right = st.columns([6, 1], vertical_alignment="center")
             state = " (acknowledged)" if a["state"] == "acknowledged" else ""
             left.markdown(
-                f"{ICONS.get(a['kind'], '❗')} :red[**{a['label']}**]{state} — "
+                f"{ICONS.get(a['kind'], OTHER_ICON)} :red[**{a['label']}**]{state} — "
                 f"{html.escape(a['name'])} · {_where(a)} · {a['raised']}"
             )
             if a["campus_id"] and right.button(

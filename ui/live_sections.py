@@ -14,7 +14,7 @@ from passmap.feeds.alarms import local_time
 from passmap.feeds.gateways import read_attach_csv, unknown_devices_csv
 from passmap.store import StoreError
 from ui import data
-from ui.banner import ICONS, show_on_map, visible_board
+from ui.banner import ICONS, OTHER_ICON, show_on_map, visible_board
 
 DEAD_LETTERS_SHOWN = 50
 
@@ -46,7 +46,7 @@ def alarm_list(viewer, may_act: bool, actor: str) -> None:
         if a["state"] == "acknowledged":
             flags += f" — acknowledged by {a['acknowledged_by']} at {a['acknowledged']}"
         cols[0].markdown(
-            f"{ICONS.get(a['kind'], '❗')} **{a['label']}** — {html.escape(a['name'])}"
+            f"{ICONS.get(a['kind'], OTHER_ICON)} **{a['label']}** — {html.escape(a['name'])}"
             f" · {where or 'not attached to a placed control'} · {a['raised']}{flags}"
         )
         if a["campus_id"] and cols[1].button("Show on map", key=f"map-{a['id']}"):

@@ -5,7 +5,8 @@
 Builds the demo into a temporary file, writes a duress, a forced door and an offline camera on
 the floor the pickers open first (through the feed runner, as the ingest would), starts the app
 on a free loopback port, signs in as the demo admin and captures the Floor plan page with its
-banner, markers and legend at 1440x900 (alarms-desk.png) and 390x844 (alarms-phone.png).
+banner at 1440x900 (alarms-desk.png) and 390x844 (alarms-phone.png), then with the map
+scrolled into view (alarms-desk-map.png, alarms-phone-map.png).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(Path(__file__).parent)]
 
-from tests.browser.mapview import wait_drawn  # noqa: E402
+from tests.browser.mapview import map_canvas, wait_drawn  # noqa: E402
 from tests.conftest import CHROMIUM, start_streamlit  # noqa: E402
 from tests.helpers import browser_login  # noqa: E402
 
@@ -73,7 +74,10 @@ def shoot(db: Path, out: Path) -> None:
                 page.get_by_text("open alarm").first.wait_for(timeout=120_000)
                 wait_drawn(page, 0.02, timeout_ms=120_000)
                 page.wait_for_timeout(3000)  # the halo pulses with the 1 s refresh
-                page.screenshot(path=str(out / f"alarms-{name}.png"), full_page=True)
+                page.screenshot(path=str(out / f"alarms-{name}.png"))
+                map_canvas(page).scroll_into_view_if_needed()
+                page.wait_for_timeout(1500)
+                page.screenshot(path=str(out / f"alarms-{name}-map.png"))
                 page.close()
             browser.close()
     finally:

@@ -4,6 +4,7 @@ restarts."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -39,7 +40,7 @@ def _runner(store, root, client_id):
 def _source(runner, broker, client_id):
     cfg = MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url, "PASSMAP_MQTT_CLIENT_ID": client_id})
     src = MqttSource(runner, cfg).start()
-    assert src.connected.wait(5)
+    assert src.connected.wait(30)  # SUBACK received (a loaded machine may take seconds)
     return src, cfg
 
 
@@ -106,4 +107,52 @@ def test_runner_restart_persistent_session_loses_nothing(broker, tmp_db, topic_r
     src, _ = _source(runner, broker, f"{topic_root}-sub")
     wait_until(lambda: store.count_status_events() == 250, 10)
     runner.stop()
+    store.close()
+
+
+def test_a_2099_event_is_dead_lettered_and_sia_fire_raises_an_alarm_through_mosquitto(
+    broker, tmp_db, topic_root
+):
+    """Through a real broker: a door event dated 2099 goes to the dead letters with its reason
+    and the door keeps following its real reports; SIA fire (FA) and Contact ID 110 raise fire
+    alarms and the zones are not shown online."""
+    store = Store(tmp_db)
+    canonical = Gateway("test", "canonical", f"{topic_root}/status/#")
+    sia = Gateway("sia-test", "sia", f"{topic_root}/sia/#")
+    for gw in (canonical, sia):
+        store.save_gateway({"id": gw.id, "kind": gw.kind, "topic_pattern": gw.topic_pattern})
+    runner = FeedRunner(store, [canonical, sia], flush_interval_s=0.1).start()
+    src, cfg = _source(runner, broker, f"{topic_root}-sub")
+    pub = Publisher(cfg)
+    now = datetime.now(UTC)
+
+    def door(state: str, when: datetime) -> bytes:
+        body = {"device_id": "ext-door-9", "aspect": "position", "state": state}
+        return json.dumps(body | {"observed_utc": when.isoformat()}).encode()
+
+    pub.publish(f"{topic_root}/status/door", door("open", datetime(2099, 1, 1, tzinfo=UTC)))
+    pub.publish(f"{topic_root}/status/door", door("closed", now))
+    today = now.strftime("%m-%d-%Y")
+    pub.publish(f"{topic_root}/sia/r1", f'"SIA-DCS"0002L0#12345A[#12345A|NFA129]_10:00:00,{today}')
+    pub.publish(f"{topic_root}/sia/r1", f'"ADM-CID"0003L0#4F39[#4F39|1110 01 003]_10:00:01,{today}')
+    pub.close()
+    wait_until(lambda: store.count_status_events() == 3 and len(store.list_dead_letters()), 60)
+    (reason,) = store.list_dead_letters()["reason"].tolist()
+    assert "ahead of the receiver's clock" in reason, reason
+    pub = Publisher(cfg)
+    pub.publish(f"{topic_root}/status/door", door("open", now + timedelta(seconds=1)))
+    pub.close()
+    wait_until(lambda: store.count_status_events() == 4, 60)
+    rows = store.device_status_rows().set_index(["device_id", "aspect"])["state"]
+    assert rows[("ext-door-9", "position")] == "open"  # not frozen by the 2099 event
+    alarms = store.list_alarms()
+    assert sorted(zip(alarms["device_id"], alarms["kind"], alarms["state"])) == [
+        ("sia:12345A:129", "fire", "active"),
+        ("sia:4F39:3", "fire", "active"),
+    ]
+    from passmap.feeds.status import live_summary
+
+    states = dict(zip(live_summary(store)["device_id"], live_summary(store)["state"]))
+    assert states["sia:12345A:129"] == "alarm" and states["sia:4F39:3"] == "alarm"
+    runner.stop()  # stops the source too
     store.close()
