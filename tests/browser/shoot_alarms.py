@@ -86,7 +86,7 @@ def shoot(db: Path, out: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "alarm-shots")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     from passmap.demo import build_demo
