@@ -1,0 +1,37 @@
+"""A status batch tells the effective assessment what changed (store/versions.py's change log,
+written in the batch's own transaction), so the tiers a page polls follow at its next look,
+re-assessing only the campus of the device (passmap/compliance/service.py)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from passmap.compliance.service import service_for
+from passmap.feeds.runner import FeedRunner
+from passmap.store import Store
+
+
+def test_a_status_batch_moves_the_effective_assessment_of_its_campus_only(demo_db):
+    store = Store(demo_db)
+    campus = store.list_campuses()["id"].iloc[0]
+    c = store.list_controls(campus)
+    camera = c[(c["type"] == "camera") & c["external_id"].notna()].iloc[0]
+    effective = service_for(store, live=True)
+    before = effective.current()
+    design_version = store.data_version()
+    runner = FeedRunner(store)
+    body = {"device_id": camera["external_id"], "aspect": "health", "state": "offline",
+            "observed_utc": datetime.now(UTC).isoformat()}  # fmt: skip
+    runner.submit("passmap/status/x", json.dumps(body).encode())
+    assert runner.flush()["new_events"] == 1
+    assert store.live_version() > before.version  # the batch's commit moved the live version
+    assert store.data_version() == design_version  # the design assessment is not disturbed
+    (change,) = store.data_changes_since(before.version)
+    assert change["kind"] == "status" and list(change["campus_ids"]) == [campus]
+    full_runs = effective.updates["full"]
+    after = effective.current()
+    assert after.version == store.live_version()  # the next look is up to date
+    assert effective.updates["full"] == full_runs  # only the camera's campus was re-assessed
+    assert effective.updates["campus"] >= 1
+    store.close()
