@@ -16,10 +16,12 @@ import asyncio
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from passmap.config import load_settings
 from passmap.feeds.service import health_routes, start_service, stop_service
 from passmap.store.shared import close_shared, shared_store
+from ui import share_http
 from ui.guard import no_pages_folder
 
 
@@ -34,6 +36,7 @@ async def lifespan(_app):
     finally:
         # SIGTERM: the queue is written and acknowledged before the store closes
         await asyncio.to_thread(stop_service)
+        share_http.close()  # share links: queued access-log rows written before the store closes
         close_shared()
 
 
@@ -41,6 +44,9 @@ no_pages_folder()  # h12: pages run only through app.py's st.navigation (ui/guar
 app = st.App(
     "app.py",
     lifespan=lifespan,
-    routes=[*health_routes(load_settings())],  # h15: GET /healthz/ingest (counts only)
-    middleware=[],
+    routes=[
+        *health_routes(load_settings()),  # h15: GET /healthz/ingest (counts only)
+        *share_http.ROUTES,  # share links as static bundles, no script run (issue 18)
+    ],
+    middleware=[Middleware(share_http.LegacyShareRedirect)],  # /?share=T -> /share/T
 )

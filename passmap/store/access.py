@@ -258,6 +258,18 @@ class AccessMixin:
             [_new_id(), utc_now(), link_id, campus_id, view, client],
         )
 
+    def log_share_accesses(self, rows: list[dict[str, Any]]) -> None:
+        """Many uses in one commit (the share bundle's group commit; passmap/share_bundle.py):
+        rows of {at_utc, link_id, campus_id, view, client}."""
+        with self.transaction() as cur:
+            self._insert_rows(cur, "share_access", [dict(r, id=_new_id()) for r in rows])
+
+    def audit_fingerprint(self) -> tuple[int, str]:
+        """(rows, newest time) of the audit log: moves on every audited write. The share bundle's
+        fallback data version until the store keeps a real one."""
+        n, newest = self.cursor().execute("SELECT count(*), max(at_utc) FROM audit_log").fetchone()
+        return int(n), str(newest)
+
     def share_accesses(self, link_id: str) -> list[dict[str, Any]]:
         cols = ("at_utc", "campus_id", "view", "client")
         rows = (

@@ -1,0 +1,332 @@
+"""An incident: N responders open the same share link at once (issue 18).
+
+    .venv/bin/python bench/bench_incident.py [--levels 1,10,50,100,200] [--browsers 5]
+                                             [--db /tmp/passmap-demo.duckdb] [--no-simulate]
+
+Against the real app server (``streamlit run server.py`` on the demo district, live simulator
+on unless --no-simulate), one share link for the high school with the default layers:
+
+- protocol openings: N clients (aiohttp, each its own connections, like N phones) fetch the
+  page ``/share/<token>`` and then everything it needs to draw (the scripts and stylesheet it
+  names, and live.json), as a browser would with 6 connections per host; "time to a drawn map"
+  = until the last of those bytes arrived. Bodies are taken as sent (gzip), not decoded.
+- among them, for N >= 10, 5 real chromium pages (async Playwright, each a new context with an
+  empty cache): navigation start to the viewer's ``share:drawn`` mark (the map's layers drawn,
+  plus two animation frames);
+- errors: any answer other than 200 and any connection that failed or timed out (dropped);
+- server CPU seconds (user + system) during the round and peak resident memory (psutil);
+- the anchor: the same bytes (the gzip bodies the app sent, as files) served by Python's own
+  ``http.server`` in its own process, fetched by the same client at the same N: ratio
+  p95 app / p95 anchor;
+- staff during the load: a signed-in administrator clicks "Floor plan" (a Streamlit script run
+  and the map drawn in chromium) with no load, then 0.2 s into each round of N >= 50: ratio.
+The first opening (bundle built) is reported apart; the rounds measure the warm link.
+Results go to bench/RESULTS.md by hand with ``uptime``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import aiohttp
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+from conftest import CHROMIUM, free_port, start_streamlit  # noqa: E402
+
+CLIENT_TIMEOUT_S = 120
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+ASSET_RE = re.compile(r'(?:src|href)="(/share-assets/[^"]+)"')
+DRAWN_JS = "() => (performance.getEntriesByName('share:drawn')[0] || {}).startTime || null"
+FLOOR_DRAWN_JS = """(after) => {
+  for (const f of document.querySelectorAll('iframe')) {
+    if (!f.title.includes('deckmap') || !f.contentWindow) continue;
+    const p = f.contentWindow.performance;
+    const t = p.getEntriesByName('deckmap:drawn').map(e => p.timeOrigin + e.startTime)
+               .filter(t => t >= after);
+    if (t.length) return t[0];
+  }
+  return null;
+}"""
+
+
+def prepare_db(path: Path, work: Path) -> tuple[Path, str]:
+    """A copy of the demo district with one share link for the high school; (db, token)."""
+    from passmap import share
+    from passmap.access import DEFAULT_SHARE_LAYERS
+    from passmap.demo import build_demo
+    from passmap.store import Store
+
+    if not path.exists():
+        build_demo(path)
+    db = work / "incident.duckdb"
+    shutil.copy(path, db)
+    with Store(db) as store:
+        _, token = share.create_link(
+            store, "County Sheriff", ["cvhs"], list(DEFAULT_SHARE_LAYERS), timedelta(days=1), "bench"
+        )
+    return db, token
+
+
+# -- protocol clients ---------------------------------------------------------------------------
+async def open_like_a_browser(base: str, page_path: str, live_path: str) -> dict:
+    """One responder: the page, then what it names and live.json on up to 6 connections."""
+    t0 = time.perf_counter()
+    conn = aiohttp.TCPConnector(limit=6)
+    timeout = aiohttp.ClientTimeout(total=CLIENT_TIMEOUT_S)
+    received = 0
+    try:
+        async with aiohttp.ClientSession(
+            connector=conn, timeout=timeout, auto_decompress=False
+        ) as session:
+
+            async def get(path: str) -> bytes:
+                nonlocal received
+                async with session.get(base + path, headers={"Accept-Encoding": "gzip"}) as r:
+                    body = await r.read()
+                    if r.status != 200:
+                        raise RuntimeError(f"HTTP {r.status} for {path.split('?')[0]}")
+                    received += len(body)
+                    return body
+
+            page = await get(page_path)
+            html = gzip.decompress(page) if page[:2] == b"\x1f\x8b" else page
+            needs = ASSET_RE.findall(html.decode("utf-8")) + [live_path]
+            if len(needs) < 4 or b"share-data" not in html:
+                raise RuntimeError("the page names no map")
+            await asyncio.gather(*(get(p) for p in needs))
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        return {"ok": False, "dropped": True, "error": repr(exc)[:120]}
+    except RuntimeError as exc:
+        return {"ok": False, "dropped": False, "error": str(exc)}
+    return {"ok": True, "s": time.perf_counter() - t0, "bytes": received}
+
+
+# -- browsers -----------------------------------------------------------------------------------
+async def browser_open(browser, url: str) -> dict:
+    context = await browser.new_context(viewport={"width": 390, "height": 844})
+    page = await context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if "127.0.0.1" in r.url else outside.append(r.url))
+    try:
+        await page.goto(url, timeout=CLIENT_TIMEOUT_S * 1000)
+        await page.wait_for_selector(
+            "html[data-map-drawn='1']", state="attached", timeout=CLIENT_TIMEOUT_S * 1000
+        )
+        drawn_ms = await page.evaluate(DRAWN_JS)
+        return {"ok": not outside, "s": drawn_ms / 1000, "outside": outside[:3]}
+    except Exception as exc:  # noqa: BLE001 - a failed page is a counted error, not a crash
+        return {"ok": False, "dropped": False, "error": repr(exc)[:160]}
+    finally:
+        await context.close()
+
+
+async def admin_page(browser, url: str):
+    """A signed-in administrator on the app (the demo admin), floor plan visited once."""
+    from passmap.auth import DEMO_PASSWORD
+
+    page = await (await browser.new_context(viewport={"width": 1440, "height": 900})).new_page()
+    await page.goto(url + "/")
+    await page.get_by_role("textbox", name="User name").fill("demo-admin", timeout=120_000)
+    await page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_text("Signed in:").wait_for(timeout=120_000)
+    await floor_plan_time(page)
+    return page
+
+
+async def floor_plan_time(page, delay_s: float = 0.0) -> float:
+    """From a click on "Floor plan" (coming from the District page) to its map drawn."""
+    await page.get_by_role("link", name="District").click()
+    await page.get_by_role("heading", name="District overview").first.wait_for(timeout=120_000)
+    await asyncio.sleep(1.0 + delay_s)
+    t0 = await page.evaluate("performance.timeOrigin + performance.now()")
+    await page.get_by_role("link", name="Floor plan").click()
+    deadline = time.perf_counter() + CLIENT_TIMEOUT_S
+    while time.perf_counter() < deadline:
+        drawn = await page.evaluate(FLOOR_DRAWN_JS, t0)
+        if drawn is not None:
+            return (drawn - t0) / 1000
+        await asyncio.sleep(0.03)
+    raise RuntimeError("the floor plan never drew")
+
+
+# -- server measures ----------------------------------------------------------------------------
+class ServerMeter:
+    def __init__(self, pid: int):
+        self.proc = psutil.Process(pid)
+        self.peak_rss = 0
+        self._task = None
+
+    async def _sample(self):
+        while True:
+            self.peak_rss = max(self.peak_rss, self.proc.memory_info().rss)
+            await asyncio.sleep(0.1)
+
+    def __enter__(self):
+        t = self.proc.cpu_times()
+        self.cpu0 = t.user + t.system
+        self.peak_rss = self.proc.memory_info().rss
+        self._task = asyncio.get_running_loop().create_task(self._sample())
+        return self
+
+    def __exit__(self, *exc):
+        self._task.cancel()
+        t = self.proc.cpu_times()
+        self.cpu_s = t.user + t.system - self.cpu0
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(q * (len(values) - 1))))]
+
+
+def summary(results: list[dict]) -> dict:
+    times = [r["s"] for r in results if r.get("ok")]
+    return {
+        "n": len(results),
+        "p50_s": pct(times, 0.5),
+        "p95_s": pct(times, 0.95),
+        "max_s": max(times) if times else None,
+        "errors": sum(1 for r in results if not r.get("ok")),
+        "dropped": sum(1 for r in results if r.get("dropped")),
+        "first_errors": [r.get("error") or r.get("outside") for r in results if not r.get("ok")][
+            :3
+        ],
+    }
+
+
+async def one_round(n: int, browsers: int, app, token, browser, admin) -> dict:
+    n_browsers = browsers if n >= 10 else 0
+    jobs = [
+        open_like_a_browser(app.url, f"/share/{token}", f"/share/{token}/live.json")
+        for _ in range(n - n_browsers)
+    ]
+    jobs += [browser_open(browser, f"{app.url}/share/{token}") for _ in range(n_browsers)]
+    staff = admin is not None and n >= 50
+    if staff:
+        jobs.append(floor_plan_time(admin, delay_s=-0.8))  # clicks ~0.2 s into the surge
+    with ServerMeter(app.proc.pid) as meter:
+        out = await asyncio.gather(*jobs, return_exceptions=True)
+    floor = out.pop() if staff else None
+    out = [r if isinstance(r, dict) else {"ok": False, "error": repr(r)[:120]} for r in out]
+    return {
+        "protocol": summary(out[: n - n_browsers]),
+        "browsers": summary(out[n - n_browsers :]),
+        "server_cpu_s": round(meter.cpu_s, 2),
+        "server_peak_rss_mb": round(meter.peak_rss / 1e6),
+        "admin_floor_plan_s": floor if isinstance(floor, float) else repr(floor)[:120],
+    }
+
+
+def write_anchor(folder: Path, app_url: str, token: str) -> None:
+    """The bytes the app sends for one opening, as plain files for http.server."""
+    import urllib.request
+
+    def fetch(path: str) -> bytes:
+        req = urllib.request.Request(app_url + path, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            return resp.read()
+
+    page = fetch(f"/share/{token}")
+    (folder / "page").write_bytes(page)
+    (folder / "live.json").write_bytes(fetch(f"/share/{token}/live.json"))
+    (folder / "share-assets").mkdir(exist_ok=True)
+    for path in ASSET_RE.findall(gzip.decompress(page).decode("utf-8")):
+        (folder / path.lstrip("/").split("?")[0]).write_bytes(fetch(path))
+
+
+async def anchor_round(url: str, n: int) -> dict:
+    out = await asyncio.gather(
+        *(open_like_a_browser(url, "/page", "/live.json") for _ in range(n))
+    )
+    return summary(list(out))
+
+
+async def run(args, app, token: str, anchor_url: str) -> dict:
+    from playwright.async_api import async_playwright
+
+    results: dict = {"levels": {}}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        admin = await admin_page(browser, app.url)
+        quiet = [await floor_plan_time(admin) for _ in range(3)]
+        results["admin_floor_plan_quiet_s"] = statistics.median(quiet)
+        results["browser_alone_s"] = (await browser_open(browser, f"{app.url}/share/{token}"))
+        for n in args.levels:
+            await asyncio.sleep(2)
+            row = await one_round(n, args.browsers, app, token, browser, admin)
+            await asyncio.sleep(1)
+            row["anchor"] = await anchor_round(anchor_url, n)
+            a95, s95 = row["anchor"]["p95_s"], row["protocol"]["p95_s"]
+            row["ratio_p95_app_to_anchor"] = round(s95 / a95, 2) if a95 and s95 else None
+            floor = row["admin_floor_plan_s"]
+            if isinstance(floor, float):
+                row["admin_floor_plan_ratio"] = round(floor / results["admin_floor_plan_quiet_s"], 2)
+            results["levels"][n] = row
+            print(json.dumps({n: row}, default=str), flush=True)
+        await browser.close()
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, default=Path("/tmp/passmap-demo.duckdb"))
+    parser.add_argument("--levels", default="1,10,50,100,200")
+    parser.add_argument("--browsers", type=int, default=5)
+    parser.add_argument("--no-simulate", action="store_true")
+    args = parser.parse_args()
+    args.levels = [int(x) for x in args.levels.split(",") if x]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        db, token = prepare_db(args.db, work)
+        app = start_streamlit(
+            db, work, timeout_s=120, PASSMAP_SIMULATE="0" if args.no_simulate else "1"
+        )
+        anchor = None
+        try:
+            # The first opening builds the link's bundle (then every visitor is served from it).
+            first = asyncio.run(
+                open_like_a_browser(app.url, f"/share/{token}", f"/share/{token}/live.json")
+            )
+            (work / "anchor").mkdir()
+            write_anchor(work / "anchor", app.url, token)
+            port = free_port()
+            anchor = subprocess.Popen(
+                [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+                cwd=work / "anchor",
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(1.0)
+            results = asyncio.run(run(args, app, token, f"http://127.0.0.1:{port}"))
+            results["first_opening"] = first
+        finally:
+            if anchor is not None:
+                anchor.terminate()
+                anchor.wait(10)
+            app.stop()
+        results["log_errors"] = [ln for ln in app.log().splitlines() if "Traceback" in ln][:5]
+    results["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    print(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
