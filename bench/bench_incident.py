@@ -77,7 +77,12 @@ def prepare_db(path: Path, work: Path) -> tuple[Path, str]:
     shutil.copy(path, db)
     with Store(db) as store:
         _, token = share.create_link(
-            store, "County Sheriff", ["cvhs"], list(DEFAULT_SHARE_LAYERS), timedelta(days=1), "bench"
+            store,
+            "County Sheriff",
+            ["cvhs"],
+            list(DEFAULT_SHARE_LAYERS),
+            timedelta(days=1),
+            "bench",
         )
     return db, token
 
@@ -109,7 +114,7 @@ async def open_like_a_browser(base: str, page_path: str, live_path: str) -> dict
             if len(needs) < 4 or b"share-data" not in html:
                 raise RuntimeError("the page names no map")
             await asyncio.gather(*(get(p) for p in needs))
-    except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         return {"ok": False, "dropped": True, "error": repr(exc)[:120]}
     except RuntimeError as exc:
         return {"ok": False, "dropped": False, "error": str(exc)}
@@ -253,9 +258,7 @@ def write_anchor(folder: Path, app_url: str, token: str) -> None:
 
 
 async def anchor_round(url: str, n: int) -> dict:
-    out = await asyncio.gather(
-        *(open_like_a_browser(url, "/page", "/live.json") for _ in range(n))
-    )
+    out = await asyncio.gather(*(open_like_a_browser(url, "/page", "/live.json") for _ in range(n)))
     return summary(list(out))
 
 
@@ -268,7 +271,7 @@ async def run(args, app, token: str, anchor_url: str) -> dict:
         admin = await admin_page(browser, app.url)
         quiet = [await floor_plan_time(admin) for _ in range(3)]
         results["admin_floor_plan_quiet_s"] = statistics.median(quiet)
-        results["browser_alone_s"] = (await browser_open(browser, f"{app.url}/share/{token}"))
+        results["browser_alone_s"] = await browser_open(browser, f"{app.url}/share/{token}")
         for n in args.levels:
             await asyncio.sleep(2)
             row = await one_round(n, args.browsers, app, token, browser, admin)
@@ -278,7 +281,9 @@ async def run(args, app, token: str, anchor_url: str) -> dict:
             row["ratio_p95_app_to_anchor"] = round(s95 / a95, 2) if a95 and s95 else None
             floor = row["admin_floor_plan_s"]
             if isinstance(floor, float):
-                row["admin_floor_plan_ratio"] = round(floor / results["admin_floor_plan_quiet_s"], 2)
+                row["admin_floor_plan_ratio"] = round(
+                    floor / results["admin_floor_plan_quiet_s"], 2
+                )
             results["levels"][n] = row
             print(json.dumps({n: row}, default=str), flush=True)
         await browser.close()

@@ -55,7 +55,9 @@ def base_url() -> str:
 
 
 def link_url(token: str, base: str | None = None) -> str:
-    return f"{base or base_url()}/?share={token}"
+    """The share page's address (served without a script run, ui/share_http.py); links of the
+    older form ``/?share=TOKEN`` are redirected there."""
+    return f"{base or base_url()}/share/{token}"
 
 
 def create_link(

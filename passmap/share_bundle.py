@@ -37,6 +37,7 @@ from shapely.geometry import mapping
 
 from passmap import share
 from passmap.access import allowed, visible_layers
+from passmap.grid import campus_grid
 from passmap.reports.responder_data import locate
 from passmap.store.base import utc_now
 
@@ -302,14 +303,28 @@ class ShareService:
         self._live: dict[str, tuple[float, Future]] = {}
         self.access_log = AccessLog(store)
         self.builds = 0  # bundles built so far (tests, bench)
+        self._gridded: set[str] = set()
+        self._grid_lock = threading.Lock()
 
     # -- the gate -------------------------------------------------------------------------------
     def grant(self, token: str | None) -> share.ShareGrant | None:
         """The link's grant, checked against the store on every request (no cached verdict)."""
         return share.resolve(self.store, token)
 
+    def _ensure_grids(self, grant: share.ShareGrant) -> None:
+        """Store the responder grid of each campus before the data version is read: a campus's
+        first grid is a write, and would otherwise make the bundle just built stale at once."""
+        if self._gridded.issuperset(grant.campuses):
+            return
+        with self._grid_lock:  # one writer: concurrent first openings would conflict
+            for campus_id in set(grant.campuses) - self._gridded:
+                if self.store.get("campus", campus_id) is not None:
+                    campus_grid(self.store, campus_id, actor="share")
+                self._gridded.add(campus_id)
+
     def bundle(self, grant: share.ShareGrant, version: Hashable | None = None) -> Future:
         """The link's bundle at the current data version (built once, then from memory)."""
+        self._ensure_grids(grant)
         version = data_version(self.store) if version is None else version
         key = (grant.link_id, grant.campuses, grant.layers, grant.expires_utc, version)
         fut = self.bundles.get(key, lambda: self._build_bundle(grant, version))
@@ -362,6 +377,7 @@ class ShareService:
         if campus_id not in grant.campuses:
             return None
         q = " ".join((query or "").split())[:80]
+        self._ensure_grids(grant)
         version = data_version(self.store)
         bundle_fut = self.bundle(grant, version)
 

@@ -149,7 +149,9 @@ def _campus(store, grant, campus_id: str, layers) -> tuple[dict, object]:
         "grid": _grid_info(grid, "grid" in layers),
         "base_layers": _json_layers(grid_layers(grid.cells())) if "grid" in layers else [],
         "views": views,
-        "verification": [{"building": names.get(b, b), "stamp": _stamp(v)} for b, v in status.items()],
+        "verification": [
+            {"building": names.get(b, b), "stamp": _stamp(v)} for b, v in status.items()
+        ],
         "downloads": [
             {"label": _DOWNLOAD_LABELS[s], "href": f"download/{campus_id}.{s}"} for s in DOWNLOADS
         ]

@@ -47,8 +47,7 @@ _MEDIA = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=ut
 _ST_PREFIXES = ("/_stcore/", "/media/", "/component/", "/static/", "/share/", "/share-assets/")
 NOT_READY = "The shared map could not be prepared just now; please try again in a moment."
 NOT_LOGGED = (
-    "The shared map is not shown because its use could not be logged; "
-    "please try again in a moment."
+    "The shared map is not shown because its use could not be logged; please try again in a moment."
 )
 
 
@@ -178,9 +177,12 @@ async def share_page(request: Request) -> Response:
         return _sentence(NOT_READY, 503)
     try:
         await _settle(log_fut)
-    except Exception:  # the store said why in the log; the visitor gets a sentence
+    except Exception:  # no map without its log row; the visitor gets a sentence
+        log.exception("share access not logged")
         return _sentence(NOT_LOGGED, 503)
-    return _encoded(request, bundle.html, bundle.html_gz, "text/html; charset=utf-8", page_headers())
+    return _encoded(
+        request, bundle.html, bundle.html_gz, "text/html; charset=utf-8", page_headers()
+    )
 
 
 async def share_live(request: Request) -> Response:

@@ -61,7 +61,7 @@ def test_admin_creates_a_share_link_shown_once(app, tiny_db):
     form.multiselect[0].select("c1")
     form.button[0].click().run()
     link = at.code[0].value
-    assert link.startswith("http://localhost:8501/?share=")
+    assert link.startswith("http://localhost:8501/share/")
     links = _store(tiny_db).list_share_links()
     assert links[0]["agency"] == "Fire District 3" and "cameras" not in links[0]["layers"]
 

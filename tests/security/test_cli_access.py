@@ -60,10 +60,10 @@ def test_share_create_prints_only_the_link_then_list_and_revoke(tiny_db):
     )
     assert out.returncode == 0, out.stderr
     link = out.stdout.strip()
-    assert link.startswith("http://localhost:8501/?share=") and len(link.split("=")[1]) >= 43
+    assert link.startswith("http://localhost:8501/share/") and len(link.split("/")[-1]) >= 43
     links = json.loads(passmap(tiny_db, "share", "list", "--format", "json").stdout)
     assert links[0]["layers"] == ["doors", "hazards"] and links[0]["revoked_utc"] is None
-    assert link.split("=")[1] not in json.dumps(links)
+    assert link.split("/")[-1] not in json.dumps(links)
     assert passmap(tiny_db, "share", "revoke", links[0]["id"]).returncode == 0
     links = json.loads(passmap(tiny_db, "share", "list", "--format", "json").stdout)
     assert links[0]["revoked_utc"] is not None

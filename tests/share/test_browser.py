@@ -1,0 +1,92 @@
+"""The share page in real chromium, on a phone (390x844) and a desk (1440x900): the map draws,
+the legend, north arrow and scale are there, search pans, zooms and highlights on the map, the
+live banner shows, user text stays text, nothing breaks the CSP, no request leaves loopback.
+
+Screenshots go to the test's tmp folder, or to $PASSMAP_SCREENSHOTS (e.g. docs/screenshots).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import is_loopback
+from tests.share.conftest import make_link
+
+pytestmark = pytest.mark.browser
+TIMEOUT_MS = 120_000
+BACKGROUND = (242, 241, 236)  # #mapwrap in ui/share_page/viewer.css
+HOSTILE = '<img src=x onerror="window.__pm_xss=1">Sheriff'
+SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1440, "height": 900}}
+
+
+def _pixels(page, selector: str, rgb=None, tol: int = 24) -> float:
+    """Share of the element's pixels off the background (or close to ``rgb``)."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(page.locator(selector).screenshot())).convert("RGB")
+    img = img.resize((img.width // 2, img.height // 2))
+    pixels = list(img.get_flattened_data())
+    if rgb is None:
+        hits = sum(1 for p in pixels if max(abs(a - b) for a, b in zip(p, BACKGROUND)) > 12)
+    else:
+        hits = sum(1 for p in pixels if max(abs(a - b) for a, b in zip(p, rgb)) <= tol)
+    return hits / len(pixels)
+
+
+def _shot(page, tmp_path: Path, name: str) -> None:
+    folder = Path(os.environ.get("PASSMAP_SCREENSHOTS") or tmp_path)
+    page.screenshot(path=str(folder / f"share-{name}.png"))
+
+
+@pytest.mark.parametrize("size", ["phone", "desk"])
+def test_share_page_draws_and_search_highlights(
+    size, demo_db, app_server, browser, tmp_path, defaults
+):
+    _, token = make_link(demo_db, defaults, agency=HOSTILE)
+    server = app_server(demo_db)
+    context = browser.new_context(viewport=SIZES[size])
+    page = context.new_page()
+    outside, refused = [], []
+    page.on("request", lambda r: None if is_loopback(r.url) else outside.append(r.url))
+    page.on("console", lambda m: refused.append(m.text) if "Refused" in m.text else None)
+    # The phone follows an old-style link (redirected), the desk a new one.
+    url = f"{server.url}/?share={token}" if size == "phone" else f"{server.url}/share/{token}"
+    page.goto(url)
+    page.wait_for_selector("html[data-map-drawn='1']", state="attached", timeout=TIMEOUT_MS)
+    assert page.url.endswith(f"/share/{token}")
+    page.get_by_text("Posture: Normal").wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    assert _pixels(page, "#map") > 0.05  # drawn, not a blank canvas
+    legend = page.locator("#legend li").all_inner_texts()
+    assert "Building" in legend and "Grid cell (A1 = north-west)" in legend  # the site view
+    page.locator("#view").select_option("level:cvhs-main-l1")
+    page.get_by_text("Exterior door (numbered)").wait_for(timeout=TIMEOUT_MS)
+    legend = page.locator("#legend li").all_inner_texts()
+    assert "AED" in legend and "Camera" not in legend and "Silent panic alarm" not in legend
+    assert page.locator("#north").is_visible()
+    assert page.locator("#scale-text").inner_text().endswith((" ft", " mi"))
+    assert "onerror" in page.inner_text("#bar")  # shown as text, never run
+    map_box = page.locator("#map").bounding_box()
+    if size == "phone":  # map first: it starts at the top of the screen, full width
+        assert map_box["y"] < 200 and map_box["width"] >= 380
+    _shot(page, tmp_path, size)
+
+    page.get_by_role("searchbox", name="Find a room, door or device").fill("115")
+    page.keyboard.press("Enter")
+    answer = page.locator("#answers button").first
+    answer.wait_for(timeout=TIMEOUT_MS)
+    assert answer.inner_text().startswith("Room 115") and " is in " in answer.inner_text()
+    assert page.locator("#view").input_value() == "level:cvhs-main-l1"  # the room's floor
+    box = answer.bounding_box()
+    assert map_box["y"] <= box["y"] <= map_box["y"] + map_box["height"]  # on the map
+    page.wait_for_timeout(800)
+    assert _pixels(page, "#map", rgb=(200, 0, 200)) > 0.002  # the room is highlighted
+    _shot(page, tmp_path, f"{size}-search")
+    assert page.evaluate("() => window.__pm_xss") is None
+    context.close()
+    assert not outside, outside[:5]
+    assert not refused, refused[:5]  # nothing blocked by the page's CSP

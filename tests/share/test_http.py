@@ -1,0 +1,114 @@
+"""Share links through the real app server (streamlit run server.py): the static route answers
+20 concurrent openings with the scoped map, each opening is in the access log; old links are
+redirected without a script run; refusals, headers, live posture and logged downloads."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+from passmap import share
+from tests.share.conftest import SENSITIVE_LABELS, fetch, make_link, tips
+
+
+def _accesses(db, link_id):
+    from passmap.store import Store
+
+    with Store(db, read_only=True) as s:
+        return s.share_accesses(link_id)
+
+
+def test_twenty_concurrent_sessions_get_the_scoped_map_and_are_logged(
+    demo_db, app_server, defaults
+):
+    link_id, token = make_link(demo_db, defaults)
+    _, wide_token = make_link(demo_db, [*defaults, "cameras", "access_control", "duress"])
+    server = app_server(demo_db)
+    with ThreadPoolExecutor(20) as pool:
+        pages = list(pool.map(lambda _: fetch(f"{server.url}/share/{token}"), range(20)))
+    wide = fetch(f"{server.url}/share/{wide_token}")
+    for page in pages:
+        assert page.status == 200, page.text[:300]
+        payload = page.payload()
+        assert [c["id"] for c in payload["campuses"]] == ["cvhs"]
+        assert payload["campuses"][0]["name"] == "Cedar Valley High School"
+        assert {layer["name"] for layer in payload["layers"]} == set(defaults)
+        drawn = tips(payload)
+        assert any(t.startswith("Door ") for t in drawn) and any(t.startswith("AED") for t in drawn)
+        for label in SENSITIVE_LABELS:
+            assert not any(t.startswith(label) for t in drawn), label
+        assert "Maple Ridge" not in page.text and "Oak Hollow" not in page.text
+    wide_tips = tips(wide.payload())
+    for label in ("Camera", "Card reader", "Panic alarm"):
+        assert any(t.startswith(label) for t in wide_tips), label
+    assert "Traceback" not in server.log()
+    server.stop()
+    opens = [u for u in _accesses(demo_db, link_id) if u["view"] == "open"]
+    assert len(opens) == 20 and all(u["client"] == "127.0.0.1" for u in opens)
+
+
+def test_old_links_redirect_and_bad_tokens_get_the_refusal(demo_db, app_server, defaults):
+    link_id, token = make_link(demo_db, defaults)
+    revoked_id, revoked = make_link(demo_db, defaults)
+    from passmap.store import Store
+
+    with Store(demo_db) as s:
+        s.revoke_share_link(revoked_id, "admin")
+    server = app_server(demo_db)
+    old = fetch(f"{server.url}/?share={token}", follow=False)
+    assert old.status == 303 and old.headers["location"] == f"/share/{token}"
+    assert fetch(f"{server.url}/?share={token}").payload()["campuses"][0]["id"] == "cvhs"
+    for bad in (revoked, token[:-1] + ("A" if token[-1] != "A" else "B"), "x" * 300):
+        for url in (f"{server.url}/?share={bad}", f"{server.url}/share/{bad}"):
+            page = fetch(url)
+            assert page.status == 403 and share.REFUSAL in page.text
+            assert "share-data" not in page.text and "Cedar Valley" not in page.text
+        for tail in ("/live.json", "/search?campus=cvhs&q=114", "/download/cvhs.geojson"):
+            refused = fetch(f"{server.url}/share/{bad}{tail}")
+            assert refused.status == 403 and "Cedar Valley" not in refused.text
+    page = fetch(f"{server.url}/share/{token}")
+    headers = page.headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY" and headers["referrer-policy"] == "no-referrer"
+    assert headers["cache-control"] == "no-store"
+    assert "<script>" not in page.text  # no inline script: every script is a file of ours
+    server.stop()
+    views = [u["view"] for u in _accesses(demo_db, link_id)]
+    assert views.count("open") == 2  # the redirected opening and the direct one
+    assert _accesses(demo_db, revoked_id) == []
+
+
+def test_live_search_and_downloads(demo_db, app_server):
+    link_id, token = make_link(demo_db, ["grid", "buildings", "rooms", "doors"])
+    from passmap.store import Store
+
+    with Store(demo_db) as s:
+        s.set_posture("cvhs", "lockdown", "Officer Example", reason="Smith saw it")
+    server = app_server(demo_db)
+    base = f"{server.url}/share/{token}"
+    live = fetch(f"{base}/live.json")
+    assert live.status == 200
+    assert json.loads(live.body)["campuses"][0]["posture"] == "lockdown"
+    assert "Officer Example" not in live.text and "Smith" not in live.text
+    hits = json.loads(fetch(f"{base}/search?campus=cvhs&q=115").body)
+    assert (
+        hits and hits[0]["sentence"].startswith("Room 115") and hits[0]["view"].startswith("level:")
+    )
+    assert hits[0]["geometry"]["type"] == "Polygon" and len(hits[0]["bounds"]) == 4
+    assert json.loads(fetch(f"{base}/search?campus=cvhs&q=AED").body) == []  # not shared
+    assert fetch(f"{base}/search?campus=mres&q=114").status == 403  # not the link's campus
+    geo = fetch(f"{base}/download/cvhs.geojson")
+    assert geo.status == 200 and "attachment" in geo.headers["content-disposition"]
+    assert {f["properties"].get("layer") for f in json.loads(geo.body)["features"]} >= {"doors"}
+    imdf = fetch(f"{base}/download/cvhs.imdf.zip")
+    assert imdf.status == 200 and imdf.body[:2] == b"PK"
+    assert fetch(f"{base}/download/mres.geojson").status == 403
+    asset = fetch(f"{server.url}/share-assets/viewer.js")
+    assert asset.status == 200 and "immutable" in asset.headers["cache-control"]
+    assert fetch(f"{server.url}/share-assets/share_http.py").status == 404  # only its files
+    sneaky = fetch(f"{server.url}/share-assets/..%2Fshare_http.py")
+    assert sneaky.status in (400, 404) and b"import" not in sneaky.body
+    server.stop()
+    views = sorted(u["view"] for u in _accesses(demo_db, link_id))
+    assert views == ["download:geojson", "download:imdf"]
