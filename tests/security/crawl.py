@@ -3,7 +3,9 @@ visitor (a fresh browser context), with the websocket frames the server sent dec
 
 What "reached the browser" means here: the bytes of every websocket frame (Playwright's
 ``page.on("websocket")``), decoded as Streamlit ForwardMsgs so a test can ask which pages the
-navigation offered, which page ran, and whether the script run finished.
+navigation offered, which page ran, and whether the script run finished. A share-link address
+(``?share=TOKEN``) is redirected to the share page ``/share/TOKEN``, served without Streamlit
+(ui/share_http.py): there the page's HTTP body is what was sent, and no script runs.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class Visit:
     url: str
     frames: list[bytes] = field(default_factory=list)
     body: str = ""
+    http_body: bytes = b""  # the share page (served without Streamlit), else empty
+    plain: bool = False  # landed on /share/...: a plain HTTP page, no websocket
 
     def messages(self) -> list[ForwardMsg]:
         out = []
@@ -61,6 +65,8 @@ class Visit:
         return out
 
     def finished(self) -> bool:
+        if self.plain:
+            return True
         return any(m.WhichOneof("type") == "script_finished" for m in self.messages())
 
     def nav_pages(self) -> list[str]:
@@ -74,7 +80,7 @@ class Visit:
 
     @property
     def sent(self) -> bytes:
-        return b"".join(self.frames)
+        return b"".join(self.frames) + self.http_body
 
 
 def _record(page, visit: Visit) -> None:
@@ -114,7 +120,10 @@ def crawl(
             page = context.new_page()
             visit = Visit(base_url + path)
             _record(page, visit)
-            page.goto(visit.url, wait_until="commit")
+            response = page.goto(visit.url, wait_until="commit")
+            if "/share/" in page.url:  # redirected to the share page: plain HTTP, no script
+                visit.plain = True
+                visit.http_body = response.body() if response is not None else b""
             open_pages.append((page, visit))
         deadline = time.monotonic() + timeout_s
         pending = list(open_pages)

@@ -65,6 +65,9 @@ def _assert_only_sign_in(visits, secret):
     for visit in visits:
         sent = visit.sent
         gate = share.REFUSAL if "share=" in visit.url else SIGN_IN_TITLE
+        if "share=" in visit.url and not visit.url.endswith("share="):
+            # redirected to /share/TOKEN: the refusal as a plain page, no script run
+            assert visit.plain and not visit.frames, visit.url
         assert gate.encode() in sent, f"{visit.url}: no sign-in form"
         assert set(visit.nav_pages()) <= {"Sign in", "PassMap"}, (visit.url, visit.nav_pages())
         leaked = [s for s in secret if s.encode() in sent or s in visit.body]
