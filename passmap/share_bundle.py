@@ -79,10 +79,12 @@ class Download:
 
 
 def data_version(store) -> Hashable:
-    """The store's data version (bumped by every write), or the audit-log fingerprint until
-    the store has one. A change rebuilds every link's bundle on its next opening."""
+    """The store's data version (site model, catalog, checklist, procedures) together with the
+    audit-log fingerprint (every audited write, walk-through verifications included: the page
+    shows their stamps). A change of either rebuilds every link's bundle on its next opening."""
     version = getattr(store, "data_version", None)
-    return version() if callable(version) else store.audit_fingerprint()
+    fingerprint = store.audit_fingerprint()
+    return (version(), fingerprint) if callable(version) else fingerprint
 
 
 def embed_json(payload: dict) -> str:

@@ -265,8 +265,8 @@ class AccessMixin:
             self._insert_rows(cur, "share_access", [dict(r, id=_new_id()) for r in rows])
 
     def audit_fingerprint(self) -> tuple[int, str]:
-        """(rows, newest time) of the audit log: moves on every audited write. The share bundle's
-        fallback data version until the store keeps a real one."""
+        """(rows, newest time) of the audit log: moves on every audited write. Part of the share
+        bundle's data version (with ``data_version``, which walk-through stamps do not move)."""
         n, newest = self.cursor().execute("SELECT count(*), max(at_utc) FROM audit_log").fetchone()
         return int(n), str(newest)
 
