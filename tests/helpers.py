@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,7 +74,7 @@ def browser_login(
     timeout_ms: int = 30000,
 ) -> None:
     """Sign a Playwright page in through the real login form."""
-    from passmap.auth import DEMO_PASSWORD
+    from passmap.auth import DEMO_PASSWORD, SESSION_COOKIE
 
     page.goto(base_url + "/")
     # by role: get_by_label("Password") also matches streamlit's 'Show password' button
@@ -83,6 +84,12 @@ def browser_login(
     page.get_by_role("textbox", name="Password").fill(password or DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in:").wait_for(timeout=timeout_ms)
+    # the session cookie is written after the page shows who is signed in: a reload before it
+    # lands would (rightly) show the sign-in form again
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not any(c["name"] == SESSION_COOKIE for c in page.context.cookies()):
+        assert time.monotonic() < deadline, "the session cookie was never written"
+        page.wait_for_timeout(50)
 
 
 @contextlib.contextmanager

@@ -132,9 +132,11 @@ def test_a_2099_event_is_dead_lettered_and_sia_fire_raises_an_alarm_through_mosq
 
     pub.publish(f"{topic_root}/status/door", door("open", datetime(2099, 1, 1, tzinfo=UTC)))
     pub.publish(f"{topic_root}/status/door", door("closed", now))
-    today = now.strftime("%m-%d-%Y")
-    pub.publish(f"{topic_root}/sia/r1", f'"SIA-DCS"0002L0#12345A[#12345A|NFA129]_10:00:00,{today}')
-    pub.publish(f"{topic_root}/sia/r1", f'"ADM-CID"0003L0#4F39[#4F39|1110 01 003]_10:00:01,{today}')
+    # DC-09 stamps are UTC "_HH:MM:SS,MM-DD-YYYY": a minute ago (a fixed time of day would be
+    # ahead of the receiver's clock, and dead-lettered, whenever the suite runs before it)
+    sent = (now - timedelta(minutes=1)).strftime("_%H:%M:%S,%m-%d-%Y")
+    pub.publish(f"{topic_root}/sia/r1", f'"SIA-DCS"0002L0#12345A[#12345A|NFA129]{sent}')
+    pub.publish(f"{topic_root}/sia/r1", f'"ADM-CID"0003L0#4F39[#4F39|1110 01 003]{sent}')
     pub.close()
     wait_until(lambda: store.count_status_events() == 3 and len(store.list_dead_letters()), 60)
     (reason,) = store.list_dead_letters()["reason"].tolist()
