@@ -22,8 +22,9 @@ demo: venv
 	$(PY) -m passmap.cli demo --if-missing --db $(DB)
 
 ## Run the app with the demo district on http://localhost:$(PORT) (HOST=0.0.0.0 listens on every interface)
-run: demo
-	PASSMAP_DB=$(DB) $(VENV)/bin/streamlit run server.py --server.address $(HOST) --server.port $(PORT)
+## (`passmap serve`, the same command an installed package runs; it builds the demo if $(DB) is missing)
+run: venv
+	$(VENV)/bin/passmap serve --demo-if-missing --db $(DB) --host $(HOST) --port $(PORT)
 
 ## Install Debian's chromium, mosquitto and poppler when missing (as root), else say what to install.
 system-deps:

@@ -1,4 +1,17 @@
-"""Settings from the environment, read in one place. Nothing here reaches the network."""
+"""Settings from the environment, read in one place. Nothing here reaches the network.
+
+Where things are:
+
+- ``ROOT``: the folder the app runs from (app.py, server.py, pages/, static/, .streamlit/),
+  with the data it ships under ``DATA_DIR`` (starter catalogs, the demo district and its floor
+  plans). In a checkout that is the repository; in an installed package (``pip install .``) it
+  is the copy inside the package, ``passmap/app-files`` (setup.py puts it in the wheel). The
+  app reads it and never writes to it once installed.
+- ``Settings.data_home``: where the app writes (the database, uploaded floor-plan images):
+  PASSMAP_DATA_DIR; else, in a checkout, its data/ folder (what ``make run`` always used);
+  else $XDG_DATA_HOME/passmap or ~/.local/share/passmap (site-packages is no place for data).
+- ``Settings.db_path``: PASSMAP_DB, else ``data_home/passmap.duckdb``.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +21,16 @@ from pathlib import Path
 
 from passmap.units import system_of
 
-ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+IS_CHECKOUT = all((_PACKAGE.parent / name).is_file() for name in ("pyproject.toml", "app.py"))
+ROOT = _PACKAGE.parent if IS_CHECKOUT else _PACKAGE / "app-files"
 DATA_DIR = ROOT / "data"
-DEFAULT_DB = DATA_DIR / "passmap.duckdb"
+DB_FILE_NAME = "passmap.duckdb"
 
 
 @dataclass(frozen=True)
 class Settings:
+    data_home: Path  # where the database and uploaded files are written
     db_path: Path
     tile_url: str | None  # XYZ template, e.g. https://tiles.district.local/{z}/{x}/{y}.png
     tile_attribution: str
@@ -35,23 +51,43 @@ class Settings:
     timezone: str = "America/New_York"
 
 
+def data_home(env: dict[str, str]) -> Path:
+    """Where the app writes (see the module docstring).
+
+    >>> data_home({"PASSMAP_DATA_DIR": "/srv/passmap"})
+    PosixPath('/srv/passmap')
+    >>> data_home({"XDG_DATA_HOME": "/x"}) == (DATA_DIR if IS_CHECKOUT else Path("/x/passmap"))
+    True
+    """
+    if env.get("PASSMAP_DATA_DIR"):
+        return Path(env["PASSMAP_DATA_DIR"])
+    if IS_CHECKOUT:
+        return DATA_DIR
+    xdg = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME") or Path.home()) / ".local/share")
+    return Path(xdg) / "passmap"
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Read PASSMAP_* variables.
 
     >>> load_settings({"PASSMAP_DB": "/tmp/x.duckdb"}).db_path.name
     'x.duckdb'
+    >>> load_settings({"PASSMAP_DATA_DIR": "/srv/pm"}).db_path
+    PosixPath('/srv/pm/passmap.duckdb')
     >>> load_settings({}).units, load_settings({"PASSMAP_UNITS": "metric"}).units
     ('us', 'metric')
     """
     env = os.environ if env is None else env
+    home = data_home(env)
     return Settings(
-        db_path=Path(env.get("PASSMAP_DB") or DEFAULT_DB),
+        data_home=home,
+        db_path=Path(env.get("PASSMAP_DB") or home / DB_FILE_NAME),
         tile_url=env.get("PASSMAP_TILE_URL") or None,
         tile_attribution=env.get("PASSMAP_TILE_ATTRIBUTION", "Configured tile source"),
         mqtt_url=env.get("PASSMAP_MQTT_URL") or None,
         simulate=env.get("PASSMAP_SIMULATE", "1") not in ("0", "false", "no"),
         units=system_of(env.get("PASSMAP_UNITS")),
-        **_import_settings(env),
+        **_import_settings(env, home),
         live_max_payload_bytes=_number(env, "PASSMAP_LIVE_MAX_PAYLOAD_BYTES", 64 * 1024, int),
         live_max_id_chars=_number(env, "PASSMAP_LIVE_MAX_ID_CHARS", 128, int),
         live_future_skew_s=_number(env, "PASSMAP_LIVE_FUTURE_SKEW_S", 300.0, float),
@@ -59,8 +95,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     )
 
 
-def _import_settings(env) -> dict:
-    """PASSMAP_IMPORT_DIR, PASSMAP_UNDERLAY_DIR, PASSMAP_UPLOAD_DIR, PASSMAP_IMPORT_MAX_MB.
+def _import_settings(env, home: Path | None = None) -> dict:
+    """PASSMAP_IMPORT_DIR, PASSMAP_UNDERLAY_DIR, PASSMAP_UPLOAD_DIR, PASSMAP_IMPORT_MAX_MB; plan
+    images default to ``home``/floorplans/images (the folder the app writes to).
 
     >>> _import_settings({"PASSMAP_IMPORT_MAX_MB": "5"})["import_max_bytes"]
     5242880
@@ -70,6 +107,8 @@ def _import_settings(env) -> dict:
         out["import_dir"] = Path(env["PASSMAP_IMPORT_DIR"])
     if env.get("PASSMAP_UNDERLAY_DIR"):
         out["underlay_dir"] = Path(env["PASSMAP_UNDERLAY_DIR"])
+    elif home is not None:
+        out["underlay_dir"] = home / "floorplans" / "images"
     if env.get("PASSMAP_UPLOAD_DIR"):
         out["upload_dir"] = Path(env["PASSMAP_UPLOAD_DIR"])
     if env.get("PASSMAP_IMPORT_MAX_MB"):

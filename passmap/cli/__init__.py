@@ -22,7 +22,9 @@ class CommandError(Exception):
 def common_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
-        "--db", default=None, help="DuckDB file (default: $PASSMAP_DB or data/passmap.duckdb)"
+        "--db",
+        default=None,
+        help="DuckDB file (default: $PASSMAP_DB, else passmap.duckdb in the data folder; README)",
     )
     return parent
 

@@ -23,6 +23,7 @@ def build_demo(db_path: Path, data_dir: Path = DATA_DIR) -> dict[str, int]:
             f"No demo GeoJSON under {data_dir}/districts; the checkout is incomplete."
         )
     bundle = read_project_files(files)
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)  # e.g. a fresh ~/.local/share/passmap
     tmp = Path(str(db_path) + ".building")
     tmp.unlink(missing_ok=True)
     with Store(tmp) as store:

@@ -46,7 +46,7 @@ class ImportOptions:
     zone_kind_map: dict[str, str] = field(default_factory=dict)  # source category -> zone kind
     column_map: dict[str, str] = field(default_factory=dict)  # our field -> source column
     schedule_kind: str | None = None  # doors | cameras (detected from columns)
-    underlay_dir: Path | None = None  # where images are stored (default data/floorplans/images)
+    underlay_dir: Path | None = None  # where images go (default: <data home>/floorplans/images)
     pdf_page: int = 1
     dry_run: bool = False
     actor: str = "local"

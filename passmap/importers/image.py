@@ -13,13 +13,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from passmap.config import DATA_DIR, ROOT, load_settings
+from passmap.config import ROOT, load_settings
 from passmap.importers.base import ImportContext, slug
 from passmap.importers.georef import corners_to_points, fit_transform
 from passmap.importers.hierarchy import ensure_building, ensure_level
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
-DEFAULT_DIR = DATA_DIR / "floorplans" / "images"
 
 
 def render_pdf_page(ctx: ImportContext, path: Path, page: int, out_dir: Path) -> Path:
