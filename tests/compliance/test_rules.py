@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 
 import shapely
@@ -428,4 +427,6 @@ def test_person_not_necessary_overrides_a_rule(school):
 def test_base_bundle_is_not_shared_state():
     a, b = base_bundle(), base_bundle()
     a["opening"][0]["number"] = "X"
-    assert b["opening"][0]["number"] == "1" and copy.deepcopy(a) is not a
+    a["control"].append({"id": "extra"})
+    assert a["opening"][0]["number"] == "X" and b["opening"][0]["number"] == "1"
+    assert len(a["control"]) == len(b["control"]) + 1
