@@ -89,3 +89,30 @@ def wait_drawn(page, minimum: float = 0.05, timeout_ms: int = 30_000) -> float:
         page.wait_for_timeout(step)
         waited += step
     raise AssertionError(f"map not drawn after {timeout_ms} ms (drawn fraction {frac:.3f})")
+
+
+def map_frame(page, index: int = 0):
+    """The ``index``-th map component's frame (to read its User Timing marks)."""
+    handle = page.locator(MAP_FRAME).nth(index).element_handle(timeout=30_000)
+    return handle.content_frame()
+
+
+def wait_map_mark(page, name: str, count: int = 1, index: int = 0, timeout_ms: int = 30_000):
+    """Wait until the map frontend has set User Timing mark ``name`` (deckmap:drawn,
+    deckmap:warm-pick-end, ...; see ui/deckmap/frontend/deckmap.js) at least ``count`` times."""
+    map_frame(page, index).wait_for_function(
+        f"performance.getEntriesByName({name!r}).length >= {count}", timeout=timeout_ms
+    )
+
+
+def wait_colour(page, rgb, minimum: int, timeout_ms: int = 30_000) -> int:
+    """Poll until at least ``minimum`` canvas pixels are close to ``rgb`` (icons load after the
+    first frame); returns the count."""
+    step, waited, count = 250, 0, 0
+    while waited <= timeout_ms:
+        count = colour_pixels(page, rgb)
+        if count >= minimum:
+            return count
+        page.wait_for_timeout(step)
+        waited += step
+    raise AssertionError(f"fewer than {minimum} pixels of {rgb} after {timeout_ms} ms: {count}")

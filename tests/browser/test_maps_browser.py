@@ -1,11 +1,21 @@
-"""The three map views in Debian's chromium: drawn content, icons, a click that opens the
-detail panel, and no request leaving loopback (the browser_page fixture fails on one)."""
+"""The three map views in Debian's chromium: drawn content, icons, one click that opens the
+detail panel, and no request leaving loopback (the browser_page fixture fails on one).
+
+The click is made once, as soon as the floor plan is drawn (before the frontend has warmed up
+picking): a click that lands while the page is busy must still count (ui/deckmap/frontend)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.mapview import clear_point, colour_pixels, map_box, screen_point, wait_drawn
+from tests.browser.mapview import (
+    clear_point,
+    map_box,
+    screen_point,
+    wait_colour,
+    wait_drawn,
+    wait_map_mark,
+)
 
 pytestmark = pytest.mark.browser
 CAMERA_BLUE = (0, 114, 178)
@@ -39,23 +49,19 @@ def test_district_campus_and_floor_are_drawn_and_a_click_opens_the_details(
     page.get_by_role("link", name="Campus").click()
     page.get_by_text("Tier (campus and buildings)").wait_for(timeout=30_000)
     assert wait_drawn(page, 0.3) > 0.3  # the campus fills most of the view
-    assert colour_pixels(page, CAMERA_BLUE) > 50  # exterior camera icons visible
+    assert wait_colour(page, CAMERA_BLUE, 50) >= 50  # exterior camera icons visible
 
     page.get_by_role("link", name="Floor plan").click()
     page.get_by_text("Zone tier").wait_for(timeout=30_000)
+    wait_map_mark(page, "deckmap:drawn")
     assert wait_drawn(page, 0.15) > 0.15
-    page.wait_for_timeout(500)
-    assert colour_pixels(page, CAMERA_BLUE) > 50  # camera icons drawn after the switch
+    assert wait_colour(page, CAMERA_BLUE, 50) >= 50  # camera icons drawn after the switch
 
     x, y = screen_point(view, map_box(page), lon, lat)
     panel = page.locator(".st-key-detail_panel")
-    for _attempt in range(3):  # a click during a rerun under load can be dropped
-        page.mouse.click(x, y)
-        try:
-            panel.wait_for(timeout=10_000)
-            break
-        except Exception:  # noqa: BLE001 - retried, then asserted below
-            continue
-    assert panel.is_visible(), "the detail panel did not open after clicking the gym"
+    assert panel.count() == 0  # nothing picked yet: the caption instead
+    assert page.get_by_text("Click a room, door or device for its details.").is_visible()
+    page.mouse.click(x, y)  # once
+    panel.wait_for(timeout=60_000)
     assert gym_name in panel.inner_text() and "Tier:" in panel.inner_text()
     assert not page.outside_requests

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.mapview import map_box, map_canvas, map_tooltip
+from tests.browser.mapview import map_box, map_canvas, map_tooltip, wait_map_mark
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
@@ -14,7 +14,7 @@ def test_floor_plan_tooltips_show_lines_of_text_not_tags(demo_db, app_server, br
     page.login(server.url, role="admin")
     page.get_by_role("link", name="Floor plan").click()
     map_canvas(page).wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_timeout(2000)
+    wait_map_mark(page, "deckmap:drawn", timeout_ms=TIMEOUT_MS)
     box = map_box(page)
     seen = []
     for fx in [i / 20 for i in range(2, 19)]:
