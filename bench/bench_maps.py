@@ -64,7 +64,9 @@ def prepare_db(path: Path, work: Path) -> tuple[Path, dict]:
             others.append({"campus": b["campus_id"], "building": b["id"], "level": other})
         on_level = controls[controls["level_id"] == level]
         points = on_level.geometry[on_level.geom_type == "Point"]
-    big = zones.loc[zones.to_crs(zones.estimate_utm_crs()).geometry.area.idxmax()]
+    from passmap.geometry import to_metric
+
+    big = zones.loc[to_metric(zones).geometry.area.idxmax()]
     info = {
         "campus": building["campus_id"],
         "building": building["id"],

@@ -20,6 +20,8 @@ from pydeck.bindings.json_tools import default_serialize
 from shapely import affinity
 from shapely.geometry.base import BaseGeometry
 
+from passmap.values import is_missing
+
 DIGITS = 6
 MAX_ZOOM = 23
 
@@ -129,11 +131,7 @@ def tip_text(*lines) -> str:
     >>> tip_text("Room 101", None, "Tier 2")
     'Room 101\\nTier 2'
     """
-    return "\n".join(
-        str(x)
-        for x in lines
-        if x not in (None, "") and not (isinstance(x, float) and math.isnan(x))
-    )
+    return "\n".join(str(x) for x in lines if not is_missing(x) and x != "")
 
 
 def fit_zoom(bounds, width_px: float, height_px: float, padding: float = 1.15) -> tuple:

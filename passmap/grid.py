@@ -37,7 +37,7 @@ def column_letters(index: int) -> str:
     return letters
 
 
-def local_crs(lon: float, lat: float) -> CRS:
+def centred_crs(lon: float, lat: float) -> CRS:
     """Azimuthal equidistant frame centred on (lon, lat): metres, true north up at the centre."""
     return CRS.from_proj4(
         f"+proj=aeqd +lat_0={lat} +lon_0={lon} +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
@@ -55,7 +55,7 @@ class GridSpec:
 
     @cached_property
     def crs(self) -> CRS:
-        return local_crs(self.origin_lon, self.origin_lat)
+        return centred_crs(self.origin_lon, self.origin_lat)
 
     @cached_property
     def _to_local(self) -> Transformer:
@@ -123,7 +123,7 @@ def default_grid(
     if cell_m <= 0 or cell_m > 1000:
         raise ValueError(f"Grid cell size {cell_m} m must be between 0 and 1000 m.")
     centre = campus_geom.centroid
-    frame = local_crs(centre.x, centre.y)
+    frame = centred_crs(centre.x, centre.y)
     local = gpd.GeoSeries([campus_geom], crs=WGS84).to_crs(frame).iloc[0]
     minx, miny, maxx, maxy = local.bounds
     if origin is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
+from passmap.values import text_or_empty
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Hit:
 
 
 def _norm(v) -> str:
-    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip().lower()
+    return text_or_empty(v).strip().lower()
 
 
 def _candidates(kind: str, frame, columns: tuple[str, ...]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from passmap.compliance.scoring import BLOCKING
+from passmap.values import is_missing
 
 
 def record(store, result, label: str | None = None) -> str:
@@ -38,9 +39,9 @@ def diff(store, before_id: str, after_id: str) -> pd.DataFrame:
 
     def change(row):
         before, after = row["status_before"], row["status_after"]
-        if pd.isna(before):
+        if is_missing(before):
             return "new"
-        if pd.isna(after):
+        if is_missing(after):
             return "removed"
         if before in BLOCKING and after not in BLOCKING:
             return "improved"

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 
 from shapely.geometry import mapping
+
+from passmap.values import is_missing
 
 SITE_ORDER = ("district", "campus", "building", "level", "zone", "opening", "control")
 
 
 def plain(value):
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
+    if not isinstance(value, (list, dict, str)) and is_missing(value):
         return None
     if isinstance(value, (datetime, date)):
         return (
@@ -26,13 +25,6 @@ def plain(value):
             return plain(value.item())
         except (ValueError, AttributeError):
             return value
-    try:
-        import pandas as pd
-
-        if value is pd.NaT or (not isinstance(value, (list, dict)) and pd.isna(value)):
-            return None
-    except (TypeError, ValueError):
-        pass
     return value
 
 

@@ -16,8 +16,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from passmap.geometry import to_metric
 from passmap.reports.board import TIERS, BoardReport, tier_hex, tier_name
 from passmap.reports.board_text import cut, money
+from passmap.values import optional_int
 
 NOT_APPLICABLE = "#eeeeee"
 INK = "#1a1a1a"
@@ -69,8 +71,8 @@ def draw_campus_map(
     if campuses.empty:
         ax.text(0.5, 0.5, "No campus boundaries recorded.", ha="center", fontsize=16)
         return
-    metric = campuses.to_crs(campuses.estimate_utm_crs())
-    colours = [tier_hex(None if pd.isna(t) else int(t)) for t in metric[column]]
+    metric = to_metric(campuses)
+    colours = [tier_hex(optional_int(t)) for t in metric[column]]
     # Small parcels vanish at district scale: draw a marker at each centroid as well.
     metric.plot(ax=ax, color=colours, edgecolor=INK, linewidth=0.6)
     cents = metric.geometry.representative_point()
@@ -118,7 +120,7 @@ def draw_heatmap(ax, matrix: pd.DataFrame, fontsize: int = 10) -> None:
     ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-0.5, vmax=4.5, aspect="auto")
     ax.set_axis_off()
     for (i, j), v in np.ndenumerate(values):
-        tier = None if np.isnan(v) else int(v)
+        tier = optional_int(v)
         ax.text(
             j,
             i,
@@ -151,7 +153,7 @@ def draw_building_cards(
     slot = height / max(len(rows), 6)
     size = fontsize if len(rows) <= 8 else max(7, fontsize - len(rows) // 3)
     for i, row in enumerate(rows.itertuples()):
-        tier = None if pd.isna(row.tier) else int(row.tier)
+        tier = optional_int(row.tier)
         top = bottom + height - i * slot
         fig.patches.append(
             Rectangle(
@@ -252,12 +254,12 @@ def draw_history(ax, history: pd.DataFrame) -> None:
 def draw_before_after(axes, ba) -> None:
     """The same floor twice, rooms shaded by their tier at the previous and the latest
     assessment (``ba`` is a board_progress.BeforeAfter)."""
-    metric = ba.zones.to_crs(ba.zones.estimate_utm_crs())
+    metric = to_metric(ba.zones)
     for ax, column, label in (
         (axes[0], "tier_before", ba.label_before),
         (axes[1], "tier_after", ba.label_after),
     ):
-        colours = [tier_hex(None if pd.isna(t) else int(t)) for t in metric[column]]
+        colours = [tier_hex(optional_int(t)) for t in metric[column]]
         metric.plot(ax=ax, color=colours, edgecolor=INK, linewidth=0.4)
         ax.set_title(label, fontsize=14, loc="left")
         ax.set_axis_off()

@@ -27,6 +27,7 @@ from passmap.reports.board_text import (
     roadmap_lines,
     roadmap_subtitle,
 )
+from passmap.values import optional_int
 
 PAGE_IN = (13.333, 7.5)  # 16:9, what a projector and PowerPoint use
 STARTER_NOTE = (
@@ -319,4 +320,4 @@ def live_page(report: BoardReport) -> Figure:
 
 
 def _int(value) -> int | None:
-    return None if pd.isna(value) else int(value)
+    return optional_int(value)

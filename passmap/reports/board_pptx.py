@@ -32,6 +32,7 @@ from passmap.reports.board_text import (
     roadmap_lines,
     roadmap_subtitle,
 )
+from passmap.values import is_missing, optional_int
 
 WIDE_IN, HIGH_IN = 13.333, 7.5
 
@@ -241,14 +242,14 @@ def campus_slide(prs, report: BoardReport, campus_id: str) -> None:
     )
     matrix = report.matrices[campus_id]
     grid = pd.DataFrame(
-        [["–" if pd.isna(v) else str(int(v)) for v in r] for r in matrix.values],
+        [["–" if is_missing(v) else str(int(v)) for v in r] for r in matrix.values],
         columns=list(matrix.columns),
     )
     grid.insert(0, "Layer", list(matrix.index))
     tab = add_table(slide, grid, 4.7, 2.15, 8.2, [1.9] + [0.9] * len(matrix.columns), size=11)
     for i, values in enumerate(matrix.values, start=1):
         for j, v in enumerate(values, start=1):
-            _fill(tab.cell(i, j), None if pd.isna(v) else int(v))
+            _fill(tab.cell(i, j), optional_int(v))
 
 
 def _fill(cell, tier: int | None) -> None:

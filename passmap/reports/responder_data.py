@@ -8,10 +8,10 @@ through one of them.
 from __future__ import annotations
 
 import geopandas as gpd
-import pandas as pd
 
 from passmap.access import LAYERS, layer_of_control, layer_of_opening, layer_of_zone
 from passmap.grid import GridSpec
+from passmap.values import text_or_empty
 
 COLUMNS = [
     "id",
@@ -44,7 +44,7 @@ _TYPE_LABEL = {
 
 
 def _text(value) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return text_or_empty(value)
 
 
 def control_label(row) -> str:
