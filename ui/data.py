@@ -23,6 +23,7 @@ from passmap import access
 from passmap.config import load_settings
 from passmap.store import Store
 from passmap.store.shared import shared_store
+from passmap.store.sites import stats_totals
 from ui.viewer import current_viewer
 
 TTL_S = 60
@@ -221,7 +222,6 @@ def stats(path: str) -> dict:
     role, layers, scope = _scope()
     out = copy.deepcopy(_stats(path, version(path)))
     out["campuses"] = [c for c in out["campuses"] if access.in_scope(c["id"], scope)]
-    by_type: dict[str, int] = {}
     for c in out["campuses"]:
         c["controls_by_type"] = {
             t: n
@@ -229,12 +229,7 @@ def stats(path: str) -> dict:
             if access.control_visible(t, layers, role)
         }
         c["controls"] = sum(c["controls_by_type"].values())
-        for t, n in c["controls_by_type"].items():
-            by_type[t] = by_type.get(t, 0) + n
-    totals = {"campuses": len(out["campuses"]), "controls_by_type": dict(sorted(by_type.items()))}
-    for key in ("buildings", "levels", "zones", "openings", "controls"):
-        totals[key] = sum(c[key] for c in out["campuses"])
-    out["totals"] = totals
+    out["totals"] = stats_totals(out["campuses"])
     return out
 
 

@@ -157,12 +157,27 @@ class SitesMixin:
             "SELECT campus_id, type, count(*) FROM control GROUP BY 1, 2 ORDER BY 1, 2"
         ).fetchall():
             per[cid]["controls_by_type"][ctype] = n
-        totals = {"campuses": len(per)}
-        for key in ("buildings", "levels", "zones", "openings", "controls"):
-            totals[key] = sum(c[key] for c in per.values())
-        by_type: dict[str, int] = {}
-        for c in per.values():
-            for t, n in c["controls_by_type"].items():
-                by_type[t] = by_type.get(t, 0) + n
-        totals["controls_by_type"] = dict(sorted(by_type.items()))
-        return {"totals": totals, "campuses": list(per.values())}
+        return {"totals": stats_totals(list(per.values())), "campuses": list(per.values())}
+
+
+def stats_totals(campuses: list[dict[str, Any]]) -> dict[str, Any]:
+    """The district totals of per-campus counts (Store.stats' "campuses"; the app passes the
+    campuses a viewer may see, with the device types they may see).
+
+    >>> stats_totals([{"buildings": 2, "levels": 3, "zones": 9, "openings": 4, "controls": 3,
+    ...                "controls_by_type": {"camera": 2, "aed": 1}},
+    ...               {"buildings": 1, "levels": 1, "zones": 2, "openings": 1, "controls": 1,
+    ...                "controls_by_type": {"camera": 1}}])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'campuses': 2, 'buildings': 3, 'levels': 4, 'zones': 11, 'openings': 5, 'controls': 4,
+     'controls_by_type': {'aed': 1, 'camera': 3}}
+    """
+    totals: dict[str, Any] = {"campuses": len(campuses)}
+    for key in ("buildings", "levels", "zones", "openings", "controls"):
+        totals[key] = sum(c[key] for c in campuses)
+    by_type: dict[str, int] = {}
+    for c in campuses:
+        for t, n in c["controls_by_type"].items():
+            by_type[t] = by_type.get(t, 0) + n
+    totals["controls_by_type"] = dict(sorted(by_type.items()))
+    return totals
