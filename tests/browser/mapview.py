@@ -101,7 +101,9 @@ def wait_map_mark(page, name: str, count: int = 1, index: int = 0, timeout_ms: i
     """Wait until the map frontend has set User Timing mark ``name`` (deckmap:drawn,
     deckmap:warm-pick-end, ...; see ui/deckmap/frontend/deckmap.js) at least ``count`` times."""
     map_frame(page, index).wait_for_function(
-        f"performance.getEntriesByName({name!r}).length >= {count}", timeout=timeout_ms
+        f"performance.getEntriesByName({name!r}).length >= {count}",
+        polling=200,  # a timer, not animation frames (those are what is being waited for)
+        timeout=timeout_ms,
     )
 
 

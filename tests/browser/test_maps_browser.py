@@ -14,7 +14,6 @@ from tests.browser.mapview import (
     screen_point,
     wait_colour,
     wait_drawn,
-    wait_map_mark,
 )
 
 pytestmark = pytest.mark.browser
@@ -53,7 +52,6 @@ def test_district_campus_and_floor_are_drawn_and_a_click_opens_the_details(
 
     page.get_by_role("link", name="Floor plan").click()
     page.get_by_text("Zone tier").wait_for(timeout=30_000)
-    wait_map_mark(page, "deckmap:drawn")
     assert wait_drawn(page, 0.15) > 0.15
     assert wait_colour(page, CAMERA_BLUE, 50) >= 50  # camera icons drawn after the switch
 
