@@ -6,7 +6,7 @@ from __future__ import annotations
 import pydeck as pdk
 
 from layers.deck import point_xy, polygon_rings, ribbon_layer, ribbon_parts, tip_text
-from passmap.palette import ICON_FONT, LIVE_STATE_COLOURS, SHAPE_GLYPHS, control_style
+from passmap.palette import ICON_FONT, SHAPE_GLYPHS, control_style
 
 ICON_SIZE_M = 2.6  # icons grow with the zoom between these pixel sizes
 ICON_MIN_PX, ICON_MAX_PX = 15, 34
@@ -105,28 +105,3 @@ def control_line_layer(
                 }
             )
     return ribbon_layer(rows, layer_id, pickable=True)
-
-
-def live_ring_layer(controls, states: dict[str, str], layer_id: str = "control-live") -> pdk.Layer:
-    """A coloured ring around each icon for its live state (``states``: control id -> key of
-    palette.LIVE_STATE_COLOURS); controls without a state get no ring."""
-    rows = [
-        {"position": point_xy(c.geometry), "colour": LIVE_STATE_COLOURS[states[c.id]]}
-        for c in controls.itertuples(index=False)
-        if states.get(c.id) in LIVE_STATE_COLOURS and c.geometry is not None
-    ]
-    return pdk.Layer(
-        "ScatterplotLayer",
-        rows,
-        id=layer_id,
-        get_position="position",
-        get_fill_color=[0, 0, 0, 0],
-        get_line_color="colour",
-        stroked=True,
-        filled=False,
-        radius_units="'pixels'",
-        get_radius=ICON_SIZE_PX * 0.7,
-        line_width_units="'pixels'",
-        get_line_width=4,
-        pickable=False,
-    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from passmap.model import ROLES
+from passmap.model import ROLES, ZONE_KINDS_SITE
 
 ACTIONS = (
     "view_maps",  # district / campus / floor maps with every layer
@@ -104,20 +104,7 @@ _CONTROL_LAYER = {
     "visitor_management": "access_control",
 }
 _ZONE_LAYER = {"stair": "stairs", "elevator": "stairs"}
-_SITE_KINDS = frozenset(
-    {
-        "parking",
-        "drive",
-        "bus_loop",
-        "field",
-        "playground",
-        "courtyard",
-        "track",
-        "court",
-        "walkway",
-        "road",
-    }
-)
+_SITE_KINDS = frozenset(ZONE_KINDS_SITE)  # outdoor zones: the site layer, not a building
 
 # Pages by file stem -> the action that opens them. A page not listed needs "view_maps".
 PAGE_ACTIONS: dict[str, str] = {

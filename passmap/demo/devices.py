@@ -4,6 +4,7 @@ Every camera carries a ``target`` point it looks at; the generator turns it into
 after projecting to the campus frame. Interior devices sit inside their room near a wall;
 door devices sit beside their door (readers and intercoms outside, contacts inside).
 
+>>> from shapely.geometry import box
 >>> outward_normal(LineString([(0, 0), (2, 0)]), box(0, 0, 10, 10))
 (0.0, -1.0)
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from shapely.geometry import LineString, Point, box
+from shapely.geometry import LineString, Point
 
 from passmap.demo.building import CLASSROOM_KINDS
 
@@ -276,7 +277,3 @@ def panel_devices(rooms: dict, p: dict, level: int) -> list[dict]:
             )
         )
     return out
-
-
-def box_of(room):
-    return box(*room.rect.bounds)
