@@ -16,6 +16,7 @@ from passmap.reports.board_text import (
     roadmap_lines,
     roadmap_subtitle,
 )
+from passmap.values import optional_int
 from ui import board
 from ui.guard import require
 
@@ -170,7 +171,7 @@ def slide_live() -> None:
 
 
 def _int(value):
-    return None if pd.isna(value) else int(value)
+    return optional_int(value)
 
 
 {

@@ -9,6 +9,7 @@ import streamlit as st
 
 from passmap.compliance import roadmap
 from passmap.palette import TIER_COLOURS, hex_colour, tier_label
+from passmap.values import optional_int
 from ui import data
 from ui.assessment import get_assessment, watch
 from ui.auth import scope_campuses
@@ -56,7 +57,7 @@ c3.metric("Baseline (law)", "pass" if base["passed"] else f"{len(base['failing']
 
 def heat_map(matrix: pd.DataFrame) -> alt.Chart:
     cells = matrix.reset_index(names="layer").melt("layer", var_name="component", value_name="tier")
-    cells["label"] = [tier_label(None if pd.isna(t) else int(t)) for t in cells["tier"]]
+    cells["label"] = [tier_label(optional_int(t)) for t in cells["tier"]]
     domain = list(range(5))
     colours = [hex_colour(TIER_COLOURS[t]) for t in domain]
     base = alt.Chart(cells).encode(

@@ -16,11 +16,11 @@ Tables and panels never show ``practice_id``, ``cost_usd`` or ``bearing_deg``: t
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from numbers import Real
 
 from passmap.units import US, format_area, format_length
+from passmap.values import is_missing
 
 FIELD_LABELS = {
     "id": "Id",
@@ -106,7 +106,7 @@ def compass(bearing_deg: float) -> str:
 def field_value(name: str, value, system: str = US) -> str:
     """A stored value as text for a person: units in the district's system, degrees with a
     compass point, yes/no for flags, dates as YYYY-MM-DD; "" for missing values."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"

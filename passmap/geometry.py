@@ -19,6 +19,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS as ProjCRS
 
+from passmap.values import optional_float
+
 WGS84 = "OGC:CRS84"
 # A wall this close to a camera (with the camera's foot on it) is the one it hangs on: it
 # blocks everything behind its line and nothing in front of it (see ``mounting_walls``).
@@ -499,7 +501,7 @@ def camera_params(row) -> tuple[float, float, float]:
 
     def val(name, default):
         v = getattr(row, name, None)
-        return default if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+        return optional_float(v, default)
 
     return val("bearing_deg", 0.0), val("fov_deg", 90.0), val("range_m", 15.0)
 

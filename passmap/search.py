@@ -38,8 +38,9 @@ What a query may be (case and spacing do not matter):
 
 from __future__ import annotations
 
-import math
 import re
+
+from passmap.values import is_missing
 
 KINDS = ("room", "door", "device", "area", "building", "cell")
 _TOKEN = re.compile(r"[a-z]+|\d+")
@@ -50,7 +51,7 @@ _KIND_WORDS = {"corridor": "hallway corridor", "nurse": "nurse health clinic"}
 
 
 def _text(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return ""
     return str(value).strip()
 

@@ -16,7 +16,7 @@ from ``PASSMAP_UNITS`` (``us`` or ``metric``; see passmap.config).
 
 from __future__ import annotations
 
-import math
+from passmap.values import is_missing
 
 US, METRIC = "us", "metric"
 SYSTEMS = (US, METRIC)
@@ -54,7 +54,7 @@ def _digits(value: float) -> str:
 def format_length(length_m: float | None, system: str = US) -> str:
     """A distance as a person reads it: feet up to 1,000 ft then miles (US), metres up to
     1,000 m then kilometres. ``None`` or NaN gives "" (nothing to show)."""
-    if length_m is None or (isinstance(length_m, float) and math.isnan(length_m)):
+    if is_missing(length_m):
         return ""
     if system == METRIC:
         if abs(length_m) >= 1000:
@@ -72,7 +72,7 @@ def format_area(area_m2: float | None, system: str = US) -> str:
     >>> format_area(8094.0, "us"), format_area(12000.0, "metric")
     ('2 acres', '1.2 ha')
     """
-    if area_m2 is None or (isinstance(area_m2, float) and math.isnan(area_m2)):
+    if is_missing(area_m2):
         return ""
     if system == METRIC:
         if area_m2 >= 10_000:

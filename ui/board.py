@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from passmap.reports.board import TIERS, BoardReport, board_figures, tier_hex, tier_name
+from passmap.values import is_missing, optional_int
 from ui.assessment import engine_available, get_assessment
 from ui.assessment import version as assessment_version
 from ui.data import _open_store, db_path
@@ -82,7 +83,7 @@ def tier_counts_chart(rep: BoardReport) -> alt.Chart:
 
 def campus_map_chart(rep: BoardReport) -> alt.LayerChart:
     frame = rep.campuses.copy()
-    frame["tier_label"] = [tier_name(None if pd.isna(t) else int(t)) for t in frame["design_tier"]]
+    frame["tier_label"] = [tier_name(optional_int(t)) for t in frame["design_tier"]]
     shapes = json.loads(frame[["name", "tier_label", "geometry"]].to_json())["features"]
     points = frame.geometry.representative_point()
     dots = pd.DataFrame(
@@ -126,8 +127,8 @@ def heatmap_chart(matrix: pd.DataFrame) -> alt.LayerChart:
         .reset_index()
         .melt(id_vars="layer", var_name="component", value_name="tier")
     )
-    frame["tier_label"] = [tier_name(None if pd.isna(t) else int(t)) for t in frame["tier"]]
-    frame["text"] = ["–" if pd.isna(t) else str(int(t)) for t in frame["tier"]]
+    frame["tier_label"] = [tier_name(optional_int(t)) for t in frame["tier"]]
+    frame["text"] = ["–" if is_missing(t) else str(int(t)) for t in frame["tier"]]
     base = alt.Chart(frame).encode(
         x=alt.X(
             "component:N",
@@ -236,9 +237,7 @@ def before_after_chart(ba) -> alt.HConcatChart:
     """The floor whose rooms changed tier, before and after (board_progress.BeforeAfter)."""
     charts = []
     for column, label in (("tier_before", ba.label_before), ("tier_after", ba.label_after)):
-        frame = ba.zones.assign(
-            tier_label=[tier_name(None if pd.isna(t) else int(t)) for t in ba.zones[column]]
-        )
+        frame = ba.zones.assign(tier_label=[tier_name(optional_int(t)) for t in ba.zones[column]])
         shapes = json.loads(frame[["name", "tier_label", "geometry"]].to_json())["features"]
         charts.append(
             alt.Chart(alt.Data(values=shapes), title=label)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +10,7 @@ import streamlit as st
 
 from passmap.config import ROOT
 from passmap.palette import control_style, door_style, tier_label
+from passmap.values import is_missing
 from ui import assessment
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def _title(kind: str, row: dict) -> str:
 
 
 def _is_missing(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT
+    return is_missing(v)
 
 
 def attributes_table(row: dict) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from passmap.model import CONTROL_TYPES, DOOR_CLASSES, ZONE_KINDS
+from passmap.values import is_missing
 
 LOCK_FUNCTIONS = (
     "classroom-security",
@@ -78,7 +79,7 @@ def catalog_attrs(practices: pd.DataFrame, control_type: str) -> dict:
 
 
 def _missing(value) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
+    return is_missing(value)
 
 
 def widget(field: str, kind, label: str, value, key: str, choices: dict):

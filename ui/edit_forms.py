@@ -13,6 +13,7 @@ from shapely.geometry import Point, shape
 
 from passmap.model import CONTROL_TYPES, DOOR_CLASSES, TECHNOLOGY_TYPES, ZONE_KINDS
 from passmap.store import StoreError
+from passmap.values import is_missing
 from ui import data
 from ui.edit_fields import attr_widgets, catalog_attrs, fields_for, widget
 from ui.editing import CLICK_KEY, DRAWN_KEY, SEL_KEY, VERSION_KEY, camera_wedge, zone_at
@@ -35,8 +36,7 @@ def _opened_version(key: str, current: int) -> int:
 
 def _same(a, b) -> bool:
     """Equal as stored values (missing == missing; dates compared as dates)."""
-    missing_a = a is None or (not isinstance(a, (str, dict, list)) and pd.isna(a))
-    missing_b = b is None or (not isinstance(b, (str, dict, list)) and pd.isna(b))
+    missing_a, missing_b = is_missing(a), is_missing(b)
     if missing_a or missing_b:
         return missing_a and missing_b
     if isinstance(a, (date, pd.Timestamp)) or isinstance(b, (date, pd.Timestamp)):

@@ -16,11 +16,12 @@ US district measures; metres with PASSMAP_UNITS=metric) is decided in ``units`` 
 
 from __future__ import annotations
 
-import math
 import os
 from datetime import date, datetime
 
 import pandas as pd
+
+from passmap.values import is_missing
 
 FEET_PER_M = 3.280839895
 
@@ -48,7 +49,7 @@ def units() -> str:
 def distance(metres: float, system: str | None = None) -> str:
     """A distance for people, rounded to a whole foot or metre."""
     system = system or units()
-    if metres is None or (isinstance(metres, float) and math.isnan(metres)):
+    if is_missing(metres):
         return "an unknown distance"
     if system == "metric":
         return f"{metres:.0f} m"
@@ -64,7 +65,7 @@ def area(square_metres: float, system: str | None = None) -> str:
 
 def day(value) -> str | None:
     """A date as YYYY-MM-DD (no midnight clock time); None for missing values."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if is_missing(value):
         return None
     if isinstance(value, (datetime, pd.Timestamp)):
         return value.date().isoformat()

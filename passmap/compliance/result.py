@@ -12,6 +12,7 @@ import shapely
 from passmap.compliance import incremental, scoring
 from passmap.compliance.planning import rank_gaps
 from passmap.model import COMPONENTS, LAYERS_V7
+from passmap.values import is_missing
 
 V6_LAYERS = (
     "District-wide",
@@ -327,13 +328,11 @@ def _plain(value):
         return [_plain(v) for v in value]
     if hasattr(value, "item"):
         value = value.item()
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    return value
+    return None if is_missing(value) else value
 
 
 def _clean(value):
-    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+    return None if is_missing(value) else value
 
 
 def _scopes(ctx, building_id=None, district: bool = True) -> pd.DataFrame:

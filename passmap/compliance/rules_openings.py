@@ -19,6 +19,7 @@ from passmap.compliance.rulekit import (
     short_ids,
 )
 from passmap.compliance.rules_controls import select_controls
+from passmap.values import is_missing
 
 _SCALAR = (bool, str, int, float)
 _LEVEL_COLUMN = {"building": "building_id", "campus": "campus_id", "district": "district_id"}
@@ -81,7 +82,7 @@ def _door_value(doors: pd.DataFrame, attr: str):
 
     def value(i):
         v = values.get(i)
-        return "not recorded" if v is None or (isinstance(v, float) and v != v) else str(v).lower()
+        return "not recorded" if is_missing(v) else str(v).lower()
 
     return value
 
@@ -184,11 +185,7 @@ def door_numbering(practice, ctx, units):
 def _numbering_problems(ids, numbers, classes, pattern, primary_number) -> dict:
     def num(i):
         v = numbers.get(i)
-        return (
-            None
-            if v is None or (isinstance(v, float) and v != v) or not str(v).strip()
-            else str(v).strip()
-        )
+        return None if is_missing(v) or not str(v).strip() else str(v).strip()
 
     nums = {i: num(i) for i in ids}
     counts = Counter(n for n in nums.values() if n)

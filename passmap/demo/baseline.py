@@ -9,6 +9,7 @@ from pyproj import Transformer
 
 from passmap.catalog import CATALOG_DIR, import_checklist, load_starter
 from passmap.geometry import local_crs
+from passmap.values import is_missing
 
 DEMO_CHECKLIST = CATALOG_DIR / "demo-checklist.csv"
 # The better-equipped demo campuses (Oak Hollow stays the weak one: the maps show a range).
@@ -64,7 +65,7 @@ def equip_demo(store) -> None:
 def _row(r: dict) -> dict:
     out = {k: v for k, v in r.items() if k not in ("geometry", "version")}
     out["geom"] = r["geometry"]
-    return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in out.items()}
+    return {k: (None if is_missing(v) else v) for k, v in out.items()}
 
 
 def _door_signs(store) -> list[dict]:

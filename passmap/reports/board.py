@@ -24,6 +24,7 @@ from passmap.model import COMPONENTS, LAYERS_V7
 from passmap.palette import hex_colour, tier_colour, tier_label
 from passmap.reports.board_progress import before_after
 from passmap.store.base import utc_now
+from passmap.values import optional_int
 
 # The slides, in order; the page, the PDF and the deck use these titles verbatim.
 SLIDES: tuple[tuple[str, str], ...] = (
@@ -210,7 +211,7 @@ def board_figures(
 
 def _tier(result, scope_id: str) -> int | None:
     value = result.tiers.get(scope_id)
-    return None if value is None or pd.isna(value) else int(value)
+    return optional_int(value)
 
 
 def _district(store) -> dict[str, str]:

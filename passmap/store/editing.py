@@ -29,6 +29,7 @@ from shapely.geometry import mapping, shape
 
 from passmap.store.base import StoreError
 from passmap.store.import_write import write_bundle
+from passmap.values import is_missing
 
 EDITABLE = ("control", "zone", "opening")
 # Rows keyed by more than an id that the app edits with the same audit and undo: the
@@ -67,7 +68,7 @@ def _plain(row: dict) -> dict:
             v = v.isoformat()
         elif hasattr(v, "item"):  # numpy scalars
             v = v.item()
-        if isinstance(v, float) and v != v:
+        if is_missing(v):
             v = None
         out[k] = v
     return out
