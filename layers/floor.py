@@ -149,13 +149,18 @@ def door_label_layer(
 
 
 def room_label_layer(zones, layer_id: str = "room-labels") -> pdk.Layer:
-    """Room number (and the name for rooms that are not classrooms or corridors)."""
+    """Room number, and the name for rooms without a number and rooms people look for first
+    (imported plans often name rooms without numbering them: "Biblioteca", "Salle des profs")."""
     rows = []
     for z in zones.itertuples(index=False):
         if z.geometry is None or z.geometry.is_empty:
             continue
-        number = z.room_number or ""
-        name = (z.name or z.kind.replace("_", " ")) if z.kind in NAMED_KINDS else ""
+        number = z.room_number if isinstance(z.room_number, str) else ""
+        name = z.name if isinstance(z.name, str) else ""
+        if z.kind in NAMED_KINDS:
+            name = name or z.kind.replace("_", " ")
+        elif number:
+            name = ""
         text = "\n".join(x for x in (str(number), str(name)) if x)
         if text:
             rows.append({"position": point_xy(z.geometry), "text": text})

@@ -1,6 +1,8 @@
 """Floor plan of one building level: zones by tier, walls, doors by class with numbers, every
 control by type, camera views clipped by walls, room labels, grid; click or search for details."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from layers.controls import control_icon_layers, control_line_layer
@@ -17,6 +19,7 @@ from layers.floor import (
     zone_layer,
 )
 from layers.legend import control_legend, door_legend, fov_legend, tier_legend
+from passmap.importers.files import with_url
 from passmap.palette import control_style
 from ui import assessment, data
 from ui.detail import render_detail
@@ -63,7 +66,11 @@ tiers = assessment.tiers(live)
 assessment.watch(live)  # rerun when an edit, import or status changes the tiers
 
 level_props = data.levels(path, pick.building).set_index("id").loc[pick.level].get("props")
-underlay = level_props.get("underlay") if isinstance(level_props, dict) else None
+stored_underlay = level_props.get("underlay") if isinstance(level_props, dict) else None
+underlay = with_url(stored_underlay)  # read only inside the underlay folder
+if underlay and not (len(plan.zones) or len(plan.doors) or len(plan.controls)):
+    (south, west), (north, east) = underlay["bounds"]  # an image-only level: fit the image
+    plan = replace(plan, bounds=(west, south, east, north))
 
 
 def build():
@@ -112,7 +119,7 @@ spec = static_spec(
         tuple(sorted(visible)),
         focus.id if focus is not None else None,
         zone_tiers,
-        str(underlay),
+        str(stored_underlay),
     ),
     build,
 )

@@ -20,7 +20,7 @@ from passmap.importers.kinds import zone_kind
 from passmap.importers.labels import ROOM_NUMBER, split_label
 from passmap.importers.validate import POLYGONAL, check_geometry
 
-ZONE_INDOOR = ("room", "corridor", "area")
+ZONE_INDOOR = ("room", "corridor", "area", "stair")
 
 
 def is_osm_indoor(doc: dict) -> bool:
@@ -84,6 +84,7 @@ def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: 
     if zones:
         footprint = shapely.union_all([r[4] for r in zones]).convex_hull
         bid, cid = ensure_building(ctx, name, footprint)
+        rows = [_inside(ctx, r, footprint) for r in rows]
     elif any(classify(r[3], r[4].geom_type) for r in rows):  # grounds only: fences, parking...
         bid, cid = None, ensure_campus(ctx, name, shapely.union_all([r[4] for r in rows]))
     else:
@@ -126,6 +127,30 @@ def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: 
         )
 
 
+# Tagged without indoor=* but mapped on a level inside the building (toilets as amenity=toilets,
+# stairs as highway=steps): rooms of the building, not campus grounds.
+INSIDE_KIND = {"steps": "stair", "footway": "corridor", "corridor": "corridor"}
+
+
+def _inside(ctx: ImportContext, row: tuple, footprint) -> tuple:
+    fid, label, indoor, props, geom, level = row
+    if indoor or props.get("door") or props.get("level") in (None, ""):
+        return row
+    if not footprint.buffer(1e-5).contains(geom.representative_point()):
+        return row
+    kind = INSIDE_KIND.get(str(props.get("highway") or "").lower())
+    if geom.geom_type in POLYGONAL and not props.get("building") and not kind:
+        if not (props.get("amenity") or props.get("room")) or props.get("natural"):
+            return row  # a wood or a lawn drawn on the level stays outside
+        kind = "room"
+    elif kind is None or geom.geom_type not in ("LineString", "MultiLineString"):
+        return row
+    else:
+        geom = as_zone_geometry(geom, "walkway")  # a line drawn along the stair or corridor
+    props = props | {"indoor": kind}
+    return fid, label, kind, props, geom, parse_level(ctx, props.get("level"), label)
+
+
 def _building_name(rows) -> str | None:
     for _, _, indoor, props, _, _ in rows:
         if props.get("building") and props.get("name") and not indoor:
@@ -152,7 +177,7 @@ def _tags(props: dict) -> dict:
 def _zone(ctx, oid, cid, bid, lid, indoor, props, geom) -> dict:
     number, name = split_label([props.get("name")]) if props.get("name") else (None, None)
     text = props.get("room") or props.get("amenity") or name
-    kind = "corridor" if indoor == "corridor" else zone_kind(text, ctx.options.zone_kind_map)
+    kind = indoor if indoor in ("corridor", "stair") else zone_kind(text, ctx.options.zone_kind_map)
     ref = str(props.get("ref") or "").strip()
     ref = ref if ROOM_NUMBER.match(ref) else number  # a ref such as "corrau" is no room number
     return {

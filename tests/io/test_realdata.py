@@ -123,3 +123,20 @@ def test_dxf_office_floor_read_by_both_readers_alike_and_doors_only(store):
     building = store.get("building", "office")
     campus = store.get("campus", building["campus_id"])
     assert building["geometry"] is not None and campus["geometry"].contains(building["geometry"])
+
+
+def test_osm_fei_toilets_and_steps_on_a_level_are_rooms_of_the_building(store):
+    """amenity=toilets and highway=steps carry a level but no indoor=*: inside the building,
+    on their level, not campus grounds."""
+    folder = DATA / "osm-indoor-uv-fei"
+    import_path(store, folder / "planta_rooms_levels1-2.geojson", ImportOptions(building_id="fei"))
+    zones = store.list_zones(building_id="fei").set_index("id")
+    assert zones.loc["osm-way-1002786277", ["kind", "name"]].tolist() == ["restroom", "baños"]
+    assert zones.loc["osm-way-1008962837", "kind"] == "stair"
+    assert (
+        zones.loc["osm-way-1002786277", "level_id"] == zones.loc["osm-way-1008962837", "level_id"]
+    )
+    campus = store.get("building", "fei")["campus_id"]
+    site = store.list_zones(campus_id=campus, site_only=True)
+    assert set(site["kind"]) <= {"field", "parking", "walkway", "drive"}  # grounds only
+    assert "osm-way-1002786302" not in set(zones.index)  # the wood is no room

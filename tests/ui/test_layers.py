@@ -331,3 +331,13 @@ def test_labels_that_would_cover_each_other_wait_for_the_user_to_zoom_in():
     assert later and later[0]["minZoom"] > 11.0
     at_18 = [json.loads(layer_json(x)) for x in site.campus_label_layers(campuses, zoom=18.0)]
     assert len(at_18) == 1 and len(at_18[0]["data"]) == 3  # room for all when zoomed in
+
+
+def test_room_labels_name_rooms_without_a_number():
+    """Imported plans often name rooms without numbering them (DXF, OSM, GeoJSON)."""
+    zones = _zones()
+    zones["room_number"] = ["101", None]
+    zones["kind"] = ["classroom", "other"]
+    zones["name"] = ["Salle de classe", "Bibliothèque"]
+    layer = json.loads(layer_json(floor.room_label_layer(zones)))
+    assert [r["text"] for r in layer["data"]] == ["101", "Bibliothèque"]
