@@ -4,16 +4,14 @@ returns, kept in session state for the forms (``ui.edit_forms``)."""
 
 from __future__ import annotations
 
-import base64
 import html
-from pathlib import Path
 
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
 from layers.folium_offline import offline_draw, offline_map
-from passmap.config import ROOT
+from passmap.importers.files import with_url
 from ui.editing import CLICK_KEY, DRAWN_KEY, SEL_KEY
 
 KIND_COLOURS = {"zone": "#4a6fa5", "opening": "#c0392b", "control": "#1e8449", "wall": "#555555"}
@@ -49,19 +47,12 @@ def plan_bounds(store, frames: dict, building_id: str) -> tuple:
 
 
 def _underlay(m, level: dict) -> None:
-    under = (level.get("props") or {}).get("underlay")
-    if not under:
+    # read only inside the underlay folder (PASSMAP_UNDERLAY_DIR), like the Floor plan
+    under = with_url((level.get("props") or {}).get("underlay"))
+    if not under or not under.get("bounds"):
         return
-    url = under.get("url")
-    if not url:
-        path = Path(under["path"])
-        path = path if path.is_absolute() else ROOT / path
-        if not path.exists():
-            return
-        mime = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
-        url = f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode()
     folium.raster_layers.ImageOverlay(
-        url, bounds=under["bounds"], opacity=0.6, name="Underlay"
+        under["url"], bounds=under["bounds"], opacity=0.6, name="Underlay"
     ).add_to(m)
 
 

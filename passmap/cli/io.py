@@ -9,17 +9,27 @@ from passmap.cli import CommandError, db_path
 
 
 def register(sub, parent) -> None:
+    import argparse
+
+    from passmap.importers.dispatch import READS
+
     p = sub.add_parser(
         "import",
         parents=[parent],
         help="import plans, venues, drawings, images or schedules (one transaction)",
+        description="Import plans, venues, drawings, images or schedules in one transaction "
+        "(nothing is written when anything is refused).",
+        epilog="formats read (detected from the file; --format to force one):\n"
+        + "\n".join(f"  {name:<14}{text}" for name, text in READS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("path", nargs="+", help="file, folder or archive (several files of one format)")
     p.add_argument(
         "--format",
         dest="import_format",
         default=None,
-        help="imdf|geojson|geojson-plain|osm|wrld|dxf|image|schedule (default: detect)",
+        choices=tuple(READS),
+        help="one of the formats listed below (default: detect from the file)",
     )
     p.add_argument("--campus", help="campus id to import into (created if new)")
     p.add_argument("--building", help="building id (existing, or created with this id)")

@@ -18,18 +18,22 @@ from pathlib import Path
 
 from passmap.importers.base import ImportContext, ImportFailed, ImportOptions, ImportReport
 
-FORMATS = (
-    "imdf",
-    "geojson",
-    "geojson-plain",
-    "osm",
-    "wrld",
-    "dxf",
-    "image",
-    "schedule",
-    "indoorgml",
-    "gis",
-)
+# What each --format reads (``passmap import --help`` prints this table).
+READS = {
+    "imdf": "IMDF venue archive (.zip) or folder (Apple Indoor Mapping Data Format)",
+    "geojson": "PassMap's own GeoJSON export (folder or .geojson)",
+    "geojson-plain": "any GeoJSON of rooms and doors; a declared projected CRS is reprojected; "
+    "several files = one level each",
+    "osm": "OpenStreetMap .osm (XML), the API's JSON, .pbf, or indoor=* GeoJSON",
+    "wrld": "WRLD3D indoor map (folder with main.json)",
+    "dxf": "AutoCAD DXF drawing (any text encoding), placed by --georef or --corners",
+    "image": "floor plan image .png/.jpg or a PDF page (the level's underlay), placed by "
+    "--corners or --georef",
+    "schedule": "door or camera schedule .csv/.tsv/.xlsx",
+    "indoorgml": "OGC IndoorGML .gml (cells, doors, levels; pixel plans placed by --georef)",
+    "gis": "Shapefile .shp, GeoPackage .gpkg or FlatGeobuf .fgb (any CRS, reprojected)",
+}
+FORMATS = tuple(READS)
 OSM_SUFFIXES = (".osm", ".pbf")
 GIS_SUFFIXES = (".shp", ".gpkg", ".fgb")
 _DIRS = re.compile(r"(?<![\w.'\"])(?:[A-Za-z]:)?[/\\](?:[^\s/\\:'\"]+[/\\])+")

@@ -55,3 +55,18 @@ def test_cli_refusal_is_one_sentence_on_stderr(_cli, tmp_path):
     assert "--georef needs at least two points" in res.stderr
     res = _cli("import", tmp_path / "missing.zip", "--db", db)
     assert res.returncode == 1 and "missing.zip: no such file or folder" in res.stderr
+
+
+def test_import_help_lists_every_format_it_reads(capsys):
+    """`passmap import --help` names each format with the files it reads."""
+    from passmap.importers.dispatch import FORMATS
+
+    with pytest.raises(SystemExit) as done:
+        main(["import", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    listed = text.split("formats read", 1)[1]
+    for fmt in FORMATS:
+        assert f"\n  {fmt} " in listed
+    for suffix in (".zip", ".osm", ".pbf", ".dxf", ".gml", ".shp", ".gpkg", ".fgb", ".xlsx"):
+        assert suffix in listed

@@ -106,3 +106,30 @@ def test_archives_are_capped_by_their_total_size(site_store, tmp_path):
     with pytest.raises(ImportFailed, match="archive expands to 1.2 MB, over the 1 MB limit"):
         import_path(site_store, path, ImportOptions(max_bytes=1_100_000, max_zip_ratio=1e9))
     assert snapshot(site_store) == before
+
+
+def test_the_edit_map_draws_an_underlay_only_from_inside_the_underlay_folder(
+    tmp_path, monkeypatch
+):
+    """ui/edit_map reads the stored path through files.with_url like the Floor plan: a level whose
+    props name a file outside PASSMAP_UNDERLAY_DIR draws no image."""
+    import folium
+
+    from ui.edit_map import build_edit_map
+
+    under = tmp_path / "underlays"
+    under.mkdir()
+    write_png(under / "l1.png")
+    write_png(tmp_path / "elsewhere.png")
+    monkeypatch.setenv("PASSMAP_UNDERLAY_DIR", str(under))
+    bounds = [[35.22, -80.84], [35.221, -80.839]]
+
+    def overlays(path):
+        level = {"props": {"underlay": {"path": str(path), "bounds": bounds}}}
+        m = build_edit_map(level, {}, (-80.84, 35.22, -80.839, 35.221))
+        return [c for c in m._children.values() if isinstance(c, folium.raster_layers.ImageOverlay)]
+
+    inside = overlays(under / "l1.png")
+    assert len(inside) == 1 and inside[0].url.startswith("data:image/png;base64,")
+    assert overlays(tmp_path / "elsewhere.png") == []
+    assert overlays(under / ".." / "elsewhere.png") == []
