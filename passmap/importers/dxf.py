@@ -231,9 +231,10 @@ def read_dxf(ctx: ImportContext, path: Path) -> None:
         ctx.bundle["opening"].append(
             {"id": f"{lid}-dxf-{handle}", "door_class": "interior", "geom": g, **base}
         )
+    valid = shapely.is_valid(np.array(geo["rooms"], dtype=object)) if geo["rooms"] else []
     for i, ((handle, _), g) in enumerate(zip(found["rooms"], geo["rooms"])):
         number, name = names.get(i, (None, None))
-        g = g if g.is_valid else repair_room(ctx, g, f"room {handle}")
+        g = g if valid[i] else repair_room(ctx, g, f"room {handle}")
         if g is None:
             continue
         ctx.bundle["zone"].append(

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
@@ -100,6 +101,23 @@ def _kind(subclasses: str | None) -> str:
     return "other"
 
 
+def _closed_polylines_as_polygons(geoms, kinds):
+    """Closed polylines (rooms) as polygons, every one at once (GDAL gives them as lines)."""
+    geoms = np.asarray(geoms, dtype=object)
+    closed = (
+        (kinds == "polyline")
+        & (shapely.get_type_id(geoms) == 1)  # LineString
+        & shapely.is_closed(geoms)
+        & (shapely.get_num_coordinates(geoms) >= 4)
+    )
+    if closed.any():
+        xy, index = shapely.get_coordinates(geoms[closed], return_index=True)
+        rings = shapely.linearrings(xy, indices=index)
+        geoms = geoms.copy()
+        geoms[closed] = shapely.polygons(rings)
+    return geoms
+
+
 def read_gdal(path: Path) -> Drawing:
     import warnings
 
@@ -124,29 +142,21 @@ def read_gdal(path: Path) -> Drawing:
             e = extents.setdefault(name, [x0, y0, x1, y1])
             e[:] = [min(e[0], x0), min(e[1], y0), max(e[2], x1), max(e[3], y1)]
     sizes = {n: (e[2] - e[0], e[3] - e[1]) for n, e in extents.items()}
-    geoms = shapely.force_2d(frame.geometry.values)
+    kinds = frame["SubClasses"].map(_kind)
+    geoms = _closed_polylines_as_polygons(shapely.force_2d(frame.geometry.values), kinds.to_numpy())
     recs = []
     layer_names = {n: decode_text(n) for n in frame["Layer"].dropna().unique()}
     cols = zip(
         frame["EntityHandle"],
         frame["Layer"].map(layer_names),
-        frame["SubClasses"],
+        kinds,
         frame["Text"].map(decode_text),
         frame["BlockName"].map(decode_text),
         frame["BlockAngle"],
         frame["BlockScale"],
         geoms,
     )
-    for handle, layer, sub, text, block, angle, scale, geom in cols:
-        kind = _kind(sub)
-        if (
-            kind == "polyline"
-            and geom is not None
-            and geom.geom_type == "LineString"
-            and geom.is_closed
-            and len(geom.coords) >= 4
-        ):
-            geom = Polygon(geom.coords)
+    for handle, layer, kind, text, block, angle, scale, geom in cols:
         sx, sy = (float(scale[0]), float(scale[1])) if scale is not None else (1.0, 1.0)
         recs.append(
             Rec(

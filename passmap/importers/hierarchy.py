@@ -104,6 +104,8 @@ CAMPUS_MARGIN_DEG = 0.0002  # ~20 m around the buildings when a campus outline i
 def fill_missing_geometry(ctx: ImportContext) -> None:
     """Give every new building and campus of the bundle a geometry, from its parts when the file
     has none (plain GeoJSON, IMDF without footprints): a NULL outline breaks maps and scoring."""
+    if all(r.get("geom") is not None for t in ("campus", "building") for r in ctx.bundle[t]):
+        return  # every new outline came with the file (DXF, images, most venues)
     parts: dict[tuple[str, str], list] = {}
     for table in ("level", "zone", "opening", "control", "wall"):
         for row in ctx.bundle[table]:

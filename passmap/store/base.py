@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -69,6 +70,13 @@ def to_wkb(geom: Any) -> bytes | None:
     if isinstance(geom, dict):
         geom = shapely.geometry.shape(geom)
     return shapely.to_wkb(geom)
+
+
+def _wkb_column(values: list) -> list:
+    """``to_wkb`` over a column: shapely geometries (and None) converted in one call."""
+    if all(v is None or isinstance(v, shapely.Geometry) for v in values):
+        return list(shapely.to_wkb(np.array(values, dtype=object)))
+    return [to_wkb(v) for v in values]
 
 
 class BaseStore:
@@ -228,7 +236,7 @@ class BaseStore:
         for c in cols:
             values = [r.get(c) for r in rows]
             if c == "geom":
-                values = [to_wkb(v) for v in values]
+                values = _wkb_column(values)
             elif c in json_cols:
                 values = [
                     None if v is None else json.dumps(v, sort_keys=True, default=str)

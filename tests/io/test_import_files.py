@@ -108,9 +108,7 @@ def test_archives_are_capped_by_their_total_size(site_store, tmp_path):
     assert snapshot(site_store) == before
 
 
-def test_the_edit_map_draws_an_underlay_only_from_inside_the_underlay_folder(
-    tmp_path, monkeypatch
-):
+def test_the_edit_map_draws_an_underlay_only_from_inside_the_underlay_folder(tmp_path, monkeypatch):
     """ui/edit_map reads the stored path through files.with_url like the Floor plan: a level whose
     props name a file outside PASSMAP_UNDERLAY_DIR draws no image."""
     import folium
