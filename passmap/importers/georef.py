@@ -1,8 +1,8 @@
 """Georeference drawings and images: drawing/pixel x,y -> lon/lat.
 
-Control points are fitted in a local metric CRS (UTM of the points): two points give a
-similarity (scale, rotation, shift), three or more an affine fit; the RMS residual in metres is
-reported. Corners are turned into control points against the drawing's extent.
+Control points are fitted in a local metric CRS (UTM, ``passmap.geometry.local_crs``): two
+points give a similarity (scale, rotation, shift), three or more an affine fit; the RMS residual
+in metres is reported. Corners are turned into control points against the drawing's extent.
 
 >>> t = fit_transform([(0, 0, -2.0, 56.0), (100, 0, -1.99838, 56.0)])
 >>> lon, lat = t.apply_xy(50, 0); round(lon, 5), round(lat, 5)
@@ -15,12 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import Transformer
 
-
-def utm_crs(lon: float, lat: float) -> CRS:
-    zone = int((lon + 180) // 6) + 1
-    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+from passmap.geometry import local_crs
 
 
 @dataclass
@@ -80,7 +77,7 @@ def fit_transform(points: list[tuple[float, float, float, float]]) -> GeoTransfo
                 f"control point {n}: {lon:g},{lat:g} is not a longitude,latitude "
                 "(longitude -180..180, latitude -90..90)."
             )
-    crs = utm_crs(pts[:, 2].mean(), pts[:, 3].mean())
+    crs = local_crs(pts[:, 2].mean(), pts[:, 3].mean())
     fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     ex, ny = fwd.transform(pts[:, 2], pts[:, 3])

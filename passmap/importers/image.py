@@ -8,6 +8,7 @@ and the level's ``props.underlay`` records path, bounds and corners for the map 
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 import tempfile
@@ -61,6 +62,25 @@ def image_size(ctx: ImportContext, path: Path) -> tuple[int, int]:
             return im.size
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ctx.fail(f"not a readable image ({exc}).") from None
+
+
+def is_rotated(corners: list[tuple[float, float]], tolerance: float = 0.02) -> bool:
+    """Whether the image's top and left edges (corners TL, TR, BR, BL in lon/lat) leave the
+    east-west and north-south lines by more than ``tolerance`` (about 1 degree). Measured on the
+    map, not in UTM: the UTM grid itself turns 1-3 degrees away from north off its zone's centre.
+
+    >>> is_rotated([(-78.87, 35.72), (-78.86, 35.72), (-78.86, 35.71), (-78.87, 35.71)])
+    False
+    >>> is_rotated([(-78.87, 35.72), (-78.86, 35.721), (-78.861, 35.711), (-78.871, 35.71)])
+    True
+    """
+    (lon0, lat0), (lon1, lat1), _, (lon3, lat3) = corners
+    k = math.cos(math.radians(lat0))
+    top_x, top_y = (lon1 - lon0) * k, lat1 - lat0
+    left_x, left_y = (lon3 - lon0) * k, lat3 - lat0
+    return abs(top_y) > tolerance * math.hypot(top_x, top_y) or abs(
+        left_x
+    ) > tolerance * math.hypot(left_x, left_y)
 
 
 def read_image(ctx: ImportContext, path: Path) -> None:
@@ -124,7 +144,7 @@ def read_image(ctx: ImportContext, path: Path) -> None:
         props={"underlay": underlay},
     )
     ctx.after_commit.append(lambda: _store_file(src, dest, tmp))
-    if abs(t.matrix[0, 1]) + abs(t.matrix[1, 0]) > 0.02 * abs(t.matrix[0, 0]):
+    if is_rotated(corners):
         ctx.warn("the image is rotated; the map shows it in its bounding box, unrotated.")
 
 

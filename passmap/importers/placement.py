@@ -19,8 +19,9 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
+from passmap.geometry import local_crs
 from passmap.importers.base import ImportContext, ImportOptions
-from passmap.importers.georef import GeoTransform, fit_transform, utm_crs
+from passmap.importers.georef import GeoTransform, fit_transform
 
 PLAN_FEATURE_LIMIT = 5000  # what the plan view draws (folium cost, STACK.md)
 
@@ -102,7 +103,7 @@ def fit(pairs: list[tuple[tuple[float, float], tuple[float, float]]]) -> Fit:
     points = [(x, y, lon, lat) for (x, y), (lon, lat) in pairs]
     t = fit_transform(points)
     pts = np.array(points, dtype=float)
-    crs = utm_crs(pts[:, 2].mean(), pts[:, 3].mean())
+    crs = local_crs(pts[:, 2].mean(), pts[:, 3].mean())
     from pyproj import Transformer
 
     fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)

@@ -276,3 +276,32 @@ def test_dxf_readers_agree_gdal_and_ezdxf_fallback(tmp_path):
         assert r.geom.geom_type == geoms[r.handle].geom_type
         assert r.geom.hausdorff_distance(geoms[r.handle]) < 2.0  # mm (arcs flattened)
     assert fast.block_sizes["DOOR900"] == pytest.approx(slow.block_sizes["DOOR900"], abs=1.0)
+
+
+def test_an_image_placed_by_two_corners_far_from_its_utm_meridian_is_not_called_rotated(
+    site_store, tmp_path
+):
+    """Cedar Valley (-78.87) lies 2 degrees east of UTM 17's meridian, where the UTM grid turns
+    1.2 degrees from north: a plan placed by its SW and NE corners is still upright on the map.
+    Four corners of a turned plan are."""
+    upright = ImportOptions(
+        building_id="b1",
+        level_id="b1-l0",
+        underlay_dir=tmp_path / "u",
+        corners=[(-78.8705, 35.7146), (-78.8677, 35.7158)],
+    )
+    report = import_path(site_store, write_png(tmp_path / "plan.png"), upright)
+    assert not any("rotated" in w for w in report.warnings), report.warnings
+    turned = ImportOptions(
+        building_id="b1",
+        level_id="b1-l0",
+        underlay_dir=tmp_path / "u",
+        corners=[
+            (-78.8705, 35.7158),
+            (-78.8677, 35.7162),
+            (-78.8673, 35.7150),
+            (-78.8701, 35.7146),
+        ],
+    )
+    report = import_path(site_store, write_png(tmp_path / "plan.png"), turned)
+    assert any("the image is rotated" in w for w in report.warnings), report.warnings

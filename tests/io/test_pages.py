@@ -182,3 +182,47 @@ def test_edit_page_draws_a_zone_and_reshapes_it(site_db):
     assert (
         z["version"] == 2 and z["geometry"].area > 1.1 * store.get("zone", "z102")["geometry"].area
     )
+
+
+def test_floor_plan_draws_and_fits_the_underlay_of_an_image_only_level(
+    site_db, tmp_path, monkeypatch
+):
+    """A level imported from an image alone (no rooms, doors or devices) shows the image on the
+    Floor plan, read from inside PASSMAP_UNDERLAY_DIR, and the view opens on it."""
+    import json
+
+    from passmap.importers import import_path
+    from passmap.importers.base import ImportOptions
+    from passmap.store import Store
+    from tests.io.io_makers import write_png
+
+    under = tmp_path / "underlays"
+    monkeypatch.setenv("PASSMAP_UNDERLAY_DIR", str(under))
+    west, south, east, north = -80.8400, 35.2200, -80.8394, 35.2203
+    with Store(site_db) as store:
+        import_path(
+            store,
+            write_png(tmp_path / "plan.png"),
+            ImportOptions(
+                campus_id="c1",
+                building_id="annex",
+                level_id="annex-l0",
+                underlay_dir=under,
+                corners=[(west, south), (east, north)],
+            ),
+        )
+    at = _page("floor.py")
+    at.session_state["pick_campus"] = "c1"
+    at.session_state["pick_building"] = "annex"
+    at.session_state["pick_level"] = "annex-l0"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    deck = next(e for e in at.get("component_instance") if "deckmap" in e.proto.component_name)
+    args = json.loads(deck.proto.json_args)
+    layers = {lyr["id"]: lyr for lyr in map(json.loads, args["layers"])}
+    assert layers["underlay"]["@@type"] == "BitmapLayer"
+    assert layers["underlay"]["image"].startswith("data:image/png;base64,")
+    assert layers["underlay"]["bounds"] == pytest.approx([west, south, east, north])
+    view = args["view"]
+    assert west < view["longitude"] < east and south < view["latitude"] < north
+    assert view["zoom"] >= 17  # the image fills the map, not a whole-campus view
