@@ -8,8 +8,10 @@ campus in the database, or a new campus under an "imported" district), with a wa
 from __future__ import annotations
 
 from passmap.importers.base import ImportContext, slug
+from passmap.importers.metres import buffer_m
 
 IMPORTED_DISTRICT = "imported"
+CAMPUS_MARGIN_M = 20.0  # around the buildings when a campus outline is derived
 
 
 def _exists(ctx: ImportContext, table: str, entity_id: str | None) -> dict | None:
@@ -36,7 +38,9 @@ def ensure_campus(ctx: ImportContext, name_hint: str, geom=None) -> str:
             "id": cid,
             "district_id": IMPORTED_DISTRICT,
             "name": name_hint,
-            "geom": None if geom is None else geom.envelope.buffer(0.0002),
+            "geom": None
+            if geom is None
+            else buffer_m(geom.envelope, CAMPUS_MARGIN_M, join_style="mitre"),
         },
     )
     ctx.warn(
@@ -98,9 +102,6 @@ def ensure_level(
     return lid
 
 
-CAMPUS_MARGIN_DEG = 0.0002  # ~20 m around the buildings when a campus outline is derived
-
-
 def fill_missing_geometry(ctx: ImportContext) -> None:
     """Give every new building and campus of the bundle a geometry, from its parts when the file
     has none (plain GeoJSON, IMDF without footprints): a NULL outline breaks maps and scoring."""
@@ -127,7 +128,7 @@ def fill_missing_geometry(ctx: ImportContext) -> None:
         if row.get("geom") is None:
             got = parts.get(("campus", row["id"]))
             if got:
-                row["geom"] = _hull(got).buffer(CAMPUS_MARGIN_DEG, join_style="mitre")
+                row["geom"] = buffer_m(_hull(got), CAMPUS_MARGIN_M, join_style="mitre")
     for table in ("campus", "building"):
         for row in ctx.bundle[table]:
             if row.get("geom") is None:
@@ -144,4 +145,4 @@ def _hull(geoms: list):
 
     coords = shapely.get_coordinates(np.array(geoms, dtype=object))
     hull = shapely.convex_hull(shapely.multipoints(coords))
-    return hull if hull.geom_type == "Polygon" else hull.buffer(CAMPUS_MARGIN_DEG / 4)
+    return hull if hull.geom_type == "Polygon" else buffer_m(hull, CAMPUS_MARGIN_M / 4)

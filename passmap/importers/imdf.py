@@ -12,14 +12,17 @@ from __future__ import annotations
 import json
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import shapely
 
 from passmap.imdf_vocab import control_type, names_of
 from passmap.importers.base import ImportContext, read_bytes_limited, slug
 from passmap.importers.kinds import zone_kind
+from passmap.importers.metres import to_local_m
 from passmap.importers.validate import check_geometry, check_many, safe_zip_members
 from passmap.model import CONTROL_TYPES
 
+TOUCH_M = 0.2  # an opening this close to a unit opens into it
 USED = (
     "manifest",
     "venue",
@@ -320,12 +323,15 @@ def _openings(ctx, ids, feats, where) -> None:
 
 
 def _touching(ctx, rows: list[dict]) -> dict[str, list[dict]]:
-    """Opening id -> the zones of its level within ~20 cm (one bulk STRtree query)."""
+    """Opening id -> the zones of its level within 20 cm (one bulk STRtree query, in metres)."""
     if not rows or not ctx.bundle["zone"]:
         return {}
     zones = ctx.bundle["zone"]
-    tree = shapely.STRtree([z["geom"] for z in zones])
-    src, dst = tree.query([r["geom"] for r in rows], predicate="dwithin", distance=2e-6)
+    zone_geoms = np.array([z["geom"] for z in zones], dtype=object)
+    lat = float(np.mean(shapely.bounds(zone_geoms)[:, [1, 3]]))
+    tree = shapely.STRtree(to_local_m(zone_geoms, lat))
+    doors = to_local_m(np.array([r["geom"] for r in rows], dtype=object), lat)
+    src, dst = tree.query(doors, predicate="dwithin", distance=TOUCH_M)
     out: dict[str, list[dict]] = {}
     for i, j in sorted(zip(src.tolist(), dst.tolist())):
         row, zone = rows[i], zones[j]

@@ -18,6 +18,7 @@ from passmap.importers.campus_features import as_zone_geometry, classify
 from passmap.importers.hierarchy import ensure_building, ensure_campus, ensure_level
 from passmap.importers.kinds import zone_kind
 from passmap.importers.labels import ROOM_NUMBER, split_label
+from passmap.importers.metres import buffer_m
 from passmap.importers.validate import POLYGONAL, check_geometry
 
 ZONE_INDOOR = ("room", "corridor", "area", "stair")
@@ -136,7 +137,7 @@ def _inside(ctx: ImportContext, row: tuple, footprint) -> tuple:
     fid, label, indoor, props, geom, level = row
     if indoor or props.get("door") or props.get("level") in (None, ""):
         return row
-    if not footprint.buffer(1e-5).contains(geom.representative_point()):
+    if not buffer_m(footprint, 1.0).contains(geom.representative_point()):
         return row
     kind = INSIDE_KIND.get(str(props.get("highway") or "").lower())
     if geom.geom_type in POLYGONAL and not props.get("building") and not kind:

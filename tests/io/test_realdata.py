@@ -140,3 +140,110 @@ def test_osm_fei_toilets_and_steps_on_a_level_are_rooms_of_the_building(store):
     site = store.list_zones(campus_id=campus, site_only=True)
     assert set(site["kind"]) <= {"field", "parking", "walkway", "drive"}  # grounds only
     assert "osm-way-1002786302" not in set(zones.index)  # the wood is no room
+
+
+def _fei_level1_rooms() -> list[tuple[dict, object]]:
+    """The FEI export's level-1 indoor areas (tags, shapely polygon), read as GeoJSON."""
+    import json
+
+    import shapely
+
+    doc = json.loads((DATA / "osm-indoor-uv-fei" / "planta_rooms_levels1-2.geojson").read_text())
+    out = []
+    for feature in doc["features"]:
+        props, geom = feature["properties"], feature.get("geometry")
+        if not geom or str(props.get("level")) != "1" or not props.get("indoor"):
+            continue
+        rings = geom["coordinates"] if geom["type"] == "Polygon" else []
+        if rings and all(r[0] == r[-1] for r in rings):  # the export holds one unclosed ring
+            shape = shapely.from_geojson(json.dumps(geom))
+            if shape.is_valid:
+                out.append((props, shape))
+    return out
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_fei_rooms_from_a_gis_office_geopackage_or_shapefile_in_utm(store, tmp_path, suffix):
+    """The real FEI rooms as a GIS office keeps them (UTM 14N, one layer, Spanish names): read
+    through pyogrio, reprojected, names intact through the Shapefile's encoding, kinds found."""
+    import geopandas as gpd
+
+    rooms = _fei_level1_rooms()
+    frame = gpd.GeoDataFrame(
+        {"name": [p.get("name") for p, _ in rooms], "ref": [p.get("ref") for p, _ in rooms]},
+        geometry=[g for _, g in rooms],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:32614")
+    path = tmp_path / f"fei-planta-baja{suffix}"
+    frame.to_file(path)
+    report = import_path(store, path, ImportOptions(building_id="fei"))
+    assert report.format == "gis" and report.counts["zone"] == len(rooms) > 40
+    assert any("reprojected from WGS 84 / UTM zone 14N" in w for w in report.warnings)
+    zones = store.list_zones(building_id="fei")
+    kinds = dict(zip(zones["name"].str.lower(), zones["kind"]))
+    assert kinds["baños"] == "restroom" and kinds["biblioteca"] == "library"
+    assert kinds["aula 102"] == "classroom" and "área de secretarias" in kinds
+    minx, miny, maxx, maxy = zones.total_bounds
+    assert -96.93 < minx < maxx < -96.92 and 19.54 < miny < maxy < 19.55  # Xalapa, not metres
+
+
+@pytest.mark.parametrize("suffix", [".osm", ".osm.pbf"])
+def test_fei_rooms_as_osm_xml_and_pbf(store, tmp_path, suffix):
+    """The same real rooms as an OSM editor saves them (.osm XML, .pbf; written by pyosmium with
+    the export's own ids and tags): read by GDAL's OSM driver into the same rooms."""
+    import osmium
+    from osmium.osm.mutable import Node, Way
+
+    rooms = _fei_level1_rooms()
+    path = tmp_path / f"fei{suffix}"
+    writer = osmium.SimpleWriter(str(path))
+    nid, ways = 1, []
+    for i, (props, shape) in enumerate(rooms):
+        ids = []
+        for lon, lat in list(shape.exterior.coords)[:-1]:
+            writer.add_node(Node(id=nid, location=(lon, lat), tags={}))
+            ids.append(nid)
+            nid += 1
+        tags = {k: str(v) for k, v in props.items() if isinstance(v, str | int) and k != "id"}
+        ways.append(Way(id=i + 1, nodes=ids + ids[:1], tags=tags))
+    for way in ways:
+        writer.add_way(way)
+    writer.close()
+    report = import_path(store, path, ImportOptions(building_id="fei"))
+    assert report.format == "osm" and report.counts["zone"] == len(rooms)
+    zones = store.list_zones(building_id="fei")
+    kinds = dict(zip(zones["name"].str.lower(), zones["kind"]))
+    assert kinds["baños"] == "restroom" and kinds["aula 102"] == "classroom"
+    assert set(zones["room_number"].dropna()) >= {"102", "105"}
+
+
+def test_westport_house_exported_as_imdf_comes_back_whole(store, tmp_path):
+    """The real WRLD building written as an IMDF archive by PassMap and imported into another
+    database: same levels, rooms and doors (the IMDF reader on a real building's shapes)."""
+    from passmap.exporters import export
+    from passmap.store import Store
+
+    import_path(store, DATA / "wrld-westport-house", ImportOptions(building_id="westport"))
+    export(store, "imdf", tmp_path / "westport.zip")
+    with Store(tmp_path / "fresh.duckdb") as fresh:
+        report = import_path(fresh, tmp_path / "westport.zip")
+        assert report.format == "imdf"
+        assert report.counts["level"] == 7
+        assert report.counts["zone"] == len(store.list_zones(building_id="westport"))
+        assert report.counts["opening"] == len(store.list_openings(building_id="westport"))
+        kinds = set(fresh.list_zones()["kind"])
+        assert {"stair", "elevator", "restroom"} <= kinds
+
+
+def test_the_desks_traced_from_the_office_dxf_as_plain_geojson(store):
+    """The data set's own GeoJSON (OGC CRS84, desks traced from the drawing): a plain GeoJSON
+    import into a new campus, named, placed in Dundee, with campus and building outlines."""
+    path = DATA / "dxf-wrld-office-floor" / "desks_geojson_trace.geojson"
+    report = import_path(store, path, ImportOptions(building_id="office"))
+    assert report.format == "geojson-plain" and report.counts["zone"] == 4
+    zones = store.list_zones(building_id="office")
+    assert sorted(zones["name"]) == ["MyDesk1", "MyDesk2", "MyDesk3", "MyDesk4"]
+    building = store.get("building", "office")
+    campus = store.get("campus", building["campus_id"])
+    assert campus["geometry"].contains(building["geometry"])
+    assert -2.980 < zones.total_bounds[0] < -2.978
