@@ -70,3 +70,22 @@ def test_import_help_lists_every_format_it_reads(capsys):
         assert f"\n  {fmt} " in listed
     for suffix in (".zip", ".osm", ".pbf", ".dxf", ".gml", ".shp", ".gpkg", ".fgb", ".xlsx"):
         assert suffix in listed
+
+
+def test_negative_coordinates_are_values_not_options(_cli, tmp_path):
+    """Every US longitude is negative: `--corners -80.84,...` (a separate argument starting with
+    '-') is read as the corners, for --corners and --georef alike."""
+    db = tmp_path / "cli.duckdb"
+    dxf = write_dxf(tmp_path / "plan.dxf")
+    layers = ["--layers", "walls=A-WALL;doors=A-DOOR;rooms=A-ROOM;labels=A-TEXT"]
+    res = _cli(
+        "import", dxf, "--db", db, "--building", "office", *layers,
+        "--corners", "-80.8400,35.2200;-80.8398,35.2201", "--output", "json",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["counts"]["zone"] == 2
+    res = _cli(
+        "import", dxf, "--db", db, "--building", "office", *layers,
+        "--georef", "-5,0,-80.84,35.22;12000,0,-80.83986,35.22", "--dry-run", "--output", "json",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
