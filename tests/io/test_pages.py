@@ -226,3 +226,29 @@ def test_floor_plan_draws_and_fits_the_underlay_of_an_image_only_level(
     view = args["view"]
     assert west < view["longitude"] < east and south < view["latitude"] < north
     assert view["zoom"] >= 17  # the image fills the map, not a whole-campus view
+
+
+def test_a_plain_geojson_campus_shows_on_the_district_and_campus_maps(site_db, tmp_path):
+    """Plain GeoJSON into a new campus: campus and building get outlines from their rooms, so
+    the district and campus maps draw it and their map data holds no NaN (the browser refused
+    'NaN is not valid JSON' and the campus was missing)."""
+    import json
+
+    from passmap.importers import import_path
+    from passmap.store import Store
+    from tests.io.io_makers import box, fc, feat
+
+    doc = fc([feat({"id": "r1", "name": "101 Classroom"}, box(0, 0, 10, 8))])
+    (tmp_path / "annex.geojson").write_text(json.dumps(doc))
+    with Store(site_db) as store:
+        import_path(store, tmp_path / "annex.geojson")
+        campus = store.list_campuses().set_index("id").loc["annex-campus"]
+    for stem in ("district", "campus"):
+        at = _page(f"{stem}.py")
+        at.session_state["pick_district"] = campus["district_id"]
+        at.session_state["pick_campus"] = "annex-campus"
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        maps = [e for e in at.get("component_instance") if "deckmap" in e.proto.component_name]
+        text = maps[0].proto.json_args
+        assert "NaN" not in text and "annex" in text, stem
