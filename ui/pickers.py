@@ -87,13 +87,12 @@ def sidebar_pickers() -> Picked:
     path = data.db_path()
     with st.sidebar:
         districts = data.districts(path)
-        district = (
-            _select("District", KEYS["district"], districts)
-            if len(districts) > 1
-            else (districts["id"].iloc[0] if len(districts) else None)
-        )
-        if district is not None:
-            st.session_state[KEYS["district"]] = district
+        if len(districts) > 1:  # an import into a new campus adds the "imported" district
+            district = _select("District", KEYS["district"], districts)
+        else:  # no picker drawn: the key is ours to set (a drawn widget's key is not)
+            district = districts["id"].iloc[0] if len(districts) else None
+            if district is not None:
+                st.session_state[KEYS["district"]] = district
         campus = _select("Campus", KEYS["campus"], scope_campuses(data.campuses(path, district)))
         building = _building(path, campus) if campus else None
         levels = data.levels(path, building) if building else None

@@ -138,3 +138,37 @@ def test_building_picker_defaults_to_a_building_with_levels(page_db):
     assert not at.exception, [e.value for e in at.exception]
     assert at.sidebar.selectbox(key="pick_building").options[0] == "Shed"  # listed first
     assert at.sidebar.selectbox(key="pick_building").value == "b1"  # but b1 has the levels
+
+
+def test_pickers_after_an_import_created_a_second_district(page_db, tmp_path):
+    """An import into a new campus adds the 'imported' district: the sidebar then shows a
+    district picker, and choosing the imported campus works (it raised
+    StreamlitWidgetAlreadyInstantiatedError on every page)."""
+    import json
+
+    from passmap.auth import create_demo_accounts
+    from passmap.importers import import_path
+    from tests.helpers import login
+    from tests.io.io_makers import box, fc, feat
+
+    doc = fc([feat({"id": "r1", "name": "101 Classroom"}, box(0, 0, 10, 8))])
+    (tmp_path / "annex.geojson").write_text(json.dumps(doc))
+    store = _store(page_db)
+    import_path(store, tmp_path / "annex.geojson")
+    create_demo_accounts(store)
+    at = AppTest.from_string(
+        "import streamlit as st\n"
+        "from ui.pickers import sidebar_pickers\n"
+        "st.write('picked:', sidebar_pickers().campus)\n",
+        default_timeout=60,
+    )
+    login(at, "admin", db_path=page_db)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    districts = at.sidebar.selectbox(key="pick_district")
+    assert len(districts.options) == 2
+    districts.set_value("imported").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.sidebar.selectbox(key="pick_campus").set_value("annex-campus").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "picked: annex-campus" in at.markdown[0].value
