@@ -143,6 +143,8 @@ def _inside(ctx: ImportContext, row: tuple, footprint) -> tuple:
     if geom.geom_type in POLYGONAL and not props.get("building") and not kind:
         if not (props.get("amenity") or props.get("room")) or props.get("natural"):
             return row  # a wood or a lawn drawn on the level stays outside
+        if classify(props, geom.geom_type):
+            return row  # a parking lot or a pitch (amenity=parking) is grounds, not a room
         kind = "room"
     elif kind is None or geom.geom_type not in ("LineString", "MultiLineString"):
         return row

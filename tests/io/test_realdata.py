@@ -140,6 +140,8 @@ def test_osm_fei_toilets_and_steps_on_a_level_are_rooms_of_the_building(store):
     site = store.list_zones(campus_id=campus, site_only=True)
     assert set(site["kind"]) <= {"field", "parking", "walkway", "drive"}  # grounds only
     assert "osm-way-1002786302" not in set(zones.index)  # the wood is no room
+    parking = site.set_index("id").loc["osm-way-1024801"]  # amenity=parking, level 0
+    assert parking["kind"] == "parking" and "osm-way-1024801" not in set(zones.index)
 
 
 def _fei_level1_rooms() -> list[tuple[dict, object]]:
