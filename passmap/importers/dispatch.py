@@ -26,7 +26,7 @@ READS = {
     "several files = one level each",
     "osm": "OpenStreetMap .osm (XML), the API's JSON, .pbf, or indoor=* GeoJSON",
     "wrld": "WRLD3D indoor map (folder with main.json)",
-    "dxf": "AutoCAD DXF drawing (any text encoding), placed by --georef or --corners",
+    "dxf": "AutoCAD DXF drawing .dxf (any text encoding), placed by --georef or --corners",
     "image": "floor plan image .png/.jpg or a PDF page (the level's underlay), placed by "
     "--corners or --georef",
     "schedule": "door or camera schedule .csv/.tsv/.xlsx",
