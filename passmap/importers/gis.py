@@ -11,6 +11,7 @@ from pathlib import Path
 
 from passmap.importers.base import ImportContext
 from passmap.importers.plain import read_plain_files, to_wgs84
+from passmap.values import is_missing
 
 
 def _frames(ctx: ImportContext, path: Path) -> list:
@@ -48,7 +49,7 @@ def _features(ctx: ImportContext, path: Path) -> list[dict]:
         geoms = to_wgs84(ctx, crs, list(frame.geometry), path.name)
         props = frame.drop(columns="geometry").to_dict("records")
         for p, g in zip(props, geoms):
-            clean = {k: (None if v != v else v) for k, v in p.items()}  # NaN -> None
+            clean = {k: (None if is_missing(v) else v) for k, v in p.items()}  # NaN -> None
             feats.append({"properties": clean, "geometry": g})
     return feats
 
