@@ -18,7 +18,7 @@ import warnings
 from pathlib import Path
 
 import shapely
-from shapely.geometry import LineString, Point, Polygon, mapping
+from shapely.geometry import LineString, Point, Polygon
 
 from passmap.importers.base import ImportContext, read_bytes_limited
 
@@ -96,7 +96,7 @@ def _gdal_features(ctx: ImportContext, path: Path) -> list[tuple[str, int, dict]
                 tags = parse_other_tags(other) | ({"name": name} if name else {})
                 ref = f"way/{way}" if layer == "multipolygons" and way else f"{kind}/{oid}"
                 tags["@id"] = ref
-                out.append((path.name, n, {"properties": tags, "geometry": mapping(geom)}))
+                out.append((path.name, n, {"properties": tags, "geometry": geom}))
     except (
         pyogrio.errors.DataSourceError,
         pyogrio.errors.DataLayerError,
@@ -138,7 +138,7 @@ def _json_features(ctx: ImportContext, path: Path) -> list[tuple[str, int, dict]
         if geom is None or not tags:
             continue
         tags["@id"] = f"{e['type']}/{e.get('id')}"
-        out.append((path.name, n, {"properties": tags, "geometry": mapping(geom)}))
+        out.append((path.name, n, {"properties": tags, "geometry": geom}))
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import shapely
 
 from passmap.importers.base import ImportContext, read_bytes_limited, slug
@@ -19,7 +20,7 @@ from passmap.importers.hierarchy import ensure_building, ensure_campus, ensure_l
 from passmap.importers.kinds import zone_kind
 from passmap.importers.labels import ROOM_NUMBER, split_label
 from passmap.importers.metres import buffer_m
-from passmap.importers.validate import POLYGONAL, check_geometry
+from passmap.importers.validate import POLYGONAL, check_geometry, sound
 
 ZONE_INDOOR = ("room", "corridor", "area", "stair")
 
@@ -69,7 +70,8 @@ def read_osm(ctx: ImportContext, paths: list[Path]) -> None:
 def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: str) -> None:
     """OSM features (GeoJSON-shaped, tags as properties) -> rooms, doors, grounds."""
     rows, skipped = [], []
-    for fname, i, feat in feats:
+    ok = sound([feat.get("geometry") for _, _, feat in feats])
+    for (fname, i, feat), ready in zip(feats, ok):
         props = feat.get("properties") or {}
         fid = str(props.get("@id") or feat.get("id") or f"{fname}#{i}")
         label = f"{fname} feature {fid}"
@@ -77,15 +79,18 @@ def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: 
         if feat.get("geometry") is None:
             skipped.append(fid)
             continue
-        geom = check_geometry(ctx, feat["geometry"], label)
+        geom = feat["geometry"] if ready else check_geometry(ctx, feat["geometry"], label)
         level = parse_level(ctx, props.get("level"), label) if indoor or props.get("door") else None
         rows.append((fid, label, indoor, props, geom, level))
     zones = [r for r in rows if r[2] in ZONE_INDOOR and r[4].geom_type in POLYGONAL]
     name = ctx.options.building_name or _building_name(rows) or stem
     if zones:
-        footprint = shapely.union_all([r[4] for r in zones]).convex_hull
+        vertices = shapely.get_coordinates(np.array([r[4] for r in zones], dtype=object))
+        footprint = shapely.convex_hull(shapely.multipoints(vertices))  # = hull of the union
         bid, cid = ensure_building(ctx, name, footprint)
-        rows = [_inside(ctx, r, footprint) for r in rows]
+        near = buffer_m(footprint, 1.0)
+        shapely.prepare(near)
+        rows = [_inside(ctx, r, near) for r in rows]
     elif any(classify(r[3], r[4].geom_type) for r in rows):  # grounds only: fences, parking...
         bid, cid = None, ensure_campus(ctx, name, shapely.union_all([r[4] for r in rows]))
     else:
@@ -133,11 +138,12 @@ def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: 
 INSIDE_KIND = {"steps": "stair", "footway": "corridor", "corridor": "corridor"}
 
 
-def _inside(ctx: ImportContext, row: tuple, footprint) -> tuple:
+def _inside(ctx: ImportContext, row: tuple, near) -> tuple:
+    """``near``: the building's footprint grown by 1 m (prepared)."""
     fid, label, indoor, props, geom, level = row
     if indoor or props.get("door") or props.get("level") in (None, ""):
         return row
-    if not buffer_m(footprint, 1.0).contains(geom.representative_point()):
+    if not near.contains(geom.representative_point()):
         return row
     kind = INSIDE_KIND.get(str(props.get("highway") or "").lower())
     if geom.geom_type in POLYGONAL and not props.get("building") and not kind:

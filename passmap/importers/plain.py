@@ -16,6 +16,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
@@ -25,7 +26,7 @@ from passmap.importers.campus_features import as_zone_geometry, classify
 from passmap.importers.hierarchy import ensure_building, ensure_level
 from passmap.importers.kinds import zone_kind
 from passmap.importers.labels import split_label
-from passmap.importers.validate import LINEAL, POLYGONAL, check_geometry
+from passmap.importers.validate import LINEAL, POLYGONAL, check_geometry, sound
 from passmap.model import CONTROL_TYPES
 
 GROUND_NAMES = r"ground|gf|rdc|rez|planta[- ]?baja|pb|erdgeschoss|eg"
@@ -59,11 +60,10 @@ def to_wgs84(ctx: ImportContext, crs_text: str | None, geoms: list, fname: str) 
     t = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
     def fn(c):
-        lon, lat = t.transform(c[:, 0], c[:, 1])
-        return shapely.get_coordinates(shapely.points(lon, lat))
+        return np.column_stack(t.transform(c[:, 0], c[:, 1]))
 
     ctx.warn(f"{fname}: reprojected from {crs.name} to WGS84 lon/lat.")
-    return [None if g is None else shapely.transform(g, fn) for g in geoms]
+    return list(shapely.transform(np.array(geoms, dtype=object), fn))  # every vertex at once
 
 
 def geojson_crs(doc: dict) -> str | None:
@@ -82,8 +82,9 @@ def read_plain_files(ctx: ImportContext, files: list[tuple[str, list[dict]]]) ->
     bid, cid = ensure_building(ctx, name)
     levels = _levels(ctx, bid, [f for f, _ in files])
     for (fname, feats), lid in zip(files, levels):
+        stem, ok = Path(fname).stem, sound([f.get("geometry") for f in feats])
         for i, feat in enumerate(feats):
-            _feature(ctx, fname, i, feat, cid, bid, lid)
+            _feature(ctx, (fname, stem), i, feat, (cid, bid, lid), bool(ok[i]))
 
 
 def _levels(ctx: ImportContext, bid: str, names: list[str]) -> list[str]:
@@ -102,19 +103,20 @@ def _levels(ctx: ImportContext, bid: str, names: list[str]) -> list[str]:
     return out
 
 
-def _feature(ctx, fname, i, feat, cid, bid, lid) -> None:
+def _feature(ctx, names, i, feat, ids, sound: bool) -> None:
+    (fname, stem), (cid, bid, lid) = names, ids
     cmap, opts = ctx.options.column_map, ctx.options
     props = feat.get("properties") or {}
 
     def get(field, d=None):
         return props.get(cmap.get(field, field), d)
 
-    fid = str(get("id") or f"{Path(fname).stem}-{i}")
+    fid = str(get("id") or f"{stem}-{i}")
     label = f"{fname} feature {fid}"
     if feat.get("geometry") is None:
         ctx.warn(f"{label}: has no geometry; skipped.")
         return
-    geom = check_geometry(ctx, feat["geometry"], label)
+    geom = feat["geometry"] if sound else check_geometry(ctx, feat["geometry"], label)
     base = {"id": fid, "campus_id": cid, "building_id": bid, "level_id": lid, "geom": geom}
     src = {"source": {k: v for k, v in props.items() if _jsonable(v)}}
     what = classify(props, geom.geom_type)

@@ -17,6 +17,7 @@ import io
 import zipfile
 from pathlib import PurePosixPath
 
+import numpy as np
 import shapely
 from shapely.errors import ShapelyError
 from shapely.geometry import shape
@@ -45,6 +46,20 @@ def to_shape(ctx: ImportContext, geom, label: str) -> BaseGeometry:
         return shape(geom)
     except BAD_GEOJSON_ERRORS as exc:
         raise ctx.fail(f"{label}: geometry is not valid GeoJSON ({exc}).") from None
+
+
+def sound(geoms) -> np.ndarray:
+    """For each item: a shapely geometry that is valid, not empty and in lon/lat range, checked
+    for all at once (anything else, GeoJSON dicts included, goes through ``check_geometry``)."""
+    arr = np.array(
+        [g if isinstance(g, BaseGeometry) else None for g in geoms], dtype=object
+    ).reshape(-1)
+    if not len(arr):
+        return np.zeros(0, dtype=bool)
+    b = shapely.bounds(arr)
+    with np.errstate(invalid="ignore"):
+        lonlat = (b[:, 0] >= -180) & (b[:, 2] <= 180) & (b[:, 1] >= -90) & (b[:, 3] <= 90)
+    return ~shapely.is_missing(arr) & ~shapely.is_empty(arr) & shapely.is_valid(arr) & lonlat
 
 
 def check_geometry(
