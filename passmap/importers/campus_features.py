@@ -59,8 +59,24 @@ LINE_WIDTH_M = {"drive": 6.0, "road": 8.0, "walkway": 2.0, "parking": 5.0, "trac
 DOOR_WORDS = ("door", "puerta", "porte", "entrance", "entrada", "entrée", "opening", "gate_door")
 
 
+GROUNDS_BY_KEY: dict[str, dict[str, str]] = {}
+for (_key, _value), _kind in GROUNDS.items():  # in GROUNDS' order: the first key that matches
+    GROUNDS_BY_KEY.setdefault(_key, {})[_value] = _kind
+TYPE_KEYS = ("type", "kind", "category", "feature", "class")
+READ_KEYS = frozenset(
+    {"door", "entrance", "indoor", "barrier", "service", "sport", *TYPE_KEYS, *GROUNDS_BY_KEY}
+)
+
+
 def _plain(props: dict) -> dict[str, str]:
-    return {str(k).lower(): str(v).strip().lower() for k, v in props.items() if v is not None}
+    """The properties ``classify`` reads, keys and values lower case (the others skipped: a
+    room layer's own columns cost nothing)."""
+    out = {}
+    for k, v in props.items():
+        key = k.lower() if isinstance(k, str) else str(k).lower()
+        if key in READ_KEYS and v is not None:
+            out[key] = str(v).strip().lower()
+    return out
 
 
 def classify(props: dict, geom_type: str):
@@ -71,7 +87,7 @@ def classify(props: dict, geom_type: str):
     barrier = p.get("barrier")
     if barrier in BARRIER_CONTROL:
         return ("control", BARRIER_CONTROL[barrier])
-    for key in ("type", "kind", "category", "feature", "class"):
+    for key in TYPE_KEYS:
         value = p.get(key, "").replace(" ", "_")
         if value in CONTROL_TYPES and value in ("fence", "gate", "bollard"):
             return ("control", value)
@@ -81,9 +97,9 @@ def classify(props: dict, geom_type: str):
             return ("opening", None)
     if p.get("highway") == "service" and p.get("service") in SERVICE_KIND:
         return ("zone", SERVICE_KIND[p["service"]])
-    for (key, value), kind in GROUNDS.items():
-        if p.get(key) == value:
-            return ("zone", kind)
+    for key, kinds in GROUNDS_BY_KEY.items():
+        if key in p and p[key] in kinds:
+            return ("zone", kinds[p[key]])
     if p.get("sport") and geom_type in ("Polygon", "MultiPolygon"):
         return ("zone", "court" if p["sport"] in ("basketball", "tennis") else "field")
     return None

@@ -47,9 +47,10 @@ def _features(ctx: ImportContext, path: Path) -> list[dict]:
             ctx.warn(f"{path.name}: no coordinate system declared; read as WGS84 lon/lat.")
         crs = frame.crs.to_string() if frame.crs is not None else None
         geoms = to_wgs84(ctx, crs, list(frame.geometry), path.name)
-        props = frame.drop(columns="geometry").to_dict("records")
-        for p, g in zip(props, geoms):
-            clean = {k: (None if is_missing(v) else v) for k, v in p.items()}  # NaN -> None
+        cols = [c for c in frame.columns if c != "geometry"]
+        values = zip(*(frame[c].tolist() for c in cols)) if cols else ([] for _ in geoms)
+        for row, g in zip(values, geoms):
+            clean = {k: (None if is_missing(v) else v) for k, v in zip(cols, row)}  # NaN -> None
             feats.append({"properties": clean, "geometry": g})
     return feats
 

@@ -8,7 +8,7 @@ campus in the database, or a new campus under an "imported" district), with a wa
 from __future__ import annotations
 
 from passmap.importers.base import ImportContext, slug
-from passmap.importers.metres import buffer_m
+from passmap.importers.metres import buffer_m, hull_of
 
 IMPORTED_DISTRICT = "imported"
 CAMPUS_MARGIN_M = 20.0  # around the buildings when a campus outline is derived
@@ -140,9 +140,5 @@ def fill_missing_geometry(ctx: ImportContext) -> None:
 
 def _hull(geoms: list):
     """The convex hull of every vertex of the parts (vectorised: 10,000 rooms in ms)."""
-    import numpy as np
-    import shapely
-
-    coords = shapely.get_coordinates(np.array(geoms, dtype=object))
-    hull = shapely.convex_hull(shapely.multipoints(coords))
+    hull = hull_of(geoms)
     return hull if hull.geom_type == "Polygon" else buffer_m(hull, CAMPUS_MARGIN_M / 4)

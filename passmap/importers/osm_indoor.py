@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import shapely
 
 from passmap.importers.base import ImportContext, read_bytes_limited, slug
@@ -19,7 +18,7 @@ from passmap.importers.campus_features import as_zone_geometry, classify
 from passmap.importers.hierarchy import ensure_building, ensure_campus, ensure_level
 from passmap.importers.kinds import zone_kind
 from passmap.importers.labels import ROOM_NUMBER, split_label
-from passmap.importers.metres import buffer_m
+from passmap.importers.metres import buffer_m, hull_of
 from passmap.importers.validate import POLYGONAL, check_geometry, sound
 
 ZONE_INDOOR = ("room", "corridor", "area", "stair")
@@ -85,8 +84,7 @@ def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: 
     zones = [r for r in rows if r[2] in ZONE_INDOOR and r[4].geom_type in POLYGONAL]
     name = ctx.options.building_name or _building_name(rows) or stem
     if zones:
-        vertices = shapely.get_coordinates(np.array([r[4] for r in zones], dtype=object))
-        footprint = shapely.convex_hull(shapely.multipoints(vertices))  # = hull of the union
+        footprint = hull_of([r[4] for r in zones])  # = the hull of their union
         bid, cid = ensure_building(ctx, name, footprint)
         near = buffer_m(footprint, 1.0)
         shapely.prepare(near)
