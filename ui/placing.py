@@ -196,7 +196,7 @@ def _pairs_table(placed, pairs) -> str | None:
         }
         for n, ((x, y), (lon, lat)) in enumerate(pairs, 1)
     ]
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
     if placed is None:
         st.info("Pick one more pair to see the plan placed on the campus map.")
         return None
