@@ -10,6 +10,8 @@ US district measures; metres with PASSMAP_UNITS=metric) is decided in ``units`` 
 ('1 gate', '4 monitored gates', '2 access readers')
 >>> device_phrase(["gate"], {"monitored": True})
 'monitored gate'
+>>> lacking(3, ["monitored"])
+'are not monitored'
 >>> day("2026-03-01 00:00:00"), day(None)
 ('2026-03-01', None)
 """
@@ -87,6 +89,38 @@ def device_phrase(types, attrs: dict | None = None) -> str:
         _ATTR_AFTER.get(k, f"with {k.replace('_', ' ')}") for k in attrs if k not in _ATTR_BEFORE
     ]
     return " ".join([*before, noun, *after])
+
+
+# What a device lacking a wanted attribute "is" (singular, plural): "1 gate here is not monitored".
+_ATTR_NOT = {
+    "monitored": ("is not monitored", "are not monitored"),
+    "silent": ("is not silent", "are not silent"),
+    "outdoor": ("is indoors", "are indoors"),
+    "destination": (
+        "does not report to a monitored destination",
+        "do not report to a monitored destination",
+    ),
+    "issues_badges": ("does not issue visitor badges", "do not issue visitor badges"),
+    "for_responders": ("is not for first responders", "are not for first responders"),
+}
+
+
+def lacking(n: int, attrs) -> str:
+    """What ``n`` devices that do not count lack, as a predicate ("are not monitored").
+
+    >>> lacking(3, ["monitored"]), lacking(1, ["silent", "destination"])
+    ('are not monitored', 'is not silent or does not report to a monitored destination')
+    >>> lacking(2, ["keypad_code"])
+    'lack keypad code'
+    """
+    one = n == 1
+    out = []
+    for k in attrs:
+        if k in _ATTR_NOT:
+            out.append(_ATTR_NOT[k][0 if one else 1])
+        else:
+            out.append(("lacks " if one else "lack ") + k.replace("_", " "))
+    return " or ".join(out)
 
 
 def plural(n: int, phrase: str) -> str:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from passmap.compliance.explain import day, device_phrase, plural, type_word
+from passmap.compliance.explain import day, device_phrase, lacking, plural, type_word
 from passmap.compliance.rulekit import group_lists, outcome, rule, short_ids
 
 _LEVEL_COLUMN = {"building": "building_id", "campus": "campus_id", "district": "district_id"}
@@ -133,17 +133,14 @@ def _others_hint(ctx, types, p, found) -> dict:
     if not p.get("attrs") and not p.get("outdoor"):
         return {}
     every = ids_by_unit(ctx, select_controls(ctx, types), p.get("_level", "zone"))
-    lacking = ", ".join(
-        [k.replace("_", " ") for k in p.get("attrs", {})]
-        + (["outdoors"] if p.get("outdoor") else [])
-    )
+    wanted = [*p.get("attrs", {}), *(["outdoor"] if p.get("outdoor") else [])]
     out = {}
     for sid, ids in every.items():
         rest = [i for i in ids if i not in set(found.get(sid, []))]
         if rest:
             out[sid] = (
-                f"; {plural(len(rest), device_phrase(types))} here do not count "
-                f"(need: {lacking}; {short_ids(rest)})"
+                f"; {plural(len(rest), device_phrase(types))} here "
+                f"{lacking(len(rest), wanted)} ({short_ids(rest)})"
             )
     return out
 

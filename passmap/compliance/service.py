@@ -21,6 +21,7 @@ import threading
 
 from passmap.compliance import assess
 from passmap.compliance.result import AssessmentResult
+from passmap.store.versions import NOT_ASSESSED
 
 _LOCK = threading.Lock()
 _SERVICES: dict[tuple, AssessmentService] = {}
@@ -61,7 +62,11 @@ class AssessmentService:
         changes = self.store.data_changes_since(result.version)
         if changes is None:  # the log no longer reaches back to our version
             return self._full(target)
-        relevant = [c for c in changes if self.live or c["kind"] != "status"]
+        relevant = [
+            c
+            for c in changes
+            if (self.live or c["kind"] != "status") and c["kind"] not in NOT_ASSESSED
+        ]
         newest = max([target, *(c["version"] for c in relevant)])
         campuses = self._campuses(result, relevant)
         if campuses is None:

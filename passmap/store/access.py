@@ -323,6 +323,11 @@ class AccessMixin:
                 [vid, building_id, verified_by, when, note],
             )
             self.audit(cur, verified_by, "verify", "building", building_id, after={"note": note})
+            campus = cur.execute(
+                "SELECT campus_id FROM building WHERE id = ?", [building_id]
+            ).fetchone()
+            # Pages show the walk-through stamp: the data version moves (no tier changes).
+            self.record_change("verification", campus_ids=[campus[0] if campus else None])
         return vid
 
     def last_verifications(self, campus_id: str) -> dict[str, dict[str, Any]]:

@@ -22,7 +22,10 @@ from pathlib import Path
 
 from passmap.store.base import utc_now
 
-KINDS = ("site", "catalog", "checklist", "procedure", "status")
+KINDS = ("site", "catalog", "checklist", "procedure", "status", "verification")
+# Kinds no assessment reads: they move data_version (pages show them: a walk-through stamp) but
+# the assessment service only takes the newer version.
+NOT_ASSESSED = ("verification",)
 KEEP_ROWS = 20_000  # the log kept; a reader further behind re-reads everything
 _LOCK = threading.Lock()
 _FILES: dict[str, dict] = {}  # resolved path -> {"lock", "data", "live"} shared by Stores of a file
@@ -148,4 +151,4 @@ class VersionsMixin:
         return [dict(zip(keys, r)) for r in rows]
 
 
-__all__ = ["VersionsMixin", "KINDS"]
+__all__ = ["VersionsMixin", "KINDS", "NOT_ASSESSED"]

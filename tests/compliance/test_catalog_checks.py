@@ -144,3 +144,8 @@ def test_explanations_read_as_plain_words(demo_db):
         for e in unseen
     ), list(unseen)
     assert any(re.search(r"\d+ ft", e) for e in f["explanation"])
+    # CP-AC-02: the gates that do not count say what they lack, as a sentence.
+    gates = _row(r, "CP-AC-02", "cvms")["explanation"]
+    assert gates.startswith("Cedar Valley Middle School: needs 1 monitored gate, has none; ")
+    assert re.search(r"; 3 gates here are not monitored \(cvms-ctl-\d+", gates), gates
+    assert "need:" not in gates

@@ -232,3 +232,22 @@ def test_the_service_updates_campuses_and_runs_full_only_for_global_changes(demo
         store.save_practices(store.list_practices("v7").to_dict("records")[:1], "v7")
         service.current()
         assert service.updates["full"] == 2
+
+
+def test_a_walk_through_verification_moves_the_version_and_re_assesses_nothing(demo_db):
+    """Pages show the verification stamp, so its write moves the data version (keyed caches and
+    share bundles rebuild); no tier reads it, so the service only takes the newer version."""
+    with Store(demo_db) as store:
+        service = service_for(store)
+        first = service.current()
+        building = store.list_buildings().iloc[0]
+        v0 = store.data_version()
+        store.record_verification(building["id"], "Inspector Example", "walked")
+        change = store.data_changes_since(v0)
+        assert store.data_version() == v0 + 1
+        assert [(c["kind"], c["campus_ids"]) for c in change] == [
+            ("verification", [building["campus_id"]])
+        ]
+        second = service.current()
+        assert second.version == v0 + 1 and second.tiers == first.tiers
+        assert service.updates == {"full": 1, "campus": 0}
