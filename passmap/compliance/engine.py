@@ -96,7 +96,8 @@ def evaluate(
         if units["frame"].empty:
             continue
         parts.append(_decorate(rule.func(p, ctx, units["frame"]), units, p))
-    ctx.__dict__.pop("_selected", None)  # the per-practice control selections (memory)
+    for scratch in ("_selected", "_control_table", "_tested_on", "_camera_points"):
+        ctx.__dict__.pop(scratch, None)  # the rules' per-run lookups (memory)
     if not parts:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     findings = _assemble(parts)

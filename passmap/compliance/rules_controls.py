@@ -46,8 +46,17 @@ def select_controls(ctx, types, attrs: dict | None = None, online_only: bool = T
     return cache[key]
 
 
+def _control_table(ctx) -> pd.DataFrame:
+    """The controls without their geometry (a plain frame: rules select by type and read
+    ids, attributes and metric points; a GeoDataFrame's row selection costs twice as much)."""
+    if "_control_table" not in ctx.__dict__:
+        c = ctx.controls
+        ctx.__dict__["_control_table"] = pd.DataFrame(c.drop(columns=c.geometry.name))
+    return ctx.__dict__["_control_table"]
+
+
 def _select_controls(ctx, types, attrs, online_only):
-    c = ctx.controls
+    c = _control_table(ctx)
     chosen = c[c["type"].isin(types)]
     if attrs:
         # Attrs are JSON text: a row whose text does not name a wanted key cannot match
@@ -194,6 +203,16 @@ def _type_procedures(ctx) -> set:
     return set(zip(procs["scope_id"], procs["control_type"]))
 
 
+def _own_procedure(ctx) -> np.ndarray:
+    """Per control row: it names its own written procedure (computed once per context)."""
+    if "_own_procedure" not in ctx.__dict__:
+        doc = ctx.controls["procedure_doc"].to_numpy(dtype=object)
+        ctx.__dict__["_own_procedure"] = np.array(
+            [isinstance(d, str) and d.strip() != "" for d in doc], dtype=bool
+        )
+    return ctx.__dict__["_own_procedure"]
+
+
 @rule("procedure_attached", control_types=(list, True))
 def procedure_attached(practice, ctx, units):
     """Every technology control of the types has a written procedure: its own document, or
@@ -201,15 +220,14 @@ def procedure_attached(practice, ctx, units):
     typed = _type_procedures(ctx)
 
     def missing(c):
-        doc = c["procedure_doc"]
-        own = (doc.notna() & (doc.astype(str).str.strip() != "")).to_numpy()
+        own = _own_procedure(ctx)[c.index.to_numpy()]  # controls keep their row positions
         if not typed:
             return ~own
         types = c["type"].astype(str).to_numpy()
         by_type = np.zeros(len(c), dtype=bool)
         for scope_col in ("campus_id", "district_id"):
-            keys = pd.Series(c[scope_col].astype(str).to_numpy()) + "|" + types
-            by_type |= keys.isin({f"{a}|{b}" for a, b in typed}).to_numpy()
+            keys = pd.MultiIndex.from_arrays([c[scope_col].astype(str).to_numpy(), types])
+            by_type |= keys.isin(list(typed))
         return ~(own | by_type)
 
     return _per_control_check(
@@ -232,8 +250,10 @@ def maintenance(practice, ctx, units):
     def detail(cid):
         nonlocal row_of
         if row_of is None:  # only failing units ask, a few ids each
-            row_of = pd.Series(np.arange(len(c)), index=c["id"].to_numpy())
-        when = day(c["last_tested_on"].iat[int(row_of[cid])])
+            if "_tested_on" not in ctx.__dict__:  # one map per context
+                ctx.__dict__["_tested_on"] = dict(zip(c["id"].tolist(), c["last_tested_on"]))
+            row_of = ctx.__dict__["_tested_on"]
+        when = day(row_of[cid])
         return f"{cid} last tested {when}" if when else f"{cid} never tested"
 
     return _per_control_check(

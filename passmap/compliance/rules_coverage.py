@@ -106,30 +106,37 @@ def why_unseen(ctx, xy, plane) -> str:
     code = ctx.plane_code([plane])[0]
     if len(a["xy"]) == 0:
         return f"(no camera within {distance(NEAR_M)})"
-    d = a["xy"] - xy
+    if "_camera_points" not in ctx.__dict__:  # candidates by a tree, not every camera
+        ctx.__dict__["_camera_points"] = shapely.STRtree(shapely.points(a["xy"]))
+    rows = np.sort(
+        ctx.__dict__["_camera_points"].query(
+            shapely.Point(xy), predicate="dwithin", distance=NEAR_M + 1.0
+        )
+    )
+    d = a["xy"][rows] - xy
     dist = np.hypot(d[:, 0], d[:, 1])
-    near = np.flatnonzero((dist <= NEAR_M) & (a["plane"] == code))
+    keep = (dist <= NEAR_M) & (a["plane"][rows] == code)
+    near, d, dist = rows[keep], d[keep], dist[keep]  # cameras near, in camera-row order
     if len(near) == 0:
         return f"(no camera within {distance(NEAR_M)})"
     ids = ctx.cameras["id"].to_numpy()
-    toward = np.degrees(np.arctan2(-d[near, 0], -d[near, 1]))
+    toward = np.degrees(np.arctan2(-d[:, 0], -d[:, 1]))
     off = np.abs((toward - a["bearing"][near] + 180.0) % 360.0 - 180.0)
-    in_range = dist[near] <= a["range"][near]
+    in_range = dist <= a["range"][near]
     in_angle = (off <= a["fov"][near] / 2) | (a["fov"][near] >= 360)
-    both = near[in_range & in_angle]
+    both = np.flatnonzero(in_range & in_angle)
     if len(both):
-        cam = both[np.argmin(dist[both])]
-        return f"(behind a wall for {ids[cam]}, {distance(dist[cam])} away)"
+        k = both[np.argmin(dist[both])]
+        return f"(behind a wall for {ids[near[k]]}, {distance(dist[k])} away)"
     ranged = np.flatnonzero(in_range)
     if len(ranged):
         k = ranged[np.argmin(off[ranged] - a["fov"][near][ranged] / 2)]
         turn = off[k] - a["fov"][near][k] / 2
         return f"(outside the view angle of {ids[near[k]]}: {turn:.0f}° beyond its field of view)"
-    k = int(np.argmin(dist[near] - a["range"][near]))
-    cam = near[k]
+    k = int(np.argmin(dist - a["range"][near]))
     return (
-        f"(out of range: {ids[cam]} is {distance(dist[cam])} away and reaches "
-        f"{distance(a['range'][cam])})"
+        f"(out of range: {ids[near[k]]} is {distance(dist[k])} away and reaches "
+        f"{distance(a['range'][near[k]])})"
     )
 
 

@@ -74,11 +74,7 @@ _NEEDS = {
 
 def _door_value(doors: pd.DataFrame, attr: str):
     """door id -> the attribute's value in words (looked up for the failing doors only)."""
-    values = (
-        pd.Series(doors[attr].to_numpy(), index=doors["id"].to_numpy())
-        if attr in doors
-        else pd.Series(dtype=object)
-    )
+    values = dict(zip(doors["id"].tolist(), doors[attr].tolist())) if attr in doors else {}
 
     def value(i):
         v = values.get(i)
