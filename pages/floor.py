@@ -120,6 +120,7 @@ spec = static_spec(
         focus.id if focus is not None else None,
         zone_tiers,
         str(stored_underlay),
+        data.version(path),  # a moved device, a new wall: redrawn at the next run
     ),
     build,
 )

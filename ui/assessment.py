@@ -106,10 +106,17 @@ def findings_for(object_id: str, live: bool = False):
 
 
 def camera_views(campus_id: str, live: bool = False):
-    """The campus's camera views as the engine sees them (same walls and mounting rule), or
-    None when not assessed (the caller falls back to its own drawing)."""
-    result = get_assessment(live)
-    return None if result is None else result.coverage_for(campus_id)
+    """The campus's camera views as the engine sees them (room walls, CAD walls and the
+    mounting rule), or None when not assessed (the caller falls back to its own drawing).
+    Kept by the service across edits that change nothing a view is drawn from. Does not
+    mark a version as shown (only the tiers a page draws do)."""
+    if engine_problem() is not None:
+        return None
+    try:
+        result = _service(live).current()
+    except ValueError:  # nothing to assess (no catalog): the caller draws its own views
+        return None
+    return result.coverage_for(campus_id)
 
 
 def clear() -> None:

@@ -206,6 +206,11 @@ def _visible_views(views: gpd.GeoDataFrame, campus_id: str) -> gpd.GeoDataFrame:
     return views
 
 
+def visible_views(views: gpd.GeoDataFrame, campus_id: str) -> gpd.GeoDataFrame:
+    """``views`` (any source, e.g. the assessment's) as the viewer may see them."""
+    return _visible_views(views, campus_id)
+
+
 def level_camera_views(path: str, campus_id: str, level_id: str) -> gpd.GeoDataFrame:
     """Camera views of one level, or none when the viewer may not see cameras or the campus."""
     views = _level_camera_views(path, campus_id, level_id, version(path))

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from passmap.model import EXTERIOR_DOOR_CLASSES
-from ui import data
+from ui import assessment, data
 
 
 @dataclass
@@ -18,6 +18,16 @@ class SiteObjects:
     doors: gpd.GeoDataFrame
     controls: gpd.GeoDataFrame
     views: gpd.GeoDataFrame
+
+
+def _engine_views(path: str, campus_id: str) -> gpd.GeoDataFrame | None:
+    """The assessment's camera views of the campus, as the viewer may see them: the views the
+    tiers were judged on (room walls, CAD walls, the mounting wall), kept by the assessment
+    across edits that change no view. None when the app's database is not assessed."""
+    if path != data.db_path():
+        return None
+    views = assessment.camera_views(campus_id)
+    return None if views is None else data.visible_views(views, campus_id)
 
 
 def _is_exterior_mount(attrs) -> bool:
@@ -41,7 +51,9 @@ def campus_exterior(path: str, campus_id: str) -> SiteObjects:
     controls = data.controls(path, campus_id)
     outside = controls["level_id"].isna() | controls["attrs"].map(_is_exterior_mount)
     controls = controls[outside]
-    views = data.camera_views(path, campus_id)
+    views = _engine_views(path, campus_id)
+    if views is None:
+        views = data.camera_views(path, campus_id)
     views = views[views["control_id"].isin(set(controls["id"]))]
     return SiteObjects(
         data.zones(path, campus_id, site_only=True),
@@ -65,7 +77,9 @@ def level_objects(path: str, campus_id: str, level_id: str) -> LevelObjects:
     zones = data.zones(path, level_id=level_id)
     doors = data.openings(path, level_id=level_id)
     controls = data.controls(path, level_id=level_id)
-    views = data.level_camera_views(path, campus_id, level_id)
+    views = _engine_views(path, campus_id)
+    if views is None:
+        views = data.level_camera_views(path, campus_id, level_id)
     views = views[views["control_id"].isin(set(controls["id"]))].reset_index(drop=True)
     # Fit the rooms (exterior cameras' views may reach far beyond the building).
     frames = [f for f in (zones, doors, controls) if len(f)]

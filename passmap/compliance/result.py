@@ -193,7 +193,15 @@ class AssessmentResult:
         new.__dict__.update({k: v for k, v in self.__dict__.items() if k not in _CACHED})
         new._campus_ctx = {**self._campus_ctx, **fresh_ctx}
         new._blocks = {**self._blocks, **{c: fresh[fresh["campus_id"] == c] for c in ids}}
-        new._coverage = {k: v for k, v in self._coverage.items() if k not in ids}
+        # A campus's camera views are kept when nothing they are drawn from changed (a lock,
+        # a procedure or a test date edit): cameras, rooms, doors, walls, levels.
+        new._coverage = {
+            k: v
+            for k, v in self._coverage.items()
+            if k not in ids
+            or _views_key(self._campus_ctx.get(k, self.ctx), k, self.live)
+            == _views_key(fresh_ctx[k], k, self.live)
+        }
         new._findings = None
         fresh_scopes = pd.concat(
             [_scopes(c, district=False) for c in fresh_ctx.values()], ignore_index=True
@@ -318,6 +326,39 @@ class AssessmentResult:
             "findings": findings,
             "coverage": views,
         }
+
+
+def _views_key(ctx, campus_id: str, live: bool) -> bytes:
+    """A digest of everything ``coverage_for(campus_id)`` reads: equal digests, equal views."""
+    import hashlib
+
+    i = ctx.inputs
+    h = hashlib.sha256()
+
+    def mine(frame):
+        return None if frame is None else frame[frame["campus_id"] == campus_id]
+
+    cams = mine(i.controls[i.controls["type"] == "camera"])
+    if live and ctx.offline_controls:
+        cams = cams[~cams["id"].isin(ctx.offline_controls)]
+    buildings = set(i.buildings.loc[i.buildings["campus_id"] == campus_id, "id"])
+    levels = i.levels[i.levels["building_id"].isin(buildings)]
+    for frame, cols in (
+        (cams, ["id", "level_id", "bearing_deg", "fov_deg", "range_m"]),
+        (mine(i.zones), ["id", "level_id", "building_id"]),
+        (mine(i.openings), ["id", "level_id"]),
+        (mine(i.walls), ["level_id"]),  # walls: sorted by id when they have one
+        (levels, ["id", "ordinal"]),
+    ):
+        if frame is None:
+            h.update(b"none|")
+            continue
+        if "id" in frame:  # a full run and a campus read may list rows in another order
+            frame = frame.sort_values("id", kind="stable")
+        h.update(repr(frame[cols].to_numpy().tolist()).encode())
+        h.update(b"".join(shapely.to_wkb(np.asarray(frame.geometry.values))))
+        h.update(b"|")
+    return h.digest()
 
 
 def _plain(value):
