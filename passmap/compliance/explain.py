@@ -123,18 +123,31 @@ def lacking(n: int, attrs) -> str:
     return " or ".join(out)
 
 
+_MASS_NOUNS = {"coverage"}
+
+
 def plural(n: int, phrase: str) -> str:
-    """'1 camera', '3 cameras', '2 monitored gates': the noun of the phrase is pluralised
-    (the word before any 'reporting…'/'that…'/'with…'/'for…' clause)."""
+    """'1 camera', '3 cameras', '2 monitored gates': the noun of the phrase is pluralised (the
+    word before any 'reporting…'/'that…'/'with…'/'for…' clause), each noun of 'X or Y'.
+
+    >>> plural(3, "outdoor PA speaker or strobe")
+    '3 outdoor PA speakers or strobes'
+    >>> plural(2, "duress button or wearable duress coverage reporting to a monitored destination")
+    '2 duress buttons or wearable duress coverage reporting to a monitored destination'
+    """
     if n == 1:
         return f"1 {phrase}"
     words = phrase.split(" ")
     cut = next(
-        (i for i, w in enumerate(words) if i and w in ("reporting", "that", "with", "for", "or")),
+        (i for i, w in enumerate(words) if i and w in ("reporting", "that", "with", "for")),
         len(words),
     )
-    noun = words[cut - 1]
-    words[cut - 1] = noun + ("es" if noun.endswith(("s", "x", "ch")) else "s")
+    nouns = [i - 1 for i in range(1, cut) if words[i] == "or"] + [cut - 1]
+    for i in nouns:
+        noun = words[i]
+        if noun in _MASS_NOUNS:  # "wearable duress coverage" stays as it is
+            continue
+        words[i] = noun + ("es" if noun.endswith(("s", "x", "ch")) else "s")
     return f"{n} " + " ".join(words)
 
 

@@ -149,3 +149,6 @@ def test_explanations_read_as_plain_words(demo_db):
     assert gates.startswith("Cedar Valley Middle School: needs 1 monitored gate, has none; ")
     assert re.search(r"; 3 gates here are not monitored \(cvms-ctl-\d+", gates), gates
     assert "need:" not in gates
+    # Every noun of "X or Y" is plural: "154 PA speakers or strobes here are indoors".
+    outdoor = _row(r, "BP-CO-02", "cvhs-main")["explanation"]
+    assert re.search(r"\d+ PA speakers or strobes here are indoors \(", outdoor), outdoor
