@@ -23,12 +23,15 @@ from passmap.feeds.service import health_routes, start_service, stop_service
 from passmap.store.shared import close_shared, shared_store
 from ui import share_http
 from ui.guard import no_pages_folder
+from ui.http_guard import ROUTES as GUARD_ROUTES
+from ui.http_guard import HttpGuard, startup_notices
 
 
 @asynccontextmanager
 async def lifespan(_app):
     settings = load_settings()
     store = shared_store(settings.db_path)  # opened (and migrated) before the first visitor
+    startup_notices(store)  # h12: the first administrator's setup token, when no account exists
     # live ingest starts with the server, not with a visit (passmap/feeds/service.py)
     await asyncio.to_thread(start_service, settings, store)
     try:
@@ -47,6 +50,10 @@ app = st.App(
     routes=[
         *health_routes(load_settings()),  # h15: GET /healthz/ingest (counts only)
         *share_http.ROUTES,  # share links as static bundles, no script run (issue 18)
+        *GUARD_ROUTES,  # h12: the HttpOnly cookie route
     ],
-    middleware=[Middleware(share_http.LegacyShareRedirect)],  # /?share=T -> /share/T
+    middleware=[
+        Middleware(HttpGuard),  # h12: headers, closed endpoints, uploads, media, cache
+        Middleware(share_http.LegacyShareRedirect),  # /?share=T -> /share/T
+    ],
 )

@@ -36,7 +36,7 @@ with st.form("add_user", clear_on_submit=True):
     display = st.text_input("Display name")
     role = st.selectbox("Role", ROLES)
     scope = st.multiselect("Limit to campuses (none = all)", list(names), format_func=names.get)
-    password = st.text_input("Initial password (at least 10 characters)", type="password")
+    password = st.text_input("Initial password (12 characters or more)", type="password")
     if st.form_submit_button("Add account"):
         try:
             auth.create_user(
@@ -52,14 +52,18 @@ with st.form("add_user", clear_on_submit=True):
         except auth.AuthError as exc:
             st.error(str(exc))
 
-st.subheader("Disable or enable")
+st.subheader("Disable, enable or reset a password")
 active = [u["username"] for u in users if u["username"] != viewer.username]
 if active:
     who = st.selectbox("Account", active, key="admin_users_pick")
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     if left.button("Disable", key="admin_users_disable"):
         store.set_user_disabled(who, True, actor=viewer.username)
         st.rerun()
-    if right.button("Enable", key="admin_users_enable"):
+    if middle.button("Enable", key="admin_users_enable"):
         store.set_user_disabled(who, False, actor=viewer.username)
         st.rerun()
+    if right.button("Reset password", key="admin_users_reset"):
+        new = auth.reset_password(store, who, actor=viewer.username)
+        st.success(f"New password of {who} (shown once; their sessions are signed out):")
+        st.code(new, language=None)

@@ -4,12 +4,16 @@ import streamlit as st
 
 from passmap import share
 from passmap.access import DEFAULT_SHARE_LAYERS, LAYERS
+from passmap.config import load_settings
 from ui import data
 from ui.guard import require
 
 viewer = require("manage_shares")
 store = data.get_store()
 st.title("Share links")
+configured, in_use = load_settings().base_url, str(st.context.url or "")
+if warning := share.base_url_warning(configured, in_use):
+    st.warning(warning)
 
 campuses = data.campuses(data.db_path())
 names = dict(zip(campuses["id"], campuses["name"]))
@@ -22,11 +26,12 @@ with st.form("new_share"):
     expires = st.selectbox("Expires after", ["1d", "7d", "30d", "90d", "365d"], index=1)
     if st.form_submit_button("Create link"):
         try:
+            base = share.base_url(configured, in_use)  # before the token exists: shown once
             link_id, token = share.create_link(
                 store, agency, chosen, layers, share.parse_duration(expires), viewer.username
             )
             st.success(f"Link {link_id} created. Copy it now: it is shown only once.")
-            st.code(share.link_url(token), language=None)
+            st.code(share.link_url(token, base), language=None)
         except ValueError as exc:
             st.error(str(exc))
 

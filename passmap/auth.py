@@ -17,21 +17,18 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from passmap import passwords, throttle, tickets
 from passmap.model import ROLES
 from passmap.store.base import utc_now
 
-MIN_PASSWORD_LEN = 10
-ACCOUNT_MAX_FAILURES = 5  # consecutive failures before the account is locked
-ACCOUNT_LOCK = timedelta(minutes=5)
-CLIENT_MAX_FAILURES = 20  # failures from one client within CLIENT_WINDOW
-CLIENT_WINDOW = timedelta(minutes=15)
+MIN_PASSWORD_LEN = passwords.MIN_LENGTH
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_MAX = timedelta(hours=12)
 SESSION_COOKIE = "passmap_session"  # a browser-session cookie holding a random token
 SESSION_TOUCH = timedelta(minutes=5)  # how often a live session's last-seen time is written
 
 # Demo accounts exist only in the demo database; their passwords are public by design.
-DEMO_PASSWORD = "demo-passmap-2026"
+DEMO_PASSWORD = passwords.DEMO_PASSWORD
 DEMO_ACCOUNTS = (
     ("demo-admin", "admin", None),
     ("demo-editor", "editor", None),
@@ -50,22 +47,9 @@ class AuthError(ValueError):
 
 
 @dataclass(frozen=True)
-class Throttle:
-    """Failure limits: per account (consecutive, then a lock) and per client (sliding window)."""
-
-    account_max_failures: int = ACCOUNT_MAX_FAILURES
-    account_lock: timedelta = ACCOUNT_LOCK
-    client_max_failures: int = CLIENT_MAX_FAILURES
-    client_window: timedelta = CLIENT_WINDOW
-
-
-DEFAULT_THROTTLE = Throttle()
-
-
-@dataclass(frozen=True)
 class LoginResult:
     ok: bool
-    reason: str  # ok | bad_credentials | account_locked | client_throttled | disabled
+    reason: str  # ok | bad_credentials | throttled | disabled
     user: dict | None = None
     retry_after_s: int = 0
 
@@ -125,8 +109,8 @@ def create_user(
         raise AuthError("A user name needs 1-64 characters without spaces.")
     if role not in ROLES:
         raise AuthError(f"Unknown role {role!r}; choose from {', '.join(ROLES)}.")
-    if len(password) < MIN_PASSWORD_LEN:
-        raise AuthError(f"The password needs at least {MIN_PASSWORD_LEN} characters.")
+    if why := passwords.problem(password, username, is_demo=is_demo):
+        raise AuthError(why)
     if store.get_user(username):
         raise AuthError(f"A user named {username!r} exists already.")
     store.insert_user(
@@ -144,43 +128,80 @@ def create_user(
     )
 
 
+def _throttle_wait_s(store, key: str, client: str | None, now, limits) -> float:
+    """Seconds until ``key`` (a hashed name) may try again from ``client`` (None: unknown)."""
+    since = now - limits.window
+    checks = [(key, None, limits.account)]
+    if client:
+        checks = [(key, client, limits.pair), (None, client, limits.client)]
+        checks.append((key, None, limits.account_wide))
+    wait = 0.0
+    for name_key, by_client, backoff in checks:
+        failures, last = store.failures_since_success(name_key, by_client, since)
+        if failures and last is not None:
+            ready = last + timedelta(seconds=backoff.delay_s(failures))
+            wait = max(wait, (ready - now).total_seconds())
+    return wait
+
+
 def authenticate(
     store,
     username: str,
     password: str,
-    client: str = "unknown",
+    client: str | None = None,
     now: datetime | None = None,
-    limits: Throttle = DEFAULT_THROTTLE,
+    limits: throttle.Limits = throttle.DEFAULT_LIMITS,
 ) -> LoginResult:
-    """Check a login, throttled per client and per account; every attempt is recorded."""
+    """Check a sign-in with exponential back-off (passmap.throttle) per account, and per client
+    when the client is known (``client`` from a trusted proxy; None otherwise). Unknown and
+    existing names get the same answers and the same back-off. Every attempt is recorded with
+    the user name hashed; an attempt made while backed off is not checked and does not add to
+    the back-off."""
     now = now or utc_now()
-    client = client or "unknown"
-    window = limits.client_window
-    if store.recent_client_failures(client, now - window) >= limits.client_max_failures:
-        store.record_login(username, client, False, known_user=False)
-        return LoginResult(False, "client_throttled", retry_after_s=int(window.total_seconds()))
-    user = store.get_user(username)
+    key = throttle.name_key(store.throttle_key(), username)
+    wait = _throttle_wait_s(store, key, client, now, limits)
+    if wait > 0:
+        store.record_login(key, client, False, throttled=True, at_utc=now)
+        return LoginResult(False, "throttled", retry_after_s=int(wait) + 1)
+    user = store.get_user((username or "").strip())
     if user is None:
         verify_password(_DUMMY_HASH, password)  # same work as a real check: no user probing by time
-        store.record_login(username, client, False, known_user=False)
+        store.record_login(key, client, False, at_utc=now)
         return LoginResult(False, "bad_credentials")
-    if user["locked_until"] and user["locked_until"] > now:
-        store.record_login(username, client, False, locked_until=user["locked_until"])
-        return LoginResult(
-            False,
-            "account_locked",
-            retry_after_s=int((user["locked_until"] - now).total_seconds()) + 1,
-        )
     if not verify_password(user["password_hash"], password):
-        failures = user["failed_count"] + 1
-        lock = now + limits.account_lock if failures >= limits.account_max_failures else None
-        store.record_login(username, client, False, locked_until=lock)
+        store.record_login(key, client, False, at_utc=now)
         return LoginResult(False, "bad_credentials")
     if user["disabled"]:
-        store.record_login(username, client, False, known_user=False)
+        store.record_login(key, client, False, at_utc=now)
         return LoginResult(False, "disabled")
-    store.record_login(username, client, True)
+    store.record_login(key, client, True, username=user["username"], at_utc=now)
     return LoginResult(True, "ok", user={k: v for k, v in user.items() if k != "password_hash"})
+
+
+def change_password(store, username: str, old: str, new: str) -> None:
+    """A signed-in person changes their own password (the old one proves it is them); every
+    other session of theirs ends. Raises AuthError with a sentence."""
+    user = store.get_user(username)
+    if user is None or not verify_password(user["password_hash"], old or ""):
+        raise AuthError("The current password is not right.")
+    if old == new:
+        raise AuthError("The new password must differ from the current one.")
+    if why := passwords.problem(new, username, is_demo=bool(user.get("is_demo"))):
+        raise AuthError(why)
+    store.set_user_password_hash(username, hash_password(new), actor=username)
+
+
+def reset_password(store, username: str, actor: str, new: str | None = None) -> str:
+    """An administrator (page or CLI) sets a new password for ``username``: ``new``, or a
+    generated one that is returned to show once. Every session of that account ends."""
+    user = store.get_user(username)
+    if user is None:
+        raise AuthError(f"No user named {username!r}.")
+    password = new if new is not None else generate_password()
+    if why := passwords.problem(password, username, is_demo=bool(user.get("is_demo"))):
+        raise AuthError(why)
+    store.set_user_password_hash(username, hash_password(password), actor=actor)
+    return password
 
 
 def session_for(user: dict) -> Session:
@@ -234,6 +255,21 @@ def resume_browser_session(store, token: str | None, now: datetime | None = None
     return session
 
 
+def peek_browser_session(store, token: str | None, now: datetime | None = None) -> Session | None:
+    """Like resume_browser_session, but writes nothing (the HTTP guard's check of a cookie)."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    now = now or utc_now()
+    row = store.get_login_session(_token_hash(token))
+    if row is None or row["revoked"]:
+        return None
+    user = store.get_user(row["username"])
+    probe = Session(row["username"], "", None, row["started_utc"], row["last_seen_utc"])
+    if probe.expired(now) or user is None or user["disabled"]:
+        return None
+    return session_for(user)
+
+
 def keep_browser_session(store, session: Session, now: datetime | None = None) -> bool:
     """False when the browser session was revoked (signed out in another tab, account disabled,
     password changed); else mark it seen now (in memory, and in the store at most every
@@ -258,24 +294,32 @@ def end_browser_session(store, session: Session | None) -> None:
         store.revoke_login_session(session.token_hash)
 
 
-def ensure_first_admin(store) -> str | None:
-    """On first start (no account at all) create 'admin' with a generated password.
-
-    Returns the password to show ONCE to the person starting the app, else None. The password is
-    not written to any log or audit record.
-    """
+def setup_token(store) -> str | None:
+    """While no account exists: the one-time setup token of this server process (printed to the
+    server's console at start, passmap.tickets), else None."""
     if store.count_users():
+        tickets.forget_setup_token(store.path_key())
         return None
-    password = generate_password()
+    return tickets.setup_token(store.path_key())
+
+
+def create_first_admin(store, token: str, username: str, password: str) -> None:
+    """The first administrator, from the sign-in page with the console's setup token. Raises
+    AuthError with a sentence (wrong token, an account exists already, weak password)."""
+    key = store.path_key()
+    if store.count_users():
+        raise AuthError("An account exists already; sign in, or ask an administrator.")
+    if not tickets.setup_token_matches(key, token):
+        raise AuthError("That setup token is not right; it is printed in the server's console.")
     create_user(
         store,
-        "admin",
+        username,
         password,
         "admin",
-        actor="first-start",
-        display_name="Administrator (created on first start)",
+        actor="setup-token",
+        display_name="Administrator (first account)",
     )
-    return password
+    tickets.forget_setup_token(key)
 
 
 def create_demo_accounts(store) -> list[str]:
@@ -302,8 +346,7 @@ def create_demo_accounts(store) -> list[str]:
 
 MESSAGES = {
     "bad_credentials": "Wrong user name or password.",
-    "account_locked": "Too many failed attempts for this account; try again in {s} seconds.",
-    "client_throttled": "Too many failed attempts from this device; try again later.",
+    "throttled": "Too many failed attempts; wait {s} seconds, then try again.",
     "disabled": "This account is disabled; ask an administrator.",
 }
 

@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from passmap.throttle import parse_proxies
 from passmap.units import system_of
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -36,6 +37,9 @@ class Settings:
     tile_attribution: str
     mqtt_url: str | None  # mqtt://user:pass@host:1883 or mqtts://...
     simulate: bool  # run the built-in demo feed when no broker is configured
+    base_url: str | None  # the address people use, e.g. https://passmap.district.org (share links)
+    trusted_proxies: tuple  # networks of reverse proxies whose X-Forwarded-For is believed
+    procedure_dir: Path  # procedure documents (a control's procedure_doc) are read only in here
     units: str = "us"  # how distances and areas are shown: "us" (feet, miles) or "metric"
     # -- imports (h14) --
     import_dir: Path | None = None  # server folder the Import page may read; None: uploads only
@@ -86,6 +90,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         tile_attribution=env.get("PASSMAP_TILE_ATTRIBUTION", "Configured tile source"),
         mqtt_url=env.get("PASSMAP_MQTT_URL") or None,
         simulate=env.get("PASSMAP_SIMULATE", "1") not in ("0", "false", "no"),
+        base_url=(env.get("PASSMAP_BASE_URL") or "").strip().rstrip("/") or None,
+        trusted_proxies=parse_proxies(env.get("PASSMAP_TRUSTED_PROXIES")),
+        procedure_dir=Path(env.get("PASSMAP_PROCEDURE_DIR") or DATA_DIR / "procedures"),
         units=system_of(env.get("PASSMAP_UNITS")),
         **_import_settings(env, home),
         live_max_payload_bytes=_number(env, "PASSMAP_LIVE_MAX_PAYLOAD_BYTES", 64 * 1024, int),

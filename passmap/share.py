@@ -10,12 +10,12 @@ a high-entropy token, unlike a password).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from passmap.access import parse_layers
 from passmap.store.base import utc_now
@@ -50,14 +50,89 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def base_url() -> str:
-    return os.environ.get("PASSMAP_BASE_URL", "http://localhost:8501").rstrip("/")
+SHARE_COOKIE = "passmap_share"  # set HttpOnly for a share view, so its downloads can be checked
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+NEED_BASE_URL = (
+    "Set PASSMAP_BASE_URL to the address partners open (for example "
+    "https://passmap.district.org): share links are built from it when the app is not on "
+    "this machine."
+)
 
 
-def link_url(token: str, base: str | None = None) -> str:
+class ShareError(ValueError):
+    """A share link cannot be made as asked; the message is for a person."""
+
+
+def origin(url: str | None) -> str | None:
+    """scheme://host[:port] of a URL, lower-cased; None when it has no host.
+
+    >>> origin("HTTPS://PassMap.District.org/overview?x=1"), origin("nonsense")
+    ('https://passmap.district.org', None)
+    """
+    parts = urlsplit((url or "").strip())
+    if not parts.scheme or not parts.hostname:
+        return None
+    port = f":{parts.port}" if parts.port else ""
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme.lower()}://{host.lower()}{port}"
+
+
+def is_local(url: str | None) -> bool:
+    host = urlsplit(url or "").hostname or ""
+    return host.lower() in LOCAL_HOSTS or host.startswith("127.")
+
+
+def base_url(configured: str | None, in_use: str | None = None) -> str:
+    """The address share links start with: PASSMAP_BASE_URL when set; else the address this
+    app is being used at, when that is this machine (localhost, any port). Anything else needs
+    the setting: a link built from a guessed or internal address does not open for a partner.
+
+    >>> base_url("https://pm.example.org/", "http://10.0.0.5:8501/x")
+    'https://pm.example.org'
+    >>> base_url(None, "http://localhost:8611/share-links")
+    'http://localhost:8611'
+    """
+    if configured:
+        found = origin(configured)
+        if found is None:
+            raise ShareError(
+                f"PASSMAP_BASE_URL {configured!r} is not an address like https://host."
+            )
+        return found + urlsplit(configured).path.rstrip("/")
+    if in_use and is_local(in_use) and origin(in_use):
+        return origin(in_use)
+    raise ShareError(NEED_BASE_URL)
+
+
+def base_url_warning(configured: str | None, in_use: str | None) -> str | None:
+    """A sentence for an administrator when PASSMAP_BASE_URL is not the address in use.
+
+    >>> base_url_warning("https://pm.example.org", "https://pm.example.org/share_admin") is None
+    True
+    >>> "differs" in base_url_warning("https://pm.example.org", "http://localhost:8501/")
+    True
+    """
+    if not in_use or not origin(in_use):
+        return None
+    if not configured:
+        return None if is_local(in_use) else NEED_BASE_URL
+    if origin(configured) != origin(in_use):
+        return (
+            f"PASSMAP_BASE_URL is {configured}, which differs from the address in use "
+            f"({origin(in_use)}): share links will point at {configured}. Fix the setting if "
+            "partners cannot open it."
+        )
+    return None
+
+
+def link_url(token: str, base: str) -> str:
     """The share page's address (served without a script run, ui/share_http.py); links of the
-    older form ``/?share=TOKEN`` are redirected there."""
-    return f"{base or base_url()}/share/{token}"
+    older form ``/?share=TOKEN`` are redirected there.
+
+    >>> link_url("abc", "https://pm.example.org/")
+    'https://pm.example.org/share/abc'
+    """
+    return f"{base.rstrip('/')}/share/{token}"
 
 
 def create_link(

@@ -1,6 +1,11 @@
 """The login gate (called once in app.py), share-link entry (``?share=TOKEN``), the signed-in
 viewer, and page visibility from the core policy (passmap.access). No rule is decided here.
 
+Cookies: the session cookie (and a share view's cookie) are set by the server, HttpOnly,
+SameSite=Strict, Secure over HTTPS: a script run issues a one-time ticket (passmap.tickets) and
+a zero-height component POSTs it to ui/http_guard.COOKIE_ROUTE, whose answer sets the cookie.
+The first administrator is created with the setup token the server printed to its console.
+
 Test helper: tests/helpers.py ``login(at, role=...)`` signs an AppTest in through
 ``passmap.auth.authenticate`` against the store and stores the resulting session under
 SESSION_KEY, exactly as the form below does.
@@ -8,24 +13,29 @@ SESSION_KEY, exactly as the form below does.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import streamlit as st
 
-from passmap import access, auth, share
+from passmap import access, auth, share, throttle, tickets
+from passmap.config import load_settings
 from ui import data
+from ui.text import plain
 from ui.viewer import SESSION_KEY, SHARE_KEY, Viewer, current_viewer
 
 NOTICE_KEY = "auth_notice"
-COOKIE_KEY = "auth_cookie_pending"  # a cookie to write in the browser on this run ("" clears)
-_LOCAL_CLIENTS = {None, "", "127.0.0.1", "::1", "localhost"}
+COOKIE_KEY = "auth_cookie_pending"  # [(cookie name, value)] to set on this run ("" clears)
 
 
-def client_id() -> str:
-    """The client address as Streamlit sees it (throttling per client)."""
-    ip = st.context.ip_address  # None on a bare run or through localhost
-    return ip if isinstance(ip, str) and ip else "local"
+def client_id() -> str | None:
+    """The client's address for throttling and the share log, taken from the X-Forwarded-For
+    of a trusted reverse proxy (PASSMAP_TRUSTED_PROXIES) and only then; None otherwise (never
+    the websocket peer, which behind a proxy is the proxy for everyone)."""
+    proxies = load_settings().trusted_proxies
+    if not proxies:
+        return None
+    forwarded = st.context.headers.get("X-Forwarded-For")  # empty on a bare run
+    return throttle.client_address(forwarded if isinstance(forwarded, str) else None, proxies)
 
 
 def checked_viewer() -> Viewer | None:
@@ -51,6 +61,7 @@ def _share_gate(store, token: str) -> Viewer | None:
         st.session_state.pop(SESSION_KEY, None)  # a link visit is never a staff session
         st.session_state[SHARE_KEY] = grant
         share.record_use(store, grant, None, "open", client_id())
+        _set_cookie(share.SHARE_COOKIE, token)  # its downloads are checked against the link
     return current_viewer()
 
 
@@ -67,23 +78,23 @@ def _cookie_token() -> str | None:
     return token if isinstance(token, str) else None  # AppTest's context is a stand-in
 
 
+def _set_cookie(name: str, value: str) -> None:
+    """Ask for a cookie to be set ("" clears it) by this run's cookie component."""
+    st.session_state.setdefault(COOKIE_KEY, []).append((name, value))
+
+
 def _write_pending_cookie() -> None:
-    """Set or clear the session cookie in the browser when a sign-in or sign-out asked for it:
-    a zero-height component whose script writes the app origin's cookie (Streamlit has no
-    server-side Set-Cookie). A browser-session cookie: gone when the browser closes."""
-    token = st.session_state.pop(COOKIE_KEY, None)
-    if token is None:
+    """Set or clear the cookies a sign-in, sign-out or share visit asked for: a zero-height
+    component POSTs a one-time ticket per cookie to the server's cookie route, whose answer
+    sets it HttpOnly (a browser-session cookie: gone when the browser closes)."""
+    from ui.http_guard import cookie_script
+
+    pending = st.session_state.pop(COOKIE_KEY, None)
+    if not pending:
         return
-    value = json.dumps(
-        f"{auth.SESSION_COOKIE}={token}; Path=/; SameSite=Strict" + ("" if token else "; Max-Age=0")
-    )
+    script = "".join(cookie_script(tickets.issue_cookie_ticket(n, v)) for n, v in pending)
     with st.sidebar:
-        st.iframe(
-            "<script>window.parent.document.cookie = "
-            + value
-            + " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-            height=1,
-        )
+        st.iframe(script, height=1)
 
 
 def gate() -> tuple[Viewer | None, str | None]:
@@ -107,20 +118,20 @@ def _session_gate(store) -> Viewer | None:
     if sess is not None and sess.expired():
         auth.end_browser_session(store, st.session_state.pop(SESSION_KEY, None))
         st.session_state[NOTICE_KEY] = "Your session expired; please sign in again."
-        st.session_state[COOKIE_KEY] = ""
+        _set_cookie(auth.SESSION_COOKIE, "")
         sess = None
     if sess is None and (token := _cookie_token()):
         sess = auth.resume_browser_session(store, token)  # a reload or another tab
         if sess is not None:
             st.session_state[SESSION_KEY] = sess
         else:
-            st.session_state[COOKIE_KEY] = ""
+            _set_cookie(auth.SESSION_COOKIE, "")
     if sess is None and _oidc_configured() and getattr(st.user, "is_logged_in", False):
         sess = _session_from_oidc(store)
     if sess is not None and not auth.keep_browser_session(store, sess):
         st.session_state.pop(SESSION_KEY, None)  # signed out elsewhere, or disabled
         st.session_state[NOTICE_KEY] = "You were signed out; please sign in again."
-        st.session_state[COOKIE_KEY] = ""
+        _set_cookie(auth.SESSION_COOKIE, "")
         sess = None
     return current_viewer() if sess is not None else None
 
@@ -181,13 +192,16 @@ def _refuse(message: str) -> None:
 
 
 def sign_in_page() -> None:
-    """The sign-in form. A successful sign-in reruns the app, which then opens the page."""
+    """The sign-in form (or, while no account exists, the first administrator's form). A
+    successful sign-in reruns the app, which then opens the page."""
     store = data.get_store()
     st.title("PassMap: sign in")
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.info(notice)
-    _first_start(store)
+    if not store.count_users():
+        _first_admin_form(store)
+        return
     with st.form("login"):
         username = st.text_input("User name", key="login_user")
         password = st.text_input("Password", type="password", key="login_password")
@@ -195,31 +209,39 @@ def sign_in_page() -> None:
     if submitted:
         result = auth.authenticate(store, username, password, client_id())
         if result.ok:
-            sess = auth.session_for(result.user)
-            st.session_state[COOKIE_KEY] = auth.start_browser_session(store, sess)
-            st.session_state[SESSION_KEY] = sess
-            st.session_state.pop("login_password", None)
-            st.rerun()
+            _signed_in(store, auth.session_for(result.user))
         st.error(auth.message_for(result))
     if _oidc_configured():
         st.button("Sign in with single sign-on", on_click=st.login)
     _demo_notice(store)
 
 
-def _first_start(store) -> None:
-    if store.count_users():
-        return
-    if client_id() not in _LOCAL_CLIENTS | {"local"}:
-        st.warning(
-            "No account exists yet. On the server, run `passmap user add NAME --role admin`."
-        )
-        return
-    password = auth.ensure_first_admin(store)
+def _signed_in(store, sess) -> None:
+    st.session_state[SESSION_KEY] = sess
+    _set_cookie(auth.SESSION_COOKIE, auth.start_browser_session(store, sess))
+    st.session_state.pop("login_password", None)
+    st.rerun()
+
+
+def _first_admin_form(store) -> None:
+    """No account yet: whoever can read the server's console (the setup token it printed at
+    start) creates the first administrator. Never decided from a client's address."""
     st.warning(
-        "First start: an administrator account was created. This password is shown "
-        "once and written nowhere; note it now and change it later."
+        "No account exists yet. Create the first administrator with the setup token printed "
+        "in the server's console, or on the server run `passmap user add NAME --role admin`."
     )
-    st.code(f"user: admin\npassword: {password}", language=None)
+    with st.form("first_admin"):
+        token = st.text_input("Setup token (from the server console)", type="password")
+        username = st.text_input("Administrator's user name")
+        password = st.text_input("Password (12 characters or more)", type="password")
+        if st.form_submit_button("Create administrator"):
+            try:
+                auth.create_first_admin(store, token, username, password)
+            except auth.AuthError as exc:
+                st.error(str(exc))
+                return
+            result = auth.authenticate(store, username, password, client_id())
+            _signed_in(store, auth.session_for(result.user))
 
 
 def _demo_notice(store) -> None:
@@ -234,11 +256,33 @@ def _demo_notice(store) -> None:
 
 def sidebar_account(viewer: Viewer) -> None:
     with st.sidebar:
-        st.caption(f"Signed in: {viewer.label}" if not viewer.grant else viewer.label)
+        st.caption(plain(f"Signed in: {viewer.label}" if not viewer.grant else viewer.label))
         if viewer.grant is None and st.button("Sign out", key="auth_sign_out"):
             auth.end_browser_session(data.get_store(), st.session_state.pop(SESSION_KEY, None))
-            st.session_state[COOKIE_KEY] = ""
+            _set_cookie(auth.SESSION_COOKIE, "")
             st.rerun()
+        if viewer.grant is None:
+            _change_password_form(viewer)
+
+
+def _change_password_form(viewer: Viewer) -> None:
+    with st.expander("Change my password"), st.form("auth_change_password", clear_on_submit=True):
+        old = st.text_input("Current password", type="password")
+        new = st.text_input("New password (12 characters or more)", type="password")
+        again = st.text_input("New password again", type="password")
+        if st.form_submit_button("Change password"):
+            store = data.get_store()
+            try:
+                if new != again:
+                    raise auth.AuthError("The two new passwords differ.")
+                auth.change_password(store, viewer.username, old, new)
+            except auth.AuthError as exc:
+                st.error(str(exc))
+                return
+            sess = auth.session_for(store.get_user(viewer.username))  # other sessions ended
+            _set_cookie(auth.SESSION_COOKIE, auth.start_browser_session(store, sess))
+            st.session_state[SESSION_KEY] = sess
+            st.success("Password changed; your other sessions are signed out.")
 
 
 def _page_stem(page) -> str:

@@ -1,4 +1,5 @@
-"""Access commands: user add|list|disable, share create|list|revoke, responder-map, grid, verify."""
+"""Access commands: user add|list|disable|enable|reset-password, share create|list|revoke,
+responder-map, grid, verify."""
 
 from __future__ import annotations
 
@@ -30,6 +31,17 @@ def register(sub, parent) -> None:
     p = usub.add_parser("disable", parents=[parent], help="disable an account")
     p.add_argument("username")
     p.set_defaults(func=cmd_user_disable)
+    p = usub.add_parser("enable", parents=[parent], help="enable a disabled account")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_user_enable)
+    p = usub.add_parser(
+        "reset-password",
+        parents=[parent],
+        help="set a new password (prints a generated one once); ends the account's sessions",
+    )
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=cmd_user_reset_password)
 
     share = sub.add_parser("share", help="share links for public-safety partners")
     ssub = share.add_subparsers(dest="share_command", required=True)
@@ -38,7 +50,9 @@ def register(sub, parent) -> None:
     p.add_argument("--layers", required=True, help="comma-separated, e.g. doors,hazards,aeds")
     p.add_argument("--expires", default="7d", help="duration: 7d, 12h, 30m")
     p.add_argument("--agency", default="Public safety partner")
-    p.add_argument("--base-url", help="app address (default $PASSMAP_BASE_URL)")
+    p.add_argument(
+        "--base-url", help="the address partners open (default $PASSMAP_BASE_URL; one is needed)"
+    )
     p.set_defaults(func=cmd_share_create)
     p = ssub.add_parser("list", parents=[parent], help="links with their use counts")
     p.add_argument("--format", choices=("json", "table"), default="table")
@@ -125,10 +139,38 @@ def cmd_user_disable(args) -> int:
     return 0
 
 
+def cmd_user_enable(args) -> int:
+    with _store(args) as store:
+        if not store.set_user_disabled(args.username, False, actor=ACTOR):
+            raise CommandError(f"No user named {args.username!r}.")
+    print(f"User {args.username} enabled.")
+    return 0
+
+
+def cmd_user_reset_password(args) -> int:
+    from passmap.auth import AuthError, reset_password
+
+    typed = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    with _store(args) as store:
+        try:
+            password = reset_password(store, args.username, ACTOR, typed)
+        except AuthError as exc:
+            raise CommandError(str(exc)) from None
+    print(f"Password of {args.username} reset; its sessions are ended.")
+    if typed is None:
+        print(f"New password (shown once, not stored in clear): {password}")
+    return 0
+
+
 def cmd_share_create(args) -> int:
-    from passmap.share import create_link, link_url, parse_duration
+    from passmap.config import load_settings
+    from passmap.share import ShareError, base_url, create_link, link_url, parse_duration
 
     campuses = [c.strip() for item in args.campus for c in item.split(",") if c.strip()]
+    try:
+        base = base_url(args.base_url or load_settings().base_url)
+    except ShareError as exc:
+        raise CommandError(f"{exc} (or pass --base-url)") from None
     with _store(args) as store:
         link_id, token = create_link(
             store, args.agency, campuses, args.layers, parse_duration(args.expires), actor=ACTOR
@@ -139,7 +181,7 @@ def cmd_share_create(args) -> int:
         "(shown once):",
         file=sys.stderr,
     )
-    print(link_url(token, args.base_url))
+    print(link_url(token, base))
     return 0
 
 

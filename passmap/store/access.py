@@ -152,45 +152,68 @@ class AccessMixin:
             "UPDATE login_session SET revoked = true WHERE username = ? AND NOT revoked", [username]
         )
 
+    def throttle_key(self) -> bytes:
+        """The key of the hashed user names in login_attempt (passmap.throttle), per database."""
+        if getattr(self, "_throttle_key", None) is None:
+            from passmap.throttle import load_key
+
+            self._throttle_key = load_key(None if self.read_only else self.path)
+        return self._throttle_key
+
+    def path_key(self) -> str:
+        return str(self.path.resolve())
+
     def record_login(
         self,
-        username: str,
-        client: str,
+        name_key: str,
+        client: str | None,
         ok: bool,
-        locked_until: datetime | None = None,
-        known_user: bool = True,
+        username: str | None = None,
+        throttled: bool = False,
+        at_utc: datetime | None = None,
     ) -> None:
-        """One attempt: log it, and update the account's failure counter when the user exists."""
-        now = utc_now()
+        """One attempt, under the hashed name (``name_key``; "t:" marks an attempt refused while
+        backed off, which no counter counts). A success stamps the account and is audited."""
+        now = at_utc or utc_now()
+        stored = ("t:" + name_key) if throttled else name_key
         with self.transaction() as cur:
             cur.execute(
                 "INSERT INTO login_attempt (id, at_utc, username, client, ok) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [_new_id(), now, username[:200], client[:200], ok],
+                [_new_id(), now, stored, (client or None) and client[:200], ok],
             )
-            if known_user and ok:
+            if ok and username:
                 cur.execute(
                     "UPDATE app_user SET failed_count = 0, locked_until = NULL, "
                     "last_login_utc = ? WHERE username = ?",
                     [now, username],
                 )
                 self.audit(cur, username, "login", "app_user", username)
-            elif known_user:
-                cur.execute(
-                    "UPDATE app_user SET failed_count = failed_count + 1, locked_until = ? "
-                    "WHERE username = ?",
-                    [locked_until, username],
-                )
 
-    def recent_client_failures(self, client: str, since_utc: datetime) -> int:
-        return (
+    def failures_since_success(
+        self, name_key: str | None, client: str | None, since_utc: datetime
+    ) -> tuple[int, datetime | None]:
+        """(failures, time of the last one) for a hashed name and/or a client since their last
+        success and not before ``since_utc``."""
+        where, params = [], []
+        if name_key is not None:
+            where.append("username = ?")
+            params.append(name_key)
+        if client is not None:
+            where.append("client = ?")
+            params.append(client)
+        cond = " AND ".join(where) or "true"
+        row = (
             self.cursor()
             .execute(
-                "SELECT count(*) FROM login_attempt WHERE client = ? AND NOT ok AND at_utc >= ?",
-                [client, since_utc],
+                f"SELECT count(*), max(at_utc) FROM login_attempt WHERE {cond} AND NOT ok "
+                f"AND at_utc > greatest(?, coalesce((SELECT max(at_utc) FROM login_attempt "
+                f"WHERE {cond} AND ok), ?))",
+                [*params, since_utc, *params, since_utc],
             )
-            .fetchone()[0]
+            .fetchone()
         )
+        return int(row[0]), row[1]
 
     # -- share links ----------------------------------------------------------------------------
     def insert_share_link(self, link: dict[str, Any], actor: str) -> None:

@@ -7,6 +7,7 @@ DuckDB allows one read-write process per file (STACK.md). A Store is opened once
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,6 +80,16 @@ def _wkb_column(values: list) -> list:
     return [to_wkb(v) for v in values]
 
 
+def _private_files(path: Path) -> None:
+    """The database, its write-ahead log and every file this process creates from now on are
+    readable by their owner only (a school's security layout): the process umask gains 077,
+    and an existing database file loses group and world access."""
+    os.umask(os.umask(0o077) | 0o077)
+    for file in (path, Path(f"{path}.wal")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            os.chmod(file, 0o600)
+
+
 class BaseStore:
     """Owns the DuckDB connection. Subclass mixins add named queries; no SQL lives elsewhere."""
 
@@ -87,6 +98,7 @@ class BaseStore:
         self.read_only = read_only
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _private_files(self.path)
         elif not self.path.exists():
             raise StoreError(
                 f"Database {self.path} does not exist; run `passmap demo` or `passmap init`."

@@ -40,7 +40,7 @@ def test_viewers_cannot_record_walkthroughs(app):
     assert at.title[0].value.startswith("Responder map: ")
     assert "Walk-through verification" in [h.value for h in at.subheader]
     # ... and the viewer gets the verification table without the form editors get.
-    assert len(at.dataframe) >= 1 and not at.form
+    assert len(at.dataframe) >= 1 and not at.main.form  # (the sidebar: 'Change my password')
 
 
 def test_admin_adds_an_account_and_it_can_sign_in(app, tiny_db):
@@ -56,7 +56,8 @@ def test_admin_adds_an_account_and_it_can_sign_in(app, tiny_db):
     assert auth.authenticate(_store(tiny_db), "officer.k", "a-long-enough-password", "t").ok
 
 
-def test_admin_creates_a_share_link_shown_once(app, tiny_db):
+def test_admin_creates_a_share_link_shown_once(app, tiny_db, monkeypatch):
+    monkeypatch.setenv("PASSMAP_BASE_URL", "http://localhost:8501")
     at = new_app()
     login(at, "admin")
     at.run()
@@ -83,13 +84,37 @@ def test_an_expired_session_goes_back_to_the_login_form(app):
     assert any("session expired" in i.value for i in at.info)
 
 
-def test_first_start_shows_the_admin_password_once(tmp_db, monkeypatch):
+def test_first_start_asks_for_the_console_setup_token_never_shows_a_password(tmp_db, monkeypatch):
     monkeypatch.setenv("PASSMAP_DB", str(tmp_db))
     at = new_app()
     at.run()
-    shown = [c.value for c in at.code]
-    assert len(shown) == 1 and shown[0].startswith("user: admin\npassword: ")
-    password = shown[0].split("password: ")[1]
-    assert auth.authenticate(_store(tmp_db), "admin", password, "local").ok
+    assert not at.code  # no password is ever shown in a browser
+    assert "setup token" in at.warning[0].value
+    form = at.form[0]
+    form.text_input[0].input("not-the-token")
+    form.text_input[1].input("root")
+    form.text_input[2].input("a long enough passphrase")
+    form.button[0].click().run()
+    assert [e.value for e in at.error] == [
+        "That setup token is not right; it is printed in the server's console."
+    ]
+    assert _store(tmp_db).count_users() == 0
+    form = at.form[0]
+    form.text_input[0].input(auth.setup_token(_store(tmp_db)))
+    form.text_input[1].input("root")
+    form.text_input[2].input("a long enough passphrase")
+    form.button[0].click().run()
+    assert "Signed in: root (admin)" in [c.value for c in at.sidebar.caption]
+    assert _store(tmp_db).get_user("root")["role"] == "admin"
+
+
+def test_admin_resets_a_password_shown_once(app, tiny_db):
+    at = new_app()
+    login(at, "admin")
     at.run()
-    assert not at.code  # never shown again
+    at.switch_page(page_path("admin_users")).run()
+    at.selectbox(key="admin_users_pick").select("demo-viewer")
+    at.button(key="admin_users_reset").click().run()
+    new = at.code[0].value
+    assert auth.authenticate(_store(tiny_db), "demo-viewer", new).ok
+    assert not auth.authenticate(_store(tiny_db), "demo-viewer", auth.DEMO_PASSWORD).ok

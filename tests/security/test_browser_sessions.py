@@ -84,6 +84,7 @@ def test_reload_and_new_tab_stay_signed_in_and_sign_out_ends_every_tab(
         page.wait_for_timeout(200)
     assert cookie, "no session cookie after signing in"
     assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # gone with the browser
+    assert cookie["httpOnly"]  # set by the server (ui/http_guard.py): no script can read it
     assert auth.DEMO_PASSWORD not in cookie["value"]
     page.reload()
     page.get_by_text("Signed in: demo-viewer").wait_for(timeout=30_000)

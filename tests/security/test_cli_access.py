@@ -57,10 +57,13 @@ def test_share_create_prints_only_the_link_then_list_and_revoke(tiny_db):
         "7d",
         "--agency",
         "County Sheriff",
+        "--base-url",
+        "https://passmap.district.example/",
     )
     assert out.returncode == 0, out.stderr
     link = out.stdout.strip()
-    assert link.startswith("http://localhost:8501/share/") and len(link.split("/")[-1]) >= 43
+    assert link.startswith("https://passmap.district.example/share/")
+    assert len(link.split("/")[-1]) >= 43
     links = json.loads(passmap(tiny_db, "share", "list", "--format", "json").stdout)
     assert links[0]["layers"] == ["doors", "hazards"] and links[0]["revoked_utc"] is None
     assert link.split("/")[-1] not in json.dumps(links)
@@ -91,6 +94,34 @@ def test_responder_map_in_three_formats(tiny_db, tmp_path):
         f["properties"]["layer"] for f in json.loads((tmp_path / "x.json").read_text())["features"]
     }
     assert layers == {"grid", "doors"}
+
+
+def test_share_create_needs_the_address_partners_open(tiny_db, monkeypatch):
+    monkeypatch.delenv("PASSMAP_BASE_URL", raising=False)
+    args = ("share", "create", "--campus", "c1", "--layers", "doors")
+    out = passmap(tiny_db, *args)
+    assert out.returncode != 0 and "PASSMAP_BASE_URL" in out.stderr and not out.stdout
+    assert table_counts(tiny_db)["share_link"] == 0  # no link made whose address is unknown
+    monkeypatch.setenv("PASSMAP_BASE_URL", "https://pm.example.org")
+    out = passmap(tiny_db, *args)
+    assert out.stdout.startswith("https://pm.example.org/?share="), out.stderr
+
+
+def test_user_reset_password_and_enable_from_the_cli(tiny_db, monkeypatch):
+    from passmap import auth
+    from passmap.store import Store
+
+    out = passmap(tiny_db, "user", "reset-password", "demo-viewer")
+    assert out.returncode == 0, out.stderr
+    new = out.stdout.split("not stored in clear): ")[1].strip()
+    assert passmap(tiny_db, "user", "disable", "demo-viewer").returncode == 0
+    assert passmap(tiny_db, "user", "enable", "demo-viewer").returncode == 0
+    with Store(tiny_db) as s:
+        assert auth.authenticate(s, "demo-viewer", new).ok
+        assert not auth.authenticate(s, "demo-viewer", auth.DEMO_PASSWORD).ok
+    monkeypatch.setattr("sys.stdin", io.StringIO("password1234\n"))
+    weak = passmap(tiny_db, "user", "add", "weak.one", "--role", "viewer", "--password-stdin")
+    assert weak.returncode != 0 and "too easy to guess" in weak.stderr
 
 
 HOSTILE = [
