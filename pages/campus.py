@@ -24,6 +24,7 @@ from ui.maps import (
 )
 from ui.pickers import current, go_to
 from ui.sitedata import campus_exterior
+from ui.text import plain
 
 require("view_maps")
 
@@ -35,7 +36,7 @@ if not pick.campus:
     st.info("Choose a campus in the sidebar (or click one on the district map).")
     st.stop()
 campus = data.campuses(path).set_index("id").loc[[pick.campus]].reset_index()
-st.subheader(campus["name"].iloc[0])
+st.subheader(plain(campus["name"].iloc[0]))
 
 site = campus_exterior(path, pick.campus)
 types = sorted(site.controls["type"].unique())

@@ -29,6 +29,7 @@ from ui.live import live_map
 from ui.maps import layer_toggles, picked, shade_mode, static_spec, type_toggles, viewer_key
 from ui.pickers import current
 from ui.sitedata import level_objects
+from ui.text import plain
 
 require("view_maps")
 
@@ -42,7 +43,7 @@ if not pick.level:
     st.stop()
 building = data.buildings(path, pick.campus).set_index("id").loc[pick.building]
 head = st.columns([3, 3, 2], vertical_alignment="bottom")
-head[0].subheader(building["name"])
+head[0].subheader(plain(building["name"]))
 with head[1]:
     level_switcher(path, pick.building, pick.level)
 with head[2]:

@@ -20,6 +20,7 @@ from ui.auth import client_id
 from ui.guard import require
 from ui.maps import show_layers
 from ui.pickers import current
+from ui.text import plain
 
 viewer = require("view_responder")
 store = data.get_store()
@@ -29,7 +30,7 @@ if not pick.campus or not viewer.can("view_responder", pick.campus):
     st.stop()
 
 campus = store.get("campus", pick.campus)
-st.title(f"Responder map: {campus['name']}")
+st.title(f"Responder map: {plain(campus['name'])}")
 with st.expander("Layers", expanded=False):
     chosen = st.multiselect(
         "Layers",

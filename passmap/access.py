@@ -264,3 +264,42 @@ def parse_layers(text: str | Iterable[str]) -> list[str]:
     if unknown:
         raise ValueError(f"Unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYERS)}.")
     return names
+
+
+OBJECT_KINDS = ("zone", "opening", "control")
+
+
+def object_visible(
+    kind: str,
+    row: dict | None,
+    role: str,
+    layers: Iterable[str] = (),
+    campus_scope: Iterable[str] | None = None,
+) -> bool:
+    """May a viewer see one zone, opening or control (a stored row)? The check every object id
+    that comes back from the browser (map picks, tooltips, component values) passes before
+    anything about it is read out or written: its campus must be in the viewer's scope, a
+    control's type on a layer the viewer sees, and a partner sees only the shared layers.
+
+    >>> cam = {"campus_id": "hs", "type": "camera"}
+    >>> object_visible("control", cam, "viewer"), object_visible("control", cam, "board")
+    (True, False)
+    >>> object_visible("control", cam, "viewer", campus_scope=["es1"])
+    False
+    >>> object_visible("zone", {"campus_id": "hs", "kind": "classroom"}, "nobody")
+    False
+    """
+    if role not in ROLES or kind not in OBJECT_KINDS or not isinstance(row, dict):
+        return False
+    campus = row.get("campus_id")
+    if not isinstance(campus, str) or not in_scope(campus, campus_scope):
+        return False
+    layers = visible_layers(role, layers) if role == "partner" else visible_layers(role)
+    if kind == "control":
+        return control_visible(str(row.get("type") or ""), layers, role)
+    if role != "partner":
+        return True
+    if kind == "zone":
+        has_building = isinstance(row.get("building_id"), str)
+        return layer_of_zone(str(row.get("kind") or ""), has_building) in set(layers)
+    return layer_of_opening(str(row.get("door_class") or "")) in set(layers)

@@ -241,3 +241,19 @@ def stats(path: str) -> dict:
 def clear_caches() -> None:
     """Forget cached query results (call after any write to the site model)."""
     st.cache_data.clear()
+
+
+def visible_object(kind: str, object_id) -> dict | None:
+    """The stored row of a zone, opening or control the signed-in viewer may see, else None.
+
+    Every (kind, id) that comes back from the browser (a map pick, a tooltip, a component value)
+    goes through here before anything about it is shown or changed: the browser can send any id,
+    and an id of another campus or of a hidden layer gets the same None as an id that does not
+    exist (passmap.access.object_visible)."""
+    viewer = current_viewer()
+    if viewer is None or kind not in access.OBJECT_KINDS or not isinstance(object_id, str):
+        return None
+    row = get_store().get(kind, object_id[:200])
+    if not access.object_visible(kind, row, viewer.role, viewer.layers, viewer.campus_scope):
+        return None
+    return row

@@ -8,10 +8,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from passmap.config import ROOT
+from passmap.config import load_settings
+from passmap.documents import procedure_file
 from passmap.palette import control_style, door_style, tier_label
 from passmap.values import is_missing
-from ui import assessment
+from ui import assessment, data
+from ui.text import plain
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +54,16 @@ def procedure_section(row: dict) -> None:
         if row.get("type") is not None:
             st.caption("Procedure: none attached.")
         return
-    local = (ROOT / str(doc)).resolve()
-    if local.is_file() and ROOT in local.parents:
+    local = procedure_file(doc, load_settings().procedure_dir)  # only inside that folder
+    if local is not None:
         st.download_button(
-            f"Procedure: {Path(doc).name}",
+            f"Procedure: {local.name}",
             local.read_bytes(),
-            file_name=Path(doc).name,
+            file_name=local.name,
             key=f"proc-{row['id']}",
         )
     else:
-        st.markdown(f"Procedure: `{doc}`")
+        st.text(f"Procedure: {Path(str(doc)).name} (not in the procedure folder)")
 
 
 def live_section(kind: str, row: dict) -> None:
@@ -106,13 +108,14 @@ def practices_section(object_id: str, live: bool) -> None:
 
 
 def render_detail(store, kind: str, object_id: str, live: bool = False) -> None:
-    """Attributes, practices satisfied/blocked, procedure document and live status."""
-    row = store.get(TABLES[kind], object_id)
+    """Attributes, practices satisfied/blocked, procedure document and live status of an object
+    the viewer may see (the id came from the browser: ui.data.visible_object checks it)."""
+    row = data.visible_object(kind, object_id) if kind in TABLES else None
     if row is None:
-        st.warning(f"{kind} {object_id} no longer exists.")
+        st.warning("Nothing to show for that selection; it may have been removed.")
         return
     with st.container(border=True, key="detail_panel"):
-        st.markdown(f"**{_title(kind, row)}**")
+        st.markdown(f"**{plain(_title(kind, row))}**")  # names as typed, never markdown
         if kind == "zone":
             tier = assessment.tiers(live).get(object_id)
             st.markdown(f"Tier: **{tier_label(tier)}**")

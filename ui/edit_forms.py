@@ -321,12 +321,13 @@ def _reshape(store, who: str, frames: dict, geom) -> None:
         st.error(str(exc))
 
 
-def recent_changes(store) -> None:
+def recent_changes(store, campus_scope=None) -> None:
+    """The latest audited changes; a campus-scoped editor sees only those of their campuses."""
     with st.expander("Recent changes"):
         st.dataframe(
             [
                 {k: e[k] for k in ("at_utc", "actor", "action", "entity_type", "entity_id")}
-                for e in store.audit_entries(limit=15)
+                for e in store.audit_entries(limit=15, campus_scope=campus_scope)
             ],
             use_container_width=True,
         )

@@ -7,6 +7,7 @@ import streamlit as st
 from ui import data
 from ui.pickers import KEYS, PENDING, Picked
 from ui.search import Hit, find
+from ui.text import plain
 
 SWITCH_KEY = "floor_level_switch"
 
@@ -48,11 +49,12 @@ def focus_from_search(query: str, plan, pick: Picked) -> Hit | None:
         data.controls(path, pick.campus),
     )
     if not hits:
-        st.warning(f"Nothing on this campus matches “{query}”.")
+        st.warning(f"Nothing on this campus matches “{plain(query)}”.")
         return None
     hit = hits[0]
     if hit.level_id and hit.level_id != pick.level:
         st.session_state[PENDING] = {"building": hit.building_id, "level": hit.level_id}
         st.rerun()
-    st.info(f"{hit.label} is not on a floor plan (it is on the grounds: see the campus view).")
+    where = "it is on the grounds: see the campus view"
+    st.info(f"{plain(hit.label)} is not on a floor plan ({where}).")
     return None

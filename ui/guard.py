@@ -35,3 +35,22 @@ def require(action: str, campus_id: str | None = None) -> Viewer:
         st.error(REFUSAL)
         st.stop()
     return viewer
+
+
+def checked_selection(selection, frames: dict) -> tuple[str, str] | None:
+    """A (kind, id) the browser sent back (a map tooltip or click), if it names an object of
+    ``frames`` (the objects drawn on this plan, {kind: frame with id and campus_id}) that the
+    viewer may edit there; else None. A forged id of another level or campus is never used."""
+    if not isinstance(selection, (tuple, list)) or len(selection) != 2:
+        return None
+    kind, object_id = selection
+    frame = frames.get(kind) if kind in ("zone", "opening", "control") else None
+    if frame is None or len(frame) == 0 or not isinstance(object_id, str):
+        return None
+    rows = frame[frame["id"] == object_id]
+    if rows.empty:
+        return None
+    viewer = checked_viewer()
+    if viewer is None or not viewer.can("edit", rows.iloc[0]["campus_id"]):
+        return None
+    return kind, object_id

@@ -11,6 +11,7 @@ import csv
 import json
 from pathlib import Path
 
+from passmap.csvsafe import safe_row
 from passmap.exporters.common import SITE_ORDER, feature, table_rows
 
 INVENTORY_COLUMNS = (
@@ -73,11 +74,13 @@ def export_inventory_csv(store, out_path: Path) -> int:
         for r in rows:
             p = r["geometry"].representative_point() if r["geometry"] is not None else None
             w.writerow(
-                {
-                    **r,
-                    "lon": None if p is None else round(p.x, 7),
-                    "lat": None if p is None else round(p.y, 7),
-                }
+                safe_row(  # names that look like formulas stay text in a spreadsheet
+                    {
+                        **r,
+                        "lon": None if p is None else round(p.x, 7),
+                        "lat": None if p is None else round(p.y, 7),
+                    }
+                )
             )
     return len(rows)
 

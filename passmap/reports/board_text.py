@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from passmap.csvsafe import safe_row
 from passmap.reports.board import GAP_COLUMNS, ROADMAP_COLUMNS, BoardReport, summarise_gaps
 
 
@@ -21,9 +22,9 @@ def board_csv_text(report: BoardReport) -> str:
     writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in report.gaps.to_dict("records"):
-        writer.writerow(dict(row, section="gap"))
+        writer.writerow(safe_row(dict(row, section="gap")))
     for row in pd.concat([report.roadmap, report.unscheduled]).to_dict("records"):
-        writer.writerow(dict(row, section="roadmap"))  # unfunded items have no year
+        writer.writerow(safe_row(dict(row, section="roadmap")))  # unfunded items have no year
     return buf.getvalue()
 
 

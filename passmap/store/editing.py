@@ -277,14 +277,28 @@ class EditingMixin:
             self.audit(cur, actor, "delete", table, entity_id, _plain(current), None)
 
     # -- audit and undo -----------------------------------------------------------------------
-    def audit_entries(self, limit: int = 50, entity_id: str | None = None) -> list[dict]:
+    def audit_entries(
+        self, limit: int = 50, entity_id: str | None = None, campus_scope=None
+    ) -> list[dict]:
+        """Newest first. ``campus_scope`` (a campus-scoped account's campuses; None = all): only
+        the changes of zones, doors and controls on those campuses (by the object now, or by
+        the campus recorded before or after the change), nothing district-wide."""
+        scoped = campus_scope is not None
+        campuses = list(campus_scope or [])
         rows = (
             self.cursor()
             .execute(
                 "SELECT id, at_utc, actor, action, entity_type, entity_id, before, after "
-                "FROM audit_log WHERE (?::VARCHAR IS NULL OR entity_id = ?) "
+                "FROM audit_log a "
+                "WHERE (?::VARCHAR IS NULL OR entity_id = ?) AND (NOT ? OR ("
+                " a.entity_type IN ('zone', 'opening', 'control') AND ("
+                "a.entity_id IN (SELECT id FROM zone WHERE list_contains(?::VARCHAR[], campus_id) "
+                " UNION ALL SELECT id FROM opening WHERE list_contains(?::VARCHAR[], campus_id) "
+                " UNION ALL SELECT id FROM control WHERE list_contains(?::VARCHAR[], campus_id)) "
+                "OR list_contains(?::VARCHAR[], json_extract_string(a.before, '$.campus_id')) "
+                "OR list_contains(?::VARCHAR[], json_extract_string(a.after, '$.campus_id'))))) "
                 "ORDER BY at_utc DESC LIMIT ?",
-                [entity_id, entity_id, limit],
+                [entity_id, entity_id, scoped, *[campuses] * 5, limit],
             )
             .fetchall()
         )
