@@ -100,9 +100,14 @@ def _write_pending_cookie() -> None:
 def gate() -> tuple[Viewer | None, str | None]:
     """The frame's gate, run first on every script run: (viewer, None) for a signed-in person or
     a valid share link; (None, refusal) for a share link that is not valid; (None, None) for
-    anyone else (who gets the sign-in page). Draws nothing but a pending cookie write."""
-    store = data.get_store()
-    _write_pending_cookie()
+    anyone else (who gets the sign-in page). Draws nothing but the cookie writes this run (or an
+    earlier one that was cut short) asked for."""
+    result = _gate(data.get_store())
+    _write_pending_cookie()  # after the gate: a share visit's cookie goes out on its first run
+    return result
+
+
+def _gate(store) -> tuple[Viewer | None, str | None]:
     token = st.query_params.get("share")
     if token is not None:
         viewer = _share_gate(store, token)
