@@ -50,7 +50,6 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-SHARE_COOKIE = "passmap_share"  # set HttpOnly for a share view, so its downloads can be checked
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 NEED_BASE_URL = (
     "Set PASSMAP_BASE_URL to the address partners open (for example "

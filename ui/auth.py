@@ -1,7 +1,7 @@
 """The login gate (called once in app.py), share-link entry (``?share=TOKEN``), the signed-in
 viewer, and page visibility from the core policy (passmap.access). No rule is decided here.
 
-Cookies: the session cookie (and a share view's cookie) are set by the server, HttpOnly,
+Cookies: the session cookie is set by the server, HttpOnly,
 SameSite=Strict, Secure over HTTPS: a script run issues a one-time ticket (passmap.tickets) and
 a zero-height component POSTs it to ui/http_guard.COOKIE_ROUTE, whose answer sets the cookie.
 The first administrator is created with the setup token the server printed to its console.
@@ -61,7 +61,6 @@ def _share_gate(store, token: str) -> Viewer | None:
         st.session_state.pop(SESSION_KEY, None)  # a link visit is never a staff session
         st.session_state[SHARE_KEY] = grant
         share.record_use(store, grant, None, "open", client_id())
-        _set_cookie(share.SHARE_COOKIE, token)  # its downloads are checked against the link
     return current_viewer()
 
 
@@ -84,7 +83,7 @@ def _set_cookie(name: str, value: str) -> None:
 
 
 def _write_pending_cookie() -> None:
-    """Set or clear the cookies a sign-in, sign-out or share visit asked for: a zero-height
+    """Set or clear the cookies a sign-in or sign-out asked for: a zero-height
     component POSTs a one-time ticket per cookie to the server's cookie route, whose answer
     sets it HttpOnly (a browser-session cookie: gone when the browser closes)."""
     from ui.http_guard import cookie_script
@@ -103,7 +102,7 @@ def gate() -> tuple[Viewer | None, str | None]:
     anyone else (who gets the sign-in page). Draws nothing but the cookie writes this run (or an
     earlier one that was cut short) asked for."""
     result = _gate(data.get_store())
-    _write_pending_cookie()  # after the gate: a share visit's cookie goes out on its first run
+    _write_pending_cookie()  # after the gate: a cookie it asked for goes out on this run
     return result
 
 

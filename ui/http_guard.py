@@ -9,8 +9,8 @@ and the two small routes that set and clear PassMap's cookies server-side (HttpO
   account that may import (editors, administrators); everyone else gets 403 before one byte is
   read into memory.
 - Files Streamlit serves under ``/media`` (downloads: responder PDF, GeoJSON, board report...)
-  only to a browser holding a valid session cookie or a share link that is still valid: after
-  sign-out or a revocation the same URL answers 403.
+  only to a browser holding a valid session cookie: after sign-out the same URL answers 403.
+  Share links download from their own routes (ui/share_http.py), checked per request.
 - The websocket message ``clear_cache`` (it empties every visitor's caches) is dropped unless
   the connection was opened with an administrator's valid session cookie.
 
@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from passmap import access, auth, share, throttle, tickets
+from passmap import access, auth, throttle, tickets
 from passmap.config import load_settings
 from passmap.store.shared import shared_store
 
@@ -114,13 +114,8 @@ def staff_role(cookies: dict[str, str]) -> str | None:
     return session.role if session else None
 
 
-def share_valid(cookies: dict[str, str]) -> bool:
-    token = cookies.get(share.SHARE_COOKIE)
-    return bool(token) and share.resolve(_store(), token) is not None
-
-
 def _may_fetch_media(cookies: dict[str, str]) -> bool:
-    return staff_role(cookies) is not None or share_valid(cookies)
+    return staff_role(cookies) is not None
 
 
 def _may_upload(cookies: dict[str, str]) -> bool:
@@ -148,10 +143,11 @@ class HttpGuard:
         headers = security_headers(path, self.tile_url)
 
         async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                own = {k for k, _ in headers}
-                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in own]
-                message = dict(message, headers=kept + headers)
+            if message["type"] == "http.response.start":  # a route's own (stricter) ones stay
+                given = message.get("headers", [])
+                present = {k.lower() for k, _ in given}
+                added = [(k, v) for k, v in headers if k not in present]
+                message = dict(message, headers=[*given, *added])
             await send(message)
 
         refusal = await self._refusal(scope, path)

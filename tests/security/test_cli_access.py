@@ -104,7 +104,7 @@ def test_share_create_needs_the_address_partners_open(tiny_db, monkeypatch):
     assert table_counts(tiny_db)["share_link"] == 0  # no link made whose address is unknown
     monkeypatch.setenv("PASSMAP_BASE_URL", "https://pm.example.org")
     out = passmap(tiny_db, *args)
-    assert out.stdout.startswith("https://pm.example.org/?share="), out.stderr
+    assert out.stdout.startswith("https://pm.example.org/share/"), out.stderr
 
 
 def test_user_reset_password_and_enable_from_the_cli(tiny_db, monkeypatch):
