@@ -79,7 +79,7 @@ st.caption(
     "the same labels on every printout of this campus."
 )
 
-status = verification_status(store, pick.campus)
+status = verification_status(store, pick.campus, staff_names=viewer.grant is None)
 names = dict(
     zip(
         store.list_buildings(campus_id=pick.campus)["id"],
@@ -105,7 +105,7 @@ if viewer.can("export", pick.campus):
     st.subheader("Print and export")
     if st.button("Prepare printable PDF", key="responder_pdf_build"):
         buf = io.BytesIO()
-        render_responder_pdf(store, pick.campus, buf, chosen)
+        render_responder_pdf(store, pick.campus, buf, chosen, staff_names=viewer.grant is None)
         st.session_state["responder_pdf"] = (pick.campus, tuple(chosen), buf.getvalue())
     held = st.session_state.get("responder_pdf")
     if held and held[:2] == (pick.campus, tuple(chosen)):

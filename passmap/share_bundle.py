@@ -413,7 +413,7 @@ class ShareService:
         fmt, media_type = DOWNLOADS[suffix]
         buf = io.BytesIO()
         if fmt == "pdf":
-            render_responder_pdf(self.store, campus_id, buf, layers)
+            render_responder_pdf(self.store, campus_id, buf, layers, staff_names=False)
         elif fmt == "imdf":
             responder_imdf(self.store, campus_id, buf, layers)
         else:

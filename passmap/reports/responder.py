@@ -58,11 +58,13 @@ class Verification:
             return "NOT VERIFIED by walk-through"
         when = self.verified_utc.strftime("%Y-%m-%d")
         flag = f" - CHANGED SINCE ({self.changes_since} edits)" if self.changes_since else ""
-        return f"Last verified {when} by {self.verified_by}{flag}"
+        by = f" by {self.verified_by}" if self.verified_by else ""
+        return f"Last verified {when}{by}{flag}"
 
 
-def verification_status(store, campus_id: str) -> dict[str, Verification]:
-    """Per building: the last walk-through and how many audited edits happened since."""
+def verification_status(store, campus_id: str, staff_names: bool = True) -> dict[str, Verification]:
+    """Per building: the last walk-through and how many audited edits happened since. Without
+    ``staff_names`` (anything a share link hands out) the verifier's name is left out."""
     last = store.last_verifications(campus_id)
     out = {}
     for bid in store.list_buildings(campus_id=campus_id)["id"]:
@@ -72,7 +74,7 @@ def verification_status(store, campus_id: str) -> dict[str, Verification]:
         else:
             out[bid] = Verification(
                 bid,
-                v["verified_by"],
+                v["verified_by"] if staff_names else None,
                 v["verified_utc"],
                 store.changes_since(bid, v["verified_utc"]),
             )
@@ -302,11 +304,14 @@ def render_responder_pdf(
     layers=None,
     now: datetime | None = None,
     tile_url: str | None = "settings",
+    staff_names: bool = True,
 ) -> dict:
     """Write the campus responder PDF; returns {"pages": n, "floors": [...]}.
 
     ``layers`` limits what is drawn (a partner's share); None means every layer. The aerial
     basemap comes from PASSMAP_TILE_URL unless ``tile_url`` is given (None: no basemap).
+    ``staff_names=False`` (a share link's download) prints walk-through stamps without the
+    verifier's name.
     """
     if tile_url == "settings":
         tile_url = load_settings().tile_url
@@ -316,7 +321,7 @@ def render_responder_pdf(
     layers = tuple(LAYERS) if layers is None else tuple(layers)
     grid = campus_grid(store, campus_id)
     objs = responder_objects(store, campus_id, layers, grid).to_crs(grid.crs)
-    status = verification_status(store, campus_id)
+    status = verification_status(store, campus_id, staff_names)
     levels = store.list_levels()
     buildings = store.list_buildings(campus_id=campus_id)
     levels = levels[levels["building_id"].isin(buildings["id"])]

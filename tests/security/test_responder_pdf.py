@@ -69,6 +69,33 @@ def test_walkthrough_is_recorded_and_later_changes_are_flagged(store):
     assert fresh.verified_by == "J. Rivera" and fresh.changes_since == 0
 
 
+def test_a_share_link_s_pdf_download_names_no_staff_member(store, tmp_path):
+    """The walk-through stamp of a partner's PDF (the share link's download) has the date, not
+    the name of the staff member who walked the building; the staff's own PDF keeps it."""
+    from datetime import timedelta
+
+    from passmap import share
+    from passmap.share_bundle import DATA_PLACEHOLDER, ShareService
+    from ui.share_content import build_content
+
+    store.record_verification("b1", "J. Rivera")
+    staff = tmp_path / "staff.pdf"
+    render_responder_pdf(store, "c1", staff)
+    assert "by J. Rivera" in "".join(pdf_pages_text(staff))
+    _, token = share.create_link(store, "Sheriff", ["c1"], ["doors"], timedelta(days=1), "t")
+    svc = ShareService(store, build_content, f"<html>{DATA_PLACEHOLDER}")
+    try:
+        file_fut, log_fut = svc.download(svc.grant(token), "c1", "pdf", "10.0.0.9")
+        shared = tmp_path / "shared.pdf"
+        shared.write_bytes(file_fut.result(timeout=120).body)
+        log_fut.result(timeout=60)
+    finally:
+        svc.close()
+    text = "".join(pdf_pages_text(shared))
+    assert "Last verified" in text and "Tiny High School" in text
+    assert "Rivera" not in text and "walk-through (DEMO)" not in text
+
+
 def test_geojson_has_the_grid_layer_and_only_visible_layers(store):
     doc = responder_geojson(store, "c1", ["grid", "doors", "aeds"])
     layers = {f["properties"]["layer"] for f in doc["features"]}
