@@ -249,3 +249,18 @@ def test_the_desks_traced_from_the_office_dxf_as_plain_geojson(store):
     campus = store.get("campus", building["campus_id"])
     assert campus["geometry"].contains(building["geometry"])
     assert -2.980 < zones.total_bounds[0] < -2.978
+
+
+def test_westport_house_exported_as_project_geojson_comes_back_whole(store, tmp_path):
+    """The real WRLD building written as PassMap's own GeoJSON folder and imported into another
+    database (the project's own reader, detected as such and not as IMDF)."""
+    from passmap.exporters import export
+    from passmap.store import Store
+
+    import_path(store, DATA / "wrld-westport-house", ImportOptions(building_id="westport"))
+    export(store, "geojson", tmp_path / "westport")
+    with Store(tmp_path / "fresh.duckdb") as fresh:
+        report = import_path(fresh, tmp_path / "westport")
+        assert report.format == "geojson"
+        assert fresh.table_counts() == store.table_counts()
+        assert fresh.site_checksum() == store.site_checksum()
