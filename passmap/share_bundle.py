@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shapely.geometry import mapping
+from shapely.geometry import box, mapping
 
 from passmap import share
 from passmap.access import allowed, visible_layers
 from passmap.grid import campus_grid
-from passmap.reports.responder_data import locate
+from passmap.search import search as find
 from passmap.store.base import utc_now
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,8 @@ DOWNLOADS = {  # file suffix -> (format, media type)
 
 @dataclass(frozen=True)
 class BundleContent:
-    """What the content builder returns: the page payload and, per campus, the responder
-    objects the map was drawn from (search answers come from the same frame)."""
+    """What the content builder returns: the page payload and, per campus, the search index of
+    the objects the map was drawn from with their geometries (search answers come from it)."""
 
     payload: dict
     objects: dict[str, Any]
@@ -244,16 +244,18 @@ def _iso(value) -> str | None:
     return str(value)
 
 
-def search_answers(frame, query: str, limit: int = 12) -> list[dict]:
-    """The responder search (the same core function as the staff map) with what the share page
-    needs to show a hit: its view, bounds and geometry (to pan, zoom and highlight)."""
-    answers = locate(frame, query, limit=limit) if frame is not None else []
-    if not answers:
+def search_answers(found, query: str, limit: int = 12) -> list[dict]:
+    """The one search of every map (passmap.search) over the link's index, with what the share
+    page needs to show a hit: its view, bounds and geometry (to pan, zoom and highlight).
+    ``found`` is (index, geometries by object id) as built with the bundle."""
+    if found is None:
         return []
-    geoms = dict(zip(frame["id"], frame.geometry))
+    index, geoms = found
     out = []
-    for a in answers:
-        geom = geoms.get(a["id"])
+    for a in find(index, query, limit=limit):
+        geom = geoms.get(a["id"]) if a["kind"] != "cell" else None
+        if geom is None:
+            geom = box(*a["bbox"])
         level = a.get("level_id")
         out.append(
             {
@@ -261,8 +263,8 @@ def search_answers(frame, query: str, limit: int = 12) -> list[dict]:
                 "sentence": a["sentence"],
                 "cell": a.get("cell"),
                 "view": f"level:{level}" if isinstance(level, str) and level else "site",
-                "bounds": [round(v, 7) for v in geom.bounds] if geom is not None else None,
-                "geometry": _rounded(mapping(geom)) if geom is not None else None,
+                "bounds": [round(v, 7) for v in geom.bounds],
+                "geometry": _rounded(mapping(geom)),
             }
         )
     return out
@@ -384,8 +386,8 @@ class ShareService:
         bundle_fut = self.bundle(grant, version)
 
         def answer() -> bytes:
-            frame = bundle_fut.result().objects.get(campus_id)
-            return json.dumps(search_answers(frame, q), separators=(",", ":")).encode()
+            found = bundle_fut.result().objects.get(campus_id)
+            return json.dumps(search_answers(found, q), separators=(",", ":")).encode()
 
         return self._searches.get((grant.link_id, version, campus_id, q.lower()), answer)
 

@@ -20,11 +20,12 @@ from layers.responder import (
     label_layer,
     point_layer,
 )
+from passmap import search as find
 from passmap.access import LAYERS, allowed, visible_layers
 from passmap.config import load_settings
 from passmap.grid import campus_grid
 from passmap.reports.responder import verification_status
-from passmap.reports.responder_data import responder_objects
+from passmap.reports.responder_data import _TYPE_LABEL, responder_objects
 from passmap.share_bundle import DOWNLOADS, BundleContent
 from passmap.store.base import utc_now
 
@@ -142,6 +143,9 @@ def _campus(store, grant, campus_id: str, layers) -> tuple[dict, object]:
             views.append(_level_view(objs, b, lv, views[0]["bounds"]))
     status = verification_status(store, campus_id)
     names = dict(zip(buildings["id"], buildings["name"]))
+    found = _search_index(
+        store, campus_id, objs, buildings, levels, grid if "grid" in layers else None
+    )
     exportable = allowed("partner", "export", campus_id, grant.campuses)
     entry = {
         "id": campus_id,
@@ -158,7 +162,28 @@ def _campus(store, grant, campus_id: str, layers) -> tuple[dict, object]:
         if exportable
         else [],
     }
-    return entry, objs
+    return entry, found
+
+
+def _search_index(store, campus_id, objs, buildings, levels, grid):
+    """passmap.search's index of what this link shows (only the objects on the map; no device
+    ids: a share view names none) and the geometries to highlight a hit."""
+    controls = store.list_controls(campus_id=campus_id).assign(external_id=None)
+    names = dict(zip(buildings["id"], buildings["name"]))
+    level_names = {
+        lv["id"]: f"{names.get(lv['building_id'], '')}: {lv['name']}".strip(": ")
+        for _, lv in levels[levels["building_id"].isin(names)].iterrows()
+    }
+    index = find.search_index(
+        zones=store.list_zones(campus_id=campus_id),
+        openings=store.list_openings(campus_id=campus_id),
+        controls=controls,
+        buildings=buildings,
+        grid=grid,
+        level_names=level_names,
+        type_labels=_TYPE_LABEL,
+    )
+    return find.restrict(index, objs["id"]), dict(zip(objs["id"], objs.geometry))
 
 
 def build_content(store, grant) -> BundleContent:
@@ -169,9 +194,9 @@ def build_content(store, grant) -> BundleContent:
     for campus_id in grant.campuses:
         if store.get("campus", campus_id) is None:
             continue  # a campus removed since the link was made
-        entry, objs = _campus(store, grant, campus_id, layers)
+        entry, found = _campus(store, grant, campus_id, layers)
         campuses.append(entry)
-        objects[campus_id] = objs
+        objects[campus_id] = found
     payload = {
         "agency": grant.agency,
         "expires_utc": grant.expires_utc.replace(microsecond=0).isoformat() + "Z",

@@ -65,7 +65,9 @@ def test_partner_on_a_phone_sees_only_the_shared_campus_and_layers(
     page.wait_for_selector("html[data-map-drawn='1']", state="attached", timeout=TIMEOUT_MS)
     page.get_by_role("searchbox", name="Find a room, door or device").fill("Door 1")
     page.keyboard.press("Enter")
-    page.get_by_text("Door 1 is in").first.wait_for(timeout=TIMEOUT_MS)
+    answer = page.locator("#answers button", has_text="Door 1 (").first  # passmap.search wording
+    answer.wait_for(timeout=TIMEOUT_MS)
+    assert "grid cell" in answer.inner_text()
     page.wait_for_timeout(1500)
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=False)
     sent = b"".join(bodies)

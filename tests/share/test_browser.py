@@ -79,7 +79,7 @@ def test_share_page_draws_and_search_highlights(
     page.keyboard.press("Enter")
     answer = page.locator("#answers button").first
     answer.wait_for(timeout=TIMEOUT_MS)
-    assert answer.inner_text().startswith("Room 115") and " is in " in answer.inner_text()
+    assert answer.inner_text().startswith("Room 115") and "grid cell" in answer.inner_text()
     assert page.locator("#view").input_value() == "level:cvhs-main-l1"  # the room's floor
     box = answer.bounding_box()
     assert map_box["y"] <= box["y"] <= map_box["y"] + map_box["height"]  # on the map

@@ -96,6 +96,8 @@ def test_live_search_and_downloads(demo_db, app_server):
         hits and hits[0]["sentence"].startswith("Room 115") and hits[0]["view"].startswith("level:")
     )
     assert hits[0]["geometry"]["type"] == "Polygon" and len(hits[0]["bounds"]) == 4
+    door = json.loads(fetch(f"{base}/search?campus=cvhs&q=D7").body)  # passmap.search's forms
+    assert door and door[0]["sentence"].startswith("Door 7") and "grid cell" in door[0]["sentence"]
     assert json.loads(fetch(f"{base}/search?campus=cvhs&q=AED").body) == []  # not shared
     assert fetch(f"{base}/search?campus=mres&q=114").status == 403  # not the link's campus
     geo = fetch(f"{base}/download/cvhs.geojson")
