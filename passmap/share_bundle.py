@@ -43,7 +43,8 @@ from passmap.store.base import utc_now
 
 log = logging.getLogger(__name__)
 
-LIVE_MAX_AGE_S = 1.0  # the live snapshot of a link is recomputed at most this often
+LIVE_MAX_AGE_S = 1.0  # the live snapshot of a link is at most this old
+LIVE_MIN_AGE_S = 0.25  # ... and recomputed at most this often (after a device event)
 DATA_PLACEHOLDER = "<!--SHARE-DATA-->"
 DOWNLOADS = {  # file suffix -> (format, media type)
     "pdf": ("pdf", "application/pdf"),
@@ -304,7 +305,7 @@ class ShareService:
         self._downloads = OnceCache(self._builds, 32)
         self._searches = OnceCache(self._quick, 512)
         self._live_lock = threading.Lock()
-        self._live: dict[str, tuple[float, Future]] = {}
+        self._live: dict[str, tuple[float, int, Future]] = {}
         self.access_log = AccessLog(store)
         self.builds = 0  # bundles built so far (tests, bench)
         self._gridded: set[str] = set()
@@ -361,18 +362,23 @@ class ShareService:
     # -- live -----------------------------------------------------------------------------------
     def live(self, grant: share.ShareGrant) -> Future:
         """JSON bytes of the link's live snapshot, at most LIVE_MAX_AGE_S old; one computation
-        per link and second whatever the number of visitors."""
+        per link and second whatever the number of visitors. A device event (an alarm raised
+        or cleared, a lockdown it causes) moves the store's live version: the snapshot is then
+        recomputed after LIVE_MIN_AGE_S already (a staff posture change waits for the second)."""
         now = self._clock()
+        version = self.store.live_version()
         with self._live_lock:
             held = self._live.get(grant.link_id)
-            if held is not None and now - held[0] < LIVE_MAX_AGE_S and not _failed(held[1]):
-                return held[1]
+            if held is not None and not _failed(held[2]):
+                age = now - held[0]
+                if age < LIVE_MIN_AGE_S or (age < LIVE_MAX_AGE_S and held[1] == version):
+                    return held[2]
             fut = self._quick.submit(
                 lambda: json.dumps(
                     live_snapshot(self.store, grant.campuses), separators=(",", ":")
                 ).encode()
             )
-            self._live[grant.link_id] = (now, fut)
+            self._live[grant.link_id] = (now, version, fut)
             return fut
 
     # -- search and downloads -------------------------------------------------------------------

@@ -5,6 +5,7 @@ log committed before each answer); this module only speaks HTTP.
 
     GET /share/<token>                      the page (HTML + the map payload as JSON data)
     GET /share/<token>/live.json            posture and open alarms (at most 1 s old)
+                                            (polled by the page every 3 s)
     GET /share/<token>/search?campus=&q=    the responder search (the core function)
     GET /share/<token>/download/<campus>.pdf | .geojson | .imdf.zip   (logged)
     GET /share-assets/<name>                vendored deck.gl and the viewer (public, immutable)

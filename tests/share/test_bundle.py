@@ -6,13 +6,23 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 
 from passmap import share
-from passmap.share_bundle import DATA_PLACEHOLDER, ShareService, embed_json, page_html
+from passmap.feeds.batch import events_table
+from passmap.feeds.model import StatusEvent
+from passmap.share_bundle import (
+    DATA_PLACEHOLDER,
+    LIVE_MIN_AGE_S,
+    ShareService,
+    embed_json,
+    page_html,
+)
+from passmap.store.base import utc_now
 from tests.share.conftest import SENSITIVE_LABELS, tips
 
 TEMPLATE = f'<html><script type="application/json" id="share-data">{DATA_PLACEHOLDER}</script>'
@@ -116,6 +126,22 @@ def test_live_is_computed_at_most_once_a_second_per_link(store, defaults):
         text = fresh.result(timeout=60).decode()
         assert json.loads(text)["campuses"][0]["posture"] == "lockdown"
         assert "Officer Example" not in text and "Smith" not in text  # no staff words
+        # A duress pressed: the device event moves the live version, so the snapshot is
+        # recomputed after LIVE_MIN_AGE_S, not at the end of the second.
+        now[0] += 0.3
+        assert svc.live(grant) is fresh  # nothing moved: within the second, the same snapshot
+        button = (
+            store.list_controls("cvhs")
+            .query("type == 'duress_button' and external_id.notna()")
+            .iloc[0]
+        )
+        event = StatusEvent.make(
+            button["external_id"], "panic", "triggered", utc_now(), "test", None
+        )
+        store.write_status_batch(events_table([event], time.time()), [])
+        now[0] += LIVE_MIN_AGE_S + 0.01
+        pressed = json.loads(svc.live(grant).result(timeout=60))["campuses"][0]
+        assert len(pressed["alarms"]) == 1 and pressed["alarms"][0]["kind"] == "duress"
     finally:
         svc.close()
 

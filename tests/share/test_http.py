@@ -100,6 +100,9 @@ def test_live_search_and_downloads(demo_db, app_server):
     assert door and door[0]["sentence"].startswith("Door 7") and "grid cell" in door[0]["sentence"]
     assert json.loads(fetch(f"{base}/search?campus=cvhs&q=AED").body) == []  # not shared
     assert fetch(f"{base}/search?campus=mres&q=114").status == 403  # not the link's campus
+    page = fetch(base).payload()  # export files only behind the token (checked per request):
+    hrefs = [d["href"] for c in page["campuses"] for d in c["downloads"]]  # no /media/ URL
+    assert hrefs == [f"download/cvhs.{s}" for s in ("pdf", "geojson", "imdf.zip")], hrefs
     geo = fetch(f"{base}/download/cvhs.geojson")
     assert geo.status == 200 and "attachment" in geo.headers["content-disposition"]
     assert {f["properties"].get("layer") for f in json.loads(geo.body)["features"]} >= {"doors"}
@@ -113,4 +116,4 @@ def test_live_search_and_downloads(demo_db, app_server):
     assert sneaky.status in (400, 404) and b"import" not in sneaky.body
     server.stop()
     views = sorted(u["view"] for u in _accesses(demo_db, link_id))
-    assert views == ["download:geojson", "download:imdf"]
+    assert views == ["download:geojson", "download:imdf", "open"]
