@@ -53,6 +53,18 @@ class Settings:
     live_future_skew_s: float = 300.0
     # the district's time zone (IANA name): alarm and status times are shown in it
     timezone: str = "America/New_York"
+    # -- live feed credentials and broker options (passmap.feeds.mqtt.MqttConfig.from_settings,
+    # `passmap bridge`): PASSMAP_MQTT_USERNAME/_PASSWORD override the URL's, PASSMAP_MQTT_CA is a
+    # CA bundle for TLS, PASSMAP_MQTT_CLIENT_ID a fixed id (the broker keeps the session and
+    # queues QoS 1 messages while we are away), PASSMAP_MQTT_QOS, PASSMAP_MQTT_INFLIGHT
+    mqtt_username: str | None = None
+    mqtt_password: str | None = None
+    mqtt_ca: str | None = None
+    mqtt_client_id: str | None = None  # None: passmap-ingest-<host name>
+    mqtt_qos: int = 1
+    mqtt_inflight: int = 20  # the broker's max_inflight_messages (mosquitto's default)
+    webhook_secret: str = ""  # PASSMAP_WEBHOOK_SECRET, shared with the webhook senders
+    unifi_api_key: str = ""  # PASSMAP_UNIFI_API_KEY, from the UniFi console
 
 
 def data_home(env: dict[str, str]) -> Path:
@@ -93,13 +105,49 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         base_url=(env.get("PASSMAP_BASE_URL") or "").strip().rstrip("/") or None,
         trusted_proxies=parse_proxies(env.get("PASSMAP_TRUSTED_PROXIES")),
         procedure_dir=Path(env.get("PASSMAP_PROCEDURE_DIR") or DATA_DIR / "procedures"),
-        units=system_of(env.get("PASSMAP_UNITS")),
+        units=unit_system(env),
         **_import_settings(env, home),
         live_max_payload_bytes=_number(env, "PASSMAP_LIVE_MAX_PAYLOAD_BYTES", 64 * 1024, int),
         live_max_id_chars=_number(env, "PASSMAP_LIVE_MAX_ID_CHARS", 128, int),
         live_future_skew_s=_number(env, "PASSMAP_LIVE_FUTURE_SKEW_S", 300.0, float),
         timezone=_timezone(env.get("PASSMAP_TIMEZONE") or "America/New_York"),
+        **_feed_settings(env),
     )
+
+
+def _feed_settings(env) -> dict:
+    """PASSMAP_MQTT_USERNAME/_PASSWORD/_CA/_CLIENT_ID/_QOS/_INFLIGHT, PASSMAP_WEBHOOK_SECRET,
+    PASSMAP_UNIFI_API_KEY.
+
+    >>> _feed_settings({"PASSMAP_MQTT_QOS": "0"})["mqtt_qos"]
+    0
+    >>> _feed_settings({"PASSMAP_MQTT_QOS": "high"})
+    Traceback (most recent call last):
+    ValueError: PASSMAP_MQTT_QOS='high' must be 0, 1 or 2.
+    """
+    qos = (env.get("PASSMAP_MQTT_QOS") or "1").strip()
+    if qos not in ("0", "1", "2"):
+        raise ValueError(f"PASSMAP_MQTT_QOS={qos!r} must be 0, 1 or 2.")
+    return {
+        "mqtt_username": env.get("PASSMAP_MQTT_USERNAME") or None,
+        "mqtt_password": env.get("PASSMAP_MQTT_PASSWORD") or None,
+        "mqtt_ca": env.get("PASSMAP_MQTT_CA") or None,
+        "mqtt_client_id": env.get("PASSMAP_MQTT_CLIENT_ID") or None,
+        "mqtt_qos": int(qos),
+        "mqtt_inflight": _number(env, "PASSMAP_MQTT_INFLIGHT", 20, int),
+        "webhook_secret": env.get("PASSMAP_WEBHOOK_SECRET", ""),
+        "unifi_api_key": env.get("PASSMAP_UNIFI_API_KEY", ""),
+    }
+
+
+def unit_system(env: dict[str, str] | None = None) -> str:
+    """PASSMAP_UNITS alone ("us" or "metric"), for code that formats many values and should not
+    read every setting each time (passmap.compliance.explain).
+
+    >>> unit_system({"PASSMAP_UNITS": "metres"}), unit_system({})
+    ('metric', 'us')
+    """
+    return system_of((os.environ if env is None else env).get("PASSMAP_UNITS"))
 
 
 def _import_settings(env, home: Path | None = None) -> dict:

@@ -149,3 +149,38 @@ def test_the_sql_check_sees_the_store_s_multi_line_statements():
         and SQL.search(n.value)
     ]
     assert multi, "no statement split over lines was found in passmap/store/editing.py"
+
+
+# Settings are read in passmap/config.py alone. serve.py hands its environment on to the app it
+# starts (os.execve), which reads nothing from it. share.py's PASSMAP_BASE_URL moves into
+# Settings with h12's security branch (issue 12), which then drops it from this set.
+ENV_READERS = {"passmap/config.py", "passmap/cli/serve.py", "passmap/share.py"}
+
+
+def environment_reads(source: str) -> list[int]:
+    """Lines that touch the process environment (os.environ, os.getenv, from os import ...).
+
+    >>> environment_reads("import os\\nx = os.environ.get('A')\\ny = os.getenv('B')")
+    [2, 3]
+    >>> environment_reads("from os import environ as e\\nos.getpid()")
+    [1]
+    """
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb"):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            if any(a.name in ("environ", "getenv", "environb") for a in node.names):
+                lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_settings_are_read_only_in_config():
+    paths = _code_outside_the_store() + sorted((REPO / "passmap" / "store").rglob("*.py"))
+    readers = {
+        str(path.relative_to(REPO)): found
+        for path in paths
+        if (found := environment_reads(path.read_text(encoding="utf-8")))
+    }
+    assert "passmap/config.py" in readers  # the scan does see the one place that reads them
+    assert {name: lines for name, lines in readers.items() if name not in ENV_READERS} == {}

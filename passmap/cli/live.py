@@ -10,6 +10,7 @@ import threading
 import time
 
 from passmap.cli import CommandError, db_path
+from passmap.config import load_settings
 
 
 def register(sub, parent) -> None:
@@ -75,14 +76,14 @@ def register(sub, parent) -> None:
 def _mqtt_config(args, required: bool = True):
     from passmap.feeds.mqtt import MqttConfig
 
-    url = getattr(args, "mqtt_url", None) or os.environ.get("PASSMAP_MQTT_URL")
+    url = _mqtt_url(args)
     if not url:
         if required:
             raise CommandError(
                 "no broker: pass --mqtt-url or set PASSMAP_MQTT_URL (e.g. mqtt://127.0.0.1:1883)."
             )
         return None
-    return MqttConfig.from_env(url=url)
+    return MqttConfig.from_settings(load_settings(), url=url)
 
 
 def _wait(duration_s: float | None) -> None:
@@ -95,7 +96,6 @@ def _wait(duration_s: float | None) -> None:
 def cmd_ingest(args) -> int:
     """The same wiring as the app server's lifespan (passmap.feeds.service.build_runner), for a
     machine where ingest runs without the app (it then owns the database file)."""
-    from passmap.config import load_settings
     from passmap.feeds.service import build_runner
     from passmap.store import Store
 
@@ -110,7 +110,7 @@ def cmd_ingest(args) -> int:
 
 
 def _mqtt_url(args) -> str | None:
-    return getattr(args, "mqtt_url", None) or os.environ.get("PASSMAP_MQTT_URL")
+    return getattr(args, "mqtt_url", None) or load_settings().mqtt_url
 
 
 def cmd_bridge(args) -> int:
@@ -122,7 +122,7 @@ def cmd_bridge(args) -> int:
     from passmap.feeds.mqtt import Publisher
     from passmap.feeds.registry import DEFAULT_GATEWAYS
 
-    secret = os.environ.get("PASSMAP_WEBHOOK_SECRET", "")
+    secret = load_settings().webhook_secret
     if not secret:
         raise CommandError(
             "set PASSMAP_WEBHOOK_SECRET to the secret shared with the webhook senders."
@@ -141,7 +141,7 @@ def _bridge_unifi(args) -> int:
     from passmap.feeds.mqtt import Publisher
     from passmap.feeds.unifi_bridge import UnifiBridge
 
-    key = os.environ.get("PASSMAP_UNIFI_API_KEY", "")
+    key = load_settings().unifi_api_key
     if not args.unifi_host or not key:
         raise CommandError(
             "bridge unifi needs --unifi-host and $PASSMAP_UNIFI_API_KEY (an API key from the "

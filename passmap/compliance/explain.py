@@ -18,7 +18,6 @@ US district measures; metres with PASSMAP_UNITS=metric) is decided in ``units`` 
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 
 import pandas as pd
@@ -44,8 +43,12 @@ _TYPE_WORDS = {
 
 
 def units() -> str:
-    """'imperial' (feet, the default: districts are US) or 'metric' (PASSMAP_UNITS=metric)."""
-    return "metric" if os.environ.get("PASSMAP_UNITS", "").lower() == "metric" else "imperial"
+    """'imperial' (feet, the default: districts are US) or 'metric' (PASSMAP_UNITS=metric, read
+    by passmap.config as everywhere else)."""
+    from passmap.config import unit_system
+    from passmap.units import METRIC
+
+    return "metric" if unit_system() == METRIC else "imperial"
 
 
 def distance(metres: float, system: str | None = None) -> str:

@@ -1,9 +1,10 @@
 """MQTT (paho 2.x): the subscribing source for the runner and a small publisher.
 
-Configuration: ``PASSMAP_MQTT_URL`` (``mqtt://host:1883`` or ``mqtts://user:pass@host:8883``),
-``PASSMAP_MQTT_USERNAME`` / ``PASSMAP_MQTT_PASSWORD`` (override the URL's), ``PASSMAP_MQTT_CA``
-(CA bundle for TLS), ``PASSMAP_MQTT_CLIENT_ID`` (fixed id: the broker keeps the session and
-queues QoS 1 messages while we are away), ``PASSMAP_MQTT_QOS`` (default 1).
+Configuration (read in passmap.config): ``PASSMAP_MQTT_URL`` (``mqtt://host:1883`` or
+``mqtts://user:pass@host:8883``), ``PASSMAP_MQTT_USERNAME`` / ``PASSMAP_MQTT_PASSWORD`` (override
+the URL's), ``PASSMAP_MQTT_CA`` (CA bundle for TLS), ``PASSMAP_MQTT_CLIENT_ID`` (fixed id: the
+broker keeps the session and queues QoS 1 messages while we are away), ``PASSMAP_MQTT_QOS``
+(default 1).
 
 >>> c = MqttConfig.from_env({"PASSMAP_MQTT_URL": "mqtts://u:p@broker.district.local"})
 >>> (c.host, c.port, c.tls, c.username)
@@ -39,9 +40,10 @@ class MqttConfig:
     inflight_window: int = 20  # the broker's max_inflight_messages (mosquitto's default)
 
     @classmethod
-    def from_env(cls, env: dict | None = None, url: str | None = None) -> MqttConfig:
-        env = os.environ if env is None else env
-        url = url or env.get("PASSMAP_MQTT_URL")
+    def from_settings(cls, settings, url: str | None = None) -> MqttConfig:
+        """The broker at ``url`` (default ``settings.mqtt_url``) with the settings' credentials
+        and options (passmap.config: PASSMAP_MQTT_*)."""
+        url = url or settings.mqtt_url
         if not url:
             raise ValueError("PASSMAP_MQTT_URL is not set (e.g. mqtt://127.0.0.1:1883).")
         parsed = urlparse(url)
@@ -54,15 +56,22 @@ class MqttConfig:
             host=parsed.hostname,
             port=parsed.port or (8883 if tls else 1883),
             tls=tls,
-            username=env.get("PASSMAP_MQTT_USERNAME")
+            username=settings.mqtt_username
             or (unquote(parsed.username) if parsed.username else None),
-            password=env.get("PASSMAP_MQTT_PASSWORD")
+            password=settings.mqtt_password
             or (unquote(parsed.password) if parsed.password else None),
-            ca_file=env.get("PASSMAP_MQTT_CA") or None,
-            client_id=env.get("PASSMAP_MQTT_CLIENT_ID") or f"passmap-ingest-{socket.gethostname()}",
-            qos=int(env.get("PASSMAP_MQTT_QOS", "1")),
-            inflight_window=int(env.get("PASSMAP_MQTT_INFLIGHT", "20")),
+            ca_file=settings.mqtt_ca,
+            client_id=settings.mqtt_client_id or f"passmap-ingest-{socket.gethostname()}",
+            qos=settings.mqtt_qos,
+            inflight_window=settings.mqtt_inflight,
         )
+
+    @classmethod
+    def from_env(cls, env: dict | None = None, url: str | None = None) -> MqttConfig:
+        """``from_settings`` of the settings ``env`` gives (default: this process's)."""
+        from passmap.config import load_settings
+
+        return cls.from_settings(load_settings(env), url)
 
 
 def make_client(

@@ -53,7 +53,7 @@ def build_runner(
     )
     runner.start()
     if url:
-        config = MqttConfig.from_env(url=url)
+        config = MqttConfig.from_settings(settings, url=url)
         MqttSource(runner, config).start()
         runner.mode = f"mqtt {config.host}:{config.port} as {config.client_id}"
     elif simulate:
