@@ -43,7 +43,7 @@ with st.sidebar.expander("Report settings", expanded=False):
 rep = board.report(budget, years)
 if rep is None:
     st.title("Board presentation")
-    st.info("The compliance engine is not installed yet, so there are no tiers to present.")
+    st.info("No catalog is loaded yet, so there are no tiers to present.")
     st.stop()
 
 index = min(max(st.session_state.get(SLIDE_KEY, 0), 0), len(SLIDES) - 1)

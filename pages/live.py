@@ -114,8 +114,8 @@ live_sections.dead_letters()
 live_sections.unknown_devices(pick.campus, may_act, actor)
 
 st.subheader("Effective tier (live) vs design tier")
-if not assessment.engine_available():
-    st.caption(f"The compliance engine is not available: {assessment.engine_problem()}")
+if assessment.version(False) is None:
+    assessment.show_notice(False)
 else:
     design, effective = assessment.tiers(False), assessment.tiers(True)
     changed = [

@@ -9,44 +9,27 @@ within about a second without a reload.
 
 from __future__ import annotations
 
-import importlib.util
-
 import streamlit as st
 
+from passmap.compliance.engine import NothingToAssess
+from passmap.compliance.service import service_for
 from ui.data import get_store
 
 EDITION = "v7"
 POLL_S = 1.0
 
 
-def engine_problem() -> str | None:
-    """Why tiers cannot be shown (None when the engine is importable)."""
-    if importlib.util.find_spec("passmap.compliance") is None:
-        return "the compliance engine is not installed"
-    try:
-        from passmap.compliance.service import service_for  # noqa: F401
-    except ImportError as exc:  # the engine is still landing: say so instead of failing
-        return f"the compliance engine cannot be loaded ({exc})"
-    return None
-
-
-def engine_available() -> bool:
-    return engine_problem() is None
-
-
 def _service(live: bool):
-    from passmap.compliance.service import service_for
-
     return service_for(get_store(), EDITION, live)
 
 
 def get_assessment(live: bool = False):
-    """The assessment as of the latest write, or None when nothing can be assessed."""
-    if engine_problem() is not None:
-        return None
+    """The assessment as of the latest write, or None when there is nothing to assess (no
+    catalog loaded: the maps still work, untiered, and ``show_notice`` says why). Any other
+    engine error is raised: the page shows it and the server logs it."""
     try:
         result = _service(live).current()
-    except ValueError:  # e.g. no catalog loaded yet: the maps still work, untiered
+    except NothingToAssess:
         result = None
     st.session_state[_shown_key(live)] = None if result is None else result.version
     return result
@@ -58,8 +41,6 @@ def _shown_key(live: bool) -> str:
 
 def version(live: bool = False) -> int | None:
     """The version of the current assessment (None when not assessed)."""
-    if engine_problem() is not None:
-        return None
     return _service(live).version()
 
 
@@ -83,14 +64,10 @@ def watch(live: bool = False) -> None:
 
 def show_notice(live: bool = False) -> None:
     """One caption saying why tiers are grey, when they are."""
-    problem = engine_problem()
-    if problem is None:
-        try:
-            _service(live).current()
-        except ValueError as exc:
-            problem = str(exc)
-    if problem:
-        st.caption(f"Tiers not shown: {problem}")
+    try:
+        _service(live).current()
+    except NothingToAssess as exc:
+        st.caption(f"Tiers not shown: {exc}")
 
 
 def tiers(live: bool = False) -> dict:
@@ -110,14 +87,8 @@ def camera_views(campus_id: str, live: bool = False):
     mounting rule), or None when not assessed (the caller falls back to its own drawing).
     Kept by the service across edits that change nothing a view is drawn from. Does not
     mark a version as shown (only the tiers a page draws do)."""
-    if engine_problem() is not None:
-        return None
     try:
         result = _service(live).current()
-    except ValueError:  # nothing to assess (no catalog): the caller draws its own views
+    except NothingToAssess:  # no catalog: the caller draws its own views
         return None
     return result.coverage_for(campus_id)
-
-
-def clear() -> None:
-    """Kept for callers of the old cached version: the service follows writes by itself."""

@@ -16,7 +16,7 @@ import streamlit as st
 
 from passmap.reports.board import TIERS, BoardReport, board_figures, tier_hex, tier_name
 from passmap.values import is_missing, optional_int
-from ui.assessment import engine_available, get_assessment
+from ui.assessment import get_assessment
 from ui.assessment import version as assessment_version
 from ui.data import _open_store, db_path
 
@@ -43,10 +43,11 @@ def _report(
 
 
 def report(budget_per_year_usd: float, years: int, top_n: int = 10) -> BoardReport | None:
-    """The board figures for the configured database, or None before the engine exists."""
-    if not engine_available():
-        return None
+    """The board figures for the configured database, or None when nothing is assessed yet
+    (no catalog loaded)."""
     versions = (assessment_version(False), assessment_version(True))
+    if versions[0] is None:
+        return None
     return _report(db_path(), float(budget_per_year_usd), int(years), int(top_n), versions)
 
 

@@ -89,7 +89,7 @@ def _role(object_id: str, scope_id, evidence) -> str:
 def practices_section(object_id: str, live: bool) -> None:
     found = assessment.findings_for(object_id, live)
     if found is None:
-        st.caption("Practices: not assessed yet (compliance engine not installed).")
+        st.caption("Practices: not assessed yet (no catalog loaded).")
         return
     if len(found) == 0:
         st.caption("No practice cites this object.")

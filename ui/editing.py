@@ -14,10 +14,13 @@ DRAWN_KEY = "edit_drawn"
 
 
 def actor() -> str:
-    """The signed-in user name for the audit log; "local" when nobody is signed in (a page run
-    outside the gate, as the page tests do)."""
+    """The signed-in user name for the audit log. Every page that writes opens with
+    ``require(...)`` (ui/guard.py), so someone is signed in; if not, that is a bug to show, not
+    a change to record under a made-up name."""
     viewer = current_viewer()
-    return viewer.username if viewer and viewer.username else "local"
+    if viewer is None or not viewer.username:
+        raise RuntimeError("A change was asked for with nobody signed in: it is not recorded.")
+    return viewer.username
 
 
 def camera_wedge(lon: float, lat: float, bearing_deg: float, fov_deg: float, range_m: float):

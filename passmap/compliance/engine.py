@@ -249,6 +249,11 @@ def _apply_not_necessary(findings: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     return findings
 
 
+class NothingToAssess(ValueError):
+    """The database holds no practices of the edition (no catalog loaded yet): a state, not a
+    failure; the maps show no tiers and say why."""
+
+
 def run(
     store,
     edition: str = "v7",
@@ -261,7 +266,7 @@ def run(
     if practices is None:
         practices = store.list_practices(edition)
     if practices.empty:
-        raise ValueError(
+        raise NothingToAssess(
             f"No practices of edition {edition!r} in {store.path}; load a catalog "
             "first (`passmap checklist load-starter` or `passmap demo`)."
         )

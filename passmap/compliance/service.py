@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 
 from passmap.compliance import assess
+from passmap.compliance.engine import NothingToAssess
 from passmap.compliance.result import AssessmentResult
 from passmap.store.versions import NOT_ASSESSED
 
@@ -41,7 +42,7 @@ class AssessmentService:
 
     def current(self) -> AssessmentResult:
         """The result as of the store's latest committed write (brought up to date first).
-        Raises ValueError when there is nothing to assess (no catalog loaded)."""
+        Raises NothingToAssess when there is nothing to assess (no catalog loaded)."""
         with self._lock:
             target = self.store_version()
             if self._result is None or self._result.version != target:
@@ -53,7 +54,7 @@ class AssessmentService:
         polls to know whether its tiers are still the latest."""
         try:
             return self.current().version
-        except ValueError:
+        except NothingToAssess:
             return None
 
     def _advance(self, result: AssessmentResult | None, target: int) -> AssessmentResult:
