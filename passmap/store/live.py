@@ -5,7 +5,7 @@ posture, gateways and the device-to-control mapping. Called by the single feed w
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pandas as pd
 import pyarrow as pa
@@ -243,16 +243,6 @@ class LiveMixin:
         )
         return int(n), str(newest)
 
-    def status_history(self, device_id: str, limit: int = 50) -> pd.DataFrame:
-        return (
-            self.cursor()
-            .execute(
-                "SELECT * FROM status_event WHERE device_id = ? ORDER BY observed_utc DESC LIMIT ?",
-                [device_id, limit],
-            )
-            .df()
-        )
-
     def status_history_states(self) -> list[str]:
         """Distinct states ever stored (diagnostics and tests)."""
         rows = self.cursor().execute("SELECT DISTINCT state FROM status_event").fetchall()
@@ -451,9 +441,6 @@ class LiveMixin:
             )
 
     # -- posture ------------------------------------------------------------------------------
-    def list_postures(self) -> pd.DataFrame:
-        return self.cursor().execute("SELECT * FROM posture ORDER BY campus_id").df()
-
     def get_posture(self, campus_id: str) -> dict:
         row = (
             self.cursor()
@@ -493,7 +480,3 @@ class LiveMixin:
                 {"state": before["state"]},
                 {"state": state, "reason": reason},
             )
-
-
-def stale_cutoff(now: datetime, seconds: float) -> datetime:
-    return now - timedelta(seconds=seconds)

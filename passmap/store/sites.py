@@ -12,7 +12,6 @@ from passmap.store.base import CRS, StoreError
 
 SITE_TABLES = ("district", "campus", "building", "level", "zone", "opening", "control")
 # Children first, so a wipe never violates a foreign key.
-_DELETE_ORDER = ("control", "opening", "zone", "level", "building", "campus", "district")
 
 _SELECT = {t: f"SELECT * EXCLUDE (geom), geom AS geometry FROM {t}" for t in SITE_TABLES}
 
@@ -116,13 +115,6 @@ class SitesMixin:
             self.record_bundle_change(cur, bundle)
             self.audit(cur, actor, label, after={"counts": counts})
         return counts
-
-    def wipe_sites(self) -> None:
-        """Delete every site row (used before rebuilding the demo)."""
-        with self.transaction() as cur:
-            for table in _DELETE_ORDER:
-                cur.execute(f"DELETE FROM {table}")
-            self.record_change("site", is_global=True)
 
     # -- counting -----------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
