@@ -38,6 +38,24 @@ def clear_point(area, points):
     return max(inside, key=lambda p: min((p.distance(d) for d in points), default=0.0))
 
 
+def gym_point(db_path):
+    """The first floor plan's view as the page fits it (its zones), a point inside the gym clear
+    of device icons, and the gym's row (the Floor plan page opens on the first campus, building
+    and level)."""
+    from layers.deck import fit_view
+    from passmap.store import Store
+
+    with Store(db_path, read_only=True) as store:
+        campus = store.list_campuses().iloc[0]["id"]
+        building = store.list_buildings(campus).iloc[0]["id"]
+        level = store.list_levels(building).iloc[0]["id"]
+        zones = store.list_zones(level_id=level)
+        devices = store.list_controls(level_id=level)
+    gym = zones[zones["kind"] == "gym"].iloc[0]
+    point = clear_point(gym.geometry, devices.geometry[devices.geom_type == "Point"])
+    return fit_view(tuple(zones.total_bounds)), point, gym
+
+
 def map_canvas(page, index: int = 0):
     """The deck.gl canvas inside the ``index``-th map component (a locator)."""
     return page.frame_locator(MAP_FRAME).nth(index).locator("canvas").first

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.mapview import (
-    clear_point,
+    gym_point,
     map_box,
     screen_point,
     wait_colour,
@@ -20,26 +20,11 @@ pytestmark = pytest.mark.browser
 CAMERA_BLUE = (0, 114, 178)
 
 
-def _gym_point(db_path):
-    """The floor view's initial view and the gym's inner point (the page fits the zones)."""
-    from layers.deck import fit_view
-    from passmap.store import Store
-
-    with Store(db_path, read_only=True) as store:
-        campus = store.list_campuses().iloc[0]["id"]
-        building = store.list_buildings(campus).iloc[0]["id"]
-        level = store.list_levels(building).iloc[0]["id"]
-        zones = store.list_zones(level_id=level)
-        devices = store.list_controls(level_id=level)
-    gym = zones[zones["kind"] == "gym"].iloc[0]
-    point = clear_point(gym.geometry, devices.geometry[devices.geom_type == "Point"])
-    return fit_view(tuple(zones.total_bounds)), point.x, point.y, gym["name"]
-
-
 def test_district_campus_and_floor_are_drawn_and_a_click_opens_the_details(
     app_server, browser_page, demo_db
 ):
-    view, lon, lat, gym_name = _gym_point(demo_db)
+    view, point, gym = gym_point(demo_db)
+    lon, lat, gym_name = point.x, point.y, gym["name"]
     server = app_server(demo_db)
     page = browser_page
     page.login(server.url, role="admin")
