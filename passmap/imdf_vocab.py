@@ -24,6 +24,20 @@ from __future__ import annotations
 
 from passmap.model import CONTROL_TYPES
 
+# The feature files PassMap writes and reads (<type>.geojson), pass_site being its extension's.
+FEATURE_TYPES = (
+    "venue",
+    "building",
+    "footprint",
+    "level",
+    "unit",
+    "opening",
+    "amenity",
+    "fixture",
+    "detail",
+    "pass_site",
+)
+
 UNIT_CATEGORY = {
     "classroom": "classroom",
     "corridor": "walkway",

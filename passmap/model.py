@@ -107,19 +107,9 @@ CONTROL_TYPES = (
     "hazard",
     "other",
 )
-# Controls that are networked technology (they need a written procedure and can report status).
-TECHNOLOGY_TYPES = (
-    "camera",
-    "access_reader",
-    "intercom",
-    "visitor_management",
-    "duress_button",
-    "wearable_duress_coverage",
-    "door_contact",
-    "motion_sensor",
-    "glass_break",
-    "pa_speaker",
-    "strobe",
+# Controls that are networked technology (they need a written procedure and can report status):
+# the first eleven types (camera .. strobe) and the two panels.
+TECHNOLOGY_TYPES = CONTROL_TYPES[: CONTROL_TYPES.index("strobe") + 1] + (
     "fire_alarm_panel",
     "intrusion_panel",
 )

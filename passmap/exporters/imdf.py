@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from passmap.exporters.common import feature, table_rows
-from passmap.imdf_vocab import amenity_category, label, unit_category
+from passmap.imdf_vocab import FEATURE_TYPES, amenity_category, label, unit_category
 
 NAMESPACE = uuid.UUID("6f1c2d4e-8a7b-5c3d-9e0f-a1b2c3d4e5f6")
 EXTENSION = "imdf:extension:passmap:pass#1.0.0"
@@ -48,21 +48,7 @@ def build_collections(store) -> dict[str, list[dict]]:
         for t in ("district", "campus", "building", "level", "zone", "opening", "control")
     }
     districts = {d["id"]: d for d in rows["district"]}
-    out: dict[str, list[dict]] = {
-        k: []
-        for k in (
-            "venue",
-            "building",
-            "footprint",
-            "level",
-            "unit",
-            "opening",
-            "amenity",
-            "fixture",
-            "detail",
-            "pass_site",
-        )
-    }
+    out: dict[str, list[dict]] = {k: [] for k in FEATURE_TYPES}
     for c in rows["campus"]:
         d = districts.get(c["district_id"], {})
         ext = _ext(c) | {"district": _ext(d)}

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import shapely
 
-from passmap.imdf_vocab import control_type, names_of
+from passmap.imdf_vocab import FEATURE_TYPES, control_type, names_of
 from passmap.importers.base import ImportContext, read_bytes_limited, slug
 from passmap.importers.kinds import zone_kind
 from passmap.importers.metres import to_local_m
@@ -23,19 +23,7 @@ from passmap.importers.validate import check_geometry, check_many, safe_zip_memb
 from passmap.model import CONTROL_TYPES
 
 TOUCH_M = 0.2  # an opening this close to a unit opens into it
-USED = (
-    "manifest",
-    "venue",
-    "building",
-    "footprint",
-    "level",
-    "unit",
-    "opening",
-    "amenity",
-    "fixture",
-    "detail",
-    "pass_site",
-)
+USED = ("manifest", *FEATURE_TYPES)
 
 
 def read_archive(ctx: ImportContext, path: Path) -> dict[str, list[dict]]:
