@@ -22,7 +22,10 @@ import shapely
 from passmap.access import LAYERS
 from passmap.grid import campus_grid
 from passmap.imdf_vocab import amenity_category, unit_category
-from passmap.reports.responder_data import responder_objects
+from passmap.reports.responder_data import COLUMNS, responder_objects
+from passmap.values import is_missing
+
+_PROPERTIES = [k for k in COLUMNS if k not in ("source", "geometry")]  # a feature's properties
 
 IMDF_VERSION = "1.0.0"
 _NS = uuid.UUID("6f1c0d1e-5a0e-4c55-9d8e-2f6b8f1f0a11")  # stable uuid5 ids per PassMap id
@@ -65,20 +68,7 @@ def responder_geojson(store, campus_id: str, layers=None) -> dict:
                 )
             )
     for _, o in objs.iterrows():
-        props = {
-            k: (None if o[k] is None or o[k] != o[k] else o[k])
-            for k in (
-                "id",
-                "layer",
-                "category",
-                "label",
-                "name",
-                "number",
-                "building_id",
-                "level_id",
-                "cell",
-            )
-        }
+        props = {k: (None if is_missing(o[k]) else o[k]) for k in _PROPERTIES}
         feats.append(_feature(o.geometry, props))
     return {
         "type": "FeatureCollection",
