@@ -348,8 +348,8 @@ class EditingMixin:
             out.append(e)
         return out
 
-    def undo_last(self, actor: str | None = None) -> dict:
-        """Undo the most recent create/update/delete (by ``actor`` when given); audited as undo.
+    def undo_last(self, actor: str) -> dict:
+        """Undo ``actor``'s most recent create/update/delete; audited as undo by ``actor``.
 
         Refused when the object changed again since (its version moved on).
         """
@@ -389,18 +389,15 @@ class EditingMixin:
                     int(current["version"]),
                 )
             self._after_write(cur, table, eid, entry["after"] or entry["before"])
-            self.audit(
-                cur,
-                actor or "local",
-                "undo",
-                table,
-                eid,
-                {"undone": entry["id"]},
-                {"action": entry["action"]},
-            )
+            self._audit_undo(cur, actor, entry)
         return entry
 
-    def _undo_keyed(self, entry: dict, actor: str | None) -> None:
+    def _audit_undo(self, cur, actor: str, entry: dict) -> None:
+        table, eid = entry["entity_type"], entry["entity_id"]
+        audit = ({"undone": entry["id"]}, {"action": entry["action"]})
+        self.audit(cur, actor, "undo", table, eid, *audit)
+
+    def _undo_keyed(self, entry: dict, actor: str) -> None:
         """Put a keyed row (procedure of a type, checklist status) back as it was before."""
         table, eid = entry["entity_type"], entry["entity_id"]
         keys = KEYED[table]
@@ -410,15 +407,7 @@ class EditingMixin:
             if entry["before"]:
                 self._insert_rows(cur, table, [entry["before"]])
             self._record_keyed(cur, table, values)
-            self.audit(
-                cur,
-                actor or "local",
-                "undo",
-                table,
-                eid,
-                {"undone": entry["id"]},
-                {"action": entry["action"]},
-            )
+            self._audit_undo(cur, actor, entry)
 
     def _record_keyed(self, cur, table: str, values: list) -> None:
         """The data change of a keyed row: a campus's procedure touches that campus, the
