@@ -80,25 +80,16 @@ def levels(path: str, building_id: str | None = None) -> gpd.GeoDataFrame:
     return _levels(path, building_id, version(path))
 
 
-@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _zones(
-    path: str, campus_id=None, building_id=None, level_id=None, site_only=False, data_v: int = 0
-) -> gpd.GeoDataFrame:
-    return _open_store(path).list_zones(campus_id, building_id, level_id, site_only)
+_PLACED = {"zone": "list_zones", "opening": "list_openings", "control": "list_controls"}
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _openings(
-    path: str, campus_id=None, building_id=None, level_id=None, site_only=False, data_v: int = 0
+def _placed(
+    path: str, table: str, campus_id, building_id, level_id, site_only, data_v: int
 ) -> gpd.GeoDataFrame:
-    return _open_store(path).list_openings(campus_id, building_id, level_id, site_only)
-
-
-@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _controls(
-    path: str, campus_id=None, building_id=None, level_id=None, site_only=False, data_v: int = 0
-) -> gpd.GeoDataFrame:
-    return _open_store(path).list_controls(campus_id, building_id, level_id, site_only)
+    """Zones, openings or controls of a campus, building or level (the store's readers)."""
+    read = getattr(_open_store(path), _PLACED[table])
+    return read(campus_id, building_id, level_id, site_only)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
@@ -148,14 +139,14 @@ def buildings(path: str, campus_id: str | None = None) -> gpd.GeoDataFrame:
 def zones(
     path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
 ) -> gpd.GeoDataFrame:
-    frame = _zones(path, campus_id, building_id, level_id, site_only, version(path))
+    frame = _placed(path, "zone", campus_id, building_id, level_id, site_only, version(path))
     return access.visible_campuses(frame, _scope()[2], "campus_id")
 
 
 def openings(
     path: str, campus_id=None, building_id=None, level_id=None, site_only: bool = False
 ) -> gpd.GeoDataFrame:
-    frame = _openings(path, campus_id, building_id, level_id, site_only, version(path))
+    frame = _placed(path, "opening", campus_id, building_id, level_id, site_only, version(path))
     return access.visible_campuses(frame, _scope()[2], "campus_id")
 
 
@@ -165,7 +156,7 @@ def controls(
     """The controls the viewer's role may see (board: no cameras, readers, duress)."""
     role, layers, scope = _scope()
     frame = access.visible_campuses(
-        _controls(path, campus_id, building_id, level_id, site_only, version(path)),
+        _placed(path, "control", campus_id, building_id, level_id, site_only, version(path)),
         scope,
         "campus_id",
     )
