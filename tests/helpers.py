@@ -124,3 +124,21 @@ def serve_png(rgb: tuple[int, int, int]):
         yield f"http://127.0.0.1:{server.server_port}", requested
     finally:
         server.shutdown()
+
+
+def first_level(store) -> tuple[str, str, str]:
+    """(campus, building, level) the pickers open on: the first of each, in the store's order."""
+    campus = store.list_campuses()["id"].iloc[0]
+    building = store.list_buildings(campus)["id"].iloc[0]
+    return campus, building, store.list_levels(building)["id"].iloc[0]
+
+
+def submit_status(runner, device: str, aspect: str, state: str, age_s: float = 0.0) -> None:
+    """One canonical status message to a real FeedRunner, as if received ``age_s`` s ago."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    when = datetime.now(UTC) - timedelta(seconds=age_s)
+    payload = {"device_id": device, "aspect": aspect, "state": state, "observed_utc": when}
+    payload["observed_utc"] = when.isoformat()
+    runner.submit(f"passmap/status/{device}", json.dumps(payload), received_ts=time.time() - age_s)

@@ -44,11 +44,10 @@ def gym_point(db_path):
     and level)."""
     from layers.deck import fit_view
     from passmap.store import Store
+    from tests.helpers import first_level
 
     with Store(db_path, read_only=True) as store:
-        campus = store.list_campuses().iloc[0]["id"]
-        building = store.list_buildings(campus).iloc[0]["id"]
-        level = store.list_levels(building).iloc[0]["id"]
+        level = first_level(store)[2]
         zones = store.list_zones(level_id=level)
         devices = store.list_controls(level_id=level)
     gym = zones[zones["kind"] == "gym"].iloc[0]

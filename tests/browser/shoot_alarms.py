@@ -23,7 +23,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests"), str(Path(__file__).parent)]
 
 from tests.browser.mapview import map_canvas, wait_drawn  # noqa: E402
 from tests.conftest import CHROMIUM, start_streamlit  # noqa: E402
-from tests.helpers import browser_login  # noqa: E402
+from tests.helpers import browser_login, first_level  # noqa: E402
 
 SIZES = {"desk": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -34,9 +34,7 @@ def raise_alarms(db: Path) -> list[str]:
     from passmap.store import Store
 
     with Store(db) as store:
-        campus = store.list_campuses()["id"].iloc[0]
-        building = store.list_buildings(campus)["id"].iloc[0]
-        level = store.list_levels(building)["id"].iloc[0]
+        campus, building, level = first_level(store)
         c = store.list_controls(campus, building, level)
         c = c[c["external_id"].notna()]
         picks = []

@@ -12,6 +12,7 @@ import pytest
 from passmap.feeds.mqtt import MqttConfig, Publisher
 from passmap.store import Store
 from tests.browser.mapview import map_canvas
+from tests.helpers import first_level
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
 DEMO_PASSWORD = "demo-passmap-2026"
@@ -20,9 +21,7 @@ DEMO_PASSWORD = "demo-passmap-2026"
 def _default_level_door(db_path) -> tuple[str, str]:
     """A door contact with a feed id on the level the pickers open first."""
     with Store(db_path, read_only=True) as store:
-        campus = store.list_campuses()["id"].iloc[0]
-        building = store.list_buildings(campus)["id"].iloc[0]
-        level = store.list_levels(building)["id"].iloc[0]
+        campus, building, level = first_level(store)
         c = store.list_controls(campus, building, level)
         doors = c[(c["type"].isin(["door_contact", "access_reader"])) & c["external_id"].notna()]
         row = doors.iloc[0]

@@ -5,15 +5,13 @@ and what a viewer may not do (passmap.access)."""
 
 from __future__ import annotations
 
-import json
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from passmap.feeds.runner import FeedRunner
-from tests.helpers import _store, login
+from tests.helpers import _store, login, submit_status
 
 REPO = Path(__file__).resolve().parents[2]
 LIVE_PAGE = str(REPO / "pages" / "live.py")
@@ -42,23 +40,6 @@ def _ok(at) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def _publish(runner: FeedRunner, device: str, aspect: str, state: str, age_s: float = 0.0) -> None:
-    """One canonical status message, as if received ``age_s`` seconds ago."""
-    when = datetime.now(UTC) - timedelta(seconds=age_s)
-    runner.submit(
-        f"passmap/status/{device}",
-        json.dumps(
-            {
-                "device_id": device,
-                "aspect": aspect,
-                "state": state,
-                "observed_utc": when.isoformat(),
-            }
-        ),
-        received_ts=time.time() - age_s,
-    )
-
-
 def _controls(store, campus: str) -> dict:
     """A door contact, a duress button and two cameras of the campus the page shows."""
     c = store.list_controls(campus)
@@ -83,7 +64,7 @@ def _feed(at, demo_db, messages) -> tuple[object, dict]:
     runner = FeedRunner(store)
     for who, *rest in messages:
         device = controls[who]["external_id"] if who in controls else who
-        _publish(runner, device, *rest)
+        submit_status(runner, device, *rest)
     assert runner.flush()["new_events"] == len(messages)
     return store, controls
 
@@ -247,7 +228,7 @@ def test_alarms_of_every_campus_dead_letters_and_local_times_on_the_live_page(
     other = [c for c in store.list_campuses()["id"] if c != at.session_state["pick_campus"]][0]
     far = _controls(store, other)["duress"]
     runner = FeedRunner(store)
-    _publish(runner, far["external_id"], "panic", "triggered")
+    submit_status(runner, far["external_id"], "panic", "triggered")
     runner.submit("passmap/status/x", b'{"device_id": "d", "aspect": "smell"}')
     runner.flush()
     at.run()

@@ -3,42 +3,24 @@ section, from device status written by the real feed runner (canonical MQTT JSON
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-
 from passmap.feeds.runner import FeedRunner
 from passmap.store import Store
+from tests.helpers import first_level, submit_status
 from tests.ui.conftest import deck_spec, map_args, page
-
-
-def _publish(runner: FeedRunner, device: str, aspect: str, state: str) -> None:
-    runner.submit(
-        f"passmap/status/{device}",
-        json.dumps(
-            {
-                "device_id": device,
-                "aspect": aspect,
-                "state": state,
-                "observed_utc": datetime.now(UTC).isoformat(),
-            }
-        ),
-    )
 
 
 def _write_status(db) -> dict:
     """On the level the pickers open first: a door contact forced open, a camera offline."""
     with Store(db) as store:
-        campus = store.list_campuses()["id"].iloc[0]
-        building = store.list_buildings(campus)["id"].iloc[0]
-        level = store.list_levels(building)["id"].iloc[0]
+        campus, building, level = first_level(store)
         c = store.list_controls(campus, building, level)
         c = c[c["external_id"].notna()]
         door = c[c["type"] == "door_contact"].iloc[0]
         camera = c[c["type"] == "camera"].iloc[0]
         assert store.device_status_rows().empty  # the demo ships no status: counts below are ours
         runner = FeedRunner(store)
-        _publish(runner, door["external_id"], "door_alarm", "forced_open")
-        _publish(runner, camera["external_id"], "health", "offline")
+        submit_status(runner, door["external_id"], "door_alarm", "forced_open")
+        submit_status(runner, camera["external_id"], "health", "offline")
         assert runner.flush()["new_events"] == 2
     return {"door": door.to_dict(), "camera": camera.to_dict()}
 
