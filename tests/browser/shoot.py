@@ -62,12 +62,18 @@ def main() -> int:
     if args.db:
         shoot(args.db, args.out)
         return 0
+    return on_a_fresh_demo(shoot, args.out)
+
+
+def on_a_fresh_demo(shoot_fn, out: Path) -> int:
+    """``shoot_fn(db, out)`` on a demo district built in a temporary folder (the screenshot
+    scripts' default)."""
     from passmap.demo import build_demo
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.duckdb"
         build_demo(db)
-        shoot(db, args.out)
+        shoot_fn(db, out)
     return 0
 
 

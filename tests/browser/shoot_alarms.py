@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(Path(__file__).parent)]
 
 from tests.browser.mapview import map_canvas, wait_drawn  # noqa: E402
+from tests.browser.shoot import on_a_fresh_demo  # noqa: E402
 from tests.conftest import CHROMIUM, start_streamlit  # noqa: E402
 from tests.helpers import browser_login, first_level  # noqa: E402
 
@@ -87,13 +88,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "alarm-shots")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    from passmap.demo import build_demo
-
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "demo.duckdb"
-        build_demo(db)
-        shoot(db, args.out)
-    return 0
+    return on_a_fresh_demo(shoot, args.out)
 
 
 if __name__ == "__main__":
