@@ -121,6 +121,13 @@ def _open(page, url):
         }); }""")
 
 
+def _open_drawn(page, url, layers):
+    """The frontend at ``url`` with ``layers`` rendered and drawn once."""
+    _open(page, url)
+    _render(page, layers)
+    page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+
+
 def _box(page):
     return page.locator("#map").bounding_box()
 
@@ -146,9 +153,7 @@ def test_draws_keeps_the_users_zoom_and_a_rerun_that_changes_nothing_draws_nothi
     frontend_url, browser_page
 ):
     page = browser_page
-    _open(page, frontend_url)
-    _render(page, _layers())
-    page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+    _open_drawn(page, frontend_url, _layers())
     _eventually(lambda: colour_pixels(page, tuple(RED[:3]), _box(page)) > 1000, page)
     fitted = _zoom(page)
     page.mouse.move(500, 200)
@@ -193,9 +198,7 @@ def test_a_click_reports_the_objects_scalars_and_a_click_beside_clears_it(
     frontend_url, browser_page
 ):
     page = browser_page
-    _open(page, frontend_url)
-    _render(page, _layers())
-    page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+    _open_drawn(page, frontend_url, _layers())
     box = _box(page)
     page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2)
     page.wait_for_function("window.__values.length > 0")
@@ -268,9 +271,7 @@ def test_an_imported_plan_image_is_drawn_as_the_underlay(frontend_url, browser_p
 
 def test_zoom_buttons_and_back_to_the_whole_view(frontend_url, browser_page):
     page = browser_page
-    _open(page, frontend_url)
-    _render(page, _layers())
-    page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+    _open_drawn(page, frontend_url, _layers())
     fitted = _zoom(page)
     page.get_by_role("button", name="Zoom in").click()
     _eventually(lambda: abs(_zoom(page) - (fitted + 1)) < 0.01, page)
@@ -297,9 +298,7 @@ def test_a_click_counts_when_the_page_is_busy_while_the_button_is_down(frontend_
     drops a press longer than 250 ms: with the page busy for 600 ms between the press and the
     release (a rerun redrawing on a loaded machine), the click used to be lost."""
     page = browser_page
-    _open(page, frontend_url)
-    _render(page, _layers())
-    page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+    _open_drawn(page, frontend_url, _layers())
     page.evaluate("""() => window.addEventListener('pointerdown', () => {
         const until = performance.now() + 600; while (performance.now() < until) {} })""")
     box = _box(page)
