@@ -122,27 +122,10 @@ class SitesMixin:
         cur = self.cursor()
         campuses = cur.execute("SELECT id, name FROM campus ORDER BY id").fetchall()
         per = {
-            cid: {
-                "id": cid,
-                "name": name,
-                "buildings": 0,
-                "levels": 0,
-                "zones": 0,
-                "openings": 0,
-                "controls": 0,
-                "controls_by_type": {},
-            }
+            cid: {"id": cid, "name": name, **dict.fromkeys(_COUNTED, 0), "controls_by_type": {}}
             for cid, name in campuses
         }
-        queries = {
-            "buildings": "SELECT campus_id, count(*) FROM building GROUP BY 1",
-            "levels": "SELECT b.campus_id, count(*) FROM level l JOIN building b "
-            "ON l.building_id = b.id GROUP BY 1",
-            "zones": "SELECT campus_id, count(*) FROM zone GROUP BY 1",
-            "openings": "SELECT campus_id, count(*) FROM opening GROUP BY 1",
-            "controls": "SELECT campus_id, count(*) FROM control GROUP BY 1",
-        }
-        for key, sql in queries.items():
+        for key, sql in _COUNTED.items():
             for cid, n in cur.execute(sql).fetchall():
                 per[cid][key] = n
         for cid, ctype, n in cur.execute(
@@ -150,6 +133,17 @@ class SitesMixin:
         ).fetchall():
             per[cid]["controls_by_type"][ctype] = n
         return {"totals": stats_totals(list(per.values())), "campuses": list(per.values())}
+
+
+# What Store.stats counts per campus, and how.
+_COUNTED = {
+    "buildings": "SELECT campus_id, count(*) FROM building GROUP BY 1",
+    "levels": "SELECT b.campus_id, count(*) FROM level l JOIN building b "
+    "ON l.building_id = b.id GROUP BY 1",
+    "zones": "SELECT campus_id, count(*) FROM zone GROUP BY 1",
+    "openings": "SELECT campus_id, count(*) FROM opening GROUP BY 1",
+    "controls": "SELECT campus_id, count(*) FROM control GROUP BY 1",
+}
 
 
 def stats_totals(campuses: list[dict[str, Any]]) -> dict[str, Any]:
@@ -165,7 +159,7 @@ def stats_totals(campuses: list[dict[str, Any]]) -> dict[str, Any]:
      'controls_by_type': {'aed': 1, 'camera': 3}}
     """
     totals: dict[str, Any] = {"campuses": len(campuses)}
-    for key in ("buildings", "levels", "zones", "openings", "controls"):
+    for key in _COUNTED:
         totals[key] = sum(c[key] for c in campuses)
     by_type: dict[str, int] = {}
     for c in campuses:
