@@ -152,9 +152,8 @@ def test_the_sql_check_sees_the_store_s_multi_line_statements():
 
 
 # Settings are read in passmap/config.py alone. serve.py hands its environment on to the app it
-# starts (os.execve), which reads nothing from it. share.py's PASSMAP_BASE_URL moves into
-# Settings with h12's security branch (issue 12), which then drops it from this set.
-ENV_READERS = {"passmap/config.py", "passmap/cli/serve.py", "passmap/share.py"}
+# starts (os.execve), which reads nothing from it.
+ENV_READERS = {"passmap/config.py", "passmap/cli/serve.py"}
 
 
 def environment_reads(source: str) -> list[int]:
