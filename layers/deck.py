@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 
 import pydeck as pdk
@@ -103,6 +105,38 @@ def ribbon_parts(geom: BaseGeometry, width_m: float, caps: str = "flat") -> list
         width_m / 2 / M_PER_DEG_LAT, cap_style=cap, join_style="mitre", mitre_limit=2.0
     )
     return polygon_parts(affinity.scale(shape, xfact=1 / k, yfact=1.0, origin=(0, 0)))
+
+
+_RINGS: OrderedDict = OrderedDict()
+_RINGS_LOCK = threading.Lock()
+RINGS_KEPT = 50_000  # ribbons remembered (a busy floor has ~1,000 walls and doors)
+
+
+def ribbon_rings(geom: BaseGeometry, width_m: float, caps: str = "flat") -> list:
+    """``polygon_rings`` of each of ``ribbon_parts(geom, width_m, caps)``, remembered per
+    geometry (its WKB), width and caps: a floor redrawn after an edit (a new tier, a lock)
+    does not buffer its unchanged walls and doors again. The lists returned are shared: read
+    them, never change them.
+
+    >>> from shapely.geometry import LineString
+    >>> line = LineString([(-78.9, 35.6), (-78.899, 35.6)])
+    >>> ribbon_rings(line, 2.0) == [polygon_rings(p) for p in ribbon_parts(line, 2.0)]
+    True
+    """
+    if geom is None or geom.is_empty:
+        return []
+    key = (geom.wkb, width_m, caps)
+    with _RINGS_LOCK:
+        rings = _RINGS.get(key)
+        if rings is not None:
+            _RINGS.move_to_end(key)
+            return rings
+    rings = [polygon_rings(part) for part in ribbon_parts(geom, width_m, caps)]
+    with _RINGS_LOCK:
+        _RINGS[key] = rings
+        while len(_RINGS) > RINGS_KEPT:
+            _RINGS.popitem(last=False)
+    return rings
 
 
 def ribbon_layer(

@@ -8,7 +8,15 @@ import math
 import pydeck as pdk
 from shapely.geometry import LineString
 
-from layers.deck import point_xy, polygon_parts, polygon_rings, ribbon_layer, ribbon_parts, tip_text
+from layers.deck import (
+    point_xy,
+    polygon_parts,
+    polygon_rings,
+    ribbon_layer,
+    ribbon_parts,
+    ribbon_rings,
+    tip_text,
+)
 from layers.site import text_layer
 from passmap.palette import (
     FOV_FILL,
@@ -86,9 +94,7 @@ CASING_M = 0.2  # white casing around a door, each side (across the wall)
 
 def wall_layer(zones, layer_id: str = "walls") -> pdk.Layer:
     """Walls drawn as the room outlines (zones share walls, so the plan reads as walls)."""
-    rows = [
-        {"polygon": polygon_rings(part)} for g in zones.geometry for part in ribbon_parts(g, WALL_M)
-    ]
+    rows = [{"polygon": rings} for g in zones.geometry for rings in ribbon_rings(g, WALL_M)]
     return ribbon_layer(rows, layer_id, colour=WALL_COLOUR)
 
 
@@ -104,14 +110,14 @@ def door_rows(openings, extra_m: float = 0.0) -> list[dict]:
         )
         tip = tip_text(f"Door {number}".strip(), style.label, f"Lock: {lock}")
         width = round(style.width_px * DOOR_M_PER_PX + extra_m, 2)
-        for part in ribbon_parts(o.geometry, width):
+        for rings in ribbon_rings(o.geometry, width):
             rows.append(
                 {
                     "id": o.id,
                     "kind": "opening",
                     "door_class": o.door_class,
                     "number": o.number,
-                    "polygon": polygon_rings(part),
+                    "polygon": rings,
                     "width_m": width,
                     "colour": style.colour,
                     "tip": tip,

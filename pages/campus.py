@@ -77,12 +77,25 @@ def build():
 
 shown_tiers = tuple((b, tiers.get(b)) for b in [pick.campus, *site.buildings["id"]])
 spec = static_spec(
-    ("campus", path, pick.campus, live, tuple(sorted(shown)), tuple(sorted(visible)), shown_tiers),
+    (
+        "campus",
+        path,
+        pick.campus,
+        live,
+        tuple(sorted(shown)),
+        tuple(sorted(visible)),
+        shown_tiers,
+        data.version(path),  # a moved device, a new door: redrawn at the next run
+    ),
     build,
 )
 with left:  # live overlay refreshed by a fragment (ui/live.py)
     event = live_map(
-        spec, site.controls, pick.campus, MAP_KEY, ("campus", path, pick.campus, viewer_key())
+        spec,
+        site.controls,
+        pick.campus,
+        MAP_KEY,
+        ("campus", path, pick.campus, viewer_key(), data.version(path)),
     )
 
 hit = picked(event)

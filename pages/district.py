@@ -65,7 +65,7 @@ def build():
 
 
 drawn_tiers = tuple((i, tiers.get(i)) for i in [*campuses["id"], *buildings["id"]])
-spec = static_spec(("district", path, pick.district, live, drawn_tiers), build)
+spec = static_spec(("district", path, pick.district, live, drawn_tiers, data.version(path)), build)
 with left:
     event = show_spec(spec, [], MAP_KEY)
 with right:

@@ -26,7 +26,15 @@ from ui.detail import render_detail
 from ui.floorstate import focus_from_search, level_switcher
 from ui.guard import require
 from ui.live import live_map
-from ui.maps import layer_toggles, picked, shade_mode, static_spec, type_toggles, viewer_key
+from ui.maps import (
+    cached_layers,
+    layer_toggles,
+    picked,
+    shade_mode,
+    static_spec,
+    type_toggles,
+    viewer_key,
+)
 from ui.pickers import current
 from ui.sitedata import level_objects
 from ui.text import plain
@@ -74,33 +82,50 @@ if underlay and not (len(plan.zones) or len(plan.doors) or len(plan.controls)):
     plan = replace(plan, bounds=(west, south, east, north))
 
 
+ZONE_COLS = ["id", "kind", "name", "room_number", "geometry"]
+DOOR_COLS = ["id", "door_class", "number", "lock_function", "geometry"]
+CONTROL_COLS = ["id", "type", "name", "external_id", "geometry"]
+zone_tiers = tuple((z, tiers.get(z)) for z in plan.zones["id"]) if "Zones" in shown else ()
+controls_shown = plan.controls.loc[plan.controls["type"].isin(visible), CONTROL_COLS]
+
+
 def build():
+    # Each layer is kept per content of exactly the columns it reads (ui.maps.cached_layers):
+    # an edit rebuilds only the layers whose inputs it changed (a new tier: the zones; a lock:
+    # the doors), not the walls, labels, grid and devices of the whole floor.
     layers = [
         underlay_layer(underlay),
-        zone_layer(plan.zones, tiers if "Zones" in shown else {}),
-        wall_layer(plan.zones),
+        *cached_layers(
+            "floor-zones",
+            plan.zones[ZONE_COLS],
+            lambda z: [zone_layer(z, dict(zone_tiers))],
+            extra=zone_tiers,
+        ),
+        *cached_layers("floor-walls", plan.zones[["geometry"]], lambda z: [wall_layer(z)]),
     ]
     if "Camera views" in shown:
-        layers.append(
-            fov_layer(
-                plan.views[
-                    plan.views["control_id"].isin(
-                        plan.controls.loc[plan.controls["type"].isin(visible), "id"]
-                    )
-                ]
-            )
-        )
-    layers += door_layers(plan.doors)
+        views = plan.views.loc[
+            plan.views["control_id"].isin(controls_shown["id"]), ["control_id", "geometry"]
+        ]
+        layers += cached_layers("floor-fov", views, lambda v: [fov_layer(v)])
+    layers += cached_layers("floor-doors", plan.doors[DOOR_COLS], door_layers)
     if "Grid" in shown:
-        layers += grid_layers(plan.bounds)
+        layers += cached_layers(
+            "floor-grid", plan.zones[[]], lambda _: grid_layers(plan.bounds), extra=plan.bounds
+        )
     if "Room labels" in shown:
-        layers.append(room_label_layer(plan.zones))
+        layers += cached_layers(
+            "floor-room-labels", plan.zones[ZONE_COLS], lambda z: [room_label_layer(z)]
+        )
     if "Door numbers" in shown:
-        layers.append(door_label_layer(plan.doors))
-    layers += [
-        control_line_layer(plan.controls, visible),
-        *control_icon_layers(plan.controls, visible),
-    ]
+        layers += cached_layers(
+            "floor-door-labels", plan.doors[DOOR_COLS], lambda d: [door_label_layer(d)]
+        )
+    layers += cached_layers(
+        "floor-controls",
+        controls_shown,
+        lambda c: [control_line_layer(c), *control_icon_layers(c)],
+    )
     if focus is None:
         return layers, fit_view(plan.bounds)
     return layers + [highlight_layer(focus.geometry)], fit_view(
@@ -109,7 +134,6 @@ def build():
 
 
 # Built once per everything it depends on; the live fragment only adds its overlay (ui/live.py).
-zone_tiers = tuple((z, tiers.get(z)) for z in plan.zones["id"])
 spec = static_spec(
     (
         "floor",
@@ -131,7 +155,7 @@ with left:
         plan.controls,
         pick.campus,
         MAP_KEY,
-        ("floor", path, pick.level, viewer_key()),
+        ("floor", path, pick.level, viewer_key(), data.version(path)),
         height=680,
         basemap=False,
     )  # a plan reads best on plain paper

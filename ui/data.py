@@ -230,8 +230,23 @@ def stats(path: str) -> dict:
 
 
 def clear_caches() -> None:
-    """Forget cached query results (call after any write to the site model)."""
-    st.cache_data.clear()
+    """Forget this module's cached query results (after a write: they are keyed by the data
+    version, so this only frees memory). Not ``st.cache_data.clear()``: that would also drop
+    every page's map layers, kept per content (ui.maps), and make each open floor plan
+    rebuild its whole map after an edit instead of the layers the edit changed."""
+    for cached in (
+        _campuses,
+        _districts,
+        _buildings,
+        _levels,
+        _zones,
+        _openings,
+        _controls,
+        _stats,
+        _camera_views,
+        _level_camera_views,
+    ):
+        cached.clear()
 
 
 def visible_object(kind: str, object_id) -> dict | None:

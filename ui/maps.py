@@ -3,6 +3,10 @@ toggles."""
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+
+import shapely
 import streamlit as st
 
 from layers.deck import layer_json, view_dict
@@ -31,13 +35,46 @@ def viewer_key() -> tuple:
 @st.cache_data(ttl=60, max_entries=32, show_spinner=False)
 def _static_spec(key: tuple, _build) -> tuple[dict, tuple[str, ...]]:
     layers, view = _build()
-    return view_dict(view), tuple(layer_json(layer) for layer in layers if layer is not None)
+    return view_dict(view), tuple(
+        layer if isinstance(layer, str) else layer_json(layer)
+        for layer in layers
+        if layer is not None
+    )
+
+
+def frame_key(frame) -> str:
+    """A digest of every row and column of ``frame`` (geometry as WKB): equal digests, equal
+    frames. What a cached layer is keyed on (``cached_layers``)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((len(frame), list(frame.columns))).encode())
+    for column in frame.columns:
+        values = frame[column]
+        if hasattr(values, "geom_type"):  # a GeoSeries
+            values = shapely.to_wkb(values.values, hex=True).tolist()
+        else:
+            values = values.tolist()
+        h.update(pickle.dumps(values, protocol=5))
+    return h.hexdigest()
+
+
+@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
+def _layers_json(name: str, key: str, extra: tuple, _frame, _build) -> tuple[str, ...]:
+    return tuple(layer_json(layer) for layer in _build(_frame) if layer is not None)
+
+
+def cached_layers(name: str, frame, build, extra: tuple = ()) -> list[str]:
+    """The compact JSON of ``build(frame) -> [layers]``, kept per content of ``frame`` (and
+    ``extra``, hashable: anything else ``build`` reads). Pass ``build`` exactly the columns
+    it reads: an edit that changes none of them (a door's lock for the walls, a tier for the
+    doors) reuses the layer's JSON instead of rebuilding it."""
+    return list(_layers_json(name, frame_key(frame), extra, frame, build))
 
 
 def static_spec(key: tuple, build) -> tuple[dict, tuple[str, ...]]:
     """The view and the compact JSON of each static layer, built once per ``key`` (which must
     name everything ``build() -> (layers, view)`` depends on; the viewer's visibility is added
-    here). Same inputs, same strings: the browser then keeps those layers as they are."""
+    here). ``build`` may give a layer as pydeck Layer or as its JSON (``cached_layers``).
+    Same inputs, same strings: the browser then keeps those layers as they are."""
     return _static_spec((*key, viewer_key()), build)
 
 
