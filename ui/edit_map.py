@@ -141,6 +141,10 @@ def show_edit_map(level: dict, frames: dict, bounds, click, wedge, selected) -> 
             height=560,
             use_container_width=True,
             returned_objects=["last_clicked", "last_object_clicked_tooltip", "last_active_drawing"],
+            # st_folium renders the whole figure and then the map again; the map's own render
+            # gives the same page (checked: identical HTML, header and script) in half the CPU,
+            # which an open floor plan shares with this page after a save (one process).
+            render=False,
         )
         or {}
     )

@@ -295,6 +295,12 @@ class LiveMixin:
         row = cur.execute("SELECT external_id FROM control WHERE id = ?", [control_id]).fetchone()
         if row is None:
             raise StoreError(f"Control {control_id!r} does not exist; pick a placed control.")
+        campuses = cur.execute(
+            "SELECT DISTINCT campus_id FROM control WHERE id = ? OR external_id = ?",
+            [control_id, device_id],
+        ).fetchall()
+        # what the maps' tooltips and the effective tier read: every page follows the new version
+        self.record_change("site", campus_ids=[c[0] for c in campuses])
         cur.execute("UPDATE control SET external_id = NULL WHERE external_id = ?", [device_id])
         cur.execute(
             "UPDATE control SET external_id = ?, version = version + 1 WHERE id = ?",

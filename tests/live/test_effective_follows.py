@@ -35,3 +35,19 @@ def test_a_status_batch_moves_the_effective_assessment_of_its_campus_only(demo_d
     assert effective.updates["full"] == full_runs  # only the camera's campus was re-assessed
     assert effective.updates["campus"] >= 1
     store.close()
+
+
+def test_attaching_a_device_moves_the_data_version_of_its_campus(demo_db):
+    """A feed device attached to a control (Live page) changes what the maps' tooltips and
+    the effective tier read: pages follow it at their next look, not after a cache expires."""
+    store = Store(demo_db)
+    campus = store.list_campuses()["id"].iloc[0]
+    c = store.list_controls(campus)
+    spare = c[c["external_id"].isna()].iloc[0]
+    before = store.data_version()
+    store.attach_device("new-feed-device", spare["id"], "admin")
+    assert store.data_version() > before
+    (change,) = store.data_changes_since(before)
+    assert change["kind"] == "site" and list(change["campus_ids"]) == [campus]
+    assert store.get("control", spare["id"])["external_id"] == "new-feed-device"
+    store.close()
