@@ -176,15 +176,9 @@ class Context:
     def attestations_for(self, practice_id: str) -> dict:
         """Checklist records of one practice by scope id."""
         if not hasattr(self, "_att"):
-            att = self.inputs.attestations
-            self._att = (
-                {
-                    pid: {r["scope_id"]: r for r in g.to_dict("records")}
-                    for pid, g in att.groupby("practice_id")
-                }
-                if len(att)
-                else {}
-            )
+            self._att: dict = {}
+            for r in self.inputs.attestations.to_dict("records"):  # one conversion, not one
+                self._att.setdefault(r["practice_id"], {})[r["scope_id"]] = r  # per practice
         return self._att.get(practice_id, {})
 
     # -- joins --------------------------------------------------------------------------------
@@ -279,12 +273,20 @@ class Context:
         )
 
     # -- scope units --------------------------------------------------------------------------
+    @cached_property
+    def _zone_units(self) -> pd.DataFrame:
+        """The zone columns a scope unit reads, without the geometry (filtering the whole
+        GeoDataFrame once per practice was most of a one-campus update's unit selection)."""
+        cols = ["id", "name", "kind", "building_id", "campus_id", "district_id"]
+        return pd.DataFrame({c: self.zones[c] for c in cols})
+
     def units(self, scope: dict) -> pd.DataFrame:
         """The scopes a practice applies to: [scope_type, scope_id, scope_name, zone_id,
         building_id, campus_id, district_id]."""
         level = scope["level"]
         if level == "zone":
-            z = self.zones[self.zones["kind"].isin(scope.get("zone_kinds") or [])]
+            z = self._zone_units
+            z = z[z["kind"].isin(scope.get("zone_kinds") or [])]
             names = z["name"].fillna(z["kind"]).astype(str)
             return pd.DataFrame(
                 {
