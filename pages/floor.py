@@ -119,7 +119,9 @@ def build():
         )
     if "Door numbers" in shown:
         layers += cached_layers(
-            "floor-door-labels", plan.doors[DOOR_COLS], lambda d: [door_label_layer(d)]
+            "floor-door-labels",
+            plan.doors[["number", "door_class", "geometry"]],
+            lambda d: [door_label_layer(d)],
         )
     layers += cached_layers(
         "floor-controls",
