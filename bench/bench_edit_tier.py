@@ -8,7 +8,7 @@ page, gives Room 102's classroom door an electrified lock (its one missing Tier 
 presses "Save attributes". Measured on the browser's clock, from the click to the floor plan's
 first ``deckmap:drawn`` mark (ui/deckmap/frontend/deckmap.js) whose canvas shows the room in a
 new colour (nothing reloads the floor tab: its page polls the assessment's version every
-second and reruns). Each run undoes the edit first (the room back at Tier 3). Goal: < 1.5 s.
+half second and reruns). Each run undoes the edit first (the room back at Tier 3). Goal: < 1.5 s.
 Baseline in the same run: the save itself (the click to the Edit page's "Saved" message: one
 rerun of the editing tab), so the ratio drawn / save says how much the other tab's follow-up
 (poll, rerun, incremental assessment, redraw) adds on this machine at this load.
@@ -229,7 +229,7 @@ def main() -> None:
     mid = [statistics.median(p[i] for p in found) for i in range(3)]
     print(
         f"where the time goes (medians): click -> Saved {mid[0]:.2f} s; Saved -> the floor "
-        f"tab receives its new map spec {mid[1]:.2f} s (1 s poll + version check + page "
+        f"tab receives its new map spec {mid[1]:.2f} s (0.5 s poll + version check + page "
         f"rerun); spec -> drawn {mid[2]:.2f} s"
     )
     w, c = service_update_s(db_copy)

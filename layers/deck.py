@@ -109,7 +109,7 @@ def ribbon_parts(geom: BaseGeometry, width_m: float, caps: str = "flat") -> list
 
 _RINGS: OrderedDict = OrderedDict()
 _RINGS_LOCK = threading.Lock()
-RINGS_KEPT = 50_000  # ribbons remembered (a busy floor has ~1,000 walls and doors)
+RINGS_KEPT = 10_000  # ribbons remembered (~5 KB each; a busy floor has ~600 walls and doors)
 
 
 def ribbon_rings(geom: BaseGeometry, width_m: float, caps: str = "flat") -> list:
