@@ -46,5 +46,6 @@ def test_district_campus_and_floor_are_drawn_and_a_click_opens_the_details(
     assert page.get_by_text("Click a room, door or device for its details.").is_visible()
     page.mouse.click(x, y)  # once
     panel.wait_for(timeout=60_000)
+    panel.get_by_text("Tier:").first.wait_for(timeout=60_000)  # the panel is drawn in parts
     assert gym_name in panel.inner_text() and "Tier:" in panel.inner_text()
     assert not page.outside_requests
