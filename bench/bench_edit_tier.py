@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -135,7 +136,11 @@ def service_update_s(db: Path) -> tuple[float, float]:
 
 def pick(page, key: str, text: str) -> None:
     """Choose ``text`` in the Streamlit selectbox of widget key ``key``."""
-    page.locator(f".st-key-{key}").click()
+    box = page.locator(f".st-key-{key}")
+    deadline = time.perf_counter() + 60
+    while box.count() != 1 and time.perf_counter() < deadline:  # a rerun still replacing it
+        page.wait_for_timeout(50)
+    box.click()
     page.keyboard.type(text)
     page.keyboard.press("Enter")
 
@@ -213,7 +218,11 @@ def main() -> None:
                 edit.get_by_text("Undid the update").wait_for(timeout=60_000)
                 wait_new_colour(floor, t1, xy, tier4)
                 edit.get_by_role("button", name="Reload").click()
-                edit.locator(f".st-key-{lock_key}").wait_for(timeout=60_000)
+                # the form holds the version the undo wrote (a save on the one opened before
+                # it is refused as "changed by someone else")
+                edit.get_by_text(
+                    re.compile(r"You opened version (\d+); stored version \1\.")
+                ).wait_for(timeout=60_000)
 
             browser.close()
     finally:
