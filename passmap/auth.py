@@ -227,13 +227,12 @@ def start_browser_session(store, session: Session) -> str:
     return token
 
 
-def resume_browser_session(store, token: str | None, now: datetime | None = None) -> Session | None:
-    """The session a cookie's token stands for, or None when it is unknown, revoked, idle for
-    SESSION_IDLE, older than SESSION_MAX, or its account is gone or disabled (then it is
-    revoked). Role and campus scope come from the account as it is now."""
+def _live_session(store, token, now: datetime, revoke_dead: bool):
+    """(stored session row, account) of a cookie's token, or None when the token is unknown,
+    revoked, idle for SESSION_IDLE, older than SESSION_MAX, or its account is gone or disabled
+    (such a session is revoked when ``revoke_dead``)."""
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
-    now = now or utc_now()
     row = store.get_login_session(_token_hash(token))
     if row is None or row["revoked"]:
         return None
@@ -246,8 +245,21 @@ def resume_browser_session(store, token: str | None, now: datetime | None = None
         last_seen_utc=row["last_seen_utc"],
     )
     if probe.expired(now) or user is None or user["disabled"]:
-        store.revoke_login_session(row["token_hash"])
+        if revoke_dead:
+            store.revoke_login_session(row["token_hash"])
         return None
+    return row, user
+
+
+def resume_browser_session(store, token: str | None, now: datetime | None = None) -> Session | None:
+    """The session a cookie's token stands for, or None when it is unknown, revoked, idle for
+    SESSION_IDLE, older than SESSION_MAX, or its account is gone or disabled (then it is
+    revoked). Role and campus scope come from the account as it is now."""
+    now = now or utc_now()
+    live = _live_session(store, token, now, revoke_dead=True)
+    if live is None:
+        return None
+    row, user = live
     session = session_for(user)
     session.started_utc, session.last_seen_utc = row["started_utc"], now
     session.token_hash, session.stored_seen_utc = row["token_hash"], now
@@ -257,17 +269,8 @@ def resume_browser_session(store, token: str | None, now: datetime | None = None
 
 def peek_browser_session(store, token: str | None, now: datetime | None = None) -> Session | None:
     """Like resume_browser_session, but writes nothing (the HTTP guard's check of a cookie)."""
-    if not isinstance(token, str) or not token or len(token) > 200:
-        return None
-    now = now or utc_now()
-    row = store.get_login_session(_token_hash(token))
-    if row is None or row["revoked"]:
-        return None
-    user = store.get_user(row["username"])
-    probe = Session(row["username"], "", None, row["started_utc"], row["last_seen_utc"])
-    if probe.expired(now) or user is None or user["disabled"]:
-        return None
-    return session_for(user)
+    live = _live_session(store, token, now or utc_now(), revoke_dead=False)
+    return None if live is None else session_for(live[1])
 
 
 def keep_browser_session(store, session: Session, now: datetime | None = None) -> bool:

@@ -35,6 +35,19 @@ def test_a_token_resumes_the_session_with_the_account_as_it_is_now(store, tiny_d
     assert auth.resume_browser_session(store, "a" * 500) is None
 
 
+def test_the_http_guards_cookie_check_refuses_an_idle_session_and_writes_nothing(store):
+    """peek_browser_session (ui/http_guard.py's check of a cookie for /media, uploads...) ends a
+    session idle for SESSION_IDLE exactly as resume does (it once read the stored times into the
+    wrong fields and let an idle cookie through for up to SESSION_MAX)."""
+    session, token = _signed_in(store)
+    assert auth.peek_browser_session(store, token).username == "erin"
+    idle_since = utc_now() - auth.SESSION_IDLE - timedelta(seconds=1)
+    store.touch_login_session(session.token_hash, idle_since)
+    assert auth.peek_browser_session(store, token) is None
+    assert not store.get_login_session(session.token_hash)["revoked"]  # a peek writes nothing
+    assert auth.resume_browser_session(store, token) is None
+
+
 @pytest.mark.parametrize("end", ["sign_out", "disable", "password", "idle", "too_old"])
 def test_every_way_a_session_ends_stops_its_token(store, end):
     session, token = _signed_in(store)
