@@ -11,8 +11,8 @@ import pandas as pd
 from passmap.compliance.context import Context, load_inputs
 from passmap.compliance.rulekit import outcome
 from passmap.compliance.rules import RULES
+from passmap.compliance.scoring import BLOCKING
 
-BLOCKING = ("needed", "in_progress")
 FINDING_COLUMNS = [
     "practice_id",
     "title",

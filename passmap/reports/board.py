@@ -20,6 +20,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from passmap.compliance import planning
 from passmap.model import COMPONENTS, LAYERS_V7
 from passmap.palette import hex_colour, tier_colour, tier_label
 from passmap.reports.board_progress import before_after
@@ -47,34 +48,14 @@ CHANGE_COLUMNS = [
     "status_before",
     "status_after",
 ]
+# The engine's gap columns (passmap.compliance.planning.GAP_COLUMNS) the board shows, and of
+# those, the ones a roadmap row carries between its year and what it unlocks.
 GAP_COLUMNS = [
-    "rank",
-    "practice_id",
-    "title",
-    "layer",
-    "component",
-    "tier",
-    "scope_type",
-    "scope_id",
-    "scope_name",
-    "campus_id",
-    "criticality",
-    "cost_usd",
-    "explanation",
-    "tier_verified",
+    c for c in planning.GAP_COLUMNS if c not in ("feasibility", "unlocks_next_tier", "tier_source")
 ]
 ROADMAP_COLUMNS = [
     "year",
-    "rank",
-    "practice_id",
-    "title",
-    "tier",
-    "scope_type",
-    "scope_id",
-    "scope_name",
-    "campus_id",
-    "criticality",
-    "cost_usd",
+    *(c for c in GAP_COLUMNS if c not in ("layer", "component", "explanation", "tier_verified")),
     "unlocks",
 ]
 
