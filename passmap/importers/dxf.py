@@ -24,7 +24,7 @@ from passmap.importers.dxf_clean import (
     repair_room,
 )
 from passmap.importers.dxf_read import Drawing, Rec, read_drawing
-from passmap.importers.georef import corners_to_points, fit_transform
+from passmap.importers.georef import fit_placement
 from passmap.importers.hierarchy import ensure_building, ensure_level
 from passmap.importers.kinds import zone_kind
 from passmap.importers.labels import split_label
@@ -145,28 +145,16 @@ def _extent(found) -> tuple[float, float, float, float]:
 
 
 def georeference(ctx: ImportContext, drawing: Drawing, found):
-    opts = ctx.options
-    points = list(opts.georef)
-    if not points and opts.corners:
-        minx, miny, maxx, maxy = _extent(found)
-        if max(maxx - minx, maxy - miny) <= 0:
-            raise ctx.fail(
-                "the drawing has no extent (all entities at one point); nothing to place."
-            )
-        try:
-            points = corners_to_points((minx, miny, maxx, maxy), opts.corners)
-        except ValueError as exc:
-            raise ctx.fail(str(exc)) from None
-    if not points:
-        raise ctx.fail(
-            "a DXF drawing is in drawing units; place it by two or more control points "
-            '(--georef "x,y,lon,lat;...") or its corners (--corners).'
-        )
-    try:
-        t = fit_transform(points)
-    except ValueError as exc:
-        raise ctx.fail(str(exc)) from None
-    minx, miny, maxx, maxy = _extent(found)
+    extent = _extent(found)
+    minx, miny, maxx, maxy = extent
+    if not ctx.options.georef and ctx.options.corners and max(maxx - minx, maxy - miny) <= 0:
+        raise ctx.fail("the drawing has no extent (all entities at one point); nothing to place.")
+    t = fit_placement(
+        ctx,
+        extent,
+        "a DXF drawing is in drawing units; place it by two or more control points "
+        '(--georef "x,y,lon,lat;...") or its corners (--corners).',
+    )
     across_km = max(maxx - minx, maxy - miny) * t.scale_m_per_unit / 1000
     if across_km > MAX_PLAN_KM:
         raise ctx.fail(

@@ -137,6 +137,22 @@ def corners_to_points(
     )
 
 
+def fit_placement(ctx, extent, missing: str, y_down: bool = False) -> GeoTransform:
+    """An import's drawing -> lon/lat fit: its control points (``--georef``), else its corners
+    (``--corners``) against ``extent``; fails the import (``ctx.fail``) with the reason when a
+    point or corner is bad, or with ``missing`` (how to place it) when neither was given."""
+    points = list(ctx.options.georef)
+    try:
+        if not points and ctx.options.corners:
+            points = corners_to_points(extent, ctx.options.corners, y_down=y_down)
+        fitted = fit_transform(points) if points else None
+    except ValueError as exc:
+        raise ctx.fail(str(exc)) from None
+    if fitted is None:
+        raise ctx.fail(missing)
+    return fitted
+
+
 def parse_corners(text: str) -> list[tuple[float, float]]:
     """``"lon,lat;lon,lat"`` -> [(lon, lat), ...]."""
     out = []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from passmap.config import ROOT, load_settings
 from passmap.importers.base import ImportContext, slug
-from passmap.importers.georef import corners_to_points, fit_transform
+from passmap.importers.georef import fit_placement
 from passmap.importers.hierarchy import ensure_building, ensure_level
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -98,21 +98,13 @@ def read_image(ctx: ImportContext, path: Path) -> None:
         else path
     )
     w, h = image_size(ctx, src)
-    points = list(ctx.options.georef)
-    if not points and ctx.options.corners:
-        try:
-            points = corners_to_points((0, 0, w, h), ctx.options.corners, y_down=True)
-        except ValueError as exc:
-            raise ctx.fail(str(exc)) from None
-    if not points:
-        raise ctx.fail(
-            "an image is placed by control points in pixels "
-            '(--georef "px,py,lon,lat;...") or its corners (--corners).'
-        )
-    try:
-        t = fit_transform(points)
-    except ValueError as exc:
-        raise ctx.fail(str(exc)) from None
+    t = fit_placement(
+        ctx,
+        (0, 0, w, h),
+        "an image is placed by control points in pixels "
+        '(--georef "px,py,lon,lat;...") or its corners (--corners).',
+        y_down=True,
+    )
     corners = [t.apply_xy(x, y) for x, y in ((0, 0), (w, 0), (w, h), (0, h))]
     for lon, lat in corners:
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
