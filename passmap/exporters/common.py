@@ -30,15 +30,7 @@ def plain(value):
 
 def table_rows(store, table: str) -> list[dict]:
     """All rows of a site table as dicts: plain values, shapely geometry under ``geometry``."""
-    frame = {
-        "district": store.list_districts,
-        "campus": store.list_campuses,
-        "building": store.list_buildings,
-        "level": store.list_levels,
-        "zone": store.list_zones,
-        "opening": store.list_openings,
-        "control": store.list_controls,
-    }[table]()
+    frame = store.list_site_table(table)
     out = []
     for rec in frame.to_dict("records"):
         geom = rec.pop("geometry", None)

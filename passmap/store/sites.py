@@ -83,6 +83,22 @@ class SitesMixin:
     ) -> gpd.GeoDataFrame:
         return self._placed("control", campus_id, building_id, level_id, site_only)
 
+    def list_site_table(self, table: str) -> gpd.GeoDataFrame:
+        """Every row of site table ``table`` (one of SITE_TABLES), as its list_* reader gives
+        them (the exporters and the round-trip test read any table through this)."""
+        readers = {
+            "district": self.list_districts,
+            "campus": self.list_campuses,
+            "building": self.list_buildings,
+            "level": self.list_levels,
+            "zone": self.list_zones,
+            "opening": self.list_openings,
+            "control": self.list_controls,
+        }
+        if table not in readers:
+            raise StoreError(f"Unknown site table {table!r}.")
+        return readers[table]()
+
     def get(self, table: str, entity_id: str) -> dict[str, Any] | None:
         """One row of a site table as a dict with a shapely ``geometry``, or None."""
         if table not in SITE_TABLES:
