@@ -131,20 +131,20 @@ def cmd_user_list(args) -> int:
     return 0
 
 
-def cmd_user_disable(args) -> int:
+def _set_disabled(args, disabled: bool) -> int:
     with _store(args) as store:
-        if not store.set_user_disabled(args.username, True, actor=ACTOR):
+        if not store.set_user_disabled(args.username, disabled, actor=ACTOR):
             raise CommandError(f"No user named {args.username!r}.")
-    print(f"User {args.username} disabled.")
+    print(f"User {args.username} {'disabled' if disabled else 'enabled'}.")
     return 0
+
+
+def cmd_user_disable(args) -> int:
+    return _set_disabled(args, True)
 
 
 def cmd_user_enable(args) -> int:
-    with _store(args) as store:
-        if not store.set_user_disabled(args.username, False, actor=ACTOR):
-            raise CommandError(f"No user named {args.username!r}.")
-    print(f"User {args.username} enabled.")
-    return 0
+    return _set_disabled(args, False)
 
 
 def cmd_user_reset_password(args) -> int:
