@@ -63,12 +63,18 @@ def _select_controls(ctx, types, attrs, online_only):
         # (for plain keys and non-null wanted values), so only the others are parsed.
         keys = [f'"{k}"' for k in attrs]
         quick = all(k.isidentifier() for k in attrs) and None not in attrs.values()
+        # a boolean array, never a list: an empty list would select no COLUMNS (no types
+        # present -> a frame without "id", which a live assessment's offline filter reads)
         chosen = chosen[
-            [
-                (not quick or not isinstance(a, str) or all(k in a for k in keys))
-                and attrs_match(a, attrs)
-                for a in chosen["attrs"]
-            ]
+            np.fromiter(
+                (
+                    (not quick or not isinstance(a, str) or all(k in a for k in keys))
+                    and attrs_match(a, attrs)
+                    for a in chosen["attrs"]
+                ),
+                dtype=bool,
+                count=len(chosen),
+            )
         ]
     if online_only and ctx.live and ctx.offline_controls:
         chosen = chosen[~chosen["id"].isin(ctx.offline_controls)]

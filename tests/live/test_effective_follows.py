@@ -51,3 +51,44 @@ def test_attaching_a_device_moves_the_data_version_of_its_campus(demo_db):
     assert change["kind"] == "site" and list(change["campus_ids"]) == [campus]
     assert store.get("control", spare["id"])["external_id"] == "new-feed-device"
     store.close()
+
+
+def test_a_duress_button_going_offline_reshades_its_room_on_the_open_floor_plan(
+    demo_db, monkeypatch
+):
+    """The Floor plan shaded by effective tiers: the main office's only duress button reports
+    offline, and the page's next run (its 1 s poll) draws the office at tier 0 in another
+    colour (the live assessment of a campus with offline controls used to raise KeyError 'id'
+    when a practice asked for attributes of a control type the campus lacks)."""
+    from streamlit.testing.v1 import AppTest
+
+    from passmap.store.shared import shared_store
+    from tests.helpers import login
+    from tests.ui.conftest import REPO, deck_spec, layer, page
+
+    monkeypatch.setenv("PASSMAP_DB", str(demo_db))
+    monkeypatch.setenv("PASSMAP_SIMULATE", "0")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    login(at, "admin", db_path=demo_db)
+    at.run()
+    at.session_state["pick_pending"] = {"campus": "ohes", "building": "ohes-main",
+                                        "level": "ohes-main-l1"}  # fmt: skip
+    at.switch_page(page("floor")).run()
+    at.segmented_control(key="floor_shade").set_value("Effective (live)").run()
+    assert not at.exception, [e.value for e in at.exception]
+
+    def office() -> dict:
+        zones = {z["id"]: z for z in layer(deck_spec(at), "zones")["data"]}
+        return zones["ohes-main-l1-114"]
+
+    before = office()
+    assert before["tier"] == 4
+    runner = FeedRunner(shared_store(str(demo_db)))
+    body = {"device_id": "cv-oh-dur-001", "aspect": "health", "state": "offline",
+            "observed_utc": datetime.now(UTC).isoformat()}  # fmt: skip
+    runner.submit("passmap/status/x", json.dumps(body).encode())
+    assert runner.flush()["new_events"] == 1
+    at.run()  # what the page's poll (assessment.watch, every second) triggers
+    assert not at.exception, [e.value for e in at.exception]
+    after = office()
+    assert after["tier"] == 0 and after["fill"] != before["fill"]
