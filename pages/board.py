@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
 import streamlit as st
 
+from passmap.localtime import district_clock
 from passmap.reports.board import SLIDES, tier_name
 from passmap.reports.board_text import (
     change_lines,
@@ -138,7 +138,7 @@ def slide_progress() -> None:
         last = rep.history.iloc[-1]
         left.metric(
             f"Checklist items in place at the one recorded assessment "
-            f"({pd.Timestamp(last['created_utc']):%B %d, %Y})",
+            f"({district_clock(last['created_utc']):%B %d, %Y})",
             f"{last['in_place']} of {last['applicable']}",
         )
     else:

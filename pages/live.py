@@ -53,7 +53,7 @@ def posture_and_alarms():
         st.caption(
             f"Feed: {runner.mode}; {stats.received} messages, {stats.new_events} "
             f"events stored, {store.dead_letter_count()} dead letters, last write "
-            f"{stats.last_flush_utc or '-'} UTC"
+            f"{local_time(stats.last_flush_utc, tz) or '-'}"
             + (f"; **{stats.dropped} dropped (queue full)**" if stats.dropped else "")
         )
     if viewer is not None:
@@ -93,8 +93,9 @@ else:
     only_bad = st.toggle("Only offline, stale or low battery", value=False, key="live_only_bad")
     if only_bad:
         health = health[health["offline"] | health["stale"] | low_battery]
+    seen = f"last seen ({tz})"  # the district's time zone, like every time on this page
     st.dataframe(
-        health[
+        health.assign(**{seen: [local_time(t, tz) for t in health["last_seen_utc"]]})[
             [
                 "campus_id",
                 "control_type",
@@ -102,9 +103,9 @@ else:
                 "device_id",
                 "state",
                 "battery",
-                "last_seen_utc",
+                seen,
                 "stale",
-            ]
+            ]  # fmt: skip
         ].sort_values(["campus_id", "control_type"]),
         hide_index=True,
         width="stretch",

@@ -10,6 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from layers.live import live_key
+from passmap.config import load_settings
+from passmap.feeds.alarms import local_time
 from passmap.palette import LIVE_STATE_LABELS
 from ui import live
 
@@ -58,15 +60,12 @@ def device_rows(kind: str, row: dict, summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame()
 
 
-def _line(r) -> str:
+def _line(r, tz: str) -> str:
+    """One device's live line; its last report in the district's time zone (PASSMAP_TIMEZONE)."""
     key = live_key(r.state, bool(r.stale))
     states = r.states if isinstance(r.states, dict) else {}
     detail = ", ".join(f"{k} {v}" for k, v in sorted(states.items()) if k != "health")
-    seen = (
-        "never"
-        if _missing(r.last_seen_utc)
-        else pd.Timestamp(r.last_seen_utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    )
+    seen = "never" if _missing(r.last_seen_utc) else local_time(r.last_seen_utc, tz)
     battery = "" if _missing(r.battery) else f" · battery {r.battery:.0f} %"
     name = r.control_name if isinstance(r.control_name, str) else r.device_id
     return (
@@ -94,4 +93,5 @@ def render_live_status(kind: str, row: dict) -> None:
         else:
             st.caption("Live status: no monitored device on this door.")
         return
-    st.markdown("Live status  \n" + "  \n".join(_line(r) for r in rows.itertuples()))
+    tz = load_settings().timezone
+    st.markdown("Live status  \n" + "  \n".join(_line(r, tz) for r in rows.itertuples()))

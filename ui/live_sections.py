@@ -99,8 +99,12 @@ def unknown_devices(campus_id: str | None, may_act: bool, actor: str) -> None:
     if unknown.empty:
         st.caption("Every reporting device is attached to a placed control.")
         return
+    tz = load_settings().timezone
+    seen = f"last seen ({tz})"
     st.dataframe(
-        unknown[["device_id", "name", "model", "source", "states", "last_seen_utc"]],
+        unknown.assign(**{seen: [local_time(t, tz) for t in unknown["last_seen_utc"]]})[
+            ["device_id", "name", "model", "source", "states", seen]
+        ],
         hide_index=True,
         width="stretch",
     )

@@ -24,6 +24,7 @@ from passmap import search as find
 from passmap.access import LAYERS, allowed, visible_layers
 from passmap.config import load_settings
 from passmap.grid import campus_grid
+from passmap.localtime import local_day
 from passmap.reports.responder import verification_status
 from passmap.reports.responder_data import _TYPE_LABEL, responder_objects
 from passmap.share_bundle import DOWNLOADS, BundleContent
@@ -114,7 +115,8 @@ def _stamp(v) -> str:
     if v.verified_utc is None:
         return "Not verified by walk-through"
     flag = f" - changed since ({v.changes_since} edits)" if v.changes_since else ""
-    return f"Last verified by walk-through {v.verified_utc:%Y-%m-%d}{flag}"
+    day = local_day(v.verified_utc, load_settings().timezone)  # the district's day
+    return f"Last verified by walk-through {day}{flag}"
 
 
 def _grid_info(grid, shown: bool) -> dict | None:
@@ -202,6 +204,7 @@ def build_content(store, grant) -> BundleContent:
         "expires_utc": grant.expires_utc.replace(microsecond=0).isoformat() + "Z",
         "built_utc": utc_now().replace(microsecond=0).isoformat() + "Z",
         "units": "ft",
+        "timezone": settings.timezone,  # the page shows every time in the district's zone
         "layers": [{"name": n, "label": LAYERS[n]} for n in layers],
         "tiles": {"url": settings.tile_url, "attribution": settings.tile_attribution}
         if settings.tile_url

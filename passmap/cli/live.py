@@ -11,6 +11,7 @@ import time
 
 from passmap.cli import CommandError, db_path
 from passmap.config import load_settings
+from passmap.localtime import local_time
 
 
 def register(sub, parent) -> None:
@@ -240,9 +241,11 @@ def _dead_letters(args) -> int:
     if args.format == "json":
         print(json.dumps({"dead_letters": rows, "total": total}, indent=2))
         return 0
-    for r in rows:
-        print(f"{r['received_utc'][:19]}  {r['topic'][:40]:<40}  {r['reason']}")
-    print(f"{len(rows)} of {total} dead letters shown (newest first).")
+    tz = load_settings().timezone  # the table in the district's zone; JSON keeps UTC
+    print(f"{'received':<24}  {'topic':<40}  reason")
+    for r, when in zip(rows, frame["received_utc"]):
+        print(f"{local_time(when, tz):<24}  {r['topic'][:40]:<40}  {r['reason']}")
+    print(f"{len(rows)} of {total} dead letters shown (newest first; times {tz}).")
     return 0
 
 
@@ -269,11 +272,12 @@ def cmd_status(args) -> int:
     if args.format == "json":
         print(json.dumps({"devices": rows, "dead_letters": dead}, indent=2))
         return 0
-    print(f"{'device':<28}{'control':<30}{'state':<14}{'last seen (UTC)':<28}stale")
-    for r in rows:
+    tz = load_settings().timezone  # the table in the district's zone; JSON keeps UTC
+    print(f"{'device':<28}{'control':<30}{'state':<14}{'last seen (' + tz + ')':<28}stale")
+    for r, when in zip(rows, summary["last_seen_utc"]):
         print(
             f"{r['device_id'][:27]:<28}{(r['control_id'] or '-')[:29]:<30}{r['state']:<14}"
-            f"{(r['last_seen_utc'] or '-')[:26]:<28}{'yes' if r['stale'] else 'no'}"
+            f"{(local_time(when, tz) or '-'):<28}{'yes' if r['stale'] else 'no'}"
         )
     print(f"{len(rows)} devices; dead letters: {dead}")
     return 0

@@ -14,11 +14,11 @@ campus (``campus_ids`` None), who can attach the device.
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pandas as pd
+
+from passmap.localtime import local_time
 
 ALARM_LABELS = {
     "duress": "Duress / panic",
@@ -29,18 +29,6 @@ ALARM_LABELS = {
     "tamper": "Tamper",
 }
 POSTURE_ATTENTION = ("hold", "secure", "lockdown", "evacuate", "shelter")
-
-
-def local_time(value, tz_name: str) -> str | None:
-    """Naive UTC -> 'YYYY-MM-DD HH:MM:SS TZ' in the district's zone (None stays None).
-
-    >>> local_time(datetime(2026, 3, 2, 13, 5), "America/Chicago")
-    '2026-03-02 07:05:00 CST'
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    stamp = pd.Timestamp(value).to_pydatetime().replace(tzinfo=UTC)
-    return stamp.astimezone(ZoneInfo(tz_name)).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def utc_now() -> datetime:

@@ -17,6 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from passmap.geometry import to_metric
+from passmap.localtime import district_clock
 from passmap.reports.board import TIERS, BoardReport, tier_hex, tier_name
 from passmap.reports.board_text import cut, money
 from passmap.values import optional_int
@@ -234,12 +235,12 @@ def draw_history(ax, history: pd.DataFrame) -> None:
             0,
             0.58,
             f"checklist items in place at the one recorded assessment "
-            f"({pd.Timestamp(last['created_utc']):%B %d, %Y})",
+            f"({district_clock(last['created_utc']):%B %d, %Y})",
             fontsize=12,
             color=MUTED,
         )
         return
-    x = pd.to_datetime(history["created_utc"])
+    x = pd.to_datetime([district_clock(t) for t in history["created_utc"]])
     ax.plot(x, history["in_place"], marker="o", color="#2c7bb6", linewidth=2.5)
     for xi, v in zip(x, history["in_place"]):
         ax.annotate(

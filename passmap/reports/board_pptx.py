@@ -20,6 +20,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Inches, Pt
 
+from passmap.localtime import district_clock
 from passmap.reports import board_charts as charts
 from passmap.reports.board import SLIDE_TITLES, BoardReport, tier_hex, tier_name
 from passmap.reports.board_pdf import STARTER_NOTE, _int, before_after_title
@@ -299,7 +300,7 @@ def progress_slide(prs, report: BoardReport) -> None:
     )
     if len(history):
         data = CategoryChartData()
-        data.categories = [f"{pd.Timestamp(t):%Y-%m-%d}" for t in history["created_utc"]]
+        data.categories = [f"{district_clock(t):%Y-%m-%d}" for t in history["created_utc"]]
         data.add_series("checklist items in place", [int(v) for v in history["in_place"]])
         chart = slide.shapes.add_chart(
             XL_CHART_TYPE.LINE_MARKERS, Inches(0.5), Inches(1.8), Inches(6.0), Inches(4.9), data

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from passmap.localtime import district_clock
+
 
 @dataclass
 class BeforeAfter:
@@ -63,5 +65,5 @@ def before_after(store, history: pd.DataFrame, names: dict[str, str]) -> BeforeA
 
 
 def _label(row) -> str:
-    when = f"{pd.Timestamp(row['created_utc']):%b %d, %Y}"
+    when = f"{district_clock(row['created_utc']):%b %d, %Y}"
     return f"{row['label']} ({when})" if row.get("label") else when

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from passmap.access import LAYERS
 from passmap.config import load_settings
 from passmap.grid import campus_grid
+from passmap.localtime import local_day
 from passmap.reports.basemap import draw_basemap
 from passmap.reports.responder_data import responder_objects
 from passmap.reports.responder_draw import (
@@ -53,10 +54,11 @@ class Verification:
     verified_utc: datetime | None
     changes_since: int
 
-    def stamp(self) -> str:
+    def stamp(self, tz_name: str | None = None) -> str:
+        """The walk-through stamp; its date in the district's time zone."""
         if self.verified_utc is None:
             return "NOT VERIFIED by walk-through"
-        when = self.verified_utc.strftime("%Y-%m-%d")
+        when = local_day(self.verified_utc, tz_name or load_settings().timezone)
         flag = f" - CHANGED SINCE ({self.changes_since} edits)" if self.changes_since else ""
         by = f" by {self.verified_by}" if self.verified_by else ""
         return f"Last verified {when}{by}{flag}"
@@ -267,7 +269,9 @@ def _site_stamp(status) -> str:
         return "NOT VERIFIED by walk-through"
     unverified = sum(1 for v in status.values() if v.verified_utc is None)
     tail = f", {unverified} building(s) not verified" if unverified else ""
-    return f"Buildings last verified {min(dates):%Y-%m-%d} to {max(dates):%Y-%m-%d}{tail}"
+    tz = load_settings().timezone
+    first, last = local_day(min(dates), tz), local_day(max(dates), tz)
+    return f"Buildings last verified {first} to {last}{tail}"
 
 
 def _floor_page(pdf, campus, building, level, objs, grid, verification, printed, tile_url) -> None:
@@ -325,7 +329,7 @@ def render_responder_pdf(
     levels = store.list_levels()
     buildings = store.list_buildings(campus_id=campus_id)
     levels = levels[levels["building_id"].isin(buildings["id"])]
-    printed = (now or utc_now()).strftime("%Y-%m-%d")
+    printed = local_day(now or utc_now(), load_settings().timezone)  # the district's day
     floors = []
     with PdfPages(
         out, metadata={"Title": f"Responder map - {campus['name']}", "Creator": "PassMap"}

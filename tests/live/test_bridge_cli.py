@@ -197,5 +197,8 @@ def test_replay_then_status_json_and_table(tmp_db, tmp_path):
         _passmap("status", "--db", str(tmp_db), "--campus", "campus-t", "--format", "json").stdout
     )
     assert [d["device_id"] for d in campus["devices"]] == ["ext-door-1"]
-    table = _passmap("status", "--db", str(tmp_db))
+    table = _passmap("status", "--db", str(tmp_db), env={"PASSMAP_TIMEZONE": "America/Denver"})
     assert "held_open" in table.stdout and "dead letters: 1" in table.stdout
+    assert "last seen (America/Denver)" in table.stdout  # the table: the district's zone
+    door = next(line for line in table.stdout.splitlines() if line.startswith("ext-door-1"))
+    assert " MST " in door or " MDT " in door, door

@@ -16,13 +16,13 @@ from passmap.store import Store
 from .live_helpers import REPO, add_small_site
 
 
-def _passmap(*args: str) -> subprocess.CompletedProcess:
+def _passmap(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "passmap.cli", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
-        env=dict(os.environ),
+        env=dict(os.environ, **env),
         timeout=120,
     )
 
@@ -73,10 +73,11 @@ def test_dead_letters_are_listed_with_their_reasons(tmp_db):
         runner.submit("passmap/status/x", b"{not json")
         runner.submit("nobody/listens", b"{}")
         runner.flush()
-    out = _passmap("status", "--dead-letters", "--db", str(tmp_db))
+    out = _passmap("status", "--dead-letters", "--db", str(tmp_db), PASSMAP_TIMEZONE="Asia/Tokyo")
     assert out.returncode == 0, out.stderr
     assert "payload is not JSON" in out.stdout and "no gateway subscribes" in out.stdout
-    assert "2 of 2 dead letters" in out.stdout
+    assert "2 of 2 dead letters shown (newest first; times Asia/Tokyo)" in out.stdout
+    assert out.stdout.count(" JST ") == 2  # received, in the district's zone
     data = json.loads(
         _passmap("status", "--dead-letters", "--format", "json", "--db", str(tmp_db)).stdout
     )

@@ -230,6 +230,7 @@ def test_alarms_of_every_campus_dead_letters_and_local_times_on_the_live_page(
     runner = FeedRunner(store)
     submit_status(runner, far["external_id"], "panic", "triggered")
     runner.submit("passmap/status/x", b'{"device_id": "d", "aspect": "smell"}')
+    _publish(runner, "not-placed-7", "position", "open")  # an unknown device
     runner.flush()
     at.run()
     _ok(at)
@@ -240,3 +241,10 @@ def test_alarms_of_every_campus_dead_letters_and_local_times_on_the_live_page(
     (dead,) = [d.value for d in at.dataframe if "reason" in d.value.columns]
     reasons = dead["reason"].tolist()
     assert any("lacks state, observed_utc" in r for r in reasons), reasons
+    # device health and unknown devices: last reports in the district's zone, no UTC column
+    seen = "last seen (America/Los_Angeles)"
+    frames = [d.value for d in at.dataframe if seen in d.value.columns]
+    assert len(frames) == 2, [list(d.value.columns) for d in at.dataframe]
+    for frame in frames:
+        assert "last_seen_utc" not in frame.columns
+        assert frame[seen].str.contains(" PST| PDT").all(), frame[seen].tolist()

@@ -133,3 +133,20 @@ def test_imdf_zip_is_valid_and_honours_layers(store, tmp_path):
     assert {f["properties"]["category"] for f in amenities["features"]} == {"defibrillator"}
     assert b"Camera" not in everything and b"Panic" not in everything
     assert XSS.encode() in everything or SCRIPT.encode() in everything  # JSON data, not markup
+
+
+def test_printed_and_walk_through_dates_are_the_district_s_day(store, tmp_path, monkeypatch):
+    """Dates on the PDF are the district's calendar day (PASSMAP_TIMEZONE): a walk-through at
+    7:30 pm in Los Angeles on March 2 is 03:30 UTC on March 3, and so is the print."""
+    from datetime import UTC, datetime, timedelta
+
+    monkeypatch.setenv("PASSMAP_TIMEZONE", "America/Los_Angeles")
+    yesterday = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=1)
+    evening = yesterday.replace(hour=3, minute=30, second=0, microsecond=0)  # naive UTC
+    utc_day, la_day = f"{evening:%Y-%m-%d}", f"{evening - timedelta(days=1):%Y-%m-%d}"
+    store.record_verification("b1", "J. Rivera", verified_utc=evening)
+    out = tmp_path / "r.pdf"
+    render_responder_pdf(store, "c1", out, now=evening)
+    text = " ".join(pdf_pages_text(out))
+    assert f"Printed {la_day}" in text, text[:400]
+    assert f"Last verified {la_day}" in text and utc_day not in text

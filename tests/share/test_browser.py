@@ -47,7 +47,7 @@ def test_share_page_draws_and_search_highlights(
     size, demo_db, app_server, browser, tmp_path, defaults
 ):
     _, token = make_link(demo_db, defaults, agency=HOSTILE)
-    server = app_server(demo_db)
+    server = app_server(demo_db, PASSMAP_TIMEZONE="Asia/Tokyo")  # not the browser's zone
     context = browser.new_context(viewport=SIZES[size])
     page = context.new_page()
     outside, refused = [], []
@@ -59,6 +59,9 @@ def test_share_page_draws_and_search_highlights(
     page.wait_for_selector("html[data-map-drawn='1']", state="attached", timeout=TIMEOUT_MS)
     assert page.url.endswith(f"/share/{token}")
     page.get_by_text("Posture: Normal").wait_for(timeout=TIMEOUT_MS)
+    # times in the district's zone (PASSMAP_TIMEZONE), named, whatever the browser's zone
+    assert page.inner_text("#banner").endswith("GMT+9"), page.inner_text("#banner")
+    assert page.inner_text("#expiry").endswith("GMT+9."), page.inner_text("#expiry")
     page.wait_for_timeout(500)
     assert _pixels(page, "#map") > 0.05  # drawn, not a blank canvas
     legend = page.locator("#legend li").all_inner_texts()

@@ -38,7 +38,10 @@ def _click(at, layer_id: str, row: dict) -> str:
     return " ".join(m.value for m in at.markdown) + " " + " ".join(c.value for c in at.caption)
 
 
-def test_devices_offline_kpi_and_detail_panel_show_the_stored_live_status(maps_app, demo_db):
+def test_devices_offline_kpi_and_detail_panel_show_the_stored_live_status(
+    maps_app, demo_db, monkeypatch
+):
+    monkeypatch.setenv("PASSMAP_TIMEZONE", "America/Chicago")
     devices = _write_status(demo_db)
     at = maps_app()
     at.run()
@@ -49,6 +52,8 @@ def test_devices_offline_kpi_and_detail_panel_show_the_stored_live_status(maps_a
     text = _click(at, "controls", {"id": door["id"], "kind": "control"})
     assert f"({door['external_id']}): **forced_open**" in text, text[:600]
     assert "Alarm: forced, held open" in text
+    seen = text.split("last seen ", 1)[1][:23]  # the district's zone (PASSMAP_TIMEZONE)
+    assert seen.endswith((" CST", " CDT")), seen
     text = _click(at, "controls", {"id": camera["id"], "kind": "control"})
     assert f"({camera['external_id']}): **offline**" in text, text[:600]
     if isinstance(door.get("opening_id"), str):  # the door the contact watches shows it too
@@ -85,3 +90,7 @@ def test_an_unchanged_live_status_rerenders_the_identical_spec_and_a_change_adds
     ring = next(lyr for lyr in spec["layers"] if lyr["id"] == "live-ring")
     assert {r["id"]: r["key"] for r in ring["data"]}[devices["door"]["id"]] == "alarm"
     assert ring["radiusUnits"] == "pixels"
+    # the legend beside the map names what the rings mean (only the states drawn)
+    legend = next(h.proto.body for h in at.get("html") if "<b>Live status</b>" in h.proto.body)
+    assert "Alarm: forced, held open, fire, intrusion, tamper" in legend and "Offline" in legend
+    assert "Duress triggered" not in legend

@@ -289,11 +289,15 @@
     evacuate: "EVACUATE", shelter: "SHELTER",
   };
 
+  // Times in the district's time zone (PASSMAP_TIMEZONE, named: "Dec 3, 02:05 AM CST"),
+  // not the zone of whatever phone or laptop opened the link.
   function localTime(iso) {
     if (!iso) return "";
     const d = new Date(iso);
-    return isNaN(d) ? iso : d.toLocaleString([], {hour: "2-digit", minute: "2-digit",
-                                                   month: "short", day: "numeric"});
+    const opts = {hour: "2-digit", minute: "2-digit", month: "short", day: "numeric",
+                  timeZoneName: "short"};
+    if (data.timezone) opts.timeZone = data.timezone;
+    return isNaN(d) ? iso : d.toLocaleString([], opts);
   }
 
   function renderLive(live) {
