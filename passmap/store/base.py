@@ -110,7 +110,9 @@ class BaseStore:
                 raise StoreLockedError(
                     f"Database {self.path} is in use by another process "
                     "(DuckDB allows one writer); "
-                    "stop the other PassMap process or point PASSMAP_DB at another file."
+                    "stop the other PassMap process or point PASSMAP_DB at another file "
+                    "(while the app server runs, its Live status and Gateways pages show and "
+                    "change the same data)."
                 ) from None
             raise StoreError(f"Cannot open database {self.path}: {exc}") from None
         self._con.execute(f"LOAD '{spatial_extension_path()}'")

@@ -14,6 +14,8 @@ from passmap.store import Store
 from tests.browser.mapview import map_canvas
 from tests.helpers import first_level
 
+from .live_helpers import wait_until
+
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
 DEMO_PASSWORD = "demo-passmap-2026"
 
@@ -66,3 +68,86 @@ def test_door_forced_turns_to_alarm_on_floor_plan(broker, demo_db, app_server, b
     page.get_by_text(f"{name} forced_open").first.wait_for(timeout=60_000)
     print(f"door forced shown after {time.monotonic() - started:.2f} s")
     assert map_canvas(page).is_visible()
+
+
+def _room_points(db_path) -> dict:
+    """Clear points (no device icon on them) of rooms on the first floor of the high school
+    that the pickers open first: the gym and the cafeteria drop from tier 2 to tier 1 when the
+    card reader of Door 1 goes offline (effective assessment), the library stays at tier 4."""
+    from tests.browser.mapview import clear_point
+
+    with Store(db_path, read_only=True) as store:
+        zones = store.list_zones(level_id="cvhs-main-l1").set_index("id")
+        controls = store.list_controls(level_id="cvhs-main-l1")
+        icons = controls.geometry[controls.geom_type == "Point"]
+        rooms = {"gym": "cvhs-main-l1-177", "cafeteria": "cvhs-main-l1-181",
+                 "library": "cvhs-main-l1-104"}  # fmt: skip
+        points = {}
+        for key, zone in rooms.items():
+            area = zones.loc[zone, "geometry"]  # away from its icons and its label
+            marks = [*icons, area.centroid, area.representative_point()]
+            points[key] = clear_point(area, marks).coords[0]
+        return {"points": points, "bounds": tuple(zones.geometry.total_bounds)}
+
+
+def test_a_reader_going_offline_reshades_rooms_on_the_effective_floor_plan(
+    broker, demo_db, app_server, browser_page
+):
+    """The tier colour itself, not only the alarm marker: with 'Effective (live)' shading, a
+    card reader reported offline through mosquitto redraws the rooms whose tier it lowers
+    (gym, cafeteria: tier 2 -> 1) without a reload, and leaves the library (tier 4) alone."""
+    from layers.deck import fit_view
+    from tests.browser.mapview import map_box, screen_point, wait_drawn
+
+    from .test_browser_banner import _subscribed
+
+    rooms = _room_points(demo_db)
+    server = app_server(
+        demo_db, PASSMAP_MQTT_URL=broker.url, PASSMAP_MQTT_CLIENT_ID=f"app-{uuid.uuid4().hex[:8]}"
+    )
+    page = browser_page
+    page.login(server.url, role="admin", timeout_ms=90_000)
+    page.goto(server.url + "/floor-plan")
+    page.get_by_text("Zone tier").first.wait_for(timeout=90_000)
+    page.locator(".st-key-floor_shade").get_by_text("Effective (live)").click()
+    page.get_by_text("(effective)").first.wait_for(timeout=90_000)
+    wait_drawn(page, timeout_ms=60_000)
+    page.wait_for_timeout(3000)  # icons and labels settle before the colours are read
+    view = fit_view(rooms["bounds"])
+    xy = {k: screen_point(view, map_box(page), *p) for k, p in rooms["points"].items()}
+
+    def colours() -> dict:
+        return {k: _pixel(page, *p) for k, p in xy.items()}
+
+    before = colours()
+    assert _near(before["gym"], before["cafeteria"])  # both tier 2
+    assert not _near(before["gym"], before["library"])  # tier 4
+    wait_until(lambda: _subscribed(server), 120, 0.2)
+    pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
+    started = time.monotonic()
+    pub.publish("passmap/status/cv-hs-rdr-001", _status("cv-hs-rdr-001", "health", "offline"))
+    pub.close()
+    after = wait_until(
+        lambda: (
+            not _near((c := colours())["gym"], before["gym"])
+            and _near(c["gym"], c["cafeteria"])
+            and c
+        ),
+        60,
+        0.1,
+    )  # both rooms in the same new colour (tier 1)
+    print(f"tier colour changed after {time.monotonic() - started:.2f} s")  # figure: bench/
+    assert _near(after["library"], before["library"])  # a room whose tier did not change
+
+
+def _near(a, b, tol: int = 6) -> bool:
+    return max(abs(x - y) for x, y in zip(a, b)) <= tol
+
+
+def _pixel(page, x: float, y: float) -> tuple[int, int, int]:
+    import io
+
+    from PIL import Image
+
+    png = page.screenshot(clip={"x": x - 2, "y": y - 2, "width": 5, "height": 5})
+    return Image.open(io.BytesIO(png)).convert("RGB").getpixel((2, 2))
