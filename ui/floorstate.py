@@ -34,10 +34,32 @@ def level_switcher(path: str, building_id: str, level_id: str) -> None:
     )
 
 
-def focus_from_search(query: str, plan, pick: Picked) -> Hit | None:
-    """The first match of the search on this level; a match on another level switches to it."""
-    if not query:
+MAP_FOCUS = "map_focus"  # set by the alarm banner's "Show on map" (ui/banner.FOCUS_KEY)
+
+
+def focus_from_alarm(plan, pick: Picked) -> Hit | None:
+    """The device an alarm's "Show on map" asked for, while its floor is the one shown: ringed,
+    zoomed to and its panel open. Another floor forgets it (the person moved on)."""
+    wanted = st.session_state.get(MAP_FOCUS)
+    if not wanted:
         return None
+    if wanted.get("level_id") != pick.level:
+        if not st.session_state.get(PENDING):  # not on the way there
+            st.session_state.pop(MAP_FOCUS, None)
+        return None
+    rows = plan.controls[plan.controls["id"] == wanted.get("control_id")]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    label = plain(row["name"]) if isinstance(row["name"], str) else row["id"]
+    return Hit("control", row["id"], label, row.get("building_id"), pick.level, row.geometry)
+
+
+def focus_from_search(query: str, plan, pick: Picked) -> Hit | None:
+    """The first match of the search on this level; a match on another level switches to it.
+    Without a search: the device of an alarm shown on the map (``focus_from_alarm``)."""
+    if not query:
+        return focus_from_alarm(plan, pick)
     path = data.db_path()
     hits = find(query, plan.zones, plan.doors, plan.controls)
     if hits:

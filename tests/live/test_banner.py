@@ -111,3 +111,14 @@ def test_show_on_map_opens_the_alarms_floor_with_the_device_in_focus(app, demo_d
     assert at.session_state["pick_level"] == button["level_id"]
     assert at.session_state["map_focus"]["control_id"] == button["id"]
     assert at.session_state["pick_building"] == button["building_id"]
+    # the Floor plan rings the device (the highlight layer), zooms to it and opens its panel
+    from tests.ui.conftest import deck_spec
+
+    spec = deck_spec(at)
+    assert "highlight" in [lyr["id"] for lyr in spec["layers"]]
+    view = spec["initialViewState"]
+    x, y = button["geometry"].x, button["geometry"].y
+    west, south, east, north = view.get("fit_bounds") or view.get("fitBounds")
+    assert west < x < east and south < y < north and east - west < 0.002, view  # zoomed to it
+    panel = " ".join(m.value for m in at.markdown) + " ".join(s.value for s in at.subheader)
+    assert button["name"] in panel
