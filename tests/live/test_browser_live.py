@@ -151,3 +151,34 @@ def _pixel(page, x: float, y: float) -> tuple[int, int, int]:
 
     png = page.screenshot(clip={"x": x - 2, "y": y - 2, "width": 5, "height": 5})
     return Image.open(io.BytesIO(png)).convert("RGB").getpixel((2, 2))
+
+
+def test_unknown_devices_attached_in_bulk_from_a_csv_on_the_live_page(
+    demo_db, app_server, browser_page, tmp_path
+):
+    """The Live page's bulk attach, as an admin uses it: upload the filled-in CSV (external id
+    -> control id) and every listed device is attached at once."""
+    from passmap.feeds.runner import FeedRunner
+
+    with Store(demo_db) as store:
+        c = store.list_controls("cvhs")
+        spare = c[c["external_id"].isna()]["id"].iloc[:2].tolist()
+        runner = FeedRunner(store)
+        for device in ("unifi:aa01", "unifi:bb02"):
+            runner.submit(f"passmap/status/{device}", _status(device, "position", "closed"))
+        assert runner.flush()["new_events"] == 2
+    csv = tmp_path / "unknown.csv"
+    csv.write_text(f"external_id,control_id\nunifi:aa01,{spare[0]}\nunifi:bb02,{spare[1]}\n")
+    server = app_server(demo_db)
+    page = browser_page
+    page.login(server.url, role="admin", timeout_ms=90_000)
+    page.goto(server.url + "/live-status")
+    page.get_by_text("Unknown devices").first.wait_for(timeout=90_000)
+    page.locator(".st-key-attach_csv input[type='file']").set_input_files(str(csv))
+    page.get_by_role("button", name="Attach from CSV").click(timeout=90_000)
+    page.get_by_text("Attached 2 devices from unknown.csv.").wait_for(timeout=90_000)
+    server.stop()  # the server holds the database; read it afterwards
+    with Store(demo_db, read_only=True) as store:
+        c = store.list_controls("cvhs").set_index("id")
+        assert c.loc[spare, "external_id"].tolist() == ["unifi:aa01", "unifi:bb02"]
+        assert store.list_unknown_devices().empty

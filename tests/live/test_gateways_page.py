@@ -46,6 +46,10 @@ def test_admin_adds_a_gateway_and_dry_runs_a_message(demo_db, monkeypatch):
     at.text_area(key="gw_test_payload").set_value('{"event": "smoke"}')
     at.button(key="gw_try").click().run()
     assert any("has no mapping" in w.value for w in at.warning)
+    at.text_area(key="gw_test_payload").set_value('{"event": "motion"}')  # in its ignore list
+    at.button(key="gw_try").click().run()
+    assert not at.warning, [w.value for w in at.warning]  # dropped, never a dead letter
+    assert any("0 status event(s)" in s.value for s in at.success)
 
 
 def test_a_viewer_cannot_open_the_gateways_page(demo_db, monkeypatch):
