@@ -230,7 +230,7 @@ def test_alarms_of_every_campus_dead_letters_and_local_times_on_the_live_page(
     runner = FeedRunner(store)
     submit_status(runner, far["external_id"], "panic", "triggered")
     runner.submit("passmap/status/x", b'{"device_id": "d", "aspect": "smell"}')
-    _publish(runner, "not-placed-7", "position", "open")  # an unknown device
+    submit_status(runner, "not-placed-7", "position", "open")  # an unknown device
     runner.flush()
     at.run()
     _ok(at)
