@@ -114,10 +114,10 @@ def test_a_reader_going_offline_reshades_rooms_on_the_effective_floor_plan(
     wait_drawn(page, timeout_ms=60_000)
     page.wait_for_timeout(3000)  # icons and labels settle before the colours are read
     view = fit_view(rooms["bounds"])
-    xy = {k: screen_point(view, map_box(page), *p) for k, p in rooms["points"].items()}
 
-    def colours() -> dict:
-        return {k: _pixel(page, *p) for k, p in xy.items()}
+    def colours() -> dict:  # where the map is now (a live caption above it may move it down)
+        box = map_box(page)
+        return {k: _pixel(page, *screen_point(view, box, *p)) for k, p in rooms["points"].items()}
 
     before = colours()
     assert _near(before["gym"], before["cafeteria"])  # both tier 2

@@ -231,6 +231,8 @@ def test_alarms_of_every_campus_dead_letters_and_local_times_on_the_live_page(
     submit_status(runner, far["external_id"], "panic", "triggered")
     runner.submit("passmap/status/x", b'{"device_id": "d", "aspect": "smell"}')
     submit_status(runner, "not-placed-7", "position", "open")  # an unknown device
+    near = _controls(store, at.session_state["pick_campus"])["door"]  # in device health
+    submit_status(runner, near["external_id"], "position", "closed")
     runner.flush()
     at.run()
     _ok(at)
