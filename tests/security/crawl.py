@@ -22,6 +22,10 @@ REPO = Path(__file__).resolve().parents[2]
 APP = (REPO / "app.py").read_text(encoding="utf-8")
 STEMS = sorted(p.stem for p in (REPO / "pages").glob("*.py") if p.stem != "__init__")
 URL_PATHS = sorted(set(re.findall(r'url_path="([^"]+)"', APP)))
+# (file stem, title, url_path) of every st.Page in app.py's navigation
+APP_PAGES = re.findall(
+    r'st\.Page\(\s*HERE / "pages/(\w+)\.py",\s*title="([^"]+)".*?url_path="([^"]+)"', APP, re.S
+)
 SIGN_IN_TITLE = "PassMap: sign in"
 
 
