@@ -20,7 +20,7 @@ from passmap.values import optional_int
 from ui import board
 from ui.guard import require
 
-require("view_reports")
+require("view_reports", page="board")
 
 SLIDE_KEY = "board_slide"
 st.markdown(

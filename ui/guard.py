@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from passmap import access
 from ui.auth import Viewer, checked_viewer
 
 REFUSAL = "You may not open this page; ask an administrator if you need it."
@@ -28,10 +29,16 @@ def no_pages_folder() -> None:
     PagesManager.uses_pages_directory = False
 
 
-def require(action: str, campus_id: str | None = None) -> Viewer:
-    """The viewer, if they may do ``action`` (on ``campus_id``); else a refusal and a stop."""
+def require(action: str, campus_id: str | None = None, *, page: str | None = None) -> Viewer:
+    """The viewer, if they may do ``action`` (on ``campus_id``) and, given the ``page``'s file
+    stem, open that page (a district-wide page is not for a campus-scoped account: the same
+    rule as the frame's navigation); else a refusal and a stop."""
     viewer = checked_viewer()
-    if viewer is None or not viewer.can(action, campus_id):
+    if (
+        viewer is None
+        or not viewer.can(action, campus_id)
+        or (page is not None and not access.can_open_page(viewer.role, page, viewer.campus_scope))
+    ):
         st.error(REFUSAL)
         st.stop()
     return viewer

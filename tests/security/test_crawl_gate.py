@@ -103,13 +103,11 @@ def _raise_duress_alarm(store) -> None:
     assert len(store.open_alarms(["c1"])) == 1
 
 
-@pytest.fixture(scope="module")
-def fresh_server(tiny_db_shared, tmp_path_factory):
-    """A server that no one has signed in to yet, on a site with one open alarm and one share
-    link (both written before the server starts)."""
+def _serve_site(tiny_db_shared, tmp):
+    """A server on a copy of the tiny site with one open alarm and one share link (both written
+    before the server starts): (server, the protected strings)."""
     from passmap.store import Store
 
-    tmp = tmp_path_factory.mktemp("crawl")
     db = tmp / "tiny.duckdb"
     shutil.copy(tiny_db_shared, db)
     with Store(db) as store:
@@ -120,6 +118,21 @@ def fresh_server(tiny_db_shared, tmp_path_factory):
         secret = protected_strings(store)
     server = start_streamlit(db, tmp)
     server.share_token = token
+    return server, secret
+
+
+@pytest.fixture
+def fresh_server(tiny_db_shared, tmp_path):
+    """A server of its own that no one has signed in to yet (whatever ran before this test)."""
+    server, secret = _serve_site(tiny_db_shared, tmp_path)
+    yield server, secret
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def site_server(tiny_db_shared, tmp_path_factory):
+    """One server for the role and share crawls of this module."""
+    server, secret = _serve_site(tiny_db_shared, tmp_path_factory.mktemp("crawl"))
     yield server, secret
     server.stop()
 
@@ -195,10 +208,10 @@ def _assert_matrix(role: str, visits) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_reaches_exactly_its_pages_and_actions(fresh_server, browser, role):
+def test_each_role_reaches_exactly_its_pages_and_actions(site_server, browser, role):
     """Every page address for every role; the viewer also on every path a person could type
     (file stems, deep links, tampered share tokens): no Resolve, no Import, no Edit."""
-    server, _ = fresh_server
+    server, _ = site_server
     paths = [f"/{url_path}" for _, _, url_path in APP_PAGES]
     if role == "viewer":
         paths += [p for p in typed_paths() if p not in paths and "share=" not in p]
@@ -207,8 +220,8 @@ def test_each_role_reaches_exactly_its_pages_and_actions(fresh_server, browser, 
     _assert_matrix(role, visits)
 
 
-def test_a_share_link_opens_only_its_page_and_no_way_into_the_app(fresh_server, browser):
-    server, secret = fresh_server
+def test_a_share_link_opens_only_its_page_and_no_way_into_the_app(site_server, browser):
+    server, secret = site_server
     token = server.share_token
     paths = ["/", *(f"/{url_path}" for _, _, url_path in APP_PAGES)]
     visits = crawl(browser, server.url, [f"{p}?share={token}" for p in paths])
