@@ -31,22 +31,15 @@ SIGN_IN_TITLE = "PassMap: sign in"
 
 def typed_paths(share_token: str = "") -> list[str]:
     """Every path a person could type: the root, each file stem under pages/, each url_path,
-    the app's own file names, with and without deep-link queries and tampered share tokens."""
+    the app's own file names; each bare, with a deep link (?campus=&building=&level=) and with a
+    tampered share token; the root also with a bare ?campus=, an empty share, ?page= and ?embed=."""
     tampered = (share_token[:-3] + "xyz") if share_token else "A" * 43
     bases = ["/", *(f"/{s}" for s in STEMS), *(f"/{u}" for u in URL_PATHS)]
     bases += ["/app", "/server", "/sign-in", "/index.html"]
-    queries = [
-        "?campus=c1",
-        "?campus=c1&building=b1&level=b1-l0",
-        f"?share={tampered}",
-        "?share=",
-        "?page=board",
-        "?embed=true",
-    ]
-    out = list(dict.fromkeys(bases))
-    out += [f"/{q}" for q in queries]
-    out += [f"/{s}{q}" for s in ("live", "floor-plan") for q in queries[:3]]
-    return out
+    bases = list(dict.fromkeys(bases))
+    per_path = ["?campus=c1&building=b1&level=b1-l0", f"?share={tampered}"]
+    root_only = ["?campus=c1", "?share=", "?page=board", "?embed=true"]
+    return [*bases, *(b + q for q in per_path for b in bases), *(f"/{q}" for q in root_only)]
 
 
 @dataclass
