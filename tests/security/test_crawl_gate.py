@@ -116,7 +116,7 @@ def _serve_site(tiny_db_shared, tmp):
             store, "County Sheriff", ["c1"], ["grid", "buildings", "doors"], timedelta(days=1), "t"
         )
         secret = protected_strings(store)
-    server = start_streamlit(db, tmp)
+    server = start_streamlit(db, tmp, PASSMAP_BASE_URL="")  # links from the address in use
     server.share_token = token
     return server, secret
 
@@ -241,3 +241,28 @@ def test_a_share_link_opens_only_its_page_and_no_way_into_the_app(site_server, b
     assert context.cookies() == []
     context.close()
     _assert_only_sign_in(crawl(browser, server.url, paths), secret)
+
+
+def test_a_share_link_made_in_the_app_opens_at_the_address_in_use(site_server, browser):
+    """The finding: links printed http://localhost:8501/?share= whatever the port. On a server
+    at a random loopback port without PASSMAP_BASE_URL, the link an administrator creates starts
+    with that address and opens the campus's share page; no base-URL warning on localhost."""
+    server, _ = site_server
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    browser_login(page, server.url, role="admin")
+    page.goto(server.url + "/share_admin")
+    form = page.locator("[data-testid='stForm']")
+    form.get_by_role("textbox", name="Agency").fill("Fire District 3", timeout=120_000)
+    form.locator("[data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name="Tiny High School").click()
+    page.keyboard.press("Escape")
+    form.get_by_role("button", name="Create link").click()
+    code = page.locator("[data-testid='stCode']").first
+    code.wait_for(timeout=120_000)
+    link = code.inner_text().strip()
+    assert link.startswith(f"{server.url}/share/"), link
+    assert page.get_by_text("differs from the address in use").count() == 0
+    response = page.goto(link, wait_until="load")
+    assert response.status == 200 and b"Tiny High School" in response.body()
+    context.close()

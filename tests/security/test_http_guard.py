@@ -127,7 +127,8 @@ def test_downloads_need_a_valid_cookie_and_stop_after_sign_out(guarded, browser_
 def test_share_downloads_stop_when_the_link_is_revoked(guarded, browser, browser_page):
     """A partner's export (h18's /share/<token>/download/...) answers while the link is valid
     (logged: tests/share/test_http.py), and the same address is refused once an administrator
-    revokes the link in the app, with the server (and its cached bundle) still running."""
+    revokes the link in the app, with the server (and its cached bundle) still running. The
+    administrator's Share links page warns that PASSMAP_BASE_URL is not the address in use."""
     _, token = guarded.link
     page = browser_page
     page.goto(f"{guarded.url}/?share={token}")  # an old-form link: redirected to /share/<token>
@@ -143,6 +144,8 @@ def test_share_downloads_stop_when_the_link_is_revoked(guarded, browser, browser
     admin = browser.new_context().new_page()  # an administrator revokes it in the app
     browser_login(admin, guarded.url, role="admin")
     admin.get_by_role("link", name="Share links").click()
+    # this server's PASSMAP_BASE_URL (localhost:8501) is not the address in use: said so
+    admin.get_by_text("differs from the address in use").wait_for(timeout=TIMEOUT_MS)
     admin.get_by_role("button", name="Revoke now").click()
     # the rerun after the revocation (committed first) no longer offers the button
     admin.get_by_role("button", name="Revoke now").wait_for(state="detached", timeout=TIMEOUT_MS)
