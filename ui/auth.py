@@ -264,9 +264,6 @@ def sidebar_account(viewer: Viewer) -> None:
         if viewer.grant is None and st.button("Sign out", key="auth_sign_out"):
             auth.end_browser_session(data.get_store(), st.session_state.pop(SESSION_KEY, None))
             _set_cookie(auth.SESSION_COOKIE, "")
-            if _oidc_configured() and getattr(st.user, "is_logged_in", False):
-                st.logout()  # else the identity provider's sign-in lets them straight back in
-                st.stop()
             st.rerun()
         if viewer.grant is None:
             _change_password_form(viewer)
