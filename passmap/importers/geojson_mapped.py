@@ -63,19 +63,26 @@ def read_project_features(ctx: ImportContext, fname: str, features: list[dict]) 
         ctx.add(ftype, props, label)
 
 
+PARENTS = (("district_id", "district"), ("campus_id", "campus"), ("building_id", "building"))
+PARENTS += (("level_id", "level"),)
+
+
 def _check_levels(ctx: ImportContext) -> None:
-    """Every level_id must be in the file set or the database: name the first unknown one."""
-    known = {r["id"] for r in ctx.bundle["level"]}
-    for table in ("zone", "opening", "control"):
+    """Every parent a row names (level, building, campus, district) must be in the file set or
+    the database: name the first unknown one (the database's foreign-key refusal names none)."""
+    known = {(t, r["id"]) for _, t in PARENTS for r in ctx.bundle[t]}
+    for table in ("campus", "building", "level", "zone", "opening", "control", "wall"):
         for row in ctx.bundle[table]:
-            lid = row.get("level_id")
-            if lid and lid not in known:
-                if ctx.store is None or ctx.store.get("level", lid) is None:
+            for field, parent in PARENTS:
+                pid = row.get(field)
+                if not pid or (parent, pid) in known:
+                    continue
+                if ctx.store is None or ctx.store.get(parent, pid) is None:
                     raise ctx.fail(
-                        f"{table} {row['id']}: unknown level {lid!r} (not in the "
+                        f"{table} {row['id']}: unknown {parent} {pid!r} (not in the "
                         "files nor in the database)."
                     )
-                known.add(lid)
+                known.add((parent, pid))
 
 
 def read_plain(ctx: ImportContext, paths: list[Path]) -> None:

@@ -114,21 +114,30 @@ def read_indoorgml(ctx: ImportContext, path: Path) -> None:
     for el in root.iter():
         name = _local(el.tag)
         if name in ROOMS + CORRIDORS + DOORS:
-            geom, z = _cell_geometry(el)
+            fid = el.get("{http://www.opengis.net/gml/3.2}id") or el.get("id") or f"c{len(cells)}"
+            geom, z = _read(ctx, f"{Path(path).name} cell {fid}", _cell_geometry, el)
             if geom is None:
                 continue
-            fid = el.get("{http://www.opengis.net/gml/3.2}id") or el.get("id") or f"c{len(cells)}"
             level = _text(el, ("level", "storey", "floor"))
             row = (fid, name, geom, z, level, _label_texts(el))
             (doors if name in DOORS else cells).append(row)
         elif name in BOUNDARIES:
-            line = _boundary_line(el)
+            fid = el.get("{http://www.opengis.net/gml/3.2}id") or f"b{len(doors)}"
+            line = _read(ctx, f"{Path(path).name} boundary {fid}", _boundary_line, el)
             if line is not None:
-                fid = el.get("{http://www.opengis.net/gml/3.2}id") or f"b{len(doors)}"
                 doors.append((fid, name, line, None, _text(el, ("level", "storey")), []))
     if not cells:
         raise ctx.fail(f"{Path(path).name}: no IndoorGML cells (CellSpace) with a geometry.")
     _place(ctx, Path(path), root, cells, doors)
+
+
+def _read(ctx: ImportContext, label: str, reader, el):
+    """``reader(el)``, a coordinate list that is not numbers (or too short for its shape)
+    refused in one sentence naming the cell."""
+    try:
+        return reader(el)
+    except (ValueError, shapely.errors.GEOSException) as exc:
+        raise ctx.fail(f"{label}: unreadable coordinates ({exc}).") from None
 
 
 def _label_texts(cell) -> list[str]:
@@ -208,7 +217,11 @@ def _place(ctx: ImportContext, path: Path, root, cells, doors) -> None:
             ctx.add("opening", base | {"door_class": door_class, "geom": line}, label)
             continue
         number, name_ = split_label(texts)
-        kind_ = "corridor" if kind in CORRIDORS else zone_kind(name_ or number)
+        kind_ = (
+            "corridor"
+            if kind in CORRIDORS
+            else zone_kind(name_ or number, ctx.options.zone_kind_map)
+        )
         g = repair_room(ctx, g, label)
         if g is None:
             continue

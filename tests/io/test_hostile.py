@@ -125,7 +125,7 @@ CASES = {
         {"format": "geojson"},
         "unknown feature_type 'spaceship'",
     ),
-    "db-refuses-unknown-campus": (
+    "unknown-campus": (
         lambda p: _json(
             p / "a.geojson",
             fc(
@@ -144,7 +144,7 @@ CASES = {
             ),
         ),
         {},
-        "the database refused the import",
+        "zone z-orphan: unknown campus 'no-such-campus' (not in the files nor in the database)",
     ),
     "zip-slip": (
         lambda p: _zip(p / "v.zip", {**_imdf_members(), "../../evil.geojson": b"{}"}),
@@ -280,7 +280,7 @@ CASES = {
     "indoorgml-bad-numbers": (
         lambda p: _text(p / "b.gml", BAD_POSLIST),
         {},
-        "b.gml: could not be imported (ValueError",
+        "b.gml cell c1: unreadable coordinates (could not convert string to float: 'ten')",
     ),
     "gpkg-garbage": (
         lambda p: _text(p / "f.gpkg", "SQLite format 3\x00 but not really"),
@@ -383,3 +383,48 @@ def test_a_system_file_passed_as_a_schedule_is_not_echoed(site_store, tmp_path):
     assert "doors.csv: no number column found" in message and "do not look like" in message
     assert "root" not in message and "$6$" not in message and "hash" not in message
     assert snapshot(site_store) == before
+
+
+def _cli_args(options: dict) -> list[str]:
+    """The same options as `passmap import` flags (max_bytes is PASSMAP_IMPORT_MAX_MB)."""
+    flags = {"format": "--format", "building_id": "--building"}
+    out = []
+    for key, value in options.items():
+        if key in flags:
+            out += [flags[key], value]
+        elif key == "corners":
+            out += ["--corners", ";".join(f"{lon},{lat}" for lon, lat in value)]
+        elif key == "georef":
+            out += ["--georef", ";".join(",".join(map(str, p)) for p in value)]
+        elif key == "layers":
+            out += ["--layers", ";".join(f"{r}={','.join(n)}" for r, n in value.items())]
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_command_line_prints_the_one_sentence(_templates, tmp_path, monkeypatch, capsys, case):
+    """`passmap import` with each broken file: exit 1, the reader's sentence on stderr as one
+    line (no traceback, no server folder), nothing on stdout, the database unchanged."""
+    import shutil
+
+    from passmap.cli import main
+    from passmap.store import Store
+
+    make, options, expected = CASES[case]
+    db = tmp_path / "cli.duckdb"
+    shutil.copyfile(_templates / "site.duckdb", db)
+    files = tmp_path / "files"
+    files.mkdir()
+    path = make(files)
+    if "max_bytes" in options:
+        monkeypatch.setenv("PASSMAP_IMPORT_MAX_MB", str(options["max_bytes"] / 1024 / 1024))
+    with Store(db) as store:
+        before = snapshot(store)
+    code = main(["import", str(path), "--db", str(db), *_cli_args(options)])
+    out = capsys.readouterr()
+    assert code == 1 and out.out == "", out
+    lines = out.err.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0] and path.name in lines[0], out.err
+    assert str(files) not in out.err and "Traceback" not in out.err
+    with Store(db) as store:
+        assert snapshot(store) == before
