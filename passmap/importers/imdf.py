@@ -17,7 +17,7 @@ import shapely
 
 from passmap.imdf_vocab import FEATURE_TYPES, control_type, names_of
 from passmap.importers.base import ImportContext, read_bytes_limited, slug
-from passmap.importers.kinds import zone_kind
+from passmap.importers.kinds import named_kind, zone_kind
 from passmap.importers.metres import to_local_m
 from passmap.importers.validate import check_geometry, check_many, safe_zip_members
 from passmap.model import CONTROL_TYPES
@@ -247,7 +247,13 @@ def _units(ctx, ids, feats, where) -> None:
     for feat, geom in zip(feats, geoms):
         props, ext, label = feat.get("properties") or {}, _ext(feat), f"unit {feat.get('id')}"
         cid, bid, lid = _placement(ctx, ids, props, ext, where, label)
-        kind = ext.get("kind") or zone_kind(props.get("category"), ctx.options.zone_kind_map)
+        name = ext.get("name") or _name(props.get("name"), ctx)
+        kinds = ctx.options.zone_kind_map
+        kind = (
+            ext.get("kind")
+            or named_kind(name, kinds)  # a --kinds key in the unit's name
+            or zone_kind(props.get("category"), kinds)
+        )
         if not ext and kind == "other" and props.get("category") not in ("room", "unspecified"):
             odd.add(str(props.get("category")))
         ctx.add(
@@ -258,7 +264,7 @@ def _units(ctx, ids, feats, where) -> None:
                 "building_id": bid,
                 "level_id": lid,
                 "kind": kind,
-                "name": ext.get("name") or _name(props.get("name"), ctx),
+                "name": name,
                 "room_number": ext.get("room_number") or _name(props.get("alt_name"), ctx),
                 "geom": geom,
                 "props": ext.get("props")

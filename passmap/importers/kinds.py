@@ -104,9 +104,9 @@ def zone_kind(
     for key in (raw, low, low.split(".")[0]):
         if overrides and key in overrides:
             return overrides[key]
-    for key, kind in (overrides or {}).items():  # a --kinds key matches names that contain it
-        if key and re.search(rf"(?<!\w){re.escape(key.lower())}(?!\w)", low):
-            return kind
+    named = named_kind(low, overrides)
+    if named:
+        return named
     base = low.split(".")[0]
     if base in EXACT:
         return EXACT[base]
@@ -116,3 +116,18 @@ def zone_kind(
         if pattern.search(low):
             return kind
     return default
+
+
+def named_kind(name: str | None, overrides: dict[str, str] | None) -> str | None:
+    """The kind a ``--kinds`` key gives a room name containing it (whole words), else None.
+
+    >>> named_kind("Salle polyvalente 2", {"salle polyvalente": "cafeteria"})
+    'cafeteria'
+    >>> named_kind("Polyvalente", {"salle polyvalente": "cafeteria"}) is None
+    True
+    """
+    low = str(name or "").lower()
+    for key, kind in (overrides or {}).items():
+        if key and low and re.search(rf"(?<!\w){re.escape(key.lower())}(?!\w)", low):
+            return kind
+    return None

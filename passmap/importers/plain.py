@@ -24,7 +24,7 @@ from pyproj.exceptions import CRSError
 from passmap.importers.base import ImportContext
 from passmap.importers.campus_features import as_zone_geometry, classify
 from passmap.importers.hierarchy import ensure_building, ensure_level
-from passmap.importers.kinds import zone_kind
+from passmap.importers.kinds import named_kind, zone_kind
 from passmap.importers.labels import split_label
 from passmap.importers.validate import LINEAL, POLYGONAL, check_geometry, sound
 from passmap.model import CONTROL_TYPES
@@ -128,7 +128,8 @@ def _feature(ctx, names, i, feat, ids, sound: bool) -> None:
         ctx.add("control", row | {"geom": geom}, label)
     elif geom.geom_type in POLYGONAL:
         number, name = split_label([get("name")]) if get("name") else (None, None)
-        kind = zone_kind(get("kind") or name or number, opts.zone_kind_map)
+        kinds = opts.zone_kind_map  # a --kinds key in the name wins over the file's kind
+        kind = named_kind(name, kinds) or zone_kind(get("kind") or name or number, kinds)
         number = _str(get("room_number")) or number
         ctx.add("zone", base | {"kind": kind, "name": name, "room_number": number, "props": src})
     elif geom.geom_type in LINEAL:

@@ -9,7 +9,7 @@ import pytest
 
 from passmap.importers import import_path
 from passmap.importers.base import ImportOptions
-from tests.io.io_makers import LAT0, LON0, box, fc, feat
+from tests.io.io_makers import LAT0, LON0, box, fc, feat, write_imdf_zip
 from tests.io.plan_makers import (
     write_campus_geojson,
     write_gis,
@@ -17,7 +17,10 @@ from tests.io.plan_makers import (
     write_osm_json,
     write_osm_pbf,
     write_osm_xml,
+    write_plan_dxf,
 )
+
+DXF_LAYERS = {"rooms": ["Pièces"], "labels": ["Texte_Pièces"], "doors": ["Portes"]}
 
 
 def test_osm_xml_rooms_doors_and_campus_grounds(store, tmp_path):
@@ -155,3 +158,33 @@ def test_plain_geojson_into_a_new_campus_has_geometry_and_assesses(tmp_path, cap
     capsys.readouterr()
     assert main(["assess", "--db", str(db), "--format", "json"]) == 0
     assert "NaN" not in capsys.readouterr().out
+
+
+KINDS_CASES = {  # format: (maker, options, a --kinds key found in a room name of the file)
+    "indoorgml": (lambda p: write_indoorgml(p / "s.gml", pixels=False), {}, "salle de classe"),
+    "dxf": (
+        lambda p: write_plan_dxf(p / "p.dxf"),
+        {"layers": DXF_LAYERS, "corners": [(LON0, LAT0), (LON0 + 0.0002, LAT0 + 0.0001)]},
+        "salle de classe",
+    ),
+    "osm": (lambda p: write_osm_xml(p / "s.osm"), {}, "aula"),
+    "gis": (lambda p: write_gis(p / "f.gpkg"), {"column_map": {"name": "ROOM_NAME"}}, "classroom"),
+    "geojson-plain": (lambda p: write_campus_geojson(p / "c.geojson"), {}, "classroom"),
+    "imdf": (lambda p: write_imdf_zip(p / "v.zip"), {}, "room 102"),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(KINDS_CASES))
+def test_kinds_option_matches_room_names_in_every_format(store, tmp_path, fmt):
+    """`--kinds "salle de classe=nurse"`: every room whose name holds those words (whole words,
+    any case) gets that kind, whatever the format."""
+    make, options, key = KINDS_CASES[fmt]
+    report = import_path(
+        store, make(tmp_path), ImportOptions(zone_kind_map={key: "nurse"}, **options)
+    )
+    assert report.format == fmt
+    zones = store.list_zones()
+    named = zones[zones["name"].fillna("").str.lower().str.contains(key)]
+    assert len(named) >= 1, zones[["name", "kind"]]
+    assert set(named["kind"]) == {"nurse"}
+    assert "nurse" not in set(zones.drop(named.index)["kind"])  # other rooms keep their kind
