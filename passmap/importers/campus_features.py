@@ -82,6 +82,8 @@ def _plain(props: dict) -> dict[str, str]:
 def classify(props: dict, geom_type: str):
     """(table, kind) for a grounds or door feature, or None when the tags say neither."""
     p = _plain(props)
+    if not p:
+        return None  # a room layer's row: none of the tags read below
     if p.get("door") or p.get("entrance") or p.get("indoor") == "door":
         return ("opening", None)
     barrier = p.get("barrier")

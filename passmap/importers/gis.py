@@ -11,7 +11,6 @@ from pathlib import Path
 
 from passmap.importers.base import ImportContext
 from passmap.importers.plain import read_plain_files, to_wgs84
-from passmap.values import is_missing
 
 
 def _frames(ctx: ImportContext, path: Path) -> list:
@@ -48,11 +47,20 @@ def _features(ctx: ImportContext, path: Path) -> list[dict]:
         crs = frame.crs.to_string() if frame.crs is not None else None
         geoms = to_wgs84(ctx, crs, list(frame.geometry), path.name)
         cols = [c for c in frame.columns if c != "geometry"]
-        values = zip(*(frame[c].tolist() for c in cols)) if cols else ([] for _ in geoms)
+        values = zip(*(_column(frame[c]) for c in cols)) if cols else ([] for _ in geoms)
         for row, g in zip(values, geoms):
-            clean = {k: (None if is_missing(v) else v) for k, v in zip(cols, row)}  # NaN -> None
-            feats.append({"properties": clean, "geometry": g})
+            feats.append({"properties": dict(zip(cols, row)), "geometry": g})
     return feats
+
+
+def _column(series) -> list:
+    """A column's values with every missing one (NaN, NA, NaT) as None, tested at once."""
+    values = series.tolist()
+    missing = series.isna().to_numpy()
+    if missing.any():
+        for i in missing.nonzero()[0]:
+            values[i] = None
+    return values
 
 
 def read_gis(ctx: ImportContext, paths: list[Path]) -> None:
