@@ -47,17 +47,25 @@ def offline_map(
     zoom_start: int = 18,
     tile_url: str | None = None,
     attribution: str = "Configured tile source",
+    min_zoom: float | None = None,
     **kwargs,
 ) -> folium.Map:
-    """A folium Map using only vendored assets; tiles only when ``tile_url`` is configured."""
+    """A folium Map using only vendored assets; tiles only when ``tile_url`` is configured.
+
+    ``min_zoom`` is the map's own (folium gives min/max zoom to a tile layer only, and an
+    offline map may have none: a plan view in plain units needs negative zooms to fit). A plan
+    in plain units (``crs="Simple"``) gets no scale bar: its units are not metres.
+    """
     m = folium.Map(
         location=location,
         zoom_start=zoom_start,
         tiles=None,
         max_zoom=23,
-        control_scale=True,
+        control_scale=kwargs.get("crs") != "Simple",
         **kwargs,
     )
+    if min_zoom is not None:
+        m.options["min_zoom"] = min_zoom
     m.default_js = list(OFFLINE_JS)
     m.default_css = list(OFFLINE_CSS)
     m.add_child(_ImagePath(), index=0)

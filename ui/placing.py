@@ -85,12 +85,14 @@ def _view_geometry(plan: Plan, geometry: dict) -> dict:
 
 
 def _marker(m, latlng, n: int, colour: str) -> None:
-    folium.CircleMarker(
-        latlng, radius=7, color=colour, fill=True, fill_opacity=0.9, tooltip=f"Point {n}"
-    ).add_to(m)
+    """Point ``n`` drawn so that a click on it (the next point is often a few pixels away)
+    still reaches the map: the circle passes clicks on (bubblingMouseEvents), the number label
+    is not interactive (a Leaflet marker keeps a click and the pick was lost)."""
+    folium.CircleMarker(latlng, radius=7, color=colour, fill=True, fill_opacity=0.9).add_to(m)
     folium.Marker(
         latlng,
         icon=folium.DivIcon(html=f'<b style="color:{colour};font-size:14px">&nbsp;{n}</b>'),
+        interactive=False,
     ).add_to(m)
 
 

@@ -21,14 +21,16 @@ def _maps(page):
     return page.locator("iframe[title*='st_folium']")
 
 
-def _click_at(frame, lat: float, lng: float) -> None:
+def _click_at(frame, lat: float, lng: float, zoom: int | None = None) -> None:
     """Click the Leaflet map of ``frame`` (streamlit-folium keeps it as window.map) at a
-    lat/lng, with a real mouse click at the container point Leaflet computes."""
+    lat/lng, with a real mouse click at the container point Leaflet computes; ``zoom``: first
+    zoom in there, as a person does to click a corner precisely."""
     container = frame.locator(".leaflet-container")
     container.wait_for(timeout=60_000)
     point = frame.locator("body").evaluate(
-        "(b, ll) => { const p = window.map.latLngToContainerPoint(ll); return [p.x, p.y]; }",
-        [lat, lng],
+        "(b, [ll, z]) => { if (z !== null) window.map.setView(ll, z, {animate: false});"
+        " const p = window.map.latLngToContainerPoint(ll); return [p.x, p.y]; }",
+        [[lat, lng], zoom],
     )
     container.click(position={"x": point[0], "y": point[1]})
 
@@ -82,6 +84,13 @@ def test_a_drawing_is_placed_by_clicking_in_a_real_browser(
         box.press("Enter")
     page.get_by_text("Place the plan").wait_for(timeout=90_000)
 
+    drawing = _maps(page).nth(0).content_frame
+    drawing.locator(".leaflet-container").wait_for(timeout=60_000)
+    corners = [to_view(plan, *xy) for xy in ((0, 0), (12000, 5000))]
+    shown = drawing.locator("body").evaluate(
+        "(b, cs) => cs.every(c => window.map.getBounds().contains(c))", corners
+    )
+    assert shown, "the whole drawing is in view before the first click"
     for n, (x, y) in enumerate(PLAN_POINTS, 1):
         _wait_caption(page, n, "drawing")
         _click_at(_maps(page).nth(0).content_frame, *to_view(plan, x, y))
@@ -92,7 +101,7 @@ def test_a_drawing_is_placed_by_clicking_in_a_real_browser(
         else:
             site.locator(".leaflet-container").wait_for(timeout=60_000)
         lon, lat = _target(centre.x, centre.y, x, y)
-        _click_at(site, lat, lon)
+        _click_at(site, lat, lon, zoom=20)
         _wait_markers(_maps(page).nth(1).content_frame, n)
 
     fit = page.get_by_text(re.compile(r"^Fit: RMS"))

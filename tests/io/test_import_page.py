@@ -115,6 +115,35 @@ def test_a_drawing_is_placed_by_clicking_then_imported(page_db, tmp_path, monkey
     assert -80.8401 < minx < maxx < -80.8398 and 35.2199 < miny < maxy < 35.2201
 
 
+def test_the_plan_view_zooms_out_to_the_whole_drawing(tmp_path):
+    """The drawing's view is in plain units scaled to 1000: Leaflet fits it only with a negative
+    zoom, which folium drops (it gives min_zoom to a tile layer; an offline map has none), so
+    the person saw less than half of the drawing and could not reach its far corners."""
+    from passmap.importers.base import ImportOptions
+    from passmap.importers.placement import plan_of
+    from ui.placing import _plan_map
+
+    plan = plan_of(write_dxf(tmp_path / "plan.dxf"), ImportOptions(layers={"rooms": ["A-ROOM"]}))
+    html = _plan_map(plan, []).get_root().render()
+    assert '"minZoom": -3' in html and "fitBounds" in html
+    assert "L.control.scale" not in html  # plan units are not metres
+
+
+def test_picked_points_do_not_catch_the_next_click(tmp_path):
+    """The numbered points are drawn non-interactive: a Leaflet marker keeps a click made on it
+    (the next point a few pixels away, seen in Chromium) and the pick was silently lost."""
+    from shapely.geometry import box
+
+    from ui.placing import _site_map
+
+    campus = {"geometry": box(-80.841, 35.219, -80.839, 35.221)}
+    html = _site_map(campus, None, [(-80.84, 35.22), (-80.8399, 35.22)], None)
+    html = html.get_root().render()
+    assert html.count("L.marker(") == 2 and html.count("L.circleMarker(") == 2
+    assert html.count('"interactive": false') == 2  # the labels
+    assert html.count('"bubblingMouseEvents": true') >= 2  # the circles pass clicks on
+
+
 def test_building_picker_defaults_to_a_building_with_levels(page_db):
     from shapely.geometry import shape
 
