@@ -115,6 +115,64 @@ def test_a_drawing_is_placed_by_clicking_then_imported(page_db, tmp_path, monkey
     assert -80.8401 < minx < maxx < -80.8398 and 35.2199 < miny < maxy < 35.2201
 
 
+def test_an_image_is_placed_by_clicking_and_becomes_the_level_underlay(
+    page_db, tmp_path, monkeypatch
+):
+    """A PNG plan (pixels, y down) placed by three clicked pairs: the level's underlay lands on
+    the clicked corners."""
+    import math
+
+    from passmap.importers.base import ImportOptions
+    from passmap.importers.placement import plan_of
+    from tests.io.io_makers import LAT0, LON0, write_png
+    from ui.placing import to_view
+
+    monkeypatch.setenv("PASSMAP_IMPORT_DIR", str(tmp_path))
+    monkeypatch.setenv("PASSMAP_UNDERLAY_DIR", str(tmp_path / "underlays"))
+    write_png(tmp_path / "plan.png")  # 400 x 200 px
+    at = _page()
+    at.radio(key="imp_source").set_value("File on the server").run()
+    at.text_input(key="imp_path").set_value("plan.png")
+    at.text_input(key="imp_building").set_value("annex")
+    at.text_input(key="imp_level").set_value("annex-l0")
+    at.text_input(key="imp_campus").set_value("c1").run()
+    assert not at.exception, [e.value for e in at.exception]
+    plan = plan_of(tmp_path / "plan.png", ImportOptions())
+    m_per_px, kx = 0.05, 111_320 * math.cos(math.radians(LAT0))  # 400 px = 20 m
+
+    def lonlat(x, y):  # pixel -> where it belongs: top-left corner at LON0/LAT0, north up
+        return LON0 + x * m_per_px / kx, LAT0 - y * m_per_px / 110_574
+
+    for x, y in ((0, 0), (400, 0), (400, 200)):
+        _click(at, 0, *to_view(plan, x, y))
+        at.run()
+        lon, lat = lonlat(x, y)
+        _click(at, 1, lat, lon)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert at.dataframe[0].value["residual (m)"].max() < 0.05
+    at.button(key="imp_preview").click().run()
+    assert not at.error, [e.value for e in at.error]
+    at.button(key="imp_commit").click().run()
+    assert any("Imported plan.png" in s.value for s in at.success)
+    level = _store(page_db).get("level", "annex-l0")
+    (south, west), (north, east) = level["props"]["underlay"]["bounds"]
+    assert (west, north) == pytest.approx(lonlat(0, 0), abs=1e-7)
+    assert (east, south) == pytest.approx(lonlat(400, 200), abs=1e-7)
+
+
+def test_every_flag_an_importer_names_is_a_field_of_the_page():
+    """Importer sentences name CLI flags; the page shows each as one of its own fields."""
+    import re
+
+    from ui.importing import FIELDS, for_web
+
+    text = "".join(p.read_text() for p in (REPO / "passmap" / "importers").glob("*.py"))
+    flags = set(re.findall(r"--([a-z][a-z-]+)", text)) - {"help"}
+    assert flags and flags <= set(FIELDS), flags - set(FIELDS)
+    assert for_web("give --building with its id") == "give the Building id field with its id"
+
+
 def test_the_plan_view_zooms_out_to_the_whole_drawing(tmp_path):
     """The drawing's view is in plain units scaled to 1000: Leaflet fits it only with a negative
     zoom, which folium drops (it gives min_zoom to a tile layer; an offline map has none), so
