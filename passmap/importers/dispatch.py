@@ -25,7 +25,7 @@ READS = {
     "geojson-plain": "any GeoJSON of rooms and doors; a declared projected CRS is reprojected; "
     "several files = one level each",
     "osm": "OpenStreetMap .osm (XML), the API's JSON, .pbf, or indoor=* GeoJSON",
-    "wrld": "WRLD3D indoor map (folder with main.json)",
+    "wrld": "WRLD3D indoor map (folder with main.json, or its floor files: one level each)",
     "dxf": "AutoCAD DXF drawing .dxf (any text encoding), placed by --georef or --corners",
     "image": "floor plan image .png/.jpg or a PDF page (the level's underlay), placed by "
     "--corners or --georef",
@@ -58,7 +58,7 @@ def _json_kind(path: Path) -> str:
     from passmap.importers.geojson_mapped import is_project_schema
     from passmap.importers.osm_data import is_osm_json
     from passmap.importers.osm_indoor import is_osm_indoor
-    from passmap.importers.wrld import is_wrld_main
+    from passmap.importers.wrld import is_wrld_floor, is_wrld_main
 
     if path.stat().st_size > 200 * 1024 * 1024:
         return "geojson"  # the reader refuses it with the size message
@@ -68,7 +68,7 @@ def _json_kind(path: Path) -> str:
         return "geojson"  # the reader reports the JSON error with the file name
     if not isinstance(doc, dict):
         return "geojson"
-    if is_wrld_main(doc):
+    if is_wrld_main(doc) or is_wrld_floor(doc):
         return "wrld"
     if is_osm_json(doc):
         return "osm"
@@ -141,6 +141,8 @@ def read_into(ctx: ImportContext, paths: list[Path], fmt: str) -> None:
     files = [f for p in paths for f in _files(p)]
     if fmt == "imdf":
         imdf.read_imdf(ctx, first)
+    elif fmt == "wrld" and first.is_file() and first.name != "main.json":
+        wrld.read_wrld_floors(ctx, files)  # floor files picked out of a WRLD folder
     elif fmt == "wrld":
         wrld.read_wrld(ctx, first / "main.json" if first.is_dir() else first)
     elif fmt == "osm" and osm_data.is_osm_data(files):

@@ -80,14 +80,16 @@ def read_plain_files(ctx: ImportContext, files: list[tuple[str, list[dict]]]) ->
     opts = ctx.options
     name = opts.building_name or opts.building_id or Path(files[0][0]).stem
     bid, cid = ensure_building(ctx, name)
-    levels = _levels(ctx, bid, [f for f, _ in files])
+    levels = levels_for_files(ctx, bid, [f for f, _ in files])
     for (fname, feats), lid in zip(files, levels):
         stem, ok = Path(fname).stem, sound([f.get("geometry") for f in feats])
         for i, feat in enumerate(feats):
             _feature(ctx, (fname, stem), i, feat, (cid, bid, lid), bool(ok[i]))
 
 
-def _levels(ctx: ImportContext, bid: str, names: list[str]) -> list[str]:
+def levels_for_files(ctx: ImportContext, bid: str, names: list[str]) -> list[str]:
+    """One level per file: the floor number in its name (or in file order), or the options'
+    level for a single file."""
     opts = ctx.options
     if len(names) == 1:
         return [ensure_level(ctx, bid, opts.level_ordinal, opts.level_name, opts.level_id)]

@@ -7,6 +7,7 @@ openings drawn as their centre line, wall polygons become walls, building_outlin
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import shapely
@@ -22,6 +23,33 @@ SKIP = ("window", "no_geometry", "building_outline", "floor_opening")
 
 def is_wrld_main(doc: dict) -> bool:
     return isinstance(doc.get("levels"), list) and any("filename" in lv for lv in doc["levels"])
+
+
+def is_wrld_floor(doc: dict) -> bool:
+    """One floor file of a WRLD map, picked out of its folder: every feature carries WRLD's
+    ``type`` and ``roomnumber`` properties (walls, doors, windows, rooms, stairs...)."""
+    feats = doc.get("features") or []
+    return bool(feats) and all(
+        isinstance(f, dict) and {"type", "roomnumber"} <= set(f.get("properties") or {})
+        for f in feats[:50]
+    )
+
+
+def read_wrld_floors(ctx: ImportContext, paths: list[Path]) -> None:
+    """WRLD floor files without their main.json: one level each (floor number from the file
+    name, like plain files); walls, doors and rooms read as in the whole map."""
+    from passmap.importers.plain import levels_for_files
+
+    outline = None
+    for path in paths:
+        for feat in _json(ctx, path).get("features") or []:
+            props = feat.get("properties") or {}
+            if props.get("type") == "building_outline" and feat.get("geometry") and not outline:
+                outline = check_geometry(ctx, feat["geometry"], f"{path.name} outline")
+    stem = re.sub(r"[-_ ]*(?:floor|level|lvl|etage|planta|piso|niveau)\b.*$", "", paths[0].stem)
+    bid, cid = ensure_building(ctx, stem or paths[0].stem, outline)
+    for path, lid in zip(paths, levels_for_files(ctx, bid, [p.name for p in paths])):
+        _level_features(ctx, path, cid, bid, lid)
 
 
 def _json(ctx: ImportContext, path: Path) -> dict:

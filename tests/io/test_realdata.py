@@ -264,3 +264,31 @@ def test_westport_house_exported_as_project_geojson_comes_back_whole(store, tmp_
         assert report.format == "geojson"
         assert fresh.table_counts() == store.table_counts()
         assert fresh.site_checksum() == store.site_checksum()
+
+
+def test_westport_floor_files_picked_alone_read_like_the_whole_map(store, tmp_path):
+    """A person picks three floor files out of the WRLD folder (no main.json): one level each
+    from the file names, walls as walls, door rectangles as doors, windows skipped, stairs and
+    lifts by kind (read as plain GeoJSON they all became rooms of kind 'other'). Each level
+    matches the same floor read through main.json."""
+    from passmap.store import Store
+
+    names = ["westport-house-floor-gf", "westport-house-floor-1", "westport-house-floor-2"]
+    files = [DATA / "wrld-westport-house" / f"{n}.geojson" for n in names]
+    report = import_path(store, files, ImportOptions(building_id="picked"))
+    assert report.format == "wrld"
+    levels = store.list_levels("picked").set_index("ordinal")
+    assert sorted(levels.index) == [0, 1, 2]
+    with Store(tmp_path / "whole.duckdb") as whole:
+        import_path(whole, DATA / "wrld-westport-house", ImportOptions(building_id="whole"))
+        by_ordinal = whole.list_levels("whole").set_index("ordinal")
+        for ordinal in (0, 1, 2):
+            mine, theirs = levels.loc[ordinal, "id"], by_ordinal.loc[ordinal, "id"]
+            for table in ("zones", "openings"):
+                a = getattr(store, f"list_{table}")(level_id=mine)
+                b = getattr(whole, f"list_{table}")(level_id=theirs)
+                assert len(a) == len(b) > 0, (table, ordinal)
+            assert sorted(store.list_zones(level_id=mine)["kind"]) == sorted(
+                whole.list_zones(level_id=theirs)["kind"]
+            )
+            assert len(store.list_walls(mine)) == len(whole.list_walls(theirs)) > 0
