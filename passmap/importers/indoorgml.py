@@ -114,8 +114,8 @@ def read_indoorgml(ctx: ImportContext, path: Path) -> None:
     for el in root.iter():
         name = _local(el.tag)
         if name in ROOMS + CORRIDORS + DOORS:
-            fid = el.get("{http://www.opengis.net/gml/3.2}id") or el.get("id") or f"c{len(cells)}"
-            geom, z = _read(ctx, f"{Path(path).name} cell {fid}", _cell_geometry, el)
+            fid = cell_id(el) or f"c{len(cells)}"
+            geom, z = read_cell(ctx, Path(path).name, el)
             if geom is None:
                 continue
             level = _text(el, ("level", "storey", "floor"))
@@ -129,6 +129,16 @@ def read_indoorgml(ctx: ImportContext, path: Path) -> None:
     if not cells:
         raise ctx.fail(f"{Path(path).name}: no IndoorGML cells (CellSpace) with a geometry.")
     _place(ctx, Path(path), root, cells, doors)
+
+
+def cell_id(el) -> str | None:
+    return el.get("{http://www.opengis.net/gml/3.2}id") or el.get("id")
+
+
+def read_cell(ctx: ImportContext, fname: str, el):
+    """(2D polygon, floor z) of a cell, or a sentence naming it when its coordinates are not
+    numbers."""
+    return _read(ctx, f"{fname} cell {cell_id(el) or '?'}", _cell_geometry, el)
 
 
 def _read(ctx: ImportContext, label: str, reader, el):

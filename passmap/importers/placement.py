@@ -20,7 +20,7 @@ import shapely
 from shapely.geometry import mapping
 
 from passmap.geometry import local_crs
-from passmap.importers.base import ImportContext, ImportOptions
+from passmap.importers.base import ImportContext, ImportFailed, ImportOptions
 from passmap.importers.georef import GeoTransform, fit_transform
 
 PLAN_FEATURE_LIMIT = 5000  # what the plan view draws (folium cost, STACK.md)
@@ -49,7 +49,23 @@ class Fit:
 
 def plan_of(path: Path, options: ImportOptions) -> Plan | None:
     """What to pick points on: a DXF's chosen layers, an image, IndoorGML cells in their units.
-    None for formats that carry lon/lat themselves."""
+    None for formats that carry lon/lat themselves. A file that cannot be read is refused in
+    one sentence naming it (no server folder), as the import itself would."""
+    from passmap.importers.dispatch import scrub
+
+    try:
+        return _plan_of(path, options)
+    except ImportFailed as exc:
+        raise ImportFailed(scrub(str(exc), [Path(path)])) from None
+    except Exception as exc:  # a library's surprise: one sentence, like import_path
+        raise ImportFailed(
+            f"{Path(path).name}: could not be read to place it ({type(exc).__name__}; the file "
+            "may be damaged or in an unexpected shape)."
+        ) from exc
+
+
+def _plan_of(path: Path, options: ImportOptions) -> Plan | None:
+    path = Path(path)
     suffix = Path(path).suffix.lower()
     ctx = ImportContext(options, Path(path).name)
     if suffix == ".dxf":
@@ -65,10 +81,10 @@ def plan_of(path: Path, options: ImportOptions) -> Plan | None:
         w, h = image_size(ctx, path)
         return Plan("image", [], (0.0, 0.0, float(w), float(h)), Path(path), y_down=True)
     if suffix == ".gml":
-        from passmap.importers.indoorgml import ROOMS, _cell_geometry, _local, parse_xml
+        from passmap.importers.indoorgml import ROOMS, _local, parse_xml, read_cell
 
         root = parse_xml(ctx, Path(path))
-        cells = [_cell_geometry(el)[0] for el in root.iter() if _local(el.tag) in ROOMS]
+        cells = [read_cell(ctx, path.name, el)[0] for el in root.iter() if _local(el.tag) in ROOMS]
         plan = _drawing([g for g in cells if g is not None])
         plan.y_down = True
         return plan

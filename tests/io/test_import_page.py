@@ -161,6 +161,26 @@ def test_an_image_is_placed_by_clicking_and_becomes_the_level_underlay(
     assert (east, south) == pytest.approx(lonlat(400, 200), abs=1e-7)
 
 
+@pytest.mark.parametrize("case", ["image-not-an-image", "indoorgml-bad-numbers", "garbage-dxf"])
+def test_a_broken_plan_to_place_is_one_sentence_without_server_folders(
+    page_db, tmp_path, monkeypatch, case
+):
+    """The placing section reads the plan before any import: a broken file there is the same
+    one sentence naming the file (an image's message carried the server folder, an IndoorGML
+    cell's bad number showed with no file at all)."""
+    from tests.io.test_hostile import CASES
+
+    monkeypatch.setenv("PASSMAP_IMPORT_DIR", str(tmp_path))
+    path = CASES[case][0](tmp_path)
+    at = _page()
+    at.radio(key="imp_source").set_value("File on the server").run()
+    at.text_input(key="imp_path").set_value(path.name).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith(path.name), errors
+    assert str(tmp_path) not in errors[0] and "\n" not in errors[0]
+
+
 def test_every_flag_an_importer_names_is_a_field_of_the_page():
     """Importer sentences name CLI flags; the page shows each as one of its own fields."""
     import re
