@@ -77,8 +77,10 @@ def ensure_level(
     geom=None,
     props: dict | None = None,
 ) -> str:
-    """Return the level id, adding (or, with ``props``, updating) the level row."""
-    lid = level_id or f"{building_id}-l{ordinal}"
+    """Return the level id, adding (or, with ``props``, updating) the level row. Without an id,
+    the building's level at that floor number is the one (whatever id another import gave it),
+    so a floor imported again, or from another format, is not a second level at that floor."""
+    lid = level_id or _level_at(ctx, building_id, ordinal) or f"{building_id}-l{ordinal}"
     found = _exists(ctx, "level", lid)
     if found and found["building_id"] != building_id:
         raise ctx.fail(
@@ -100,6 +102,20 @@ def ensure_level(
         row["props"] = {**((found or {}).get("props") or {}), **props}
     ctx.add("level", row)
     return lid
+
+
+def _level_at(ctx: ImportContext, building_id: str, ordinal: int) -> str | None:
+    """The id of the one level at floor ``ordinal`` of the building (file first, then the
+    database), or None."""
+    same = [
+        r["id"]
+        for r in ctx.bundle["level"]
+        if r["building_id"] == building_id and int(r["ordinal"]) == int(ordinal)
+    ]
+    if not same and ctx.store is not None and _exists(ctx, "building", building_id):
+        levels = ctx.store.list_levels(building_id)
+        same = [str(i) for i in levels.loc[levels["ordinal"] == int(ordinal), "id"]]
+    return same[0] if len(same) == 1 else None
 
 
 def fill_missing_geometry(ctx: ImportContext) -> None:

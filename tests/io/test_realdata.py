@@ -292,3 +292,20 @@ def test_westport_floor_files_picked_alone_read_like_the_whole_map(store, tmp_pa
                 whole.list_zones(level_id=theirs)["kind"]
             )
             assert len(store.list_walls(mine)) == len(whole.list_walls(theirs)) > 0
+
+
+def test_floor_files_imported_again_update_the_building_s_own_levels(store):
+    """Westport read through main.json (level ids from WRLD's names), then two of its floor
+    files alone into the same building: they land on the levels already at those floors, and
+    every row is an update (it made two more levels at floors 1 and 2, the rooms twice)."""
+    folder = DATA / "wrld-westport-house"
+    import_path(store, folder, ImportOptions(building_id="wh"))
+    files = [folder / f"westport-house-floor-{n}.geojson" for n in (1, 2)]
+    again = import_path(store, files, ImportOptions(building_id="wh"))
+    levels = store.list_levels("wh")
+    assert len(levels) == 7 and levels["ordinal"].is_unique
+    assert {t: c["created"] for t, c in again.detail.items()} == {
+        "zone": 0,
+        "opening": 0,
+        "wall": 0,
+    }
