@@ -73,8 +73,10 @@ def _plain(props: dict) -> dict[str, str]:
     room layer's own columns cost nothing)."""
     out = {}
     for k, v in props.items():
-        key = k.lower() if isinstance(k, str) else str(k).lower()
-        if key in READ_KEYS and v is not None:
+        if v is None:
+            continue
+        key = k if k in READ_KEYS else (k.lower() if isinstance(k, str) else str(k).lower())
+        if key in READ_KEYS:
             out[key] = str(v).strip().lower()
     return out
 

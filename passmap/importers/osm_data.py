@@ -32,8 +32,11 @@ def parse_other_tags(text) -> dict[str, str]:
     """GDAL's HSTORE-like ``other_tags`` column -> a dict."""
     if not text:
         return {}
+    text = str(text)
+    if "\\" not in text:  # nothing escaped (nearly every tag): the pairs as they are
+        return dict(_TAG.findall(text))
     unescape = lambda s: s.replace('\\"', '"').replace("\\\\", "\\")  # noqa: E731
-    return {unescape(k): unescape(v) for k, v in _TAG.findall(str(text))}
+    return {unescape(k): unescape(v) for k, v in _TAG.findall(text)}
 
 
 def is_osm_json(doc: dict) -> bool:
