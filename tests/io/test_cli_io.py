@@ -89,3 +89,30 @@ def test_negative_coordinates_are_values_not_options(_cli, tmp_path):
         "--georef", "-5,0,-80.84,35.22;12000,0,-80.83986,35.22", "--dry-run", "--output", "json",
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
+
+
+def test_every_lon_lat_argument_takes_a_negative_longitude(_cli, _templates, tmp_path):
+    """The other lon,lat argument (`passmap grid --origin`) and a basement `--ordinal -1`, given
+    as separate arguments, are values too."""
+    import shutil
+
+    from passmap.store import Store
+
+    db = tmp_path / "site.duckdb"
+    shutil.copyfile(_templates / "site.duckdb", db)
+    res = _cli("grid", "--db", db, "--campus", "c1", "--cell-m", 25, "--origin", "-80.841,35.221")
+    assert res.returncode == 0 and "Grid of c1" in res.stdout, res.stderr
+    with Store(db) as store:
+        grid = store.get_responder_grid("c1")
+    assert (grid["origin_lon"], grid["origin_lat"]) == (-80.841, 35.221)
+    png = tmp_path / "b.png"
+    from tests.io.io_makers import write_png
+
+    write_png(png)
+    res = _cli(
+        "import", png, "--db", db, "--building", "b1", "--ordinal", "-1",
+        "--corners", "-80.8400,35.2200;-80.8398,35.2201", "--underlay-dir", tmp_path / "u",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    with Store(db) as store:
+        assert -1 in set(store.list_levels("b1")["ordinal"])
