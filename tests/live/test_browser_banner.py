@@ -42,6 +42,17 @@ def _subscribed(server) -> bool:
     return health.get("mode") == "mqtt" and bool(health.get("connected"))
 
 
+def press_once_subscribed(server, broker_url: str, external_id: str) -> None:
+    """Publish a duress press of ``external_id`` once the app's ingest has subscribed (else the
+    broker would not keep it for the app's session)."""
+    wait_until(lambda: _subscribed(server), 120, 0.2)
+    body = {"device_id": external_id, "aspect": "panic", "state": "triggered",
+            "observed_utc": datetime.now(UTC).isoformat()}  # fmt: skip
+    pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker_url}))
+    pub.publish(f"passmap/status/{external_id}", json.dumps(body))
+    pub.close()
+
+
 def test_a_duress_on_any_campus_shows_in_the_banner_of_every_page(
     broker, demo_db, app_server, browser_page
 ):
@@ -53,12 +64,7 @@ def test_a_duress_on_any_campus_shows_in_the_banner_of_every_page(
     page.login(server.url, role="admin", timeout_ms=90_000)
     page.goto(server.url + "/")
     page.get_by_text("Signed in:").wait_for(timeout=90_000)
-    wait_until(lambda: _subscribed(server), 120, 0.2)  # else the broker would not keep it
-    body = {"device_id": button["external_id"], "aspect": "panic", "state": "triggered",
-            "observed_utc": datetime.now(UTC).isoformat()}  # fmt: skip
-    pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
-    pub.publish(f"passmap/status/{button['external_id']}", json.dumps(body))
-    pub.close()
+    press_once_subscribed(server, broker.url, button["external_id"])
     page.get_by_text("1 open alarm").first.wait_for(timeout=60_000)  # the fragment, no reload
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "banner-desk.png"))

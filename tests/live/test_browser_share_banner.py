@@ -4,19 +4,16 @@ the open alarm) without a reload: the page polls live.json (issue 15)."""
 
 from __future__ import annotations
 
-import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from passmap import share
 from passmap.access import DEFAULT_SHARE_LAYERS
-from passmap.feeds.mqtt import MqttConfig, Publisher
 from passmap.store import Store
 
-from .live_helpers import wait_until
-from .test_browser_banner import _subscribed
+from .test_browser_banner import press_once_subscribed
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
 TIMEOUT_MS = 90_000
@@ -49,12 +46,7 @@ def test_a_duress_shows_on_an_open_share_page_without_a_reload(
     banner.get_by_text("no open alarms").wait_for(timeout=TIMEOUT_MS)  # polled once: calm
     assert "Posture: Normal" in banner.inner_text()
     page.evaluate("() => { window.__pm_same_page = 1; }")  # gone if the page reloads
-    wait_until(lambda: _subscribed(server), 120, 0.2)  # else the broker would not keep it
-    body = {"device_id": button["external_id"], "aspect": "panic", "state": "triggered",
-            "observed_utc": datetime.now(UTC).isoformat()}  # fmt: skip
-    pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
-    pub.publish(f"passmap/status/{button['external_id']}", json.dumps(body))
-    pub.close()
+    press_once_subscribed(server, broker.url, button["external_id"])
     banner.get_by_text("1 open alarm").wait_for(timeout=60_000)
     text = banner.inner_text()
     assert "Posture: LOCKDOWN" in text, text
