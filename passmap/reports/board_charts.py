@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import MaxNLocator
 
 from passmap.geometry import to_metric
@@ -25,6 +27,9 @@ from passmap.values import optional_int
 NOT_APPLICABLE = "#eeeeee"
 INK = "#1a1a1a"
 MUTED = "#666666"
+
+
+_TEXT = TextToPath()
 
 
 def text_colour_on(tier: int | None) -> str:
@@ -131,8 +136,10 @@ def draw_heatmap(ax, matrix: pd.DataFrame, fontsize: int = 10) -> None:
             fontsize=fontsize + 2,
             color=text_colour_on(tier),
         )
+    width_pt = column_width_pt(ax, values.shape[1])
     for j, name in enumerate(matrix.columns):
-        ax.text(j, -0.6, _wrap(name, 10), ha="center", va="bottom", fontsize=fontsize - 1.5)
+        header = hyphenate(name, width_pt, fontsize - 1)
+        ax.text(j, -0.6, header, ha="center", va="bottom", fontsize=fontsize - 1)
     for i, name in enumerate(matrix.index):
         ax.text(-0.6, i, _wrap(name, 14), ha="right", va="center", fontsize=fontsize)
     # White grid lines between cells, drawn as one collection.
@@ -273,6 +280,63 @@ def figure_png(fig: Figure, dpi: int = 110) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+
+def line_size(text: str, width_pt: float, largest: float, bold: bool = False) -> float:
+    """The largest font size (up to ``largest``) at which ``text`` fits ``width_pt`` on one
+    line (DejaVu Sans: slides rendered elsewhere use narrower fonts, never wider ones)."""
+    probe = FontProperties(size=10, weight="bold" if bold else "normal")
+    width = _TEXT.get_text_width_height_descent(str(text), probe, ismath=False)[0]
+    return largest if width == 0 else round(min(largest, 10 * 0.95 * width_pt / width), 1)
+
+
+_VOWELS = set("aeiouyAEIOUY")
+
+
+def _syllable_cuts(word: str) -> list[int]:
+    """Where a word may take a hyphen: before a consonant followed by a vowel (com-mu-ni-ca)
+    or between two consonants after a vowel (sur-veil-lance), keeping 3 letters before and 4
+    after."""
+    v = [ch in _VOWELS for ch in word]
+    return [
+        i for i in range(3, len(word) - 3)
+        if (v[i - 1] and not v[i] and v[i + 1])
+        or (i >= 2 and v[i - 2] and not v[i - 1] and not v[i] and v[i + 1])
+    ]  # fmt: skip
+
+
+def hyphenate(text: str, width_pt: float, size: float) -> str:
+    r"""``text`` broken into lines of whole words that fit ``width_pt`` at ``size``; a word too
+    long for one line is split with a hyphen between syllables (never cut, never lost).
+
+    >>> hyphenate("Video Surveillance", 50, 9)
+    'Video\nSurveil-\nlance'
+    >>> hyphenate("Access Control", 40, 9)
+    'Access\nControl'
+    """
+    probe = FontProperties(size=size)
+
+    def fits(piece: str) -> bool:
+        return _TEXT.get_text_width_height_descent(piece, probe, ismath=False)[0] <= width_pt
+
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and fits(f"{lines[-1]} {word}"):
+            lines[-1] = f"{lines[-1]} {word}"
+            continue
+        while not fits(word):
+            good = [i for i in _syllable_cuts(word) if fits(word[:i] + "-")]
+            if not good:
+                break  # no syllable fits: the word stays whole (the font size must give)
+            lines.append(word[: good[-1]] + "-")
+            word = word[good[-1] :]
+        lines.append(word)
+    return "\n".join(lines)
+
+
+def column_width_pt(ax, columns: int) -> float:
+    """The width of one of ``columns`` equal columns of ``ax``, in points, less a margin."""
+    return ax.get_position().width * ax.figure.get_figwidth() * 72 / max(columns, 1) * 0.92
 
 
 def _wrap(text: str, width: int = 14) -> str:

@@ -75,8 +75,9 @@ def blank(prs, report: BoardReport, title: str, subtitle: str = ""):
     frame = slide.shapes.title
     frame.left, frame.top = Inches(0.5), Inches(0.3)
     frame.width, frame.height = Inches(12.3), Inches(0.9)
+    frame.text_frame.word_wrap = False  # one line: a wrapped title ran into the subtitle
     para = frame.text_frame.paragraphs[0]
-    para.font.size, para.font.bold = Pt(34), True
+    para.font.size, para.font.bold = Pt(title_size(title, 12.3)), True
     if subtitle:
         text(slide, subtitle, 0.5, 1.15, 12.3, 0.5, 16, colour="666666")
     text(
@@ -90,6 +91,15 @@ def blank(prs, report: BoardReport, title: str, subtitle: str = ""):
         colour="666666",
     )
     return slide
+
+
+def title_size(title: str, width_in: float, largest: float = 34.0) -> float:
+    """A title's font size so it stays on one line of ``width_in`` inches.
+
+    >>> title_size("Top gaps", 12.3), title_size("Campus detail: " + "Maple Ridge " * 3, 12.3)
+    (34.0, 27.3)
+    """
+    return charts.line_size(title, width_in * 72, largest, bold=True)
 
 
 def text(slide, body: str, left, top, width, height, size=14, bold=False, colour="1A1A1A"):
@@ -124,6 +134,13 @@ def add_table(slide, frame: pd.DataFrame, left, top, width, col_in: list[float],
         for j, value in enumerate(row):
             tab.cell(i, j).text = value
     for cell in (c for r in tab.rows for c in r.cells):
+        for para in cell.text_frame.paragraphs:
+            para.font.size = Pt(size)
+    margin_in = 0.05
+    for j, col in enumerate(frame.columns):  # headers: whole words or hyphenated syllables
+        cell = tab.cell(0, j)
+        cell.margin_left = cell.margin_right = Inches(margin_in)
+        cell.text = charts.hyphenate(str(col), (col_in[j] - 2 * margin_in) * 72 * 0.95, size)
         for para in cell.text_frame.paragraphs:
             para.font.size = Pt(size)
     return tab

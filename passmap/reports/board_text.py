@@ -35,9 +35,20 @@ def write_board_csv(report: BoardReport, path: str | Path) -> Path:
 
 
 def cut(text, width: int) -> str:
-    """Shorten to ``width`` characters with an ellipsis (slide tables have fixed widths)."""
-    text = str(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """Shorten to ``width`` characters with an ellipsis (slide tables have fixed widths), at a
+    word boundary: a board member reads whole words ("Oak Hollow Elementary…", never
+    "Oak Hollow Elementary S…"); only a single word longer than the width is cut inside.
+
+    >>> cut("Oak Hollow Elementary School", 24), cut("Short", 24), cut("Supercalifragilistic", 8)
+    ('Oak Hollow Elementary…', 'Short', 'Superca…')
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    if " " in head and text[width - 1] != " ":
+        head = head[: head.rfind(" ")]
+    return head.rstrip(" ,;:-–(/") + "…"
 
 
 def gaps_subtitle(report: BoardReport) -> str:
