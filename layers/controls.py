@@ -1,84 +1,21 @@
-"""Control layers: one icon per device by type (a coloured shape glyph with a white symbol on
-it, from palette.CONTROL_STYLES), fences and other line/area controls, a live-state ring."""
+"""Line and area controls: fences, gates drawn as lines and coverage areas drawn as outlines,
+in their type's colour. Point devices are icons placed with the labels (layers.plan)."""
 
 from __future__ import annotations
 
 import pydeck as pdk
 
-from layers.deck import point_xy, polygon_rings, ribbon_layer, ribbon_parts, tip_text
-from passmap.palette import ICON_FONT, SHAPE_GLYPHS, control_style
-
-ICON_SIZE_M = 2.6  # icons grow with the zoom between these pixel sizes
-ICON_MIN_PX, ICON_MAX_PX = 15, 34
-GLYPH_RATIO = 0.5
-ICON_SIZE_PX = 28  # live ring radius reference
+from layers.deck import polygon_rings, ribbon_layer, ribbon_parts, tip_text
+from passmap.palette import control_style
 
 
 def _tip(c) -> str:
     style = control_style(c.type)
-    name = c.name if isinstance(c.name, str) and c.name else c.id
+    name = c.name if isinstance(c.name, str) and c.name else None
     ext = getattr(c, "external_id", None)
-    return tip_text(style.label, name, f"device {ext}" if isinstance(ext, str) and ext else None)
-
-
-def control_rows(controls, types: set[str] | None = None) -> list[dict]:
-    """Every control as one row at its point (or a line's midpoint / an area's inner point)."""
-    rows = []
-    for c in controls.itertuples(index=False):
-        if types is not None and c.type not in types or c.geometry is None:
-            continue
-        style = control_style(c.type)
-        rows.append(
-            {
-                "id": c.id,
-                "kind": "control",
-                "type": c.type,
-                "position": point_xy(c.geometry),
-                "shape": SHAPE_GLYPHS[style.shape],
-                "glyph": style.glyph,
-                "colour": style.colour + [255],
-                "tip": _tip(c),
-            }
-        )
-    return rows
-
-
-def _glyph_layer(rows, layer_id, text, colour, scale, pickable, outline_px):
-    return pdk.Layer(
-        "TextLayer",
-        rows,
-        id=layer_id,
-        get_position="position",
-        get_text=text,
-        get_color=colour,
-        get_size=ICON_SIZE_M * scale,
-        size_units="'meters'",
-        size_min_pixels=ICON_MIN_PX * scale,
-        size_max_pixels=ICON_MAX_PX * scale,
-        font_family=f"'{ICON_FONT}'",
-        character_set="'auto'",
-        font_settings={"sdf": True, "fontSize": 64, "buffer": 6},
-        outline_width=outline_px,
-        outline_color=[255, 255, 255, 255],
-        get_text_anchor="'middle'",
-        get_alignment_baseline="'center'",
-        pickable=pickable,
-        auto_highlight=pickable,
-        highlight_color=[255, 0, 255, 200],
+    return tip_text(
+        style.label, name, f"Device id: {ext}" if isinstance(ext, str) and ext else None
     )
-
-
-def control_icon_layers(
-    controls, types: set[str] | None = None, scale: float = 1.0, layer_id: str = "controls"
-) -> list[pdk.Layer]:
-    """Shape (pickable, id ``layer_id``) and white symbol (``<layer_id>-glyphs``) per control;
-    ``scale`` enlarges them (campus view: the site is bigger than a floor)."""
-    rows = control_rows(controls, types)
-    shapes = _glyph_layer(rows, layer_id, "shape", "colour", scale, True, 2)
-    glyphs = _glyph_layer(
-        rows, f"{layer_id}-glyphs", "glyph", [255, 255, 255, 255], scale * GLYPH_RATIO, False, 0
-    )
-    return [shapes, glyphs]
 
 
 def control_line_layer(

@@ -1,15 +1,14 @@
-"""Floor-plan layers: zones by tier, walls, doors by class with numbers, room labels, camera
-views, the responder grid and the search highlight."""
+"""Floor-plan layers: zones by tier, walls, doors by class, camera views as outlines, the
+campus grid, the search highlight, and the numbers, names and device icons placed without
+collisions (layers.plan); ``floor_plan_layers`` assembles them for the floor page and the
+editor, ``floor_legend`` describes what they drew."""
 
 from __future__ import annotations
 
-import math
-
 import pydeck as pdk
-from shapely.geometry import LineString
 
+from layers.controls import control_line_layer
 from layers.deck import (
-    point_xy,
     polygon_parts,
     polygon_rings,
     ribbon_layer,
@@ -17,9 +16,16 @@ from layers.deck import (
     ribbon_rings,
     tip_text,
 )
-from layers.site import text_layer
+from layers.legend import (
+    control_section,
+    door_number_section,
+    door_section,
+    fov_section,
+    tier_section,
+)
+from layers.plan import device_marks, door_marks, mark_layers, room_marks
+from layers.site import outline_layers
 from passmap.palette import (
-    FOV_FILL,
     FOV_OUTLINE,
     GRID_COLOUR,
     HIGHLIGHT,
@@ -29,31 +35,17 @@ from passmap.palette import (
     tier_colour,
     tier_label,
 )
-
-# Rooms whose name is worth a label (responders and administrators look for these first).
-NAMED_KINDS = {
-    "main_office",
-    "vestibule",
-    "lobby",
-    "nurse",
-    "library",
-    "gym",
-    "cafeteria",
-    "auditorium",
-    "sro_office",
-    "kitchen",
-    "mdf_idf",
-    "locker_room",
-    "loading_dock",
-}
+from passmap.search import room_label
 
 
 def zone_rows(zones, tiers: dict | None) -> list[dict]:
     rows = []
     for z in zones.itertuples(index=False):
         tier = None if not tiers else tiers.get(z.id)
-        title = " ".join(str(x) for x in (z.room_number, z.name) if isinstance(x, str) and x)
-        tip = tip_text(title or z.kind, str(z.kind).replace("_", " "), f"Tier: {tier_label(tier)}")
+        number = z.room_number if isinstance(z.room_number, str) else ""
+        name = z.name if isinstance(z.name, str) else ""
+        title = room_label(number, name, str(z.kind))
+        tip = tip_text(title, str(z.kind).replace("_", " "), f"Tier: {tier_label(tier)}")
         for part in polygon_parts(z.geometry):
             rows.append(
                 {
@@ -136,97 +128,43 @@ def door_layers(openings, layer_id: str = "doors") -> list[pdk.Layer]:
     ]
 
 
-def door_label_layer(
-    openings, exterior_only: bool = False, layer_id: str = "door-labels"
-) -> pdk.Layer:
-    """Door numbers next to the door (responders read them)."""
-    rows = []
-    for o in openings.itertuples(index=False):
-        if not o.number or (exterior_only and not str(o.door_class).startswith("exterior")):
-            continue
-        exterior = str(o.door_class).startswith("exterior")
-        rows.append(
-            {
-                "position": point_xy(o.geometry),
-                "text": f"D{o.number}" if exterior else str(o.number),
-            }
-        )
-    return text_layer(rows, layer_id, size_m=1.4, max_px=15, min_px=9, anchor="start")
+def fov_layers(views, zoom: float, layer_id: str = "fov") -> list[pdk.Layer]:
+    """Camera fields of view (already clipped by walls, see passmap.geometry.camera_views) as
+    outlines about 1.5 px wide at every zoom: never a fill, so a room's tier colour stays true
+    under a camera's view."""
+    return outline_layers(views, zoom, layer_id, FOV_OUTLINE, px=1.5)
 
 
-def room_label_layer(zones, layer_id: str = "room-labels") -> pdk.Layer:
-    """Room number, and the name for rooms without a number and rooms people look for first
-    (imported plans often name rooms without numbering them: "Biblioteca", "Salle des profs")."""
-    rows = []
-    for z in zones.itertuples(index=False):
-        if z.geometry is None or z.geometry.is_empty:
-            continue
-        number = z.room_number if isinstance(z.room_number, str) else ""
-        name = z.name if isinstance(z.name, str) else ""
-        if z.kind in NAMED_KINDS:
-            name = name or z.kind.replace("_", " ")
-        elif number:
-            name = ""
-        text = "\n".join(x for x in (str(number), str(name)) if x)
-        if text:
-            rows.append({"position": point_xy(z.geometry), "text": text})
-    return text_layer(rows, layer_id, size_m=1.9, max_px=17, min_px=10)
+def grid_layers(cells, zoom: float, layer_id: str = "grid") -> list[pdk.Layer]:
+    """The campus responder grid (passmap.grid.GridSpec.cells(): the labels of every printout)
+    as ~1 px lines; its letters and numbers ride the map's edges (grid_overlay)."""
+    return outline_layers(cells, zoom, layer_id, GRID_COLOUR, px=1.0)
 
 
-def fov_layer(views, layer_id: str = "fov") -> pdk.Layer:
-    """Camera fields of view (already clipped by walls, see passmap.geometry.camera_views):
-    a translucent fill with a thin outline, both as polygons."""
-    rows = []
-    for v in views.itertuples(index=False):
-        for part in polygon_parts(v.geometry):
-            rows.append({"id": v.control_id, "polygon": polygon_rings(part), "colour": FOV_FILL})
-            rows += [
-                {"id": v.control_id, "polygon": polygon_rings(edge), "colour": FOV_OUTLINE}
-                for edge in ribbon_parts(part, 0.15)
-            ]
-    return ribbon_layer(rows, layer_id)
+def grid_overlay(cells) -> dict:
+    """Column letters with their centre longitude and row numbers with their centre latitude,
+    for the map component's edge rulers (the map's "grid" overlay).
 
-
-def grid_cells(bounds, cell_m: float = 20.0) -> tuple[list[dict], list[dict]]:
-    """Responder grid lines every ``cell_m`` metres and their labels (columns A.., rows 1..)."""
-    minx, miny, maxx, maxy = bounds
-    m_per_deg_lat = 111_320.0
-    m_per_deg_lon = m_per_deg_lat * math.cos(math.radians((miny + maxy) / 2))
-    dx, dy = cell_m / m_per_deg_lon, cell_m / m_per_deg_lat
-    ncols = max(1, min(26, math.ceil((maxx - minx) / dx)))
-    nrows = max(1, min(60, math.ceil((maxy - miny) / dy)))
-    right, bottom = minx + ncols * dx, maxy - nrows * dy
-    lines = [{"path": [[minx + i * dx, maxy], [minx + i * dx, bottom]]} for i in range(ncols + 1)]
-    lines += [{"path": [[minx, maxy - j * dy], [right, maxy - j * dy]]} for j in range(nrows + 1)]
-    labels = [
-        {"position": [minx + (i + 0.5) * dx, maxy + dy * 0.25], "text": chr(65 + i)}
-        for i in range(ncols)
-    ]
-    labels += [
-        {"position": [minx - dx * 0.25, maxy - (j + 0.5) * dy], "text": str(j + 1)}
-        for j in range(nrows)
-    ]
-    return lines, labels
-
-
-def grid_layers(bounds, cell_m: float = 20.0, layer_id: str = "grid") -> list[pdk.Layer]:
-    lines, labels = grid_cells(bounds, cell_m)
-    rows = [
-        {"polygon": polygon_rings(part)}
-        for line in lines
-        for part in ribbon_parts(LineString(line["path"]), 0.2)
-    ]
-    return [
-        ribbon_layer(rows, layer_id, colour=GRID_COLOUR),
-        text_layer(labels, f"{layer_id}-labels", size_px=14),
-    ]
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> cells = gpd.GeoDataFrame({"label": ["A1", "B1", "A2"], "column": ["A", "B", "A"],
+    ...     "row": [1, 1, 2]}, geometry=[box(0, 1, 1, 2), box(1, 1, 2, 2), box(0, 0, 1, 1)])
+    >>> grid_overlay(cells)
+    {'cols': [['A', 0.5], ['B', 1.5]], 'rows': [['1', 1.5], ['2', 0.5]]}
+    """
+    cols, rows = {}, {}
+    for col, row, g in zip(cells["column"], cells["row"], cells.geometry):
+        c = g.centroid
+        cols.setdefault(col, round(c.x, 6))
+        rows.setdefault(str(row), round(c.y, 6))
+    return {"cols": [[k, v] for k, v in cols.items()], "rows": [[k, v] for k, v in rows.items()]}
 
 
 def highlight_layer(geom, layer_id: str = "highlight") -> pdk.Layer:
-    """A magenta ring around the object found by search or clicked (a disc ring for a point)."""
-    if geom.geom_type in ("Point", "MultiPoint"):
-        geom = ribbon_parts(geom, 3.0, "round")[0]
-    rows = [{"polygon": polygon_rings(part)} for part in ribbon_parts(geom, 0.8)]
+    """A magenta ring around the object found by search (a disc ring around a point or door)."""
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        geom = ribbon_parts(geom.centroid, 5.0, "round")[0]
+    rows = [{"polygon": polygon_rings(part)} for part in ribbon_parts(geom, 0.7)]
     return ribbon_layer(rows, layer_id, colour=HIGHLIGHT)
 
 
@@ -248,3 +186,67 @@ def underlay_layer(underlay: dict | None, layer_id: str = "underlay") -> pdk.Lay
         opacity=0.85,
         pickable=False,
     )
+
+
+PLAN_LAYERS = ("Zones", "Devices", "Camera views", "Room labels", "Door numbers", "Grid")
+
+
+def floor_plan_layers(
+    zones,
+    doors,
+    controls,
+    views,
+    zoom: float,
+    tiers: dict | None = None,
+    shown=PLAN_LAYERS,
+    types: set[str] | None = None,
+    grid_cells=None,
+    underlay: dict | None = None,
+    focus=None,
+) -> list[pdk.Layer]:
+    """Everything a floor plan draws, bottom to top: the imported image, rooms by tier, walls,
+    camera view outlines, doors, the grid, the search highlight, then device icons and the
+    labels placed around the first view ``zoom`` (layers.plan). ``shown``: which of
+    PLAN_LAYERS; ``types``: the device types drawn (None: all); ``focus``: a geometry to ring."""
+    shown = set(shown)
+    drawn = controls if types is None else controls[controls["type"].isin(types)]
+    layers = [
+        underlay_layer(underlay),
+        zone_layer(zones, tiers if "Zones" in shown else {}),
+        wall_layer(zones),
+    ]
+    if "Camera views" in shown and views is not None and len(views):
+        layers += fov_layers(views[views["control_id"].isin(set(drawn["id"]))], zoom)
+    layers += door_layers(doors)
+    if "Grid" in shown and grid_cells is not None:
+        layers += grid_layers(grid_cells, zoom)
+    if focus is not None:
+        layers.append(highlight_layer(focus))
+    marks = []
+    if "Room labels" in shown:
+        marks += room_marks(zones)
+    if "Door numbers" in shown:
+        marks += door_marks(doors, zones)
+    if "Devices" in shown:
+        layers.append(control_line_layer(drawn))
+        marks += device_marks(drawn)
+    return [layer for layer in layers + mark_layers(marks, zoom) if layer is not None]
+
+
+def floor_legend(zones, doors, controls, views, tiers, shown, types, live: bool = False) -> list:
+    """The legend of floor_plan_layers' drawing (legend sections): only what is on the map."""
+    shown = set(shown)
+    drawn = controls if types is None else controls[controls["type"].isin(types)]
+    out = []
+    if "Zones" in shown:
+        title = "Room tier" + (" (effective, live)" if live else " (design)")
+        out.append(tier_section({(tiers or {}).get(z) for z in zones["id"]}, title))
+    if {"Door numbers", "Room labels"} & shown:
+        out.append(door_number_section(rooms="Room labels" in shown))
+    out.append(door_section(set(doors["door_class"])))
+    if "Devices" in shown:
+        out.append(control_section(set(drawn["type"]), drawn["type"].value_counts().to_dict()))
+    if "Camera views" in shown and views is not None and len(views):
+        if views["control_id"].isin(set(drawn["id"])).any():
+            out.append(fov_section())
+    return out

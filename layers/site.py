@@ -15,13 +15,11 @@ from layers.deck import (
     polygon_rings,
     ribbon_parts,
     tip_text,
-    world_px,
 )
+from layers.labels import Mark, banded, place, text_layer
 from passmap.palette import (
     BUILDING_OUTLINE,
     CAMPUS_OUTLINE,
-    LABEL_COLOUR,
-    LABEL_HALO,
     SITE_FILL_ALPHA,
     SITE_ZONE_COLOURS,
     SITE_ZONE_DEFAULT,
@@ -30,6 +28,7 @@ from passmap.palette import (
 )
 
 UNASSESSED_BUILDING = [246, 246, 243, 255]  # footprints stay readable over a grey campus
+CAMPUS_LABEL_PX = 13
 
 
 def _tier_of(tiers: dict | None, scope_id: str):
@@ -203,95 +202,6 @@ def grounds_layer(site_zones, layer_id: str = "grounds") -> pdk.Layer:
     )
 
 
-def text_layer(
-    rows: list[dict],
-    layer_id: str,
-    size_px: float = 14,
-    size_m: float | None = None,
-    anchor: str = "middle",
-    max_px: float = 18,
-    min_px: float = 0,
-    baseline: str = "center",
-) -> pdk.Layer:
-    """Labels with a white halo. ``size_m`` scales with the map (floor plans) up to ``max_px``."""
-    size = (
-        {
-            "get_size": size_m,
-            "size_units": "'meters'",
-            "size_max_pixels": max_px,
-            "size_min_pixels": min_px,
-        }
-        if size_m
-        else {"get_size": size_px, "size_units": "'pixels'"}
-    )
-    return pdk.Layer(
-        "TextLayer",
-        rows,
-        id=layer_id,
-        get_position="position",
-        get_text="text",
-        get_color=LABEL_COLOUR,
-        get_text_anchor=f"'{anchor}'",
-        get_alignment_baseline=f"'{baseline}'",
-        font_family="'DejaVu Sans, Arial, sans-serif'",
-        font_weight=600,
-        character_set="'auto'",
-        font_settings={"sdf": True},
-        outline_width=3,
-        outline_color=LABEL_HALO,
-        pickable=False,
-        **size,
-    )
-
-
-LABEL_CHAR_PX, LABEL_LINE_PX = 8.6, 17.0  # 14 px DejaVu Sans bold, with its halo
-LABEL_LEVELS = 4  # label zoom steps above the first view
-
-
-def declutter_levels(rows: list[dict], zoom: float, levels: int = LABEL_LEVELS) -> list[int]:
-    """For labels (rows with "position" lon/lat and "text", anchored top-centre, in priority
-    order) the zoom step k (shown from ``zoom + k``) at which each first fits without covering
-    a label already shown at that zoom; labels that never fit get ``levels``.
-
-    >>> rows = [{"position": [0.0, 0.0], "text": "North"},
-    ...         {"position": [0.0001, 0.0], "text": "South"}]
-    >>> declutter_levels(rows, 10.0), declutter_levels(rows, 18.0), declutter_levels(rows, 19.0)
-    ([0, 4], [0, 1], [0, 0])
-    """
-    boxes: list[list[tuple]] = [[] for _ in range(levels)]  # boxes placed at each zoom step
-    out = []
-    for row in rows:
-        lines = str(row["text"]).split("\n")
-        width = max(len(line) for line in lines) * LABEL_CHAR_PX
-        height = len(lines) * LABEL_LINE_PX
-        level = levels
-        for k in range(levels):
-            x, y = world_px(*row["position"], zoom + k)
-            box = (x - width / 2, y, x + width / 2, y + height)
-            # shown at zoom+k: must not cover labels of steps <= k at that zoom
-            if all(
-                not _overlap(_scaled(b, 2 ** (k - j)), box) for j in range(k + 1) for b in boxes[j]
-            ):
-                level = k
-                boxes[k].append(box)
-                break
-        out.append(level)
-    return out
-
-
-def _overlap(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _scaled(box, factor):
-    """A label's box (world px) as it is at a zoom ``factor`` times larger: the anchor moves
-    with the map, the label keeps its pixel size."""
-    x0, y0, x1, y1 = box
-    cx = (x0 + x1) / 2
-    half = (x1 - x0) / 2
-    return (cx * factor - half, y0 * factor, cx * factor + half, y0 * factor + (y1 - y0))
-
-
 def campus_label_rows(
     campuses, summary: dict | None = None, tiers: dict | None = None
 ) -> list[dict]:
@@ -323,20 +233,19 @@ def campus_label_layers(
     tiers: dict | None = None,
     layer_id: str = "campus-labels",
 ) -> list[pdk.Layer]:
-    """Campus labels (the district view never ships devices: the count is in the label), in
-    layers by the zoom from which they fit without covering each other (declutter_levels):
-    ``layer_id`` at the first view ``zoom``, ``<layer_id>-<k>`` from ``zoom + k``."""
+    """Campus labels (the district view never ships devices: the count is in the label),
+    placed so they never cover each other (layers.labels): one layer per zoom step from which
+    a label fits, biggest campuses first."""
     rows = campus_label_rows(campuses, summary, tiers)
-    levels = declutter_levels(rows, zoom)
-    out = []
-    for k in range(LABEL_LEVELS + 1):
-        part = [r for r, level in zip(rows, levels) if level == k]
-        if not part and k:
-            continue
-        layer = text_layer(
-            part, layer_id if k == 0 else f"{layer_id}-{k}", size_px=14, baseline="top"
-        )
-        if k:
-            layer.min_zoom = round(zoom + k, 2)
-        out.append(layer)
-    return out
+    marks = [
+        Mark(tuple(r["position"]), r["text"], CAMPUS_LABEL_PX, k, baseline="top")
+        for k, r in enumerate(rows)
+    ]
+    levels = place(marks, zoom)
+    return banded(
+        marks,
+        levels,
+        lambda part, suffix: text_layer(
+            part, f"{layer_id}{suffix}", CAMPUS_LABEL_PX, baseline="top"
+        ),
+    )

@@ -67,9 +67,9 @@ BUILDING_OUTLINE = [40, 40, 40, 255]
 WALL_COLOUR = [45, 45, 45, 255]
 LABEL_COLOUR = [20, 20, 20, 255]
 LABEL_HALO = [255, 255, 255, 230]
-GRID_COLOUR = [90, 90, 140, 140]
-FOV_FILL = [0, 114, 178, 38]  # Okabe-Ito blue, translucent
-FOV_OUTLINE = [0, 114, 178, 110]
+GRID_COLOUR = [21, 101, 192, 120]  # the responder PDF's grid blue
+GRID_TEXT = [21, 101, 192, 255]
+FOV_OUTLINE = [0, 114, 178, 170]  # camera views: an outline only, never a fill over a tier
 HIGHLIGHT = [255, 0, 255, 200]  # search / selection focus (magenta: not in any scale)
 
 

@@ -212,8 +212,10 @@ def test_a_click_reports_the_objects_scalars_and_a_click_beside_clears_it(
     assert tip.inner_text() == "North\nTier 2"  # text, never markup
     assert page.evaluate("document.querySelector('.deck-tooltip b')") is None
     page.mouse.click(box["x"] + 5, box["y"] + 5)  # empty map: selection cleared
-    page.wait_for_function("window.__values.length > 1")
-    assert page.evaluate("window.__values[1]") == {"selection": {"indices": {}, "objects": {}}}
+    page.wait_for_function("window.__values.some(v => v.seq === 2)")
+    cleared = page.evaluate("window.__values.find(v => v.seq === 2)")
+    assert cleared["selection"] == {"indices": {}, "objects": {}}
+    assert cleared["seq"] == 2 and len(cleared["coordinate"]) == 2  # clicks counted, never lost
 
 
 @pytest.fixture

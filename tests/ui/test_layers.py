@@ -10,11 +10,10 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import LineString, Point, box
 
-from layers import controls, floor, legend, site
+from layers import controls, floor, legend, plan, site
 from layers.deck import fit_view, layer_json
 from layers.folium_offline import offline_draw, offline_map
 from passmap import palette
-from ui.search import find
 
 REPO = Path(__file__).resolve().parents[2]
 CRS = "OGC:CRS84"
@@ -56,32 +55,41 @@ def _json(layers) -> dict:
     return {"layers": [json.loads(layer_json(layer)) for layer in layers if layer is not None]}
 
 
-def test_constant_strings_are_quoted_so_pydeck_does_not_turn_them_into_functions():
-    spec = _json(
-        [
-            floor.zone_layer(_zones(), {"z1": 4}),
-            floor.wall_layer(_zones()),
-            *floor.door_layers(
-                gpd.GeoDataFrame(
-                    {
-                        "id": ["o"],
-                        "door_class": ["classroom"],
-                        "number": ["7"],
-                        "lock_function": [None],
-                    },
-                    geometry=[LineString([(-78, 35), (-78, 35.00001)])],
-                    crs=CRS,
-                )
-            ),
-            floor.room_label_layer(_zones()),
-            *controls.control_icon_layers(_controls()),
-            controls.control_line_layer(_controls()),
-            *floor.grid_layers((-78, 35, -77.999, 35.001)),
-        ]
+def _doors():
+    return gpd.GeoDataFrame(
+        {
+            "id": ["o", "x"],
+            "door_class": ["classroom", "exterior-secondary"],
+            "number": ["7", "12"],
+            "lock_function": [None, None],
+            "zone_id": ["z1", "z1"],
+            "building_id": ["b", "b"],
+        },
+        geometry=[
+            LineString([(-78, 35), (-78, 35.00001)]),
+            LineString([(-78.00005, 35.0), (-78.00003, 35.0)]),
+        ],
+        crs=CRS,
     )
+
+
+def _plan_layers(**kw):
+    cells = gpd.GeoDataFrame(
+        {"label": ["A1"], "column": ["A"], "row": [1]},
+        geometry=[box(-78.0, 35.0, -77.9998, 35.0002)],
+        crs=CRS,
+    )
+    views = gpd.GeoDataFrame({"control_id": ["k1"]}, geometry=[_zones().geometry[0]], crs=CRS)
+    return floor.floor_plan_layers(
+        _zones(), _doors(), _controls(), views, 18.0, {"z1": 4}, grid_cells=cells, **kw
+    )
+
+
+def test_constant_strings_are_quoted_so_pydeck_does_not_turn_them_into_functions():
+    spec = _json(_plan_layers(shown=floor.PLAN_LAYERS))
     for lyr in spec["layers"]:
         for key, value in lyr.items():
-            if key.endswith(("Units", "Family", "Set", "Anchor", "Baseline")):
+            if key.endswith(("Units", "Family", "Set", "Kind")):
                 assert not str(value).startswith("@@="), (lyr["id"], key, value)
 
 
@@ -91,17 +99,17 @@ def test_zone_fill_follows_the_tier_and_tooltips_are_plain_text():
     assert rows[1]["fill"][:3] == palette.TIER_COLOURS[4]
     # Plain text: Streamlit escapes every value it puts into the html template (TOOLTIP), so
     # escaping here would show "&lt;" to the user; the browser test proves it renders as text.
-    assert rows[1]["tip"] == "102 Main <Office>\nmain office\nTier: Tier 4"
+    assert rows[1]["tip"] == "Room 102 – Main <Office>\nmain office\nTier: Tier 4"
     assert floor.zone_rows(_zones(), {})[0]["fill"][:3] == palette.TIER_COLOURS[None]
 
 
 def test_every_control_gets_an_icon_even_of_an_unknown_type_and_names_stay_text():
-    rows = controls.control_rows(_controls())
+    marks = plan.device_marks(_controls())
+    rows = [m.row for m in marks]
     assert [r["type"] for r in rows] == ["camera", "fence", "unknown_thing"]
     assert rows[2]["shape"] == palette.SHAPE_GLYPHS[palette.CONTROL_STYLES["other"].shape]
-    assert "&lt;" not in rows[0]["tip"] and "<b>" not in rows[0]["tip"]
-    assert controls.control_rows(_controls(), {"camera"})[0]["id"] == "k1"
-    assert len(controls.control_rows(_controls(), {"camera"})) == 1
+    assert "&lt;" not in rows[0]["tip"] and "<script>x</script>" in rows[0]["tip"]
+    assert [m.row["id"] for m in plan.device_marks(_controls(), {"camera"})] == ["k1"]
 
 
 def test_control_types_are_told_apart_by_shape_and_glyph_not_colour_alone():
@@ -128,10 +136,17 @@ def test_legends_list_only_what_is_drawn():
         assert palette.CONTROL_STYLES[ctype].glyph in legend.icon_html(ctype) or ctype == "other"
 
 
-def test_grid_covers_the_bounds_with_lettered_columns_and_numbered_rows():
-    lines, labels = floor.grid_cells((-78.0, 35.0, -77.999, 35.0005), cell_m=20)
-    texts = [t["text"] for t in labels]
-    assert texts[0] == "A" and "1" in texts and len(lines) > 4
+def test_the_grid_is_the_campus_grid_with_letters_and_numbers_along_the_edges():
+    from passmap.grid import GridSpec
+
+    cells = GridSpec("c", -78.0, 35.001, 50.0, 3, 2).cells()
+    ruler = floor.grid_overlay(cells)
+    assert [c[0] for c in ruler["cols"]] == ["A", "B", "C"]
+    assert [r[0] for r in ruler["rows"]] == ["1", "2"]
+    assert ruler["cols"][0][1] < ruler["cols"][1][1] and ruler["rows"][0][1] > ruler["rows"][1][1]
+    assert {lyr["@@type"] for lyr in _json(floor.grid_layers(cells, 17.0))["layers"]} == {
+        "PolygonLayer"
+    }
 
 
 def test_fit_view_zooms_in_on_a_building_and_out_on_a_district():
@@ -161,19 +176,6 @@ def test_folium_map_loads_only_vendored_files_that_exist():
         assert (REPO / "static" / url.removeprefix("/app/static/")).is_file(), url
     assert "L.Icon.Default.imagePath = '/app/static/vendor/leaflet/images/'" in page
     assert "tile.openstreetmap" not in page and "cdn" not in page.lower()
-
-
-def test_search_finds_rooms_doors_and_devices():
-    zones, ctrls = _zones(), _controls()
-    doors = gpd.GeoDataFrame(
-        {"id": ["o1"], "number": ["3"], "building_id": ["b"], "level_id": ["l"]},
-        geometry=[Point(0, 0)],
-        crs=CRS,
-    )
-    assert [h.id for h in find("101", zones, doors, ctrls)] == ["z1"]
-    assert [h.id for h in find("d3", zones, doors, ctrls)] == ["o1"]
-    assert [h.id for h in find("cam-1", zones, doors, ctrls)] == ["k1"]
-    assert find("  ", zones, doors, ctrls) == [] and find("zzz", zones, doors, ctrls) == []
 
 
 def test_the_map_frontend_loads_only_its_own_files():
@@ -251,24 +253,11 @@ def test_live_overlay_json_is_pinned_alarms_large_haloed_pulsing_and_labelled():
 
 
 def test_no_layer_builder_ships_a_constant_as_an_accessor():
-    openings = gpd.GeoDataFrame(
-        {"id": ["o"], "door_class": ["classroom"], "number": ["7"], "lock_function": [None]},
-        geometry=[LineString([(-78, 35), (-78, 35.00001)])],
-        crs=CRS,
-    )
     spec = _json(
         [
-            floor.zone_layer(_zones(), {"z1": 4}),
-            floor.wall_layer(_zones()),
-            *floor.door_layers(openings),
-            floor.door_label_layer(openings),
-            floor.room_label_layer(_zones()),
-            *controls.control_icon_layers(_controls()),
-            controls.control_line_layer(_controls()),
-            *floor.grid_layers((-78, 35, -77.999, 35.001)),
+            *_plan_layers(shown=floor.PLAN_LAYERS),
             floor.highlight_layer(box(-78, 35, -77.9999, 35.0001)),
             site.building_layer(_zones()),
-            site.text_layer([], "t"),
         ]
     )
     _no_constant_accessor(spec)
@@ -300,10 +289,11 @@ def test_strokes_are_polygons_of_their_width_in_metres():
         for lyr in _json(
             [
                 floor.wall_layer(_zones()),
-                floor.fov_layer(
+                *floor.fov_layers(
                     gpd.GeoDataFrame(
                         {"control_id": ["k1"]}, geometry=[_zones().geometry[0]], crs=CRS
-                    )
+                    ),
+                    18.0,
                 ),
                 controls.control_line_layer(_controls()),
             ]
@@ -325,19 +315,24 @@ def test_labels_that_would_cover_each_other_wait_for_the_user_to_zoom_in():
         crs=CRS,
     )
     layers = [json.loads(layer_json(x)) for x in site.campus_label_layers(campuses, zoom=11.0)]
-    shown = {lyr["id"]: [r["text"].split("\n")[0] for r in lyr["data"]] for lyr in layers}
-    assert shown["campus-labels"] == ["Big High", "Far Middle"]
+    first = [lyr for lyr in layers if lyr["minZoom"] <= 11.0]
+    shown = sorted(r["text"].split("\n")[0] for lyr in first for r in lyr["data"])
+    assert shown == ["Big High", "Far Middle"]
     later = [lyr for lyr in layers if "Near Elementary" in str(lyr["data"])]
     assert later and later[0]["minZoom"] > 11.0
     at_18 = [json.loads(layer_json(x)) for x in site.campus_label_layers(campuses, zoom=18.0)]
-    assert len(at_18) == 1 and len(at_18[0]["data"]) == 3  # room for all when zoomed in
+    assert sum(len(lyr["data"]) for lyr in at_18 if lyr["minZoom"] <= 18.0) == 3
 
 
 def test_room_labels_name_rooms_without_a_number():
-    """Imported plans often name rooms without numbering them (DXF, OSM, GeoJSON)."""
+    """Imported plans often name rooms without numbering them (DXF, OSM, GeoJSON): the name
+    stands alone where the number would be (layers.plan.room_marks)."""
+    from layers.plan import room_marks
+
     zones = _zones()
     zones["room_number"] = ["101", None]
     zones["kind"] = ["classroom", "other"]
     zones["name"] = ["Salle de classe", "Bibliothèque"]
-    layer = json.loads(layer_json(floor.room_label_layer(zones)))
-    assert [r["text"] for r in layer["data"]] == ["101", "Bibliothèque"]
+    marks = {m.text: m for m in room_marks(zones)}
+    assert "101" in marks and "Bibliothèque" in marks
+    assert marks["Bibliothèque"].follows is None  # no number above it: it is the room's label

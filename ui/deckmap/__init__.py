@@ -8,15 +8,27 @@ of the whole plan; here a click is one pick and a highlight uniform. The fronten
 (frontend/deckmap.js) also keeps each unchanged layer's data across reruns, keeps the user's
 pan and zoom unless the page asks for another view, and supports per-layer zoom ranges.
 
-The return value has the shape of ``st.pydeck_chart``'s event:
-``{"selection": {"indices": {layer_id: [i]}, "objects": {layer_id: [row]}}}`` where ``row``
-holds the clicked object's scalar fields (id, kind, name...). None before any click.
+The return value has the shape of ``st.pydeck_chart``'s event plus what the map knows:
+``{"selection": {"indices": {layer_id: [i]}, "objects": {layer_id: [row]}}, "seq": n,
+"scope": scope, "coordinate": [lon, lat]}`` where ``row`` holds the clicked object's scalar
+fields (id, kind, name...), ``seq`` counts the map's clicks and ``scope`` is the ``scope`` the
+map had when it was clicked. None before any click.
+
+A click is never lost: the frontend sends it again until a render acknowledges its ``seq``
+(``ack``: the seq this script run saw), so a click that lands while the app is busy arrives.
+
+Signals for browser tests (no fixed sleeps): inside the component's frame, ``#map`` carries
+``data-drawn="true"`` once the current spec is on screen and ``data-spec`` = ``name``;
+``data-pending-click`` while a click waits for its acknowledgement; ``data-labels`` and
+``data-label-overlaps`` count the labels drawn in view and the pairs that overlap
+(``window.pmLabelReport()`` returns the boxes).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import streamlit as st
 import streamlit.components.v1 as components
 
 FRONTEND = Path(__file__).resolve().parent / "frontend"
@@ -24,10 +36,36 @@ DECK_GL_VERSION = "9.1.14"
 _component = components.declare_component("deckmap", path=str(FRONTEND))
 
 
-def deck_map(layers: list[str], view: dict, key: str, height: int = 640, tiles: dict | None = None):
+def deck_map(
+    layers: list[str],
+    view: dict,
+    key: str,
+    height: int = 640,
+    tiles: dict | None = None,
+    scope: str | None = None,
+    overlay: dict | None = None,
+    name: str = "",
+    clicks: str = "objects",
+):
     """Draw ``layers`` (one compact pydeck layer JSON string each, see ui.maps) at ``view``
     (deck.gl initialViewState); ``tiles`` = {"url", "attribution"} adds an XYZ basemap.
-    Returns the selection event (module docstring)."""
+    ``scope`` names what the map shows (e.g. a level id: a click carries it back);
+    ``overlay`` = {"answer": text, "scale": [[metres, label], ...], "north": bool,
+    "grid": {"cols": [[letter, lon]], "rows": [[number, lat]]}} draws HTML over the canvas;
+    ``name`` is published for tests; ``clicks="all"`` reports clicks on empty ground too (with
+    their coordinate: the editor). Returns the event (module docstring)."""
+    seen = st.session_state.get(key)
+    ack = seen.get("seq", 0) if isinstance(seen, dict) else 0
     return _component(
-        layers=list(layers), view=view, tiles=tiles, height=height, key=key, default=None
+        layers=list(layers),
+        view=view,
+        tiles=tiles,
+        height=height,
+        scope=scope,
+        overlay=overlay or {},
+        name=name,
+        clicks=clicks,
+        ack=ack,
+        key=key,
+        default=None,
     )

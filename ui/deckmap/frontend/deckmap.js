@@ -3,11 +3,20 @@
  *
  * - Layers arrive as one JSON string each; a layer whose string did not change keeps its data
  *   (deck.gl then uploads nothing and a rerun redraws nothing).
- * - A click sends {selection: {indices, objects}} (the shape st.pydeck_chart uses) with the
- *   object's scalar fields only; the picked object is highlighted by a uniform, no re-colouring.
+ * - A click sends {selection: {indices, objects}, seq, scope, coordinate} (the selection has the
+ *   shape st.pydeck_chart uses) with the object's scalar fields only. The click stays queued
+ *   until a render acknowledges its seq (args.ack = the seq the script saw): a click that
+ *   arrives while the app is busy is sent again, never lost.
+ * - The picked and the hovered objects are highlighted by id: a new spec (another level)
+ *   keeps the highlight only if the same object is on it.
  * - The user's pan and zoom survive reruns: the view is reset only when the page asks for a
  *   different one (another level, a search hit).
  * - Layers may carry minZoom / maxZoom (level of detail): drawn only inside that zoom range.
+ * - Overlays drawn in HTML over the canvas: the search answer, a scale bar in the district's
+ *   units, a north arrow, the grid's column letters and row numbers along the edges.
+ * - Signals for tests and benchmarks: #map[data-drawn] is "true" once the current spec is on
+ *   screen (data-spec names it), User Timing marks deckmap:render / draw / drawn, and
+ *   window.pmLabelReport() returns the label boxes drawn and how many overlap.
  * - Tooltips are plain text (deck.gl sets innerText): user text never becomes markup.
  * - A click is a click however long the browser takes to answer it: deck.gl picks on
  *   pointerdown (the first pick compiles shaders, a big plan takes a while in software WebGL)
@@ -25,14 +34,22 @@
   const mapEl = document.getElementById("map");
   const errorEl = document.getElementById("error");
   const attributionEl = document.getElementById("attribution");
+  const answerEl = document.getElementById("answer");
+  const scaleEl = document.getElementById("scale");
+  const northEl = document.getElementById("north");
+  const colsEl = document.getElementById("grid-cols");
+  const rowsEl = document.getElementById("grid-rows");
   const converter = new deck.JSONConverter({
     configuration: new deck.JSONConfiguration({classes: deck}),
   });
   const HIGHLIGHT = [255, 0, 255, 150];
   const CLICK_HOLD_MS = 10000;       // deck.gl's default is 250 ms (see the header)
+  const HOVER = [255, 255, 255, 110];
+  const RESEND_MS = 900;
   const state = {
     deck: null, cache: new Map(), specs: [], zoom: null, height: 0, view: null, tilesJson: null,
-    selected: null, tiles: null, warmed: false, changed: false, viewState: null,
+    selected: null, hovered: null, tiles: null, warmed: false, changed: false, viewState: null,
+    scope: null, seq: 0, pending: null, clicks: "objects", overlay: {}, reportTimer: null,
   };
 
   function post(type, data) {
@@ -48,12 +65,21 @@
     const cached = state.cache.get(json);
     if (cached) return cached;
     const raw = JSON.parse(json);
-    const entry = {
+    return {
       layer: converter.convert({layers: [raw]}).layers[0],
       minZoom: typeof raw.minZoom === "number" ? raw.minZoom : -Infinity,
       maxZoom: typeof raw.maxZoom === "number" ? raw.maxZoom : Infinity,
+      ids: null,
     };
-    return entry;
+  }
+
+  function idsOf(entry) {
+    // Object ids of a layer's rows (for highlights that follow an object across specs).
+    if (entry.ids === null) {
+      const data = entry.layer.props.data;
+      entry.ids = Array.isArray(data) ? data.map((row) => (row && row.id) || null) : [];
+    }
+    return entry.ids;
   }
 
   function basemap() {
@@ -74,13 +100,28 @@
     return zoom === null || (zoom >= entry.minZoom && zoom < entry.maxZoom);
   }
 
+  function indexOf(entry, picked) {
+    // The picked object's row in this layer: by id (it may move in a new spec), else as picked.
+    if (picked.id === null || picked.id === undefined) return picked.index;
+    return idsOf(entry).indexOf(picked.id);
+  }
+
   function layers() {
     const out = basemap();
     for (const entry of state.specs) {
-      const props = {visible: visibleAt(entry, state.zoom)};
-      if (state.selected && entry.layer.id === state.selected.layer) {
-        props.highlightedObjectIndex = state.selected.index;
-        props.highlightColor = HIGHLIGHT;
+      const props = {visible: visibleAt(entry, state.zoom), autoHighlight: false};
+      const id = entry.layer.id;
+      let index = -1, colour = HIGHLIGHT;
+      if (state.selected && state.selected.layer === id) {
+        index = indexOf(entry, state.selected);
+      }
+      if (index < 0 && state.hovered && state.hovered.layer === id) {
+        index = state.hovered.index;
+        colour = HOVER;
+      }
+      if (entry.layer.props.pickable) {
+        props.highlightedObjectIndex = index;
+        props.highlightColor = colour;
       }
       out.push(entry.layer.clone(props));
     }
@@ -97,19 +138,58 @@
     return out;
   }
 
+  // -- clicks: queued until the script acknowledges them -------------------------------------
+  function send(value) {
+    state.pending = {value: value, sentAt: performance.now()};
+    mapEl.dataset.pendingClick = String(value.seq);
+    post("streamlit:setComponentValue", {value: value, dataType: "json"});
+  }
+
+  function resendIfUnacknowledged() {
+    const pending = state.pending;
+    if (!pending || performance.now() - pending.sentAt < RESEND_MS) return;
+    performance.mark("deckmap:click-resent");
+    send(pending.value);
+  }
+
+  function acknowledge(ack) {
+    if (state.pending && typeof ack === "number" && ack >= state.pending.value.seq) {
+      state.pending = null;
+      delete mapEl.dataset.pendingClick;
+    }
+  }
+
+  setInterval(resendIfUnacknowledged, RESEND_MS);
+
   function select(info) {
+    const coordinate = info && info.coordinate ?
+      [Math.round(info.coordinate[0] * 1e7) / 1e7, Math.round(info.coordinate[1] * 1e7) / 1e7] :
+      null;
+    let selection = null;
     if (info && info.object && info.layer) {
       const id = info.layer.id;
-      state.selected = {layer: id, index: info.index};
-      state.deck.setProps({layers: layers()});
-      const selection = {indices: {[id]: [info.index]}, objects: {[id]: [scalars(info.object)]}};
-      post("streamlit:setComponentValue", {value: {selection: selection}, dataType: "json"});
-    } else if (state.selected) {
+      const oid = info.object.id === undefined ? null : info.object.id;
+      state.selected = {layer: id, id: oid, index: info.index};
+      selection = {indices: {[id]: [info.index]}, objects: {[id]: [scalars(info.object)]}};
+    } else if (state.selected || state.clicks === "all") {
       state.selected = null;
-      state.deck.setProps({layers: layers()});
-      post("streamlit:setComponentValue",
-           {value: {selection: {indices: {}, objects: {}}}, dataType: "json"});
+      selection = {indices: {}, objects: {}};
+    } else {
+      return;                           // a click beside everything, nothing to clear
     }
+    state.deck.setProps({layers: layers()});
+    state.seq += 1;
+    send({selection: selection, seq: state.seq, scope: state.scope, coordinate: coordinate});
+  }
+
+  function hover(info) {
+    const next = info && info.object && info.layer && info.layer.props.pickable ?
+      {layer: info.layer.id, index: info.index} : null;
+    const same = (next === null && state.hovered === null) || (next && state.hovered &&
+      next.layer === state.hovered.layer && next.index === state.hovered.index);
+    if (same) return;
+    state.hovered = next;
+    state.deck.setProps({layers: layers()});
   }
 
   function tooltip(info) {
@@ -120,6 +200,147 @@
       background: "rgba(38, 39, 48, 0.92)", color: "#fff", borderRadius: "4px"}};
   }
 
+  // -- overlays: scale bar, north arrow, grid rulers, search answer --------------------------
+  function metresPerPixel(lat, zoom) {
+    return 2 * Math.PI * 6378137 * Math.cos(lat * Math.PI / 180) / (512 * Math.pow(2, zoom));
+  }
+
+  function drawScale() {
+    const lengths = state.overlay.scale;
+    if (!Array.isArray(lengths) || !lengths.length || !state.viewState) {
+      scaleEl.style.display = "none";
+      return;
+    }
+    const mpp = metresPerPixel(state.viewState.latitude, state.viewState.zoom);
+    let best = lengths[0];
+    for (const item of lengths) if (item[0] / mpp <= 130) best = item;
+    const px = Math.max(20, Math.round(best[0] / mpp));
+    scaleEl.style.display = "block";
+    scaleEl.querySelector(".bar").style.width = px + "px";
+    scaleEl.querySelector(".label").textContent = best[1];
+    scaleEl.dataset.metres = String(best[0]);
+  }
+
+  function drawGridRulers() {
+    const grid = state.overlay.grid;
+    colsEl.textContent = "";
+    rowsEl.textContent = "";
+    if (!grid || !state.deck) return;
+    const viewport = state.deck.getViewports()[0];
+    if (!viewport) return;
+    const width = mapEl.clientWidth, height = state.height;
+    const lat = state.viewState ? state.viewState.latitude : 0;
+    const lon = state.viewState ? state.viewState.longitude : 0;
+    for (const [label, cLon] of grid.cols || []) {
+      const x = viewport.project([cLon, lat])[0];
+      if (x < 14 || x > width - 14) continue;
+      const el = document.createElement("span");
+      el.textContent = label;
+      el.style.left = x + "px";
+      colsEl.appendChild(el);
+    }
+    for (const [label, cLat] of grid.rows || []) {
+      const y = viewport.project([lon, cLat])[1];
+      if (y < 14 || y > height - 14) continue;
+      const el = document.createElement("span");
+      el.textContent = label;
+      el.style.top = y + "px";
+      rowsEl.appendChild(el);
+    }
+  }
+
+  function drawOverlay() {
+    const answer = state.overlay.answer;
+    answerEl.textContent = answer || "";
+    answerEl.style.display = answer ? "block" : "none";
+    answerEl.style.top = state.overlay.grid ? "26px" : "8px";
+    answerEl.style.left = state.overlay.grid ? "30px" : "8px";
+    northEl.style.display = state.overlay.north ? "flex" : "none";
+    drawScale();
+    drawGridRulers();
+  }
+
+  // -- what was drawn: label boxes, for tests and the visual regression check ----------------
+  const measureCtx = document.createElement("canvas").getContext("2d");
+
+  function accessor(value, object, index, data) {
+    return typeof value === "function" ? value(object, {index: index, data: data, target: []}) :
+      value;
+  }
+
+  function boxesOf(entry, viewport) {
+    const p = entry.layer.props;
+    const data = Array.isArray(p.data) ? p.data : [];
+    const out = [];
+    for (let i = 0; i < data.length; i++) {
+      const object = data[i];
+      const text = String(accessor(p.getText, object, i, data) || "");
+      if (!text) continue;
+      const size = Number(accessor(p.getSize, object, i, data)) * (p.sizeScale || 1);
+      const [x, y] = viewport.project(accessor(p.getPosition, object, i, data));
+      const offset = accessor(p.getPixelOffset, object, i, data) || [0, 0];
+      const anchor = accessor(p.getTextAnchor, object, i, data) || "middle";
+      const baseline = accessor(p.getAlignmentBaseline, object, i, data) || "center";
+      measureCtx.font = `${p.fontWeight || "normal"} ${size}px ${p.fontFamily}`;
+      let w = 0, h = 0;
+      if (p.pmKind === "icon") {        // the shape glyph's ink
+        const m = measureCtx.measureText(text);
+        w = m.actualBoundingBoxLeft + m.actualBoundingBoxRight;
+        h = m.actualBoundingBoxAscent + m.actualBoundingBoxDescent;
+      } else {
+        const lines = text.split("\n");
+        w = Math.max(...lines.map((line) => measureCtx.measureText(line).width));
+        h = lines.length * size * (p.lineHeight || 1);
+      }
+      const x0 = anchor === "middle" ? x - w / 2 : anchor === "start" ? x : x - w;
+      const y0 = baseline === "center" ? y - h / 2 : baseline === "top" ? y : y - h;
+      out.push({layer: p.id, kind: p.pmKind, text: text,
+                box: [x0 + offset[0], y0 + offset[1], x0 + offset[0] + w, y0 + offset[1] + h]});
+    }
+    return out;
+  }
+
+  function labelReport() {
+    const viewport = state.deck && state.deck.getViewports()[0];
+    const boxes = [];
+    if (viewport) {
+      for (const entry of state.specs) {
+        const kind = entry.layer.props.pmKind;
+        if ((kind === "label" || kind === "icon") && visibleAt(entry, state.zoom)) {
+          boxes.push(...boxesOf(entry, viewport));
+        }
+      }
+    }
+    const width = mapEl.clientWidth, height = state.height;
+    const onScreen = boxes.filter((b) => b.box[2] > 0 && b.box[0] < width &&
+                                         b.box[3] > 0 && b.box[1] < height);
+    const pairs = [];
+    for (let i = 0; i < onScreen.length; i++) {
+      const a = onScreen[i].box;
+      for (let j = i + 1; j < onScreen.length; j++) {
+        const b = onScreen[j].box;
+        if (a[0] < b[2] - 0.5 && b[0] < a[2] - 0.5 && a[1] < b[3] - 0.5 && b[1] < a[3] - 0.5) {
+          pairs.push([onScreen[i].text, onScreen[j].text]);
+        }
+      }
+    }
+    return {zoom: state.zoom, count: onScreen.length, overlaps: pairs.length,
+            pairs: pairs.slice(0, 20), boxes: onScreen};
+  }
+
+  window.pmLabelReport = labelReport;
+
+  function publishReport() {
+    clearTimeout(state.reportTimer);
+    state.reportTimer = setTimeout(() => {
+      const report = labelReport();
+      mapEl.dataset.labels = String(report.count);
+      mapEl.dataset.labelOverlaps = String(report.overlaps);
+      drawGridRulers();
+    }, 150);
+  }
+
+  // -- view and drawing ----------------------------------------------------------------------
   function zoomChanged(zoom) {
     // Re-filter only when a layer's zoom range is crossed (level of detail).
     const before = state.zoom;
@@ -138,6 +359,8 @@
     performance.mark("deckmap:draw");
     requestAnimationFrame(() => requestAnimationFrame(() => {
       performance.mark("deckmap:drawn");
+      mapEl.dataset.drawn = "true";
+      publishReport();
       warmPicking();
     }));
   }
@@ -165,14 +388,31 @@
     const lon = (minx + maxx) / 2, lat = (miny + maxy) / 2;
     const spanX = Math.max((maxx - minx) * pad, 1e-6);
     const spanY = Math.max((maxy - miny) * pad, 1e-6) / Math.max(Math.cos(lat * Math.PI / 180), 0.01);
+    const maxZoom = typeof view.maxFitZoom === "number" ? view.maxFitZoom : 21.5;
     const zoom = Math.max(1, Math.min(Math.log2(width * 360 / (512 * spanX)),
-                                      Math.log2(height * 360 / (512 * spanY)), 21.5));
+                                      Math.log2(height * 360 / (512 * spanY)), maxZoom));
     return Object.assign({}, view, {longitude: lon, latitude: lat,
                                     zoom: Math.round(zoom * 100) / 100});
   }
 
+  function frameHeight(asked) {
+    // On a narrow screen (a phone) the map is about as tall as it is wide, so the page around
+    // it (search, answer, legend) stays a thumb's scroll away.
+    const width = mapEl.clientWidth || window.innerWidth || 900;
+    return width < 600 ? Math.round(Math.min(asked, Math.max(320, width * 1.15))) : asked;
+  }
+
+  function sameSpec(specs, viewJson, tilesJson, overlayJson) {
+    return state.view !== null && viewJson === state.view && tilesJson === state.tilesJson &&
+      overlayJson === state.overlayJson && specs.length === state.specs.length &&
+      specs.every((e, i) => e === state.specs[i]);
+  }
+
   function render(args) {
-    const height = Number(args.height) || 640;
+    acknowledge(args.ack);
+    if (state.pending && typeof args.ack === "number") resendIfUnacknowledged();
+    state.clicks = args.clicks || "objects";
+    const height = frameHeight(Number(args.height) || 640);
     if (height !== state.height) {
       state.height = height;
       mapEl.style.height = height + "px";
@@ -187,21 +427,30 @@
     const tilesJson = JSON.stringify(args.tiles || null);
     const view = Object.assign({pitch: 0, bearing: 0}, args.view || {});
     const viewJson = JSON.stringify(view);
-    if (state.view !== null && viewJson === state.view && tilesJson === state.tilesJson &&
-        specs.length === state.specs.length && specs.every((e, i) => e === state.specs[i])) {
+    const overlayJson = JSON.stringify(args.overlay || {});
+    const scope = args.scope === undefined ? null : args.scope;
+    if (sameSpec(specs, viewJson, tilesJson, overlayJson) && scope === state.scope) {
       performance.mark("deckmap:unchanged");
       return;                          // a rerun that changed nothing on the map: no redraw
     }
     performance.mark("deckmap:render");
+    mapEl.dataset.drawn = "false";
+    mapEl.dataset.spec = String(args.name || "");
     state.changed = true;
     state.specs = specs;
     state.cache = cache;
+    state.scope = scope;
+    state.overlay = args.overlay || {};
+    state.overlayJson = overlayJson;
+    state.hovered = null;               // the pointer's object belongs to the old spec
     state.tiles = args.tiles || null;
     state.tilesJson = tilesJson;
     attributionEl.textContent = (state.tiles && state.tiles.attribution) || "";
     attributionEl.style.display = attributionEl.textContent ? "block" : "none";
-    if (state.selected && !state.specs.some((e) => e.layer.id === state.selected.layer)) {
-      state.selected = null;
+    if (state.selected && (state.selected.id === null ||
+        !state.specs.some((e) => e.layer.id === state.selected.layer &&
+                                 indexOf(e, state.selected) >= 0))) {
+      state.selected = null;            // the picked object is not on this map
     }
     const props = {};
     if (viewJson !== state.view) {     // the page asked for another view: go there
@@ -214,6 +463,7 @@
     }
     props.layers = layers();
     state.deck.setProps(props);
+    drawOverlay();
     showError("");
   }
 
@@ -227,10 +477,13 @@
       layers: [],
       getTooltip: tooltip,
       onClick: select,
+      onHover: hover,
       onViewStateChange: ({viewState, interactionState}) => {
         // During a button's transition keep its target, so quick clicks add up.
         if (!(interactionState && interactionState.inTransition)) state.viewState = viewState;
         zoomChanged(viewState.zoom);
+        drawScale();
+        publishReport();
         return viewState;
       },
       onAfterRender: afterRender,
@@ -244,6 +497,8 @@
     state.viewState = next;
     zoomChanged(next.zoom);
     state.deck.setProps({initialViewState: next});
+    drawScale();
+    publishReport();
   }
 
   function zoomBy(delta) {
