@@ -188,7 +188,7 @@ def run_app(browser, url: str, info: dict) -> dict:
     t1 = browser_now(page)
     page.get_by_role("link", name="Floor plan").click()
     warm, warm_share = time_to_drawn(page, t1, minimum=0.05)
-    page.get_by_text("Zone tier").wait_for(timeout=120_000)
+    page.get_by_text("Room tier").wait_for(timeout=120_000)
     warm_bytes = meter.total() - before
 
     from layers.deck import fit_view

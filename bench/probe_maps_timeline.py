@@ -65,7 +65,7 @@ def main():
             t = time.perf_counter()
             t_page = page.evaluate("performance.now()")
             page.get_by_role("link", name="Floor plan").click()
-            page.get_by_text("Zone tier").wait_for(timeout=120_000)
+            page.get_by_text("Room tier").wait_for(timeout=120_000)
             page.wait_for_timeout(4000)
             marks = page.evaluate(FRAME_MARKS)
             print("warm floor, seconds after the click:")

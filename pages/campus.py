@@ -1,34 +1,62 @@
-"""Campus view: boundary, grounds, buildings by tier, perimeter controls, exterior cameras with
-their views, exterior door numbers. Click a building to open its floor plan."""
+"""Campus view: boundary, grounds, buildings by tier, perimeter and exterior devices, camera
+views as outlines, exterior door numbers; names and numbers never cover each other; search
+moves the map (a hit inside a building opens its floor plan). Click a building to open it."""
 
 import streamlit as st
 
-from layers.controls import control_icon_layers, control_line_layer
+from layers.campus import CAMPUS_LAYERS, campus_legend, campus_map_layers
 from layers.deck import fit_view
-from layers.floor import door_label_layer, door_layers, fov_layer
-from layers.legend import control_legend, door_legend, fov_legend, tier_legend
-from layers.site import building_layer, campus_layer, grounds_layer
+from layers.legend import legend_html
 from passmap.palette import control_style
 from ui import assessment, data
 from ui.detail import render_detail
+from ui.floorstate import take_map_focus
 from ui.guard import require
 from ui.live import live_map
 from ui.maps import (
     forget_selection,
     layer_toggles,
+    overlay,
     picked,
+    picked_here,
     shade_mode,
     static_spec,
     type_toggles,
     viewer_key,
 )
 from ui.pickers import current, go_to
+from ui.search import (
+    KIND_TABLES,
+    answer_text,
+    campus_index,
+    find,
+    focused,
+    others_caption,
+    search_box,
+)
 from ui.sitedata import campus_exterior
 from ui.text import plain
 
 require("view_maps")
 
 MAP_KEY = "campus_map"
+OPEN_FLOOR = "campus_open_floor"
+
+
+def to_floor_if_inside() -> None:
+    """Search callback (runs before the script, where widget values may change): a room, door
+    or device inside a building is answered by its floor plan, with the query moved there."""
+    query = st.session_state.get("campus_search", "")
+    hits = find(query, campus_index(current().campus))
+    if hits and hits[0]["level_id"]:
+        st.session_state["floor_search"] = query
+        st.session_state["campus_search"] = ""
+        st.session_state[OPEN_FLOOR] = True
+        st.session_state[OPEN_FLOOR + "_at"] = {
+            "building": hits[0]["building_id"],
+            "level": hits[0]["level_id"],
+        }
+
 
 path = data.db_path()
 pick = current()
@@ -39,76 +67,61 @@ campus = data.campuses(path).set_index("id").loc[[pick.campus]].reset_index()
 st.subheader(plain(campus["name"].iloc[0]))
 
 site = campus_exterior(path, pick.campus)
-types = sorted(site.controls["type"].unique())
-labels = {t: control_style(t).label for t in types}
-left, right = st.columns([4, 1])
+campus_types = sorted(data.controls(path, pick.campus)["type"].unique())
+left, right = st.columns([3.3, 1])
+take_map_focus("campus_search", data.controls(path, pick.campus))
+with left:
+    hits = find(
+        search_box("campus_search", on_change=to_floor_if_inside), campus_index(pick.campus)
+    )
+if st.session_state.pop(OPEN_FLOOR, None):  # the hit is in a building: its floor plan shows it
+    forget_selection(MAP_KEY)
+    go_to("pages/floor.py", **st.session_state.pop(OPEN_FLOOR + "_at"))
+focus = hits[0] if hits else None
 with right:
+    detail_box = st.container()
     live = shade_mode("campus_shade")
-    shown = layer_toggles(["Grounds", "Controls", "Camera views", "Door numbers"], "campus_layers")
-    visible = type_toggles(types, labels, "campus_types") if "Controls" in shown else set()
+    shown = layer_toggles(list(CAMPUS_LAYERS), "campus_layers")
+    here = site.controls["type"].value_counts().to_dict()
+    labels = {t: control_style(t).label for t in campus_types}
+    types = type_toggles(campus_types, here, labels, "campus_types")
 tiers = assessment.tiers(live)
 assessment.watch(live)  # rerun when an edit, import or status changes the tiers
 
 
 def build():
-    layers = [campus_layer(campus, tiers)]
-    if "Grounds" in shown:
-        layers.append(grounds_layer(site.grounds))
-    layers.append(building_layer(site.buildings, tiers))
-    if "Camera views" in shown:
-        layers.append(
-            fov_layer(
-                site.views[
-                    site.views["control_id"].isin(
-                        site.controls.loc[site.controls["type"].isin(visible), "id"]
-                    )
-                ]
-            )
-        )
-    layers += door_layers(site.doors)
-    if "Door numbers" in shown:
-        layers.append(door_label_layer(site.doors, exterior_only=True))
-    layers += [
-        control_line_layer(site.controls, visible),
-        *control_icon_layers(site.controls, visible, scale=1.6),
-    ]
-    return layers, fit_view(tuple(campus.total_bounds))
+    view = fit_view(tuple(campus.total_bounds), padding=1.05)
+    return campus_map_layers(campus, site, view.zoom, tiers, shown, types), view
 
 
 shown_tiers = tuple((b, tiers.get(b)) for b in [pick.campus, *site.buildings["id"]])
-spec = static_spec(
-    (
-        "campus",
-        path,
-        pick.campus,
-        live,
-        tuple(sorted(shown)),
-        tuple(sorted(visible)),
-        shown_tiers,
-        data.version(path),  # a moved device, a new door: redrawn at the next run
-    ),
-    build,
-)
+key = ("campus", path, pick.campus, live, tuple(sorted(shown)), tuple(sorted(types)), shown_tiers)
+spec = focused(static_spec(key, build), focus, site.grounds, site.buildings)
 with left:  # live overlay refreshed by a fragment (ui/live.py)
+    others_caption(hits)
     event = live_map(
         spec,
         site.controls,
         pick.campus,
         MAP_KEY,
-        ("campus", path, pick.campus, viewer_key(), data.version(path)),
+        ("campus", path, pick.campus, viewer_key()),
+        scope=pick.campus,
+        overlay=overlay(answer_text(hits) if focus else None),
+        name=f"campus:{pick.campus}",
     )
 
 hit = picked(event)
-if hit and hit[0] == "buildings":
+if hit and hit[0] == "buildings" and event.get("scope", pick.campus) == pick.campus:
     forget_selection(MAP_KEY)
     go_to("pages/floor.py", campus=pick.campus, building=hit[1]["id"])
-with right:
+drawn = set(site.grounds["id"]) | set(site.doors["id"]) | set(site.controls["id"])
+hit = picked_here(event, MAP_KEY, pick.campus, drawn)
+with detail_box:
     if hit and hit[1].get("kind") in ("opening", "control", "zone"):
         render_detail(data.get_store(), hit[1]["kind"], hit[1]["id"], live)
-    drawn_tiers = {tiers.get(b) for b in site.buildings["id"]} | {tiers.get(pick.campus)}
-    st.html(tier_legend(drawn_tiers, "Tier (campus and buildings)"))
-    st.html(door_legend(set(site.doors["door_class"])))
-    st.html(control_legend(visible, site.controls["type"].value_counts().to_dict()))
-    if "Camera views" in shown and len(site.views):
-        st.html(fov_legend())
-    st.caption("Click a building to open its floor plan.")
+    elif focus is not None and focus["kind"] in KIND_TABLES:
+        render_detail(data.get_store(), KIND_TABLES[focus["kind"]], focus["id"], live)
+    else:
+        st.caption("Click a building to open its floor plan, or a door or device for details.")
+with right:
+    st.html(legend_html(campus_legend(pick.campus, site, tiers, shown, types, live)))

@@ -1,27 +1,28 @@
-"""Responder map: the campus grid, door numbers, rooms, hazards, shut-offs, AEDs...; search that
-answers with the grid cell; walk-through verification; PDF / GeoJSON / IMDF downloads.
-Partners (share links) see only their campuses and layers, read-only."""
-
-import io
-import json
+"""Responder map: the school filling the view with room and exit numbers, one symbol per hazard
+and device class, the campus grid, legend, north arrow and scale as on the printed map; search
+answers on the map with the grid cell. On a phone the map comes first. Walk-through
+verification; PDF / GeoJSON / IMDF downloads. Partners (share links) see only their campuses and
+layers, read-only."""
 
 import streamlit as st
 
-from layers.deck import fit_view
-from layers.responder import area_layer, door_layer, grid_layers, label_layer, point_layer
+from layers.floor import grid_overlay
+from layers.legend import legend_html
+from layers.responder import first_view, responder_layers, responder_legend, view_objects
 from passmap import share
 from passmap.access import LAYERS
-from passmap.grid import campus_grid
-from passmap.reports.responder import render_responder_pdf, verification_status
-from passmap.reports.responder_data import locate, responder_objects
-from passmap.reports.responder_export import responder_geojson, responder_imdf
+from passmap.reports.responder_data import responder_objects
 from ui import data
 from ui.auth import client_id
+from ui.floorstate import level_switcher, search_hits
 from ui.guard import require
-from ui.maps import show_layers
+from ui.maps import overlay, picked_here, show_spec, static_spec, units
 from ui.pickers import current
+from ui.responder_panels import exports, grid_caption, objects_table, walkthrough
+from ui.search import answer_text, campus_grid_spec, focused, others_caption, search_box
 from ui.text import plain
 
+MAP_KEY = "responder_map"
 viewer = require("view_responder")
 store = data.get_store()
 pick = current()
@@ -30,27 +31,14 @@ if not pick.campus or not viewer.can("view_responder", pick.campus):
     st.stop()
 
 campus = store.get("campus", pick.campus)
-st.title(f"Responder map: {plain(campus['name'])}")
-with st.expander("Layers", expanded=False):
-    chosen = st.multiselect(
-        "Layers",
-        list(viewer.layers),
-        default=list(viewer.layers),
-        format_func=lambda n: LAYERS[n],
-        key="responder_layers",
-    )
-chosen = [name for name in chosen if name in viewer.layers]
-grid = campus_grid(store, pick.campus)
+st.subheader(f"Responder map: {plain(campus['name'])}")
+if pick.building:
+    level_switcher(data.db_path(), pick.building, pick.level, key="responder_level_switch")
+chosen = [n for n in st.session_state.get("responder_layers", viewer.layers) if n in viewer.layers]
+grid = campus_grid_spec(data.db_path(), pick.campus)
 objs = responder_objects(store, pick.campus, chosen, grid)
-if pick.level:
-    view = objs[
-        (objs["level_id"] == pick.level)
-        | objs["building_id"].isna()
-        | ((objs["layer"] == "buildings") & (objs["building_id"] != pick.building))
-    ]
-    view_name = f"level:{pick.level}"
-else:
-    view, view_name = objs[objs["building_id"].isna() | (objs["layer"] == "buildings")], "site"
+view = view_objects(objs, pick.level, pick.building)
+view_name = f"level:{pick.level}" if pick.level else "site"
 if viewer.grant is not None and st.session_state.get("responder_logged") != (
     pick.campus,
     view_name,
@@ -58,71 +46,48 @@ if viewer.grant is not None and st.session_state.get("responder_logged") != (
     share.record_use(store, viewer.grant, pick.campus, f"responder:{view_name}", client_id())
     st.session_state["responder_logged"] = (pick.campus, view_name)
 
-query = st.text_input("Find a room, door or device (answers with the grid cell)", key="responder_q")
-for answer in locate(objs, query):
-    st.markdown(f"- {answer['sentence']}", unsafe_allow_html=False)
-if query and not locate(objs, query):
-    st.caption("Nothing on the visible layers matches.")
+hits = search_hits(search_box("responder_q"), pick, restrict_to=set(objs["id"]), box="responder_q")
+focus = next((h for h in hits if h["level_id"] in (None, pick.level)), None)
+left, right = st.columns([3.3, 1])
+cells = grid.cells() if "grid" in chosen else None
 
-layers = []
-if "grid" in chosen:
-    layers += grid_layers(grid.cells())
-layers += [area_layer(view), door_layer(view), point_layer(view), label_layer(view)]
-show_layers(
-    layers,
-    fit_view(tuple(objs.total_bounds) if len(objs) else campus["geometry"].bounds),
-    key="responder_map",
-    height=560,
-)
-st.caption(
-    f"Grid: {grid.n_cols} columns (A-) x {grid.n_rows} rows of {grid.cell_m:g} m; "
-    "the same labels on every printout of this campus."
-)
 
-status = verification_status(store, pick.campus, staff_names=viewer.grant is None)
-names = dict(
-    zip(
-        store.list_buildings(campus_id=pick.campus)["id"],
-        store.list_buildings(campus_id=pick.campus)["name"],
+def build():
+    first = first_view(view, pick.building)
+    return responder_layers(view, first.zoom, cells), first
+
+
+key = ("responder", data.db_path(), pick.campus, pick.level, tuple(chosen), len(view))
+spec = focused(static_spec(key, build), focus, view)
+with left:
+    others_caption(hits)
+    event = show_spec(
+        spec,
+        [],
+        MAP_KEY,
+        height=600,
+        scope=view_name,
+        overlay=overlay(
+            answer_text(hits) if focus else None,
+            grid_overlay(cells) if cells is not None else None,
+        ),
+        name=f"responder:{view_name}",
     )
-)
-st.subheader("Walk-through verification")
-st.dataframe(
-    [{"building": names.get(b, b), "status": v.stamp()} for b, v in status.items()], hide_index=True
-)
-if viewer.can("verify", pick.campus) and names:
-    with st.form("verify"):
-        building = st.selectbox("Building walked", list(names), format_func=names.get)
-        note = st.text_input("Note")
-        if st.form_submit_button("Record walk-through"):
-            store.record_verification(building, viewer.username, note or None)
-            st.success(f"Walk-through of {names[building]} recorded.")
-
-st.subheader("Objects")
-st.dataframe(view[["label", "layer", "cell"]], hide_index=True)
-
-if viewer.can("export", pick.campus):
-    st.subheader("Print and export")
-    if st.button("Prepare printable PDF", key="responder_pdf_build"):
-        buf = io.BytesIO()
-        render_responder_pdf(store, pick.campus, buf, chosen, staff_names=viewer.grant is None)
-        st.session_state["responder_pdf"] = (pick.campus, tuple(chosen), buf.getvalue())
-    held = st.session_state.get("responder_pdf")
-    if held and held[:2] == (pick.campus, tuple(chosen)):
-        st.download_button(
-            "Download PDF", held[2], f"responder-{pick.campus}.pdf", "application/pdf"
-        )
-    st.download_button(
-        "Download GeoJSON (with grid)",
-        json.dumps(responder_geojson(store, pick.campus, chosen), default=str),
-        f"responder-{pick.campus}.geojson",
-        "application/geo+json",
+    st.caption(grid_caption(grid, units()))
+hit = picked_here(event, MAP_KEY, view_name, set(view["id"]))
+with right:
+    if hit:
+        row = view[view["id"] == hit[1]["id"]].iloc[0]
+        st.markdown(f"**{plain(row['label'])}**  \nGrid cell {row['cell'] or 'outside the grid'}")
+    st.html(legend_html(responder_legend(view, grid="grid" in chosen)))
+    st.multiselect(
+        "Layers",
+        list(viewer.layers),
+        default=list(viewer.layers),
+        format_func=lambda n: LAYERS[n],
+        key="responder_layers",
     )
-    imdf = io.BytesIO()
-    responder_imdf(store, pick.campus, imdf, chosen)
-    st.download_button(
-        "Download IMDF (zip)",
-        imdf.getvalue(),
-        f"responder-{pick.campus}-imdf.zip",
-        "application/zip",
-    )
+
+walkthrough(store, viewer, pick.campus)
+objects_table(view)
+exports(store, viewer, pick.campus, chosen)

@@ -10,7 +10,9 @@ import streamlit as st
 
 from passmap.config import load_settings
 from passmap.documents import procedure_file
+from passmap.fields import field_label, field_value, human_columns
 from passmap.palette import control_style, door_style, tier_label
+from passmap.search import room_label
 from passmap.values import is_missing
 from ui import assessment, data
 from ui.text import plain
@@ -30,22 +32,48 @@ STATUS_ICONS = {
 
 def _title(kind: str, row: dict) -> str:
     if kind == "zone":
-        return " ".join(
-            str(x) for x in (row.get("room_number"), row.get("name") or row["kind"]) if x
-        )
+        return room_label(_text(row.get("room_number")), _text(row.get("name")), row["kind"])
     if kind == "opening":
-        return f"Door {row.get('number') or row['id']} · {door_style(row.get('door_class')).label}"
+        return f"Door {row.get('number') or ''} · {door_style(row.get('door_class')).label}"
     return f"{control_style(row.get('type')).label} · {row.get('name') or row['id']}"
+
+
+def _text(v) -> str:
+    return "" if _is_missing(v) else str(v)
 
 
 def _is_missing(v) -> bool:
     return is_missing(v)
 
 
-def attributes_table(row: dict) -> pd.DataFrame:
+NAMED = {"campus_id": "campus", "building_id": "building", "level_id": "level", "zone_id": "zone",
+         "to_zone_id": "zone", "opening_id": "opening"}  # fmt: skip
+
+
+def _named(store, field: str, value) -> str:
+    """A referenced object's name instead of its id (a room: its number and name)."""
+    table = NAMED.get(field)
+    other = store.get(table, value) if table and store is not None else None
+    if other is None:
+        return str(value)
+    if table == "zone":
+        return room_label(_text(other.get("room_number")), _text(other.get("name")), other["kind"])
+    if table == "opening":
+        return f"Door {other.get('number') or ''}".strip()
+    return _text(other.get("name")) or str(value)
+
+
+def attributes_table(row: dict, store=None, system: str = "us") -> pd.DataFrame:
+    """Every set attribute with a human label and its value in the district's units."""
     items = [(k, v) for k, v in row.items() if k not in HIDDEN and not _is_missing(v)]
-    items += [(f"{k}", v) for k, v in (row.get("attrs") or {}).items()]
-    return pd.DataFrame({"attribute": [k for k, _ in items], "value": [str(v) for _, v in items]})
+    items += list((row.get("attrs") or {}).items())
+    labels, values = [], []
+    for field, value in items:
+        labels.append(field_label(field))
+        values.append(
+            _named(store, field, value) if field in NAMED else field_value(field, value, system)
+        )
+    return pd.DataFrame({"Attribute": labels, "Value": values})
 
 
 def procedure_section(row: dict) -> None:
@@ -104,7 +132,7 @@ def practices_section(object_id: str, live: bool) -> None:
     if "status" in frame:
         frame["status"] = [STATUS_ICONS.get(s, s) for s in frame["status"]]
     cols = [c for c in ("practice_id", "title", "role", "status", "explanation") if c in frame]
-    st.dataframe(frame[cols], hide_index=True, width="stretch")
+    st.dataframe(frame[cols].rename(columns=human_columns(cols)), hide_index=True, width="stretch")
 
 
 def render_detail(store, kind: str, object_id: str, live: bool = False) -> None:
@@ -122,4 +150,5 @@ def render_detail(store, kind: str, object_id: str, live: bool = False) -> None:
         practices_section(object_id, live)
         procedure_section(row)
         live_section(kind, row)
-        st.dataframe(attributes_table(row), hide_index=True, width="stretch")
+        table = attributes_table(row, store, load_settings().units)
+        st.dataframe(table, hide_index=True, width="stretch")

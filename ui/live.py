@@ -67,12 +67,14 @@ def live_map(
     scope_key: tuple,
     height: int = MAP_HEIGHT_PX,
     basemap: bool = True,
+    **map_args,
 ):
     """Draw the static spec (ui.maps.static_spec) plus the live overlay inside a fragment that
     reruns every REFRESH. An unchanged status gives the same JSON (a cache reference on the wire,
     no redraw in the browser). A click inside the fragment triggers one full rerun so the page's
     detail panel follows. Returns the chart event of the full run. ``scope_key`` names what
-    decides ``controls`` (level or campus, viewer)."""
+    decides ``controls`` (level or campus, viewer); ``map_args`` go to ui.maps.show_spec
+    (scope, overlay, name)."""
     flag = f"_{key}_full_run"
     st.session_state[flag] = True
 
@@ -94,7 +96,7 @@ def live_map(
         except Exception:  # live status must never break the map
             log.exception("live overlay failed")
             now, overlay = None, []
-        event = show_spec(static, overlay, key, height=height, basemap=basemap)
+        event = show_spec(static, overlay, key, height=height, basemap=basemap, **map_args)
         _caption(controls, now)
         if now is not None and (legend := live_legend(now, controls)):
             st.html(legend)
@@ -117,10 +119,16 @@ def _selection(event):
 
 
 def _caption(controls, now) -> None:
+    if len(controls) == 0:
+        st.caption("Live: no device on this map.")
+        return
     if now is None or len(now) == 0:
         st.caption("Live: no device status yet.")
         return
     here = now[now["control_id"].isin(set(controls["id"]))]
+    if len(here) == 0:
+        st.caption("Live: none of the devices on this map reports status.")
+        return
     bad = here[here["state"].isin(["forced_open", "held_open", "triggered", "tamper", "offline"])]
     text = ", ".join(f"{r.control_name or r.control_id} {r.state}" for r in bad.itertuples())
     st.caption(

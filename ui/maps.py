@@ -11,6 +11,7 @@ import streamlit as st
 
 from layers.deck import layer_json, view_dict
 from passmap.config import load_settings
+from passmap.units import scale_bar_lengths
 from ui import assessment
 from ui.auth import current_viewer
 from ui.deckmap import deck_map
@@ -83,16 +84,36 @@ def layers_json(layers) -> list[str]:
     return [layer_json(layer) for layer in layers or [] if layer is not None]
 
 
+def units() -> str:
+    """The district's unit system for what people read ("us" or "metric", PASSMAP_UNITS)."""
+    return load_settings().units
+
+
+def overlay(answer: str | None = None, grid: dict | None = None, scale: bool = True) -> dict:
+    """The map's HTML overlay: the search answer, a scale bar in the district's units, the
+    north arrow, the grid rulers (layers.floor.grid_overlay)."""
+    out: dict = {"north": True}
+    if scale:
+        out["scale"] = [list(x) for x in scale_bar_lengths(units())]
+    if answer:
+        out["answer"] = answer
+    if grid:
+        out["grid"] = grid
+    return out
+
+
 def show_spec(
     static: tuple[dict, tuple[str, ...]],
     extra: list[str],
     key: str,
     height: int = MAP_HEIGHT_PX,
     basemap: bool = True,
+    **map_args,
 ):
     """Draw a static spec plus extra layers (ui.deckmap) with a fixed key; returns the
     selection event. Unchanged layers cost the browser nothing on a rerun. ``basemap``: the
-    configured tiles under it (district and campus scale, not floor plans)."""
+    configured tiles under it (district and campus scale, not floor plans); ``map_args``: the
+    component's scope, overlay, name, clicks (ui.deckmap.deck_map)."""
     view, static_layers = static
     return deck_map(
         [*static_layers, *extra],
@@ -100,10 +121,11 @@ def show_spec(
         key=key,
         height=height,
         tiles=tile_source() if basemap else None,
+        **map_args,
     )
 
 
-def show_layers(layers, view, key: str, height: int = MAP_HEIGHT_PX):
+def show_layers(layers, view, key: str, height: int = MAP_HEIGHT_PX, **map_args):
     """Draw pydeck ``layers`` at ``view`` (a pydeck ViewState) without caching (small maps)."""
     return deck_map(
         [layer_json(layer) for layer in layers if layer is not None],
@@ -111,6 +133,7 @@ def show_layers(layers, view, key: str, height: int = MAP_HEIGHT_PX):
         key=key,
         height=height,
         tiles=tile_source(),
+        **map_args,
     )
 
 
@@ -124,6 +147,23 @@ def picked(event) -> tuple[str, dict] | None:
         if rows:
             return layer_id, rows[0]
     return None
+
+
+def picked_here(event, key: str, scope: str, on_map) -> tuple[str, dict] | None:
+    """The clicked object if it was clicked on this map (``scope``, e.g. the level) and is
+    still drawn (its id in ``on_map``); otherwise None, and that click is set aside for good
+    (going back to its level does not bring its panel back: the map no longer shows it)."""
+    hit = picked(event)
+    if hit is None:
+        return None
+    void = f"_{key}_void_seq"
+    seq = event.get("seq", 0) if isinstance(event, dict) else 0
+    if seq and seq <= st.session_state.get(void, 0):
+        return None
+    if event.get("scope", scope) != scope or hit[1].get("id") not in on_map:
+        st.session_state[void] = seq
+        return None
+    return hit
 
 
 def forget_selection(key: str) -> None:
@@ -157,9 +197,24 @@ def layer_toggles(options: list[str], key: str, default: list[str] | None = None
     return set(chosen or [])
 
 
-def type_toggles(types: list[str], labels: dict[str, str], key: str) -> set[str]:
-    """Which control types to draw (all present types on by default)."""
-    chosen = st.multiselect(
-        "Control types", types, default=types, key=key, format_func=lambda t: labels.get(t, t)
-    )
+def type_toggles(
+    all_types: list[str], here: dict[str, int], labels: dict[str, str], key: str
+) -> set[str]:
+    """Which device types to draw. The options are every type of the campus or district
+    (``all_types``), so a choice survives a change of level or campus: a type with no device
+    here stays chosen and reads "none here" (``here``: type -> count on this map)."""
+    if key not in st.session_state:
+        st.session_state[key] = list(all_types)
+    else:  # keep the choice; new types (another campus) start shown
+        known = st.session_state.get(f"_{key}_known", [])
+        st.session_state[key] = [t for t in st.session_state[key] if t in all_types] + [
+            t for t in all_types if t not in known and t not in st.session_state[key]
+        ]
+    st.session_state[f"_{key}_known"] = list(all_types)
+
+    def name(t: str) -> str:
+        n = here.get(t, 0)
+        return f"{labels.get(t, t)} ({n})" if n else f"{labels.get(t, t)} (none here)"
+
+    chosen = st.multiselect("Device types", all_types, key=key, format_func=name)
     return set(chosen)

@@ -1,4 +1,5 @@
-"""The shared sidebar pickers (district / campus / building / level) under named keys.
+"""The shared sidebar pickers (district / campus / building / level) under named keys, kept in
+the address so a reload returns to the same campus and floor.
 
 Pages read the current choice with ``current()``; a page that wants to open another view with a
 new choice calls ``go_to(page, campus=...)``: the choice is parked under PENDING and applied
@@ -97,4 +98,15 @@ def sidebar_pickers() -> Picked:
         building = _building(path, campus) if campus else None
         levels = data.levels(path, building) if building else None
         level = _select("Level", KEYS["level"], levels) if building else None
+    _to_link(campus, building, level)
     return Picked(district, campus, building, level)
+
+
+def _to_link(campus: str | None, building: str | None, level: str | None) -> None:
+    """Keep the choice in the address (?campus=..&building=..&level=..): a reload or a shared
+    address opens the same campus and floor (read back once per session by _from_link)."""
+    for name, value in (("campus", campus), ("building", building), ("level", level)):
+        if value is None:
+            st.query_params.pop(name, None)
+        elif st.query_params.get(name) != value:
+            st.query_params[name] = value

@@ -31,12 +31,12 @@ def test_district_campus_and_floor_are_drawn_and_a_click_opens_the_details(
 
     assert wait_drawn(page, 0.02) > 0.02  # district: campuses and labels
     page.get_by_role("link", name="Campus").click()
-    page.get_by_text("Tier (campus and buildings)").wait_for(timeout=30_000)
+    page.get_by_text("Tier, campus and buildings").wait_for(timeout=30_000)
     assert wait_drawn(page, 0.3) > 0.3  # the campus fills most of the view
     assert wait_colour(page, CAMERA_BLUE, 50) >= 50  # exterior camera icons visible
 
     page.get_by_role("link", name="Floor plan").click()
-    page.get_by_text("Zone tier").wait_for(timeout=30_000)
+    page.get_by_text("Room tier").wait_for(timeout=30_000)
     assert wait_drawn(page, 0.15) > 0.15
     assert wait_colour(page, CAMERA_BLUE, 50) >= 50  # camera icons drawn after the switch
 

@@ -48,6 +48,17 @@ def layer(spec: dict, layer_id: str) -> dict | None:
     return next((lyr for lyr in spec["layers"] if lyr["id"] == layer_id), None)
 
 
+def rows_of(spec: dict, prefix: str) -> list[dict]:
+    """The rows of every layer named ``prefix`` or ``prefix@<zoom>`` (labels and icons come in
+    one layer per zoom step: layers.labels)."""
+    return [
+        row
+        for lyr in spec["layers"]
+        if lyr["id"] == prefix or lyr["id"].startswith(prefix + "@")
+        for row in lyr["data"]
+    ]
+
+
 def html_text(at) -> str:
     return "\n".join(h.proto.body for h in at.get("html"))
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from layers.plan import DOOR_TEXT
 from passmap.palette import TIER_COLOURS
-from tests.ui.conftest import deck_spec, html_text, layer, page
+from tests.ui.conftest import deck_spec, html_text, layer, page, rows_of
 
 
 def _no_errors(at):
@@ -29,7 +30,7 @@ def test_district_shades_campuses_by_tier_and_ships_no_devices(maps_app):
     assert fills <= {tuple(c) for c in TIER_COLOURS.values()}
     assert {lyr["@@type"] for lyr in spec["layers"]} == {"PolygonLayer", "TextLayer"}
     assert "controls" not in {lyr["id"] for lyr in spec["layers"]}
-    labels = " ".join(r["text"] for r in layer(spec, "campus-labels")["data"])
+    labels = " ".join(r["text"] for r in rows_of(spec, "campus-labels"))
     assert "controls" in labels and "Tier" in labels
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Campuses per tier"] == "4"
@@ -59,19 +60,10 @@ def test_campus_view_draws_grounds_buildings_perimeter_and_exterior_doors(maps_a
     _no_errors(at)
     spec = deck_spec(at)
     ids = [lyr["id"] for lyr in spec["layers"]]
-    for expected in (
-        "campuses",
-        "grounds",
-        "buildings",
-        "fov",
-        "doors",
-        "door-labels",
-        "control-lines",
-        "controls",
-        "controls-glyphs",
-    ):
+    for expected in ("campuses", "grounds", "buildings", "fov-0", "doors", "control-lines"):
         assert expected in ids, expected
-    kinds = {r["type"] for r in layer(spec, "controls")["data"]}
+    icons = rows_of(spec, "devices")
+    kinds = {r["type"] for r in icons}
     assert {"camera", "fence", "gate", "lighting"} <= kinds | {
         r["type"] for r in layer(spec, "control-lines")["data"]
     }
@@ -80,7 +72,10 @@ def test_campus_view_draws_grounds_buildings_perimeter_and_exterior_doors(maps_a
         "exterior-secondary",
         "exterior-tertiary",
     }
-    assert all(t["text"].startswith("D") for t in layer(spec, "door-labels")["data"])
+    marks = rows_of(spec, "campus-marks")
+    numbers = {r["text"] for r in marks if r["colour"] == DOOR_TEXT}
+    assert "1" in numbers and len(numbers) >= 10  # exterior door numbers, in the exit red
+    assert any(r["text"] == "Cedar Valley High Main Building" for r in marks)
     legend = html_text(at)
     for kind in kinds:
         assert f"pm-icon-{kind}" in legend, kind
@@ -112,7 +107,10 @@ def test_floor_plan_draws_every_layer_with_tiers_doors_and_icons(maps_app):
     at = _floor(maps_app)
     spec = deck_spec(at)
     ids = [lyr["id"] for lyr in spec["layers"]]
-    assert ids.index("zones") < ids.index("walls") < ids.index("doors") < ids.index("controls")
+    first_icons = min(i for i, x in enumerate(ids) if x.startswith("devices@"))
+    first_labels = min(i for i, x in enumerate(ids) if x.startswith("marks@"))
+    assert ids.index("zones") < ids.index("walls") < ids.index("doors") < first_icons
+    assert first_icons < first_labels  # every label, door numbers included, above every icon
     zones = layer(spec, "zones")["data"]
     assert any(z["tier"] is not None for z in zones)
     assert {tuple(z["fill"][:3]) for z in zones} <= {tuple(c) for c in TIER_COLOURS.values()}
@@ -120,28 +118,29 @@ def test_floor_plan_draws_every_layer_with_tiers_doors_and_icons(maps_app):
     assert {"exterior-primary", "classroom"} <= classes
     widths = {d["door_class"]: d["width_m"] for d in layer(spec, "doors")["data"]}
     assert widths["exterior-primary"] > widths["classroom"]
-    icons = layer(spec, "controls")["data"]
-    assert len({i["type"] for i in icons}) >= 8
-    assert len(layer(spec, "fov")["data"]) > 0
-    labels = {r["text"] for r in layer(spec, "room-labels")["data"]}
-    assert any("Main Office" in t for t in labels)
+    assert len({i["type"] for i in rows_of(spec, "devices")}) >= 8
+    assert len(layer(spec, "fov-0")["data"]) > 0
+    labels = {r["text"] for r in rows_of(spec, "marks")}
+    assert "Main Office" in labels and "121" in labels
     legend = html_text(at)
-    assert "Zone tier" in legend and "Exterior primary" in legend
+    assert "Room tier" in legend and "Exterior primary" in legend
 
 
 def test_click_on_a_zone_door_and_control_opens_the_detail_panel(maps_app):
     at = _floor(maps_app)
     spec = deck_spec(at)
+    level = at.session_state["pick_level"]
     zone = next(z for z in layer(spec, "zones")["data"] if z["zone_kind"] == "main_office")
     door = next(d for d in layer(spec, "doors")["data"] if d["door_class"] == "exterior-primary")
-    camera = next(c for c in layer(spec, "controls")["data"] if c["type"] == "camera")
-    for layer_id, row, expect in (
-        ("zones", zone, "Tier:"),
-        ("doors", door, "Door"),
-        ("controls", camera, "Camera"),
+    camera = next(c for c in rows_of(spec, "devices") if c["type"] == "camera")
+    for seq, (layer_id, row, expect) in enumerate(
+        (("zones", zone, "Tier:"), ("doors", door, "Door"), ("devices@19", camera, "Camera")),
+        start=1,
     ):
         at.session_state["floor_map"] = {
-            "selection": {"indices": {layer_id: [0]}, "objects": {layer_id: [row]}}
+            "selection": {"indices": {layer_id: [0]}, "objects": {layer_id: [row]}},
+            "seq": seq,
+            "scope": level,
         }
         at.run()
         _no_errors(at)
@@ -150,7 +149,8 @@ def test_click_on_a_zone_door_and_control_opens_the_detail_panel(maps_app):
         frames = at.dataframe
         assert any(row["id"] in f.value.to_string() for f in frames), layer_id
     practices = frames[0].value
-    assert {"practice_id", "status", "role"} <= set(practices.columns)
+    assert {"Practice", "Status", "Role here"} <= set(practices.columns)
+    assert not {"practice_id", "status", "role"} & set(practices.columns)
 
 
 def test_search_zooms_to_a_door_and_shows_its_details(maps_app):
@@ -186,13 +186,14 @@ def _upper_rooms(at):
 
 def test_layer_toggles_and_type_filter_change_what_is_drawn_and_the_legend(maps_app):
     at = _floor(maps_app)
-    at.pills(key="floor_layers").set_value(["Zones", "Controls", "Grid"]).run()
+    at.pills(key="floor_layers").set_value(["Zones", "Devices", "Grid"]).run()
     at.multiselect(key="floor_types").set_value(["camera"]).run()
     _no_errors(at)
     spec = deck_spec(at)
     ids = {lyr["id"] for lyr in spec["layers"]}
-    assert "fov" not in ids and "room-labels" not in ids and "grid" in ids
-    assert {r["type"] for r in layer(spec, "controls")["data"]} == {"camera"}
+    assert "fov-0" not in ids and "grid-0" in ids
+    assert not any(r["colour"][:3] == [25, 25, 25] for r in rows_of(spec, "marks"))  # no rooms
+    assert {r["type"] for r in rows_of(spec, "devices")} == {"camera"}
     legend = html_text(at)
     assert "pm-icon-camera" in legend and "pm-icon-pa_speaker" not in legend
     assert "Field of view" not in legend
@@ -213,7 +214,7 @@ def test_level_switcher_and_effective_toggle(maps_app):
     assert zones and not zones & first_zones
     at.segmented_control(key="floor_shade").set_value("Effective (live)").run()
     _no_errors(at)
-    assert any("(effective)" in h.proto.body for h in at.get("html"))
+    assert any("(effective, live)" in h.proto.body for h in at.get("html"))
 
 
 def test_a_configured_tile_source_is_the_only_basemap_and_goes_to_the_map(maps_app, monkeypatch):
