@@ -193,8 +193,9 @@ def view_objects(objs, level_id: str | None, building_id: str | None):
 
 
 def first_view(view_objs, building_id: str | None, width_px: int = 900, height_px: int = 640):
-    """The first view: the school (the building shown, else every building) filling the map."""
+    """The first view: the school filling the map (the rooms and doors of the building shown,
+    else every building's footprint; the grounds may run off the edges)."""
+    inside = view_objs[view_objs["building_id"] == building_id] if building_id else view_objs[:0]
     buildings = view_objs[view_objs["layer"] == "buildings"]
-    school = buildings[buildings["building_id"] == building_id] if building_id else buildings
-    school = school if len(school) else buildings if len(buildings) else view_objs
+    school = inside if len(inside) else buildings if len(buildings) else view_objs
     return fit_view(tuple(school.total_bounds), width_px, height_px, padding=1.08)

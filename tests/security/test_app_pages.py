@@ -6,6 +6,7 @@ from datetime import timedelta
 from passmap import auth
 from tests.helpers import _store, login
 from tests.security.apptest_tools import new_app, page_path
+from tests.ui.conftest import map_args
 from ui.auth import SESSION_KEY
 
 
@@ -15,7 +16,8 @@ def test_responder_search_answers_with_the_cell_and_editors_record_walkthroughs(
     at.run()
     at.switch_page(page_path("responder")).run()
     at.text_input(key="responder_q").input("Science").run()
-    assert "Room 102 Science Lab is in B2." in [m.value.lstrip("- ") for m in at.markdown]
+    answer = map_args(at)["overlay"]["answer"]  # written on the map, with the grid cell
+    assert answer.startswith("Room 102 – Science Lab: ") and "grid cell B2." in answer, answer
     assert {b.label for b in at.get("download_button")} >= {
         "Download GeoJSON (with grid)",
         "Download IMDF (zip)",

@@ -56,7 +56,7 @@ def _rows(decks, layer_id: str) -> list[dict]:
         r
         for d in decks
         for lyr in d["layers"]
-        if lyr["id"] == layer_id
+        if lyr["id"] == layer_id or lyr["id"].startswith(f"{layer_id}-")  # fov-0, fov-1...
         for r in (lyr.get("data") or [])
     ]
 
@@ -67,7 +67,7 @@ def _types(decks) -> set[str]:
         for d in decks
         for lyr in d["layers"]
         for r in (lyr.get("data") or [])
-        if isinstance(r, dict) and "type" in r and lyr["id"].startswith("control")
+        if isinstance(r, dict) and "type" in r and lyr["id"].startswith(("control", "devices"))
     }
 
 

@@ -1,0 +1,205 @@
+"""Maps a person can read (issue 16), looked at in Debian's chromium the way people use them: a
+security director at 1440x900, a police officer on a 390x844 phone. The map component reports
+the boxes of the labels and icons it drew (ui.deckmap: ``window.pmLabelReport()``); every view
+of the demo high school must show them without one overlap at its first view. Every screenshot
+is written to docs/screenshots for review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.mapview import MAP_FRAME
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+SEARCH = "Find a room, door, device or grid cell"
+
+
+def _map(page):
+    return page.frame_locator(MAP_FRAME).first
+
+
+def _drawn(page, spec: str, timeout_ms: int = 60_000) -> None:
+    """Wait until the map shows the spec named ``spec`` (ui.deckmap's data-spec)."""
+    sel = f"#map[data-drawn='true'][data-spec='{spec}']"
+    _map(page).locator(sel).wait_for(state="attached", timeout=timeout_ms)
+
+
+def _report(page) -> dict:
+    return _map(page).locator("#map").evaluate("() => window.pmLabelReport()")
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def _no_overlaps(page, what: str, at_least: int) -> dict:
+    report = _report(page)
+    assert report["overlaps"] == 0, f"{what}: labels overprint: {report['pairs']}"
+    assert report["count"] >= at_least, f"{what}: only {report['count']} labels drawn"
+    return report
+
+
+def _settled(page, spec: str) -> None:
+    """Wait until the map shows ``spec`` and the script run that drew it has finished (what a
+    run removes is gone only at its end)."""
+    _drawn(page, spec)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=60_000)
+
+
+def _logged_in(page, url: str) -> None:
+    """Sign in, and wait for the session cookie (a typed address opens signed in)."""
+    page.login(url, role="admin")
+    page.wait_for_function("() => document.cookie.includes('passmap_session')", timeout=30_000)
+
+
+def _chips(page, key: str) -> list[str]:
+    return sorted(page.locator(f".st-key-{key} [data-baseweb='tag']").all_inner_texts())
+
+
+def _search(page, query: str) -> str:
+    box = page.get_by_role("textbox", name=SEARCH)
+    box.fill(query)
+    box.press("Enter")
+    answer = _map(page).locator("#answer")
+    answer.wait_for(state="visible", timeout=60_000)
+    return answer.inner_text()
+
+
+def _goto(page, url: str, link: str) -> None:
+    page.get_by_role("link", name=link).click()
+    page.wait_for_url(f"**/{url}**", timeout=30_000)
+
+
+def test_floor_plan_reads_at_a_glance_and_tells_the_truth_across_levels(
+    app_server, browser_page, demo_db
+):
+    server = app_server(demo_db)
+    page = browser_page
+    _logged_in(page, server.url)
+    _goto(page, "floor-plan", "Floor plan")
+    _drawn(page, "floor:cvhs-main-l1")
+    report = _no_overlaps(page, "floor plan", 40)
+    texts = {b["text"] for b in report["boxes"]}
+    assert {"121", "Cafeteria"} <= texts, sorted(texts)[:40]  # room numbers and names
+    legend = page.locator("body").inner_text()
+    assert "Room tier" in legend and "Field of view (outline" in legend
+    _shot(page, "floor")
+
+    # a device's panel, then another level and back: the panel goes, the types stay
+    chosen = [c.split(" (")[0] for c in _chips(page, "floor_types")]
+    assert {"AED", "Duress / panic button", "Trauma kit"} <= set(chosen), chosen
+    frame = page.locator(MAP_FRAME).first.bounding_box()
+    icons = [b for b in report["boxes"] if b["kind"] == "icon"]
+    icon = min(  # the icon nearest the middle (clear of the zoom buttons)
+        icons,
+        key=lambda b: (
+            abs(b["box"][0] - frame["width"] / 2) + abs(b["box"][1] - frame["height"] / 2)
+        ),
+    )
+    x0, y0, x1, y1 = icon["box"]
+    page.mouse.click(frame["x"] + (x0 + x1) / 2, frame["y"] + (y0 + y1) / 2)
+    panel = page.locator(".st-key-detail_panel")
+    panel.wait_for(timeout=30_000)
+    assert "Device id" in panel.inner_text() or "·" in panel.inner_text()
+    page.get_by_role("button", name="Second Floor").click()
+    _settled(page, "floor:cvhs-main-l2")
+    assert panel.count() == 0, "a first-floor device's panel stayed on the second floor"
+    page.get_by_role("button", name="First Floor").click()
+    _settled(page, "floor:cvhs-main-l1")
+    assert panel.count() == 0, "the old click came back with the level"
+    after = [c.split(" (")[0] for c in _chips(page, "floor_types")]
+    assert after == chosen, "device types narrowed by the levels"
+
+    # one search: a room by "Room 114", a door, a device by the placeholder's form
+    answer = _search(page, "Room 114")
+    assert "Room 114" in answer and "grid cell" in answer, answer
+    _drawn(page, "floor:cvhs-main-l1")
+    assert any(b["text"] == "114" for b in _report(page)["boxes"])
+    assert "Door 7" in _search(page, "D7")
+    assert "Camera" in _search(page, "CAM-0007")
+    _shot(page, "floor-search")
+    log = server.log()
+    assert "use_container_width" not in log, "deprecation warnings in the server log"
+    assert not page.outside_requests
+
+
+def test_campus_labels_do_not_overprint_and_the_campus_survives_a_reload(
+    app_server, browser_page, demo_db
+):
+    server = app_server(demo_db)
+    page = browser_page
+    _logged_in(page, server.url)
+    _goto(page, "campus-map", "Campus")
+    _drawn(page, "campus:cvhs")
+    report = _no_overlaps(page, "campus", 10)
+    assert {"1", "2", "5"} <= {b["text"] for b in report["boxes"]}  # exit numbers
+    _shot(page, "campus")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Cedar Valley High School").click()
+    page.get_by_role("option", name="Oak Hollow Elementary School").click()
+    _drawn(page, "campus:ohes")
+    page.wait_for_url("**campus=ohes**", timeout=30_000)
+    page.reload()
+    _drawn(page, "campus:ohes")
+    assert page.get_by_role("heading", name="Oak Hollow Elementary School").is_visible()
+    _no_overlaps(page, "Oak Hollow campus", 5)
+    assert not page.outside_requests
+
+
+def test_responder_map_on_a_desk_has_the_printed_maps_parts(app_server, browser_page, demo_db):
+    server = app_server(demo_db)
+    page = browser_page
+    _logged_in(page, server.url)
+    _goto(page, "responder", "Responder map")
+    _drawn(page, "responder:level:cvhs-main-l1")
+    report = _no_overlaps(page, "responder map", 30)
+    assert any(b["text"] == "114" for b in report["boxes"]), "room numbers at the first view"
+    body = page.locator("body").inner_text()
+    for part in ("Exterior door number", "Room number", "Grid cell", "AED"):
+        assert part in body, part
+    assert _map(page).locator("#north").is_visible()
+    scale = _map(page).locator("#scale").inner_text()
+    assert scale.endswith("ft"), scale
+    assert "Grid: " in body and "A–" in body and " ft;" in body
+    _shot(page, "responder-desk")
+    answer = _search(page, "Room 114")
+    assert "Room 114" in answer and "grid cell" in answer
+    _drawn(page, "responder:level:cvhs-main-l1")
+    _shot(page, "responder-desk-search")
+    assert not page.outside_requests
+
+
+def test_responder_map_on_a_phone_puts_the_map_and_the_answer_first(app_server, browser, demo_db):
+    from tests.helpers import browser_login
+
+    server = app_server(demo_db)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if "127.0.0.1" not in r.url else None)
+    try:
+        browser_login(page, server.url, "admin")
+        page.wait_for_function("() => document.cookie.includes('passmap_session')")
+        page.goto(server.url + "/responder")
+        _drawn(page, "responder:level:cvhs-main-l1")
+        _no_overlaps(page, "responder map on a phone", 10)
+        _shot(page, "responder-phone")
+        before = float(_map(page).locator("#map").get_attribute("data-zoom"))
+        answer = _search(page, "Room 114")
+        assert "Room 114" in answer
+        _drawn(page, "responder:level:cvhs-main-l1")
+        report = _report(page)
+        assert report["zoom"] > before, "the map did not zoom to the answer"
+        assert any(b["text"] == "114" for b in report["boxes"]), "room 114 is off-screen"
+        frame = page.locator(MAP_FRAME).first.bounding_box()
+        page.locator(MAP_FRAME).first.scroll_into_view_if_needed()
+        assert frame["width"] <= PHONE["width"]
+        _shot(page, "responder-phone-search")
+        assert not outside, outside[:5]
+    finally:
+        context.close()
