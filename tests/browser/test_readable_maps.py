@@ -58,7 +58,8 @@ def _logged_in(page, url: str) -> None:
 
 
 def _chips(page, key: str) -> list[str]:
-    return sorted(page.locator(f".st-key-{key} [data-baseweb='tag']").all_inner_texts())
+    tags = page.locator(f".st-key-{key} [data-testid='stMultiSelectTagsContainer']")
+    return sorted(t.strip() for t in tags.inner_text().split("\n") if t.strip())
 
 
 def _search(page, query: str) -> str:
