@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from layers.deck import layer_json
-from layers.responder import (
+from layers.responder_share import (
     LAYER_COLOUR,
     area_layer,
     door_layer,

@@ -109,7 +109,8 @@ def test_show_on_map_opens_the_alarms_floor_with_the_device_in_focus(app, demo_d
         at.run()
     assert at.session_state["pick_campus"] == button["campus_id"]
     assert at.session_state["pick_level"] == button["level_id"]
-    assert at.session_state["map_focus"]["control_id"] == button["id"]
+    # the floor plan took the focus into its search: the device is ringed and its panel opens
+    assert at.session_state["floor_search"] == button["external_id"]
     assert at.session_state["pick_building"] == button["building_id"]
     # the Floor plan rings the device (the highlight layer), zooms to it and opens its panel
     from tests.ui.conftest import deck_spec
