@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from passmap.compliance import roadmap
+from passmap.fields import human_columns
 from passmap.palette import TIER_COLOURS, hex_colour, tier_label
 from passmap.values import optional_int
 from ui import data
@@ -75,7 +76,7 @@ def heat_map(matrix: pd.DataFrame) -> alt.Chart:
 
 
 st.subheader("Layer × component")
-st.altair_chart(heat_map(result.matrix(scope)), use_container_width=True)
+st.altair_chart(heat_map(result.matrix(scope)), width="stretch")
 
 st.subheader(f"What blocks Tier {nxt['next_tier']}" if nxt["next_tier"] else "At Tier 4")
 blockers = nxt["blockers"]
@@ -85,8 +86,8 @@ if len(blockers):
             tier_source=tier_source(blockers)
         ),
         hide_index=True,
-        use_container_width=True,
-        column_config={"tier_source": "Tier source"},
+        width="stretch",
+        column_config={**human_columns(blockers.columns), "tier_source": "Tier source"},
     )
 
 st.subheader("Gaps, ranked")
@@ -115,8 +116,8 @@ st.dataframe(
     .assign(tier_source=tier_source(gaps))
     .head(500),
     hide_index=True,
-    use_container_width=True,
-    column_config={"tier_source": "Tier source"},
+    width="stretch",
+    column_config={**human_columns(gaps.columns), "tier_source": "Tier source"},
 )
 
 st.subheader("Roadmap")
@@ -143,7 +144,8 @@ else:
     st.dataframe(
         plan[["year", "practice_id", "title", "scope_name", "tier", "cost_usd", "unlocks"]],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
+        column_config=human_columns(plan.columns),
     )
 
 if may_assess():

@@ -74,6 +74,17 @@ FIELD_LABELS = {
     "mount": "Mount",
     "utility": "Utility",
     "monitoring_destination": "Monitored by",
+    "scope_name": "Where",
+    "unlocks_next_tier": "Unlocks the next tier",
+    "unlocks": "Tier reached",
+    "control_type": "Device type",
+    "document": "Document",
+    "updated_by": "Updated by",
+    "at_utc": "When (UTC)",
+    "actor": "By",
+    "action": "Change",
+    "entity_type": "Object",
+    "entity_id": "Object id",
 }
 _COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 

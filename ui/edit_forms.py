@@ -11,13 +11,16 @@ import pandas as pd
 import streamlit as st
 from shapely.geometry import Point, shape
 
+from passmap.fields import human_columns
 from passmap.model import CONTROL_TYPES, DOOR_CLASSES, TECHNOLOGY_TYPES, ZONE_KINDS
 from passmap.store import StoreError
 from passmap.values import is_missing
 from ui import data
 from ui.edit_fields import attr_widgets, catalog_attrs, fields_for, widget
+from ui.edit_map import object_label
 from ui.editing import CLICK_KEY, DRAWN_KEY, SEL_KEY, VERSION_KEY, camera_wedge, zone_at
 
+CHANGE_COLUMNS = ("at_utc", "actor", "action", "entity_type", "entity_id")
 MODES = ["Place control", "Select and edit", "Draw zone or door", "Procedures"]
 
 
@@ -127,7 +130,8 @@ def object_findings(object_id: str) -> None:
     st.dataframe(
         found[["practice_id", "title", "status", "explanation"]],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
+        column_config=human_columns(found.columns),
         key=f"edit_findings_{object_id}",
     )
 
@@ -185,7 +189,8 @@ def procedures_form(store, pick, who: str) -> None:
         st.dataframe(
             here[["control_type", "scope_id", "document", "updated_by"]],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
+            column_config=human_columns(here.columns),
         )
     else:
         st.caption("No procedure per device type yet on this campus or for the district.")
@@ -260,6 +265,7 @@ def select_form(store, who: str, frames: dict, click) -> None:
         options,
         key="edit_obj",
         index=options.index(chosen) if chosen in options else None,
+        format_func=lambda option: object_label(option, frames),
     )
     if pick_obj:
         selected = tuple(pick_obj.split(" ", 1))
@@ -325,9 +331,7 @@ def recent_changes(store, campus_scope=None) -> None:
     """The latest audited changes; a campus-scoped editor sees only those of their campuses."""
     with st.expander("Recent changes"):
         st.dataframe(
-            [
-                {k: e[k] for k in ("at_utc", "actor", "action", "entity_type", "entity_id")}
-                for e in store.audit_entries(limit=15, campus_scope=campus_scope)
-            ],
-            use_container_width=True,
+            [{k: e[k] for k in CHANGE_COLUMNS} for e in store.audit_entries(limit=15, campus_scope=campus_scope)],
+            width="stretch",
+            column_config=human_columns(CHANGE_COLUMNS),
         )
