@@ -221,13 +221,19 @@
     scaleEl.dataset.metres = String(best[0]);
   }
 
+  function currentViewport() {
+    // Before deck.gl's first frame it has no viewports yet (getViewports asserts): none.
+    if (!state.deck || !state.deck.isInitialized) return null;
+    return state.deck.getViewports()[0] || null;
+  }
+
   function drawGridRulers() {
     const grid = state.overlay.grid;
     colsEl.textContent = "";
     rowsEl.textContent = "";
-    if (!grid || !state.deck) return;
-    const viewport = state.deck.getViewports()[0];
-    if (!viewport) return;
+    if (!grid) return;
+    const viewport = currentViewport();
+    if (!viewport) return;                // drawn again once the map is (publishReport)
     const width = mapEl.clientWidth, height = state.height;
     const lat = state.viewState ? state.viewState.latitude : 0;
     const lon = state.viewState ? state.viewState.longitude : 0;
@@ -301,7 +307,7 @@
   }
 
   function labelReport() {
-    const viewport = state.deck && state.deck.getViewports()[0];
+    const viewport = currentViewport();
     const boxes = [];
     if (viewport) {
       for (const entry of state.specs) {
