@@ -1,10 +1,17 @@
-"""A real browser places a camera by clicking on the plan; it is stored and drawn."""
+"""The Edit page in a real browser (issue 16): it draws the floor plan's own map (rooms by tier,
+room numbers and names, device symbols, nothing overprinted), keeps the user's zoom between
+clicks, and a click on the plan places a camera that is stored, selected and named."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tests.browser.mapview import MAP_FRAME
+
 pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _login(page, base_url: str, username: str = "demo-editor") -> None:
@@ -19,6 +26,13 @@ def _login(page, base_url: str, username: str = "demo-editor") -> None:
     page.get_by_text("Signed in:").wait_for(timeout=60000)
 
 
+def _settled(page) -> None:
+    """The map shows the Edit page's plan and the script run that drew it has finished."""
+    sel = "#map[data-drawn='true'][data-spec^='edit:']"
+    page.frame_locator(MAP_FRAME).first.locator(sel).wait_for(state="attached", timeout=60000)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=60000)
+
+
 def test_click_on_plan_places_camera_stored_and_drawn(demo_db, app_server, browser_page):
     from passmap.store import Store
 
@@ -28,26 +42,37 @@ def test_click_on_plan_places_camera_stored_and_drawn(demo_db, app_server, brows
     page = browser_page
     _login(page, server.url)
     page.get_by_role("link", name="Edit").click()
-    frame = page.frame_locator("iframe[title*='st_folium']")
-    plan = frame.locator(".leaflet-container")
-    plan.wait_for(timeout=60000)
-    frame.locator(".pm-zone").first.wait_for(timeout=30000)
-    drawn_before = frame.locator("path.pm-control").count()
-    box = plan.bounding_box()
-    plan.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    _settled(page)
+    plan = page.frame_locator(MAP_FRAME).first.locator("#map")
+    report = plan.evaluate("() => window.pmLabelReport()")
+    assert report["overlaps"] == 0, f"labels overprint on the Edit page: {report['pairs']}"
+    texts = {b["text"] for b in report["boxes"]}
+    assert "121" in texts and "Main Office" in texts, sorted(texts)[:40]  # numbers and names
+    icons = [b for b in report["boxes"] if b["kind"] == "icon"]
+    assert len(icons) >= 10 and len({b["text"] for b in icons}) >= 3  # symbols, not one dot
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "edit.png"), full_page=False)
+
+    fitted = float(plan.get_attribute("data-zoom"))
+    page.frame_locator(MAP_FRAME).first.get_by_role("button", name="Zoom in").click()
+    for _ in range(150):  # the button's 200 ms transition, on a loaded machine
+        if abs(float(plan.get_attribute("data-zoom")) - (fitted + 1)) < 0.01:
+            break
+        page.wait_for_timeout(200)
+    zoomed = plan.get_attribute("data-zoom")
+    assert abs(float(zoomed) - (fitted + 1)) < 0.01, (fitted, zoomed)
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.get_by_text("Position:").wait_for(timeout=30000)
+    _settled(page)
+    assert plan.get_attribute("data-zoom") == zoomed, "the click reset the zoom"
     page.get_by_role("button", name="Place control here").click()
     page.get_by_text("Placed camera").wait_for(timeout=30000)
-    maps = page.locator("iframe[title*='st_folium']")
-    for _ in range(120):  # the new map replaces the old one after the rerun
-        if (
-            maps.count() == 1
-            and maps.first.content_frame.locator("path.pm-control").count() == drawn_before + 1
-        ):
-            break
-        page.wait_for_timeout(250)
-    assert maps.count() == 1
-    assert maps.first.content_frame.locator("path.pm-control").count() == drawn_before + 1
+    _settled(page)
+    assert plan.get_attribute("data-zoom") == zoomed, "placing reset the zoom"
+    page.get_by_role("radio", name="Select and edit").click(force=True)
+    page.get_by_text("Camera (").first.wait_for(timeout=30000)  # the picker names it
+    assert not page.outside_requests
     server.stop()
     with Store(demo_db, read_only=True) as s:
         controls = s.list_controls()

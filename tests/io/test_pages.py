@@ -102,23 +102,47 @@ def _click_map(at, lat: float, lng: float) -> None:
     }
 
 
+def _deck_layers(at) -> dict:
+    """The Edit page's map (ui.deckmap) as drawn: {layer id: rows}."""
+    import json
+
+    args = json.loads(_map_script(at))
+    assert args["name"] == "edit:b1-l0" and args["clicks"] == "all", args["name"]
+    return {lyr["id"]: lyr.get("data") for lyr in map(json.loads, args["layers"])}
+
+
 def test_edit_page_click_places_a_camera_with_wedge_preview(site_db):
+    """Placing draws the floor plan's layers (rooms by tier, names, device symbols); a click on
+    the plan (the map component's value: its seq, scope and coordinate) is the position, shown
+    with the camera's view to be; the placed camera is then drawn among the devices."""
     from tests.io.io_makers import LAT0, LON0
 
     at = _edit_app(site_db)
-    assert "leaflet-draw" in _map_script(at) and "cdn" not in _map_script(at).lower()
-    # A click on the plan, as streamlit-folium reports it.
-    _click_map(at, LAT0 + 0.00003, LON0 + 0.00003)
+    drawn = _deck_layers(at)
+    assert {"zones", "walls", "doors"} <= set(drawn), sorted(drawn)
+    labels = {r["text"] for i, rows in drawn.items() if i.startswith("marks@") for r in rows}
+    assert "101" in labels, sorted(labels)  # room numbers (and names) as on the floor plan
+    # A click on the plan, as the map component reports it.
+    at.session_state["edit_deck_map"] = {
+        "selection": {"indices": {}, "objects": {}},
+        "seq": 1,
+        "scope": "b1-l0",
+        "coordinate": [LON0 + 0.00003, LAT0 + 0.00003],
+    }
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    script = _map_script(at)
-    assert "pm-pending" in script and "#f39c12" in script  # position + wedge preview
+    drawn = _deck_layers(at)
+    assert "edit-click" in drawn and "edit-wedge" in drawn  # position + view preview
     at.button(key="edit_place").click().run()
     assert not at.exception, [e.value for e in at.exception]
     cams = _store(site_db).list_controls(level_id="b1-l0")
     assert len(cams) == 1 and cams.iloc[0]["type"] == "camera" and cams.iloc[0]["zone_id"] == "z101"
     assert cams.iloc[0]["bearing_deg"] == 90 and cams.iloc[0]["range_m"] == 15
-    assert "pm-control" in _map_script(at)  # drawn on the plan
+    devices = [r["id"] for i, rows in _deck_layers(at).items() if i.startswith("devices@")
+               for r in rows]  # fmt: skip
+    assert devices == [cams.iloc[0]["id"]]  # drawn on the plan
+    assert at.session_state["edit_selected"] == ("control", cams.iloc[0]["id"])
+    assert "edit-selected" in _deck_layers(at)
 
 
 def test_edit_page_refuses_a_stale_save_and_undoes(site_db):
