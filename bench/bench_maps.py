@@ -11,6 +11,10 @@
   on the server for that visit);
 - click to detail: from a click on a room of that plan (the point of the room farthest from any
   icon) to its detail panel showing the room's name;
+- share view on a phone (390x844, touch): a police officer opens the share link of the busiest
+  campus (/share/<token>, the static page of ui/share_http.py) in a new browser with an empty
+  cache: navigation start to the viewer's ``share:drawn`` mark; the first opening of the link
+  also builds its bundle on the server (reported apart), the later ones are new phones;
 - folium baseline: one CircleMarker + tooltip per control (bench/folium_markers_app.py), cold.
 "Drawn" = the map frontend's ``deckmap:drawn`` mark: the draw calls of every layer issued, plus
 two animation frames (ui/deckmap/frontend/deckmap.js); 3 s later the canvas is checked not blank
@@ -38,10 +42,15 @@ from conftest import CHROMIUM, start_streamlit  # noqa: E402
 from mapview import clear_point, drawn_fraction, map_box, screen_point  # noqa: E402
 
 USER, PASSWORD = "bench-admin", "bench-password-2026"
+PHONE = {"width": 390, "height": 844}
 
 
 def prepare_db(path: Path, work: Path) -> tuple[Path, dict]:
     """A copy of the large district with a bench account; returns (path, busiest level info)."""
+    from datetime import timedelta
+
+    from passmap import share
+    from passmap.access import DEFAULT_SHARE_LAYERS
     from passmap.auth import create_user
     from passmap.demo.large import generate_large
     from passmap.store import Store
@@ -64,6 +73,14 @@ def prepare_db(path: Path, work: Path) -> tuple[Path, dict]:
             others.append({"campus": b["campus_id"], "building": b["id"], "level": other})
         on_level = controls[controls["level_id"] == level]
         points = on_level.geometry[on_level.geom_type == "Point"]
+        _, token = share.create_link(
+            store,
+            "County Sheriff",
+            [building["campus_id"]],
+            list(DEFAULT_SHARE_LAYERS),
+            timedelta(days=1),
+            "bench",
+        )
     from passmap.geometry import to_metric
 
     big = zones.loc[to_metric(zones).geometry.area.idxmax()]
@@ -78,6 +95,7 @@ def prepare_db(path: Path, work: Path) -> tuple[Path, dict]:
         "room": big["name"] or big["kind"],
         "room_xy": tuple(clear_point(big.geometry, points).coords[0]),
         "others": others,
+        "share_token": token,
     }
     return db, info
 
@@ -247,6 +265,26 @@ def run_other_levels(browser, url: str, info: dict) -> list[float]:
     return out
 
 
+SHARE_DRAWN = "() => (performance.getEntriesByName('share:drawn')[0] || {}).startTime || null"
+
+
+def run_share_phone(browser, url: str, token: str) -> dict:
+    """One phone opening the share link with an empty cache: navigation start (the page's
+    timeOrigin) to the viewer's share:drawn mark; then the map checked not blank."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    meter = Meter(page)
+    page.goto(f"{url}/share/{token}")
+    page.wait_for_selector("html[data-map-drawn='1']", state="attached", timeout=120_000)
+    drawn_s = page.evaluate(SHARE_DRAWN) / 1000
+    page.wait_for_timeout(3000)
+    share = drawn_fraction(page, page.locator("#map").bounding_box())
+    if share < 0.01:
+        raise RuntimeError(f"the share map is blank after it reported drawn (share {share:.3f})")
+    context.close()
+    return {"cold_s": drawn_s, "cold_mb": meter.total() / 1e6, "drawn_share": share}
+
+
 def run_folium(browser, url: str) -> dict:
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     meter = Meter(page)
@@ -271,19 +309,37 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--folium", default="1000,5000", help="marker counts for the baseline")
     parser.add_argument("--skip-app", action="store_true", help="only the folium baseline")
+    parser.add_argument("--share-only", action="store_true", help="only the share view (phone)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         db, info = prepare_db(args.db, Path(tmp))
         results = {
-            "data": {k: v for k, v in info.items() if k not in ("bounds", "room_xy", "others")}
+            "data": {
+                k: v
+                for k, v in info.items()
+                if k not in ("bounds", "room_xy", "others", "share_token")
+            }
         }
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=CHROMIUM,
                 args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
             )
+            if args.share_only:
+                server = start_app(db, Path(tmp))
+                try:
+                    phones = [
+                        run_share_phone(browser, server.url, info["share_token"])
+                        for _ in range(args.runs + 1)
+                    ]
+                finally:
+                    server.stop()
+                results["share_phone_first_opening"] = phones[0]
+                results["share_phone"] = median(phones[1:])
+                results["share_phone_runs"] = phones
+                args.skip_app, args.folium = True, ""
             if not args.skip_app:
                 server = start_app(db, Path(tmp))
                 try:
@@ -291,10 +347,17 @@ def main() -> int:
                     results["warm_first_visit_other_levels_s"] = run_other_levels(
                         browser, server.url, info
                     )
+                    phones = [
+                        run_share_phone(browser, server.url, info["share_token"])
+                        for _ in range(args.runs + 1)
+                    ]
                 finally:
                     server.stop()
                 results["passmap"] = median(runs)
                 results["passmap_runs"] = runs
+                results["share_phone_first_opening"] = phones[0]  # the bundle built
+                results["share_phone"] = median(phones[1:])
+                results["share_phone_runs"] = phones
                 print(json.dumps(results, indent=2, default=str), flush=True)
             for n in [int(x) for x in args.folium.split(",") if x]:
                 server = start_app(db, Path(tmp), cwd=folium_root(Path(tmp)), BENCH_LIMIT=str(n))
