@@ -107,10 +107,10 @@ def test_floor_plan_reads_at_a_glance_and_tells_the_truth_across_levels(
     panel = page.locator(".st-key-detail_panel")
     panel.wait_for(timeout=30_000)
     assert "Device id" in panel.inner_text() or "·" in panel.inner_text()
-    page.get_by_role("button", name="Second Floor").click()
+    page.get_by_role("radio", name="Second Floor").click()  # Streamlit 1.67: radios
     _settled(page, "floor:cvhs-main-l2")
     assert panel.count() == 0, "a first-floor device's panel stayed on the second floor"
-    page.get_by_role("button", name="First Floor").click()
+    page.get_by_role("radio", name="First Floor").click()
     _settled(page, "floor:cvhs-main-l1")
     assert panel.count() == 0, "the old click came back with the level"
     after = [c.split(" (")[0] for c in _chips(page, "floor_types")]
@@ -141,7 +141,10 @@ def test_campus_labels_do_not_overprint_and_the_campus_survives_a_reload(
     assert {"1", "2", "5"} <= {b["text"] for b in report["boxes"]}  # exit numbers
     _shot(page, "campus")
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_text("Cedar Valley High School").click()
+    campus = sidebar.locator("[data-testid='stSelectbox']").filter(
+        has=page.get_by_role("combobox", name="Campus")
+    )
+    campus.get_by_role("button", name="Open").click()  # Streamlit 1.67's combobox
     page.get_by_role("option", name="Oak Hollow Elementary School").click()
     _drawn(page, "campus:ohes")
     page.wait_for_url("**campus=ohes**", timeout=30_000)
