@@ -331,7 +331,10 @@ def recent_changes(store, campus_scope=None) -> None:
     """The latest audited changes; a campus-scoped editor sees only those of their campuses."""
     with st.expander("Recent changes"):
         st.dataframe(
-            [{k: e[k] for k in CHANGE_COLUMNS} for e in store.audit_entries(limit=15, campus_scope=campus_scope)],
+            [
+                {k: e[k] for k in CHANGE_COLUMNS}
+                for e in store.audit_entries(limit=15, campus_scope=campus_scope)
+            ],
             width="stretch",
             column_config=human_columns(CHANGE_COLUMNS),
         )

@@ -20,6 +20,7 @@ from tests.security.apptest_tools import (
     reachable,
 )
 from tests.security.tiny_site import SCRIPT, SQLI, XSS
+from ui.edit_map import DRAW_MODE
 
 # Pinned expectations for the pages known today; pages added later follow passmap.access.
 STAFF_MAPS = {"district", "campus", "floor"}
@@ -178,14 +179,21 @@ def test_hostile_names_are_escaped_in_every_page_html(env):
     at = new_app()
     login(at, "admin")
     at.run()
-    checked = 0
     for stem in PAGES:
         at.switch_page(page_path(stem)).run()
         payload = html_payload(at)
         assert XSS not in payload and SCRIPT not in payload, stem
         assert "<img src=x" not in payload and "<script>window" not in payload, stem
-        checked += payload.count("&lt;img src=x")
-    assert checked > 0  # the hostile names were on screen, escaped
+    # The maps write names as WebGL text (no HTML); the Edit page's drawing map (folium) shows
+    # them in HTML tooltips: there the hostile room and camera names are on screen, escaped.
+    at.switch_page(page_path("edit")).run()
+    at.radio(key="edit_mode").set_value(DRAW_MODE).run()
+    assert not at.exception
+    payload = html_payload(at)
+    assert XSS not in payload and SCRIPT not in payload
+    assert "<img src=x" not in payload and "<script>window" not in payload
+    assert payload.count("&lt;img src=x") >= 2, payload[:2000]  # a room and a camera
+    assert "&lt;script&gt;window" in payload
 
 
 def test_login_form_signs_in_refuses_and_throttles(env):
