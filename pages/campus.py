@@ -89,27 +89,10 @@ tiers = assessment.tiers(live)
 assessment.watch(live)  # rerun when an edit, import or status changes the tiers
 
 
-def build():
-    view = fit_view(tuple(campus.total_bounds), padding=1.05)
-    return campus_map_layers(campus, site, view.zoom, tiers, shown, types), view
-
-
-shown_tiers = tuple((b, tiers.get(b)) for b in [pick.campus, *site.buildings["id"]])
-key = ("campus", path, pick.campus, live, tuple(sorted(shown)), tuple(sorted(types)), shown_tiers)
-spec = focused(static_spec(key, build), focus, site.grounds, site.buildings)
-with left:  # live overlay refreshed by a fragment (ui/live.py)
-    others_caption(hits)
-    event = live_map(
-        spec,
-        site.controls,
-        pick.campus,
-        MAP_KEY,
-        ("campus", path, pick.campus, viewer_key()),
-        scope=pick.campus,
-        overlay=overlay(answer_text(hits) if focus else None),
-        name=f"campus:{pick.campus}",
-    )
-
+# The click is the map's widget value, known before the map is drawn: a building opens its floor
+# plan at once, and the panel is decided before the (slow) map, so another campus replaces the
+# last campus's panel at once.
+event = st.session_state.get(MAP_KEY)
 hit = picked(event)
 if hit and hit[0] == "buildings" and event.get("scope", pick.campus) == pick.campus:
     forget_selection(MAP_KEY)
@@ -123,5 +106,28 @@ with detail_box:
         render_detail(data.get_store(), KIND_TABLES[focus["kind"]], focus["id"], live)
     else:
         st.caption("Click a building to open its floor plan, or a door or device for details.")
+
+
+def build():
+    view = fit_view(tuple(campus.total_bounds), padding=1.05)
+    return campus_map_layers(campus, site, view.zoom, tiers, shown, types), view
+
+
+shown_tiers = tuple((b, tiers.get(b)) for b in [pick.campus, *site.buildings["id"]])
+key = ("campus", path, pick.campus, live, tuple(sorted(shown)), tuple(sorted(types)), shown_tiers)
+spec = focused(static_spec(key, build), focus, site.grounds, site.buildings)
+with left:  # live overlay refreshed by a fragment (ui/live.py)
+    others_caption(hits)
+    live_map(
+        spec,
+        site.controls,
+        pick.campus,
+        MAP_KEY,
+        ("campus", path, pick.campus, viewer_key()),
+        scope=pick.campus,
+        overlay=overlay(answer_text(hits) if focus else None),
+        name=f"campus:{pick.campus}",
+    )
+
 with right:
     st.html(legend_html(campus_legend(pick.campus, site, tiers, shown, types, live)))

@@ -81,6 +81,22 @@ cells = campus_grid_spec(path, pick.campus).cells()
 cells = cells[cells.intersects(plan.zones.union_all())] if len(plan.zones) else cells.iloc[0:0]
 
 
+# The panel is decided before the map is drawn (the map's click is its widget value, known at
+# the start of the run): a level switch replaces the old level's panel at once, not after the
+# new plan is drawn (till then the old panel stayed on screen beside the new level).
+drawn = set(plan.zones["id"]) | set(plan.doors["id"])
+if "Devices" in shown:
+    drawn |= set(plan.controls.loc[plan.controls["type"].isin(types), "id"])
+hit = picked_here(st.session_state.get(MAP_KEY), MAP_KEY, pick.level, drawn)
+with detail_box:
+    if hit and hit[1].get("kind") in ("zone", "opening", "control"):
+        render_detail(data.get_store(), hit[1]["kind"], hit[1]["id"], live)
+    elif focus is not None and focus["kind"] in KIND_TABLES:
+        render_detail(data.get_store(), KIND_TABLES[focus["kind"]], focus["id"], live)
+    else:
+        st.caption("Click a room, door or device for its details.")
+
+
 def build():
     view = fit_view(plan.bounds)
     layers = floor_plan_layers(
@@ -97,7 +113,7 @@ key += (str(stored_underlay), data.version(path))  # a moved device, a new wall:
 spec = focused(static_spec(key, build), focus, plan.zones)
 with left:
     others_caption(hits)
-    event = live_map(
+    live_map(
         spec,
         plan.controls,
         pick.campus,
@@ -113,17 +129,6 @@ with left:
         name=f"floor:{pick.level}",
     )
 
-drawn = set(plan.zones["id"]) | set(plan.doors["id"])
-if "Devices" in shown:
-    drawn |= set(plan.controls.loc[plan.controls["type"].isin(types), "id"])
-hit = picked_here(event, MAP_KEY, pick.level, drawn)
-with detail_box:
-    if hit and hit[1].get("kind") in ("zone", "opening", "control"):
-        render_detail(data.get_store(), hit[1]["kind"], hit[1]["id"], live)
-    elif focus is not None and focus["kind"] in KIND_TABLES:
-        render_detail(data.get_store(), KIND_TABLES[focus["kind"]], focus["id"], live)
-    else:
-        st.caption("Click a room, door or device for its details.")
 with right:
     legend = floor_legend(
         plan.zones, plan.doors, plan.controls, plan.views, tiers, shown, types, live

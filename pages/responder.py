@@ -50,31 +50,9 @@ hits = search_hits(search_box("responder_q"), pick, restrict_to=set(objs["id"]),
 focus = next((h for h in hits if h["level_id"] in (None, pick.level)), None)
 left, right = st.columns([3.3, 1])
 cells = grid.cells() if "grid" in chosen else None
-
-
-def build():
-    first = first_view(view, pick.building)
-    return responder_layers(view, first.zoom, cells), first
-
-
-key = ("responder", data.db_path(), pick.campus, pick.level, tuple(chosen), len(view))
-spec = focused(static_spec(key, build), focus, view)
-with left:
-    others_caption(hits)
-    event = show_spec(
-        spec,
-        [],
-        MAP_KEY,
-        height=600,
-        scope=view_name,
-        overlay=overlay(
-            answer_text(hits) if focus else None,
-            grid_overlay(cells) if cells is not None else None,
-        ),
-        name=f"responder:{view_name}",
-    )
-    st.caption(grid_caption(grid, units()))
-hit = picked_here(event, MAP_KEY, view_name, set(view["id"]))
+# The side panel first (the click is the map's widget value, known before the map is drawn):
+# another level replaces the last level's answer at once, not after the new map is drawn.
+hit = picked_here(st.session_state.get(MAP_KEY), MAP_KEY, view_name, set(view["id"]))
 with right:
     if hit:
         row = view[view["id"] == hit[1]["id"]].iloc[0]
@@ -87,6 +65,30 @@ with right:
         format_func=lambda n: LAYERS[n],
         key="responder_layers",
     )
+
+
+def build():
+    first = first_view(view, pick.building)
+    return responder_layers(view, first.zoom, cells), first
+
+
+key = ("responder", data.db_path(), pick.campus, pick.level, tuple(chosen), len(view))
+spec = focused(static_spec(key, build), focus, view)
+with left:
+    others_caption(hits)
+    show_spec(
+        spec,
+        [],
+        MAP_KEY,
+        height=600,
+        scope=view_name,
+        overlay=overlay(
+            answer_text(hits) if focus else None,
+            grid_overlay(cells) if cells is not None else None,
+        ),
+        name=f"responder:{view_name}",
+    )
+    st.caption(grid_caption(grid, units()))
 
 walkthrough(store, viewer, pick.campus)
 objects_table(view)

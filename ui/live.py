@@ -112,9 +112,12 @@ def live_map(
 
 
 def _selection(event):
+    """What a click changed: its number (the map counts its clicks) and what it picked. The
+    number matters: the same device clicked again, after its first click was set aside on
+    another level, is a new click and opens its panel again."""
     try:
-        return repr(event["selection"]["objects"])
-    except (KeyError, TypeError):
+        return repr((event.get("seq"), event["selection"]["objects"]))
+    except (AttributeError, KeyError, TypeError):
         return None
 
 

@@ -44,17 +44,41 @@ def _no_overlaps(page, what: str, at_least: int) -> dict:
     return report
 
 
-def _settled(page, spec: str) -> None:
-    """Wait until the map shows ``spec`` and the script run that drew it has finished (what a
-    run removes is gone only at its end)."""
+def _fresh(page, text: str):
+    """An element showing ``text`` written by the current script run (Streamlit marks what the
+    last run wrote and this one has not yet rewritten as data-stale='true'). The app's minimal
+    toolbar shows no status widget, so a run's progress is read from its elements."""
+    return page.locator("[data-testid='stElementContainer'][data-stale='false']", has_text=text)
+
+
+def _settled(page, spec: str, marker: str) -> None:
+    """Wait until the map shows ``spec`` and the run that drew it has written ``marker`` (an
+    element the page writes before its map: what a run replaces is replaced by then)."""
     _drawn(page, spec)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=60_000)
+    _fresh(page, marker).first.wait_for(timeout=60_000)
+
+
+NO_PANEL = "Click a room, door or device for its details."
+
+
+def _click_icon_near_the_middle(page) -> None:
+    report = _report(page)
+    frame = page.locator(MAP_FRAME).first.bounding_box()
+    icons = [b for b in report["boxes"] if b["kind"] == "icon"]
+    icon = min(  # the icon nearest the middle (clear of the zoom buttons)
+        icons,
+        key=lambda b: (
+            abs(b["box"][0] - frame["width"] / 2) + abs(b["box"][1] - frame["height"] / 2)
+        ),
+    )
+    x0, y0, x1, y1 = icon["box"]
+    page.mouse.click(frame["x"] + (x0 + x1) / 2, frame["y"] + (y0 + y1) / 2)
 
 
 def _logged_in(page, url: str) -> None:
-    """Sign in, and wait for the session cookie (a typed address opens signed in)."""
+    """Sign in (browser_login waits for the HttpOnly session cookie: a typed address opens
+    signed in)."""
     page.login(url, role="admin")
-    page.wait_for_function("() => document.cookie.includes('passmap_session')", timeout=30_000)
 
 
 def _chips(page, key: str) -> list[str]:
@@ -94,27 +118,22 @@ def test_floor_plan_reads_at_a_glance_and_tells_the_truth_across_levels(
     # a device's panel, then another level and back: the panel goes, the types stay
     chosen = [c.split(" (")[0] for c in _chips(page, "floor_types")]
     assert {"AED", "Duress / panic button", "Trauma kit"} <= set(chosen), chosen
-    frame = page.locator(MAP_FRAME).first.bounding_box()
-    icons = [b for b in report["boxes"] if b["kind"] == "icon"]
-    icon = min(  # the icon nearest the middle (clear of the zoom buttons)
-        icons,
-        key=lambda b: (
-            abs(b["box"][0] - frame["width"] / 2) + abs(b["box"][1] - frame["height"] / 2)
-        ),
-    )
-    x0, y0, x1, y1 = icon["box"]
-    page.mouse.click(frame["x"] + (x0 + x1) / 2, frame["y"] + (y0 + y1) / 2)
+    _click_icon_near_the_middle(page)
     panel = page.locator(".st-key-detail_panel")
     panel.wait_for(timeout=30_000)
-    assert "Device id" in panel.inner_text() or "·" in panel.inner_text()
+    device = panel.inner_text().split("\n")[0]
+    assert "·" in device, device
     page.get_by_role("radio", name="Second Floor").click()  # Streamlit 1.67: radios
-    _settled(page, "floor:cvhs-main-l2")
+    _settled(page, "floor:cvhs-main-l2", NO_PANEL)  # the second floor's run: no panel written
     assert panel.count() == 0, "a first-floor device's panel stayed on the second floor"
     page.get_by_role("radio", name="First Floor").click()
-    _settled(page, "floor:cvhs-main-l1")
+    _settled(page, "floor:cvhs-main-l1", NO_PANEL)
     assert panel.count() == 0, "the old click came back with the level"
     after = [c.split(" (")[0] for c in _chips(page, "floor_types")]
     assert after == chosen, "device types narrowed by the levels"
+    _click_icon_near_the_middle(page)  # the same device clicked again is a new click
+    panel.wait_for(timeout=30_000)
+    assert panel.inner_text().split("\n")[0] == device
 
     # one search: a room by "Room 114", a door, a device by the placeholder's form
     answer = _search(page, "Room 114")
@@ -141,10 +160,10 @@ def test_campus_labels_do_not_overprint_and_the_campus_survives_a_reload(
     assert {"1", "2", "5"} <= {b["text"] for b in report["boxes"]}  # exit numbers
     _shot(page, "campus")
     sidebar = page.locator("[data-testid='stSidebar']")
-    campus = sidebar.locator("[data-testid='stSelectbox']").filter(
-        has=page.get_by_role("combobox", name="Campus")
-    )
-    campus.get_by_role("button", name="Open").click()  # Streamlit 1.67's combobox
+    _fresh(page, "Click a building to open its floor plan").first.wait_for(timeout=60_000)
+    campus = sidebar.get_by_role("combobox", name="Campus")  # Streamlit 1.67: a combobox
+    campus.click()
+    campus.fill("Oak Hollow")  # typed, as a person narrows a long list
     page.get_by_role("option", name="Oak Hollow Elementary School").click()
     _drawn(page, "campus:ohes")
     page.wait_for_url("**campus=ohes**", timeout=30_000)
@@ -189,8 +208,7 @@ def test_responder_map_on_a_phone_puts_the_map_and_the_answer_first(app_server, 
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if "127.0.0.1" not in r.url else None)
     try:
-        browser_login(page, server.url, "admin")
-        page.wait_for_function("() => document.cookie.includes('passmap_session')")
+        browser_login(page, server.url, "admin")  # waits for the session cookie
         page.goto(server.url + "/responder")
         _drawn(page, "responder:level:cvhs-main-l1")
         _no_overlaps(page, "responder map on a phone", 10)
