@@ -5,6 +5,8 @@ import streamlit as st
 _CSS = """
 <style>
 .block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
+/* a phone: Streamlit's header (the sidebar's open button) lies over the page's top */
+@media (max-width: 640px) {.block-container {padding-top: 3.6rem;}}
 h3 {padding-top: 0.2rem;}
 .pm-legend {break-inside: avoid;}
 </style>
