@@ -115,6 +115,7 @@ def build():
 
 shown_tiers = tuple((b, tiers.get(b)) for b in [pick.campus, *site.buildings["id"]])
 key = ("campus", path, pick.campus, live, tuple(sorted(shown)), tuple(sorted(types)), shown_tiers)
+key += (data.version(path),)  # a moved device, a new door: redrawn at the next run
 spec = focused(static_spec(key, build), focus, site.grounds, site.buildings)
 with left:  # live overlay refreshed by a fragment (ui/live.py)
     others_caption(hits)
@@ -123,7 +124,7 @@ with left:  # live overlay refreshed by a fragment (ui/live.py)
         site.controls,
         pick.campus,
         MAP_KEY,
-        ("campus", path, pick.campus, viewer_key()),
+        ("campus", path, pick.campus, viewer_key(), data.version(path)),
         scope=pick.campus,
         overlay=overlay(answer_text(hits) if focus else None),
         name=f"campus:{pick.campus}",

@@ -118,7 +118,7 @@ with left:
         plan.controls,
         pick.campus,
         MAP_KEY,
-        ("floor", path, pick.level, viewer_key()),
+        ("floor", path, pick.level, viewer_key(), data.version(path)),
         height=640,
         basemap=False,  # a plan reads best on plain paper
         scope=pick.level,

@@ -5,8 +5,10 @@ the room's tier from the geometry (the office loses its fixed duress button)."""
 
 from __future__ import annotations
 
+from shapely.geometry import Point
+
 from passmap.store.shared import shared_store
-from tests.ui.conftest import deck_spec, layer, page, rows_of
+from tests.ui.conftest import deck_spec, layer, map_args, page, rows_of
 
 OFFICE, OFFICE_DURESS, ENTRY_HALL = "ohes-main-l1-114", "ohes-ctl-0047", "ohes-main-l1-a-R05"
 
@@ -44,3 +46,53 @@ def test_a_write_elsewhere_is_drawn_at_the_next_run(maps_app, demo_db):
     moved = icons[OFFICE_DURESS]
     assert abs(moved["position"][0] - lobby.x) < 1e-5  # rounded for the browser; the move is ~20 m
     assert abs(moved["position"][1] - lobby.y) < 1e-5  # rounded for the browser; the move is ~20 m
+
+
+def _fresh_args(at) -> dict:
+    """The floor's map arguments rebuilt from nothing: every cached layer and ribbon dropped."""
+    import streamlit as st
+
+    from layers import deck
+
+    st.cache_data.clear()
+    with deck._RINGS_LOCK:
+        deck._RINGS.clear()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return map_args(at)
+
+
+def test_after_each_edit_the_floor_plan_equals_one_built_from_nothing(maps_app, demo_db):
+    """The floor plan keeps each layer per content of what it reads (an edit rebuilds only the
+    layers it changed): after a lock, a move, a rename and a new tier, every layer the browser
+    gets is the one a cold build gives."""
+    at = maps_app()
+    at.run()
+    at.session_state["pick_pending"] = {
+        "campus": "cvhs",
+        "building": "cvhs-main",
+        "level": "cvhs-main-l1",
+    }
+    at.switch_page(page("floor")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    store = shared_store(str(demo_db))
+    room, door = "cvhs-main-l1-102", "cvhs-main-l1-d002"
+    tier_before = {z["id"]: z["tier"] for z in layer(deck_spec(at), "zones")["data"]}[room]
+    camera = next(
+        c for c in store.list_controls(level_id="cvhs-main-l1").itertuples() if c.type == "camera"
+    )
+    edits = [
+        lambda: store.update_feature("opening", door, {"lock_function": "electrified"}, None, "t"),
+        lambda: store.move_feature(
+            "control", camera.id, Point(camera.geometry.x + 2e-5, camera.geometry.y), None, "t"
+        ),
+        lambda: store.update_feature("zone", room, {"name": "Renamed 102"}, None, "t"),
+    ]
+    for edit in edits:
+        edit()
+        at.run()  # the open page's next run (its poll triggers it)
+        assert not at.exception, [e.value for e in at.exception]
+        assert map_args(at)["layers"] == _fresh_args(at)["layers"]
+    zones = {z["id"]: z for z in layer(deck_spec(at), "zones")["data"]}
+    assert zones[room]["tier"] > tier_before  # the lock closed its gap: the new tier is drawn
+    assert zones[room]["name"] == "Renamed 102"
