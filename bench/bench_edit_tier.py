@@ -181,12 +181,12 @@ def main() -> None:
             for page in (floor, edit):
                 sign_in(page, server.url)
             floor.get_by_role("link", name="Floor plan").click()
-            floor.get_by_text("Zone tier").wait_for(timeout=120_000)
+            floor.get_by_text("Room tier").wait_for(timeout=120_000)
             floor.wait_for_timeout(3000)
             xy = screen_point(fit_view(bounds), map_box(floor), *room_xy)
             edit.get_by_role("link", name="Edit").click()
             edit.locator(".st-key-edit_mode").get_by_text("Select and edit").click()
-            pick(edit, "edit_obj", f"opening {DOOR}")
+            pick(edit, "edit_obj", DOOR)  # the picker shows "Door 102 · ... (<id>)"
             lock_key = f"edit_opening_{DOOR}_lock_function"
             edit.locator(f".st-key-{lock_key}").wait_for(timeout=60_000)
 

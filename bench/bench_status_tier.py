@@ -103,7 +103,7 @@ def main() -> None:
             page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
             sign_in(page, server.url)
             page.get_by_role("link", name="Floor plan").click()
-            page.get_by_text("Zone tier").first.wait_for(timeout=120_000)
+            page.get_by_text("Room tier").first.wait_for(timeout=120_000)
             page.locator(".st-key-floor_shade").get_by_text("Effective (live)").click()
             page.get_by_text("(effective)").first.wait_for(timeout=120_000)
             page.wait_for_timeout(3000)

@@ -132,7 +132,7 @@ def fov_layers(views, zoom: float, layer_id: str = "fov") -> list[pdk.Layer]:
     """Camera fields of view (already clipped by walls, see passmap.geometry.camera_views) as
     outlines about 1.5 px wide at every zoom: never a fill, so a room's tier colour stays true
     under a camera's view."""
-    return outline_layers(views, zoom, layer_id, FOV_OUTLINE, px=1.5)
+    return outline_layers(views, zoom, layer_id, FOV_OUTLINE, px=1.5, ids="control_id")
 
 
 def grid_layers(cells, zoom: float, layer_id: str = "grid") -> list[pdk.Layer]:

@@ -96,21 +96,31 @@ def campus_layer(
 
 
 def outline_layers(
-    frame, zoom: float, layer_id: str, colour: list[int], px: float = 2.0, bands: int = 3
+    frame,
+    zoom: float,
+    layer_id: str,
+    colour: list[int],
+    px: float = 2.0,
+    bands: int = 3,
+    ids: str | None = None,
 ) -> list[pdk.Layer]:
     """Outlines of ``frame``'s polygons about ``px`` pixels wide at every zoom from the first
     view ``zoom`` on: one polygon layer per band of two zoom levels, each drawn only in its band
-    (a stroke in metres sized for a district's zoom would be tens of metres wide on a campus)."""
+    (a stroke in metres sized for a district's zoom would be tens of metres wide on a campus).
+    ``ids``: a column of ``frame`` whose value each outline's rows carry as ``id`` (whose
+    outline it is)."""
     out = []
     for band in range(bands):
         low, high = zoom + 2 * band, zoom + 2 * band + 2
         rows = []
-        for g in frame.geometry:
+        names = frame[ids] if ids else [None] * len(frame)
+        for name, g in zip(names, frame.geometry):
             if g is None or g.is_empty:
                 continue
             width_m = px * metres_per_pixel((g.bounds[1] + g.bounds[3]) / 2, low + 1)
+            tag = {"id": name} if ids else {}
             rows += [
-                {"polygon": polygon_rings(edge)}
+                {**tag, "polygon": polygon_rings(edge)}
                 for part in polygon_parts(g)
                 for edge in ribbon_parts(part, width_m)
             ]

@@ -52,7 +52,7 @@ def test_a_name_with_markup_shows_as_text_in_the_tooltip_and_never_runs(
     page = browser_page
     page.login(server.url, role="admin")
     page.get_by_role("link", name="Floor plan").click()
-    page.get_by_text("Zone tier").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Room tier").wait_for(timeout=TIMEOUT_MS)
     wait_map_mark(page, "deckmap:drawn", timeout_ms=TIMEOUT_MS)
     x, y = screen_point(view, map_box(page), point.x, point.y)
     tip = map_tooltip(page).first

@@ -108,9 +108,9 @@ def test_a_reader_going_offline_reshades_rooms_on_the_effective_floor_plan(
     page = browser_page
     page.login(server.url, role="admin", timeout_ms=90_000)
     page.goto(server.url + "/floor-plan")
-    page.get_by_text("Zone tier").first.wait_for(timeout=90_000)
+    page.get_by_text("Room tier").first.wait_for(timeout=90_000)
     page.locator(".st-key-floor_shade").get_by_text("Effective (live)").click()
-    page.get_by_text("(effective)").first.wait_for(timeout=90_000)
+    page.get_by_text("(effective, live)").first.wait_for(timeout=90_000)
     wait_drawn(page, timeout_ms=60_000)
     page.wait_for_timeout(3000)  # icons and labels settle before the colours are read
     view = fit_view(rooms["bounds"])

@@ -8,6 +8,7 @@ import math
 
 import shapely
 
+from layers.deck import polygon_parts
 from passmap.compliance.service import service_for
 from passmap.store.shared import shared_store
 from tests.ui.conftest import deck_spec, layer, page
@@ -20,11 +21,12 @@ def _drawn_view(at, camera_id: str):
     at.session_state["pick_pending"] = dict(PICK)
     at.switch_page(page("floor")).run()
     assert not at.exception, [e.value for e in at.exception]
-    rows = [r for r in layer(deck_spec(at), "fov")["data"] if r["id"] == camera_id]
+    # The view is drawn as its outline (layers.floor.fov_layers: ribbons along each ring, in
+    # the first view's band "fov-0"): the area drawn is what the outline's outer edge encloses.
+    rows = [r for r in layer(deck_spec(at), "fov-0")["data"] if r.get("id") == camera_id]
     assert rows, f"no drawn view of {camera_id}"
-    fills = [shapely.Polygon(r["polygon"][0], r["polygon"][1:]) for r in rows]
-    # The fill is the first polygon of each part; the outline ribbons lie inside it.
-    return shapely.union_all(fills)
+    ribbons = shapely.union_all([shapely.Polygon(r["polygon"][0], r["polygon"][1:]) for r in rows])
+    return shapely.union_all([shapely.Polygon(part.exterior) for part in polygon_parts(ribbons)])
 
 
 def test_a_cad_wall_in_front_of_a_camera_cuts_its_drawn_view(maps_app, demo_db):
