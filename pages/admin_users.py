@@ -3,6 +3,8 @@
 import streamlit as st
 
 from passmap import auth
+from passmap.config import load_settings
+from passmap.localtime import local_time
 from passmap.model import ROLES
 from ui import data
 from ui.guard import require
@@ -12,6 +14,7 @@ store = data.get_store()
 st.title("Users")
 
 users = store.list_users()
+tz = load_settings().timezone  # the district's zone, like every time in the app
 st.dataframe(
     [
         {
@@ -21,7 +24,7 @@ st.dataframe(
             "campuses": ", ".join(u["campus_scope"]) if u["campus_scope"] else "all",
             "disabled": u["disabled"],
             "demo": bool(u["is_demo"]),
-            "last login (UTC)": u["last_login_utc"],
+            f"last login ({tz})": local_time(u["last_login_utc"], tz),
         }
         for u in users
     ],

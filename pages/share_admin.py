@@ -5,6 +5,7 @@ import streamlit as st
 from passmap import share
 from passmap.access import DEFAULT_SHARE_LAYERS, LAYERS
 from passmap.config import load_settings
+from passmap.localtime import local_time
 from ui import data
 from ui.guard import require
 
@@ -36,6 +37,7 @@ with st.form("new_share"):
             st.error(str(exc))
 
 links = store.list_share_links()
+tz = load_settings().timezone  # the district's zone, like every time in the app
 st.subheader("Links")
 st.dataframe(
     [
@@ -44,10 +46,10 @@ st.dataframe(
             "agency": ln["agency"],
             "campuses": ", ".join(ln["campuses"]),
             "layers": ", ".join(ln["layers"]),
-            "expires (UTC)": ln["expires_utc"],
-            "revoked (UTC)": ln["revoked_utc"],
+            f"expires ({tz})": local_time(ln["expires_utc"], tz),
+            f"revoked ({tz})": local_time(ln["revoked_utc"], tz),
             "uses": ln["uses"],
-            "last use (UTC)": ln["last_used_utc"],
+            f"last use ({tz})": local_time(ln["last_used_utc"], tz),
         }
         for ln in links
     ],
@@ -59,4 +61,10 @@ if active:
     if st.button("Revoke now", key="share_admin_revoke"):
         store.revoke_share_link(target, viewer.username)
         st.rerun()
-    st.dataframe(store.share_accesses(target), hide_index=True)
+    st.dataframe(
+        [
+            {f"at ({tz})": local_time(a.pop("at_utc"), tz), **a}
+            for a in store.share_accesses(target)
+        ],
+        hide_index=True,
+    )

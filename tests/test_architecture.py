@@ -183,3 +183,18 @@ def test_settings_are_read_only_in_config():
     }
     assert "passmap/config.py" in readers  # the scan does see the one place that reads them
     assert {name: lines for name, lines in readers.items() if name not in ENV_READERS} == {}
+
+
+def test_no_page_labels_a_time_as_utc():
+    """People read times in the district's zone (passmap/localtime.py, PASSMAP_TIMEZONE): no
+    page, panel or chart of the app labels a column or axis '(UTC)' (the CLI's JSON keeps UTC)."""
+    paths = [REPO / "app.py"]
+    for folder in ("pages", "ui", "layers"):
+        paths += sorted((REPO / folder).rglob("*.py"))
+    labelled = [
+        f"{path.relative_to(REPO)}:{n}"
+        for path in paths
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\(UTC\)|\bin UTC\b", line)
+    ]
+    assert len(paths) > 50 and labelled == []

@@ -14,6 +14,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from passmap.config import load_settings
+from passmap.localtime import district_clock, local_time
 from passmap.reports.board import TIERS, BoardReport, board_figures, tier_hex, tier_name
 from passmap.values import is_missing, optional_int
 from ui.assessment import get_assessment
@@ -191,12 +193,25 @@ def roadmap_chart(rep: BoardReport) -> alt.LayerChart:
     return (bars + text + rule).properties(height=400)
 
 
-def history_chart(history: pd.DataFrame) -> alt.Chart:
-    line = alt.Chart(history).mark_line(point=alt.OverlayMarkDef(size=120), color=tier_hex(4))
+def history_chart(history: pd.DataFrame, tz: str | None = None) -> alt.Chart:
+    """Checklist items in place per recorded assessment, dated in the district's time zone
+    (PASSMAP_TIMEZONE) whatever the browser's: the x values are the district's wall-clock times
+    written as UTC instants on a UTC scale, so Vega prints them as they are."""
+    tz = tz or load_settings().timezone
+    when = f"assessed ({tz})"
+    frame = history.assign(
+        at=pd.to_datetime([district_clock(t, tz) for t in history["created_utc"]]).tz_localize(
+            "UTC"
+        ),
+        **{when: [local_time(t, tz) for t in history["created_utc"]]},
+    )[["label", "at", when, "in_place", "applicable"]]
+    line = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=120), color=tier_hex(4))
     return line.encode(
-        x=alt.X("created_utc:T", title="assessment", axis=alt.Axis(**BIG)),
+        x=alt.X(
+            "at:T", title=f"assessment ({tz})", scale=alt.Scale(type="utc"), axis=alt.Axis(**BIG)
+        ),
         y=alt.Y("in_place:Q", title="checklist items in place", axis=alt.Axis(**BIG)),
-        tooltip=["label", "created_utc:T", "in_place", "applicable"],
+        tooltip=["label", alt.Tooltip(field=when, type="nominal"), "in_place", "applicable"],
     ).properties(height=380)
 
 

@@ -11,7 +11,9 @@ import pandas as pd
 import streamlit as st
 from shapely.geometry import Point, shape
 
+from passmap.config import load_settings
 from passmap.fields import human_columns
+from passmap.localtime import local_time
 from passmap.model import CONTROL_TYPES, DOOR_CLASSES, TECHNOLOGY_TYPES, ZONE_KINDS
 from passmap.store import StoreError
 from passmap.values import is_missing
@@ -329,12 +331,13 @@ def _reshape(store, who: str, frames: dict, geom) -> None:
 
 def recent_changes(store, campus_scope=None) -> None:
     """The latest audited changes; a campus-scoped editor sees only those of their campuses."""
+    tz = load_settings().timezone  # the district's zone, like every time in the app
     with st.expander("Recent changes"):
         st.dataframe(
             [
-                {k: e[k] for k in CHANGE_COLUMNS}
+                {k: local_time(e[k], tz) if k == "at_utc" else e[k] for k in CHANGE_COLUMNS}
                 for e in store.audit_entries(limit=15, campus_scope=campus_scope)
             ],
             width="stretch",
-            column_config=human_columns(CHANGE_COLUMNS),
+            column_config=human_columns(CHANGE_COLUMNS) | {"at_utc": f"When ({tz})"},
         )

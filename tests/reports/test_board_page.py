@@ -3,6 +3,8 @@ charts use the maps' tier colours, and the PDF builds with a download button."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,40 @@ def test_pdf_button_builds_a_pdf_to_download(board_app):
     pdf = at.session_state["board_pdf"][1]
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     assert len(at.get("download_button")) == 2  # the PDF and the CSV
+
+
+def test_progress_chart_dates_assessments_in_the_district_zone(board_build, tmp_path, monkeypatch):
+    """The x axis of the progress chart reads the district's wall clock (PASSMAP_TIMEZONE) on a
+    UTC scale, so a browser in any zone prints the district's dates and hours."""
+    import io
+
+    import pyarrow as pa
+
+    from passmap.compliance import record
+    from passmap.localtime import district_clock, local_time
+    from passmap.store import Store
+    from tests.helpers import login
+
+    db = tmp_path / "board.duckdb"
+    shutil.copy(board_build.db, db)
+    with Store(db) as store:
+        record(store, board_build.design, label="second walk")  # two points: a line
+        history = store.assessment_history()
+    monkeypatch.setenv("PASSMAP_DB", str(db))
+    monkeypatch.setenv("PASSMAP_TIMEZONE", "Pacific/Auckland")
+    monkeypatch.syspath_prepend(str(REPO))
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    login(at, "board", db_path=db).run()
+    while at.title[0].value != "Progress over assessments":
+        at.button(key="board_next").click().run()
+    (chart,) = at.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    assert spec["encoding"]["x"]["scale"] == {"type": "utc"}
+    assert spec["encoding"]["x"]["title"] == "assessment (Pacific/Auckland)"
+    frame = pa.ipc.open_stream(io.BytesIO(chart.proto.datasets[0].data.data)).read_pandas()
+    shown = [t.tz_convert("UTC").tz_localize(None) for t in frame["at"]]
+    assert shown == [district_clock(t, "Pacific/Auckland") for t in history["created_utc"]]
+    assert shown != list(history["created_utc"])  # 12-13 hours from UTC: not the stored times
+    assert list(frame["assessed (Pacific/Auckland)"]) == [
+        local_time(t, "Pacific/Auckland") for t in history["created_utc"]
+    ]

@@ -4,6 +4,7 @@ first start."""
 from datetime import timedelta
 
 from passmap import auth
+from passmap.localtime import local_time
 from tests.helpers import _store, login
 from tests.security.apptest_tools import new_app, page_path
 from tests.ui.conftest import map_args
@@ -45,11 +46,19 @@ def test_viewers_cannot_record_walkthroughs(app):
     assert len(at.dataframe) >= 1 and not at.main.form  # (the sidebar: 'Change my password')
 
 
-def test_admin_adds_an_account_and_it_can_sign_in(app, tiny_db):
+def test_admin_adds_an_account_and_it_can_sign_in(app, tiny_db, monkeypatch):
+    monkeypatch.setenv("PASSMAP_TIMEZONE", "America/Chicago")
     at = new_app()
     login(at, "admin")
     at.run()
     at.switch_page(page_path("admin_users")).run()
+    # the last login in the district's zone (PASSMAP_TIMEZONE), never bare UTC
+    table = at.dataframe[0].value.set_index("user")
+    assert "last login (America/Chicago)" in table and not any("UTC" in c for c in table)
+    login_utc = _store(tiny_db).get_user("demo-admin")["last_login_utc"]
+    expected = local_time(login_utc, "America/Chicago")
+    assert table.loc["demo-admin", "last login (America/Chicago)"] == expected
+    assert expected.endswith((" CST", " CDT")) and expected != local_time(login_utc, "UTC")
     form = at.form[0]
     form.text_input[0].input("officer.k")
     form.text_input[2].input("a-long-enough-password")
@@ -60,6 +69,7 @@ def test_admin_adds_an_account_and_it_can_sign_in(app, tiny_db):
 
 def test_admin_creates_a_share_link_shown_once(app, tiny_db, monkeypatch):
     monkeypatch.setenv("PASSMAP_BASE_URL", "http://localhost:8501")
+    monkeypatch.setenv("PASSMAP_TIMEZONE", "Asia/Tokyo")
     at = new_app()
     login(at, "admin")
     at.run()
@@ -72,6 +82,12 @@ def test_admin_creates_a_share_link_shown_once(app, tiny_db, monkeypatch):
     assert link.startswith("http://localhost:8501/share/")
     links = _store(tiny_db).list_share_links()
     assert links[0]["agency"] == "Fire District 3" and "cameras" not in links[0]["layers"]
+    # expiry, revocation and last use in the district's zone (PASSMAP_TIMEZONE), never bare UTC
+    table = at.dataframe[0].value
+    assert {"expires (Asia/Tokyo)", "revoked (Asia/Tokyo)", "last use (Asia/Tokyo)"} <= set(table)
+    assert not any("UTC" in c for c in table)
+    expires = table.set_index("id").loc[links[0]["id"], "expires (Asia/Tokyo)"]
+    assert expires == local_time(links[0]["expires_utc"], "Asia/Tokyo") and expires.endswith("JST")
 
 
 def test_an_expired_session_goes_back_to_the_login_form(app):
