@@ -7,7 +7,10 @@ script runs, this adds:
 - ``lifespan``: work that starts with the server and ends with it (the shared store is opened,
   and closed after the last script run);
 - ``middleware``: what every HTTP request and websocket passes through;
-- ``routes``: HTTP endpoints served without a Streamlit script run.
+- ``routes``: HTTP endpoints served without a Streamlit script run;
+- the CLI's read commands: the server holds the DuckDB file (one writer), so ``passmap status``
+  and the other read commands ask it over loopback with the token it leaves beside the database
+  (passmap/cli/served.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.middleware import Middleware
 
+from passmap.cli.served import ServerLink, loopback_url
 from passmap.config import load_settings
 from passmap.feeds.service import health_routes, start_service, stop_service
 from passmap.store.shared import close_shared, shared_store
@@ -25,6 +29,8 @@ from ui import share_http
 from ui.guard import no_pages_folder
 from ui.http_guard import ROUTES as GUARD_ROUTES
 from ui.http_guard import HttpGuard, startup_notices
+
+CLI_LINK = ServerLink(load_settings().db_path)  # the token read commands present (h15)
 
 
 @asynccontextmanager
@@ -34,9 +40,13 @@ async def lifespan(_app):
     startup_notices(store)  # h12: the first administrator's setup token, when no account exists
     # live ingest starts with the server, not with a visit (passmap/feeds/service.py)
     await asyncio.to_thread(start_service, settings, store)
+    # the port is bound by now: read commands of `passmap` find this server beside the database
+    address = st.get_option("server.address")
+    CLI_LINK.publish(loopback_url(address, st.get_option("server.port")), address)
     try:
         yield
     finally:
+        CLI_LINK.withdraw()  # first: a read command then opens the file itself once it is free
         # SIGTERM: the queue is written and acknowledged before the store closes
         await asyncio.to_thread(stop_service)
         share_http.close()  # share links: queued access-log rows written before the store closes
@@ -51,6 +61,7 @@ app = st.App(
         *health_routes(load_settings()),  # h15: GET /healthz/ingest (counts only)
         *share_http.ROUTES,  # share links as static bundles, no script run (issue 18)
         *GUARD_ROUTES,  # h12: the HttpOnly cookie route
+        *CLI_LINK.routes(lambda: shared_store(load_settings().db_path)),  # h15: POST /api/cli
     ],
     middleware=[
         Middleware(HttpGuard),  # h12: headers, closed endpoints, uploads, media, cache

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 
-from passmap.cli import CommandError, db_path
+from passmap.cli import CommandError, db_path, reading_store
 
 ACTOR = "cli"
 
@@ -27,7 +27,7 @@ def register(sub, parent) -> None:
     p.set_defaults(func=cmd_user_add)
     p = usub.add_parser("list", parents=[parent], help="list accounts (never their passwords)")
     p.add_argument("--format", choices=("json", "table"), default="table")
-    p.set_defaults(func=cmd_user_list)
+    p.set_defaults(func=cmd_user_list, reads=True)
     p = usub.add_parser("disable", parents=[parent], help="disable an account")
     p.add_argument("username")
     p.set_defaults(func=cmd_user_disable)
@@ -56,7 +56,7 @@ def register(sub, parent) -> None:
     p.set_defaults(func=cmd_share_create)
     p = ssub.add_parser("list", parents=[parent], help="links with their use counts")
     p.add_argument("--format", choices=("json", "table"), default="table")
-    p.set_defaults(func=cmd_share_list)
+    p.set_defaults(func=cmd_share_list, reads=True)
     p = ssub.add_parser("revoke", parents=[parent], help="revoke a link at once")
     p.add_argument("link_id")
     p.set_defaults(func=cmd_share_revoke)
@@ -122,7 +122,7 @@ def _table(rows: list[dict], cols: list[str]) -> None:
 
 
 def cmd_user_list(args) -> int:
-    with _store(args, read_only=True) as store:
+    with reading_store(args) as store:
         users = store.list_users()
     if args.format == "json":
         print(json.dumps(users, default=str, indent=1))
@@ -186,7 +186,7 @@ def cmd_share_create(args) -> int:
 
 
 def cmd_share_list(args) -> int:
-    with _store(args, read_only=True) as store:
+    with reading_store(args) as store:
         links = store.list_share_links()
     if args.format == "json":
         print(json.dumps(links, default=str, indent=1))

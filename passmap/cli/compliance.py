@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from passmap.cli import CommandError, db_path
+from passmap.cli import CommandError, db_path, reading_store
 
 
 def register(sub, parent) -> None:
@@ -17,13 +17,13 @@ def register(sub, parent) -> None:
     p.add_argument("--live", action="store_true", help="effective tier from device statuses")
     p.add_argument("--record", action="store_true", help="store the assessment with today's date")
     p.add_argument("--format", choices=("json", "table"), default="table")
-    p.set_defaults(func=cmd_assess)
+    p.set_defaults(func=cmd_assess, reads=True)  # unless --record
     p = sub.add_parser("roadmap", parents=[parent], help="fit the gaps into yearly budgets")
     p.add_argument("--budget", type=float, required=True, help="budget per year in USD")
     p.add_argument("--years", type=int, default=3)
     p.add_argument("--edition", default="v7")
     p.add_argument("--format", choices=("json", "table"), default="table")
-    p.set_defaults(func=cmd_roadmap)
+    p.set_defaults(func=cmd_roadmap, reads=True)
     p = sub.add_parser("checklist", parents=[parent], help="district checklist and catalogs")
     csub = p.add_subparsers(dest="checklist_command", required=True)
     q = csub.add_parser("import", parents=[parent], help="import a district checklist (CSV/XLSX)")
@@ -53,7 +53,7 @@ def cmd_assess(args) -> int:
     from passmap.compliance import record
     from passmap.store import Store
 
-    with Store(db_path(args), read_only=not args.record) as store:
+    with Store(db_path(args)) if args.record else reading_store(args) as store:
         result = _assess(args, store)
         doc = result.to_json()
         if args.campus:
@@ -89,11 +89,10 @@ def cmd_assess(args) -> int:
 
 def cmd_roadmap(args) -> int:
     from passmap.compliance import assess, roadmap
-    from passmap.store import Store
 
     if args.budget <= 0 or args.years <= 0:
         raise CommandError("--budget and --years must be positive")
-    with Store(db_path(args), read_only=True) as store:
+    with reading_store(args) as store:
         plan = roadmap(assess(store, edition=args.edition), args.budget, args.years)
     if args.format == "json":
         cols = ["year", "practice_id", "scope_id", "tier", "criticality", "cost_usd", "unlocks"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from passmap.cli import db_path
+from passmap.cli import db_path, reading_store
 
 
 def register(sub, parent) -> None:
@@ -17,7 +17,7 @@ def register(sub, parent) -> None:
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("stats", parents=[parent], help="counts per campus and in total")
     p.add_argument("--format", choices=("json", "table"), default="table")
-    p.set_defaults(func=cmd_stats)
+    p.set_defaults(func=cmd_stats, reads=True)
 
 
 def cmd_init(args) -> int:
@@ -43,9 +43,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from passmap.store import Store
-
-    with Store(db_path(args), read_only=True) as store:
+    with reading_store(args) as store:
         stats = store.stats()
     if args.format == "json":
         print(json.dumps(stats, indent=2))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from passmap.cli import CommandError, db_path
+from passmap.cli import CommandError, db_path, reading_store
 
 
 def register(sub, parent) -> None:
@@ -27,7 +27,7 @@ def register(sub, parent) -> None:
     p.set_defaults(func=cmd_add, command="gateway add")
     p = gsub.add_parser("list", parents=[parent], help="the gateways, built-in ones included")
     p.add_argument("--format", choices=("json", "table"), default="table")
-    p.set_defaults(func=cmd_list, command="gateway list")
+    p.set_defaults(func=cmd_list, command="gateway list", reads=True)
     p = gsub.add_parser("test", parents=[parent], help="dry run of one sample message")
     p.add_argument("id")
     p.add_argument("--topic", required=True)
@@ -40,7 +40,7 @@ def register(sub, parent) -> None:
     dev = sub.add_parser("devices", help="feed devices not attached to a placed control")
     dsub = dev.add_subparsers(dest="action", required=True)
     p = dsub.add_parser("unknown", parents=[parent], help="CSV of unknown devices to fill in")
-    p.set_defaults(func=cmd_unknown, command="devices unknown")
+    p.set_defaults(func=cmd_unknown, command="devices unknown", reads=True)
     p = dsub.add_parser("attach", parents=[parent], help="attach devices from a CSV")
     p.add_argument("--csv", required=True, help="columns external_id,control_id")
     p.add_argument("--actor", default="cli")
@@ -70,7 +70,7 @@ def cmd_add(args) -> int:
 def cmd_list(args) -> int:
     from passmap.feeds.gateways import gateways
 
-    with _store(args) as store:
+    with reading_store(args) as store:
         rows = gateways(store)
     if args.format == "json":
         print(json.dumps([g.__dict__ for g in rows], indent=2))
@@ -108,7 +108,7 @@ def cmd_remove(args) -> int:
 def cmd_unknown(args) -> int:
     from passmap.feeds.gateways import unknown_devices_csv
 
-    with _store(args, read_only=True) as store:
+    with reading_store(args) as store:
         print(unknown_devices_csv(store), end="")
     return 0
 

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from passmap.cli import CommandError, db_path
+from passmap.cli import CommandError, db_path, reading_store
 from passmap.config import load_settings
 from passmap.localtime import local_time
 
@@ -71,7 +71,7 @@ def register(sub, parent) -> None:
         "--dead-letters", action="store_true", help="list the rejected messages and why instead"
     )
     p.add_argument("--limit", type=int, default=50, help="dead letters to list (newest first)")
-    p.set_defaults(func=cmd_status)
+    p.set_defaults(func=cmd_status, reads=True)
 
 
 def _mqtt_config(args, required: bool = True):
@@ -223,9 +223,7 @@ def cmd_simulate(args) -> int:
 
 
 def _dead_letters(args) -> int:
-    from passmap.store import Store
-
-    with Store(db_path(args), read_only=True) as store:
+    with reading_store(args) as store:
         frame = store.list_dead_letters(args.limit)
         total = store.dead_letter_count()
     rows = [
@@ -251,11 +249,10 @@ def _dead_letters(args) -> int:
 
 def cmd_status(args) -> int:
     from passmap.feeds.status import live_summary
-    from passmap.store import Store
 
     if args.dead_letters:
         return _dead_letters(args)
-    with Store(db_path(args), read_only=True) as store:
+    with reading_store(args) as store:
         summary = live_summary(store, args.campus)
         dead = store.dead_letter_count()
     rows = [
