@@ -123,3 +123,44 @@ def test_show_on_map_opens_the_alarms_floor_with_the_device_in_focus(app, demo_d
     assert west < x < east and south < y < north and east - west < 0.002, view  # zoomed to it
     panel = " ".join(m.value for m in at.markdown) + " ".join(s.value for s in at.subheader)
     assert button["name"] in panel
+
+
+def test_show_on_map_of_a_grounds_device_opens_its_campus_map_with_the_device_in_focus(
+    app, demo_db
+):
+    """A device outside every building (a field camera, a gate, a pole) has no floor: "Show on
+    map" opens its campus map, ringed and zoomed to, its panel open; not a floor plan, and no
+    ring or panel before the click."""
+    from tests.security.apptest_tools import ran
+    from tests.ui.conftest import deck_spec
+
+    store = _store(demo_db)
+    campus = store.list_campuses().sort_values("name")["id"].iloc[-2]  # not the first picked
+    c = store.list_controls(campus)
+    camera = c[c["level_id"].isna() & (c["type"] == "camera") & c["external_id"].notna()]
+    camera = camera.iloc[-1].to_dict()  # e.g. "Camera - Multipurpose Field"
+    at = app("admin")
+    assert at.session_state["pick_campus"] != campus
+    at.switch_page(str(REPO / "pages" / "campus.py")).run()
+    assert "highlight" not in [lyr["id"] for lyr in deck_spec(at)["layers"]]  # no ring yet
+    runner = FeedRunner(store)
+    runner.submit("passmap/status/z", _status(camera["external_id"], "camera", "tamper"))
+    assert runner.flush()["new_events"] == 1
+    at.run()
+    (show,) = [b for b in at.button if b.label == "Show on map"]
+    show.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    deadline = time.monotonic() + 30
+    while ran(at) != "campus" and time.monotonic() < deadline:
+        at.run()
+    assert ran(at) == "campus" and at.session_state["pick_campus"] == campus  # not a floor
+    assert at.session_state["campus_search"] == camera["external_id"]
+    spec = deck_spec(at)
+    assert "highlight" in [lyr["id"] for lyr in spec["layers"]]
+    x, y = camera["geometry"].x, camera["geometry"].y
+    west, south, east, north = spec["initialViewState"].get("fit_bounds") or spec[
+        "initialViewState"
+    ].get("fitBounds")
+    assert west < x < east and south < y < north and east - west < 0.002  # zoomed to it
+    panel = " ".join(m.value for m in at.markdown) + " ".join(s.value for s in at.subheader)
+    assert camera["name"] in panel
