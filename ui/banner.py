@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 REFRESH = "2s"
 SHOWN = 5  # alarms listed in the banner; the rest are counted (the Live page lists them all)
 FOCUS_KEY = "map_focus"  # {"control_id", "device_id", "alarm_id", "campus_id", "level_id"}
-# read by ui.floorstate.focus_from_alarm (the Floor plan rings, zooms to and opens the device)
+# read by ui.floorstate.take_map_focus on the Floor plan, or on the Campus map for a device on
+# the grounds: the map rings the device, zooms to it and opens its panel
 # Material icons (the font ships with Streamlit: drawn on a kiosk without an emoji font too)
 ICONS = {"duress": ":material/sos:", "fire": ":material/local_fire_department:",
          "burglary": ":material/e911_emergency:", "door_forced": ":material/door_open:",
