@@ -196,6 +196,9 @@ def test_passmap_serve_serves_the_packaged_app(installed):
             assert r.read() == (REPO / "static/vendor/leaflet/leaflet.js").read_bytes()
         with urllib.request.urlopen(url + "/", timeout=10) as resp:
             assert resp.status == 200 and b'<div id="root">' in resp.read()
+        # the share page's code ships in the wheel (ui/share_page: package data)
+        with urllib.request.urlopen(url + "/share-assets/canvasmap.js", timeout=10) as r:
+            assert r.read() == (REPO / "ui/share_page/canvasmap.js").read_bytes()
     finally:
         proc.terminate()
         proc.wait(30)

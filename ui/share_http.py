@@ -8,7 +8,10 @@ log committed before each answer); this module only speaks HTTP.
                                             (polled by the page every 3 s)
     GET /share/<token>/search?campus=&q=    the responder search (the core function)
     GET /share/<token>/download/<campus>.pdf | .geojson | .imdf.zip   (logged)
-    GET /share-assets/<name>                vendored deck.gl and the viewer (public, immutable)
+    GET /share-assets/<name>.<hash>.<ext>   the viewer's code and style, named by content hash:
+                                            public, cached for a year, immutable (a phone that
+                                            opened one link keeps them); the plain name answers
+                                            too, revalidated (no-cache + ETag)
 
 Old links ``/?share=<token>`` are redirected to ``/share/<token>`` by ``LegacyShareRedirect``
 (no script run); a bad token then gets the same refusal as any other.
@@ -37,10 +40,8 @@ from passmap.store.shared import shared_store
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 PAGE_DIR = HERE / "share_page"
-VENDOR = HERE / "deckmap" / "frontend" / "vendor"
-ASSET_FILES = {
-    "deck.gl.min.js": VENDOR / "deck.gl-9.1.14.min.js",
-    "deck.gl-json.min.js": VENDOR / "deck.gl-json-9.1.14.min.js",
+ASSET_FILES = {  # the share page draws with Canvas 2D (canvasmap.js): no WebGL, no deck.gl
+    "canvasmap.js": PAGE_DIR / "canvasmap.js",
     "viewer.js": PAGE_DIR / "viewer.js",
     "viewer.css": PAGE_DIR / "viewer.css",
 }
@@ -58,29 +59,45 @@ class Asset:
     gz: bytes
     media_type: str
     etag: str
+    hashed_name: str  # "viewer.<sha256 prefix>.js": the name the page uses
 
 
 _lock = threading.RLock()
 _assets: dict[str, Asset] = {}
 _service: ShareService | None = None
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, no-cache"
 
 
 def assets() -> dict[str, Asset]:
-    """The public files, read and gzip-compressed once per process."""
+    """The public files by plain name, read and gzip-compressed once per process."""
     with _lock:
         if not _assets:
             for name, path in ASSET_FILES.items():
                 body = path.read_bytes()
                 digest = hashlib.sha256(body).hexdigest()[:16]
-                _assets[name] = Asset(body, gzip_bytes(body), _MEDIA[path.suffix], digest)
+                hashed = f"{path.stem}.{digest}{path.suffix}"
+                _assets[name] = Asset(body, gzip_bytes(body), _MEDIA[path.suffix], digest, hashed)
         return _assets
 
 
+def asset_named(name: str) -> tuple[Asset, bool] | None:
+    """(asset, immutable) for a plain or content-hashed name; None for any other name."""
+    for plain, asset in assets().items():
+        if name == asset.hashed_name:
+            return asset, True
+        if name == plain:
+            return asset, False
+    return None
+
+
 def page_template() -> str:
-    """index.html with each asset URL carrying its content hash (so it can be cached forever)."""
+    """index.html naming each asset by its content hash (so it can be cached forever)."""
     text = (PAGE_DIR / "index.html").read_text(encoding="utf-8")
     for name, asset in assets().items():
-        text = text.replace("{{asset:" + name + "}}", f"/share-assets/{name}?v={asset.etag}")
+        text = text.replace("{{asset:" + name + "}}", f"/share-assets/{asset.hashed_name}")
+    if "{{asset:" in text:
+        raise ValueError("The share page names an asset that ui/share_http.py does not serve.")
     return text
 
 
@@ -242,12 +259,13 @@ async def share_download(request: Request) -> Response:
 
 
 async def share_asset(request: Request) -> Response:
-    asset = assets().get(request.path_params["name"])
-    if asset is None:
+    found = asset_named(request.path_params["name"])
+    if found is None:
         return Response("Not found.", 404, media_type="text/plain")
+    asset, immutable = found
     headers = {
         "ETag": f'"{asset.etag}"',
-        "Cache-Control": "public, max-age=31536000, immutable",
+        "Cache-Control": IMMUTABLE if immutable else REVALIDATE,
         "X-Content-Type-Options": "nosniff",
         "Cross-Origin-Resource-Policy": "same-origin",
     }

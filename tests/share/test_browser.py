@@ -1,6 +1,7 @@
 """The share page in real chromium, on a phone (390x844) and a desk (1440x900): the map draws,
 the legend, north arrow and scale are there, search pans, zooms and highlights on the map, the
-live banner shows, user text stays text, nothing breaks the CSP, no request leaves loopback.
+object under the pointer is named (tooltip, click), the live banner shows, user text stays text,
+nothing breaks the CSP, no request leaves loopback.
 
 Screenshots go to the test's tmp folder, or to $PASSMAP_SCREENSHOTS (e.g. docs/screenshots).
 """
@@ -89,6 +90,12 @@ def test_share_page_draws_and_search_highlights(
     page.wait_for_timeout(800)
     assert _pixels(page, "#map", rgb=(200, 0, 200)) > 0.002  # the room is highlighted
     _shot(page, tmp_path, f"{size}-search")
+    # The answer sits in the middle of the map: pointing at it names it, clicking keeps the name.
+    middle = (map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
+    page.mouse.move(*middle)
+    page.locator("#tooltip", has_text="Room 115").wait_for(timeout=TIMEOUT_MS)
+    page.mouse.click(*middle)
+    page.locator("#picked", has_text="Room 115").wait_for(timeout=TIMEOUT_MS)
     assert page.evaluate("() => window.__pm_xss") is None
     context.close()
     assert not outside, outside[:5]

@@ -4,7 +4,9 @@ redirected without a script run; refusals, headers, live posture and logged down
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 from passmap import share
@@ -100,7 +102,8 @@ def test_live_search_and_downloads(demo_db, app_server):
     assert door and door[0]["sentence"].startswith("Door 7") and "grid cell" in door[0]["sentence"]
     assert json.loads(fetch(f"{base}/search?campus=cvhs&q=AED").body) == []  # not shared
     assert fetch(f"{base}/search?campus=mres&q=114").status == 403  # not the link's campus
-    page = fetch(base).payload()  # export files only behind the token (checked per request):
+    opened = fetch(base)
+    page = opened.payload()  # export files only behind the token (checked per request):
     hrefs = [d["href"] for c in page["campuses"] for d in c["downloads"]]  # no /media/ URL
     assert hrefs == [f"download/cvhs.{s}" for s in ("pdf", "geojson", "imdf.zip")], hrefs
     geo = fetch(f"{base}/download/cvhs.geojson")
@@ -109,8 +112,18 @@ def test_live_search_and_downloads(demo_db, app_server):
     imdf = fetch(f"{base}/download/cvhs.imdf.zip")
     assert imdf.status == 200 and imdf.body[:2] == b"PK"
     assert fetch(f"{base}/download/mres.geojson").status == 403
-    asset = fetch(f"{server.url}/share-assets/viewer.js")
-    assert asset.status == 200 and "immutable" in asset.headers["cache-control"]
+    # The page names its code by content hash: cached for a year (a phone that opened once
+    # keeps it); the plain name is revalidated, so a new release is never hidden by a cache.
+    named = re.findall(r'"/share-assets/([^"]+)"', opened.text)
+    assert sorted(n.split(".")[0] for n in named) == ["canvasmap", "viewer", "viewer"], named
+    for name in named:
+        asset = fetch(f"{server.url}/share-assets/{name}")
+        assert asset.status == 200 and "immutable" in asset.headers["cache-control"], name
+        assert name.split(".")[1] == hashlib.sha256(asset.body).hexdigest()[:16], name
+        assert "deck.gl" not in name  # the share page draws with Canvas 2D, not WebGL
+    plain = fetch(f"{server.url}/share-assets/viewer.js")
+    assert plain.status == 200 and plain.headers["cache-control"] == "public, no-cache"
+    assert plain.headers["etag"].strip('"') in " ".join(named)
     assert fetch(f"{server.url}/share-assets/share_http.py").status == 404  # only its files
     sneaky = fetch(f"{server.url}/share-assets/..%2Fshare_http.py")
     assert sneaky.status in (400, 404) and b"import" not in sneaky.body

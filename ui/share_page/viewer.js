@@ -1,5 +1,6 @@
 /* The shared responder map (served by ui/share_http.py, no Streamlit): draws the layer JSON the
- * server built once for this link (the same pydeck builders as the staff responder map), with a
+ * server built once for this link (the same pydeck builders as the staff responder map) with the
+ * small Canvas 2D map of canvasmap.js (no WebGL: a phone without a GPU draws it at once), a
  * legend, north arrow, scale bar, floor picker, the server's search (pan, zoom, highlight), the
  * live posture / alarm banner and the downloads the link allows.
  *
@@ -15,13 +16,10 @@
   const base = location.pathname.replace(/\/+$/, "");
   const $ = (id) => document.getElementById(id);
   const mapEl = $("map");
-  const converter = new deck.JSONConverter({
-    configuration: new deck.JSONConfiguration({classes: deck}),
-  });
   const HIGHLIGHT = [200, 0, 200, 255];
   const LIVE_EVERY_MS = 3000;
   const state = {
-    campus: null, view: null, deck: null, viewState: null, fitted: null, hit: null,
+    campus: null, view: null, map: null, viewState: null, fitted: null, hit: null,
     converted: new Map(), drawnPending: false, drawn: false, refused: false,
   };
 
@@ -39,7 +37,7 @@
   // -- layers -------------------------------------------------------------------------------
   function converted(key, list) {
     if (!state.converted.has(key)) {
-      state.converted.set(key, converter.convert({layers: list || []}).layers);
+      state.converted.set(key, (list || []).map(CanvasMap.prepare));
     }
     return state.converted.get(key);
   }
@@ -48,45 +46,33 @@
     const hit = state.hit;
     if (!hit || !hit.geometry) return [];
     const g = hit.geometry;
-    const common = {id: "share-highlight", pickable: false};
+    const common = {"@@type": "PolygonLayer", id: "share-highlight", pickable: false};
     if (g.type === "Point") {
-      return [new deck.ScatterplotLayer(Object.assign(common, {
-        data: [g.coordinates], getPosition: (d) => d, getRadius: 3, radiusMinPixels: 14,
-        filled: false, stroked: true, getLineColor: HIGHLIGHT, lineWidthMinPixels: 4,
+      return [CanvasMap.prepare(Object.assign(common, {
+        "@@type": "ScatterplotLayer", data: [{position: g.coordinates}],
+        getPosition: "@@=position", getRadius: 3, radiusMinPixels: 14, filled: false,
+        stroked: true, getLineColor: HIGHLIGHT, lineWidthMinPixels: 4,
       }))];
     }
     if (g.type === "LineString" || g.type === "MultiLineString") {
       const paths = g.type === "LineString" ? [g.coordinates] : g.coordinates;
-      return [new deck.PathLayer(Object.assign(common, {
-        data: paths, getPath: (d) => d, getColor: HIGHLIGHT, widthMinPixels: 8,
+      return [CanvasMap.prepare(Object.assign(common, {
+        "@@type": "PathLayer", data: paths.map((p) => ({path: p})), getPath: "@@=path",
+        getColor: HIGHLIGHT, widthMinPixels: 8,
       }))];
     }
     const polys = g.type === "Polygon" ? [g.coordinates] : (g.coordinates || []);
-    return [new deck.PolygonLayer(Object.assign(common, {
-      data: polys, getPolygon: (d) => d, filled: true, getFillColor: [200, 0, 200, 70],
-      stroked: true, getLineColor: HIGHLIGHT, lineWidthMinPixels: 4,
+    return [CanvasMap.prepare(Object.assign(common, {
+      data: polys.map((p) => ({polygon: p})), getPolygon: "@@=polygon", filled: true,
+      getFillColor: [200, 0, 200, 70], stroked: true, getLineColor: HIGHLIGHT,
+      lineWidthMinPixels: 4,
     }))];
-  }
-
-  function basemap() {
-    if (!data.tiles || !data.tiles.url) return [];
-    return [new deck.TileLayer({
-      id: "basemap-tiles", data: data.tiles.url, tileSize: 256, minZoom: 0, maxZoom: 19,
-      maxRequests: 6,
-      renderSubLayers: (props) => {
-        const b = props.tile.boundingBox;
-        return new deck.BitmapLayer(props, {
-          data: null, image: props.data, bounds: [b[0][0], b[0][1], b[1][0], b[1][1]],
-        });
-      },
-    })];
   }
 
   function currentLayers() {
     const campus = state.campus, view = state.view;
     if (!campus || !view) return [];
     return [
-      ...basemap(),
       ...converted(campus.id + "|base", campus.base_layers),
       ...converted(campus.id + "|" + view.id, view.layers),
       ...highlightLayers(),
@@ -95,7 +81,7 @@
 
   function redraw() {
     state.drawnPending = true;
-    state.deck.setProps({layers: currentLayers()});
+    state.map.setLayers(currentLayers());
   }
 
   function afterRender() {
@@ -122,10 +108,9 @@
   }
 
   function goTo(target, animate) {
-    const next = Object.assign({}, target, animate ? {transitionDuration: 250} : {});
-    state.viewState = next;
-    state.deck.setProps({initialViewState: next});
-    updateScale(next);
+    state.viewState = target;
+    state.map.setView(target, animate ? 250 : 0);
+    updateScale(target);
   }
 
   function zoomBy(delta) {
@@ -339,9 +324,15 @@
   }
 
   // -- start --------------------------------------------------------------------------------
-  function tooltip(info) {
-    const tip = info && info.object && info.object.tip;
-    return tip ? {text: String(tip), className: "deck-tooltip"} : null;
+  function tooltip(row, at) {
+    const tip = $("tooltip");
+    const text = row && row.tip ? String(row.tip) : "";
+    tip.textContent = text;
+    tip.hidden = !text;
+    if (text) {
+      tip.style.left = Math.round(at[0] + 12) + "px";
+      tip.style.top = Math.round(at[1] + 12) + "px";
+    }
   }
 
   function start() {
@@ -355,18 +346,13 @@
       return opt;
     }));
     $("campus-pick").classList.toggle("hidden", data.campuses.length < 2);
-    state.deck = new deck.Deck({
-      parent: mapEl, width: "100%", height: "100%",
-      initialViewState: {longitude: 0, latitude: 0, zoom: 2},
-      views: new deck.MapView({repeat: false}),
-      controller: {doubleClickZoom: false, dragRotate: false, touchRotate: false},
-      layers: [],
-      getTooltip: tooltip,
-      onClick: (info) => { $("picked").textContent = (info && info.object && info.object.tip) || ""; },
-      onViewStateChange: ({viewState}) => { state.viewState = viewState; updateScale(viewState); },
-      onAfterRender: afterRender,
-      onError: (error) => showError("The map could not be drawn: " + error.message),
+    state.map = CanvasMap.create(mapEl, {
+      onHover: tooltip,
+      onClick: (row) => { $("picked").textContent = (row && row.tip) || ""; },
+      onViewChange: (vs) => { state.viewState = vs; updateScale(vs); },
+      onDraw: afterRender,
     });
+    if (data.tiles && data.tiles.url) state.map.setTiles(data.tiles);
     campusSel.addEventListener("change", () => setCampus(campusSel.value));
     $("view").addEventListener("change", () => setView($("view").value, true));
     $("search").addEventListener("submit", (ev) => { ev.preventDefault(); search($("q").value); });
