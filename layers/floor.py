@@ -191,6 +191,22 @@ def underlay_layer(underlay: dict | None, layer_id: str = "underlay") -> pdk.Lay
 PLAN_LAYERS = ("Zones", "Devices", "Camera views", "Room labels", "Door numbers", "Grid")
 
 
+ZONE_COLUMNS = ("id", "kind", "name", "room_number", "geometry")
+DOOR_COLUMNS = ("id", "door_class", "number", "lock_function", "geometry")
+DOOR_MARK_COLUMNS = ("id", "door_class", "number", "zone_id", "building_id", "geometry")
+CONTROL_COLUMNS = ("id", "type", "name", "external_id", "geometry")
+
+
+def _columns(frame, names) -> object:
+    """``frame`` narrowed to the ``names`` it has (what a layer group reads)."""
+    return frame[[c for c in names if c in frame.columns]]
+
+
+def _built(name: str, frames: tuple, build, extra: tuple = ()) -> list:
+    """floor_plan_layers' default ``cache``: build every group now."""
+    return build(*frames)
+
+
 def floor_plan_layers(
     zones,
     doors,
@@ -203,34 +219,57 @@ def floor_plan_layers(
     grid_cells=None,
     underlay: dict | None = None,
     focus=None,
-) -> list[pdk.Layer]:
+    cache=None,
+) -> list:
     """Everything a floor plan draws, bottom to top: the imported image, rooms by tier, walls,
     camera view outlines, doors, the grid, the search highlight, then device icons and the
     labels placed around the first view ``zoom`` (layers.plan). ``shown``: which of
-    PLAN_LAYERS; ``types``: the device types drawn (None: all); ``focus``: a geometry to ring."""
+    PLAN_LAYERS; ``types``: the device types drawn (None: all); ``focus``: a geometry to ring.
+
+    ``cache(name, frames, build, extra) -> layers`` may keep each group of layers per content
+    of the frames it reads (ui.maps.cached_group): each group is given exactly the columns
+    it reads and ``extra`` (anything else it depends on), so an edit rebuilds only the groups
+    whose inputs it changed (a new tier: the room fills; a lock: the doors). Without it every
+    group is built."""
+    cache = cache or _built
     shown = set(shown)
     drawn = controls if types is None else controls[controls["type"].isin(types)]
+    zone_cols, door_cols = _columns(zones, ZONE_COLUMNS), _columns(doors, DOOR_COLUMNS)
+    device_cols = _columns(drawn, CONTROL_COLUMNS)
+    fills = {} if "Zones" not in shown else (tiers or {})
+    zone_tiers = tuple((z, fills.get(z)) for z in zones["id"])
     layers = [
         underlay_layer(underlay),
-        zone_layer(zones, tiers if "Zones" in shown else {}),
-        wall_layer(zones),
-    ]
+        *cache("floor-zones", (zone_cols,), lambda z: [zone_layer(z, dict(zone_tiers))],
+               zone_tiers),
+        *cache("floor-walls", (zones[["geometry"]],), lambda z: [wall_layer(z)]),
+    ]  # fmt: skip
     if "Camera views" in shown and views is not None and len(views):
-        layers += fov_layers(views[views["control_id"].isin(set(drawn["id"]))], zoom)
-    layers += door_layers(doors)
+        seen = views.loc[views["control_id"].isin(set(drawn["id"])), ["control_id", "geometry"]]
+        layers += cache("floor-fov", (seen,), lambda v: fov_layers(v, zoom), (zoom,))
+    layers += cache("floor-doors", (door_cols,), door_layers)
     if "Grid" in shown and grid_cells is not None:
-        layers += grid_layers(grid_cells, zoom)
+        cells = grid_cells[["geometry"]]
+        layers += cache("floor-grid", (cells,), lambda c: grid_layers(c, zoom), (zoom,))
     if focus is not None:
         layers.append(highlight_layer(focus))
-    marks = []
-    if "Room labels" in shown:
-        marks += room_marks(zones)
-    if "Door numbers" in shown:
-        marks += door_marks(doors, zones)
     if "Devices" in shown:
-        layers.append(control_line_layer(drawn))
-        marks += device_marks(drawn)
-    return [layer for layer in layers + mark_layers(marks, zoom) if layer is not None]
+        layers += cache("floor-lines", (device_cols,), lambda c: [control_line_layer(c)])
+    marked = tuple(sorted(shown & {"Room labels", "Door numbers", "Devices"}))
+
+    def marks(z, d, c) -> list:
+        out = []
+        if "Room labels" in marked:
+            out += room_marks(z)
+        if "Door numbers" in marked:
+            out += door_marks(d, z)
+        if "Devices" in marked:
+            out += device_marks(c)
+        return mark_layers(out, zoom)
+
+    numbers = _columns(doors, DOOR_MARK_COLUMNS)
+    layers += cache("floor-marks", (zone_cols, numbers, device_cols), marks, (zoom, marked))
+    return [layer for layer in layers if layer is not None]
 
 
 def floor_legend(zones, doors, controls, views, tiers, shown, types, live: bool = False) -> list:

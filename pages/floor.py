@@ -17,6 +17,7 @@ from ui.floorstate import level_switcher, search_hits, take_map_focus
 from ui.guard import require
 from ui.live import live_map
 from ui.maps import (
+    cached_group,
     layer_toggles,
     overlay,
     picked_here,
@@ -102,6 +103,7 @@ def build():
     layers = floor_plan_layers(
         plan.zones, plan.doors, plan.controls, plan.views, view.zoom,
         tiers if "Zones" in shown else {}, shown, types, cells, underlay,
+        cache=cached_group,  # an edit rebuilds only the layers whose inputs it changed
     )  # fmt: skip
     return layers, view
 

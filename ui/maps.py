@@ -71,6 +71,14 @@ def cached_layers(name: str, frame, build, extra: tuple = ()) -> list[str]:
     return list(_layers_json(name, frame_key(frame), extra, frame, build))
 
 
+def cached_group(name: str, frames: tuple, build, extra: tuple = ()) -> list[str]:
+    """``cached_layers`` for a builder of several frames: the compact JSON of
+    ``build(*frames)``, kept per content of every frame (and ``extra``). The ``cache`` that
+    layers.floor.floor_plan_layers takes."""
+    key = "+".join(frame_key(frame) for frame in frames)
+    return list(_layers_json(name, key, extra, frames, lambda fs: build(*fs)))
+
+
 def static_spec(key: tuple, build) -> tuple[dict, tuple[str, ...]]:
     """The view and the compact JSON of each static layer, built once per ``key`` (which must
     name everything ``build() -> (layers, view)`` depends on; the viewer's visibility is added
