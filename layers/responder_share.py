@@ -7,6 +7,7 @@ zoom steps nor load that font, so it keeps these builders until it does. Pure: n
 
 from __future__ import annotations
 
+import pandas as pd
 import pydeck as pdk
 
 from layers.deck import line_paths, point_xy, polygon_rings, tip_text
@@ -93,10 +94,11 @@ def point_layer(objs, layer_id: str = "responder-points") -> pdk.Layer:
 
 
 def label_layer(objs, layer_id: str = "responder-labels") -> pdk.Layer:
-    """Room numbers and door numbers as text (deck.gl draws text, never HTML)."""
-    keep = objs[
-        (objs["source"] == "opening") | ((objs["source"] == "zone") & (objs["number"] != ""))
-    ]
+    """Door numbers, then room numbers, as text (drawn as text, never HTML). The order is the
+    priority the share viewer places them by when they would touch (exits first)."""
+    doors = objs[objs["source"] == "opening"]
+    rooms = objs[(objs["source"] == "zone") & (objs["number"] != "")]
+    keep = pd.concat([doors, rooms])
     rows = [
         {"position": point_xy(r.geometry), "text": str(r["number"])} for _, r in keep.iterrows()
     ]

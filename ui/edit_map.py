@@ -23,7 +23,7 @@ from passmap.importers.files import with_url
 from passmap.palette import control_style
 from ui import assessment, data
 from ui.editing import CLICK_KEY, DRAWN_KEY, SEL_KEY
-from ui.maps import layers_json, overlay, picked, show_spec, static_spec
+from ui.maps import cached_group, layers_json, overlay, picked, show_spec, static_spec
 from ui.pickers import current
 from ui.sitedata import level_objects
 
@@ -223,6 +223,7 @@ def _show_deck(level: dict, bounds, click, wedge, selected) -> None:
         layers = floor_plan_layers(
             plan.zones, plan.doors, plan.controls, plan.views, view.zoom, tiers, shown,
             underlay=with_url(stored_underlay),  # read only inside the underlay folder
+            cache=cached_group,  # a save rebuilds only the layers whose inputs it changed
         )  # fmt: skip
         return layers, view
 

@@ -71,6 +71,22 @@ def test_share_page_draws_and_search_highlights(
     page.get_by_text("Exterior door (numbered)").wait_for(timeout=TIMEOUT_MS)
     legend = page.locator("#legend li").all_inner_texts()
     assert "AED" in legend and "Camera" not in legend and "Silent panic alarm" not in legend
+    # Labels never cover each other (issue 16): door and room numbers are placed by priority,
+    # grid labels where they are free; the boxes the map drew are read back from the page.
+    page.wait_for_function(
+        "() => window.pmShareLabels().filter(l => !l.layer.includes('grid')).length >= 10",
+        timeout=TIMEOUT_MS,
+    )
+    labels = page.evaluate("() => window.pmShareLabels()")
+    numbers = [lab for lab in labels if "grid" not in lab["layer"]]
+    assert len(numbers) >= 10, len(numbers)  # presence beside the absence below
+    overlaps = [
+        (a["text"], b["text"])
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]
+    ]
+    assert not overlaps, overlaps[:5]
     assert page.locator("#north").is_visible()
     assert page.locator("#scale-text").inner_text().endswith((" ft", " mi"))
     assert "onerror" in page.inner_text("#bar")  # shown as text, never run

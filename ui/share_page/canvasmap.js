@@ -221,24 +221,59 @@
       });
     }
 
+    // Labels never cover each other (issue 16): before a frame is drawn, every text of every
+    // text layer is given a place by priority, topmost layer first and, in a layer, in row
+    // order (the server lists exits before room numbers); a text whose box would touch one
+    // already placed is left out of this frame and appears as the user zooms in. What was
+    // drawn is kept in state.labels (screen boxes) for tests: map.labels().
+    function textBox(f, L, i) {
+      const p = L.shapes[i], text = L.texts[i], size = L.sizes[i];
+      const x = sx(f, p[0]), y = sy(f, p[1]);
+      if (!text || x < -200 || y < -50 || x > f.w + 200 || y > f.h + 50) return null;
+      const key = size + "|" + text;
+      let tw = L.widths.get(key);
+      if (tw === undefined) {
+        ctx.font = size + "px " + FONT;
+        tw = ctx.measureText(text).width;
+        L.widths.set(key, tw);
+      }
+      const pad = L.background ? 2 : 0;
+      return {x: x, y: y, x0: x - tw / 2 - pad, x1: x + tw / 2 + pad,
+              y0: y - size * 0.6, y1: y + size * 0.6, w: tw, text: text};
+    }
+
+    function placeLabels(f) {
+      const placed = [];
+      const touches = (b) => placed.some((o) => b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1);
+      for (let j = state.layers.length - 1; j >= 0; j--) {
+        const L = state.layers[j];
+        if (L.kind !== "text") continue;
+        L.keep = L.shapes.map((_, i) => {
+          const b = textBox(f, L, i);
+          if (!b || touches(b)) return null;
+          b.layer = L.id;
+          placed.push(b);
+          return b;
+        });
+      }
+      state.labels = placed;
+    }
+
     function drawTexts(f, L) {
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       let font = null;
-      L.shapes.forEach((p, i) => {
-        const x = sx(f, p[0]), y = sy(f, p[1]), size = L.sizes[i], text = L.texts[i];
-        if (!text || x < -200 || y < -50 || x > f.w + 200 || y > f.h + 50) return;
+      (L.keep || []).forEach((b, i) => {
+        if (!b) return;
+        const size = L.sizes[i];
         const want = size + "px " + FONT;
         if (font !== want) { ctx.font = font = want; }
         if (L.background) {
-          const key = size + "|" + text;
-          let tw = L.widths.get(key);
-          if (tw === undefined) { tw = ctx.measureText(text).width; L.widths.set(key, tw); }
           ctx.fillStyle = L.background;
-          ctx.fillRect(x - tw / 2 - 2, y - size * 0.6, tw + 4, size * 1.2);
+          ctx.fillRect(b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
         }
         ctx.fillStyle = L.colours[i];
-        ctx.fillText(text, x, y);
+        ctx.fillText(b.text, b.x, b.y);
       });
     }
 
@@ -278,6 +313,7 @@
       ctx.lineJoin = "miter";
       ctx.lineCap = "butt";
       drawTiles(f);
+      placeLabels(f);
       for (const L of state.layers) {
         if (L.kind === "polygon") drawPolygons(f, L);
         else if (L.kind === "path") drawPaths(f, L);
@@ -439,6 +475,8 @@
       setTiles(tiles) { state.tiles = tiles; redraw(); },
       pick: pick,
       redraw: redraw,
+      labels: () => (state.labels || []).map((b) => ({
+        layer: b.layer, text: b.text, x0: b.x0, x1: b.x1, y0: b.y0, y1: b.y1})),
     };
   }
 

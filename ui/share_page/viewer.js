@@ -352,6 +352,7 @@
       onViewChange: (vs) => { state.viewState = vs; updateScale(vs); },
       onDraw: afterRender,
     });
+    window.pmShareLabels = () => state.map.labels();  // the labels drawn (tests)
     if (data.tiles && data.tiles.url) state.map.setTiles(data.tiles);
     campusSel.addEventListener("change", () => setCampus(campusSel.value));
     $("view").addEventListener("change", () => setView($("view").value, true));
