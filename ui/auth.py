@@ -148,9 +148,16 @@ def _oidc_configured() -> bool:
 
 
 def _session_from_oidc(store):
-    """Single sign-on: the identity provider's e-mail must match a local, enabled account."""
+    """Single sign-on: the identity provider's e-mail must match a local, enabled account, and
+    the provider must not say that e-mail is unverified (``email_verified: false``: anyone may
+    type any address into such an identity)."""
     email = str(st.user.get("email") or "")
-    user = store.get_user(email)
+    if not _email_not_unverified():
+        st.session_state[NOTICE_KEY] = (
+            f"The sign-on provider has not verified {plain(email)}; ask an administrator."
+        )
+        return None
+    user = store.get_user(email) if email else None
     if user is None or user["disabled"]:
         st.session_state[NOTICE_KEY] = (
             f"No enabled PassMap account for {plain(email)}; ask an administrator."
@@ -158,7 +165,17 @@ def _session_from_oidc(store):
         return None
     sess = auth.session_for(user)
     st.session_state[SESSION_KEY] = sess
+    # a browser session like a password sign-in's: sign-out, disabling the account or a new
+    # password end it in every tab (else only the idle timeout would)
+    _set_cookie(auth.SESSION_COOKIE, auth.start_browser_session(store, sess))
     return sess
+
+
+def _email_not_unverified() -> bool:
+    """False when the identity's ``email_verified`` claim says no (False or "false"); a
+    provider that sends no such claim (some do not) vouches for the address it sends."""
+    verified = st.user.get("email_verified")
+    return verified is None or verified is True or str(verified).lower() == "true"
 
 
 def _requested_url_path(known: set[str]) -> str | None:
@@ -264,6 +281,11 @@ def sidebar_account(viewer: Viewer) -> None:
         if viewer.grant is None and st.button("Sign out", key="auth_sign_out"):
             auth.end_browser_session(data.get_store(), st.session_state.pop(SESSION_KEY, None))
             _set_cookie(auth.SESSION_COOKIE, "")
+            if _oidc_configured() and getattr(st.user, "is_logged_in", False):
+                # else the next run signs the identity straight back in (_session_gate):
+                # Streamlit drops its identity cookie and ends the provider's session
+                st.logout()
+                st.stop()
             st.rerun()
         if viewer.grant is None:
             _change_password_form(viewer)
