@@ -228,7 +228,9 @@ def main() -> None:
         print(
             f"re-assess one building ({building}) after an edit, best of {len(runs)}: "
             f"{inc_w * 1000:.0f} ms wall, {inc_c * 1000:.0f} ms CPU (median "
-            f"{median_w * 1000:.0f} ms wall); equals a full run: {same}"
+            f"{median_w * 1000:.0f} ms wall); equals a full run: {same}; practices "
+            f"evaluated again in its campus: {sum(map(len, quick.rerun.values()))} of "
+            f"{len(result.practices)} (the rest kept: nothing they read changed)"
         )
         naive_s, notes = naive_estimate(store, args.sample)
         print(

@@ -76,8 +76,7 @@ def load_inputs(store, campus_id: str | None = None, live: bool = False) -> Inpu
         reads["device_status"] = lambda: store.device_status_table(campus_id)
     got = dict(zip(reads, _READERS.map(lambda read: read(), reads.values())))
     if campus_id is not None:
-        campuses = store.list_campuses()
-        got["campuses"] = campuses[campuses["id"] == campus_id].reset_index(drop=True)
+        got["campuses"] = store.list_campuses(campus_id=campus_id)
     return Inputs(**got)
 
 

@@ -64,10 +64,12 @@ def evaluate(
     ctx: Context,
     building_id: str | None = None,
     district_scope: bool = True,
+    keep: dict | None = None,
 ) -> pd.DataFrame:
     """Findings of all practices; with ``building_id`` only that building's zones, the building
     and its campus-level practices; ``district_scope=False`` leaves out district-wide
-    practices (a one-campus update keeps them from the full run)."""
+    practices (a one-campus update keeps them from the full run); ``keep`` maps practice ids
+    to their rows of an earlier run whose inputs did not change (taken as they are)."""
     campus_id = None
     if building_id is not None:
         match = ctx.inputs.buildings.loc[ctx.inputs.buildings["id"] == building_id, "campus_id"]
@@ -78,6 +80,9 @@ def evaluate(
         if rule.live_only and not ctx.live:
             continue
         if not district_scope and p["scope"]["level"] == "district":
+            continue
+        if keep and p["id"] in keep:
+            parts.append(keep[p["id"]])
             continue
         key = json.dumps(p["scope"], sort_keys=True)
         if key not in unit_cache:  # many practices share a scope: select units once
@@ -100,7 +105,7 @@ def evaluate(
         ctx.__dict__.pop(scratch, None)  # the rules' per-run lookups (memory)
     if not parts:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    findings = _assemble(parts)
+    findings = _assemble_pieces(parts)
     return _apply_not_necessary(findings, ctx)
 
 
@@ -138,6 +143,26 @@ def _assemble(parts: list[dict]) -> pd.DataFrame:
         else:
             cols[c] = np.concatenate([part[c] for part in parts])
     return pd.DataFrame(cols, columns=FINDING_COLUMNS)
+
+
+def _assemble_pieces(parts: list) -> pd.DataFrame:
+    """``_assemble`` where some parts are kept rows (DataFrames) of an earlier run: runs of
+    fresh blocks assembled, everything joined in practice order. Kept rows already carry
+    their Not necessary marks; applying the same checklist again leaves them as they are."""
+    if not any(isinstance(part, pd.DataFrame) for part in parts):
+        return _assemble(parts)
+    frames, run = [], []
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            if run:
+                frames.append(_assemble(run))
+                run = []
+            frames.append(part)
+        else:
+            run.append(part)
+    if run:
+        frames.append(_assemble(run))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _only_building(units, building_id, campus_id):

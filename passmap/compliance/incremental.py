@@ -8,15 +8,23 @@ one fresh block per updated campus; the full frame is only materialised when som
 (``scoring.summaries``): only the entries of the campus, its buildings and zones, and the
 district change. District-wide practices are kept from the full run (the service re-runs
 everything when a change reaches them: the catalog, a district-wide checklist status).
+
+Inside an updated campus, a practice is evaluated again only when something it reads changed
+(``campus_digests``, ``Rule.reads``): a door's lock edit re-runs the door practices and the
+sight lines, not the 23 "device in the room" practices; their rows are kept from the last run.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
+import shapely
 
 from passmap.compliance import scoring
 from passmap.compliance.context import Inputs
+from passmap.compliance.rulekit import RULES
 
 _ORDER = {"levels": ["building_id", "ordinal", "id"]}  # as the store reads them
 
@@ -112,3 +120,94 @@ def rescore(
             mins["district"][district] = int(low)
         tiers[district] = scoring.tier_of(low)
     return mins, tiers
+
+
+# -- which practices an edit leaves as they were ----------------------------------------------
+_TYPE_PARAMS = ("control_types", "or_control_types", "requires")  # params naming control types
+# What a door is fitted with; the rest of its row (where it is, what it joins, its class and
+# number) is its layout, which sight lines and companion devices read.
+DOOR_ATTRIBUTES = frozenset(
+    {"lock_function", "lock_inside_operable", "monitored", "glazing_protection"}
+)
+
+
+def campus_digests(inputs: Inputs, campus_id: str) -> dict[str, bytes]:
+    """Digests of one campus's rows by what rules read: ``site`` (the campus, its buildings,
+    levels and zones, plus the district's checklist and procedures, which every practice's
+    rows may depend on), ``openings``, ``door_layout`` (the doors without
+    ``DOOR_ATTRIBUTES``), ``walls`` and ``type:<t>`` per control type present. Equal digests,
+    equal inputs: rows are compared in id order (a district read and a campus read may list
+    them differently), every column and the geometry's WKB."""
+
+    def mine(frame):
+        return None if frame is None else frame[frame["campus_id"].to_numpy() == campus_id]
+
+    buildings = inputs.buildings[inputs.buildings["campus_id"].to_numpy() == campus_id]
+    levels = inputs.levels[inputs.levels["building_id"].isin(set(buildings["id"]))]
+    campus = inputs.campuses[inputs.campuses["id"].to_numpy() == campus_id]
+    site = hashlib.sha256()
+    for frame in (campus, buildings, levels, mine(inputs.zones)):
+        site.update(_frame_digest(frame))
+    for frame in (inputs.attestations, inputs.procedures, inputs.device_status):
+        site.update(_frame_digest(frame, geometry=False))
+    doors = mine(inputs.openings)
+    out = {
+        "site": site.digest(),
+        "openings": _frame_digest(doors),
+        "door_layout": _frame_digest(doors.drop(columns=list(DOOR_ATTRIBUTES & set(doors)))),
+        "walls": _frame_digest(mine(inputs.walls)),
+    }
+    controls = mine(inputs.controls).sort_values("id", kind="stable")
+    rows = _row_texts(controls)
+    types = controls["type"].astype(str).to_numpy()
+    for t in np.unique(types):
+        out[f"type:{t}"] = hashlib.sha256(b"\n".join(rows[types == t])).digest()
+    return out
+
+
+def _frame_digest(frame, geometry: bool = True) -> bytes:
+    if frame is None:
+        return b"none"
+    if "id" in frame:
+        frame = frame.sort_values("id", kind="stable")
+    return hashlib.sha256(b"\n".join(_row_texts(frame, geometry))).digest()
+
+
+def _row_texts(frame, geometry: bool = True) -> np.ndarray:
+    """One text per row: its columns (one spelling per missing value, whatever the column's
+    dtype in this read) and its geometry's WKB."""
+    geo = frame.geometry.name if geometry and hasattr(frame, "geometry") else None
+    plain = frame.drop(columns=geo) if geo else frame
+    values = plain.to_numpy(dtype=object)
+    values[pd.isna(values)] = None
+    head = repr(list(plain.columns)).encode()
+    texts = [head + repr(r).encode() for r in values.tolist()]
+    if geo:
+        wkb = shapely.to_wkb(np.asarray(frame.geometry.values))
+        texts = [t + (w or b"") for t, w in zip(texts, wkb)]
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return out
+
+
+def unchanged_practices(practices: pd.DataFrame, old: dict, new: dict) -> set:
+    """Ids of the practices whose inputs are the same in ``old`` and ``new`` digests
+    (``campus_digests`` of one campus before and after an edit)."""
+    if old.get("site") != new.get("site"):
+        return set()
+    same = set()
+    for pid, kind, params in zip(
+        practices["id"], practices["check_kind"], practices["check_params"]
+    ):
+        reads = RULES[kind].reads if kind in RULES else None
+        if reads is None:
+            continue
+        keys = [r for r in reads if r in ("openings", "door_layout", "walls")]
+        types = {"camera"} if "cameras" in reads else set()
+        if "controls" in reads:
+            for name in _TYPE_PARAMS:
+                types.update(str(t) for t in (params or {}).get(name) or ())
+        keys += [f"type:{t}" for t in types]
+        if all(old.get(k) == new.get(k) for k in keys):
+            same.add(pid)
+    return same

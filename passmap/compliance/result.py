@@ -11,6 +11,7 @@ import shapely
 
 from passmap.compliance import incremental, scoring
 from passmap.compliance.planning import rank_gaps
+from passmap.compliance.rulekit import RULES
 from passmap.model import COMPONENTS, LAYERS_V7
 from passmap.values import is_missing
 
@@ -51,6 +52,10 @@ class AssessmentResult:
         # campus (``update_campuses``); ``findings`` joins them on first read.
         self._base, self._blocks, self._findings = findings, {}, findings
         self._campus_ctx: dict = {}  # campus id -> the Context it was last evaluated in
+        self._digests: dict = {}  # campus id -> incremental.campus_digests of its inputs here
+        # campus id -> ids of the practices the update that made this result evaluated again
+        # (the others kept their rows: nothing they read changed); empty after a full run
+        self.rerun: dict[str, set] = {}
         self._coverage: dict = {}  # campus id -> camera views (computed on first use)
         self._mins = scoring.summaries(findings)
         self.tiers: dict[str, int] = scoring.tiers_from(self._mins, self.scopes)
@@ -181,16 +186,27 @@ class AssessmentResult:
         ids = set(campus_ids)
         if self.building_id is not None or incremental.needs_full_run(self.practices):
             return self._full(store, version)
-        fresh_ctx, blocks = {}, []
+        fresh_ctx, blocks, digests, rerun = {}, [], {}, {}
+        own = [
+            p
+            for p, s, k in zip(
+                self.practices["id"], self.practices["scope"], self.practices["check_kind"]
+            )
+            if s.get("level") != "district" and (self.live or not RULES[k].live_only)
+        ]
         for cid in sorted(ids):
             inputs = load_inputs(store, cid, self.live)
             if inputs.campuses.empty:
                 return assess(store, self.edition, self.live, as_of=self.as_of, version=version)
             fresh_ctx[cid] = Context(inputs, self.as_of, self.live, crs=self.ctx.crs)
-            blocks.append(evaluate(self.practices, fresh_ctx[cid], district_scope=False))
+            keep, digests[cid] = self._kept_rows(cid, inputs)
+            rerun[cid] = set(own) - set(keep)
+            blocks.append(evaluate(self.practices, fresh_ctx[cid], district_scope=False, keep=keep))
         fresh = pd.concat(blocks, ignore_index=True)
         new = object.__new__(AssessmentResult)
         new.__dict__.update({k: v for k, v in self.__dict__.items() if k not in _CACHED})
+        new._digests = {**self._digests, **digests}
+        new.rerun = rerun
         new._campus_ctx = {**self._campus_ctx, **fresh_ctx}
         new._blocks = {**self._blocks, **{c: fresh[fresh["campus_id"] == c] for c in ids}}
         # A campus's camera views are kept when nothing they are drawn from changed (a lock,
@@ -218,6 +234,26 @@ class AssessmentResult:
         )
         new.version = version
         return new
+
+    def _kept_rows(self, campus_id: str, inputs) -> tuple[dict, dict]:
+        """The campus's rows of this result for every practice whose inputs the edit left as
+        they were (``incremental.unchanged_practices``), and the campus's new digests. A live
+        result re-runs everything (device statuses reach most practices)."""
+        if self.live:
+            return {}, {}
+        new = incremental.campus_digests(inputs, campus_id)
+        old = self._digests.get(campus_id)
+        if old is None:  # this result's own rows of the campus, digested once
+            ctx = self._campus_ctx.get(campus_id, self.ctx)
+            old = self._digests[campus_id] = incremental.campus_digests(ctx.inputs, campus_id)
+        same = incremental.unchanged_practices(self.practices, old, new)
+        if not same:
+            return {}, new
+        rows = self._blocks.get(campus_id)
+        if rows is None:
+            rows = self._base[self._base["campus_id"].to_numpy() == campus_id]
+        at = rows.groupby("practice_id", sort=False).indices
+        return {p: rows.iloc[at[p]] for p in same if p in at}, new
 
     def _full(self, store, version):
         from passmap.compliance import assess

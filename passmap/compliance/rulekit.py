@@ -22,6 +22,12 @@ class Rule:
     func: Callable
     params: dict  # name -> (type or tuple of types, required)
     live_only: bool = False
+    # What the rule reads besides the campus's site (campus, buildings, levels, zones), the
+    # checklist and the procedures: "openings" (every column), "door_layout" (the doors
+    # without their lock, monitoring and glazing attributes), "walls" (CAD), "cameras" (every
+    # camera, for sight lines) and "controls" (the control types its parameters name). None:
+    # anything (an update re-runs it on every change of its campus).
+    reads: tuple | None = None
 
 
 RULES: dict[str, Rule] = {}
@@ -30,11 +36,12 @@ NOT_APPLICABLE = "not_applicable"
 CHAIN = ("scope_id", "building_id", "campus_id", "district_id")
 
 
-def rule(name: str, live_only: bool = False, **params):
-    """Register a rule function under ``name`` with its parameter spec."""
+def rule(name: str, live_only: bool = False, reads: tuple | None = None, **params):
+    """Register a rule function under ``name`` with its parameter spec and what it reads
+    (``Rule.reads``)."""
 
     def wrap(func):
-        RULES[name] = Rule(name, func, params, live_only)
+        RULES[name] = Rule(name, func, params, live_only, reads)
         return func
 
     return wrap

@@ -42,7 +42,7 @@ def _where(rec_scope: str, unit: dict, name: str) -> str:
     )
 
 
-@rule("attested")
+@rule("attested", reads=())
 def attested(practice: dict, ctx, units: pd.DataFrame) -> dict:
     """Status from the checklist (the unit's own, else the nearest wider scope's); no record
     means Needed."""

@@ -108,6 +108,7 @@ def indoor_rows(ctx) -> np.ndarray:
 
 @rule(
     "control_in_zone",
+    reads=("controls",),
     control_types=(list, True),
     min_count=(int, False),
     attrs=(dict, False),
@@ -219,7 +220,7 @@ def _own_procedure(ctx) -> np.ndarray:
     return ctx.__dict__["_own_procedure"]
 
 
-@rule("procedure_attached", control_types=(list, True))
+@rule("procedure_attached", reads=("controls",), control_types=(list, True))
 def procedure_attached(practice, ctx, units):
     """Every technology control of the types has a written procedure: its own document, or
     one for its whole device type on its campus or in the district."""
@@ -241,7 +242,7 @@ def procedure_attached(practice, ctx, units):
     )
 
 
-@rule("maintenance", control_types=(list, True), within_days=(int, True))
+@rule("maintenance", reads=("controls",), control_types=(list, True), within_days=(int, True))
 def maintenance(practice, ctx, units):
     """Devices of the types were tested within N days of the assessment date."""
     days = practice["check_params"]["within_days"]
@@ -267,7 +268,7 @@ def maintenance(practice, ctx, units):
     )
 
 
-@rule("live_health", live_only=True, control_types=(list, True))
+@rule("live_health", live_only=True, reads=("controls",), control_types=(list, True))
 def live_health(practice, ctx, units):
     """Devices of the types are online now (effective assessments only)."""
     return _per_control_check(

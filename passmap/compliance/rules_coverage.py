@@ -51,7 +51,12 @@ def door_sight_points(doors) -> tuple[np.ndarray, np.ndarray]:
     return np.vstack(pts), np.concatenate(owner)
 
 
-@rule("camera_coverage", door_classes=(list, False), control_types=(list, False))
+@rule(
+    "camera_coverage",
+    reads=("door_layout", "walls", "cameras", "controls"),
+    door_classes=(list, False),
+    control_types=(list, False),
+)
 def camera_coverage(practice, ctx, units):
     """Every target (door of the classes, or control of the types) is seen by a camera."""
     p = practice["check_params"]
@@ -163,6 +168,7 @@ def zone_samples(zones) -> tuple[np.ndarray, np.ndarray]:
 
 @rule(
     "area_coverage",
+    reads=("door_layout", "walls", "cameras"),
     zone_kinds=(list, True),
     min_share=((int, float), True),
     camera_area_m2=((int, float), False),

@@ -96,6 +96,7 @@ def portable_doors(ctx, doors: pd.DataFrame) -> pd.DataFrame:
 
 @rule(
     "opening_attribute",
+    reads=("openings", "controls"),
     door_classes=(list, True),
     attribute=(str, True),
     present=(bool, False),
@@ -147,7 +148,11 @@ def opening_attribute(practice, ctx, units):
 
 
 @rule(
-    "door_numbering", door_classes=(list, True), pattern=(str, False), primary_number=(str, False)
+    "door_numbering",
+    reads=("door_layout",),
+    door_classes=(list, True),
+    pattern=(str, False),
+    primary_number=(str, False),
 )
 def door_numbering(practice, ctx, units):
     """Door numbers are present, unique within the unit, match the scheme, and the primary
@@ -200,7 +205,12 @@ def _numbering_problems(ids, numbers, classes, pattern, primary_number) -> dict:
     }
 
 
-@rule("secure_entry", requires=(list, True), within_m=((int, float), False))
+@rule(
+    "secure_entry",
+    reads=("door_layout", "controls"),
+    requires=(list, True),
+    within_m=((int, float), False),
+)
 def secure_entry(practice, ctx, units):
     """A primary entrance of the unit opens into a vestibule (if required) and has the
     required companion controls (on the door, in the vestibule, or within ``within_m``)."""
@@ -292,6 +302,7 @@ def _entry_check(door_id, requires, vest_of, found):
 
 @rule(
     "door_companion",
+    reads=("door_layout", "controls"),
     door_classes=(list, True),
     control_types=(list, True),
     within_m=((int, float), False),

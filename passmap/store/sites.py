@@ -37,9 +37,13 @@ class SitesMixin:
     def list_districts(self) -> gpd.GeoDataFrame:
         return self._gdf("district")
 
-    def list_campuses(self, district_id: str | None = None) -> gpd.GeoDataFrame:
+    def list_campuses(
+        self, district_id: str | None = None, campus_id: str | None = None
+    ) -> gpd.GeoDataFrame:
         return self._gdf(
-            "campus", "WHERE (?::VARCHAR IS NULL OR district_id = ?)", [district_id, district_id]
+            "campus",
+            "WHERE (?::VARCHAR IS NULL OR district_id = ?) AND (?::VARCHAR IS NULL OR id = ?)",
+            [district_id, district_id, campus_id, campus_id],
         )
 
     def list_buildings(self, campus_id: str | None = None) -> gpd.GeoDataFrame:

@@ -251,3 +251,50 @@ def test_a_walk_through_verification_moves_the_version_and_re_assesses_nothing(d
         second = service.current()
         assert second.version == v0 + 1 and second.tiers == first.tiers
         assert service.updates == {"full": 1, "campus": 0}
+
+
+def test_an_update_evaluates_again_only_the_practices_whose_inputs_changed(demo_db):
+    """A door's lock edit re-runs the practices that read doors (and the sight lines, which
+    doors cut); the "device in the room" practices keep their rows. A moved camera re-runs
+    what reads cameras, not the duress or door practices. Both equal a full run."""
+    from passmap.compliance.rulekit import RULES
+
+    with Store(demo_db) as store:
+        result = assess(store)
+        practices = result.practices
+        own = practices[
+            [
+                s.get("level") != "district" and not RULES[k].live_only
+                for s, k in zip(practices["scope"], practices["check_kind"])
+            ]
+        ]
+
+        def reading(*families):
+            return {
+                p
+                for p, k in zip(own["id"], own["check_kind"])
+                if RULES[k].reads is None or set(RULES[k].reads) & set(families)
+            }
+
+        door = store.list_openings(building_id="cvhs-main").iloc[0]
+        flip = {"monitored": not bool(door["monitored"])}
+        store.update_feature("opening", door["id"], flip, None, "prop")
+        after_door = result.update_campuses(store, ["cvhs"])
+        assert after_door.rerun["cvhs"] == reading("openings")
+        kinds = dict(zip(own["id"], own["check_kind"]))
+        assert {kinds[p] for p in after_door.rerun["cvhs"]} >= {"opening_attribute"}
+        assert not {kinds[p] for p in after_door.rerun["cvhs"]} & {
+            "control_in_zone",
+            "camera_coverage",  # a lock changes no sight line
+        }
+        assert after_door.document() == assess(store).document()
+
+        cams = store.list_controls(building_id="cvhs-main")
+        cam = cams[cams["type"] == "camera"].iloc[0]
+        store.move_feature("control", cam["id"], _shift(cam["geometry"], 4.0, 1.0), None, "prop")
+        after_cam = after_door.update_campuses(store, ["cvhs"])
+        rerun = after_cam.rerun["cvhs"]
+        assert rerun and rerun < set(own["id"])
+        assert {kinds[p] for p in rerun} >= {"camera_coverage", "area_coverage"}
+        assert not {kinds[p] for p in rerun} & {"opening_attribute", "door_numbering"}
+        assert after_cam.document() == assess(store).document()
