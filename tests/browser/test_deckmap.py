@@ -89,11 +89,11 @@ def _layers(min_zoom=None):
     return [json.dumps(parcel), json.dumps(detail)]
 
 
-def _render(page, layers, view=VIEW):
+def _render(page, layers, view=VIEW, **args):
     page.evaluate(
-        """([layers, view]) => window.postMessage({isStreamlitMessage: true,
-        type: 'streamlit:render', args: {layers, view, height: 400, tiles: null}}, '*')""",
-        [layers, view],
+        """([layers, view, args]) => window.postMessage({isStreamlitMessage: true,
+        type: 'streamlit:render', args: {layers, view, height: 400, tiles: null, ...args}}, '*')""",
+        [layers, view, args],
     )
 
 
@@ -216,6 +216,26 @@ def test_a_click_reports_the_objects_scalars_and_a_click_beside_clears_it(
     cleared = page.evaluate("window.__values.find(v => v.seq === 2)")
     assert cleared["selection"] == {"indices": {}, "objects": {}}
     assert cleared["seq"] == 2 and len(cleared["coordinate"]) == 2  # clicks counted, never lost
+
+
+def test_a_new_frame_numbers_its_clicks_on_and_sends_a_click_until_a_run_has_seen_it(
+    frontend_url, browser_page
+):
+    """A map frame drawn anew for a session that already clicked it (the page was left and
+    opened again) gets ``ack``, the highest click number the session has seen: its first click
+    is ack + 1, never an old number the page has set aside. A click no render has acknowledged
+    is sent again; the render that acknowledges it ends that."""
+    page = browser_page
+    _open(page, frontend_url)
+    _render(page, _layers(), ack=5)
+    page.wait_for_function("performance.getEntriesByName('deckmap:drawn').length > 0")
+    box = _box(page)
+    page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2)
+    page.wait_for_function("window.__values.length >= 2")  # sent, and again: not acknowledged
+    assert {v["seq"] for v in page.evaluate("window.__values")} == {6}
+    assert page.locator("#map").get_attribute("data-pending-click") == "6"
+    _render(page, _layers(), ack=6)  # a run saw it
+    page.locator("#map:not([data-pending-click])").wait_for(state="attached", timeout=15_000)
 
 
 @pytest.fixture

@@ -122,7 +122,8 @@ def test_floor_plan_reads_at_a_glance_and_tells_the_truth_across_levels(
     assert "Room tier" in legend and "Field of view (outline" in legend
     _shot(page, "floor")
 
-    # a device's panel, then another level and back: the panel goes, the types stay
+    # a device's panel, then another level and back: the panel goes, the types stay (a click
+    # after that: test_a_click_is_never_lost_while_the_page_reruns_or_after_the_map_was_away)
     chosen = [c.split(" (")[0] for c in _chips(page, "floor_types")]
     assert {"AED", "Duress / panic button", "Trauma kit"} <= set(chosen), chosen
     _click_icon_near_the_middle(page)
@@ -130,17 +131,9 @@ def test_floor_plan_reads_at_a_glance_and_tells_the_truth_across_levels(
     panel.wait_for(timeout=30_000)
     device = panel.inner_text().split("\n")[0]
     assert "·" in device, device
-    page.get_by_role("radio", name="Second Floor").click()  # Streamlit 1.67: radios
-    _settled(page, "floor:cvhs-main-l2", NO_PANEL)  # the second floor's run: no panel written
-    assert panel.count() == 0, "a first-floor device's panel stayed on the second floor"
-    page.get_by_role("radio", name="First Floor").click()
-    _settled(page, "floor:cvhs-main-l1", NO_PANEL)
-    assert panel.count() == 0, "the old click came back with the level"
+    _level_round_trip(page, panel)
     after = [c.split(" (")[0] for c in _chips(page, "floor_types")]
     assert after == chosen, "device types narrowed by the levels"
-    _click_icon_near_the_middle(page)  # the same device clicked again is a new click
-    panel.wait_for(timeout=30_000)
-    assert panel.inner_text().split("\n")[0] == device
 
     # one search: a room by "Room 114", a door, a device by the placeholder's form
     answer = _search(page, "Room 114", "Room 114")
@@ -152,6 +145,55 @@ def test_floor_plan_reads_at_a_glance_and_tells_the_truth_across_levels(
     _shot(page, "floor-search")
     log = server.log()
     assert "use_container_width" not in log, "deprecation warnings in the server log"
+    assert not page.outside_requests
+
+
+def _level_round_trip(page, panel) -> None:
+    """To the second floor and back to the first: the first floor's panel goes and stays gone."""
+    page.get_by_role("radio", name="Second Floor").click()  # Streamlit 1.67: radios
+    _settled(page, "floor:cvhs-main-l2", NO_PANEL)  # the second floor's run: no panel written
+    assert panel.count() == 0, "a first-floor device's panel stayed on the second floor"
+    page.get_by_role("radio", name="First Floor").click()
+    _settled(page, "floor:cvhs-main-l1", NO_PANEL)
+    assert panel.count() == 0, "the old click came back with the level"
+
+
+def _device_panel(page, panel) -> str:
+    """The panel's first line once a click opened it (one wait, no second click)."""
+    panel.wait_for(timeout=30_000)
+    return panel.inner_text().split("\n")[0]
+
+
+def test_a_click_is_never_lost_while_the_page_reruns_or_after_the_map_was_away(
+    app_server, browser_page, demo_db
+):
+    """Each click is made once and must open its panel (ui/deckmap: queued until a run has seen
+    it, numbered on across a new frame of the map): while the page reruns for another widget,
+    after a level round trip, and after the Campus page and back (Streamlit drops the map's
+    value there and draws a new frame: its clicks once started again at 1, the number of the
+    click the page had set aside on the second floor, and the click was ignored)."""
+    server = app_server(demo_db)
+    page = browser_page
+    _logged_in(page, server.url)
+    _goto(page, "floor-plan", "Floor plan")
+    _settled(page, "floor:cvhs-main-l1", NO_PANEL)
+    panel = page.locator(".st-key-detail_panel")
+
+    page.get_by_role("radio", name="Effective (live)").click()  # the page reruns for it...
+    _click_icon_near_the_middle(page)  # ...and the click lands while it does
+    device = _device_panel(page, panel)
+    assert "·" in device, device
+
+    _level_round_trip(page, panel)
+    _click_icon_near_the_middle(page)  # the same device clicked again is a new click
+    assert _device_panel(page, panel) == device
+
+    _goto(page, "campus-map", "Campus")
+    _drawn(page, "campus:cvhs")
+    _goto(page, "floor-plan", "Floor plan")
+    _settled(page, "floor:cvhs-main-l1", NO_PANEL)
+    _click_icon_near_the_middle(page)  # a new frame of the map, the same device
+    assert _device_panel(page, panel) == device
     assert not page.outside_requests
 
 

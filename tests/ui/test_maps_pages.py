@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from layers.plan import DOOR_TEXT
 from passmap.palette import TIER_COLOURS
-from tests.ui.conftest import deck_spec, html_text, layer, page, rows_of
+from tests.ui.conftest import deck_spec, html_text, layer, map_args, page, rows_of
 
 
 def _no_errors(at):
@@ -151,6 +151,26 @@ def test_click_on_a_zone_door_and_control_opens_the_detail_panel(maps_app):
     practices = frames[0].value
     assert {"Practice", "Status", "Role here"} <= set(practices.columns)
     assert not {"practice_id", "status", "role"} & set(practices.columns)
+
+
+def test_the_maps_click_numbers_go_on_after_the_page_was_left(maps_app):
+    """The map's frontend numbers its clicks on from ``ack`` (ui.deckmap.clicks_seen): when
+    another page drops the map's value and the map comes back in a new frame, its next click
+    still gets a new number, never one the page has set aside (ui.maps.picked_here)."""
+    at = _floor(maps_app)
+    assert map_args(at)["ack"] == 0
+    at.session_state["floor_map"] = {
+        "selection": {"indices": {}, "objects": {}},
+        "seq": 7,
+        "scope": at.session_state["pick_level"],
+    }
+    at.run()
+    assert map_args(at)["ack"] == 7
+    at.switch_page(page("campus")).run()
+    assert "floor_map" not in at.session_state  # Streamlit dropped the map's value
+    at.switch_page(page("floor")).run()
+    _no_errors(at)
+    assert map_args(at)["ack"] == 7  # the count goes on
 
 
 def test_search_zooms_to_a_door_and_shows_its_details(maps_app):

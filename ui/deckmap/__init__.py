@@ -15,7 +15,11 @@ fields (id, kind, name...), ``seq`` counts the map's clicks and ``scope`` is the
 map had when it was clicked. None before any click.
 
 A click is never lost: the frontend sends it again until a render acknowledges its ``seq``
-(``ack``: the seq this script run saw), so a click that lands while the app is busy arrives.
+(``ack``: the highest seq a run of this session has seen for the map's key), so a click that
+lands while the app is busy arrives. ``seq`` only grows, also across a new frame of the same
+map (the page was left and opened again, Streamlit dropped the widget's value): the frontend
+numbers its clicks on from ``ack``, so a new click never repeats the number of one the page
+has already set aside (ui.maps.picked_here, ui.live's click detection compare numbers).
 
 Signals for browser tests (no fixed sleeps): inside the component's frame, ``#map`` carries
 ``data-drawn="true"`` once the current spec is on screen and ``data-spec`` = ``name``;
@@ -34,6 +38,19 @@ import streamlit.components.v1 as components
 FRONTEND = Path(__file__).resolve().parent / "frontend"
 DECK_GL_VERSION = "9.1.14"
 _component = components.declare_component("deckmap", path=str(FRONTEND))
+CLICKS_SEEN = "_deckmap_clicks_seen"  # {map key: the highest click number a run has seen}
+
+
+def clicks_seen(key: str) -> int:
+    """The highest click number (``seq``) any run of this session has seen on the map ``key``,
+    kept apart from the widget's value: Streamlit drops that value when the page is left and a
+    page may forget it (ui.maps.forget_selection), but a click's number must never be reused."""
+    seen = st.session_state.setdefault(CLICKS_SEEN, {})
+    event = st.session_state.get(key)
+    seq = event.get("seq") if isinstance(event, dict) else None
+    if isinstance(seq, int) and seq > seen.get(key, 0):
+        seen[key] = seq
+    return seen.get(key, 0)
 
 
 def deck_map(
@@ -54,8 +71,6 @@ def deck_map(
     "grid": {"cols": [[letter, lon]], "rows": [[number, lat]]}} draws HTML over the canvas;
     ``name`` is published for tests; ``clicks="all"`` reports clicks on empty ground too (with
     their coordinate: the editor). Returns the event (module docstring)."""
-    seen = st.session_state.get(key)
-    ack = seen.get("seq", 0) if isinstance(seen, dict) else 0
     return _component(
         layers=list(layers),
         view=view,
@@ -65,7 +80,7 @@ def deck_map(
         overlay=overlay or {},
         name=name,
         clicks=clicks,
-        ack=ack,
+        ack=clicks_seen(key),
         key=key,
         default=None,
     )

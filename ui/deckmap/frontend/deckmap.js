@@ -5,8 +5,10 @@
  *   (deck.gl then uploads nothing and a rerun redraws nothing).
  * - A click sends {selection: {indices, objects}, seq, scope, coordinate} (the selection has the
  *   shape st.pydeck_chart uses) with the object's scalar fields only. The click stays queued
- *   until a render acknowledges its seq (args.ack = the seq the script saw): a click that
- *   arrives while the app is busy is sent again, never lost.
+ *   until a render acknowledges its seq (args.ack = the highest seq the session has seen on
+ *   this map): a click that arrives while the app is busy is sent again, never lost. A new
+ *   frame (the page was left and opened again) numbers its clicks on from args.ack, so a new
+ *   click never carries the number of an old one the page has set aside.
  * - The picked and the hovered objects are highlighted by id: a new spec (another level)
  *   keeps the highlight only if the same object is on it.
  * - The user's pan and zoom survive reruns: the view is reset only when the page asks for a
@@ -50,6 +52,7 @@
     deck: null, cache: new Map(), specs: [], zoom: null, height: 0, view: null, tilesJson: null,
     selected: null, hovered: null, tiles: null, warmed: false, changed: false, viewState: null,
     scope: null, seq: 0, pending: null, clicks: "objects", overlay: {}, reportTimer: null,
+    rendered: false,
   };
 
   function post(type, data) {
@@ -162,6 +165,7 @@
   setInterval(resendIfUnacknowledged, RESEND_MS);
 
   function select(info) {
+    if (!state.rendered) return;        // numbered on from args.ack: wait for the first render
     const coordinate = info && info.coordinate ?
       [Math.round(info.coordinate[0] * 1e7) / 1e7, Math.round(info.coordinate[1] * 1e7) / 1e7] :
       null;
@@ -415,6 +419,8 @@
   }
 
   function render(args) {
+    if (typeof args.ack === "number" && args.ack > state.seq) state.seq = args.ack;
+    state.rendered = true;
     acknowledge(args.ack);
     if (state.pending && typeof args.ack === "number") resendIfUnacknowledged();
     state.clicks = args.clicks || "objects";
