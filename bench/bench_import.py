@@ -8,7 +8,10 @@ database). ``ratio_with_new_file`` also counts creating, migrating and closing t
 (~1 s of DuckDB and its spatial extension: the figure reported before 2026-12-03). Median of
 ``--repeat`` runs after one warm-up import of each file.
 
-    .venv/bin/python bench/bench_import.py [--repeat 3] [--out bench/out]
+``passmap_write_alone_s``: the same rows written again by ``Store.apply_import`` into another
+new open database (the DuckDB share of the import: one transaction, foreign keys checked).
+
+    .venv/bin/python bench/bench_import.py [--repeat 3] [--out bench/out] [--cases pbf,gpkg]
 """
 
 from __future__ import annotations
@@ -208,28 +211,36 @@ def _timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def passmap_import(path: Path, out: Path, options, repeat: int) -> tuple[float, float, dict]:
+def passmap_import(path: Path, out: Path, options, repeat: int) -> tuple[float, float, float, dict]:
     """Median seconds of (the import into an open database, as the app and CLI run it; the
-    same plus creating, migrating and closing a new DuckDB file: the figure before 2026-12-03)
-    and the counts. Every run writes into a new file."""
+    same plus creating, migrating and closing a new DuckDB file: the figure before 2026-12-03;
+    the database write alone: the same rows written again by ``Store.apply_import`` into
+    another new open database, one transaction) and the counts. Every run writes into a new
+    file."""
     from passmap.importers import import_path
     from passmap.store import Store
 
-    alone, whole, counts = [], [], {}
+    alone, whole, write, counts = [], [], [], {}
     for _ in range(repeat):
-        db = out / f"bench-{uuid.uuid4().hex[:8]}.duckdb"
+        db, db2 = (out / f"bench-{uuid.uuid4().hex[:8]}.duckdb" for _ in range(2))
         t0 = time.perf_counter()
         store = Store(db)
         t1 = time.perf_counter()
-        counts = import_path(store, path, options).counts
+        report = import_path(store, path, options)
         t2 = time.perf_counter()
         store.close()
         t3 = time.perf_counter()
+        counts = report.counts
+        with Store(db2) as other:
+            t4 = time.perf_counter()
+            other.apply_import(report.bundle, "bench", "bench")
+            write.append(time.perf_counter() - t4)
         alone.append(t2 - t1)
         whole.append(t3 - t0)
-        db.unlink(missing_ok=True)
-        Path(str(db) + ".wal").unlink(missing_ok=True)
-    return statistics.median(alone), statistics.median(whole), counts
+        for file in (db, db2):
+            file.unlink(missing_ok=True)
+            Path(str(file) + ".wal").unlink(missing_ok=True)
+    return statistics.median(alone), statistics.median(whole), statistics.median(write), counts
 
 
 def pyogrio_dxf(path: Path) -> int:
@@ -267,15 +278,21 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default="bench/out")
+    ap.add_argument(
+        "--cases",
+        default="dxf,imdf,pbf,gpkg",
+        help="comma-separated subset of dxf,imdf,pbf,gpkg (default: all four)",
+    )
     args = ap.parse_args(argv)
+    cases = set(args.cases.split(","))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     dxf, imdf = out / "bench-50k.dxf", out / "bench-10k-units.zip"
     pbf, gpkg = out / "bench-10k-rooms.osm.pbf", out / "bench-10k-rooms.gpkg"
-    entities = make_dxf(dxf)
-    units = make_imdf(imdf)
-    osm_rooms = make_pbf(pbf)
-    gpkg_rooms = make_gpkg(gpkg)
+    entities = make_dxf(dxf) if "dxf" in cases else 0
+    units = make_imdf(imdf) if "imdf" in cases else 0
+    osm_rooms = make_pbf(pbf) if "pbf" in cases else 0
+    gpkg_rooms = make_gpkg(gpkg) if "gpkg" in cases else 0
     dxf_opts = ImportOptions(
         building_id="bench",
         georef=[(0, 0, LON0, LAT0), (800_000, 0, LON0 + 0.0088, LAT0)],
@@ -287,37 +304,38 @@ def main(argv=None) -> int:
         },
     )
     rows = []
-    for label, path, opts, theirs in (
+
+    def size(path: Path) -> str:
+        return f"{path.stat().st_size / 1e6:.1f} MB" if path.exists() else "-"
+
+    for case, label, path, opts, theirs in (
+        ("dxf", f"DXF, {entities:,} entities ({size(dxf)})", dxf, dxf_opts, pyogrio_dxf),
         (
-            f"DXF, {entities:,} entities ({dxf.stat().st_size / 1e6:.1f} MB)",
-            dxf,
-            dxf_opts,
-            pyogrio_dxf,
-        ),
-        (
-            f"IMDF zip, {units:,} units + {units:,} openings, 10 levels "
-            f"({imdf.stat().st_size / 1e6:.1f} MB)",
+            "imdf",
+            f"IMDF zip, {units:,} units + {units:,} openings, 10 levels ({size(imdf)})",
             imdf,
             ImportOptions(),
             pyogrio_imdf,
         ),
         (
-            f"OSM PBF, {osm_rooms:,} indoor rooms + {osm_rooms:,} doors "
-            f"({pbf.stat().st_size / 1e6:.1f} MB)",
+            "pbf",
+            f"OSM PBF, {osm_rooms:,} indoor rooms + {osm_rooms:,} doors ({size(pbf)})",
             pbf,
             ImportOptions(building_id="osm"),
             pyogrio_osm,
         ),
         (
-            f"GeoPackage, {gpkg_rooms:,} rooms in State Plane feet "
-            f"({gpkg.stat().st_size / 1e6:.1f} MB)",
+            "gpkg",
+            f"GeoPackage, {gpkg_rooms:,} rooms in State Plane feet ({size(gpkg)})",
             gpkg,
             ImportOptions(building_id="gpkg"),
             pyogrio_gpkg,
         ),
     ):
+        if case not in cases:
+            continue
         passmap_import(path, out, opts, 1)  # warm: the first import loads the importer modules
-        t_alone, t_whole, counts = passmap_import(path, out, opts, args.repeat)
+        t_alone, t_whole, t_write, counts = passmap_import(path, out, opts, args.repeat)
         t_theirs, n = _timed(lambda p=path, f=theirs: f(p), args.repeat)
         rows.append(
             {
@@ -327,6 +345,8 @@ def main(argv=None) -> int:
                 "pyogrio_s": round(t_theirs, 2),
                 "ratio": round(t_alone / t_theirs, 1),
                 "ratio_with_new_file": round(t_whole / t_theirs, 1),
+                "passmap_write_alone_s": round(t_write, 2),
+                "write_alone_ratio": round(t_write / t_theirs, 1),
                 "passmap_rows": counts,
                 "pyogrio_features": n,
             }

@@ -77,13 +77,16 @@ class ImportReport:
         }
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: Any) -> str:
     """A lower-case id fragment.
 
     >>> slug("Westport House / Floor 1")
     'westport-house-floor-1'
     """
-    s = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    s = _NOT_SLUG.sub("-", str(text).lower()).strip("-")
     return s or "x"
 
 

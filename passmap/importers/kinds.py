@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from passmap.model import ZONE_KINDS
 
@@ -100,6 +101,17 @@ def zone_kind(
     if not text:
         return default
     raw = str(text).strip()
+    if not overrides:  # the common case: the same few names and categories, over and over
+        return _kind_of(raw, default)
+    return _kind(raw, overrides, default)
+
+
+@lru_cache(maxsize=4096)
+def _kind_of(raw: str, default: str) -> str:
+    return _kind(raw, None, default)
+
+
+def _kind(raw: str, overrides: dict[str, str] | None, default: str) -> str:
     low = raw.lower()
     for key in (raw, low, low.split(".")[0]):
         if overrides and key in overrides:
@@ -126,6 +138,8 @@ def named_kind(name: str | None, overrides: dict[str, str] | None) -> str | None
     >>> named_kind("Polyvalente", {"salle polyvalente": "cafeteria"}) is None
     True
     """
+    if not overrides:
+        return None
     low = str(name or "").lower()
     for key, kind in (overrides or {}).items():
         if key and low and re.search(rf"(?<!\w){re.escape(key.lower())}(?!\w)", low):

@@ -25,6 +25,10 @@ _AREA = re.compile(
     re.I,
 )
 _NUMBERED = re.compile(r"^(?:room|rm|salle|sala|aula|local)\.?\s+(\S+)$", re.I)
+# Every unit _AREA knows contains one of these: a line without any has no area figure.
+_UNIT_HINT = re.compile(r"m[²2^]|ft|sf", re.I)
+_SPACES = re.compile(r"\s{2,}")
+_BREAKS = re.compile(r"\n|\\P")
 
 
 def strip_area(text: str) -> str:
@@ -33,13 +37,16 @@ def strip_area(text: str) -> str:
     >>> strip_area("Classroom 24.5 m²"), strip_area("Área: 120 m2")
     ('Classroom', '')
     """
-    return re.sub(r"\s{2,}", " ", _AREA.sub("", text)).strip(" ,;:-|")
+    if _UNIT_HINT.search(text):
+        text = _AREA.sub("", text)
+    return _SPACES.sub(" ", text).strip(" ,;:-|")
 
 
 def _lines(texts) -> list[str]:
     out = []
     for text in texts:
-        for line in re.split(r"\n|\\P", str(text or "")):
+        text = str(text or "")
+        for line in _BREAKS.split(text) if "\n" in text or "\\P" in text else (text,):
             line = strip_area(line.strip())
             if line:
                 out.append(line)

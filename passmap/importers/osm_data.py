@@ -88,17 +88,22 @@ def _gdal_features(ctx: ImportContext, path: Path) -> list[tuple[str, int, dict]
         for layer in LAYERS:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
+                # Not read_arrow: GDAL's Arrow stream ends quietly where a damaged file does,
+                # read_dataframe raises (a truncated .osm must be refused, not half read).
                 frame = pyogrio.read_dataframe(path, layer=layer)
-            ids = frame["osm_way_id"] if "osm_way_id" in frame else frame["osm_id"]
+            oids, names, others = (frame[c].tolist() for c in ("osm_id", "name", "other_tags"))
+            ways = frame["osm_way_id"].tolist() if "osm_way_id" in frame else oids
+            geoms = frame.geometry.to_numpy()
             kind = {"points": "node", "lines": "way"}.get(layer, "relation")
             for n, (oid, way, name, other, geom) in enumerate(
-                zip(frame["osm_id"], ids, frame["name"], frame["other_tags"], frame.geometry)
+                zip(oids, ways, names, others, geoms)
             ):
                 if geom is None:
                     continue
-                tags = parse_other_tags(other) | ({"name": name} if name else {})
-                ref = f"way/{way}" if layer == "multipolygons" and way else f"{kind}/{oid}"
-                tags["@id"] = ref
+                tags = parse_other_tags(other)
+                if name:
+                    tags["name"] = name
+                tags["@id"] = f"way/{way}" if layer == "multipolygons" and way else f"{kind}/{oid}"
                 out.append((path.name, n, {"properties": tags, "geometry": geom}))
     except (
         pyogrio.errors.DataSourceError,

@@ -19,7 +19,7 @@ from passmap.importers.hierarchy import ensure_building, ensure_campus, ensure_l
 from passmap.importers.kinds import zone_kind
 from passmap.importers.labels import ROOM_NUMBER, split_label
 from passmap.importers.metres import buffer_m, hull_of
-from passmap.importers.validate import POLYGONAL, check_geometry, sound
+from passmap.importers.validate import POLYGONAL, check_geometry, geom_types, sound
 
 ZONE_INDOOR = ("room", "corridor", "area", "stair")
 
@@ -70,6 +70,7 @@ def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: 
     """OSM features (GeoJSON-shaped, tags as properties) -> rooms, doors, grounds."""
     rows, skipped = [], []
     ok = sound([feat.get("geometry") for _, _, feat in feats])
+    parsed: dict[str, int | None] = {}  # a plain level text ("0", "1"), parsed once
     for (fname, i, feat), ready in zip(feats, ok):
         props = feat.get("properties") or {}
         fid = str(props.get("@id") or feat.get("id") or f"{fname}#{i}")
@@ -79,9 +80,18 @@ def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: 
             skipped.append(fid)
             continue
         geom = feat["geometry"] if ready else check_geometry(ctx, feat["geometry"], label)
-        level = parse_level(ctx, props.get("level"), label) if indoor or props.get("door") else None
+        level = None
+        if indoor or props.get("door"):
+            raw = props.get("level")
+            if type(raw) is str and raw in parsed:
+                level = parsed[raw]
+            else:
+                level = parse_level(ctx, raw, label)
+                if type(raw) is str and not (";" in raw or "," in raw):  # no warning to repeat
+                    parsed[raw] = level
         rows.append((fid, label, indoor, props, geom, level))
-    zones = [r for r in rows if r[2] in ZONE_INDOOR and r[4].geom_type in POLYGONAL]
+    types = geom_types(r[4] for r in rows)
+    zones = [r for r, t in zip(rows, types) if r[2] in ZONE_INDOOR and t in POLYGONAL]
     name = ctx.options.building_name or _building_name(rows) or stem
     if zones:
         footprint = hull_of([r[4] for r in zones])  # = the hull of their union
@@ -89,7 +99,8 @@ def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: 
         near = buffer_m(footprint, 1.0)
         shapely.prepare(near)
         rows = [_inside(ctx, r, near) for r in rows]
-    elif any(classify(r[3], r[4].geom_type) for r in rows):  # grounds only: fences, parking...
+        types = geom_types(r[4] for r in rows)
+    elif any(classify(r[3], t) for r, t in zip(rows, types)):  # grounds only: fences, parking
         bid, cid = None, ensure_campus(ctx, name, shapely.union_all([r[4] for r in rows]))
     else:
         raise ctx.fail(
@@ -97,13 +108,14 @@ def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: 
             "gates, fields, paths) found in the OpenStreetMap data."
         )
     levels: dict[int, str] = {}
-    for fid, label, indoor, props, geom, level in rows:
+    for (fid, label, indoor, props, geom, level), gtype in zip(rows, types):
         oid = "osm-" + slug(fid)
-        what = classify(props, geom.geom_type)
-        if indoor in ZONE_INDOOR and geom.geom_type in POLYGONAL:
+        if indoor in ZONE_INDOOR and gtype in POLYGONAL:
             lid = _level(ctx, levels, bid, level, label)
             ctx.add("zone", _zone(ctx, oid, cid, bid, lid, indoor, props, geom), label)
-        elif what and what[0] == "opening" and geom.geom_type in ("Point", "LineString"):
+            continue
+        what = classify(props, gtype)
+        if what and what[0] == "opening" and gtype in ("Point", "LineString"):
             lid = _level(ctx, levels, bid, level, label)
             ctx.add("opening", _opening(oid, cid, bid, lid, props, geom), label)
         elif what and what[0] == "zone":
@@ -114,7 +126,7 @@ def read_features(ctx: ImportContext, feats: list[tuple[str, int, dict]], stem: 
         elif what and what[0] == "control":
             row = {"id": oid, "campus_id": cid, "type": what[1], "name": props.get("name")}
             ctx.add("control", row | {"geom": geom, "attrs": {"osm": _tags(props)}}, label)
-        elif geom.geom_type in POLYGONAL and (props.get("amenity") or props.get("leisure")):
+        elif gtype in POLYGONAL and (props.get("amenity") or props.get("leisure")):
             kind = zone_kind(
                 props.get("amenity") or props.get("leisure"),
                 ctx.options.zone_kind_map,

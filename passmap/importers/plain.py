@@ -22,11 +22,11 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from passmap.importers.base import ImportContext
-from passmap.importers.campus_features import as_zone_geometry, classify
+from passmap.importers.campus_features import READ_KEYS, as_zone_geometry, classify
 from passmap.importers.hierarchy import ensure_building, ensure_level
 from passmap.importers.kinds import named_kind, zone_kind
 from passmap.importers.labels import split_label
-from passmap.importers.validate import LINEAL, POLYGONAL, check_geometry, sound
+from passmap.importers.validate import LINEAL, POLYGONAL, check_geometry, geom_types, sound
 from passmap.model import CONTROL_TYPES
 
 GROUND_NAMES = r"ground|gf|rdc|rez|planta[- ]?baja|pb|erdgeschoss|eg"
@@ -82,9 +82,14 @@ def read_plain_files(ctx: ImportContext, files: list[tuple[str, list[dict]]]) ->
     bid, cid = ensure_building(ctx, name)
     levels = levels_for_files(ctx, bid, [f for f, _ in files])
     for (fname, feats), lid in zip(files, levels):
-        stem, ok = Path(fname).stem, sound([f.get("geometry") for f in feats])
+        geoms = [f.get("geometry") for f in feats]
+        stem, ok = Path(fname).stem, sound(geoms).tolist()
+        shaped = [isinstance(g, shapely.Geometry) for g in geoms]
+        types = geom_types(g if s else None for g, s in zip(geoms, shaped))
+        file = _File(ctx, fname, stem, (cid, bid, lid))
         for i, feat in enumerate(feats):
-            _feature(ctx, (fname, stem), i, feat, (cid, bid, lid), bool(ok[i]))
+            gtype = types[i] if shaped[i] and ok[i] else None  # else: the one checked below
+            _feature(ctx, file, i, feat, ok[i], gtype)
 
 
 def levels_for_files(ctx: ImportContext, bid: str, names: list[str]) -> list[str]:
@@ -105,47 +110,83 @@ def levels_for_files(ctx: ImportContext, bid: str, names: list[str]) -> list[str
     return out
 
 
-def _feature(ctx, names, i, feat, ids, sound: bool) -> None:
-    (fname, stem), (cid, bid, lid) = names, ids
-    cmap, opts = ctx.options.column_map, ctx.options
+FIELDS = ("id", "name", "kind", "room_number", "door_class", "number", "type")
+
+
+class _File:
+    """What the features of one file share: its names and level, the source column each of our
+    fields reads (``column_map``), and which property-name sets hold a tag ``classify`` reads
+    (a GIS layer's rows all have the same columns: asked once, not once a row)."""
+
+    def __init__(self, ctx: ImportContext, fname: str, stem: str, ids: tuple):
+        self.fname, self.stem = fname, stem
+        self.cid, self.bid, self.lid = ids
+        cmap = ctx.options.column_map
+        self.col = {f: cmap.get(f, f) for f in FIELDS}
+        self._tagged: dict[tuple, bool] = {}
+
+    def tagged(self, props: dict) -> bool:
+        names = tuple(props)
+        found = self._tagged.get(names)
+        if found is None:
+            found = self._tagged[names] = any(
+                k in READ_KEYS or (k.lower() if isinstance(k, str) else str(k).lower()) in READ_KEYS
+                for k in names
+            )
+        return found
+
+
+def _feature(ctx, file: _File, i, feat, sound: bool, gtype: str | None = None) -> None:
+    """``gtype``: the geometry's type when it is already known sound (``geom_types``)."""
+    cid, bid, lid, col = file.cid, file.bid, file.lid, file.col
     props = feat.get("properties") or {}
-
-    def get(field, d=None):
-        return props.get(cmap.get(field, field), d)
-
-    fid = str(get("id") or f"{stem}-{i}")
-    label = f"{fname} feature {fid}"
-    if feat.get("geometry") is None:
+    fid = str(props.get(col["id"]) or f"{file.stem}-{i}")
+    label = f"{file.fname} feature {fid}"
+    geom = feat.get("geometry")
+    if geom is None:
         ctx.warn(f"{label}: has no geometry; skipped.")
         return
-    geom = feat["geometry"] if sound else check_geometry(ctx, feat["geometry"], label)
-    base = {"id": fid, "campus_id": cid, "building_id": bid, "level_id": lid, "geom": geom}
-    src = {"source": {k: v for k, v in props.items() if _jsonable(v)}}
-    what = classify(props, geom.geom_type)
+    if not sound:
+        geom = check_geometry(ctx, geom, label)
+    gtype = gtype or geom.geom_type
+    source = {k: v for k, v in props.items() if v is None or type(v) in _JSON_TYPES}
+    if len(source) < len(props):  # a subclass (numpy.str_...) or a value JSON cannot hold
+        source = {k: v for k, v in props.items() if _jsonable(v)}
+    src = {"source": source}
+    what = classify(props, gtype) if file.tagged(props) else None  # else: no tag it reads
     if what and what[0] == "zone":
-        zone = {"id": fid, "campus_id": cid, "kind": what[1], "name": get("name"), "props": src}
-        ctx.add("zone", zone | {"geom": as_zone_geometry(geom, what[1])}, label)
-    elif what and what[0] == "control":
-        row = {"id": fid, "campus_id": cid, "type": what[1], "name": get("name"), "attrs": src}
-        ctx.add("control", row | {"geom": geom}, label)
-    elif geom.geom_type in POLYGONAL:
-        number, name = split_label([get("name")]) if get("name") else (None, None)
-        kinds = opts.zone_kind_map  # a --kinds key in the name wins over the file's kind
-        kind = named_kind(name, kinds) or zone_kind(get("kind") or name or number, kinds)
-        number = _str(get("room_number")) or number
-        ctx.add("zone", base | {"kind": kind, "name": name, "room_number": number, "props": src})
-    elif geom.geom_type in LINEAL:
+        zone = {"id": fid, "campus_id": cid, "kind": what[1], "name": props.get(col["name"])}
+        zone |= {"props": src, "geom": as_zone_geometry(geom, what[1])}
+        ctx.add("zone", zone, label)
+        return
+    if what and what[0] == "control":
+        row = {"id": fid, "campus_id": cid, "type": what[1], "name": props.get(col["name"])}
+        ctx.add("control", row | {"attrs": src, "geom": geom}, label)
+        return
+    base = {"id": fid, "campus_id": cid, "building_id": bid, "level_id": lid, "geom": geom}
+    if gtype in POLYGONAL:
+        name = props.get(col["name"])
+        number, name = split_label([name]) if name else (None, None)
+        kinds = ctx.options.zone_kind_map  # a --kinds key in the name wins over the file's kind
+        kind = named_kind(name, kinds) or zone_kind(props.get(col["kind"]) or name or number, kinds)
+        number = _str(props.get(col["room_number"])) or number
+        base |= {"kind": kind, "name": name, "room_number": number, "props": src}
+        ctx.add("zone", base)
+    elif gtype in LINEAL:
         if not (what or _door_sized(geom)):
             ctx.warn(f"{label}: a line that is neither a door nor a campus feature; skipped.")
             return
-        door = {"door_class": get("door_class") or "interior", "number": _str(get("number"))}
-        ctx.add("opening", base | door | {"props": src}, label)
+        door_class = props.get(col["door_class"]) or "interior"
+        base |= {"door_class": door_class, "number": _str(props.get(col["number"]))}
+        ctx.add("opening", base | {"props": src}, label)
     else:
-        ctype = str(get("type") or "other").lower()
+        ctype = str(props.get(col["type"]) or "other").lower()
         if ctype not in CONTROL_TYPES:
             ctx.warn(f"{label}: control type {ctype!r} unknown; stored as 'other'.")
             ctype = "other"
-        ctx.add("control", base | {"type": ctype, "name": get("name"), "attrs": src}, label)
+        ctx.add(
+            "control", base | {"type": ctype, "name": props.get(col["name"]), "attrs": src}, label
+        )
 
 
 def _door_sized(geom) -> bool:
@@ -154,6 +195,9 @@ def _door_sized(geom) -> bool:
     kx = 111_320 * math.cos(math.radians(lat))
     metres = shapely.transform(geom, lambda c: c * [kx, 110_574])
     return DOOR_LENGTH_M[0] <= metres.length <= DOOR_LENGTH_M[1]
+
+
+_JSON_TYPES = frozenset({str, int, float, bool, list, dict})
 
 
 def _jsonable(v) -> bool:

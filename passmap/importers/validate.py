@@ -62,6 +62,29 @@ def sound(geoms) -> np.ndarray:
     return ~shapely.is_missing(arr) & ~shapely.is_empty(arr) & shapely.is_valid(arr) & lonlat
 
 
+_TYPE_NAMES = (
+    "Point",
+    "LineString",
+    "LinearRing",
+    "Polygon",
+    "MultiPoint",
+    "MultiLineString",
+    "MultiPolygon",
+    "GeometryCollection",
+)
+
+
+def geom_types(geoms) -> list[str | None]:
+    """``geom.geom_type`` of each shapely geometry (None for None), in one call.
+
+    >>> from shapely.geometry import Point
+    >>> geom_types([Point(0, 0), None, Point(0, 0).buffer(1)])
+    ['Point', None, 'Polygon']
+    """
+    arr = np.array(list(geoms), dtype=object).reshape(-1)
+    return [_TYPE_NAMES[i] if i >= 0 else None for i in shapely.get_type_id(arr).tolist()]
+
+
 def check_geometry(
     ctx: ImportContext, geom, label: str, kinds: tuple[str, ...] | None = None, lonlat: bool = True
 ) -> BaseGeometry:

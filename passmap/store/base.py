@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from passmap.clock import utc_now
@@ -73,6 +74,23 @@ def to_wkb(geom: Any) -> bytes | None:
     return shapely.to_wkb(geom)
 
 
+# One encoder for every JSON cell of a bulk write (json.dumps with options builds one a call).
+_json_text = json.JSONEncoder(sort_keys=True, default=str).encode
+
+
+FEW_ROWS = 32  # an import writes at most this many rows of a table as bound VALUES
+
+
+def _plain_param(v) -> bool:
+    """A value DuckDB binds as a parameter exactly as it reads it from a frame column (a NaN
+    float is NULL in a frame, NaN as a parameter; numpy scalars and the rest take the frame)."""
+    if v is None or type(v) in (str, bytes, bool):
+        return True
+    if type(v) is int:
+        return -(2**63) <= v < 2**63
+    return type(v) is float and v == v
+
+
 def _wkb_column(values: list) -> list:
     """``to_wkb`` over a column: shapely geometries (and None) converted in one call."""
     if all(v is None or isinstance(v, shapely.Geometry) for v in values):
@@ -118,6 +136,7 @@ class BaseStore:
         self._con.execute(f"LOAD '{spatial_extension_path()}'")
         self._local = threading.local()
         self._columns: dict[str, list[str]] = {}
+        self._json_cols: dict[str, set[str]] = {}
         if not read_only:
             self.migrate()
 
@@ -190,6 +209,7 @@ class BaseStore:
                 raise StoreError(f"Migration {name} failed on {self.path}: {exc}") from None
             applied.append(version)
         self._columns.clear()
+        self._json_cols.clear()
         return applied
 
     def schema_versions(self) -> list[int]:
@@ -202,19 +222,31 @@ class BaseStore:
 
     def columns(self, table: str) -> list[str]:
         if table not in self._columns:
-            rows = (
-                self.cursor()
-                .execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
-                    "ORDER BY column_index",
-                    [table],
-                )
-                .fetchall()
-            )
-            if not rows:
+            self._load_catalog()
+            if table not in self._columns:
                 raise StoreError(f"Unknown table {table!r}.")
-            self._columns[table] = [r[0] for r in rows]
         return self._columns[table]
+
+    def _load_catalog(self) -> None:
+        """Every table's columns and JSON columns in one query (a catalog query costs ~10-30 ms
+        however little it asks for; only migrations change the answer)."""
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                "ORDER BY table_name, column_index"
+            )
+            .fetchall()
+        )
+        columns: dict[str, list[str]] = {}
+        json_cols: dict[str, set[str]] = {}
+        for table, column, data_type in rows:
+            columns.setdefault(table, []).append(column)
+            found = json_cols.setdefault(table, set())
+            if data_type == "JSON":
+                found.add(column)
+        self._columns.update(columns)
+        self._json_cols.update(json_cols)
 
     def _primary_key(self, table: str) -> list[str]:
         row = (
@@ -231,20 +263,14 @@ class BaseStore:
         return list(row[0])
 
     def _json_columns(self, table: str) -> set[str]:
-        rows = (
-            self.cursor()
-            .execute(
-                "SELECT column_name FROM duckdb_columns() "
-                "WHERE table_name = ? AND data_type = 'JSON'",
-                [table],
-            )
-            .fetchall()
-        )
-        return {r[0] for r in rows}
+        """The table's JSON columns (cached like ``columns``: only migrations change them)."""
+        if table not in self._json_cols:
+            self._load_catalog()
+        return self._json_cols.get(table, set())
 
     # -- bulk writes --------------------------------------------------------------------------
-    def _rows_frame(self, table: str, rows: list[dict], cols: list[str]) -> pd.DataFrame:
-        """Dict rows -> a DataFrame DuckDB can scan: geometry as WKB, JSON columns as text."""
+    def _rows_values(self, table: str, rows: list[dict], cols: list[str]) -> dict[str, list]:
+        """Dict rows -> column lists: geometry as WKB, JSON columns as text."""
         json_cols = self._json_columns(table)
         data = {}
         for c in cols:
@@ -252,15 +278,32 @@ class BaseStore:
             if c == "geom":
                 values = _wkb_column(values)
             elif c in json_cols:
-                values = [
-                    None if v is None else json.dumps(v, sort_keys=True, default=str)
-                    for v in values
-                ]
+                values = [None if v is None else _json_text(v) for v in values]
             data[c] = values
+        return data
+
+    def _rows_frame(self, table: str, rows: list[dict], cols: list[str], arrow: bool = False):
+        """Dict rows -> a table DuckDB can scan (see ``_rows_values``).
+
+        ``arrow`` (bulk imports): an Arrow table, which DuckDB scans without looking at each
+        Python object (10,000 rows in a few ms, a pandas frame of objects ~10x that); a column
+        Arrow cannot type (mixed text and numbers) sends the whole frame through pandas."""
+        data = self._rows_values(table, rows, cols)
+        if arrow:
+            try:
+                return pa.table({c: pa.array(v, from_pandas=True) for c, v in data.items()})
+            except (pa.ArrowException, TypeError, ValueError, OverflowError):
+                pass
         return pd.DataFrame(data)
 
-    def _insert_rows(self, cur, table: str, rows: list[dict], upsert: bool = False) -> int:
-        """Insert dict rows (geometry under 'geom' as shapely/GeoJSON/WKB) in one statement."""
+    def _insert_rows(
+        self, cur, table: str, rows: list[dict], upsert: bool = False, bulk: bool = False
+    ) -> int:
+        """Insert dict rows (geometry under 'geom' as shapely/GeoJSON/WKB) in one statement.
+
+        ``bulk`` (an import's write): many rows go as an Arrow table (``_rows_frame``), a few
+        (the district, campus, building and levels of a file) as bound VALUES: scanning a
+        registered table costs DuckDB ~5-10 ms however small it is, VALUES ~1 ms."""
         if not rows:
             return 0
         given = set().union(*(r.keys() for r in rows))
@@ -269,8 +312,6 @@ class BaseStore:
             raise StoreError(f"Unknown {table} field(s): {', '.join(sorted(unknown))}.")
         # Only the columns some row sets, so the others keep their DEFAULTs.
         cols = [c for c in self.columns(table) if c in given]
-        frame = self._rows_frame(table, rows, cols)
-        select = ", ".join("ST_GeomFromWKB(geom)" if c == "geom" else f'"{c}"' for c in cols)
         conflict = ""
         if upsert:
             # An explicit target: tables with a second unique key (control.external_id) refuse
@@ -283,11 +324,21 @@ class BaseStore:
                 if updates
                 else f" ON CONFLICT ({target}) DO NOTHING"
             )
+        insert = f"INSERT INTO {table} ({', '.join(cols)})"
+        if bulk and len(rows) <= FEW_ROWS:
+            data = self._rows_values(table, rows, cols)
+            params = [data[c][i] for i in range(len(rows)) for c in cols]
+            if all(_plain_param(v) for v in params):
+                one = ", ".join("ST_GeomFromWKB(?)" if c == "geom" else "?" for c in cols)
+                cur.execute(
+                    f"{insert} VALUES {', '.join([f'({one})'] * len(rows))}{conflict}", params
+                )
+                return len(rows)
+        frame = self._rows_frame(table, rows, cols, arrow=bulk)
+        select = ", ".join("ST_GeomFromWKB(geom)" if c == "geom" else f'"{c}"' for c in cols)
         cur.register("_rows", frame)
         try:
-            cur.execute(
-                f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM _rows{conflict}"
-            )
+            cur.execute(f"{insert} SELECT {select} FROM _rows{conflict}")
         finally:
             cur.unregister("_rows")
         return len(rows)
