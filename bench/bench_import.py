@@ -8,7 +8,9 @@ database). ``ratio_with_new_file`` also counts creating, migrating and closing t
 (~1 s of DuckDB and its spatial extension: the figure reported before 2026-12-03). Median of
 ``--repeat`` runs after one warm-up import of each file.
 
-``passmap_write_alone_s``: the same rows written again by ``Store.apply_import`` into another
+``cpu_ratio``: the same two, in CPU seconds of the process (DuckDB's threads included): far
+less sensitive than wall time to other work on the machine. ``passmap_write_alone_s``: the
+same rows written again by ``Store.apply_import`` into another
 new open database (the DuckDB share of the import: one transaction, foreign keys checked).
 
     .venv/bin/python bench/bench_import.py [--repeat 3] [--out bench/out] [--cases pbf,gpkg]
@@ -202,16 +204,18 @@ def pyogrio_gpkg(path: Path) -> int:
     return len(pyogrio.read_dataframe(path))
 
 
-def _timed(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
+def _timed(fn, repeat: int) -> tuple[float, float, object]:
+    """Median wall seconds, median CPU seconds of this process (every thread), the result."""
+    times, cpu, result = [], [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
+        cpu.append(time.process_time() - c0)
+    return statistics.median(times), statistics.median(cpu), result
 
 
-def passmap_import(path: Path, out: Path, options, repeat: int) -> tuple[float, float, float, dict]:
+def passmap_import(path: Path, out: Path, options, repeat: int) -> tuple:
     """Median seconds of (the import into an open database, as the app and CLI run it; the
     same plus creating, migrating and closing a new DuckDB file: the figure before 2026-12-03;
     the database write alone: the same rows written again by ``Store.apply_import`` into
@@ -220,14 +224,14 @@ def passmap_import(path: Path, out: Path, options, repeat: int) -> tuple[float, 
     from passmap.importers import import_path
     from passmap.store import Store
 
-    alone, whole, write, counts = [], [], [], {}
+    alone, whole, write, cpu, counts = [], [], [], [], {}
     for _ in range(repeat):
         db, db2 = (out / f"bench-{uuid.uuid4().hex[:8]}.duckdb" for _ in range(2))
         t0 = time.perf_counter()
         store = Store(db)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         report = import_path(store, path, options)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         store.close()
         t3 = time.perf_counter()
         counts = report.counts
@@ -236,11 +240,13 @@ def passmap_import(path: Path, out: Path, options, repeat: int) -> tuple[float, 
             other.apply_import(report.bundle, "bench", "bench")
             write.append(time.perf_counter() - t4)
         alone.append(t2 - t1)
+        cpu.append(c2 - c1)
         whole.append(t3 - t0)
         for file in (db, db2):
             file.unlink(missing_ok=True)
             Path(str(file) + ".wal").unlink(missing_ok=True)
-    return statistics.median(alone), statistics.median(whole), statistics.median(write), counts
+    medians = (statistics.median(x) for x in (alone, whole, write, cpu))
+    return (*medians, counts)
 
 
 def pyogrio_dxf(path: Path) -> int:
@@ -335,8 +341,8 @@ def main(argv=None) -> int:
         if case not in cases:
             continue
         passmap_import(path, out, opts, 1)  # warm: the first import loads the importer modules
-        t_alone, t_whole, t_write, counts = passmap_import(path, out, opts, args.repeat)
-        t_theirs, n = _timed(lambda p=path, f=theirs: f(p), args.repeat)
+        t_alone, t_whole, t_write, c_alone, counts = passmap_import(path, out, opts, args.repeat)
+        t_theirs, c_theirs, n = _timed(lambda p=path, f=theirs: f(p), args.repeat)
         rows.append(
             {
                 "input": label,
@@ -347,6 +353,9 @@ def main(argv=None) -> int:
                 "ratio_with_new_file": round(t_whole / t_theirs, 1),
                 "passmap_write_alone_s": round(t_write, 2),
                 "write_alone_ratio": round(t_write / t_theirs, 1),
+                "passmap_import_cpu_s": round(c_alone, 3),
+                "pyogrio_cpu_s": round(c_theirs, 3),
+                "cpu_ratio": round(c_alone / c_theirs, 1),
                 "passmap_rows": counts,
                 "pyogrio_features": n,
             }
