@@ -178,7 +178,12 @@ def resolve(store, token: str | None, now: datetime | None = None) -> ShareGrant
     """The grant of a valid token, or None (unknown, expired or revoked: the same refusal)."""
     if not token or len(token) > 200:
         return None
-    link = store.share_link_by_hash(hash_token(token))
+    return grant_of(store.share_link_by_hash(hash_token(token)), now)
+
+
+def grant_of(link: dict | None, now: datetime | None = None) -> ShareGrant | None:
+    """The grant of a stored link row, or None when it is missing, revoked or expired at
+    ``now`` (the one place that decides; the share routes call it on a cached row)."""
     now = now or utc_now()
     if link is None or link["revoked_utc"] is not None or link["expires_utc"] <= now:
         return None

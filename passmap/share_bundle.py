@@ -2,11 +2,14 @@
 version) and served from memory to every visitor of that link; no Streamlit script runs per
 visitor (issue 18; the README's layout section says why).
 
-- ``ShareService``: per request the token is checked exactly as the Streamlit share view did
-  (``passmap.share.resolve``: unknown, expired and revoked links get the same refusal), then the
+- ``ShareService``: per request the token is checked (``passmap.share.grant_of``: unknown,
+  expired and revoked links get the same refusal) on the link's row kept in memory while the
+  store's share generation stands still (it moves at the commit of a revocation), then the
   answer comes from a cache: the page bundle, the live posture/alarm snapshot (computed at most
   once a second per link), search answers and downloads. Concurrent askers of something not yet
-  built wait for the one build in progress (single flight) instead of each building it.
+  built wait for the one build in progress (single flight) instead of each building it. A warm
+  opening reads nothing from DuckDB: the verdict, the data version and the bundle are in memory,
+  so one more responder costs a dictionary look-up and a queued log row.
 - ``AccessLog``: every opening and every download is committed to ``share_access`` BEFORE its
   answer is sent. Openings that arrive together share one commit (group commit), so the log
   is as complete as before and never the bottleneck.
@@ -42,6 +45,8 @@ from passmap.search import search as find
 from passmap.store.base import utc_now
 
 log = logging.getLogger(__name__)
+MISS = object()  # "not in memory": the caller asks again in a worker thread (it reads the store)
+MAX_TOKEN_CHARS = 200
 
 LIVE_MAX_AGE_S = 1.0  # the live snapshot of a link is at most this old
 LIVE_MIN_AGE_S = 0.25  # ... and recomputed at most this often (after a device event)
@@ -80,12 +85,11 @@ class Download:
 
 
 def data_version(store) -> Hashable:
-    """The store's data version (site model, catalog, checklist, procedures) together with the
-    audit-log fingerprint (every audited write, walk-through verifications included: the page
-    shows their stamps). A change of either rebuilds every link's bundle on its next opening."""
-    version = getattr(store, "data_version", None)
-    fingerprint = store.audit_fingerprint()
-    return (version(), fingerprint) if callable(version) else fingerprint
+    """What a bundle is built from, as two numbers held in memory (no query): the store's data
+    version (site model, catalog, checklist, procedures, walk-through stamps: every write a
+    page shows) and its grid generation (responder grids saved). A move of either rebuilds a
+    link's bundle on its next opening."""
+    return (store.data_version(), store.grid_generation())
 
 
 def embed_json(payload: dict) -> str:
@@ -284,8 +288,9 @@ def _rounded(obj):
 class ShareService:
     """Everything the share routes answer, built once and shared (module docstring).
 
-    Methods are synchronous (they read the store): HTTP handlers call them in a worker thread
-    and await the futures they return, so no thread waits on a build or a commit."""
+    Methods are synchronous (they may read the store): HTTP handlers call them in a worker
+    thread and await the futures they return, so no thread waits on a build or a commit; the
+    ``*_now``/``cached_*`` variants read memory only and answer MISS instead."""
 
     def __init__(
         self,
@@ -294,11 +299,13 @@ class ShareService:
         template: str,
         max_links: int = 64,
         clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = utc_now,
     ):
         self.store = store
         self._build_content = build_content
         self._template = template
         self._clock = clock
+        self._now = now  # the wall clock links expire by
         self._builds = ThreadPoolExecutor(2, thread_name_prefix="share-build")
         self._quick = ThreadPoolExecutor(2, thread_name_prefix="share-quick")
         self.bundles = OnceCache(self._builds, max_links)
@@ -307,14 +314,41 @@ class ShareService:
         self._live_lock = threading.Lock()
         self._live: dict[str, tuple[float, int, Future]] = {}
         self.access_log = AccessLog(store)
+        self._links_lock = threading.Lock()
+        self._links: OrderedDict[str, tuple[int, dict]] = OrderedDict()  # token hash -> row
+        self._max_links_kept = 4096
         self.builds = 0  # bundles built so far (tests, bench)
         self._gridded: set[str] = set()
         self._grid_lock = threading.Lock()
 
     # -- the gate -------------------------------------------------------------------------------
     def grant(self, token: str | None) -> share.ShareGrant | None:
-        """The link's grant, checked against the store on every request (no cached verdict)."""
-        return share.resolve(self.store, token)
+        """The link's grant (None: unknown, expired or revoked: the same refusal). The link's
+        row is read from the store once and kept while the store's share generation stands
+        still (a revocation moves it at its commit); expiry is decided on every request."""
+        held = self.cached_grant(token)
+        if held is not MISS:
+            return held
+        token_hash = share.hash_token(token)
+        generation = self.store.share_generation()  # read BEFORE the row: a later write wins
+        row = self.store.share_link_by_hash(token_hash)
+        if row is not None:  # unknown tokens are not kept (nobody can fill the memory)
+            with self._links_lock:
+                self._links[token_hash] = (generation, row)
+                while len(self._links) > self._max_links_kept:
+                    self._links.popitem(last=False)
+        return share.grant_of(row, self._now())
+
+    def cached_grant(self, token: str | None) -> share.ShareGrant | None | object:
+        """``grant`` from memory only: MISS when the link's row must be read from the store."""
+        if not token or len(token) > MAX_TOKEN_CHARS:
+            return None
+        token_hash = share.hash_token(token)
+        with self._links_lock:
+            held = self._links.get(token_hash)
+        if held is None or held[0] != self.store.share_generation():
+            return MISS
+        return share.grant_of(held[1], self._now())
 
     def _ensure_grids(self, grant: share.ShareGrant) -> None:
         """Store the responder grid of each campus before the data version is read: a campus's
@@ -334,13 +368,25 @@ class ShareService:
         key = (grant.link_id, grant.campuses, grant.layers, grant.expires_utc, version)
         fut = self.bundles.get(key, lambda: self._build_bundle(grant, version))
         # Older versions of this link, and links past their expiry, are never served again.
-        now = utc_now()
+        now = self._now()
         self.bundles.drop(lambda k: (k[0] == grant.link_id and k != key) or k[3] <= now)
         return fut
 
     def open(self, token: str | None, client: str | None):
         """(grant, bundle future, log future) for a valid token, else None (the refusal)."""
         grant = self.grant(token)
+        if grant is None:
+            return None
+        bundle = self.bundle(grant)
+        return grant, bundle, self.access_log.submit(grant.link_id, None, "open", client)
+
+    def open_now(self, token: str | None, client: str | None):
+        """``open`` without reading the store (an HTTP handler calls it on its event loop):
+        MISS when it would have to (the link not yet in memory, a campus grid not yet
+        stored); then the caller runs ``open`` in a worker thread."""
+        grant = self.cached_grant(token)
+        if grant is MISS or (grant is not None and not self._gridded.issuperset(grant.campuses)):
+            return MISS
         if grant is None:
             return None
         bundle = self.bundle(grant)

@@ -20,11 +20,14 @@ Old links ``/?share=<token>`` are redirected to ``/share/<token>`` by ``LegacySh
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import parse_qs, quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -34,7 +37,7 @@ from starlette.routing import Route
 
 from passmap import share
 from passmap.config import load_settings
-from passmap.share_bundle import ShareService, gzip_bytes
+from passmap.share_bundle import MISS, ShareService, gzip_bytes
 from passmap.store.shared import shared_store
 
 log = logging.getLogger(__name__)
@@ -131,23 +134,27 @@ def _tile_origin() -> str:
     return f" {parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
 
 
-def page_headers() -> dict[str, str]:
+@functools.cache
+def page_headers() -> Mapping[str, str]:
     """No inline script, nothing from elsewhere (except configured tiles), never framed, the
-    token never sent as a referrer, never stored by a cache."""
+    token never sent as a referrer, never stored by a cache. Built once per process (the
+    settings do not change while the server runs)."""
     tiles = _tile_origin()
     csp = (
         "default-src 'none'; script-src 'self'; style-src 'self'; "
         f"img-src 'self' data: blob:{tiles}; connect-src 'self'{tiles}; "
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
-    return {
-        "Content-Security-Policy": csp,
-        "X-Frame-Options": "DENY",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-store",
-        "Cross-Origin-Opener-Policy": "same-origin",
-    }
+    return MappingProxyType(
+        {
+            "Content-Security-Policy": csp,
+            "X-Frame-Options": "DENY",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-store",
+            "Cross-Origin-Opener-Policy": "same-origin",
+        }
+    )
 
 
 def _client(request: Request) -> str | None:
@@ -179,12 +186,17 @@ def refusal() -> Response:
 
 
 async def _settle(fut):
+    if fut.done():  # the usual case under load: built once, served to everyone
+        return fut.result()
     return await asyncio.wrap_future(fut)
 
 
 # -- routes ---------------------------------------------------------------------------------------
 async def share_page(request: Request) -> Response:
-    opened = await run_in_threadpool(service().open, request.path_params["token"], _client(request))
+    svc, token, client = service(), request.path_params["token"], _client(request)
+    opened = svc.open_now(token, client)  # a warm link: from memory, no worker thread
+    if opened is MISS:
+        opened = await run_in_threadpool(svc.open, token, client)
     if opened is None:
         return refusal()
     _grant, bundle_fut, log_fut = opened
@@ -204,8 +216,10 @@ async def share_page(request: Request) -> Response:
 
 
 async def share_live(request: Request) -> Response:
-    svc = service()
-    grant = await run_in_threadpool(svc.grant, request.path_params["token"])
+    svc, token = service(), request.path_params["token"]
+    grant = svc.cached_grant(token)
+    if grant is MISS:
+        grant = await run_in_threadpool(svc.grant, token)
     if grant is None:
         return refusal()
     try:

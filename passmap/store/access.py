@@ -4,8 +4,10 @@ responder grids, walk-through verifications. Every value is a bound parameter.""
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from passmap.store.base import utc_now
@@ -50,7 +52,36 @@ def _new_id() -> str:
     return uuid.uuid4().hex
 
 
+# Committed writes of share links (created, revoked) and of responder grids, per database file,
+# in this process. The app server is the file's only writer (DuckDB: one read-write process),
+# so every such write passes here; the share routes keep link verdicts and bundles in memory
+# while these numbers stand still (passmap/share_bundle.py, issue 18).
+_GEN_LOCK = threading.Lock()
+_GENERATIONS: dict[tuple[str, str], int] = {}
+
+
+def _file_key(store) -> str:
+    key = getattr(store, "_generation_key", None)
+    if key is None:
+        key = store._generation_key = str(Path(store.path).resolve())
+    return key
+
+
 class AccessMixin:
+    def share_generation(self) -> int:
+        """How many share-link writes (created, revoked) this process committed to the file:
+        in memory, moved AFTER the commit (a reader that saw the old number reads again)."""
+        return _GENERATIONS.get((_file_key(self), "links"), 0)
+
+    def grid_generation(self) -> int:
+        """How many responder-grid writes this process committed to the file (as above)."""
+        return _GENERATIONS.get((_file_key(self), "grids"), 0)
+
+    def _written(self, kind: str) -> None:
+        key = (_file_key(self), kind)
+        with _GEN_LOCK:
+            _GENERATIONS[key] = _GENERATIONS.get(key, 0) + 1
+
     # -- users ----------------------------------------------------------------------------------
     def count_users(self) -> int:
         return self.cursor().execute("SELECT count(*) FROM app_user").fetchone()[0]
@@ -227,6 +258,7 @@ class AccessMixin:
                 link["id"],
                 after={k: link[k] for k in ("agency", "campuses", "layers", "expires_utc")},
             )
+        self._written("links")
 
     def share_link_by_hash(self, token_hash: str) -> dict[str, Any] | None:
         row = (
@@ -270,6 +302,7 @@ class AccessMixin:
             ).fetchall()
             if n:
                 self.audit(cur, actor, "revoke", "share_link", link_id)
+        self._written("links")  # committed: cached verdicts of links are read again
         return bool(n)
 
     def log_share_access(
@@ -286,12 +319,6 @@ class AccessMixin:
         rows of {at_utc, link_id, campus_id, view, client}."""
         with self.transaction() as cur:
             self._insert_rows(cur, "share_access", [dict(r, id=_new_id()) for r in rows])
-
-    def audit_fingerprint(self) -> tuple[int, str]:
-        """(rows, newest time) of the audit log: moves on every audited write. Part of the share
-        bundle's data version (with ``data_version``, which walk-through stamps do not move)."""
-        n, newest = self.cursor().execute("SELECT count(*), max(at_utc) FROM audit_log").fetchone()
-        return int(n), str(newest)
 
     def share_accesses(self, link_id: str) -> list[dict[str, Any]]:
         cols = ("at_utc", "campus_id", "view", "client")
@@ -328,6 +355,7 @@ class AccessMixin:
                 cur, "responder_grid", [dict(row, updated_utc=utc_now())], upsert=True
             )
             self.audit(cur, actor, "grid", "campus", grid["campus_id"], after=row)
+        self._written("grids")  # share bundles show the grid
 
     # -- walk-through verification --------------------------------------------------------------
     def record_verification(

@@ -18,6 +18,7 @@ from passmap.feeds.model import StatusEvent
 from passmap.share_bundle import (
     DATA_PLACEHOLDER,
     LIVE_MIN_AGE_S,
+    MISS,
     ShareService,
     embed_json,
     page_html,
@@ -36,10 +37,11 @@ def store(demo_db):
         yield s
 
 
-def _service(store, clock=None):
+def _service(store, clock=None, now=None):
     from ui.share_content import build_content
 
     kwargs = {"clock": clock} if clock else {}
+    kwargs |= {"now": now} if now else {}
     return ShareService(store, build_content, TEMPLATE, **kwargs)
 
 
@@ -81,6 +83,38 @@ def test_a_data_change_rebuilds_and_a_revoked_link_is_refused(store, defaults):
         store.revoke_share_link(link_id, "admin")
         assert svc.open(token, "c") is None and svc.open(token + "x", "c") is None
         assert svc.grant(token) is None
+    finally:
+        svc.close()
+
+
+def test_a_warm_link_opens_from_memory_and_still_expires_and_revokes(store, defaults):
+    """One more responder costs no query: the link's verdict, the data version and the bundle
+    are in memory (open_now never reads the store: MISS sends a cold link to a worker). The
+    kept row is judged at every opening (expiry) and read again after a revocation commits."""
+    link_id, token = _link(store, defaults)
+    other_id, other = _link(store, defaults)
+    wall = [utc_now()]
+    svc = _service(store, now=lambda: wall[0])
+    try:
+        assert svc.open_now(token, "c") is MISS  # nothing in memory yet
+        built = svc.open(token, "c")[1].result(timeout=120)
+        warm = [svc.open_now(token, f"w{i}") for i in range(20)]
+        assert all(w is not MISS and w[1].done() and w[1].result() is built for w in warm)
+        for w in warm:
+            w[2].result(timeout=60)
+        assert len(store.share_accesses(link_id)) == 21 and svc.builds == 1
+        expires = warm[0][0].expires_utc
+        wall[0] = expires  # the same kept row, now past its expiry: refused, not logged
+        assert svc.open_now(token, "late") is None and svc.grant(token) is None
+        wall[0] = utc_now()
+        svc.open(other, "c")[1].result(timeout=120)
+        store.revoke_share_link(other_id, "admin")  # another link: this one's bundle stays
+        assert svc.open_now(token, "c") is MISS  # ... but its verdict is read again
+        assert svc.open(token, "c")[1].result(timeout=120) is built
+        assert svc.open_now(other, "c") is MISS and svc.open(other, "c") is None
+        assert svc.open_now(other, "c") is None  # the refusal is now the kept verdict
+        assert svc.builds == 2
+        assert "late" not in {u["client"] for u in store.share_accesses(link_id)}
     finally:
         svc.close()
 
