@@ -134,6 +134,25 @@ def service_update_s(db: Path) -> tuple[float, float]:
     return best
 
 
+def demo_floor(prefix: str, room_id: str, clear_of_centre: bool = False):
+    """A fresh demo in a temporary folder and what a bench reads of its LEVEL: (folder,
+    database, the level's devices, a point of room ``room_id`` clear of device icons (and of
+    the room's centre, where its label is, with ``clear_of_centre``), the level's bounds)."""
+    from passmap.demo import build_demo
+    from passmap.store import Store
+
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    db = work / "demo.duckdb"
+    build_demo(db)
+    with Store(db, read_only=True) as store:
+        zones = store.list_zones(level_id=LEVEL)
+        controls = store.list_controls(level_id=LEVEL)
+    room = zones.set_index("id").loc[room_id, "geometry"]
+    icons = [*controls.geometry[controls.geom_type == "Point"]]
+    room_xy = clear_point(room, icons + [room.centroid] if clear_of_centre else icons).coords[0]
+    return work, db, controls, room_xy, tuple(zones.total_bounds)
+
+
 def pick(page, key: str, text: str) -> None:
     """Choose ``text`` in the Streamlit selectbox of widget key ``key``."""
     box = page.locator(f".st-key-{key}")
@@ -153,21 +172,10 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from layers.deck import fit_view
-    from passmap.demo import build_demo
-    from passmap.store import Store
 
-    work = Path(tempfile.mkdtemp(prefix="bench-edit-tier-"))
-    db = work / "demo.duckdb"
-    build_demo(db)
+    work, db, controls, room_xy, bounds = demo_floor("bench-edit-tier-", ROOM)
     db_copy = work / "pristine.duckdb"
     shutil.copy(db, db_copy)
-    with Store(db, read_only=True) as store:
-        zones = store.list_zones(level_id=LEVEL)
-        controls = store.list_controls(level_id=LEVEL)
-        room = zones.set_index("id").loc[ROOM, "geometry"]
-        icons = controls.geometry[controls.geom_type == "Point"]
-        room_xy = clear_point(room, icons).coords[0]
-        bounds = tuple(zones.total_bounds)
     print(f"load average before: {os.getloadavg()}")
     server = start_streamlit(db, work, timeout_s=120)
     try:

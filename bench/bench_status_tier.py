@@ -24,7 +24,6 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 import urllib.request
 from datetime import UTC, datetime
@@ -38,11 +37,18 @@ sys.path[:0] = [
     str(REPO / "bench"),
 ]
 
-from bench_edit_tier import DRAWN_AFTER, browser_now, pixel, sign_in  # noqa: E402
+from bench_edit_tier import (  # noqa: E402
+    LEVEL,
+    browser_now,
+    demo_floor,
+    pixel,
+    sign_in,
+    wait_new_colour,
+)
 from conftest import CHROMIUM, start_streamlit  # noqa: E402
-from mapview import clear_point, map_box, screen_point  # noqa: E402
+from mapview import map_box, screen_point  # noqa: E402
 
-LEVEL, ROOM, READER = "cvhs-main-l1", "cvhs-main-l1-177", "cv-hs-rdr-001"
+ROOM, READER = "cvhs-main-l1-177", "cv-hs-rdr-001"  # on bench_edit_tier's LEVEL
 
 
 def health(url: str) -> dict:
@@ -71,20 +77,9 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from layers.deck import fit_view
-    from passmap.demo import build_demo
     from passmap.feeds.mqtt import MqttConfig, Publisher
-    from passmap.store import Store
 
-    work = Path(tempfile.mkdtemp(prefix="bench-status-tier-"))
-    db = work / "demo.duckdb"
-    build_demo(db)
-    with Store(db, read_only=True) as store:
-        zones = store.list_zones(level_id=LEVEL)
-        controls = store.list_controls(level_id=LEVEL)
-        room = zones.set_index("id").loc[ROOM, "geometry"]
-        icons = [*controls.geometry[controls.geom_type == "Point"], room.centroid]
-        room_xy = clear_point(room, icons).coords[0]
-        bounds = tuple(zones.total_bounds)
+    work, db, controls, room_xy, bounds = demo_floor("bench-status-tier-", ROOM, True)
     (work / "broker").mkdir()
     broker = Broker(work / "broker")
     broker.start()
@@ -118,18 +113,7 @@ def main() -> None:
                     pub.publish(f"passmap/status/{READER}", json.dumps(body)).wait_for_publish(10)
                     wait_for(lambda c=count: health(server.url).get("new_events", 0) > c, 60)
                     stored.append(time.perf_counter() - p0)
-                    deadline, seen = time.perf_counter() + 60, 0
-                    while True:
-                        marks = page.evaluate(DRAWN_AFTER, t0)
-                        if len(marks) > seen:
-                            seen = len(marks)
-                            page.evaluate("() => new Promise(r => requestAnimationFrame(r))")
-                            if pixel(page, *xy) != before:
-                                drawn.append((marks[-1] - t0) / 1000)
-                                break
-                        if time.perf_counter() > deadline:
-                            raise RuntimeError(f"run {run + 1} ({state}): no new colour in 60 s")
-                        page.wait_for_timeout(20)
+                    drawn.append(wait_new_colour(page, t0, xy, before))
                     print(
                         f"run {run + 1} {state}: stored {stored[-1]:.2f} s, "
                         f"tier drawn {drawn[-1]:.2f} s"
