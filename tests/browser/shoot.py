@@ -55,26 +55,29 @@ def shoot(db: Path, out: Path) -> None:
 
 
 def main() -> int:
+    return run(shoot)
+
+
+def run(shoot_fn, out: Path = REPO / "docs" / "screenshots", with_db: bool = True) -> int:
+    """The screenshot scripts' command line: ``shoot_fn(db, out)`` on ``--db`` (``with_db``)
+    or else on a demo district built in a temporary folder, into ``--out`` (default ``out``);
+    prints the files it says it wrote."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--db", type=Path)
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    if with_db:
+        parser.add_argument("--db", type=Path)
+    parser.add_argument("--out", type=Path, default=out)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.db:
-        shoot(args.db, args.out)
-        return 0
-    return on_a_fresh_demo(shoot, args.out)
+    if getattr(args, "db", None):
+        shots = shoot_fn(args.db, args.out)
+    else:
+        from passmap.demo import build_demo
 
-
-def on_a_fresh_demo(shoot_fn, out: Path) -> int:
-    """``shoot_fn(db, out)`` on a demo district built in a temporary folder (the screenshot
-    scripts' default)."""
-    from passmap.demo import build_demo
-
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "demo.duckdb"
-        build_demo(db)
-        shoot_fn(db, out)
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "demo.duckdb"
+            build_demo(db)
+            shots = shoot_fn(db, args.out)
+    print("\n".join(str(p) for p in shots or ()))
     return 0
 
 

@@ -11,7 +11,6 @@ scrolled into view (alarms-desk-map.png, alarms-phone-map.png).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -22,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(Path(__file__).parent)]
 
 from tests.browser.mapview import map_canvas, wait_drawn  # noqa: E402
-from tests.browser.shoot import on_a_fresh_demo  # noqa: E402
+from tests.browser.shoot import run  # noqa: E402
 from tests.conftest import CHROMIUM, start_streamlit  # noqa: E402
 from tests.helpers import browser_login, first_level  # noqa: E402
 
@@ -84,11 +83,7 @@ def shoot(db: Path, out: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "alarm-shots")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    return on_a_fresh_demo(shoot, args.out)
+    return run(shoot, Path(tempfile.gettempdir()) / "alarm-shots", with_db=False)
 
 
 if __name__ == "__main__":

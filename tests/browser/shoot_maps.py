@@ -12,7 +12,6 @@ without an error; look at the pictures.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from datetime import timedelta
@@ -22,6 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO)]
 
 from tests.browser.mapview import MAP_FRAME  # noqa: E402
+from tests.browser.shoot import run  # noqa: E402
 from tests.conftest import CHROMIUM, start_streamlit  # noqa: E402
 from tests.helpers import browser_login  # noqa: E402
 
@@ -98,22 +98,7 @@ def shoot(db: Path, out: Path) -> list[Path]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--db", type=Path)
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    if args.db:
-        shots = shoot(args.db, args.out)
-    else:
-        from passmap.demo import build_demo
-
-        with tempfile.TemporaryDirectory() as tmp:
-            db = Path(tmp) / "demo.duckdb"
-            build_demo(db)
-            shots = shoot(db, args.out)
-    print("\n".join(str(p) for p in shots))
-    return 0
+    return run(shoot)
 
 
 if __name__ == "__main__":
