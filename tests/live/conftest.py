@@ -1,4 +1,5 @@
-"""A real mosquitto on a free loopback port (persistence on, so restart tests keep sessions)."""
+"""A real mosquitto on a free loopback port (persistence on, so restart tests keep sessions), and
+app servers whose ingest listens to it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .live_helpers import free_port
+from .live_helpers import free_port, ingest_health, wait_until
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 
@@ -71,3 +72,32 @@ def broker(tmp_path_factory):
 def topic_root() -> str:
     """A unique topic prefix per test so tests on one broker never see each other's messages."""
     return f"t{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def ingest_server(broker, tmp_path):
+    """Factory: ``ingest_server(db_path, client_id=None) -> AppServer``, `streamlit run
+    server.py` on ``db_path`` with its ingest subscribed to the session's broker as MQTT client
+    ``client_id`` (a new one unless given: give the same one to restart into the broker's kept
+    session), once its ingest is connected. A long start timeout for a heavily loaded machine;
+    every server is stopped after the test (one already stopped or killed is left as it is)."""
+    from tests.conftest import start_streamlit
+
+    servers = []
+
+    def start(db_path, client_id: str | None = None):
+        env = {
+            "PASSMAP_MQTT_URL": broker.url,
+            "PASSMAP_MQTT_CLIENT_ID": client_id or f"app-{uuid.uuid4().hex}",
+        }
+        servers.append(start_streamlit(db_path, tmp_path, timeout_s=150, **env))
+        wait_until(
+            lambda: (h := ingest_health(servers[-1])).get("connected") and h.get("mode") == "mqtt",
+            120,
+            0.2,
+        )
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -26,6 +26,19 @@ def wait_until(predicate, timeout_s: float = 10.0, interval_s: float = 0.05):
     raise AssertionError(f"condition not met within {timeout_s} s")
 
 
+def ingest_health(server) -> dict:
+    """The app server's GET /healthz/ingest (connected, mode, new_events...); {} while it does
+    not answer."""
+    import json
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(server.url + "/healthz/ingest", timeout=2) as resp:
+            return json.loads(resp.read())
+    except OSError:
+        return {}
+
+
 def add_small_site(store) -> None:
     """One campus, one floor, a door contact, a camera and a duress button with external ids."""
     from shapely.geometry import Point, box

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -21,7 +20,7 @@ import pytest
 from passmap.cli.served import ROUTE, link_path
 from passmap.feeds.mqtt import MqttConfig, Publisher
 
-from .live_helpers import wait_until
+from .live_helpers import ingest_health, wait_until
 
 pytestmark = pytest.mark.broker
 PASSMAP = [sys.executable, "-m", "passmap.cli"]
@@ -31,14 +30,6 @@ def _passmap(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*PASSMAP, *args], capture_output=True, text=True, timeout=timeout, env=dict(os.environ)
     )
-
-
-def _health(server) -> dict:
-    try:
-        with urllib.request.urlopen(server.url + "/healthz/ingest", timeout=2) as resp:
-            return json.loads(resp.read())
-    except OSError:
-        return {}
 
 
 def _post(url: str, body: dict, **headers: str) -> tuple[int, dict | str]:
@@ -53,30 +44,20 @@ def _post(url: str, body: dict, **headers: str) -> tuple[int, dict | str]:
 
 
 def test_read_commands_ask_the_running_server_and_say_why_when_nothing_answers(
-    broker, tmp_db, tmp_path
+    broker, tmp_db, ingest_server, topic_root
 ):
-    from tests.conftest import start_streamlit
-
-    root = f"t{uuid.uuid4().hex[:10]}"
-    server = start_streamlit(
-        tmp_db,
-        tmp_path,
-        timeout_s=150,
-        PASSMAP_MQTT_URL=broker.url,
-        PASSMAP_MQTT_CLIENT_ID=f"app-{uuid.uuid4().hex}",
-    )
+    server = ingest_server(tmp_db)
     try:
-        wait_until(lambda: _health(server).get("connected"), 120, 0.2)
         pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
         message = {
-            "device_id": f"{root}-door",
+            "device_id": f"{topic_root}-door",
             "aspect": "position",
             "state": "open",
             "observed_utc": datetime.now(UTC).isoformat(),
         }
-        pub.publish(f"passmap/status/{root}", json.dumps(message).encode())
+        pub.publish(f"passmap/status/{topic_root}", json.dumps(message).encode())
         pub.close()
-        wait_until(lambda: _health(server).get("new_events", 0) >= 1, 120, 0.1)
+        wait_until(lambda: ingest_health(server).get("new_events", 0) >= 1, 120, 0.1)
 
         # the server keeps its address and token beside the database, for its owner only
         link = link_path(tmp_db)
@@ -87,7 +68,7 @@ def test_read_commands_ask_the_running_server_and_say_why_when_nothing_answers(
         out = _passmap("status", "--db", str(tmp_db), "--format", "json")
         assert out.returncode == 0, out.stderr
         devices = {d["device_id"]: d for d in json.loads(out.stdout)["devices"]}
-        assert devices[f"{root}-door"]["state"] == "open"
+        assert devices[f"{topic_root}-door"]["state"] == "open"
 
         # the route: no token, a wrong one, or a proxied request are refused; a write command
         # is refused even with the token; a read command with it answers
@@ -103,7 +84,7 @@ def test_read_commands_ask_the_running_server_and_say_why_when_nothing_answers(
         assert code == 200 and answer["code"] == 2
         assert "only read commands run through the server" in answer["stderr"]
         code, answer = _post(server.url, {"argv": status}, Authorization=bearer)
-        assert code == 200 and answer["code"] == 0 and f"{root}-door" in answer["stdout"]
+        assert code == 200 and answer["code"] == 0 and f"{topic_root}-door" in answer["stdout"]
     finally:
         server.proc.send_signal(signal.SIGKILL)  # a crash: the file beside the database stays
         server.proc.wait(60)
@@ -112,7 +93,7 @@ def test_read_commands_ask_the_running_server_and_say_why_when_nothing_answers(
     # stale file, file free: the command reads the database itself
     out = _passmap("status", "--db", str(tmp_db), "--format", "json")
     assert out.returncode == 0, out.stderr
-    assert f"{root}-door" in out.stdout
+    assert f"{topic_root}-door" in out.stdout
 
     # stale file and another process holding the database: one sentence naming both
     holder = subprocess.Popen(

@@ -9,7 +9,6 @@ import json
 import signal
 import threading
 import time
-import urllib.request
 import uuid
 from datetime import UTC, datetime
 
@@ -18,39 +17,9 @@ import pytest
 from passmap.feeds.mqtt import MqttConfig, Publisher
 from passmap.store import Store
 
-from .live_helpers import wait_until
+from .live_helpers import ingest_health, wait_until
 
 pytestmark = pytest.mark.broker
-
-
-@pytest.fixture
-def app_server(tmp_path):
-    """Like tests/conftest's app_server, with a start timeout for a heavily loaded machine."""
-    from tests.conftest import start_streamlit
-
-    servers = []
-
-    def start(db_path, **env):
-        servers.append(start_streamlit(db_path, tmp_path, timeout_s=150, **env))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.stop()
-
-
-def _health(server) -> dict:
-    try:
-        with urllib.request.urlopen(server.url + "/healthz/ingest", timeout=2) as resp:
-            return json.loads(resp.read())
-    except OSError:
-        return {}
-
-
-def _connected(server) -> dict:
-    return wait_until(
-        lambda: (h := _health(server)).get("connected") and h.get("mode") == "mqtt" and h, 120, 0.2
-    )
 
 
 def _message(device: str) -> bytes:
@@ -76,12 +45,11 @@ def _stop(server, sig: int = signal.SIGTERM) -> int:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
-def test_a_stop_mid_stream_at_qos1_loses_nothing(broker, tmp_db, app_server, topic_root, sig):
+def test_a_stop_mid_stream_at_qos1_loses_nothing(broker, tmp_db, ingest_server, topic_root, sig):
     """SIGTERM drains the queue; even SIGKILL loses nothing, because a message is acknowledged
     to the broker only after its batch is committed (the broker delivers the rest again)."""
-    env = {"PASSMAP_MQTT_URL": broker.url, "PASSMAP_MQTT_CLIENT_ID": f"app-{uuid.uuid4().hex}"}
-    server = app_server(tmp_db, **env)
-    _connected(server)
+    client = f"app-{uuid.uuid4().hex}"
+    server = ingest_server(tmp_db, client)
     pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
     total, sent = 300, []
 
@@ -92,7 +60,7 @@ def test_a_stop_mid_stream_at_qos1_loses_nothing(broker, tmp_db, app_server, top
 
     thread = threading.Thread(target=publish)
     thread.start()
-    wait_until(lambda: _health(server).get("new_events", 0) >= 100, 120, 0.05)
+    wait_until(lambda: ingest_health(server).get("new_events", 0) >= 100, 120, 0.05)
     _stop(server, sig)
     at_stop = _stored(tmp_db, topic_root)
     assert 100 <= len(at_stop) < total, "the stop should fall mid-stream"
@@ -100,8 +68,8 @@ def test_a_stop_mid_stream_at_qos1_loses_nothing(broker, tmp_db, app_server, top
     for info in sent:
         info.wait_for_publish(30)  # the broker holds every message (QoS 1)
     pub.close()
-    server = app_server(tmp_db, **env)  # same client id: the broker kept the session
-    wait_until(lambda: _health(server).get("new_events", 0) >= total - len(at_stop), 120, 0.1)
+    server = ingest_server(tmp_db, client)  # same client id: the broker kept the session
+    wait_until(lambda: ingest_health(server).get("new_events", 0) >= total - len(at_stop), 120, 0.1)
     _stop(server)
     stored = _stored(tmp_db, topic_root)
     assert stored == {f"{topic_root}-{i}" for i in range(total)}, (
@@ -110,18 +78,17 @@ def test_a_stop_mid_stream_at_qos1_loses_nothing(broker, tmp_db, app_server, top
 
 
 def test_a_restarted_server_nobody_visits_stores_what_was_published_meanwhile(
-    broker, tmp_db, app_server, topic_root
+    broker, tmp_db, ingest_server, topic_root
 ):
-    env = {"PASSMAP_MQTT_URL": broker.url, "PASSMAP_MQTT_CLIENT_ID": f"app-{uuid.uuid4().hex}"}
-    server = app_server(tmp_db, **env)
-    _connected(server)  # subscribed: the broker now keeps this session's messages
+    client = f"app-{uuid.uuid4().hex}"
+    server = ingest_server(tmp_db, client)  # subscribed: the broker now keeps its messages
     _stop(server)
     pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
     for i in range(50):
         pub.publish(f"passmap/status/{topic_root}", _message(f"{topic_root}-{i}"))
     pub.close()
     assert _stored(tmp_db, topic_root) == set()  # nothing came in while the server was down
-    server = app_server(tmp_db, **env)  # no browser connects to this one
-    wait_until(lambda: _health(server).get("new_events", 0) >= 50, 120, 0.1)
+    server = ingest_server(tmp_db, client)  # no browser connects to this one
+    wait_until(lambda: ingest_health(server).get("new_events", 0) >= 50, 120, 0.1)
     _stop(server)
     assert _stored(tmp_db, topic_root) == {f"{topic_root}-{i}" for i in range(50)}
