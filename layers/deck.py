@@ -139,21 +139,43 @@ def ribbon_rings(geom: BaseGeometry, width_m: float, caps: str = "flat") -> list
     return rings
 
 
-def ribbon_layer(
-    rows: list[dict], layer_id: str, colour="colour", pickable: bool = False
+def fill_layer(
+    rows: list[dict], layer_id: str, colour="fill", pickable: bool = True, **style
 ) -> pdk.Layer:
-    """Filled polygons (rows with "polygon" rings) drawn without a stroke: the strokes of maps,
-    made with ribbon_parts. ``colour`` is a row field or a constant RGBA."""
+    """Filled polygons (rows with "polygon" rings) drawn without a stroke unless ``style`` asks
+    for one (the maps' strokes are ribbons: ribbon_parts). ``colour`` is a row field or a
+    constant RGBA; ``style``: more PolygonLayer properties (e.g. highlight_color)."""
+    props = {"stroked": False, "filled": True, "pickable": pickable, "auto_highlight": pickable}
     return pdk.Layer(
         "PolygonLayer",
         rows,
         id=layer_id,
         get_polygon="polygon",
         get_fill_color=colour,
-        stroked=False,
-        filled=True,
-        pickable=pickable,
-        auto_highlight=pickable,
+        **{**props, **style},
+    )
+
+
+def ribbon_layer(
+    rows: list[dict], layer_id: str, colour="colour", pickable: bool = False
+) -> pdk.Layer:
+    """The strokes of maps (rows with "polygon" rings made with ribbon_parts), not picked
+    unless asked. ``colour`` is a row field or a constant RGBA."""
+    return fill_layer(rows, layer_id, colour, pickable)
+
+
+def text_rows_layer(rows: list[dict], layer_id: str, size, colour, text="text", **style):
+    """Text at each row's "position": ``text``, ``size`` (pixels) and ``colour`` are row fields
+    or constants; ``style``: more TextLayer properties (font, halo, anchor...)."""
+    return pdk.Layer(
+        "TextLayer",
+        rows,
+        id=layer_id,
+        get_position="position",
+        get_text=text,
+        get_size=size,
+        get_color=colour,
+        **style,
     )
 
 

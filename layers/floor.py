@@ -9,6 +9,7 @@ import pydeck as pdk
 
 from layers.controls import control_line_layer
 from layers.deck import (
+    fill_layer,
     polygon_parts,
     polygon_rings,
     ribbon_layer,
@@ -65,18 +66,7 @@ def zone_rows(zones, tiers: dict | None) -> list[dict]:
 
 def zone_layer(zones, tiers: dict | None = None, layer_id: str = "zones") -> pdk.Layer:
     """Rooms and areas of one level shaded by tier (design or effective, as given)."""
-    return pdk.Layer(
-        "PolygonLayer",
-        zone_rows(zones, tiers),
-        id=layer_id,
-        get_polygon="polygon",
-        get_fill_color="fill",
-        stroked=False,
-        filled=True,
-        pickable=True,
-        auto_highlight=True,
-        highlight_color=[255, 255, 255, 90],
-    )
+    return fill_layer(zone_rows(zones, tiers), layer_id, highlight_color=[255, 255, 255, 90])
 
 
 WALL_M = 0.3  # drawn wall thickness

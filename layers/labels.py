@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pydeck as pdk
 
-from layers.deck import world_px
+from layers.deck import text_rows_layer, world_px
 from passmap.palette import LABEL_COLOUR, LABEL_HALO
 
 LABEL_FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
@@ -192,6 +192,24 @@ def _moved(box, base_xy, scale, k):
     return box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
 
 
+def halo_style(bold: bool = True, halo=LABEL_HALO, pm_kind: str = "label") -> dict:
+    """TextLayer properties of the maps' labels: pixel sizes, the label font (SDF, so the white
+    halo ``halo`` is drawn round each glyph), not picked; ``pm_kind`` tells the map component to
+    report their boxes (tests count overlaps with them)."""
+    return {
+        "size_units": "'pixels'",
+        "line_height": LINE,
+        "font_family": f"'{LABEL_FONT}'",
+        "font_weight": 700 if bold else 400,
+        "character_set": "'auto'",
+        "font_settings": {"sdf": True, "fontSize": 64, "buffer": 6},
+        "outline_width": 3,
+        "outline_color": halo,
+        "pickable": False,
+        "pm_kind": f"'{pm_kind}'",
+    }
+
+
 def text_layer(
     rows: list[dict],
     layer_id: str,
@@ -204,29 +222,16 @@ def text_layer(
     halo=LABEL_HALO,
     pm_kind: str = "label",
 ) -> pdk.Layer:
-    """Labels of a fixed pixel size with a white halo (rows: "position", "text"). ``pm_kind``
-    tells the map component to report their boxes (tests count overlaps with them)."""
-    return pdk.Layer(
-        "TextLayer",
+    """Labels of a fixed pixel size with a white halo (rows: "position", "text")."""
+    return text_rows_layer(
         rows,
-        id=layer_id,
-        get_position="position",
-        get_text="text",
-        get_color=colour,
-        get_size=size_px,
-        size_units="'pixels'",
+        layer_id,
+        size_px,
+        colour,
         get_text_anchor=f"'{anchor}'",
         get_alignment_baseline=f"'{baseline}'",
         get_pixel_offset=list(offset_px),
-        line_height=LINE,
-        font_family=f"'{LABEL_FONT}'",
-        font_weight=700 if bold else 400,
-        character_set="'auto'",
-        font_settings={"sdf": True, "fontSize": 64, "buffer": 6},
-        outline_width=3,
-        outline_color=halo,
-        pickable=False,
-        pm_kind=f"'{pm_kind}'",
+        **halo_style(bold, halo, pm_kind),
     )
 
 

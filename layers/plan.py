@@ -21,9 +21,9 @@ import re
 import pydeck as pdk
 from shapely.geometry import Point
 
-from layers.deck import M_PER_DEG_LAT, point_xy, tip_text
-from layers.labels import LABEL_FONT, LINE, PAD_PX, Mark, banded, place
-from passmap.palette import ICON_FONT, LABEL_HALO, SHAPE_GLYPHS, control_style
+from layers.deck import M_PER_DEG_LAT, point_xy, text_rows_layer, tip_text
+from layers.labels import LINE, PAD_PX, Mark, banded, halo_style, place
+from passmap.palette import ICON_FONT, SHAPE_GLYPHS, control_style
 
 ROOM_NUMBER_PX, NAME_PX, DOOR_PX = 12, 11, 13
 ICON_PX, ICON_BOX_PX, GLYPH_RATIO = 22, 17, 0.5
@@ -267,27 +267,15 @@ def device_marks(controls, types: set[str] | None = None) -> list[Mark]:
 def _labels(rows: list[dict], suffix: str, layer_id: str) -> pdk.Layer:
     """Labels with their own size, colour, anchor and offset (row fields), white halo."""
     rows.sort(key=lambda r: r["colour"] == DOOR_TEXT)  # door numbers last: drawn on top
-    return pdk.Layer(
-        "TextLayer",
+    return text_rows_layer(
         rows,
-        id=f"{layer_id}{suffix}",
-        get_position="position",
-        get_text="text",
-        get_size="size",
-        get_color="colour",
+        f"{layer_id}{suffix}",
+        "size",
+        "colour",
         get_text_anchor="anchor",
         get_alignment_baseline="baseline",
         get_pixel_offset="offset",
-        size_units="'pixels'",
-        line_height=LINE,
-        font_family=f"'{LABEL_FONT}'",
-        font_weight=700,
-        character_set="'auto'",
-        font_settings={"sdf": True, "fontSize": 64, "buffer": 6},
-        outline_width=3,
-        outline_color=LABEL_HALO,
-        pickable=False,
-        pm_kind="'label'",
+        **halo_style(),
     )
 
 

@@ -14,7 +14,15 @@ from __future__ import annotations
 import geopandas as gpd
 import pydeck as pdk
 
-from layers.deck import fit_view, polygon_parts, polygon_rings, ribbon_layer, ribbon_parts, tip_text
+from layers.deck import (
+    fill_layer,
+    fit_view,
+    polygon_parts,
+    polygon_rings,
+    ribbon_layer,
+    ribbon_parts,
+    tip_text,
+)
 from layers.floor import grid_layers, highlight_layer
 from layers.labels import Mark
 from layers.legend import control_section, door_number_section, section
@@ -71,16 +79,7 @@ def area_rows(objs) -> list[dict]:
 
 
 def area_layer(objs, layer_id: str = "responder-areas") -> pdk.Layer:
-    return pdk.Layer(
-        "PolygonLayer",
-        area_rows(objs),
-        id=layer_id,
-        get_polygon="polygon",
-        get_fill_color="fill",
-        stroked=False,
-        filled=True,
-        pickable=True,
-    )
+    return fill_layer(area_rows(objs), layer_id)
 
 
 def wall_layer(objs, layer_id: str = "responder-walls") -> pdk.Layer:

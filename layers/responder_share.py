@@ -10,7 +10,14 @@ from __future__ import annotations
 import pandas as pd
 import pydeck as pdk
 
-from layers.deck import line_paths, point_xy, polygon_rings, tip_text
+from layers.deck import (
+    fill_layer,
+    line_paths,
+    point_xy,
+    polygon_rings,
+    text_rows_layer,
+    tip_text,
+)
 
 LAYER_COLOUR = {
     "buildings": [224, 214, 200, 200],
@@ -41,16 +48,8 @@ def area_layer(objs, layer_id: str = "responder-areas") -> pdk.Layer:
     for _, r in objs[objs.geom_type.isin(["Polygon", "MultiPolygon"])].iterrows():
         colour = CORRIDOR if r["category"] == "corridor" else LAYER_COLOUR.get(r["layer"])
         rows.append({"polygon": polygon_rings(r.geometry), "fill": colour, "tip": _tip(r)})
-    return pdk.Layer(
-        "PolygonLayer",
-        rows,
-        id=layer_id,
-        get_polygon="polygon",
-        get_fill_color="fill",
-        get_line_color=[60, 60, 60, 255],
-        line_width_min_pixels=1,
-        stroked=True,
-        pickable=True,
+    return fill_layer(
+        rows, layer_id, stroked=True, get_line_color=[60, 60, 60, 255], line_width_min_pixels=1
     )
 
 
@@ -102,14 +101,11 @@ def label_layer(objs, layer_id: str = "responder-labels") -> pdk.Layer:
     rows = [
         {"position": point_xy(r.geometry), "text": str(r["number"])} for _, r in keep.iterrows()
     ]
-    return pdk.Layer(
-        "TextLayer",
+    return text_rows_layer(
         rows,
-        id=layer_id,
-        get_position="position",
-        get_text="text",
-        get_size=13,
-        get_color=[20, 20, 20, 255],
+        layer_id,
+        13,
+        [20, 20, 20, 255],
         background=True,
         get_background_color=[255, 255, 255, 200],
     )
@@ -130,13 +126,5 @@ def grid_layers(cells, layer_id: str = "responder-grid") -> list[pdk.Layer]:
             get_color=[21, 101, 192, 150],
             width_min_pixels=1,
         ),
-        pdk.Layer(
-            "TextLayer",
-            labels,
-            id=f"{layer_id}-labels",
-            get_position="position",
-            get_text="text",
-            get_size=14,
-            get_color=[21, 101, 192, 160],
-        ),
+        text_rows_layer(labels, f"{layer_id}-labels", 14, [21, 101, 192, 160]),
     ]

@@ -10,9 +10,11 @@ from __future__ import annotations
 import pydeck as pdk
 
 from layers.deck import (
+    fill_layer,
     metres_per_pixel,
     polygon_parts,
     polygon_rings,
+    ribbon_layer,
     ribbon_parts,
     tip_text,
 )
@@ -82,17 +84,7 @@ def campus_layer(
 ) -> pdk.Layer:
     """Campus parcels shaded by attained tier (grey when not assessed) with an ``outline_m``
     wide edge (size it to the view: ~2 px); click opens a campus."""
-    return pdk.Layer(
-        "PolygonLayer",
-        campus_rows(campuses, tiers, summary, outline_m),
-        id=layer_id,
-        get_polygon="polygon",
-        get_fill_color="fill",
-        stroked=False,
-        filled=True,
-        pickable=True,
-        auto_highlight=True,
-    )
+    return fill_layer(campus_rows(campuses, tiers, summary, outline_m), layer_id)
 
 
 def outline_layers(
@@ -124,16 +116,7 @@ def outline_layers(
                 for part in polygon_parts(g)
                 for edge in ribbon_parts(part, width_m)
             ]
-        layer = pdk.Layer(
-            "PolygonLayer",
-            rows,
-            id=f"{layer_id}-{band}",
-            get_polygon="polygon",
-            get_fill_color=colour,
-            stroked=False,
-            filled=True,
-            pickable=False,
-        )
+        layer = ribbon_layer(rows, f"{layer_id}-{band}", colour)
         layer.min_zoom = -1.0 if band == 0 else round(low, 2)
         if band < bands - 1:
             layer.max_zoom = round(high, 2)
@@ -171,17 +154,7 @@ def building_layer(
                 "tip": tip,
             }
             rows += [row, *_outline_rows(row, part, outline_m, BUILDING_OUTLINE)]
-    return pdk.Layer(
-        "PolygonLayer",
-        rows,
-        id=layer_id,
-        get_polygon="polygon",
-        get_fill_color="fill",
-        stroked=False,
-        filled=True,
-        pickable=pickable,
-        auto_highlight=pickable,
-    )
+    return fill_layer(rows, layer_id, pickable=pickable)
 
 
 def grounds_layer(site_zones, layer_id: str = "grounds") -> pdk.Layer:
@@ -200,16 +173,7 @@ def grounds_layer(site_zones, layer_id: str = "grounds") -> pdk.Layer:
                 "tip": tip_text(label, z.kind),
             }
             rows += [row, *_outline_rows(row, part, 0.5, [255, 255, 255, 200])]
-    return pdk.Layer(
-        "PolygonLayer",
-        rows,
-        id=layer_id,
-        get_polygon="polygon",
-        get_fill_color="fill",
-        stroked=False,
-        filled=True,
-        pickable=True,
-    )
+    return fill_layer(rows, layer_id)
 
 
 def campus_label_rows(
