@@ -238,6 +238,24 @@ def test_a_new_frame_numbers_its_clicks_on_and_sends_a_click_until_a_run_has_see
     page.locator("#map:not([data-pending-click])").wait_for(state="attached", timeout=15_000)
 
 
+def test_grid_rulers_letter_the_columns_and_number_the_rows_in_view(frontend_url, browser_page):
+    """The grid's column letters along the top and row numbers along the side, each where its
+    line crosses the view; a line outside the view gets no label."""
+    page = browser_page
+    _open(page, frontend_url)
+    grid = {
+        "cols": [["A", -78.901], ["B", -78.899], ["Z", -78.5]],
+        "rows": [["1", 35.7], ["9", 36.5]],
+    }
+    _render(page, _layers(), overlay={"grid": grid})
+    page.locator("#grid-cols span", has_text="B").wait_for(timeout=15_000)
+    cols = page.locator("#grid-cols span")
+    assert cols.all_inner_texts() == ["A", "B"]  # Z is far east of the view
+    assert page.locator("#grid-rows span").all_inner_texts() == ["1"]
+    left = [float(s.rstrip("px")) for s in cols.evaluate_all("els => els.map(e => e.style.left)")]
+    assert 14 <= left[0] < left[1] <= _box(page)["width"] - 14
+
+
 @pytest.fixture
 def png_server():
     """(base URL, its colour, the paths requested) of a loopback PNG server (tiles, images)."""

@@ -238,24 +238,22 @@
     if (!grid) return;
     const viewport = currentViewport();
     if (!viewport) return;                // drawn again once the map is (publishReport)
-    const width = mapEl.clientWidth, height = state.height;
     const lat = state.viewState ? state.viewState.latitude : 0;
     const lon = state.viewState ? state.viewState.longitude : 0;
-    for (const [label, cLon] of grid.cols || []) {
-      const x = viewport.project([cLon, lat])[0];
-      if (x < 14 || x > width - 14) continue;
-      const el = document.createElement("span");
-      el.textContent = label;
-      el.style.left = x + "px";
-      colsEl.appendChild(el);
-    }
-    for (const [label, cLat] of grid.rows || []) {
-      const y = viewport.project([lon, cLat])[1];
-      if (y < 14 || y > height - 14) continue;
-      const el = document.createElement("span");
-      el.textContent = label;
-      el.style.top = y + "px";
-      rowsEl.appendChild(el);
+    const width = mapEl.clientWidth, height = state.height;
+    ruler(colsEl, grid.cols, (cLon) => viewport.project([cLon, lat])[0], width, "left");
+    ruler(rowsEl, grid.rows, (cLat) => viewport.project([lon, cLat])[1], height, "top");
+  }
+
+  function ruler(el, marks, toPixel, extent, side) {
+    // One edge's labels (column letters or row numbers) where their line crosses the view.
+    for (const [label, at] of marks || []) {
+      const px = toPixel(at);
+      if (px < 14 || px > extent - 14) continue;
+      const span = document.createElement("span");
+      span.textContent = label;
+      span.style[side] = px + "px";
+      el.appendChild(span);
     }
   }
 
