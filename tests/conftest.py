@@ -178,6 +178,19 @@ def app_server(tmp_path):
         server.stop()
 
 
+@pytest.fixture(scope="module")
+def demo_server(demo_db_shared, tmp_path_factory):
+    """One app server for a whole test module, on its own copy of the demo: for browser modules
+    whose tests only read and click (a change one test stores is seen by the next). Starting a
+    server and its first cold page runs are most of a browser test's time."""
+    work = tmp_path_factory.mktemp("demo-server")
+    db = work / "demo.duckdb"
+    shutil.copy(demo_db_shared, db)
+    server = start_streamlit(db, work)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -78,10 +78,12 @@ def _click_icon_near_the_middle(page) -> None:
     page.mouse.click(frame["x"] + (x0 + x1) / 2, frame["y"] + (y0 + y1) / 2)
 
 
-def _logged_in(page, url: str) -> None:
-    """Sign in (browser_login waits for the HttpOnly session cookie: a typed address opens
-    signed in)."""
-    page.login(url, role="admin")
+def _opened(page, server, url: str, link: str, spec: str) -> None:
+    """Signed in as the demo admin, on the page behind the sidebar's ``link`` (address
+    ``url``) with its map ``spec`` drawn."""
+    page.login(server.url, role="admin")
+    _goto(page, url, link)
+    _drawn(page, spec)
 
 
 def _chips(page, key: str) -> list[str]:
@@ -107,14 +109,9 @@ def _goto(page, url: str, link: str) -> None:
     page.wait_for_url(f"**/{url}**", timeout=30_000)
 
 
-def test_floor_plan_reads_at_a_glance_and_tells_the_truth_across_levels(
-    app_server, browser_page, demo_db
-):
-    server = app_server(demo_db)
-    page = browser_page
-    _logged_in(page, server.url)
-    _goto(page, "floor-plan", "Floor plan")
-    _drawn(page, "floor:cvhs-main-l1")
+def test_floor_plan_reads_at_a_glance_and_tells_the_truth_across_levels(demo_server, browser_page):
+    server, page = demo_server, browser_page
+    _opened(page, server, "floor-plan", "Floor plan", "floor:cvhs-main-l1")
     report = _no_overlaps(page, "floor plan", 40)
     texts = {b["text"] for b in report["boxes"]}
     assert {"121", "Cafeteria"} <= texts, sorted(texts)[:40]  # room numbers and names
@@ -165,17 +162,15 @@ def _device_panel(page, panel) -> str:
 
 
 def test_a_click_is_never_lost_while_the_page_reruns_or_after_the_map_was_away(
-    app_server, browser_page, demo_db
+    demo_server, browser_page
 ):
     """Each click is made once and must open its panel (ui/deckmap: queued until a run has seen
     it, numbered on across a new frame of the map): while the page reruns for another widget,
     after a level round trip, and after the Campus page and back (Streamlit drops the map's
     value there and draws a new frame: its clicks once started again at 1, the number of the
     click the page had set aside on the second floor, and the click was ignored)."""
-    server = app_server(demo_db)
     page = browser_page
-    _logged_in(page, server.url)
-    _goto(page, "floor-plan", "Floor plan")
+    _opened(page, demo_server, "floor-plan", "Floor plan", "floor:cvhs-main-l1")
     _settled(page, "floor:cvhs-main-l1", NO_PANEL)
     panel = page.locator(".st-key-detail_panel")
 
@@ -197,14 +192,9 @@ def test_a_click_is_never_lost_while_the_page_reruns_or_after_the_map_was_away(
     assert not page.outside_requests
 
 
-def test_campus_labels_do_not_overprint_and_the_campus_survives_a_reload(
-    app_server, browser_page, demo_db
-):
-    server = app_server(demo_db)
-    page = browser_page
-    _logged_in(page, server.url)
-    _goto(page, "campus-map", "Campus")
-    _drawn(page, "campus:cvhs")
+def test_campus_labels_do_not_overprint_and_the_campus_survives_a_reload(demo_server, browser_page):
+    server, page = demo_server, browser_page
+    _opened(page, server, "campus-map", "Campus", "campus:cvhs")
     report = _no_overlaps(page, "campus", 10)
     assert {"1", "2", "5"} <= {b["text"] for b in report["boxes"]}  # exit numbers
     _shot(page, "campus")
@@ -223,12 +213,9 @@ def test_campus_labels_do_not_overprint_and_the_campus_survives_a_reload(
     assert not page.outside_requests
 
 
-def test_responder_map_on_a_desk_has_the_printed_maps_parts(app_server, browser_page, demo_db):
-    server = app_server(demo_db)
-    page = browser_page
-    _logged_in(page, server.url)
-    _goto(page, "responder", "Responder map")
-    _drawn(page, "responder:level:cvhs-main-l1")
+def test_responder_map_on_a_desk_has_the_printed_maps_parts(demo_server, browser_page):
+    server, page = demo_server, browser_page
+    _opened(page, server, "responder", "Responder map", "responder:level:cvhs-main-l1")
     report = _no_overlaps(page, "responder map", 30)
     numbers = [b["text"] for b in report["boxes"] if len(b["text"]) == 3 and b["text"].isdigit()]
     assert len(numbers) >= 40, f"room numbers at the first view: {sorted(numbers)}"
@@ -248,10 +235,10 @@ def test_responder_map_on_a_desk_has_the_printed_maps_parts(app_server, browser_
     assert not page.outside_requests
 
 
-def test_responder_map_on_a_phone_puts_the_map_and_the_answer_first(app_server, browser, demo_db):
+def test_responder_map_on_a_phone_puts_the_map_and_the_answer_first(demo_server, browser):
     from tests.helpers import browser_login
 
-    server = app_server(demo_db)
+    server = demo_server
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     outside: list[str] = []
