@@ -135,3 +135,35 @@ def wait_colour(page, rgb, minimum: int, timeout_ms: int = 30_000) -> int:
         page.wait_for_timeout(step)
         waited += step
     raise AssertionError(f"fewer than {minimum} pixels of {rgb} after {timeout_ms} ms: {count}")
+
+
+def hover_until_tooltip(page, contains: str, timeout_ms: int = 60_000):
+    """Hover a grid of points over the (first) map until its tooltip shows ``contains`` and
+    return that tooltip (a locator); fail when none does. A presence check: the data is drawn
+    and picked, so a later absence check (no script ran, no tag made) is not vacuous."""
+    import time
+
+    tip = map_tooltip(page).first
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        box = map_box(page)  # again each pass: a rerun may have replaced the map
+        for fx in [i / 20 for i in range(1, 20)]:
+            for fy in [i / 12 for i in range(1, 12)]:
+                page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+                page.wait_for_timeout(40)  # a hover's pick: then look (polling, not a verdict)
+                if tip.count() and tip.is_visible() and contains in tip.inner_text():
+                    return tip
+    raise AssertionError(f"no tooltip showing {contains!r} while hovering the map")
+
+
+def eventually(check, page, timeout_ms: int = 30_000, step_ms: int = 200):
+    """Poll ``check()`` until it is true (software WebGL on a loaded machine can take a while to
+    draw a frame) and return its value; fail with the last value. For presence checks only."""
+    waited, value = 0, None
+    while waited <= timeout_ms:
+        value = check()
+        if value:
+            return value
+        page.wait_for_timeout(step_ms)
+        waited += step_ms
+    raise AssertionError(f"still false after {timeout_ms} ms: {value!r}")

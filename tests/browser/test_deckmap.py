@@ -19,7 +19,7 @@ import threading
 
 import pytest
 
-from tests.browser.mapview import colour_pixels
+from tests.browser.mapview import colour_pixels, eventually
 from tests.helpers import serve_png
 
 pytestmark = pytest.mark.browser
@@ -136,29 +136,16 @@ def _zoom(page) -> float:
     return float(page.locator("#map").get_attribute("data-zoom"))
 
 
-def _eventually(check, page, timeout_ms: int = 15_000):
-    """Poll ``check()`` until true (software WebGL under a loaded CI machine can take a while to
-    draw a frame); fail with the last value."""
-    waited, value = 0, None
-    while waited <= timeout_ms:
-        value = check()
-        if value:
-            return value
-        page.wait_for_timeout(200)
-        waited += 200
-    raise AssertionError(f"still false after {timeout_ms} ms: {value!r}")
-
-
 def test_draws_keeps_the_users_zoom_and_a_rerun_that_changes_nothing_draws_nothing(
     frontend_url, browser_page
 ):
     page = browser_page
     _open_drawn(page, frontend_url, _layers())
-    _eventually(lambda: colour_pixels(page, tuple(RED[:3]), _box(page)) > 1000, page)
+    eventually(lambda: colour_pixels(page, tuple(RED[:3]), _box(page)) > 1000, page)
     fitted = _zoom(page)
     page.mouse.move(500, 200)
     page.mouse.wheel(0, -300)
-    _eventually(lambda: _zoom(page) > fitted + 0.3, page)
+    eventually(lambda: _zoom(page) > fitted + 0.3, page)
     zoomed = _zoom(page)
     renders = _marks(page, "deckmap:render")
     _render(page, _layers())  # a rerun: same layers, same view
@@ -167,7 +154,7 @@ def test_draws_keeps_the_users_zoom_and_a_rerun_that_changes_nothing_draws_nothi
     assert _zoom(page) == zoomed  # the user's zoom is kept
     moved = dict(VIEW, fitBounds=[-78.91, 35.69, -78.89, 35.71])
     _render(page, _layers(), moved)  # the page asks for another view
-    _eventually(lambda: _zoom(page) < fitted, page)
+    eventually(lambda: _zoom(page) < fitted, page)
 
 
 def test_a_layer_with_a_zoom_range_appears_only_when_the_user_zooms_in(frontend_url, browser_page):
@@ -183,15 +170,15 @@ def test_a_layer_with_a_zoom_range_appears_only_when_the_user_zooms_in(frontend_
         red, blue = _pixels(page, RED, BLUE)  # one screenshot for both
         return (red, blue) if red > 1000 else None
 
-    _red, blue = _eventually(parcel_shown, page)
+    _red, blue = eventually(parcel_shown, page)
     assert blue == 0  # not at the first view, in the frame that shows the parcel
     box = _box(page)
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    for _ in range(4):
+    while _zoom(page) < fitted + 1:  # each turn of the wheel zooms in before the next
+        before = _zoom(page)
         page.mouse.wheel(0, -300)
-        page.wait_for_timeout(100)
-    _eventually(lambda: _zoom(page) >= fitted + 1, page)
-    _eventually(lambda: colour_pixels(page, tuple(BLUE[:3]), _box(page)) > 100, page)
+        eventually(lambda z=before: _zoom(page) > z, page)
+    eventually(lambda: colour_pixels(page, tuple(BLUE[:3]), _box(page)) > 100, page)
 
 
 def test_a_click_reports_the_objects_scalars_and_a_click_beside_clears_it(
@@ -286,7 +273,7 @@ def test_a_configured_tile_source_is_drawn_under_the_layers_with_its_attribution
         _layers(),
         {"url": base + "/t/{z}/{x}/{y}.png", "attribution": "© District GIS <script>"},
     )
-    _eventually(lambda: colour_pixels(page, green, _box(page)) > 10_000, page)  # under the parcel
+    eventually(lambda: colour_pixels(page, green, _box(page)) > 10_000, page)  # under the parcel
     assert requested and all(re.fullmatch(r"/t/1[5-8]/\d+/\d+\.png", p) for p in requested)
     assert colour_pixels(page, tuple(RED[:3]), _box(page)) > 1000
     assert page.locator("#attribution").inner_text() == "© District GIS <script>"
@@ -305,7 +292,7 @@ def test_an_imported_plan_image_is_drawn_as_the_underlay(frontend_url, browser_p
     page = browser_page
     _open(page, frontend_url)
     _render_raw(page, [layer_json(under)])
-    _eventually(lambda: colour_pixels(page, green, _box(page)) > 10_000, page)
+    eventually(lambda: colour_pixels(page, green, _box(page)) > 10_000, page)
     assert requested == ["/plan.png"]
 
 
@@ -314,17 +301,17 @@ def test_zoom_buttons_and_back_to_the_whole_view(frontend_url, browser_page):
     _open_drawn(page, frontend_url, _layers())
     fitted = _zoom(page)
     page.get_by_role("button", name="Zoom in").click()
-    _eventually(lambda: abs(_zoom(page) - (fitted + 1)) < 0.01, page)
+    eventually(lambda: abs(_zoom(page) - (fitted + 1)) < 0.01, page)
     page.get_by_role("button", name="Zoom in").click()  # two quick clicks add up
     page.get_by_role("button", name="Zoom in").click()
-    _eventually(lambda: abs(_zoom(page) - (fitted + 3)) < 0.01, page)
+    eventually(lambda: abs(_zoom(page) - (fitted + 3)) < 0.01, page)
     page.get_by_role("button", name="Zoom out").click()
-    _eventually(lambda: abs(_zoom(page) - (fitted + 2)) < 0.01, page)
+    eventually(lambda: abs(_zoom(page) - (fitted + 2)) < 0.01, page)
     page.mouse.move(300, 200)
     page.mouse.wheel(0, 400)  # the user wanders off
-    _eventually(lambda: _zoom(page) < fitted + 1.9, page)
+    eventually(lambda: _zoom(page) < fitted + 1.9, page)
     page.get_by_role("button", name="Back to the whole view").click()
-    _eventually(lambda: abs(_zoom(page) - fitted) < 0.01, page)
+    eventually(lambda: abs(_zoom(page) - fitted) < 0.01, page)
     box = _box(page)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # on the parcel
     page.wait_for_function("window.__values.length > 0")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .live_helpers import free_port, ingest_health, wait_until
+from .live_helpers import free_port, subscribed, wait_until
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 
@@ -91,11 +91,7 @@ def ingest_server(broker, tmp_path):
             "PASSMAP_MQTT_CLIENT_ID": client_id or f"app-{uuid.uuid4().hex}",
         }
         servers.append(start_streamlit(db_path, tmp_path, timeout_s=150, **env))
-        wait_until(
-            lambda: (h := ingest_health(servers[-1])).get("connected") and h.get("mode") == "mqtt",
-            120,
-            0.2,
-        )
+        wait_until(lambda: subscribed(servers[-1]), 120, 0.2)
         return servers[-1]
 
     yield start

@@ -39,6 +39,12 @@ def ingest_health(server) -> dict:
         return {}
 
 
+def subscribed(server) -> bool:
+    """The app's ingest is connected to the broker with its subscriptions (GET /healthz/ingest)."""
+    health = ingest_health(server)
+    return health.get("mode") == "mqtt" and bool(health.get("connected"))
+
+
 def add_small_site(store) -> None:
     """One campus, one floor, a door contact, a camera and a duress button with external ids."""
     from shapely.geometry import Point, box

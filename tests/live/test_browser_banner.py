@@ -6,7 +6,6 @@ device on the grounds (no floor) opens its campus map so."""
 from __future__ import annotations
 
 import json
-import urllib.request
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from passmap.feeds.mqtt import MqttConfig, Publisher
 from passmap.store import Store
 from tests.browser.mapview import MAP_FRAME
 
-from .live_helpers import wait_until
+from .live_helpers import subscribed, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
 # "" is the District page: the default page lives at "/" ("/overview" is "Page not found")
@@ -45,22 +44,12 @@ def _grounds_camera(db, not_on: str) -> dict:
     raise AssertionError("the demo has no camera on the grounds")
 
 
-def _subscribed(server) -> bool:
-    """The app's ingest has its subscriptions confirmed by the broker (GET /healthz/ingest)."""
-    try:
-        with urllib.request.urlopen(server.url + "/healthz/ingest", timeout=5) as resp:
-            health = json.loads(resp.read())
-    except OSError:
-        return False
-    return health.get("mode") == "mqtt" and bool(health.get("connected"))
-
-
 def press_once_subscribed(
     server, broker_url: str, external_id: str, aspect: str = "panic", state: str = "triggered"
 ) -> None:
     """Publish a duress press of ``external_id`` (or another ``aspect``/``state``) once the app's
     ingest has subscribed (else the broker would not keep it for the app's session)."""
-    wait_until(lambda: _subscribed(server), 120, 0.2)
+    wait_until(lambda: subscribed(server), 120, 0.2)
     body = {"device_id": external_id, "aspect": aspect, "state": state,
             "observed_utc": datetime.now(UTC).isoformat()}  # fmt: skip
     pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker_url}))

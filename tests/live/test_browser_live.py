@@ -11,10 +11,10 @@ import pytest
 
 from passmap.feeds.mqtt import MqttConfig, Publisher
 from passmap.store import Store
-from tests.browser.mapview import map_canvas
+from tests.browser.mapview import MAP_FRAME, map_canvas
 from tests.helpers import first_level
 
-from .live_helpers import wait_until
+from .live_helpers import subscribed, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
 DEMO_PASSWORD = "demo-passmap-2026"
@@ -53,12 +53,10 @@ def test_door_forced_turns_to_alarm_on_floor_plan(broker, demo_db, app_server, b
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Floor plan").click()
     page.get_by_text("Live:").first.wait_for(timeout=40_000)
+    wait_until(lambda: subscribed(server), 120, 0.2)  # the app's ingest listens: publish once
     pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
-    deadline = time.monotonic() + 30  # until the app's subscription is up, the door reports closed
-    while page.get_by_text("devices reporting").count() == 0 and time.monotonic() < deadline:
-        pub.publish(f"passmap/status/{device}", _status(device, "position", "closed"))
-        page.wait_for_timeout(500)
-    assert page.get_by_text("devices reporting").count() > 0, "the app never showed live status"
+    pub.publish(f"passmap/status/{device}", _status(device, "position", "closed"))
+    page.get_by_text("devices reporting").first.wait_for(timeout=60_000)  # live status shown
     started = time.monotonic()
     pub.publish(f"passmap/status/{device}", _status(device, "door_alarm", "forced_open"))
     pub.close()
@@ -97,9 +95,7 @@ def test_a_reader_going_offline_reshades_rooms_on_the_effective_floor_plan(
     card reader reported offline through mosquitto redraws the rooms whose tier it lowers
     (gym, cafeteria: tier 2 -> 1) without a reload, and leaves the library (tier 4) alone."""
     from layers.deck import fit_view
-    from tests.browser.mapview import map_box, screen_point, wait_drawn
-
-    from .test_browser_banner import _subscribed
+    from tests.browser.mapview import map_box, screen_point
 
     rooms = _room_points(demo_db)
     server = app_server(
@@ -110,9 +106,9 @@ def test_a_reader_going_offline_reshades_rooms_on_the_effective_floor_plan(
     page.goto(server.url + "/floor-plan")
     page.get_by_text("Room tier").first.wait_for(timeout=90_000)
     page.locator(".st-key-floor_shade").get_by_text("Effective (live)").click()
-    page.get_by_text("(effective, live)").first.wait_for(timeout=90_000)
-    wait_drawn(page, timeout_ms=60_000)
-    page.wait_for_timeout(3000)  # icons and labels settle before the colours are read
+    page.get_by_text("(effective, live)").first.wait_for(timeout=90_000)  # after its map...
+    drawn = "#map[data-drawn='true'][data-spec='floor:cvhs-main-l1']"  # ...is on screen
+    page.frame_locator(MAP_FRAME).first.locator(drawn).wait_for(state="attached", timeout=60_000)
     view = fit_view(rooms["bounds"])
 
     def colours() -> dict:  # where the map is now (a live caption above it may move it down)
@@ -122,7 +118,7 @@ def test_a_reader_going_offline_reshades_rooms_on_the_effective_floor_plan(
     before = colours()
     assert _near(before["gym"], before["cafeteria"])  # both tier 2
     assert not _near(before["gym"], before["library"])  # tier 4
-    wait_until(lambda: _subscribed(server), 120, 0.2)
+    wait_until(lambda: subscribed(server), 120, 0.2)
     pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
     started = time.monotonic()
     pub.publish("passmap/status/cv-hs-rdr-001", _status("cv-hs-rdr-001", "health", "offline"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.mapview import eventually
 from tests.conftest import is_loopback
 from tests.share.conftest import make_link
 
@@ -63,8 +64,7 @@ def test_share_page_draws_and_search_highlights(
     # times in the district's zone (PASSMAP_TIMEZONE), named, whatever the browser's zone
     assert page.inner_text("#banner").endswith("GMT+9"), page.inner_text("#banner")
     assert page.inner_text("#expiry").endswith("GMT+9."), page.inner_text("#expiry")
-    page.wait_for_timeout(500)
-    assert _pixels(page, "#map") > 0.05  # drawn, not a blank canvas
+    eventually(lambda: _pixels(page, "#map") > 0.05, page)  # drawn, not a blank canvas
     legend = page.locator("#legend li").all_inner_texts()
     assert "Building" in legend and "Grid cell (A1 = north-west)" in legend  # the site view
     page.locator("#view").select_option("level:cvhs-main-l1")
@@ -103,8 +103,7 @@ def test_share_page_draws_and_search_highlights(
     assert page.locator("#view").input_value() == "level:cvhs-main-l1"  # the room's floor
     box = answer.bounding_box()
     assert map_box["y"] <= box["y"] <= map_box["y"] + map_box["height"]  # on the map
-    page.wait_for_timeout(800)
-    assert _pixels(page, "#map", rgb=(200, 0, 200)) > 0.002  # the room is highlighted
+    eventually(lambda: _pixels(page, "#map", rgb=(200, 0, 200)) > 0.002, page)  # highlighted
     _shot(page, tmp_path, f"{size}-search")
     # The answer sits in the middle of the map: pointing at it names it, clicking keeps the name.
     middle = (map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
