@@ -10,6 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from passmap.store.base import utc_now
 
 _USER_COLS = (
@@ -166,11 +168,18 @@ class AccessMixin:
         return _row(cols, row) if row else None
 
     def touch_login_session(self, token_hash: str, seen_utc: datetime) -> None:
-        with self.transaction() as cur:
-            cur.execute(
-                "UPDATE login_session SET last_seen_utc = ? WHERE token_hash = ?",
-                [seen_utc, token_hash],
-            )
+        """Stamp a browser session as seen. A person's tabs that open at once stamp the same row
+        at the same moment, and DuckDB refuses all but the first ("Conflict on update"): the
+        stamp that holds the row stands (it is as recent; a sign-out's revoke must stand too),
+        so the refused one is dropped instead of failing that tab's page."""
+        try:
+            with self.transaction() as cur:
+                cur.execute(
+                    "UPDATE login_session SET last_seen_utc = ? WHERE token_hash = ?",
+                    [seen_utc, token_hash],
+                )
+        except duckdb.TransactionException:
+            pass  # another tab's stamp of this row won (see above)
 
     def revoke_login_session(self, token_hash: str) -> None:
         with self.transaction() as cur:

@@ -35,6 +35,45 @@ def test_a_token_resumes_the_session_with_the_account_as_it_is_now(store, tiny_d
     assert auth.resume_browser_session(store, "a" * 500) is None
 
 
+def test_tabs_opened_at_the_same_moment_all_resume_the_session(store):
+    """Found by the role crawl (tests/security/test_role_matrix.py): a person's tabs that open
+    at once each stamp the same login_session row; DuckDB refused the second stamp ("Conflict
+    on update") and that tab showed a TransactionException instead of the app. Here another
+    tab's stamp holds the row (its transaction still open) while this tab resumes: it gets in,
+    and the other tab's stamp stands."""
+    import threading
+
+    session, token = _signed_in(store)
+    held, release, errors = threading.Event(), threading.Event(), []
+    other_time = utc_now() + timedelta(seconds=1)
+
+    def other_tab():
+        try:
+            with store.transaction() as cur:  # the other tab's stamp, not committed yet
+                cur.execute(
+                    "UPDATE login_session SET last_seen_utc = ? WHERE token_hash = ?",
+                    [other_time, session.token_hash],
+                )
+                held.set()
+                release.wait(30)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assert below
+            errors.append(exc)
+            held.set()
+
+    thread = threading.Thread(target=other_tab)
+    thread.start()
+    assert held.wait(30)
+    try:
+        resumed = auth.resume_browser_session(store, token)
+        later = auth.keep_browser_session(store, resumed, now=utc_now() + auth.SESSION_TOUCH)
+    finally:
+        release.set()
+        thread.join(30)
+    assert not errors, errors
+    assert resumed is not None and resumed.username == "erin" and later
+    assert store.get_login_session(session.token_hash)["last_seen_utc"] == other_time
+
+
 def test_the_http_guards_cookie_check_refuses_an_idle_session_and_writes_nothing(store):
     """peek_browser_session (ui/http_guard.py's check of a cookie for /media, uploads...) ends a
     session idle for SESSION_IDLE exactly as resume does (it once read the stored times into the
