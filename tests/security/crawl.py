@@ -62,9 +62,8 @@ class Visit:
         return out
 
     def finished(self) -> bool:
-        if self.plain:
-            return True
-        return any(m.WhichOneof("type") == "script_finished" for m in self.messages())
+        """The visit's first whole script run finished (not cut short by a rerun)."""
+        return self.plain or run_finished(self.messages())
 
     def nav_pages(self) -> list[str]:
         """Titles of the pages the navigation offered (every navigation message of the visit)."""
@@ -74,6 +73,24 @@ class Visit:
             if m.WhichOneof("type") == "navigation"
             for p in m.navigation.app_pages
         ]
+
+    def outline(self) -> list[str]:
+        """The kinds of messages received, in order (what an assertion shows when it fails)."""
+        out = []
+        for m in self.messages():
+            kind = m.WhichOneof("type")
+            if kind == "script_finished":
+                kind += f"={m.script_finished}"
+            elif kind == "delta" and m.delta.WhichOneof("type") == "new_element":
+                element = m.delta.new_element
+                kind = element.WhichOneof("type") or kind
+                if kind == "exception":
+                    kind += f": {element.exception.type}: {element.exception.message[:300]}"
+            elif kind == "delta":
+                kind = m.delta.WhichOneof("type") or kind
+            if not out or out[-1] != kind:
+                out.append(kind)
+        return out
 
     @property
     def sent(self) -> bytes:
@@ -97,24 +114,31 @@ def crawl(
     base_url: str,
     paths: list[str],
     *,
-    cookies: list[dict] | None = None,
+    context=None,
+    no_components: bool = False,
     batch: int = 6,
     timeout_s: float = 120.0,
-    settle_s: float = 0.4,
 ) -> list[Visit]:
     """Open each path as a new visitor (a new page, hence a new websocket and a new Streamlit
-    session, in a context holding only ``cookies``; ``batch`` pages at a time; the context keeps
-    only the HTTP cache of the app's own scripts), wait for the first script run to finish, and
-    return what each visit received."""
+    session; ``batch`` pages at a time), wait for the first script run to finish, and return what
+    each visit received. Without ``context``: in a context of its own whose cookies are cleared
+    before each page (it keeps only the HTTP cache of the app's own scripts). With ``context``
+    (one a person signed in to through the form): as that person's new tabs, cookies untouched.
+    ``no_components``: custom components (the maps) are not loaded into the page; what the
+    server sent is recorded all the same (drawing maps in software WebGL is most of a visit's
+    cost, and a component's own messages back would start more runs)."""
     visits: list[Visit] = []
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    own = context is None
+    if own:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
     for start in range(0, len(paths), batch):
         open_pages = []
         for path in paths[start : start + batch]:
-            context.clear_cookies()
-            if cookies:
-                context.add_cookies(cookies)
+            if own:
+                context.clear_cookies()
             page = context.new_page()
+            if no_components:
+                skip_components(page)
             visit = Visit(base_url + path)
             _record(page, visit)
             response = page.goto(visit.url, wait_until="commit")
@@ -128,15 +152,21 @@ def crawl(
             pending[0][0].wait_for_timeout(100)  # lets Playwright deliver frame events
             pending = [p for p in pending if not p[1].finished()]
         if pending:
-            context.close()
+            if own:
+                context.close()
             raise AssertionError(f"no finished script run for {[p[1].url for p in pending]}")
-        open_pages[0][0].wait_for_timeout(settle_s * 1000)  # late frames of the same run
         for page, visit in open_pages:
             visit.body = page.locator("body").inner_text()
             page.close()
             visits.append(visit)
-    context.close()
+    if own:
+        context.close()
     return visits
+
+
+def skip_components(page) -> None:
+    """Custom components (``/component/...``: the maps) are not loaded into ``page``."""
+    page.route("**/component/**", lambda route: route.abort())
 
 
 def db_checksum(db_path: Path) -> str:
@@ -165,3 +195,106 @@ def wait_idle(page, timeout_ms: int = 120_000) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
     )
+
+
+# What proves that a page ran: a text only that page sends (never a navigation title).
+PAGE_MARKERS = {
+    "district": "District overview",
+    "campus": "Click a building to open its floor plan",
+    "floor": "Click a room, door or device for its details.",
+    "gaps": "Gaps and roadmap",
+    "live": "Set campus posture",
+    "responder": "Walk-through verification",
+    "admin_users": "Add an account",
+    "share_admin": "Create link",
+    "gateways": "Add or change a gateway",
+    "import": "Import plans",
+    "edit": "Edit \u00b7 ",
+    "board": "Report settings",
+}
+
+
+# (page stem, widget type, label, the action it needs): the action widgets of the matrix.
+ACTIONS = (
+    ("live", "button", "Resolve", "edit"),  # the open duress alarm on c1
+    ("live", "button", "Acknowledge", "edit"),
+    ("live", "button", "Set posture", "edit"),
+    ("import", "file_uploader", "Files", "edit"),
+    ("import", "button", "Commit import", "edit"),
+    ("edit", "button", "Undo my last change", "edit"),
+    ("gaps", "button", "Record status", "assess"),
+    ("gaps", "file_uploader", "District checklist (CSV or XLSX)", "assess"),
+    ("responder", "button", "Record walk-through", "verify"),
+    ("responder", "button", "Prepare printable PDF", "export"),
+    ("share_admin", "button", "Create link", "manage_shares"),
+)
+
+
+def widget_labels(messages: list[ForwardMsg]) -> set[tuple[str, str]]:
+    """(widget type, label) of every widget the server sent in ``messages``: what a person
+    could press (a button hidden inside a collapsed expander counts: it was sent)."""
+    out = set()
+    for msg in messages:
+        if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+            continue
+        element = msg.delta.new_element
+        kind = element.WhichOneof("type")
+        label = getattr(getattr(element, kind), "label", None) if kind else None
+        if isinstance(label, str) and label:
+            out.add((kind, label))
+    return out
+
+
+def run_finished(messages: list[ForwardMsg]) -> bool:
+    """A whole script run (not a fragment's) finished in ``messages``."""
+    return any(
+        m.WhichOneof("type") == "script_finished"
+        and m.script_finished == ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
+        for m in messages
+    )
+
+
+def _redirect_of(base_url: str, path: str) -> tuple[int, str, bytes]:
+    """(status, Location, body) of a GET of ``path`` as a new visitor, redirects not followed."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    con = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        con.request("GET", path)
+        answer = con.getresponse()
+        return answer.status, answer.getheader("Location") or "", answer.read()
+    finally:
+        con.close()
+
+
+def crawl_typed(browser, base_url: str, paths: list[str], **kwargs) -> list[Visit]:
+    """``crawl`` of every path, where paths the server answers with the same redirect share one
+    browser visit of its target: each such path is asked over HTTP first (a new visitor's GET,
+    no cookie), and the server's answer (status and Location, e.g. every ``?share=`` address to
+    ``/share/TOKEN``) proves that the browser would go nowhere else. Each path still gets its
+    own Visit (the target's, with the redirect's own body added to what was sent)."""
+    answers = {p: _redirect_of(base_url, p) for p in paths}
+    redirected = {p: a for p, a in answers.items() if 300 <= a[0] < 400}
+    targets = sorted({location for _, location, _ in redirected.values()})
+    assert all(t.startswith("/") for t in targets), targets  # never off this server
+    direct = [p for p in paths if p not in redirected]
+    visits = dict(zip(direct + targets, crawl(browser, base_url, direct + targets, **kwargs)))
+    out = []
+    for path in paths:
+        if path in redirected:
+            _, location, body = redirected[path]
+            target = visits[location]
+            out.append(
+                Visit(
+                    base_url + path,
+                    target.frames,
+                    target.body,
+                    body + target.http_body,
+                    target.plain,
+                )  # fmt: skip
+            )
+        else:
+            out.append(visits[path])
+    return out

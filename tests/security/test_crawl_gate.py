@@ -17,9 +17,11 @@ from passmap import share
 from tests.conftest import start_streamlit
 from tests.helpers import browser_login
 from tests.security.crawl import (
+    ACTIONS,
     APP_PAGES,
+    PAGE_MARKERS,
     SIGN_IN_TITLE,
-    crawl,
+    crawl_typed,
     db_checksum,
     stable_checksum,
     typed_paths,
@@ -50,23 +52,6 @@ def protected_strings(store) -> list[str]:
     names += [n for n in store.list_zones()["name"] if n]
     names += [n for n in store.list_controls()["name"] if n]
     return sorted({str(n) for n in names if n and n not in (XSS, SCRIPT)} | set(PAGE_HEADINGS))
-
-
-# What proves that a page ran: a text only that page sends (never a navigation title).
-PAGE_MARKERS = {
-    "district": "District overview",
-    "campus": "Click a building to open its floor plan.",
-    "floor": "Click a room, door or device for its details.",
-    "gaps": "Gaps and roadmap",
-    "live": "Set campus posture",
-    "responder": "Walk-through verification",
-    "admin_users": "Add an account",
-    "share_admin": "Create link",
-    "gateways": "Add or change a gateway",
-    "import": "Import plans",
-    "edit": "Edit \u00b7 ",
-    "board": "Report settings",
-}
 
 
 def _raise_duress_alarm(store) -> None:
@@ -145,7 +130,7 @@ def test_a_new_visitor_gets_only_the_sign_in_form_on_every_path(fresh_server, br
     paths = typed_paths()
     assert len(paths) > 30 and "/board" in paths and "/import" in paths
     before = db_checksum(server.db_path)
-    _assert_only_sign_in(crawl(browser, server.url, paths), secret)
+    _assert_only_sign_in(crawl_typed(browser, server.url, paths), secret)
     assert db_checksum(server.db_path) == before
 
     # a first sign-in elsewhere (it flips Streamlit's process-wide page mode in the old code)
@@ -157,7 +142,7 @@ def test_a_new_visitor_gets_only_the_sign_in_form_on_every_path(fresh_server, br
     context.close()
 
     before = stable_checksum(server.db_path)
-    _assert_only_sign_in(crawl(browser, server.url, paths), secret)
+    _assert_only_sign_in(crawl_typed(browser, server.url, paths), secret)
     assert db_checksum(server.db_path) == before
 
 
@@ -165,7 +150,7 @@ def test_a_share_link_opens_only_its_page_and_no_way_into_the_app(site_server, b
     server, secret = site_server
     token = server.share_token
     paths = ["/", *(f"/{url_path}" for _, _, url_path in APP_PAGES)]
-    visits = crawl(browser, server.url, [f"{p}?share={token}" for p in paths])
+    visits = crawl_typed(browser, server.url, [f"{p}?share={token}" for p in paths])
     other_campus = "Other Elementary"  # c2: not on the link
     for visit in visits:
         assert visit.plain and not visit.frames, visit.url  # the static share page, no script
@@ -174,6 +159,8 @@ def test_a_share_link_opens_only_its_page_and_no_way_into_the_app(site_server, b
         for stem, marker in PAGE_MARKERS.items():  # no staff page (its own has a verification)
             if stem != "responder":
                 assert marker.encode() not in visit.http_body, (visit.url, marker)
+        for _, _, label, _ in ACTIONS:  # the role x page x action matrix: a link acts on nothing
+            assert f">{label}<".encode() not in visit.http_body, (visit.url, label)
     # the share page hands out nothing that opens the app: the next typed path is the gate
     context = browser.new_context()
     page = context.new_page()
@@ -181,7 +168,7 @@ def test_a_share_link_opens_only_its_page_and_no_way_into_the_app(site_server, b
     assert response.status == 200 and b"Tiny High School" in response.body()
     assert context.cookies() == []
     context.close()
-    _assert_only_sign_in(crawl(browser, server.url, paths), secret)
+    _assert_only_sign_in(crawl_typed(browser, server.url, paths), secret)
 
 
 def test_a_share_link_made_in_the_app_opens_at_the_address_in_use(site_server, browser):

@@ -59,6 +59,24 @@ def test_no_code_reads_a_missing_viewer_as_permission():
     assert not found, found
 
 
+def test_no_code_decides_anything_from_the_connection_address():
+    """The first-start admin password went to whoever looked local (st.context.ip_address: a
+    reverse proxy's address, or [::1] but not 127.0.0.1), and throttling was keyed on it (one
+    bucket for everyone behind a proxy). The client is only ever ui.auth.client_id()'s trusted
+    X-Forwarded-For (PASSMAP_TRUSTED_PROXIES; passmap.throttle.client_address); the peer
+    address itself only answers "is this a trusted proxy" or "is this loopback" (the CLI link)."""
+    peer = re.compile(r"\bcontext\.ip_address\b|\bremote_ip\b")
+    code = [REPO / "app.py", REPO / "server.py", *REPO.glob("pages/*.py"), *REPO.glob("ui/*.py")]
+    code += list(REPO.glob("passmap/**/*.py"))
+    found = [
+        f"{f.relative_to(REPO)}:{n}"
+        for f in code
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
+        if peer.search(line)
+    ]
+    assert not found, found
+
+
 @pytest.fixture
 def scoped_viewer(app, tiny_db):
     from passmap.auth import create_user
