@@ -106,10 +106,14 @@ def test_read_commands_ask_the_running_server_and_say_why_when_nothing_answers(
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        assert holder.stdout.readline().strip() == "held"
+        first = holder.stdout.readline().strip()
+        if first != "held":  # it could not open the database: say why
+            holder.wait(60)
+            pytest.fail(f"the holding process could not open {tmp_db}: {holder.stderr.read()}")
         out = _passmap("status", "--db", str(tmp_db))
     finally:
         holder.stdin.close()
