@@ -49,13 +49,7 @@ def test_every_page_asks_the_guard_for_its_action_before_anything_runs(path):
 def test_no_code_reads_a_missing_viewer_as_permission():
     """`viewer is None or viewer.can(...)` (pages/live.py's old may_act) lets everyone in."""
     allow_if_missing = re.compile(r"\bis None or\s+\w+\.can\(")
-    files = [REPO / "app.py", REPO / "server.py", *REPO.glob("pages/*.py"), *REPO.glob("ui/*.py")]
-    found = [
-        f"{f.relative_to(REPO)}:{n}"
-        for f in files
-        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
-        if allow_if_missing.search(line)
-    ]
+    found = _lines_matching(allow_if_missing, _app_files())
     assert not found, found
 
 
@@ -66,15 +60,22 @@ def test_no_code_decides_anything_from_the_connection_address():
     X-Forwarded-For (PASSMAP_TRUSTED_PROXIES; passmap.throttle.client_address); the peer
     address itself only answers "is this a trusted proxy" or "is this loopback" (the CLI link)."""
     peer = re.compile(r"\bcontext\.ip_address\b|\bremote_ip\b")
-    code = [REPO / "app.py", REPO / "server.py", *REPO.glob("pages/*.py"), *REPO.glob("ui/*.py")]
-    code += list(REPO.glob("passmap/**/*.py"))
-    found = [
-        f"{f.relative_to(REPO)}:{n}"
-        for f in code
-        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
-        if peer.search(line)
-    ]
+    found = _lines_matching(peer, [*_app_files(), *REPO.glob("passmap/**/*.py")])
     assert not found, found
+
+
+def _app_files() -> list:
+    return [REPO / "app.py", REPO / "server.py", *REPO.glob("pages/*.py"), *REPO.glob("ui/*.py")]
+
+
+def _lines_matching(pattern: re.Pattern, files) -> list[str]:
+    """``file:line`` of every line of the files the pattern finds."""
+    return [
+        f"{f.relative_to(REPO)}:{n}"
+        for f in files
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
 
 
 @pytest.fixture
