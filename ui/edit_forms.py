@@ -19,7 +19,7 @@ from passmap.store import StoreError
 from passmap.values import is_missing
 from ui import data
 from ui.edit_fields import attr_widgets, catalog_attrs, fields_for, widget
-from ui.edit_map import object_label
+from ui.edit_map import object_labels
 from ui.editing import CLICK_KEY, DRAWN_KEY, SEL_KEY, VERSION_KEY, camera_wedge, zone_at
 
 CHANGE_COLUMNS = ("at_utc", "actor", "action", "entity_type", "entity_id")
@@ -262,12 +262,13 @@ def select_form(store, who: str, frames: dict, click) -> None:
     selected = st.session_state.get(SEL_KEY)
     options = [f"{t} {i}" for t in ("control", "opening", "zone") for i in frames[t]["id"]]
     chosen = f"{selected[0]} {selected[1]}" if selected else None
+    labels = object_labels(frames)
     pick_obj = st.selectbox(
         "Object (or click it on the plan)",
         options,
         key="edit_obj",
         index=options.index(chosen) if chosen in options else None,
-        format_func=lambda option: object_label(option, frames),
+        format_func=lambda option: labels.get(option, option),
     )
     if pick_obj:
         selected = tuple(pick_obj.split(" ", 1))
