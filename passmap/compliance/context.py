@@ -51,6 +51,9 @@ class Inputs:
     device_status: pd.DataFrame | None = None
     walls: gpd.GeoDataFrame | None = None  # CAD walls (the ``wall`` table)
     procedures: pd.DataFrame | None = None  # written procedures per device type and scope
+    # the store's kind_versions() read before the tables: the checklist's and procedures'
+    # generations (None: unknown, compare the tables themselves)
+    generations: dict | None = None
 
     SITE = ("buildings", "levels", "zones", "openings", "controls", "walls")
 
@@ -74,10 +77,11 @@ def load_inputs(store, campus_id: str | None = None, live: bool = False) -> Inpu
     }
     if live:
         reads["device_status"] = lambda: store.device_status_table(campus_id)
+    generations = store.kind_versions()  # before the reads: a later write moves it past them
     got = dict(zip(reads, _READERS.map(lambda read: read(), reads.values())))
     if campus_id is not None:
         got["campuses"] = store.list_campuses(campus_id=campus_id)
-    return Inputs(**got)
+    return Inputs(**got, generations=generations)
 
 
 def _same_level(c: pd.DataFrame, ci, z: pd.DataFrame, zi) -> pd.DataFrame:

@@ -70,6 +70,7 @@ def merged_inputs(base: Inputs, campus_inputs: dict) -> Inputs:
         attestations=latest.attestations,
         procedures=latest.procedures,
         device_status=None,
+        generations=latest.generations,
         **out,
     )
 
@@ -131,13 +132,18 @@ DOOR_ATTRIBUTES = frozenset(
 )
 
 
+# Change kinds (passmap.store.versions) of the district-wide tables every campus reads.
+_DISTRICT_TABLES = ("checklist", "procedure", "catalog")
+
+
 def campus_digests(inputs: Inputs, campus_id: str) -> dict[str, bytes]:
     """Digests of one campus's rows by what rules read: ``site`` (the campus, its buildings,
     levels and zones, plus the district's checklist and procedures, which every practice's
-    rows may depend on), ``openings``, ``door_layout`` (the doors without
-    ``DOOR_ATTRIBUTES``), ``walls`` and ``type:<t>`` per control type present. Equal digests,
-    equal inputs: rows are compared in id order (a district read and a campus read may list
-    them differently), every column and the geometry's WKB."""
+    rows may depend on: their generations when the store gave them, ``Inputs.generations``),
+    ``openings``, ``door_layout`` (the doors without ``DOOR_ATTRIBUTES``), ``walls`` and
+    ``type:<t>`` per control type present. Equal digests, equal inputs: rows are compared in
+    id order (a district read and a campus read may list them differently), every column and
+    the geometry's WKB."""
 
     def mine(frame):
         return None if frame is None else frame[frame["campus_id"].to_numpy() == campus_id]
@@ -148,8 +154,12 @@ def campus_digests(inputs: Inputs, campus_id: str) -> dict[str, bytes]:
     site = hashlib.sha256()
     for frame in (campus, buildings, levels, mine(inputs.zones)):
         site.update(_frame_digest(frame))
-    for frame in (inputs.attestations, inputs.procedures, inputs.device_status):
-        site.update(_frame_digest(frame, geometry=False))
+    if inputs.generations is not None:  # the tables' generations, not their every row
+        site.update(repr([inputs.generations.get(k) for k in _DISTRICT_TABLES]).encode())
+    else:
+        for frame in (inputs.attestations, inputs.procedures):
+            site.update(_frame_digest(frame, geometry=False))
+    site.update(_frame_digest(inputs.device_status, geometry=False))
     doors = mine(inputs.openings)
     out = {
         "site": site.digest(),

@@ -251,9 +251,19 @@ class AssessmentResult:
             return {}, new
         rows = self._blocks.get(campus_id)
         if rows is None:
-            rows = self._base[self._base["campus_id"].to_numpy() == campus_id]
+            rows = self._base_rows(campus_id)
         at = rows.groupby("practice_id", sort=False).indices
         return {p: rows.iloc[at[p]] for p in same if p in at}, new
+
+    def _base_rows(self, campus_id: str) -> pd.DataFrame:
+        """The full run's findings of one campus, through a campus -> rows index built once
+        per full run (shared by every result updated from it) instead of comparing the
+        campus column of the whole district's findings on every update."""
+        at = self.__dict__.get("_base_at")
+        if at is None:
+            at = self._base_at = self._base.groupby("campus_id", sort=False).indices
+        rows = at.get(campus_id)
+        return self._base.iloc[rows if rows is not None else []]
 
     def _full(self, store, version):
         from passmap.compliance import assess

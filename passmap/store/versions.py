@@ -135,6 +135,17 @@ class VersionsMixin:
             .fetchone()
         )
 
+    def kind_versions(self) -> dict[str, int]:
+        """The version of the latest change of each kind still in the log ({"checklist": 12,
+        "procedure": 9, ...}): a table's generation, which moves with every write to it (the
+        assessment compares these instead of hashing the whole checklist and procedures)."""
+        rows = (
+            self.cursor()
+            .execute("SELECT kind, max(version) FROM data_change GROUP BY kind")
+            .fetchall()
+        )
+        return {kind: int(v) for kind, v in rows}
+
     def data_changes_since(self, version: int) -> list[dict] | None:
         """The changes after ``version``, oldest first; None when the log no longer reaches
         back that far (the reader must re-read everything)."""
