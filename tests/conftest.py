@@ -231,3 +231,37 @@ def browser_page(browser, request):
     yield page
     context.close()
     assert not outside, f"requests left loopback: {outside[:10]}"
+
+
+_PAGE_STATE_JS = """() => ({
+  url: location.href,
+  maps: [...document.querySelectorAll("iframe[title='ui.deckmap.deckmap']")].map((f) => {
+    const map = f.contentDocument && f.contentDocument.querySelector("#map");
+    return map ? `${map.dataset.spec} drawn=${map.dataset.drawn}` : "no map";
+  }),
+  checked: [...document.querySelectorAll("[aria-checked=true]")].map((r) => r.innerText),
+  stale: document.querySelectorAll("[data-stale='true']").length,
+  text: (document.querySelector("section.main") || document.body).innerText.slice(0, 1500),
+})"""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test's report also shows what the page showed at that moment and the
+    end of its app server's log: a CI failure can then be read without the machine."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    page = item.funcargs.get("browser_page")
+    if page is not None:
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            state = page.evaluate(_PAGE_STATE_JS)
+        except PlaywrightError as exc:  # the page may be gone; the failure is what counts
+            state = f"(page state unavailable: {exc})"
+        report.sections.append(("browser page at the failure", str(state)))
+    for value in item.funcargs.values():
+        if isinstance(value, AppServer):
+            report.sections.append((f"app server log ({value.url})", value.log()[-4000:]))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from passmap.search import restrict
 from ui import data
-from ui.pickers import KEYS, PENDING, Picked
+from ui.pickers import PENDING, Picked, mirror
 from ui.search import campus_index, find
 from ui.text import plain
 
@@ -16,24 +16,14 @@ MOVED_FOR = "_search_moved_for"  # the (query, campus) whose answer the map last
 
 
 def level_switcher(path: str, building_id: str, level_id: str, key: str = SWITCH_KEY) -> None:
-    """Buttons for each level of a multi-storey building (mirrors the sidebar picker)."""
+    """Buttons for each level of a multi-storey building (mirror the sidebar's Level picker:
+    ui.pickers.mirror)."""
     levels = data.levels(path, building_id)
     if len(levels) < 2:
         return
     names = dict(zip(levels["id"], levels["name"]))
-    st.session_state[key] = level_id
-
-    def sync() -> None:  # a callback runs before the script: the picker may still change
-        st.session_state[KEYS["level"]] = st.session_state[key]
-
-    st.segmented_control(
-        "Level",
-        list(levels["id"]),
-        key=key,
-        format_func=names.get,
-        on_change=sync,
-        required=True,
-    )
+    mirror(key, "level", level_id)
+    st.segmented_control("Level", list(levels["id"]), key=key, format_func=names.get, required=True)
 
 
 def search_hits(

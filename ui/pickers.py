@@ -22,6 +22,7 @@ KEYS = {
     "level": "pick_level",
 }
 PENDING = "pick_pending"
+MIRRORS = "pick_mirrors"  # widget key -> (picker, the value the app last gave that widget)
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,29 @@ def _from_link() -> dict:
     return {k: st.query_params[k] for k in ("campus", "building", "level") if k in st.query_params}
 
 
+def mirror(key: str, picker: str, value: str) -> None:
+    """Give the widget ``key``, which mirrors the sidebar ``picker`` (the floor page's level
+    buttons mirror "level"), the picker's value; call it just before drawing that widget. A
+    person's change of the widget is applied to the picker at the start of the next full run,
+    before the sidebar is drawn (_mirrored). Not an on_change callback: Streamlit runs a
+    callback in whichever run first carries the new value, often a fragment's timed run
+    (ui/live, ui/assessment, ui/banner), where the sidebar is not redrawn; the next full run
+    then took the picker's old value from the browser and the click was lost."""
+    st.session_state[key] = value
+    st.session_state.setdefault(MIRRORS, {})[key] = (picker, value)
+
+
+def _mirrored() -> dict:
+    """{picker: value} for a mirror widget a person changed since the app last set it."""
+    for key, (picker, given) in st.session_state.get(MIRRORS, {}).items():
+        now = st.session_state.get(key)
+        if now is not None and now != given:
+            return {picker: now}
+    return {}
+
+
 def _apply_pending() -> None:
-    pending = st.session_state.pop(PENDING, None) or _from_link()
+    pending = st.session_state.pop(PENDING, None) or _from_link() or _mirrored()
     order = ("district", "campus", "building", "level")
     for i, key in enumerate(order):
         if key in pending:

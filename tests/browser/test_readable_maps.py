@@ -264,3 +264,81 @@ def test_responder_map_on_a_phone_puts_the_map_and_the_answer_first(demo_server,
         assert not outside, outside[:5]
     finally:
         context.close()
+
+
+class _FullRunHeldBackForATimedRun:
+    """Between the page and the app server (Playwright's websocket route): once armed, the
+    full rerun the browser sends for a level button showing ``level`` is held back until a
+    timed fragment run that carries the same value (the floor page's live map, tier poll and
+    banner fragments tick every 0.5-2 s and send every widget's value) has been answered.
+    That is the order a loaded server sees now and then, made certain."""
+
+    def __init__(self, level: str):
+        self.level, self.armed, self.held, self.fragment_sent = level, False, [], False
+        self.released = False
+
+    def route(self, ws) -> None:
+        server = ws.connect_to_server()
+        ws.on_message(lambda message: self._from_page(message, server))
+        server.on_message(lambda message: self._from_server(message, ws, server))
+
+    def _carries_level(self, message) -> tuple[bool, bool]:
+        """(a rerun carrying the level, a full one) for a page message."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        msg.ParseFromString(message if isinstance(message, bytes) else message.encode())
+        if msg.WhichOneof("type") != "rerun_script":
+            return False, False
+        run = msg.rerun_script
+        levels = [
+            list(w.string_array_value.data)
+            for w in run.widget_states.widgets
+            if w.id.endswith("-floor_level_switch")
+        ]
+        return [self.level] in levels, not run.fragment_id
+
+    def _from_page(self, message, server) -> None:
+        carries, full = self._carries_level(message) if self.armed else (False, False)
+        if carries and full and not self.released:
+            self.held.append(message)
+            return
+        if carries and not full and self.held:
+            self.fragment_sent = True
+        server.send(message)
+
+    def _from_server(self, message, ws, server) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        ws.send(message)
+        if not (self.fragment_sent and self.held):
+            return
+        msg = ForwardMsg()
+        msg.ParseFromString(message)
+        if msg.WhichOneof("type") == "script_finished":  # the timed run has been answered
+            self.released = True
+            for held in self.held:
+                server.send(held)
+            self.held.clear()
+
+
+def test_a_level_click_is_kept_when_a_timed_fragment_run_carries_it_first(
+    demo_server, browser_page
+):
+    """The level buttons once had an on_change callback that set the sidebar's Level picker.
+    When the click first reached the server inside a fragment's timed run, the callback ran
+    there; the full run after it took the picker's old value from the browser and put the
+    buttons back: the second floor never came (CI, session 7). Now the full run reads the
+    buttons itself (ui.pickers.mirror)."""
+    page = browser_page
+    order = _FullRunHeldBackForATimedRun("Second Floor")
+    page.route_web_socket("**/_stcore/stream", order.route)
+    _opened(page, demo_server, "floor-plan", "Floor plan", "floor:cvhs-main-l1")
+    _settled(page, "floor:cvhs-main-l1", NO_PANEL)
+    order.armed = True
+    page.get_by_role("radio", name="Second Floor").click()
+    _settled(page, "floor:cvhs-main-l2", NO_PANEL)
+    assert order.released, "the full rerun was never held back behind a timed run"
+    checked = page.get_by_role("radio", name="Second Floor").get_attribute("aria-checked")
+    assert checked == "true"
+    assert not page.outside_requests
