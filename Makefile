@@ -38,7 +38,7 @@ lint: venv
 
 ## The whole test suite, as CI runs it: the checks above first, then pytest.
 test: lint system-deps
-	$(VENV)/bin/pytest -n 2 -q
+	$(VENV)/bin/pytest -n 2 -q --durations=15
 
 ## Benchmarks (not part of the test suite); results go to bench/RESULTS.md.
 bench: venv system-deps
