@@ -29,7 +29,7 @@ from ui import share_http
 from ui.guard import no_pages_folder
 from ui.http_guard import ROUTES as GUARD_ROUTES
 from ui.http_guard import HttpGuard, startup_notices
-from ui.reruns import deliver_finished_runs
+from ui.reruns import deliver_finished_runs, keep_pending_full_runs
 
 CLI_LINK = ServerLink(load_settings().db_path)  # the token read commands present (h15)
 
@@ -56,6 +56,7 @@ async def lifespan(_app):
 
 no_pages_folder()  # h12: pages run only through app.py's st.navigation (ui/guard.py)
 deliver_finished_runs()  # h12: a fragment's timer never swallows the end of a run (ui/reruns.py)
+keep_pending_full_runs()  # a fragment's timer never replaces a pending full run (ui/reruns.py)
 app = st.App(
     "app.py",
     lifespan=lifespan,

@@ -1,5 +1,7 @@
-"""The end of a script run always reaches the browser, also when a fragment's timer asks for a
-rerun just as the run finishes (Streamlit 1.67; server.py calls ``deliver_finished_runs`` once).
+"""Two races of Streamlit 1.67 between the browser's timed fragment reruns and the runs a
+person asks for, closed once per process by server.py: the end of a script run always reaches
+the browser (``deliver_finished_runs``), and a pending full run keeps the page, address and
+widget values it was asked with (``keep_pending_full_runs``, below).
 
 The race: a ScriptRunner hands every event of a run (each element, then "finished") to the
 server's event loop, and only then stops. A fragment rerun request handled on the event loop in
@@ -43,3 +45,40 @@ def deliver_finished_runs() -> None:
 
     request_rerun.passmap_waits_for_finished_runs = True
     AppSession.request_rerun = request_rerun
+
+
+def keep_pending_full_runs() -> None:
+    """A fragment's timed rerun never replaces a full run the person asked for (once per
+    process; server.py calls it).
+
+    The race (Streamlit 1.67, ``ScriptRequests._request_rerun_locked``): while a full rerun is
+    pending (the current run has not reached its next yield point), a newer request is folded
+    into it, and the merged request takes the page, the address and the widget values of the
+    NEWER one. The browser's timers (banner every 2 s, live map every 1 s, tier poll every
+    0.5 s) send such newer requests carrying the page the browser still shows: a click on
+    "Floor plan" followed by a tick before the runner yielded became a full rerun of the old
+    page, and the navigation was lost (h18, bench_incident: 3 of 3 at load ~45).
+
+    The fix: while a full rerun is pending, a timed fragment-only request is dropped. The full
+    run reruns every fragment anyway, and a widget's own change always comes with its own
+    request. Requests of any other kind are merged as before."""
+    from streamlit.runtime.scriptrunner_utils import script_requests
+
+    requests = script_requests.ScriptRequests
+    original = requests._request_rerun_locked
+    if getattr(original, "passmap_keeps_full_runs", False):
+        return
+    full = script_requests._is_full_app_rerun
+
+    def _request_rerun_locked(self, new_data) -> bool:
+        if (
+            self._state == script_requests.ScriptRequestType.RERUN
+            and full(self._rerun_data)
+            and new_data.is_auto_rerun
+            and not full(new_data)
+        ):
+            return True  # the pending full run stands as the person asked for it
+        return original(self, new_data)
+
+    _request_rerun_locked.passmap_keeps_full_runs = True
+    requests._request_rerun_locked = _request_rerun_locked

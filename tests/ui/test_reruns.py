@@ -114,3 +114,48 @@ def test_a_timed_fragment_rerun_never_swallows_the_end_of_a_finished_run(tmp_pat
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["last_line"] and seen["finished"], seen
+
+
+def test_a_timed_fragment_rerun_never_replaces_a_pending_full_run_of_another_page():
+    """Streamlit's own request queue: a person's click on another page is pending (the run in
+    progress has not yielded yet) when the browser's timer sends a fragment rerun carrying the
+    page and address it still shows. The run that follows is the page the person asked for,
+    with their widget values (before ui.reruns.keep_pending_full_runs: the old page)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+    from streamlit.runtime.scriptrunner_utils.script_requests import (
+        RerunData,
+        ScriptRequests,
+        ScriptRequestType,
+    )
+
+    from ui.reruns import keep_pending_full_runs
+
+    keep_pending_full_runs()
+    chosen = WidgetStates()
+    chosen.widgets.add(id="level", string_value="Second Floor")
+    stale = WidgetStates()
+    stale.widgets.add(id="level", string_value="First Floor")
+    queue = ScriptRequests()  # a runner in the middle of a run, nothing asked yet
+    assert queue.request_rerun(
+        RerunData(query_string="", page_script_hash="floor", widget_states=chosen)
+    )
+    assert queue.request_rerun(
+        RerunData(
+            query_string="campus=cvhs",
+            page_script_hash="district",
+            widget_states=stale,
+            fragment_id="banner",
+            is_auto_rerun=True,
+        )
+    )
+    request = queue.on_scriptrunner_yield()
+    assert request is not None and request.type == ScriptRequestType.RERUN
+    run = request.rerun_data
+    assert (run.page_script_hash, run.query_string) == ("floor", "")
+    assert not run.fragment_id_queue  # a full run: every fragment is drawn again
+    assert [w.string_value for w in run.widget_states.widgets] == ["Second Floor"]
+
+    # with no full run pending, a timed fragment rerun is queued as before
+    ticks = ScriptRequests()
+    ticks.request_rerun(RerunData(fragment_id="banner", is_auto_rerun=True))
+    assert ticks.on_scriptrunner_ready().rerun_data.fragment_id_queue == ["banner"]
