@@ -154,7 +154,8 @@ def crawl(
         if pending:
             if own:
                 context.close()
-            raise AssertionError(f"no finished script run for {[p[1].url for p in pending]}")
+            late = {p[1].url: p[1].outline() for p in pending}
+            raise AssertionError(f"no finished script run in {timeout_s} s: {late}")
         for page, visit in open_pages:
             visit.body = page.locator("body").inner_text()
             page.close()
