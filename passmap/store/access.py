@@ -157,11 +157,15 @@ class AccessMixin:
             )
 
     def get_login_session(self, token_hash: str) -> dict[str, Any] | None:
+        """The session's row; ``revoked`` when it has ended (a row in login_session_end)."""
         cols = ["token_hash", "username", "started_utc", "last_seen_utc", "revoked"]
         row = (
             self.cursor()
             .execute(
-                f"SELECT {', '.join(cols)} FROM login_session WHERE token_hash = ?", [token_hash]
+                "SELECT token_hash, username, started_utc, last_seen_utc, EXISTS ("
+                "SELECT 1 FROM login_session_end e WHERE e.token_hash = s.token_hash) "
+                "FROM login_session s WHERE token_hash = ?",
+                [token_hash],
             )
             .fetchone()
         )
@@ -182,14 +186,18 @@ class AccessMixin:
             pass  # another tab's stamp of this row won (see above)
 
     def revoke_login_session(self, token_hash: str) -> None:
+        """End a browser session (sign-out, or found expired). Appended, never an update: it
+        cannot conflict with another end of the same session at the same moment (migration
+        0009), nor with a stamp of last_seen_utc."""
         with self.transaction() as cur:
-            cur.execute(
-                "UPDATE login_session SET revoked = true WHERE token_hash = ?", [token_hash]
-            )
+            cur.execute("INSERT INTO login_session_end VALUES (?, ?)", [token_hash, utc_now()])
 
     def _revoke_user_sessions(self, cur, username: str) -> None:
         cur.execute(
-            "UPDATE login_session SET revoked = true WHERE username = ? AND NOT revoked", [username]
+            "INSERT INTO login_session_end SELECT token_hash, ? FROM login_session s "
+            "WHERE username = ? AND NOT EXISTS ("
+            "SELECT 1 FROM login_session_end e WHERE e.token_hash = s.token_hash)",
+            [utc_now(), username],
         )
 
     def throttle_key(self) -> bytes:

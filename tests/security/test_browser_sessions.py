@@ -87,6 +87,47 @@ def test_the_http_guards_cookie_check_refuses_an_idle_session_and_writes_nothing
     assert auth.resume_browser_session(store, token) is None
 
 
+@pytest.mark.parametrize("other", ["disable", "stamp"])
+def test_a_sign_out_stands_while_another_tab_ends_or_stamps_the_same_session(store, other):
+    """A sign-out while another transaction holds the same session: an administrator disabling
+    the account (the same code as a password change), or another tab's stamp of last_seen_utc,
+    not committed yet. Both ends of the session were updates of login_session.revoked and DuckDB
+    refused the sign-out ("Conflict on update"): the page signing out failed. Ends are appended
+    rows now (migration 0009); a stamp never touched that column."""
+    import threading
+
+    session, token = _signed_in(store)
+    held, release, errors = threading.Event(), threading.Event(), []
+
+    def other_tab():
+        try:
+            with store.transaction() as cur:  # committed only after the sign-out below
+                if other == "disable":
+                    store._revoke_user_sessions(cur, "erin")
+                else:
+                    cur.execute(
+                        "UPDATE login_session SET last_seen_utc = ? WHERE token_hash = ?",
+                        [utc_now(), session.token_hash],
+                    )
+                held.set()
+                release.wait(30)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assert below
+            errors.append(exc)
+            held.set()
+
+    thread = threading.Thread(target=other_tab)
+    thread.start()
+    assert held.wait(30)
+    try:
+        auth.end_browser_session(store, session)
+    finally:
+        release.set()
+        thread.join(30)
+    assert not errors, errors
+    assert store.get_login_session(session.token_hash)["revoked"]
+    assert auth.resume_browser_session(store, token) is None
+
+
 @pytest.mark.parametrize("end", ["sign_out", "disable", "password", "idle", "too_old"])
 def test_every_way_a_session_ends_stops_its_token(store, end):
     session, token = _signed_in(store)
