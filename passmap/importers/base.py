@@ -100,7 +100,7 @@ class ImportContext:
         self.store = store
         self.warnings: list[str] = []
         self.bundle: dict[str, list[dict]] = {t: [] for t in BUNDLE_TABLES}
-        self._ids: dict[tuple[str, str], str] = {}
+        self._ids: dict[tuple[str, str], str | None] = {}  # -> label
         self.after_commit: list = []  # file copies etc., run only once the data is committed
         self.language: str | None = None  # an archive's declared language (IMDF manifest)
 
@@ -119,10 +119,10 @@ class ImportContext:
     def add(self, table: str, row: dict, label: str | None = None) -> dict:
         """Add a row; a second row with the same id in one import is an error naming both."""
         key = (table, str(row["id"]))
-        where = label or f"feature {row['id']}"
-        if key in self._ids:
-            raise self.fail(f"{where}: duplicate {table} id {row['id']!r} (also {self._ids[key]}).")
-        self._ids[key] = where
+        if key in self._ids:  # the names are made only for the message (10,000 rows: ~3 ms)
+            where, also = (x or f"feature {row['id']}" for x in (label, self._ids[key]))
+            raise self.fail(f"{where}: duplicate {table} id {row['id']!r} (also {also}).")
+        self._ids[key] = label
         self.bundle[table].append(row)
         return row
 

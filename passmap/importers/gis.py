@@ -9,6 +9,8 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import numpy as np
+
 from passmap.importers.base import ImportContext
 from passmap.importers.plain import read_plain_files, to_wgs84
 
@@ -45,7 +47,7 @@ def _features(ctx: ImportContext, path: Path) -> list[dict]:
         if frame.crs is None and len(frame):
             ctx.warn(f"{path.name}: no coordinate system declared; read as WGS84 lon/lat.")
         crs = frame.crs.to_string() if frame.crs is not None else None
-        geoms = to_wgs84(ctx, crs, list(frame.geometry), path.name)
+        geoms = to_wgs84(ctx, crs, np.asarray(frame.geometry.array), path.name)
         cols = [c for c in frame.columns if c != "geometry"]
         values = zip(*(_column(frame[c]) for c in cols)) if cols else ([] for _ in geoms)
         for row, g in zip(values, geoms):

@@ -123,16 +123,23 @@ def fill_missing_geometry(ctx: ImportContext) -> None:
     has none (plain GeoJSON, IMDF without footprints): a NULL outline breaks maps and scoring."""
     if all(r.get("geom") is not None for t in ("campus", "building") for r in ctx.bundle[t]):
         return  # every new outline came with the file (DXF, images, most venues)
-    parts: dict[tuple[str, str], list] = {}
+    by_pair: dict[tuple, list] = {}  # (building id, campus id) -> geometries: one dict a row
     for table in ("level", "zone", "opening", "control", "wall"):
         for row in ctx.bundle[table]:
             g = row.get("geom")
-            if g is None:
-                continue
-            if row.get("building_id"):
-                parts.setdefault(("building", row["building_id"]), []).append(g)
-            if row.get("campus_id"):
-                parts.setdefault(("campus", row["campus_id"]), []).append(g)
+            if g is not None:
+                key = (row.get("building_id"), row.get("campus_id"))
+                found = by_pair.get(key)
+                if found is None:
+                    by_pair[key] = [g]
+                else:
+                    found.append(g)
+    parts: dict[tuple[str, str], list] = {}
+    for (bid, cid), geoms in by_pair.items():
+        if bid:
+            parts.setdefault(("building", bid), []).extend(geoms)
+        if cid:
+            parts.setdefault(("campus", cid), []).extend(geoms)
     for row in ctx.bundle["building"]:
         if row.get("geom") is None:
             got = parts.get(("building", row["id"]))
