@@ -11,6 +11,7 @@ from passmap.store.base import BaseStore, StoreError, StoreLockedError, utc_now
 from passmap.store.compliance import ComplianceMixin
 from passmap.store.editing import EditingMixin
 from passmap.store.live import LiveMixin
+from passmap.store.references import ReferencesMixin
 from passmap.store.reports import ReportsMixin
 from passmap.store.sites import SITE_TABLES, SitesMixin
 from passmap.store.versions import VersionsMixin
@@ -24,6 +25,7 @@ class Store(
     EditingMixin,
     ReportsMixin,
     VersionsMixin,
+    ReferencesMixin,
     BaseStore,
 ):
     """One DuckDB file; each area's named queries live in its own mixin module."""

@@ -324,6 +324,7 @@ class BaseStore:
         unknown = given - set(self.columns(table))
         if unknown:
             raise StoreError(f"Unknown {table} field(s): {', '.join(sorted(unknown))}.")
+        self._check_references(cur, table, rows)  # rooms, doors, controls, walls (references.py)
         # Only the columns some row sets, so the others keep their DEFAULTs.
         cols = [c for c in self.columns(table) if c in given]
         conflict = ""

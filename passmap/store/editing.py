@@ -249,6 +249,7 @@ class EditingMixin:
     def _update_versioned(self, cur, table, entity_id, changes, version) -> int:
         from passmap.store.import_write import _frame
 
+        self._check_references(cur, table, [dict(changes, id=entity_id)])
         cols = list(changes)
         sets = [
             f'"{c}" = ST_GeomFromWKB(r.geom)' if c == "geom" else f'"{c}" = r."{c}"' for c in cols

@@ -9,12 +9,15 @@ import duckdb
 import pyarrow as pa
 
 from passmap.store.base import StoreError, to_wkb
+from passmap.store.references import MissingReference
 
 IMPORT_TABLES = ("district", "campus", "building", "level", "zone", "opening", "control", "wall")
 VERSIONED = ("zone", "opening", "control", "wall")
 # DuckDB turns an UPDATE of an indexed (foreign key) column, or of a GEOMETRY column, into
 # delete + insert, which fails while children reference the row. An import never re-parents
-# these rows, and their geometry is kept when it changed (counted as geometry_kept).
+# these rows, and their geometry is kept when it changed (counted as geometry_kept). Levels
+# keep this rule although rooms, doors, controls and walls no longer hold DuckDB foreign keys
+# (migration 0008): a re-import keeps behaving as before.
 REFERENCED = {
     "district": (),
     "campus": ("district_id",),
@@ -74,6 +77,7 @@ def update_rows(store, cur, table: str, rows: list[dict]) -> int:
         cols = [k for k in keys if k != "id" and k not in REFERENCED.get(table, ())]
         if not cols:
             continue
+        store._check_references(cur, table, group)
         sets = [
             f'"{c}" = ST_GeomFromWKB(r.geom)' if c == "geom" else f'"{c}" = r."{c}"' for c in cols
         ]
@@ -153,6 +157,8 @@ def write_bundle(
                 raise _DryRun
     except _DryRun:
         pass
+    except MissingReference as exc:
+        raise MissingReference(f"{label}: {exc}") from None
     except duckdb.Error as exc:  # a constraint of the database itself (foreign key, unique...)
         raise StoreError(
             f"{label}: the database refused the import ({_short(exc)}); nothing was written."
