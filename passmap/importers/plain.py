@@ -141,13 +141,12 @@ def _feature(ctx, file: _File, i, feat, sound: bool, gtype: str | None = None) -
     cid, bid, lid, col = file.cid, file.bid, file.lid, file.col
     props = feat.get("properties") or {}
     fid = str(props.get(col["id"]) or f"{file.stem}-{i}")
-    label = f"{file.fname} feature {fid}"
     geom = feat.get("geometry")
     if geom is None:
-        ctx.warn(f"{label}: has no geometry; skipped.")
+        ctx.warn(f"{file.fname} feature {fid}: has no geometry; skipped.")
         return
     if not sound:
-        geom = check_geometry(ctx, geom, label)
+        geom = check_geometry(ctx, geom, f"{file.fname} feature {fid}")
     gtype = gtype or geom.geom_type
     source = {k: v for k, v in props.items() if v is None or type(v) in _JSON_TYPES}
     if len(source) < len(props):  # a subclass (numpy.str_...) or a value JSON cannot hold
@@ -157,22 +156,24 @@ def _feature(ctx, file: _File, i, feat, sound: bool, gtype: str | None = None) -
     if what and what[0] == "zone":
         zone = {"id": fid, "campus_id": cid, "kind": what[1], "name": props.get(col["name"])}
         zone |= {"props": src, "geom": as_zone_geometry(geom, what[1])}
-        ctx.add("zone", zone, label)
+        ctx.add("zone", zone, f"{file.fname} feature {fid}")
         return
     if what and what[0] == "control":
         row = {"id": fid, "campus_id": cid, "type": what[1], "name": props.get(col["name"])}
-        ctx.add("control", row | {"attrs": src, "geom": geom}, label)
+        ctx.add("control", row | {"attrs": src, "geom": geom}, f"{file.fname} feature {fid}")
         return
-    base = {"id": fid, "campus_id": cid, "building_id": bid, "level_id": lid, "geom": geom}
-    if gtype in POLYGONAL:
+    if gtype in POLYGONAL:  # a room, most rows of a plan: one dict, no label made
         name = props.get(col["name"])
         number, name = split_label([name]) if name else (None, None)
         kinds = ctx.options.zone_kind_map  # a --kinds key in the name wins over the file's kind
         kind = named_kind(name, kinds) or zone_kind(props.get(col["kind"]) or name or number, kinds)
         number = _str(props.get(col["room_number"])) or number
-        base |= {"kind": kind, "name": name, "room_number": number, "props": src}
-        ctx.add("zone", base)
-    elif gtype in LINEAL:
+        room = {"id": fid, "campus_id": cid, "building_id": bid, "level_id": lid, "geom": geom}
+        ctx.add("zone", room | {"kind": kind, "name": name, "room_number": number, "props": src})
+        return
+    label = f"{file.fname} feature {fid}"
+    base = {"id": fid, "campus_id": cid, "building_id": bid, "level_id": lid, "geom": geom}
+    if gtype in LINEAL:
         if not (what or _door_sized(geom)):
             ctx.warn(f"{label}: a line that is neither a door nor a campus feature; skipped.")
             return
