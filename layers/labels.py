@@ -40,12 +40,15 @@ FIRST_VIEW_MARGIN = 0.02  # the first view's step sits this much under its zoom 
 
 @lru_cache(maxsize=2)
 def _advances(bold: bool) -> tuple[dict[int, float], float]:
-    """Advance widths (in ems) of DejaVu Sans (the label font), from matplotlib's copy."""
-    import matplotlib
+    """Advance widths (in ems) of DejaVu Sans (the label font), from matplotlib's copy: found
+    without importing matplotlib (~0.5-1 s of CPU that the first map of a server paid)."""
+    from importlib.util import find_spec
+
     from fontTools.ttLib import TTFont
 
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    font = TTFont(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name, lazy=True)
+    data = Path(find_spec("matplotlib").origin).parent / "mpl-data"  # matplotlib.get_data_path()
+    font = TTFont(data / "fonts" / "ttf" / name, lazy=True)
     em = font["head"].unitsPerEm
     hmtx, cmap = font["hmtx"], font.getBestCmap()
     widths = {code: hmtx[glyph][0] / em for code, glyph in cmap.items() if code < 0x2700}
