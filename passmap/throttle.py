@@ -138,3 +138,22 @@ def client_address(forwarded_for: str | None, proxies: tuple) -> str | None:
         if not is_trusted(hop, proxies):
             return hop[:64]
     return None
+
+
+def request_client(peer: str | None, forwarded_for: str | None, proxies: tuple) -> str | None:
+    """The address a plain HTTP request came from, as the share access log records it: the peer
+    itself, unless the peer is a trusted reverse proxy (PASSMAP_TRUSTED_PROXIES), then the client
+    it forwarded for (None when it named none). A header from a peer that is not a trusted proxy
+    is never believed: anyone can send one.
+
+    >>> p = parse_proxies("127.0.0.1")
+    >>> request_client("127.0.0.1", "198.51.100.7", p), request_client("127.0.0.1", None, p)
+    ('198.51.100.7', None)
+    >>> request_client("203.0.113.9", "198.51.100.7", p)  # not a proxy: its header is ignored
+    '203.0.113.9'
+    >>> request_client("127.0.0.1", "10.0.0.1", ())  # no proxies configured
+    '127.0.0.1'
+    """
+    if is_trusted(peer, proxies):
+        return client_address(forwarded_for, proxies)
+    return (peer or "")[:64] or None

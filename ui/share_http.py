@@ -35,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from passmap import share
+from passmap import share, throttle
 from passmap.config import load_settings
 from passmap.share_bundle import MISS, ShareService, gzip_bytes
 from passmap.store.shared import shared_store
@@ -158,7 +158,11 @@ def page_headers() -> Mapping[str, str]:
 
 
 def _client(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """Who opened the link, for the access log: the peer, or behind a trusted reverse proxy the
+    address it forwarded for (never the proxy's own address, the same for every visitor)."""
+    peer = request.client.host if request.client else None
+    forwarded = request.headers.get("x-forwarded-for")
+    return throttle.request_client(peer, forwarded, load_settings().trusted_proxies)
 
 
 def _encoded(request: Request, body: bytes, gz: bytes, media_type: str, headers: dict) -> Response:

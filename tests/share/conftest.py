@@ -39,11 +39,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fetch(url: str, follow: bool = True, timeout_s: float = 120) -> Fetched:
+def fetch(url: str, follow: bool = True, timeout_s: float = 120, headers=None) -> Fetched:
     """GET with gzip accepted (as a browser), body decoded; errors returned, not raised."""
     handlers = [] if follow else [_NoRedirect]
     opener = urllib.request.build_opener(*handlers)
-    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip", **(headers or {})})
     try:
         resp = opener.open(req, timeout=timeout_s)
     except urllib.error.HTTPError as err:

@@ -26,8 +26,11 @@ def test_twenty_concurrent_sessions_get_the_scoped_map_and_are_logged(
     link_id, token = make_link(demo_db, defaults)
     _, wide_token = make_link(demo_db, [*defaults, "cameras", "access_control", "duress"])
     server = app_server(demo_db)
+    spoofed = {"X-Forwarded-For": "198.51.100.7"}  # no trusted proxy configured: not believed
     with ThreadPoolExecutor(20) as pool:
-        pages = list(pool.map(lambda _: fetch(f"{server.url}/share/{token}"), range(20)))
+        pages = list(
+            pool.map(lambda _: fetch(f"{server.url}/share/{token}", headers=spoofed), range(20))
+        )
     wide = fetch(f"{server.url}/share/{wide_token}")
     for page in pages:
         assert page.status == 200, page.text[:300]
@@ -47,6 +50,25 @@ def test_twenty_concurrent_sessions_get_the_scoped_map_and_are_logged(
     server.stop()
     opens = [u for u in _accesses(demo_db, link_id) if u["view"] == "open"]
     assert len(opens) == 20 and all(u["client"] == "127.0.0.1" for u in opens)
+
+
+def test_behind_a_trusted_proxy_the_log_records_the_visitor_not_the_proxy(
+    demo_db, app_server, defaults
+):
+    """Behind a reverse proxy every request comes from the proxy's address: the access log must
+    name the address the proxy forwarded for, or it names the proxy for every officer."""
+    link_id, token = make_link(demo_db, defaults)
+    server = app_server(demo_db, PASSMAP_TRUSTED_PROXIES="127.0.0.1")
+    for visitor in ("198.51.100.7", "203.0.113.20"):
+        forwarded = {"X-Forwarded-For": f"{visitor}, 127.0.0.1"}
+        assert fetch(f"{server.url}/share/{token}", headers=forwarded).status == 200
+    campus = fetch(f"{server.url}/share/{token}/download/cvhs.geojson", headers=forwarded)
+    assert campus.status == 200, campus.text[:200]
+    server.stop()
+    logged = [(u["view"], u["client"]) for u in _accesses(demo_db, link_id)]
+    assert sorted(logged) == sorted(
+        [("open", "198.51.100.7"), ("open", "203.0.113.20"), ("download:geojson", "203.0.113.20")]
+    ), logged
 
 
 def test_old_links_redirect_and_bad_tokens_get_the_refusal(demo_db, app_server, defaults):
