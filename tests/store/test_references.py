@@ -43,7 +43,7 @@ def test_a_database_made_before_0008_keeps_every_row_and_loses_only_the_child_ke
     assert ("zone", "FOREIGN KEY (level_id) REFERENCES level(id)") in old_keys
     monkeypatch.setattr(store_base, "_migrations", every)
     with Store(tmp_db) as store:
-        assert store.schema_versions()[-1] == 8
+        assert 8 in store.schema_versions()  # and any later migration
         assert store.site_checksum() == before
         keys = _constraints(store)
         assert keys == {
