@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import deckmap_args
-
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -33,7 +31,7 @@ def maps_app(demo_db, monkeypatch):
 def map_args(at, index: int = 0) -> dict:
     """The arguments of the ``index``-th map component (ui.deckmap) as the browser gets them."""
     maps = [e for e in at.get("component_instance") if "deckmap" in e.proto.component_name]
-    return deckmap_args(maps[index])
+    return json.loads(maps[index].proto.json_args)
 
 
 def deck_spec(at, index: int = 0) -> dict:
