@@ -92,6 +92,28 @@ def _same_level(c: pd.DataFrame, ci, z: pd.DataFrame, zi) -> pd.DataFrame:
     return pd.DataFrame({"control_row": np.asarray(ci)[ok], "zone_id": z["id"].to_numpy()[zi][ok]})
 
 
+def _scope_rows(
+    scope_type: str, scope_id, scope_name, zone_id, building_id, campus_id, district_id
+) -> pd.DataFrame:
+    """One row per scope unit, in the column order `Context.units` promises.
+
+    >>> _scope_rows("district", pd.Series(["d1"]), pd.Series(["North"]), None, None, None,
+    ...             pd.Series(["d1"])).iloc[0].tolist()
+    ['district', 'd1', 'North', None, None, None, 'd1']
+    """
+    return pd.DataFrame(
+        {
+            "scope_type": scope_type,
+            "scope_id": scope_id,
+            "scope_name": scope_name,
+            "zone_id": zone_id,
+            "building_id": building_id,
+            "campus_id": campus_id,
+            "district_id": district_id,
+        }
+    )
+
+
 def _centres(frame: gpd.GeoDataFrame) -> np.ndarray:
     """A representative point per geometry: the point itself, a door line's midpoint (the
     point a camera must see), a point inside an area."""
@@ -291,16 +313,8 @@ class Context:
             z = self._zone_units
             z = z[z["kind"].isin(scope.get("zone_kinds") or [])]
             names = z["name"].fillna(z["kind"]).astype(str)
-            return pd.DataFrame(
-                {
-                    "scope_type": "zone",
-                    "scope_id": z["id"],
-                    "scope_name": names,
-                    "zone_id": z["id"],
-                    "building_id": z["building_id"],
-                    "campus_id": z["campus_id"],
-                    "district_id": z["district_id"],
-                }
+            return _scope_rows(
+                "zone", z["id"], names, z["id"], z["building_id"], z["campus_id"], z["district_id"]
             )
         return self.scope_frame(level)
 
@@ -308,39 +322,10 @@ class Context:
         i = self.inputs
         if level == "building":
             b = i.buildings
-            return pd.DataFrame(
-                {
-                    "scope_type": "building",
-                    "scope_id": b["id"],
-                    "scope_name": b["name"],
-                    "zone_id": None,
-                    "building_id": b["id"],
-                    "campus_id": b["campus_id"],
-                    "district_id": b["campus_id"].map(self.campus_district),
-                }
-            )
+            dist = b["campus_id"].map(self.campus_district)
+            return _scope_rows("building", b["id"], b["name"], None, b["id"], b["campus_id"], dist)
         if level == "campus":
             c = i.campuses
-            return pd.DataFrame(
-                {
-                    "scope_type": "campus",
-                    "scope_id": c["id"],
-                    "scope_name": c["name"],
-                    "zone_id": None,
-                    "building_id": None,
-                    "campus_id": c["id"],
-                    "district_id": c["district_id"],
-                }
-            )
+            return _scope_rows("campus", c["id"], c["name"], None, None, c["id"], c["district_id"])
         d = i.districts
-        return pd.DataFrame(
-            {
-                "scope_type": "district",
-                "scope_id": d["id"],
-                "scope_name": d["name"],
-                "zone_id": None,
-                "building_id": None,
-                "campus_id": None,
-                "district_id": d["id"],
-            }
-        )
+        return _scope_rows("district", d["id"], d["name"], None, None, None, d["id"])
