@@ -84,17 +84,22 @@ class AccessMixin:
         with _GEN_LOCK:
             _GENERATIONS[key] = _GENERATIONS.get(key, 0) + 1
 
+    def _one_row(self, cols, table: str, key: str, value) -> dict[str, Any] | None:
+        """The row of ``table`` whose ``key`` is ``value`` (table, key and cols are ours, never
+        user input; the value is bound)."""
+        row = (
+            self.cursor()
+            .execute(f"SELECT {', '.join(cols)} FROM {table} WHERE {key} = ?", [value])
+            .fetchone()
+        )
+        return _row(cols, row) if row else None
+
     # -- users ----------------------------------------------------------------------------------
     def count_users(self) -> int:
         return self.cursor().execute("SELECT count(*) FROM app_user").fetchone()[0]
 
     def get_user(self, username: str) -> dict[str, Any] | None:
-        row = (
-            self.cursor()
-            .execute(f"SELECT {', '.join(_USER_COLS)} FROM app_user WHERE username = ?", [username])
-            .fetchone()
-        )
-        return _row(_USER_COLS, row) if row else None
+        return self._one_row(_USER_COLS, "app_user", "username", username)
 
     def list_users(self) -> list[dict[str, Any]]:
         """Users without their password hashes, ordered by name."""
@@ -278,22 +283,10 @@ class AccessMixin:
         self._written("links")
 
     def share_link_by_hash(self, token_hash: str) -> dict[str, Any] | None:
-        row = (
-            self.cursor()
-            .execute(
-                f"SELECT {', '.join(_LINK_COLS)} FROM share_link WHERE token_hash = ?", [token_hash]
-            )
-            .fetchone()
-        )
-        return _row(_LINK_COLS, row) if row else None
+        return self._one_row(_LINK_COLS, "share_link", "token_hash", token_hash)
 
     def get_share_link(self, link_id: str) -> dict[str, Any] | None:
-        row = (
-            self.cursor()
-            .execute(f"SELECT {', '.join(_LINK_COLS)} FROM share_link WHERE id = ?", [link_id])
-            .fetchone()
-        )
-        return _row(_LINK_COLS, row) if row else None
+        return self._one_row(_LINK_COLS, "share_link", "id", link_id)
 
     def list_share_links(self) -> list[dict[str, Any]]:
         """Links without their token hashes, newest first, with their use count."""

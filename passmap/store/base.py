@@ -163,6 +163,10 @@ class BaseStore:
             self._local.cur = cur
         return cur
 
+    def _first_column(self, sql: str, params: list | None = None) -> list:
+        """The first value of every row a query returns."""
+        return [r[0] for r in self.cursor().execute(sql, params or []).fetchall()]
+
     def close(self) -> None:
         self._con.close()
 
@@ -227,12 +231,7 @@ class BaseStore:
         return applied
 
     def schema_versions(self) -> list[int]:
-        return [
-            r[0]
-            for r in self.cursor()
-            .execute("SELECT version FROM schema_version ORDER BY version")
-            .fetchall()
-        ]
+        return self._first_column("SELECT version FROM schema_version ORDER BY version")
 
     def columns(self, table: str) -> list[str]:
         if table not in self._columns:

@@ -87,12 +87,7 @@ class ComplianceMixin:
         return _parse(frame, _PRACTICE_JSON)
 
     def list_editions(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.cursor()
-            .execute("SELECT DISTINCT edition FROM practice ORDER BY 1")
-            .fetchall()
-        ]
+        return self._first_column("SELECT DISTINCT edition FROM practice ORDER BY 1")
 
     # -- checklist statuses -------------------------------------------------------------------
     def save_attestations(self, rows: list[dict], actor: str = "system") -> int:

@@ -311,15 +311,12 @@ class EditingMixin:
         return out
 
     def _undone_ids(self) -> set[str]:
-        return {
-            r[0]
-            for r in self.cursor()
-            .execute(
+        return set(
+            self._first_column(
                 "SELECT json_extract_string(before, '$.undone') FROM audit_log "
                 "WHERE action = 'undo'"
             )
-            .fetchall()
-        }
+        )
 
     def _edits(self, actor: str | None = None, entity: tuple | None = None) -> list[dict]:
         """Edit entries (newest first), without the ones already undone."""

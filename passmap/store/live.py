@@ -167,14 +167,11 @@ class LiveMixin:
         due = seen[seen["stale"]]
         if due.empty:
             return []
-        offline = {
-            r[0]
-            for r in self.cursor()
-            .execute(
+        offline = set(
+            self._first_column(
                 "SELECT device_id FROM device_status WHERE aspect = 'health' AND state = 'offline'"
             )
-            .fetchall()
-        }
+        )
         rows = [
             {
                 "event_id": f"stale:{d}:{s.isoformat()}",
@@ -332,12 +329,8 @@ class LiveMixin:
         """Attach many feed device ids to placed controls in ONE transaction (all or nothing);
         an unknown control id names its row. Returns how many were attached."""
         ids = [c for _, c in pairs]
-        known = {
-            r[0]
-            for r in self.cursor()
-            .execute("SELECT id FROM control WHERE list_contains(?::VARCHAR[], id)", [ids])
-            .fetchall()
-        }
+        sql = "SELECT id FROM control WHERE list_contains(?::VARCHAR[], id)"
+        known = set(self._first_column(sql, [ids]))
         missing = [c for c in ids if c not in known]
         if missing:
             raise StoreError(
