@@ -141,32 +141,29 @@ def read_into(ctx: ImportContext, paths: list[Path], fmt: str) -> None:
 
     first = paths[0]
     files = [f for p in paths for f in _files(p)]
-    if fmt == "imdf":
-        imdf.read_imdf(ctx, first)
-    elif fmt == "wrld" and first.is_file() and first.name != "main.json":
+    if fmt == "wrld" and first.is_file() and first.name != "main.json":
         wrld.read_wrld_floors(ctx, files)  # floor files picked out of a WRLD folder
-    elif fmt == "wrld":
-        wrld.read_wrld(ctx, first / "main.json" if first.is_dir() else first)
-    elif fmt == "osm" and osm_data.is_osm_data(files):
+        return
+    if fmt == "osm" and osm_data.is_osm_data(files):
         osm_data.read_osm_data(ctx, files)
-    elif fmt == "osm":
-        osm_indoor.read_osm(ctx, files)
-    elif fmt == "geojson":
-        geojson_mapped.read_project(ctx, files)
-    elif fmt == "geojson-plain":
-        geojson_mapped.read_plain(ctx, files)
-    elif fmt == "gis":
-        gis.read_gis(ctx, files)
-    elif fmt == "indoorgml":
-        indoorgml.read_indoorgml(ctx, first)
-    elif fmt == "dxf":
-        dxf.read_dxf(ctx, first)
-    elif fmt == "image":
-        image.read_image(ctx, first)
-    elif fmt == "schedule":
-        schedules.read_schedule(ctx, first)
-    else:
+        return
+    # Each format's reader and what it reads: the first path or every file.
+    readers = {
+        "imdf": (imdf.read_imdf, first),
+        "wrld": (wrld.read_wrld, first / "main.json" if first.is_dir() else first),
+        "osm": (osm_indoor.read_osm, files),
+        "geojson": (geojson_mapped.read_project, files),
+        "geojson-plain": (geojson_mapped.read_plain, files),
+        "gis": (gis.read_gis, files),
+        "indoorgml": (indoorgml.read_indoorgml, first),
+        "dxf": (dxf.read_dxf, first),
+        "image": (image.read_image, first),
+        "schedule": (schedules.read_schedule, first),
+    }
+    if fmt not in readers:
         raise ImportFailed(f"{first.name}: unknown format {fmt!r} (one of {', '.join(FORMATS)}).")
+    read, source = readers[fmt]
+    read(ctx, source)
 
 
 def import_path(store, path, options: ImportOptions | None = None) -> ImportReport:
