@@ -13,7 +13,9 @@ from passmap.compliance.rulekit import outcome
 from passmap.compliance.rules import RULES
 from passmap.compliance.scoring import BLOCKING
 
-FINDING_COLUMNS = [
+# What a finding is about, the practice and the scope it was judged on: the first columns of
+# a finding and of the ranked gap made from it (planning.GAP_COLUMNS).
+FINDING_SUBJECT = [
     "practice_id",
     "title",
     "layer",
@@ -22,6 +24,9 @@ FINDING_COLUMNS = [
     "scope_type",
     "scope_id",
     "scope_name",
+]
+FINDING_COLUMNS = [
+    *FINDING_SUBJECT,
     "status",
     "source",
     "evidence",

@@ -6,18 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from passmap.compliance.engine import FINDING_SUBJECT
 from passmap.compliance.scoring import BLOCKING
 
 GAP_COLUMNS = [
     "rank",
-    "practice_id",
-    "title",
-    "layer",
-    "component",
-    "tier",
-    "scope_type",
-    "scope_id",
-    "scope_name",
+    *FINDING_SUBJECT,
     "campus_id",
     "criticality",
     "feasibility",
