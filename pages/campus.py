@@ -9,7 +9,7 @@ from layers.deck import fit_view
 from layers.legend import legend_html
 from passmap.palette import control_style
 from ui import assessment, data
-from ui.detail import render_detail
+from ui.detail import render_map_detail
 from ui.floorstate import take_map_focus
 from ui.guard import require
 from ui.live import live_map
@@ -26,7 +26,6 @@ from ui.maps import (
 )
 from ui.pickers import current, go_to
 from ui.search import (
-    KIND_TABLES,
     answer_text,
     campus_index,
     find,
@@ -100,12 +99,8 @@ if hit and hit[0] == "buildings" and event.get("scope", pick.campus) == pick.cam
 drawn = set(site.grounds["id"]) | set(site.doors["id"]) | set(site.controls["id"])
 hit = picked_here(event, MAP_KEY, pick.campus, drawn)
 with detail_box:
-    if hit and hit[1].get("kind") in ("opening", "control", "zone"):
-        render_detail(data.get_store(), hit[1]["kind"], hit[1]["id"], live)
-    elif focus is not None and focus["kind"] in KIND_TABLES:
-        render_detail(data.get_store(), KIND_TABLES[focus["kind"]], focus["id"], live)
-    else:
-        st.caption("Click a building to open its floor plan, or a door or device for details.")
+    hint = "Click a building to open its floor plan, or a door or device for details."
+    render_map_detail(hit, focus, live, hint)
 
 
 def build():

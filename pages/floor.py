@@ -12,7 +12,7 @@ from layers.legend import legend_html
 from passmap.importers.files import with_url
 from passmap.palette import control_style
 from ui import assessment, data
-from ui.detail import render_detail
+from ui.detail import render_map_detail
 from ui.floorstate import level_switcher, search_hits, take_map_focus
 from ui.guard import require
 from ui.live import live_map
@@ -28,7 +28,6 @@ from ui.maps import (
 )
 from ui.pickers import current
 from ui.search import (
-    KIND_TABLES,
     answer_text,
     campus_grid_spec,
     focused,
@@ -90,12 +89,7 @@ if "Devices" in shown:
     drawn |= set(plan.controls.loc[plan.controls["type"].isin(types), "id"])
 hit = picked_here(st.session_state.get(MAP_KEY), MAP_KEY, pick.level, drawn)
 with detail_box:
-    if hit and hit[1].get("kind") in ("zone", "opening", "control"):
-        render_detail(data.get_store(), hit[1]["kind"], hit[1]["id"], live)
-    elif focus is not None and focus["kind"] in KIND_TABLES:
-        render_detail(data.get_store(), KIND_TABLES[focus["kind"]], focus["id"], live)
-    else:
-        st.caption("Click a room, door or device for its details.")
+    render_map_detail(hit, focus, live, "Click a room, door or device for its details.")
 
 
 def build():

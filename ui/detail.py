@@ -15,6 +15,7 @@ from passmap.palette import control_style, door_style, tier_label
 from passmap.search import room_label
 from passmap.values import is_missing
 from ui import assessment, data
+from ui.search import KIND_TABLES
 from ui.text import plain
 
 log = logging.getLogger(__name__)
@@ -152,3 +153,14 @@ def render_detail(store, kind: str, object_id: str, live: bool = False) -> None:
         live_section(kind, row)
         table = attributes_table(row, store, load_settings().units)
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+def render_map_detail(hit, focus, live: bool, hint: str) -> None:
+    """A map's detail panel: the clicked room, door or device, else the search hit in focus,
+    else a hint saying what to click."""
+    if hit and hit[1].get("kind") in ("zone", "opening", "control"):
+        render_detail(data.get_store(), hit[1]["kind"], hit[1]["id"], live)
+    elif focus is not None and focus["kind"] in KIND_TABLES:
+        render_detail(data.get_store(), KIND_TABLES[focus["kind"]], focus["id"], live)
+    else:
+        st.caption(hint)
