@@ -181,31 +181,25 @@
 
   // -- side panel ---------------------------------------------------------------------------
   function renderLegend(entries) {
-    $("legend").replaceChildren(...entries.map((e) => {
-      const li = el("li");
-      const sw = el("span", null, "sw " + e.kind);
+    const rows = entries.map((e) => {
       const [r, g, b, a] = e.rgba;
-      sw.style.background = "rgba(" + r + "," + g + "," + b + "," + (a / 255).toFixed(2) + ")";
-      li.append(sw, el("span", e.label));
-      return li;
-    }), ...(state.campus && state.campus.grid ? [gridLegend()] : []), highlightLegend());
+      const fill = "rgba(" + r + "," + g + "," + b + "," + (a / 255).toFixed(2) + ")";
+      return legendItem(e.label, "sw " + e.kind, fill);
+    });
+    if (state.campus && state.campus.grid) {
+      rows.push(legendItem("Grid cell (A1 = north-west)", "sw", "transparent", "rgb(21,101,192)"));
+    }
+    rows.push(legendItem("Search result", "sw", "rgba(200,0,200,0.3)", "rgb(200,0,200)"));
+    $("legend").replaceChildren(...rows);
   }
 
-  function gridLegend() {
+  // One legend row: a swatch (its class, fill and, when given, border colour) and its label.
+  function legendItem(label, swatchClass, fill, border) {
     const li = el("li");
-    const sw = el("span", null, "sw");
-    sw.style.background = "transparent";
-    sw.style.borderColor = "rgb(21,101,192)";
-    li.append(sw, el("span", "Grid cell (A1 = north-west)"));
-    return li;
-  }
-
-  function highlightLegend() {
-    const li = el("li");
-    const sw = el("span", null, "sw");
-    sw.style.background = "rgba(200,0,200,0.3)";
-    sw.style.borderColor = "rgb(200,0,200)";
-    li.append(sw, el("span", "Search result"));
+    const sw = el("span", null, swatchClass);
+    sw.style.background = fill;
+    if (border) sw.style.borderColor = border;
+    li.append(sw, el("span", label));
     return li;
   }
 
