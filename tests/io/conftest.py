@@ -6,6 +6,7 @@ Both start from files built once per session and copied (migrating a new file co
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +46,24 @@ def site_store(_templates, tmp_path):
     s = _open(_templates / "site.duckdb", tmp_path)
     yield s
     s.close()
+
+
+@pytest.fixture
+def site_db(_templates, tmp_path, monkeypatch) -> Path:
+    """A copy of the small site that the pages under test open (PASSMAP_DB), with the repo's
+    pages and ui importable."""
+    path = tmp_path / "pages.duckdb"
+    shutil.copyfile(_templates / "site.duckdb", path)
+    monkeypatch.setenv("PASSMAP_DB", str(path))
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2]))
+    return path
+
+
+def page_store(path):
+    """The store the pages share for ``path`` (ui.data's cached one)."""
+    from ui.data import _open_store
+
+    return _open_store(str(path))
 
 
 def snapshot(store) -> tuple:

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.io.conftest import page_store
 from tests.io.io_makers import DXF_GEOREF, write_dxf
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def page_db(_templates, tmp_path, monkeypatch):
-    path = tmp_path / "pages.duckdb"
-    shutil.copyfile(_templates / "site.duckdb", path)
-    monkeypatch.setenv("PASSMAP_DB", str(path))
+def page_db(site_db, tmp_path, monkeypatch):
     monkeypatch.setenv("PASSMAP_UPLOAD_DIR", str(tmp_path / "uploads"))
-    monkeypatch.syspath_prepend(str(REPO))
-    return path
+    return site_db
 
 
 def _page() -> AppTest:
@@ -34,12 +30,6 @@ def _page() -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def _store(path):
-    from ui.data import _open_store
-
-    return _open_store(str(path))
 
 
 def test_server_paths_are_hidden_unless_an_import_folder_is_configured(page_db, monkeypatch):
@@ -109,7 +99,7 @@ def test_a_drawing_is_placed_by_clicking_then_imported(page_db, tmp_path, monkey
     assert not at.exception and not at.error, [e.value for e in at.error]
     at.button(key="imp_commit").click().run()
     assert any("Imported plan.dxf" in s.value for s in at.success)
-    zones = _store(page_db).list_zones(building_id="annex")
+    zones = page_store(page_db).list_zones(building_id="annex")
     assert len(zones) == 2
     minx, miny, maxx, maxy = zones.total_bounds
     assert -80.8401 < minx < maxx < -80.8398 and 35.2199 < miny < maxy < 35.2201
@@ -155,7 +145,7 @@ def test_an_image_is_placed_by_clicking_and_becomes_the_level_underlay(
     assert not at.error, [e.value for e in at.error]
     at.button(key="imp_commit").click().run()
     assert any("Imported plan.png" in s.value for s in at.success)
-    level = _store(page_db).get("level", "annex-l0")
+    level = page_store(page_db).get("level", "annex-l0")
     (south, west), (north, east) = level["props"]["underlay"]["bounds"]
     assert (west, north) == pytest.approx(lonlat(0, 0), abs=1e-7)
     assert (east, south) == pytest.approx(lonlat(400, 200), abs=1e-7)
@@ -230,7 +220,7 @@ def test_building_picker_defaults_to_a_building_with_levels(page_db):
     from tests.io.io_makers import box
 
     shed = {"id": "a-shed", "campus_id": "c1", "name": "Shed", "geom": shape(box(30, 0, 5, 5))}
-    store = _store(page_db)
+    store = page_store(page_db)
     store.apply_import({"building": [shed]}, "test", "shed")
     create_demo_accounts(store)
     at = AppTest.from_string(
@@ -260,7 +250,7 @@ def test_pickers_after_an_import_created_a_second_district(page_db, tmp_path):
 
     doc = fc([feat({"id": "r1", "name": "101 Classroom"}, box(0, 0, 10, 8))])
     (tmp_path / "annex.geojson").write_text(json.dumps(doc))
-    store = _store(page_db)
+    store = page_store(page_db)
     import_path(store, tmp_path / "annex.geojson")
     create_demo_accounts(store)
     at = AppTest.from_string(

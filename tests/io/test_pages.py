@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.io.conftest import page_store
 from tests.io.io_makers import write_osm
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def site_db(_templates, tmp_path, monkeypatch):
-    path = tmp_path / "pages.duckdb"
-    shutil.copyfile(_templates / "site.duckdb", path)
-    monkeypatch.setenv("PASSMAP_DB", str(path))
-    monkeypatch.syspath_prepend(str(REPO))
-    return path
-
-
-def _store(path):
-    from ui.data import _open_store
-
-    return _open_store(str(path))
 
 
 def _page(name: str) -> AppTest:
@@ -48,12 +33,12 @@ def test_import_page_previews_then_commits(site_db, tmp_path, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert "Preview: rooms.geojson (osm)" in at.subheader[0].value
     assert any("skipped 1 feature" in w.value for w in at.warning)
-    assert _store(site_db).get("building", "annex") is None  # nothing written yet
+    assert page_store(site_db).get("building", "annex") is None  # nothing written yet
     assert at.get("iframe") or at.get("component_instance")  # the preview map
     at.button(key="imp_commit").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Imported rooms.geojson" in s.value for s in at.success)
-    store = _store(site_db)
+    store = page_store(site_db)
     assert store.get("building", "annex")["campus_id"] == "c1"
     assert len(store.list_zones(building_id="annex")) == 4
     assert store.audit_entries(limit=1)[0]["action"] == "import"
@@ -67,11 +52,11 @@ def test_import_page_shows_the_error_and_writes_nothing(site_db, tmp_path, monke
     at.run()
     at.radio(key="imp_source").set_value("File on the server").run()
     at.text_input(key="imp_path").set_value(str(bad)).run()
-    before = _store(site_db).table_counts()
+    before = page_store(site_db).table_counts()
     at.button(key="imp_preview").click().run()
     assert any("bad.geojson" in e.value and "not valid JSON" in e.value for e in at.error)
     assert at.button(key="imp_commit").disabled
-    assert _store(site_db).table_counts() == before
+    assert page_store(site_db).table_counts() == before
 
 
 def _edit_app(site_db) -> AppTest:
@@ -135,7 +120,7 @@ def test_edit_page_click_places_a_camera_with_wedge_preview(site_db):
     assert "edit-click" in drawn and "edit-wedge" in drawn  # position + view preview
     at.button(key="edit_place").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    cams = _store(site_db).list_controls(level_id="b1-l0")
+    cams = page_store(site_db).list_controls(level_id="b1-l0")
     assert len(cams) == 1 and cams.iloc[0]["type"] == "camera" and cams.iloc[0]["zone_id"] == "z101"
     assert cams.iloc[0]["bearing_deg"] == 90 and cams.iloc[0]["range_m"] == 15
     devices = [r["id"] for i, rows in _deck_layers(at).items() if i.startswith("devices@")
@@ -146,7 +131,7 @@ def test_edit_page_click_places_a_camera_with_wedge_preview(site_db):
 
 
 def test_edit_page_refuses_a_stale_save_and_undoes(site_db):
-    store = _store(site_db)
+    store = page_store(site_db)
     at = _edit_app(site_db)
     at.radio(key="edit_mode").set_value("Select and edit").run()
     at.selectbox(key="edit_obj").set_value("zone z101").run()
@@ -187,7 +172,7 @@ def test_edit_page_draws_a_zone_and_reshapes_it(site_db):
     at.text_input(key="edit_znum").set_value("103").run()
     at.button(key="edit_save_drawn").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    store = _store(site_db)
+    store = page_store(site_db)
     new = store.list_zones(level_id="b1-l0").set_index("room_number").loc["103"]
     assert new["kind"] == "storage" and new["id"] == "b1-l0-zone-1"
     # Reshape room 101 with a newly drawn outline.
