@@ -212,27 +212,35 @@ def test_picked_points_do_not_catch_the_next_click(tmp_path):
     assert html.count('"bubblingMouseEvents": true') >= 2  # the circles pass clicks on
 
 
+def _pickers(db, shows: str, first: str = "") -> AppTest:
+    """The sidebar pickers alone, signed in as the demo admin, writing the picked ``shows``
+    (after running the ``first`` lines); run once, without an exception."""
+    from tests.helpers import login
+
+    at = AppTest.from_string(
+        "import streamlit as st\n"
+        "from ui.pickers import sidebar_pickers\n"
+        f"{first}"
+        f"st.write('picked:', sidebar_pickers().{shows})\n",
+        default_timeout=60,
+    )
+    login(at, "admin", db_path=db)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_building_picker_defaults_to_a_building_with_levels(page_db):
     from shapely.geometry import shape
 
     from passmap.auth import create_demo_accounts
-    from tests.helpers import login
     from tests.io.io_makers import box
 
     shed = {"id": "a-shed", "campus_id": "c1", "name": "Shed", "geom": shape(box(30, 0, 5, 5))}
     store = page_store(page_db)
     store.apply_import({"building": [shed]}, "test", "shed")
     create_demo_accounts(store)
-    at = AppTest.from_string(
-        "import streamlit as st\n"
-        "from ui.pickers import sidebar_pickers\n"
-        "st.session_state['pick_campus'] = 'c1'\n"
-        "st.write('picked:', sidebar_pickers().building)\n",
-        default_timeout=60,
-    )
-    login(at, "admin", db_path=page_db)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = _pickers(page_db, "building", first="st.session_state['pick_campus'] = 'c1'\n")
     assert at.sidebar.selectbox(key="pick_building").options[0] == "Shed"  # listed first
     assert at.sidebar.selectbox(key="pick_building").value == "b1"  # but b1 has the levels
 
@@ -245,7 +253,6 @@ def test_pickers_after_an_import_created_a_second_district(page_db, tmp_path):
 
     from passmap.auth import create_demo_accounts
     from passmap.importers import import_path
-    from tests.helpers import login
     from tests.io.io_makers import box, fc, feat
 
     doc = fc([feat({"id": "r1", "name": "101 Classroom"}, box(0, 0, 10, 8))])
@@ -253,15 +260,7 @@ def test_pickers_after_an_import_created_a_second_district(page_db, tmp_path):
     store = page_store(page_db)
     import_path(store, tmp_path / "annex.geojson")
     create_demo_accounts(store)
-    at = AppTest.from_string(
-        "import streamlit as st\n"
-        "from ui.pickers import sidebar_pickers\n"
-        "st.write('picked:', sidebar_pickers().campus)\n",
-        default_timeout=60,
-    )
-    login(at, "admin", db_path=page_db)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = _pickers(page_db, "campus")
     districts = at.sidebar.selectbox(key="pick_district")
     assert len(districts.options) == 2
     districts.set_value("imported").run()
