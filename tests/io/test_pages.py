@@ -75,18 +75,6 @@ def _map_script(at) -> str:
     return str(comp.proto.json_args)
 
 
-def _click_map(at, lat: float, lng: float) -> None:
-    """What streamlit-folium returns for a click: the value under the component's hash key."""
-    import json
-
-    args = json.loads(at.get("component_instance")[0].proto.json_args)
-    at.session_state[args["key"]] = {
-        "last_clicked": {"lat": lat, "lng": lng},
-        "last_object_clicked_tooltip": None,
-        "last_active_drawing": None,
-    }
-
-
 def _deck_layers(at) -> dict:
     """The Edit page's map (ui.deckmap) as drawn: {layer id: rows}."""
     import json
@@ -154,20 +142,26 @@ def test_edit_page_refuses_a_stale_save_and_undoes(site_db):
     assert store.get("zone", "z101")["name"] == "Renamed by Bob"
 
 
-def test_edit_page_draws_a_zone_and_reshapes_it(site_db):
+def _draw(at: AppTest, geometry: dict) -> None:
+    """Hand the edit map a freshly drawn shape as streamlit-folium returns it (the value under
+    the component's hash key), and rerun."""
     import json
 
+    args = json.loads(_map_script(at))
+    at.session_state[args["key"]] = {
+        "last_clicked": None,
+        "last_object_clicked_tooltip": None,
+        "last_active_drawing": {"type": "Feature", "geometry": geometry},
+    }
+    at.run()
+
+
+def test_edit_page_draws_a_zone_and_reshapes_it(site_db):
     from tests.io.io_makers import box
 
     at = _edit_app(site_db)
     at.radio(key="edit_mode").set_value("Draw zone or door").run()
-    args = json.loads(at.get("component_instance")[0].proto.json_args)
-    at.session_state[args["key"]] = {
-        "last_clicked": None,
-        "last_object_clicked_tooltip": None,
-        "last_active_drawing": {"type": "Feature", "geometry": box(20, 0, 5, 8)},
-    }
-    at.run()
+    _draw(at, box(20, 0, 5, 8))
     at.selectbox(key="edit_zkind").set_value("storage")
     at.text_input(key="edit_znum").set_value("103").run()
     at.button(key="edit_save_drawn").click().run()
@@ -178,13 +172,7 @@ def test_edit_page_draws_a_zone_and_reshapes_it(site_db):
     # Reshape room 101 with a newly drawn outline.
     at.session_state["edit_selected"] = ("zone", "z101")
     at.run()  # the selection restyles the map (new component key)
-    args = json.loads(at.get("component_instance")[0].proto.json_args)
-    at.session_state[args["key"]] = {
-        "last_clicked": None,
-        "last_object_clicked_tooltip": None,
-        "last_active_drawing": {"type": "Feature", "geometry": box(0, 0, 12, 8)},
-    }
-    at.run()
+    _draw(at, box(0, 0, 12, 8))
     at.button(key="edit_reshape").click().run()
     assert any("Reshaped zone z101" in s.value for s in at.success)
     z = store.get("zone", "z101")
