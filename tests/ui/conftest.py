@@ -65,3 +65,20 @@ def html_text(at) -> str:
 
 def page(stem: str) -> str:
     return str(REPO / "pages" / f"{stem}.py")
+
+
+def show_page(at, stem: str, pick: dict | None = None):
+    """Switch a running app to pages/<stem>.py, at the ``pick`` campus, building and level when
+    given, and assert the run raised nothing."""
+    if pick:
+        at.session_state["pick_pending"] = dict(pick)
+    at.switch_page(page(stem)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(maps_app, stem: str, pick: dict | None = None):
+    """A new signed-in app, run once, then shown pages/<stem>.py (show_page)."""
+    at = maps_app()
+    at.run()
+    return show_page(at, stem, pick)

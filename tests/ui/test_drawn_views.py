@@ -11,16 +11,14 @@ import shapely
 from layers.deck import polygon_parts
 from passmap.compliance.service import service_for
 from passmap.store.shared import shared_store
-from tests.ui.conftest import deck_spec, layer, page
+from tests.ui.conftest import deck_spec, layer, show_page
 
 PICK = {"campus": "ohes", "building": "ohes-main", "level": "ohes-main-l1"}
 M_PER_DEG = 111_320.0
 
 
 def _drawn_view(at, camera_id: str):
-    at.session_state["pick_pending"] = dict(PICK)
-    at.switch_page(page("floor")).run()
-    assert not at.exception, [e.value for e in at.exception]
+    show_page(at, "floor", PICK)
     # The view is drawn as its outline (layers.floor.fov_layers: ribbons along each ring, in
     # the first view's band "fov-0"): the area drawn is what the outline's outer edge encloses.
     rows = [r for r in layer(deck_spec(at), "fov-0")["data"] if r.get("id") == camera_id]

@@ -8,9 +8,11 @@ from __future__ import annotations
 from shapely.geometry import Point
 
 from passmap.store.shared import shared_store
-from tests.ui.conftest import deck_spec, layer, map_args, page, rows_of
+from tests.ui.conftest import deck_spec, layer, map_args, open_page, rows_of
 
 OFFICE, OFFICE_DURESS, ENTRY_HALL = "ohes-main-l1-114", "ohes-ctl-0047", "ohes-main-l1-a-R05"
+OHES_L1 = {"campus": "ohes", "building": "ohes-main", "level": "ohes-main-l1"}
+CVHS_L1 = {"campus": "cvhs", "building": "cvhs-main", "level": "cvhs-main-l1"}
 
 
 def _floor(at):
@@ -21,15 +23,7 @@ def _floor(at):
 
 
 def test_a_write_elsewhere_is_drawn_at_the_next_run(maps_app, demo_db):
-    at = maps_app()
-    at.run()
-    at.session_state["pick_pending"] = {
-        "campus": "ohes",
-        "building": "ohes-main",
-        "level": "ohes-main-l1",
-    }
-    at.switch_page(page("floor")).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(maps_app, "floor", OHES_L1)
     zones, icons = _floor(at)
     before_tier, before_fill = zones[OFFICE]["tier"], zones[OFFICE]["fill"]
     assert before_tier and before_tier > 0
@@ -66,15 +60,7 @@ def test_after_each_edit_the_floor_plan_equals_one_built_from_nothing(maps_app, 
     """The floor plan keeps each layer per content of what it reads (an edit rebuilds only the
     layers it changed): after a lock, a move, a rename and a new tier, every layer the browser
     gets is the one a cold build gives."""
-    at = maps_app()
-    at.run()
-    at.session_state["pick_pending"] = {
-        "campus": "cvhs",
-        "building": "cvhs-main",
-        "level": "cvhs-main-l1",
-    }
-    at.switch_page(page("floor")).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(maps_app, "floor", CVHS_L1)
     store = shared_store(str(demo_db))
     room, door = "cvhs-main-l1-102", "cvhs-main-l1-d002"
     tier_before = {z["id"]: z["tier"] for z in layer(deck_spec(at), "zones")["data"]}[room]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from layers.plan import DOOR_TEXT
 from passmap.palette import TIER_COLOURS
-from tests.ui.conftest import deck_spec, html_text, layer, map_args, page, rows_of
+from tests.ui.conftest import deck_spec, html_text, layer, map_args, open_page, page, rows_of
 
 
 def _no_errors(at):
@@ -54,10 +54,7 @@ def test_click_on_a_campus_opens_the_campus_view(maps_app):
 
 
 def test_campus_view_draws_grounds_buildings_perimeter_and_exterior_doors(maps_app):
-    at = maps_app()
-    at.run()
-    at.switch_page(page("campus")).run()
-    _no_errors(at)
+    at = open_page(maps_app, "campus")
     spec = deck_spec(at)
     ids = [lyr["id"] for lyr in spec["layers"]]
     for expected in ("campuses", "grounds", "buildings", "fov-0", "doors", "control-lines"):
@@ -96,11 +93,7 @@ def test_click_on_a_building_opens_its_floor_plan(maps_app):
 
 
 def _floor(maps_app):
-    at = maps_app()
-    at.run()
-    at.switch_page(page("floor")).run()
-    _no_errors(at)
-    return at
+    return open_page(maps_app, "floor")
 
 
 def test_floor_plan_draws_every_layer_with_tiers_doors_and_icons(maps_app):
