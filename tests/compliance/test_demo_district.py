@@ -93,35 +93,30 @@ def test_cli_roadmap_fits_budgets(demo_db_shared):
     assert any("reaches Tier 1" in i["unlocks"] for i in items)
 
 
+def _attest_and_record(store, practice_id: str, scope_id: str, status: str, label: str):
+    """M. Brooks records one checklist status; the assessment after it is recorded as ``label``."""
+    store.save_attestations(
+        [
+            {
+                "practice_id": practice_id,
+                "scope_id": scope_id,
+                "status": status,
+                "assessed_by": "M. Brooks",
+            }
+        ]
+    )
+    return record(store, assess(store), label=label)
+
+
 def test_record_and_diff_two_assessments(demo_db):
     with Store(demo_db) as store:
         first = record(store, assess(store), label="before")
-        store.save_attestations(
-            [
-                {
-                    "practice_id": "CP-PP-01",
-                    "scope_id": "ohes",
-                    "status": "in_place",
-                    "assessed_by": "M. Brooks",
-                }
-            ]
-        )
-        second = record(store, assess(store), label="after")
+        second = _attest_and_record(store, "CP-PP-01", "ohes", "in_place", label="after")
         changes = diff(store, first, second)
         tiers = tier_changes(store, first, second)
         # A Tier 2 practice of Cedar Valley High (tier 2) found missing lowers the campus and
         # the grounds its campus-level practices cover to Tier 1.
-        store.save_attestations(
-            [
-                {
-                    "practice_id": "CP-PE-01",
-                    "scope_id": "cvhs",
-                    "status": "needed",
-                    "assessed_by": "M. Brooks",
-                }
-            ]
-        )
-        third = record(store, assess(store), label="walk-through")
+        third = _attest_and_record(store, "CP-PE-01", "cvhs", "needed", label="walk-through")
         lowered = tier_changes(store, second, third)
         dates = store.list_assessments()["created_utc"]
     row = changes[(changes["practice_id"] == "CP-PP-01") & (changes["scope_id"] == "ohes")]
