@@ -30,11 +30,22 @@ def _msg(device: str, i: int) -> bytes:
     ).encode()
 
 
-def _runner(store, root, client_id):
+def _listening(store, broker, root):
+    """A runner storing canonical status from <root>/status/#, fed by a subscribed MQTT source
+    (client id <root>-sub, the same at every start: the broker keeps its session)."""
     gw = Gateway("test", "canonical", f"{root}/status/#")
     store.save_gateway({"id": gw.id, "kind": gw.kind, "topic_pattern": gw.topic_pattern})
     runner = FeedRunner(store, [gw], flush_interval_s=0.1).start()
-    return runner, gw
+    src, cfg = _source(runner, broker, f"{root}-sub")
+    return runner, src, cfg
+
+
+def _publish_range(cfg, root, first: int, stop: int) -> None:
+    """Messages first..stop-1, one device each (dev-<i>), over one publisher connection."""
+    pub = Publisher(cfg)
+    for i in range(first, stop):
+        pub.publish(f"{root}/status/d", _msg(f"dev-{i}", i))
+    pub.close()
 
 
 def _source(runner, broker, client_id):
@@ -46,8 +57,7 @@ def _source(runner, broker, client_id):
 
 def test_publish_to_stored_status(broker, tmp_db, topic_root):
     store = Store(tmp_db)
-    runner, _ = _runner(store, topic_root, "c1")
-    src, cfg = _source(runner, broker, f"{topic_root}-sub")
+    runner, src, cfg = _listening(store, broker, topic_root)
     pub = Publisher(cfg)
     pub.publish(f"{topic_root}/status/door", _msg("ext-door-1", 1))
     pub.close()
@@ -62,19 +72,12 @@ def test_publish_to_stored_status(broker, tmp_db, topic_root):
 
 def test_broker_restart_mid_stream_loses_nothing(broker, tmp_db, topic_root):
     store = Store(tmp_db)
-    runner, _ = _runner(store, topic_root, "c2")
-    src, cfg = _source(runner, broker, f"{topic_root}-sub")
-    pub = Publisher(cfg)
-    for i in range(200):
-        pub.publish(f"{topic_root}/status/d", _msg(f"dev-{i}", i))
-    pub.close()
+    runner, src, cfg = _listening(store, broker, topic_root)
+    _publish_range(cfg, topic_root, 0, 200)
     broker.stop()
     broker.start()
     assert src.connected.wait(15), "the runner did not reconnect after the broker restart"
-    pub = Publisher(cfg)
-    for i in range(200, 400):
-        pub.publish(f"{topic_root}/status/d", _msg(f"dev-{i}", i))
-    pub.close()
+    _publish_range(cfg, topic_root, 200, 400)
     try:
         wait_until(lambda: store.count_status_events() == 400, 15)
     except AssertionError:
@@ -89,22 +92,14 @@ def test_broker_restart_mid_stream_loses_nothing(broker, tmp_db, topic_root):
 
 def test_runner_restart_persistent_session_loses_nothing(broker, tmp_db, topic_root):
     store = Store(tmp_db)
-    runner, _ = _runner(store, topic_root, "c3")
-    src, cfg = _source(runner, broker, f"{topic_root}-sub")
-    pub = Publisher(cfg)
-    for i in range(100):
-        pub.publish(f"{topic_root}/status/d", _msg(f"dev-{i}", i))
-    pub.close()
+    runner, src, cfg = _listening(store, broker, topic_root)
+    _publish_range(cfg, topic_root, 0, 100)
     wait_until(lambda: store.count_status_events() == 100, 5)
     runner.stop()  # the app server goes away; the broker keeps the session
     store.close()
-    pub = Publisher(cfg)
-    for i in range(100, 250):  # published while nobody is subscribed
-        pub.publish(f"{topic_root}/status/d", _msg(f"dev-{i}", i))
-    pub.close()
+    _publish_range(cfg, topic_root, 100, 250)  # published while nobody is subscribed
     store = Store(tmp_db)  # the app server comes back with the same client id
-    runner, _ = _runner(store, topic_root, "c3")
-    src, _ = _source(runner, broker, f"{topic_root}-sub")
+    runner, src, _ = _listening(store, broker, topic_root)
     wait_until(lambda: store.count_status_events() == 250, 10)
     runner.stop()
     store.close()
