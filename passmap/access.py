@@ -31,24 +31,13 @@ ACTIONS = (
     "settings",  # catalog and settings
 )
 
+_VIEWER_ACTIONS = frozenset(
+    {"view_maps", "view_compliance", "view_live", "view_reports", "view_responder", "export"}
+)
 _ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
-    "editor": frozenset(
-        {
-            "view_maps",
-            "view_compliance",
-            "view_live",
-            "view_reports",
-            "view_responder",
-            "export",
-            "edit",
-            "assess",
-            "verify",
-        }
-    ),
-    "viewer": frozenset(
-        {"view_maps", "view_compliance", "view_live", "view_reports", "view_responder", "export"}
-    ),
+    "editor": _VIEWER_ACTIONS | {"edit", "assess", "verify"},  # a viewer who changes things
+    "viewer": _VIEWER_ACTIONS,
     "partner": frozenset({"view_responder", "export"}),
     "board": frozenset({"view_maps", "view_compliance", "view_reports"}),
 }
