@@ -4,6 +4,8 @@ a hash of the cookie's token is stored; expiry is the same as the in-memory sess
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import timedelta
 
 import pytest
@@ -19,6 +21,41 @@ def _signed_in(store, username="erin", role="viewer"):
     result = auth.authenticate(store, username, PASSWORD, "c")
     session = auth.session_for(result.user)
     return session, auth.start_browser_session(store, session)
+
+
+def _stamp(cur, session, seen_utc) -> None:
+    """Another tab's stamp of the session's last_seen_utc."""
+    cur.execute(
+        "UPDATE login_session SET last_seen_utc = ? WHERE token_hash = ?",
+        [seen_utc, session.token_hash],
+    )
+
+
+@contextlib.contextmanager
+def _another_tab_holding(store, write):
+    """Another tab's transaction runs ``write(cur)`` and stays open, not committed, while the
+    body runs; it commits after. What that tab raised fails the test after the body."""
+    held, release, errors = threading.Event(), threading.Event(), []
+
+    def other_tab():
+        try:
+            with store.transaction() as cur:
+                write(cur)
+                held.set()
+                release.wait(30)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assert below
+            errors.append(exc)
+            held.set()
+
+    thread = threading.Thread(target=other_tab)
+    thread.start()
+    assert held.wait(30)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(30)
+    assert not errors, errors
 
 
 def test_a_token_resumes_the_session_with_the_account_as_it_is_now(store, tiny_db):
@@ -41,35 +78,12 @@ def test_tabs_opened_at_the_same_moment_all_resume_the_session(store):
     on update") and that tab showed a TransactionException instead of the app. Here another
     tab's stamp holds the row (its transaction still open) while this tab resumes: it gets in,
     and the other tab's stamp stands."""
-    import threading
-
     session, token = _signed_in(store)
-    held, release, errors = threading.Event(), threading.Event(), []
     other_time = utc_now() + timedelta(seconds=1)
-
-    def other_tab():
-        try:
-            with store.transaction() as cur:  # the other tab's stamp, not committed yet
-                cur.execute(
-                    "UPDATE login_session SET last_seen_utc = ? WHERE token_hash = ?",
-                    [other_time, session.token_hash],
-                )
-                held.set()
-                release.wait(30)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assert below
-            errors.append(exc)
-            held.set()
-
-    thread = threading.Thread(target=other_tab)
-    thread.start()
-    assert held.wait(30)
-    try:
+    # the other tab's stamp, not committed yet
+    with _another_tab_holding(store, lambda cur: _stamp(cur, session, other_time)):
         resumed = auth.resume_browser_session(store, token)
         later = auth.keep_browser_session(store, resumed, now=utc_now() + auth.SESSION_TOUCH)
-    finally:
-        release.set()
-        thread.join(30)
-    assert not errors, errors
     assert resumed is not None and resumed.username == "erin" and later
     assert store.get_login_session(session.token_hash)["last_seen_utc"] == other_time
 
@@ -94,36 +108,16 @@ def test_a_sign_out_stands_while_another_tab_ends_or_stamps_the_same_session(sto
     not committed yet. Both ends of the session were updates of login_session.revoked and DuckDB
     refused the sign-out ("Conflict on update"): the page signing out failed. Ends are appended
     rows now (migration 0009); a stamp never touched that column."""
-    import threading
-
     session, token = _signed_in(store)
-    held, release, errors = threading.Event(), threading.Event(), []
 
-    def other_tab():
-        try:
-            with store.transaction() as cur:  # committed only after the sign-out below
-                if other == "disable":
-                    store._revoke_user_sessions(cur, "erin")
-                else:
-                    cur.execute(
-                        "UPDATE login_session SET last_seen_utc = ? WHERE token_hash = ?",
-                        [utc_now(), session.token_hash],
-                    )
-                held.set()
-                release.wait(30)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assert below
-            errors.append(exc)
-            held.set()
+    def other_tab(cur):  # committed only after the sign-out below
+        if other == "disable":
+            store._revoke_user_sessions(cur, "erin")
+        else:
+            _stamp(cur, session, utc_now())
 
-    thread = threading.Thread(target=other_tab)
-    thread.start()
-    assert held.wait(30)
-    try:
+    with _another_tab_holding(store, other_tab):
         auth.end_browser_session(store, session)
-    finally:
-        release.set()
-        thread.join(30)
-    assert not errors, errors
     assert store.get_login_session(session.token_hash)["revoked"]
     assert auth.resume_browser_session(store, token) is None
 
