@@ -29,23 +29,18 @@ def test_demo_has_catalog_assessment_and_a_range_of_campus_tiers(demo_db_shared)
     assert cov.crs.to_string() == "OGC:CRS84"
 
 
-def test_cli_assess_json_shape(demo_db_shared):
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "passmap.cli",
-            "assess",
-            "--db",
-            str(demo_db_shared),
-            "--format",
-            "json",
-        ],
+def _cli(db, *args: str, check: bool = False) -> subprocess.CompletedProcess:
+    """``passmap <args> --db <db>`` in a child process, its output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "passmap.cli", *args, "--db", str(db)],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
-    doc = json.loads(out)
+        check=check,
+    )
+
+
+def test_cli_assess_json_shape(demo_db_shared):
+    doc = json.loads(_cli(demo_db_shared, "assess", "--format", "json", check=True).stdout)
     assert set(doc) == {"district", "campuses", "gaps"}
     assert set(doc["district"]) == {"id", "tier"}
     campus = doc["campuses"][0]
@@ -65,26 +60,8 @@ def test_cli_assess_json_shape(demo_db_shared):
 
 
 def test_cli_roadmap_fits_budgets(demo_db_shared):
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "passmap.cli",
-            "roadmap",
-            "--db",
-            str(demo_db_shared),
-            "--budget",
-            "250000",
-            "--years",
-            "3",
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    items = json.loads(out)["items"]
+    args = ("roadmap", "--budget", "250000", "--years", "3", "--format", "json")
+    items = json.loads(_cli(demo_db_shared, *args, check=True).stdout)["items"]
     spent = {}
     for i in items:
         if i["year"] is not None:
@@ -165,11 +142,7 @@ def test_cli_checklist_import_and_building_assess(demo_db, tmp_path):
     sheet.write_text("practice_id,status,scope_id,assessed_by\nCP-PP-01,In place,ohes,M. Brooks\n")
 
     def cli(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "passmap.cli", *args, "--db", str(demo_db)],
-            capture_output=True,
-            text=True,
-        )
+        return _cli(demo_db, *args)
 
     done = cli("checklist", "import", str(sheet))
     assert done.returncode == 0 and "1 statuses" in done.stdout
