@@ -30,14 +30,16 @@ def _msg(device: str, i: int) -> bytes:
     ).encode()
 
 
-def _listening(store, broker, root):
-    """A runner storing canonical status from <root>/status/#, fed by a subscribed MQTT source
-    (client id <root>-sub, the same at every start: the broker keeps its session)."""
+def _listening(db, broker, root):
+    """The store of ``db`` and a runner storing canonical status from <root>/status/# into it,
+    fed by a subscribed MQTT source (client id <root>-sub, the same at every start: the broker
+    keeps its session)."""
+    store = Store(db)
     gw = Gateway("test", "canonical", f"{root}/status/#")
     store.save_gateway({"id": gw.id, "kind": gw.kind, "topic_pattern": gw.topic_pattern})
     runner = FeedRunner(store, [gw], flush_interval_s=0.1).start()
     src, cfg = _source(runner, broker, f"{root}-sub")
-    return runner, src, cfg
+    return store, runner, src, cfg
 
 
 def _publish_range(cfg, root, first: int, stop: int) -> None:
@@ -56,8 +58,7 @@ def _source(runner, broker, client_id):
 
 
 def test_publish_to_stored_status(broker, tmp_db, topic_root):
-    store = Store(tmp_db)
-    runner, src, cfg = _listening(store, broker, topic_root)
+    store, runner, src, cfg = _listening(tmp_db, broker, topic_root)
     pub = Publisher(cfg)
     pub.publish(f"{topic_root}/status/door", _msg("ext-door-1", 1))
     pub.close()
@@ -71,8 +72,7 @@ def test_publish_to_stored_status(broker, tmp_db, topic_root):
 
 
 def test_broker_restart_mid_stream_loses_nothing(broker, tmp_db, topic_root):
-    store = Store(tmp_db)
-    runner, src, cfg = _listening(store, broker, topic_root)
+    store, runner, src, cfg = _listening(tmp_db, broker, topic_root)
     _publish_range(cfg, topic_root, 0, 200)
     broker.stop()
     broker.start()
@@ -91,15 +91,14 @@ def test_broker_restart_mid_stream_loses_nothing(broker, tmp_db, topic_root):
 
 
 def test_runner_restart_persistent_session_loses_nothing(broker, tmp_db, topic_root):
-    store = Store(tmp_db)
-    runner, src, cfg = _listening(store, broker, topic_root)
+    store, runner, src, cfg = _listening(tmp_db, broker, topic_root)
     _publish_range(cfg, topic_root, 0, 100)
     wait_until(lambda: store.count_status_events() == 100, 5)
     runner.stop()  # the app server goes away; the broker keeps the session
     store.close()
     _publish_range(cfg, topic_root, 100, 250)  # published while nobody is subscribed
-    store = Store(tmp_db)  # the app server comes back with the same client id
-    runner, src, _ = _listening(store, broker, topic_root)
+    # the app server comes back with the same client id
+    store, runner, src, _ = _listening(tmp_db, broker, topic_root)
     wait_until(lambda: store.count_status_events() == 250, 10)
     runner.stop()
     store.close()
