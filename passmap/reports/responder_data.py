@@ -68,23 +68,28 @@ def zone_label(row) -> str:
     return f"{number} {name}".strip()
 
 
+def _object(row, source: str, category, layer: str, label: str, name="", number="") -> dict:
+    """One responder object (every column but its grid cell), on the row's building and level."""
+    return {
+        "id": row["id"],
+        "source": source,
+        "category": category,
+        "layer": layer,
+        "label": label,
+        "name": name,
+        "number": number,
+        "building_id": row.get("building_id"),
+        "level_id": row.get("level_id"),
+        "geometry": row["geometry"],
+    }
+
+
 def _zones(store, campus_id) -> list[dict]:
     out = []
     for _, z in store.list_zones(campus_id=campus_id).iterrows():
-        out.append(
-            {
-                "id": z["id"],
-                "source": "zone",
-                "category": z["kind"],
-                "layer": layer_of_zone(z["kind"], bool(_text(z["building_id"]))),
-                "label": zone_label(z),
-                "name": _text(z["name"]),
-                "number": _text(z["room_number"]),
-                "building_id": z["building_id"],
-                "level_id": z["level_id"],
-                "geometry": z["geometry"],
-            }
-        )
+        layer = layer_of_zone(z["kind"], bool(_text(z["building_id"])))
+        name, number = _text(z["name"]), _text(z["room_number"])
+        out.append(_object(z, "zone", z["kind"], layer, zone_label(z), name, number))
     return out
 
 
@@ -94,20 +99,8 @@ def _openings(store, campus_id) -> list[dict]:
         layer = layer_of_opening(o["door_class"])
         if layer:
             number = _text(o["number"])
-            out.append(
-                {
-                    "id": o["id"],
-                    "source": "opening",
-                    "category": o["door_class"],
-                    "layer": layer,
-                    "label": f"Door {number}".strip(),
-                    "name": "",
-                    "number": number,
-                    "building_id": o["building_id"],
-                    "level_id": o["level_id"],
-                    "geometry": o["geometry"],
-                }
-            )
+            label = f"Door {number}".strip()
+            out.append(_object(o, "opening", o["door_class"], layer, label, number=number))
     return out
 
 
@@ -116,38 +109,16 @@ def _controls(store, campus_id) -> list[dict]:
     for _, c in store.list_controls(campus_id=campus_id).iterrows():
         layer = layer_of_control(c["type"])
         if layer:
-            out.append(
-                {
-                    "id": c["id"],
-                    "source": "control",
-                    "category": c["type"],
-                    "layer": layer,
-                    "label": control_label(c),
-                    "name": _text(c["name"]),
-                    "number": "",
-                    "building_id": c["building_id"],
-                    "level_id": c["level_id"],
-                    "geometry": c["geometry"],
-                }
-            )
+            label, name = control_label(c), _text(c["name"])
+            out.append(_object(c, "control", c["type"], layer, label, name))
     return out
 
 
 def _buildings(store, campus_id) -> list[dict]:
     return [
-        {
-            "id": b["id"],
-            "source": "building",
-            "category": "building",
-            "layer": "buildings",
-            "label": _text(b["name"]),
-            "name": _text(b["name"]),
-            "number": "",
-            "building_id": b["id"],
-            "level_id": None,
-            "geometry": b["geometry"],
-        }
+        dict(_object(b, "building", "building", "buildings", name, name), building_id=b["id"])
         for _, b in store.list_buildings(campus_id=campus_id).iterrows()
+        for name in [_text(b["name"])]
     ]
 
 
