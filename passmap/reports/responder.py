@@ -37,8 +37,8 @@ from passmap.reports.responder_draw import (
     draw_scale_bar,
     draw_stamps,
     legend_handles,
+    map_label,
     nice_length,
-    text,
 )
 from passmap.store.base import utc_now
 
@@ -140,25 +140,16 @@ def _draw_zones(ax, zones: gpd.GeoDataFrame, labels: bool, fontsize: float) -> N
             p = z.geometry.representative_point()
             bounds = z.geometry.bounds
             vertical = (bounds[3] - bounds[1]) > 1.6 * (bounds[2] - bounds[0])
-            text(
-                ax,
-                p.x,
-                p.y,
-                _fitting_label(z, fontsize, m_per_in),
-                fontsize=fontsize,
-                ha="center",
-                va="center",
-                zorder=6,
-                clip_on=True,
-                rotation=90 if vertical else 0,
-            )
+            label = _fitting_label(z, fontsize, m_per_in)
+            rotation = 90 if vertical else 0
+            map_label(ax, p.x, p.y, label, fontsize=fontsize, zorder=6, rotation=rotation)
 
 
 def _draw_doors(ax, doors: gpd.GeoDataFrame) -> None:
     for _, d in doors.iterrows():
         gpd.GeoSeries([d.geometry]).plot(ax=ax, color=DOOR_COLOUR, lw=3, markersize=20, zorder=7)
         p = d.geometry.centroid
-        text(
+        map_label(
             ax,
             p.x,
             p.y,
@@ -166,10 +157,7 @@ def _draw_doors(ax, doors: gpd.GeoDataFrame) -> None:
             fontsize=7,
             fontweight="bold",
             color=DOOR_COLOUR,
-            ha="center",
-            va="center",
             zorder=11,
-            clip_on=True,
             bbox=dict(boxstyle="square,pad=0.2", fc="white", ec=DOOR_COLOUR, lw=1),
         )
 
@@ -228,18 +216,7 @@ def _site_page(pdf, campus, objs, grid, status, printed, ground_ids, tile_url) -
             ax=ax, color="#e0d6c8", edgecolor="black", lw=1.2, zorder=3
         )
         p = b.geometry.representative_point()
-        text(
-            ax,
-            p.x,
-            p.y,
-            b["label"],
-            fontsize=9,
-            fontweight="bold",
-            ha="center",
-            va="center",
-            zorder=6,
-            clip_on=True,
-        )
+        map_label(ax, p.x, p.y, b["label"], fontsize=9, fontweight="bold", zorder=6)
     doors = objs[objs["layer"] == "doors"]
     doors = doors[doors["level_id"].isin(ground_ids) | doors["level_id"].isna()]
     _draw_doors(ax, doors)

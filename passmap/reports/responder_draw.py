@@ -51,6 +51,11 @@ def text(ax, x, y, s, **kw):
     return ax.text(x, y, s, parse_math=False, **kw)
 
 
+def map_label(ax, x, y, s, **kw):
+    """A label centred on its point of the map and clipped to the map (literal, as ``text``)."""
+    return text(ax, x, y, s, ha="center", va="center", clip_on=True, **kw)
+
+
 def draw_grid(ax, grid: GridSpec, extent) -> None:
     """Grid lines over the extent, column letters along the top, row numbers on the left."""
     x0, x1, y0, y1 = extent
@@ -67,22 +72,19 @@ def draw_grid(ax, grid: GridSpec, extent) -> None:
         color=GRID_COLOUR,
         fontsize=8,
         fontweight="bold",
-        ha="center",
-        va="center",
         zorder=9,
-        clip_on=True,
         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8),
     )
     ytop = min(top, y1) - 0.03 * (y1 - y0)
     for c in range(c_first, c_last):
         cx = (c + 0.5) * step
         if x0 <= cx <= x1:
-            text(ax, cx, ytop, column_letters(c), **kw)
+            map_label(ax, cx, ytop, column_letters(c), **kw)
     xleft = max(left, x0) + 0.02 * (x1 - x0)
     for r in range(r_first, r_last):
         cy = -(r + 0.5) * step
         if y0 <= cy <= y1:
-            text(ax, xleft, cy, str(r + 1), **kw)
+            map_label(ax, xleft, cy, str(r + 1), **kw)
 
 
 def draw_north_arrow(ax) -> None:
