@@ -201,6 +201,11 @@ def _ezdxf_geom(e):
     return "other", None
 
 
+def _ezdxf_rec(e, kind: str, geom, **kw) -> Rec:
+    """An ezdxf entity as a Rec: its handle and decoded layer name, with ``kind`` and ``geom``."""
+    return Rec(e.dxf.handle, decode_text(e.dxf.layer), kind, geom, **kw)
+
+
 def read_ezdxf(path: Path) -> Drawing:
     import ezdxf
     from ezdxf import bbox
@@ -211,24 +216,15 @@ def read_ezdxf(path: Path) -> Drawing:
         kind = e.dxftype()
         if kind in ("TEXT", "MTEXT"):
             text = e.plain_text() if kind == "MTEXT" else e.dxf.text
-            recs.append(
-                Rec(
-                    e.dxf.handle,
-                    decode_text(e.dxf.layer),
-                    "text",
-                    Point(_xy(e.dxf.insert)),
-                    decode_text(text),
-                )
-            )
+            recs.append(_ezdxf_rec(e, "text", Point(_xy(e.dxf.insert)), text=decode_text(text)))
         elif kind == "INSERT":
             name = e.dxf.name
             if decode_text(name) not in sizes:
                 box = bbox.extents(doc.blocks.get(name), fast=True)
                 sizes[decode_text(name)] = (box.size.x, box.size.y) if box.has_data else (0.0, 0.0)
             recs.append(
-                Rec(
-                    e.dxf.handle,
-                    decode_text(e.dxf.layer),
+                _ezdxf_rec(
+                    e,
                     "insert",
                     Point(_xy(e.dxf.insert)),
                     block=decode_text(name),
@@ -238,7 +234,7 @@ def read_ezdxf(path: Path) -> Drawing:
             )
         else:
             k, g = _ezdxf_geom(e)
-            recs.append(Rec(e.dxf.handle, decode_text(e.dxf.layer), k, g))
+            recs.append(_ezdxf_rec(e, k, g))
     layers = sorted(decode_text(layer.dxf.name) for layer in doc.layers)
     return Drawing(layers, int(doc.header.get("$INSUNITS", 0)), recs, sizes, "ezdxf")
 
