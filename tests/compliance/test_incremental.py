@@ -36,6 +36,11 @@ def _pick(frame, i: int):
     return frame.iloc[i % len(frame)]
 
 
+def _placed_as(zone) -> dict:
+    """The campus, building and level of a new feature drawn in ``zone``."""
+    return {k: zone[k] for k in ("campus_id", "building_id", "level_id")}
+
+
 # -- the edits, each as the app's pages do them (store API, audited, versioned) -------------------
 def move(store, i, dx, dy, _):
     c = _pick(store.list_controls(), i)
@@ -56,9 +61,7 @@ def add(store, i, dx, dy, n):
         "control",
         {
             "id": f"prop-{next(_IDS)}",
-            "campus_id": z["campus_id"],
-            "building_id": z["building_id"],
-            "level_id": z["level_id"],
+            **_placed_as(z),
             "type": TYPES[n % len(TYPES)],
             "geom": _shift(p, dx / 20, dy / 20),
             "bearing_deg": float((dx * 37) % 360),
@@ -84,9 +87,7 @@ def add_zone(store, i, _dx, _dy, n):
         "zone",
         {
             "id": f"prop-zone-{next(_IDS)}",
-            "campus_id": z["campus_id"],
-            "building_id": z["building_id"],
-            "level_id": z["level_id"],
+            **_placed_as(z),
             "kind": KINDS[n % len(KINDS)],
             "geom": z["geometry"].representative_point().buffer(0.00003, 1),
         },
