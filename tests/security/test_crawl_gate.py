@@ -6,6 +6,7 @@ at the address in use."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import time
@@ -77,9 +78,10 @@ def _raise_duress_alarm(store) -> None:
     assert len(store.open_alarms(["c1"])) == 1
 
 
-def _serve_site(tiny_db_shared, tmp):
-    """A server on a copy of the tiny site with one open alarm and one share link (both written
-    before the server starts): (server, the protected strings)."""
+@contextlib.contextmanager
+def alarmed_site(tiny_db_shared, tmp):
+    """A copy of the tiny site at tmp/tiny.duckdb with an open duress alarm on c1 and a share
+    link of c1 (grid, buildings, doors): yields (db path, its open store, the link's token)."""
     from passmap.store import Store
 
     db = tmp / "tiny.duckdb"
@@ -89,6 +91,13 @@ def _serve_site(tiny_db_shared, tmp):
         _, token = share.create_link(
             store, "County Sheriff", ["c1"], ["grid", "buildings", "doors"], timedelta(days=1), "t"
         )
+        yield db, store, token
+
+
+def _serve_site(tiny_db_shared, tmp):
+    """A server on a copy of the tiny site with one open alarm and one share link (both written
+    before the server starts): (server, the protected strings)."""
+    with alarmed_site(tiny_db_shared, tmp) as (db, store, token):
         secret = protected_strings(store)
     server = start_streamlit(db, tmp, PASSMAP_BASE_URL="")  # links from the address in use
     server.share_token = token

@@ -32,14 +32,13 @@ are not loaded into the browser: what the server sent is what counts.
 from __future__ import annotations
 
 import shutil
-from datetime import timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from passmap import access, auth, share
+from passmap import access, auth
 from tests.conftest import start_streamlit
 from tests.helpers import browser_login
 from tests.security.crawl import (
@@ -53,7 +52,7 @@ from tests.security.crawl import (
     skip_components,
     widget_labels,
 )
-from tests.security.test_crawl_gate import _raise_duress_alarm
+from tests.security.test_crawl_gate import alarmed_site
 from tests.security.tiny_site import SCRIPT, XSS
 
 pytestmark = pytest.mark.browser
@@ -96,16 +95,8 @@ def _campus_names(store) -> dict[str, set[str]]:
 def site(tiny_db_shared, tmp_path_factory):
     """A server on a copy of the tiny site with an open duress alarm on c1, a share link of c1
     and a viewer limited to c2 (all written before it starts), and a copy of that database."""
-    from passmap.store import Store
-
     tmp = tmp_path_factory.mktemp("matrix")
-    db = tmp / "tiny.duckdb"
-    shutil.copy(tiny_db_shared, db)
-    with Store(db) as store:
-        _raise_duress_alarm(store)
-        _, token = share.create_link(
-            store, "County Sheriff", ["c1"], ["grid", "buildings", "doors"], timedelta(days=1), "t"
-        )
+    with alarmed_site(tiny_db_shared, tmp) as (db, store, token):
         auth.create_user(
             store, SCOPED, SCOPED_PASSWORD, "viewer", actor="test", campus_scope=["c2"]
         )
