@@ -267,3 +267,25 @@ def pytest_runtest_makereport(item, call):
     for value in item.funcargs.values():
         if isinstance(value, AppServer):
             report.sections.append((f"app server log ({value.url})", value.log()[-4000:]))
+
+
+# The two longest tests (the role matrix and the gate crawl, 3-5 min each under load) start at
+# once, on different workers. pytest-xdist's load scheduler hands each worker a first chunk of
+# consecutive tests and the rest on demand in larger chunks: in collection order both sat in
+# tests/security, late, often in one worker's chunk, which then ran them one after the other
+# while the other worker had finished (suite 16 min; issue 17, suite time).
+LONGEST_TESTS = (
+    "test_each_role_gets_exactly_its_pages_and_actions_by_every_path",
+    "test_a_new_visitor_gets_only_the_sign_in_form_on_every_path",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    longest = [item for name in LONGEST_TESTS for item in items if item.name == name]
+    if workers < 2 or len(longest) != 2:
+        return
+    rest = [item for item in items if item not in longest]
+    chunk = max(len(items) // workers // 4, 2)  # xdist LoadScheduling's first chunk per worker
+    items[:] = [longest[0], *rest[: chunk - 1], longest[1], *rest[chunk - 1 :]]
