@@ -162,7 +162,14 @@ def _client(request: Request) -> str | None:
     address it forwarded for (never the proxy's own address, the same for every visitor)."""
     peer = request.client.host if request.client else None
     forwarded = request.headers.get("x-forwarded-for")
-    return throttle.request_client(peer, forwarded, load_settings().trusted_proxies)
+    return throttle.request_client(peer, forwarded, _trusted_proxies())
+
+
+@functools.cache
+def _trusted_proxies() -> tuple:
+    """PASSMAP_TRUSTED_PROXIES, read once per process: every opening asks (load_settings reads
+    and parses the whole environment, ~55 us, on the event loop)."""
+    return load_settings().trusted_proxies
 
 
 def _encoded(request: Request, body: bytes, gz: bytes, media_type: str, headers: dict) -> Response:
