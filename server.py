@@ -26,6 +26,7 @@ from passmap.config import load_settings
 from passmap.feeds.service import health_routes, start_service, stop_service
 from passmap.store.shared import close_shared, shared_store
 from ui import share_http
+from ui.frontend_fix import PatchedFrontend
 from ui.guard import no_pages_folder
 from ui.http_guard import ROUTES as GUARD_ROUTES
 from ui.http_guard import HttpGuard, startup_notices
@@ -69,5 +70,6 @@ app = st.App(
     middleware=[
         Middleware(HttpGuard),  # h12: headers, closed endpoints, uploads, media, cache
         Middleware(share_http.LegacyShareRedirect),  # /?share=T -> /share/T
+        Middleware(PatchedFrontend),  # a fragment's run never wipes the page (ui/frontend_fix.py)
     ],
 )

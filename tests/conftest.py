@@ -6,6 +6,7 @@ tests/live/conftest.py).
 
 from __future__ import annotations
 
+import collections
 import functools
 import os
 import shutil
@@ -175,6 +176,7 @@ def app_server(tmp_path):
         servers.append(server)
         return server
 
+    start.servers = servers  # the failure report shows their logs (pytest_runtest_makereport)
     yield start
     for server in servers:
         server.stop()
@@ -229,10 +231,39 @@ def browser_page(browser, request):
     outside: list[str] = []
     page.on("request", lambda req: None if is_loopback(req.url) else outside.append(req.url))
     page.outside_requests = outside
+    page.recorded_events = _record_events(
+        page
+    )  # console, page errors, websockets: for a failure report
     page.login = functools.partial(browser_login, page)  # page.login(server.url, role="viewer")
     yield page
     context.close()
     assert not outside, f"requests left loopback: {outside[:10]}"
+
+
+def _record_events(page) -> collections.deque:
+    """The page's last console messages, uncaught errors and websocket opens/closes, timed."""
+    events: collections.deque = collections.deque(maxlen=60)
+    start = time.monotonic()
+
+    seen: collections.Counter = collections.Counter()
+
+    def note(text: str) -> None:
+        seen[text] += 1
+        if seen[text] <= 3:  # a message repeated by a timer would push the first ones out
+            more = " (repeats from here on)" if seen[text] == 3 else ""
+            events.append(f"{time.monotonic() - start:7.2f}s {text[:300]}{more}")
+
+    def websocket(ws) -> None:
+        note(f"websocket open {ws.url}")
+        ws.on("close", lambda _ws: note(f"websocket closed {ws.url}"))
+        ws.on("socketerror", lambda err: note(f"websocket error {err}"))
+
+    page.on("console", lambda msg: note(f"console {msg.type}: {msg.text}"))
+    page.on("pageerror", lambda exc: note(f"page error: {exc}"))
+    page.on("crash", lambda _page: note("page crashed"))
+    page.on("framenavigated", lambda frame: None if frame.parent_frame else note(f"to {frame.url}"))
+    page.on("websocket", websocket)
+    return events
 
 
 _PAGE_STATE_JS = """() => ({
@@ -264,9 +295,13 @@ def pytest_runtest_makereport(item, call):
         except PlaywrightError as exc:  # the page may be gone; the failure is what counts
             state = f"(page state unavailable: {exc})"
         report.sections.append(("browser page at the failure", str(state)))
+        report.sections.append(
+            ("browser events before the failure", "\n".join(page.recorded_events))
+        )
     for value in item.funcargs.values():
-        if isinstance(value, AppServer):
-            report.sections.append((f"app server log ({value.url})", value.log()[-4000:]))
+        for server in [value, *getattr(value, "servers", [])]:
+            if isinstance(server, AppServer):
+                report.sections.append((f"app server log ({server.url})", server.log()[-4000:]))
 
 
 # The two longest tests (the role matrix and the gate crawl, 3-5 min each under load) start at

@@ -153,3 +153,26 @@ def test_share_downloads_stop_when_the_link_is_revoked(guarded, browser, browser
     assert status == 403 and share.REFUSAL.encode() in body
     assert fetch(guarded.url + "/share/" + token)[0] == 403
     admin.context.close()
+
+
+def test_the_browser_gets_streamlits_bundle_with_the_fragment_run_fix(guarded):
+    """ui/frontend_fix.py: the page's script bundle is Streamlit's own, but for the one
+    expression that let a fragment's run wipe the page (tests/live/test_browser_banner.py shows
+    the blank page it caused); an upgrade that moves the expression fails here."""
+    from ui.frontend_fix import BUNDLE, PATCHES, bundle_path
+
+    original = bundle_path().read_text(encoding="utf-8")
+    status, headers, body = fetch(f"{guarded.url}/{BUNDLE}")
+    assert status == 200 and "immutable" in headers["Cache-Control"]
+    served = body.decode("utf-8")
+    for old, new in PATCHES:
+        assert original.count(old) == 1 and old not in served and served.count(new) == 1
+    expected = original
+    for old, new in PATCHES:
+        expected = expected.replace(old, new)
+    assert served == expected  # nothing else changed
+    # the page loads that bundle (a Streamlit upgrade renames it: then this fails, not the fix)
+    _, _, page = fetch(guarded.url + "/")
+    assert BUNDLE.split("/")[-1].encode() in page
+    status, _, head = fetch(f"{guarded.url}/{BUNDLE}", method="HEAD")
+    assert status == 200 and head == b""
