@@ -29,7 +29,7 @@ from ui import share_http
 from ui.frontend_fix import PatchedFrontend
 from ui.guard import no_pages_folder
 from ui.http_guard import ROUTES as GUARD_ROUTES
-from ui.http_guard import HttpGuard, startup_notices
+from ui.http_guard import HttpGuard, believe_no_uvicorn_proxy_headers, startup_notices
 from ui.reruns import deliver_finished_runs, keep_pending_full_runs
 
 CLI_LINK = ServerLink(load_settings().db_path)  # the token read commands present (h15)
@@ -55,6 +55,7 @@ async def lifespan(_app):
         close_shared()
 
 
+believe_no_uvicorn_proxy_headers()  # PASSMAP_TRUSTED_PROXIES alone (ui/http_guard.py)
 no_pages_folder()  # h12: pages run only through app.py's st.navigation (ui/guard.py)
 deliver_finished_runs()  # h12: a fragment's timer never swallows the end of a run (ui/reruns.py)
 keep_pending_full_runs()  # a fragment's timer never replaces a pending full run (ui/reruns.py)

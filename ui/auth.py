@@ -28,14 +28,23 @@ COOKIE_KEY = "auth_cookie_pending"  # [(cookie name, value)] to set on this run 
 
 
 def client_id() -> str | None:
-    """The client's address for throttling and the share log, taken from the X-Forwarded-For
-    of a trusted reverse proxy (PASSMAP_TRUSTED_PROXIES) and only then; None otherwise (never
-    the websocket peer, which behind a proxy is the proxy for everyone)."""
+    """The client's address for throttling and the share log, once reverse proxies are
+    configured (PASSMAP_TRUSTED_PROXIES): the X-Forwarded-For address when the connection comes
+    from one of them, the connection's own address when it does not (a visitor who reached the
+    port directly names whom they like in that header); None without configured proxies (the
+    peer may then be an unknown proxy, one bucket for everyone)."""
     proxies = load_settings().trusted_proxies
     if not proxies:
         return None
     forwarded = st.context.headers.get("X-Forwarded-For")  # empty on a bare run
-    return throttle.client_address(forwarded if isinstance(forwarded, str) else None, proxies)
+    forwarded = forwarded if isinstance(forwarded, str) else None
+    return throttle.request_client(_peer(), forwarded, proxies)
+
+
+def _peer() -> str:
+    """The websocket's peer, only to ask whether it is a trusted proxy. Streamlit reports a
+    loopback peer (and a run without a browser) as None."""
+    return st.context.ip_address or "127.0.0.1"
 
 
 def checked_viewer() -> Viewer | None:

@@ -260,3 +260,20 @@ def startup_notices(store) -> None:
             file=sys.stderr,
             flush=True,
         )
+
+
+def believe_no_uvicorn_proxy_headers() -> None:
+    """Keep uvicorn (under Streamlit) from rewriting a request's peer with its X-Forwarded-For:
+    its default believes that header from loopback, so any local process could name its own
+    address in the share access log and the sign-in throttle. PASSMAP_TRUSTED_PROXIES alone
+    decides whose headers count (passmap/throttle.py). ``passmap serve`` also sets
+    FORWARDED_ALLOW_IPS to nothing (passmap/cli/serve.py); this holds for a bare
+    ``streamlit run server.py`` too: uvicorn reads that variable before it imports server.py,
+    but wraps the app in its proxy-header middleware only after (uvicorn.config.Config.load)."""
+    import uvicorn.config
+
+    uvicorn.config.ProxyHeadersMiddleware = _as_is
+
+
+def _as_is(app, trusted_hosts=None):
+    return app

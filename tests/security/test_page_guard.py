@@ -58,10 +58,13 @@ def test_no_code_decides_anything_from_the_connection_address():
     reverse proxy's address, or [::1] but not 127.0.0.1), and throttling was keyed on it (one
     bucket for everyone behind a proxy). The client is only ever ui.auth.client_id()'s trusted
     X-Forwarded-For (PASSMAP_TRUSTED_PROXIES; passmap.throttle.client_address); the peer
-    address itself only answers "is this a trusted proxy" or "is this loopback" (the CLI link)."""
+    address itself only answers "is this a trusted proxy" (ui.auth._peer, read by client_id
+    alone) or "is this loopback" (the CLI link)."""
     peer = re.compile(r"\bcontext\.ip_address\b|\bremote_ip\b")
     found = _lines_matching(peer, [*_app_files(), *REPO.glob("passmap/**/*.py")])
-    assert not found, found
+    assert len(found) == 1 and found[0].startswith("ui/auth.py:"), found
+    source = (REPO / "ui" / "auth.py").read_text(encoding="utf-8")
+    assert re.findall(r"\b_peer\(\)", source) == ["_peer()", "_peer()"], "one use, one definition"
 
 
 def _app_files() -> list:

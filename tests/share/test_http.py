@@ -71,6 +71,17 @@ def test_behind_a_trusted_proxy_the_log_records_the_visitor_not_the_proxy(
     ), logged
 
 
+def test_a_bare_streamlit_run_believes_no_forwarded_header_either(demo_db, app_server, defaults):
+    """`streamlit run server.py` without `passmap serve`: uvicorn's own default believes
+    X-Forwarded-For from loopback and would log whatever address a local process names."""
+    link_id, token = make_link(demo_db, defaults)
+    server = app_server(demo_db, FORWARDED_ALLOW_IPS="127.0.0.1,::1")  # uvicorn's default
+    spoofed = {"X-Forwarded-For": "198.51.100.7"}
+    assert fetch(f"{server.url}/share/{token}", headers=spoofed).status == 200
+    server.stop()
+    assert [u["client"] for u in _accesses(demo_db, link_id)] == ["127.0.0.1"]
+
+
 def test_old_links_redirect_and_bad_tokens_get_the_refusal(demo_db, app_server, defaults):
     link_id, token = make_link(demo_db, defaults)
     revoked_id, revoked = make_link(demo_db, defaults)
