@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 TIMEOUT_MS = 120_000
 BACKGROUND = (242, 241, 236)  # #mapwrap in ui/share_page/viewer.css
 HOSTILE = '<img src=x onerror="window.__pm_xss=1">Sheriff'
+REPO = Path(__file__).resolve().parents[2]
 SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1440, "height": 900}}
 
 
@@ -115,3 +116,34 @@ def test_share_page_draws_and_search_highlights(
     context.close()
     assert not outside, outside[:5]
     assert not refused, refused[:5]  # nothing blocked by the page's CSP
+
+
+def test_labels_are_drawn_above_every_shape_whatever_the_layer_order(browser):
+    """The campus view lists the grid (and its cell names) before the campus's own outlines:
+    drawn in layer order, a parking lot's or a track's outline painted over the cell names
+    inside it. Here a label layer comes first and an opaque square over it second."""
+    page = browser.new_context(viewport={"width": 400, "height": 400}).new_page()
+    page.set_content("<div id='map' style='width:400px;height:400px'></div>")
+    page.add_script_tag(path=str(REPO / "ui" / "share_page" / "canvasmap.js"))
+    square = [[-0.01, -0.01], [0.01, -0.01], [0.01, 0.01], [-0.01, 0.01]]
+    dark = page.evaluate(
+        """([square]) => new Promise((done) => {
+          const map = CanvasMap.create(document.getElementById('map'), {onDraw: () => {
+            const c = map.canvas, ctx = c.getContext('2d');
+            const px = ctx.getImageData(0, 0, c.width, c.height).data;
+            let n = 0;  // label-coloured pixels (black text) anywhere on the canvas
+            for (let i = 0; i < px.length; i += 4) if (px[i] < 60 && px[i + 3] > 200) n++;
+            done(n);
+          }});
+          map.setView({longitude: 0, latitude: 0, zoom: 12});
+          map.setLayers([
+            {"@@type": "TextLayer", id: "cells", data: [{p: [0, 0], t: "C10"}],
+             getPosition: "@@=p", getText: "@@=t", getColor: [0, 0, 0, 255], getSize: 40},
+            {"@@type": "PolygonLayer", id: "lot", data: [{g: square}], getPolygon: "@@=g",
+             getFillColor: [220, 40, 40, 255], getLineColor: [220, 40, 40, 255]},
+          ].map(CanvasMap.prepare));
+        })""",
+        [square],
+    )
+    page.context.close()
+    assert dark > 30, dark  # the label's pixels, on top of the square

@@ -314,12 +314,14 @@
       ctx.lineCap = "butt";
       drawTiles(f);
       placeLabels(f);
+      // Shapes in layer order, then every label above every shape: a grid cell's name placed
+      // inside a parking lot or a track stays readable, not painted over by the lot's outline.
       for (const L of state.layers) {
         if (L.kind === "polygon") drawPolygons(f, L);
         else if (L.kind === "path") drawPaths(f, L);
         else if (L.kind === "point") drawPoints(f, L);
-        else if (L.kind === "text") drawTexts(f, L);
       }
+      for (const L of state.layers) if (L.kind === "text") drawTexts(f, L);
       if (hooks.onDraw) hooks.onDraw();
     }
 
