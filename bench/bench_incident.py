@@ -32,13 +32,11 @@ import asyncio
 import gzip
 import json
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -47,6 +45,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
+from benchkit import copy_db, share_link  # noqa: E402
 from conftest import CHROMIUM, free_port, start_streamlit  # noqa: E402
 
 CLIENT_TIMEOUT_S = 120
@@ -73,25 +72,12 @@ FLOOR_DRAWN_JS = """(after) => {
 
 def prepare_db(path: Path, work: Path) -> tuple[Path, str]:
     """A copy of the demo district with one share link for the high school; (db, token)."""
-    from passmap import share
-    from passmap.access import DEFAULT_SHARE_LAYERS
     from passmap.demo import build_demo
     from passmap.store import Store
 
-    if not path.exists():
-        build_demo(path)
-    db = work / "incident.duckdb"
-    shutil.copy(path, db)
+    db = copy_db(path, work, "incident.duckdb", build_demo)
     with Store(db) as store:
-        _, token = share.create_link(
-            store,
-            "County Sheriff",
-            ["cvhs"],
-            list(DEFAULT_SHARE_LAYERS),
-            timedelta(days=1),
-            "bench",
-        )
-    return db, token
+        return db, share_link(store, ["cvhs"])
 
 
 # -- protocol clients ---------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "tests" / "browser")]
 
+from benchkit import copy_db, share_link  # noqa: E402
 from conftest import CHROMIUM, start_streamlit  # noqa: E402
 from mapview import clear_point, drawn_fraction, map_box, screen_point  # noqa: E402
 
@@ -47,18 +48,11 @@ PHONE = {"width": 390, "height": 844}
 
 def prepare_db(path: Path, work: Path) -> tuple[Path, dict]:
     """A copy of the large district with a bench account; returns (path, busiest level info)."""
-    from datetime import timedelta
-
-    from passmap import share
-    from passmap.access import DEFAULT_SHARE_LAYERS
     from passmap.auth import create_user
     from passmap.demo.large import generate_large
     from passmap.store import Store
 
-    if not path.exists():
-        generate_large(path)
-    db = work / "large.duckdb"
-    shutil.copy(path, db)
+    db = copy_db(path, work, "large.duckdb", generate_large)
     with Store(db) as store:
         if store.get_user(USER) is None:
             create_user(store, USER, PASSWORD, "admin", actor="bench")
@@ -73,14 +67,7 @@ def prepare_db(path: Path, work: Path) -> tuple[Path, dict]:
             others.append({"campus": b["campus_id"], "building": b["id"], "level": other})
         on_level = controls[controls["level_id"] == level]
         points = on_level.geometry[on_level.geom_type == "Point"]
-        _, token = share.create_link(
-            store,
-            "County Sheriff",
-            [building["campus_id"]],
-            list(DEFAULT_SHARE_LAYERS),
-            timedelta(days=1),
-            "bench",
-        )
+        token = share_link(store, [building["campus_id"]])
     from passmap.geometry import to_metric
 
     big = zones.loc[to_metric(zones).geometry.area.idxmax()]

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -29,12 +28,13 @@ import threading
 import time
 import urllib.request
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
+from benchkit import copy_db, share_link  # noqa: E402
 from conftest import CHROMIUM, start_streamlit  # noqa: E402
 from live.conftest import Broker  # noqa: E402
 
@@ -44,19 +44,12 @@ POLL_S = 0.02
 
 def prepare_db(path: Path, work: Path) -> tuple[Path, str, list[str]]:
     """A copy of the demo district, a link for the high school, its duress device ids."""
-    from passmap import share
-    from passmap.access import DEFAULT_SHARE_LAYERS
     from passmap.demo import build_demo
     from passmap.store import Store
 
-    if not path.exists():
-        build_demo(path)
-    db = work / "live.duckdb"
-    shutil.copy(path, db)
+    db = copy_db(path, work, "live.duckdb", build_demo)
     with Store(db) as store:
-        _, token = share.create_link(
-            store, "County Sheriff", ["cvhs"], list(DEFAULT_SHARE_LAYERS), timedelta(days=1), "b"
-        )
+        token = share_link(store, ["cvhs"])
         c = store.list_controls("cvhs")
         ids = c[(c["type"] == "duress_button") & c["external_id"].notna()]["external_id"]
     return db, token, sorted(ids)
