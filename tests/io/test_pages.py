@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.io.conftest import page_store
 from tests.helpers import deckmap_args
+from tests.io.conftest import page_store
 from tests.io.io_makers import write_osm
 
 REPO = Path(__file__).resolve().parents[2]
