@@ -30,6 +30,7 @@ from ui.frontend_fix import PatchedFrontend
 from ui.guard import no_pages_folder
 from ui.http_guard import ROUTES as GUARD_ROUTES
 from ui.http_guard import HttpGuard, believe_no_uvicorn_proxy_headers, startup_notices
+from ui.maplayers import ROUTES as MAP_ROUTES
 from ui.reruns import deliver_finished_runs, keep_pending_full_runs
 
 CLI_LINK = ServerLink(load_settings().db_path)  # the token read commands present (h15)
@@ -66,6 +67,7 @@ app = st.App(
         *health_routes(load_settings()),  # h15: GET /healthz/ingest (counts only)
         *share_http.ROUTES,  # share links as static bundles, no script run (issue 18)
         *GUARD_ROUTES,  # h12: the HttpOnly cookie route
+        *MAP_ROUTES,  # the maps' large layers, fetched once per browser (ui/deckmap)
         *CLI_LINK.routes(lambda: shared_store(load_settings().db_path)),  # h15: POST /api/cli
     ],
     middleware=[

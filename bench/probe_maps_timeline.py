@@ -29,7 +29,7 @@ FRAME_MARKS = """() => {
 
 def main():
     tmp = Path(tempfile.mkdtemp())
-    db, info = b.prepare_db(Path("/tmp/large.duckdb"), tmp)
+    db, info = b.prepare_db(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/large.duckdb"), tmp)
     server = b.start_app(db, tmp)
     try:
         with sync_playwright() as pw:

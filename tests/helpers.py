@@ -142,3 +142,22 @@ def submit_status(runner, device: str, aspect: str, state: str, age_s: float = 0
     payload = {"device_id": device, "aspect": aspect, "state": state, "observed_utc": when}
     payload["observed_utc"] = when.isoformat()
     runner.submit(f"passmap/status/{device}", json.dumps(payload), received_ts=time.time() - age_s)
+
+
+def deckmap_args(element) -> dict:
+    """The arguments of a map component (ui.deckmap) as its frontend ends up with them: each
+    large layer, sent as a reference (ui.maplayers.reference), replaced by the JSON the frontend
+    fetches for it from this process."""
+    import json
+
+    from ui.maplayers import layer_of
+
+    args = json.loads(element.proto.json_args)
+    layers = []
+    for layer in args["layers"]:
+        if layer.startswith("@"):
+            text = layer_of(layer)
+            assert text is not None, f"the map refers to a layer nobody keeps: {layer}"
+            layer = text
+        layers.append(layer)
+    return dict(args, layers=layers)

@@ -44,9 +44,14 @@ def ran(at: AppTest) -> str | None:
 
 def browser_payload(at: AppTest) -> str:
     """All text an AppTest run would send to the browser that can hold user data."""
+    import json
+
+    from tests.helpers import deckmap_args
+
     parts = []
-    for el in at.get("component_instance"):
-        parts.append(str(el.proto.json_args))
+    for el in at.get("component_instance"):  # a map's layers as its frontend fetches them
+        deck = "deckmap" in el.proto.component_name
+        parts.append(json.dumps(deckmap_args(el)) if deck else str(el.proto.json_args))
     for kind in (
         "markdown",
         "caption",
@@ -73,10 +78,12 @@ def map_specs(at: AppTest) -> list[dict]:
     """Every map (ui.deckmap component) of the run as {"layers": [...], "view", "tiles"}."""
     import json
 
+    from tests.helpers import deckmap_args
+
     out = []
     for el in at.get("component_instance"):
         if "deckmap" in el.proto.component_name:
-            args = json.loads(el.proto.json_args)
+            args = deckmap_args(el)
             out.append(
                 {
                     "view": args["view"],

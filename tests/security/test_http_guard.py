@@ -1,7 +1,7 @@
-"""ui/http_guard.py through the real server: security headers, closed endpoints, uploads and
-/media downloads only with a valid session cookie (never after sign-out), a share link's
-downloads refused once it is revoked, the HttpOnly cookie route; and its websocket filter
-(clear_cache) on a real Starlette app."""
+"""ui/http_guard.py through the real server: security headers, closed endpoints, uploads,
+/media downloads and the maps' layers only with a valid session cookie (never after
+sign-out), a share link's downloads refused once it is revoked, the HttpOnly cookie route;
+and its websocket filter (clear_cache) on a real Starlette app."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 from passmap import auth, share
 from tests.conftest import start_streamlit
 from tests.helpers import browser_login
+from ui.maplayers import LAYER_ROUTE
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 120_000
@@ -119,9 +120,15 @@ def test_downloads_need_a_valid_cookie_and_stop_after_sign_out(guarded, browser_
     status, _, body = fetch(url, cookie=jar)
     assert status == 200 and b"FeatureCollection" in body
     assert fetch(url)[0] == 403  # the same URL without the cookie
+    # the maps' large layers (ui/maplayers.py): by a reference this server handed out, signed in
+    layers = guarded.url + LAYER_ROUTE + "?r=@" + "0" * 32
+    assert fetch(layers)[0] == 403
+    assert fetch(layers, cookie=jar)[0] == 404  # let through; never handed out: nothing
+    assert fetch(guarded.url + LAYER_ROUTE + "?r=../app.py", cookie=jar)[0] == 400
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
     assert fetch(url, cookie=jar)[0] == 403  # the old cookie after sign-out
+    assert fetch(layers, cookie=jar)[0] == 403
 
 
 def test_share_downloads_stop_when_the_link_is_revoked(guarded, browser, browser_page):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import deckmap_args
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -31,7 +33,7 @@ def maps_app(demo_db, monkeypatch):
 def map_args(at, index: int = 0) -> dict:
     """The arguments of the ``index``-th map component (ui.deckmap) as the browser gets them."""
     maps = [e for e in at.get("component_instance") if "deckmap" in e.proto.component_name]
-    return json.loads(maps[index].proto.json_args)
+    return deckmap_args(maps[index])
 
 
 def deck_spec(at, index: int = 0) -> dict:

@@ -21,6 +21,16 @@ map (the page was left and opened again, Streamlit dropped the widget's value): 
 numbers its clicks on from ``ack``, so a new click never repeats the number of one the page
 has already set aside (ui.maps.picked_here, ui.live's click detection compare numbers).
 
+A layer of more than INLINE_MAX characters does not travel in the component's arguments: it is
+kept in this process (ui.maplayers.reference) and the arguments carry ``@<digest>``, which the
+frontend fetches once from LAYER_ROUTE (ui.maplayers.ROUTES: a signed-in browser only) and keeps
+while the map shows it. Streamlit sends a component's arguments again on every run of its
+script or fragment (the live map's fragment reruns every second, a click reruns the page): with
+the layers inline each of those runs made the server serialise and the browser parse and copy
+the whole plan (~1 MB on the busiest floor) to say nothing had changed. The digest is keyed
+with a secret of the process, so it names only layers this server handed out; the route still
+asks for a valid browser session.
+
 Signals for browser tests (no fixed sleeps): inside the component's frame, ``#map`` carries
 ``data-drawn="true"`` once the current spec is on screen and ``data-spec`` = ``name``;
 ``data-pending-click`` while a click waits for its acknowledgement; ``data-labels`` and
@@ -34,6 +44,8 @@ from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
+
+from ui.maplayers import LAYER_ROUTE, reference
 
 FRONTEND = Path(__file__).resolve().parent / "frontend"
 DECK_GL_VERSION = "9.1.14"
@@ -72,7 +84,8 @@ def deck_map(
     ``name`` is published for tests; ``clicks="all"`` reports clicks on empty ground too (with
     their coordinate: the editor). Returns the event (module docstring)."""
     return _component(
-        layers=list(layers),
+        layers=[reference(layer) for layer in layers],
+        layer_url=LAYER_ROUTE,  # served beside the app (server.py), like /share/
         view=view,
         tiles=tiles,
         height=height,

@@ -1,8 +1,11 @@
 /* PassMap's map: deck.gl layers from pydeck JSON, inside a Streamlit component (v1 protocol,
  * plain script, no build step). Why not st.pydeck_chart: see ui/deckmap/__init__.py.
  *
- * - Layers arrive as one JSON string each; a layer whose string did not change keeps its data
- *   (deck.gl then uploads nothing and a rerun redraws nothing).
+ * - Layers arrive as one JSON string each, or as a reference "@<digest>" to a large layer kept
+ *   on the server (ui/deckmap/__init__.py): the references this frame has not seen are
+ *   fetched from args.layer_url in one request before the render. A layer whose string (or
+ *   reference) did not change keeps its data (deck.gl then uploads nothing and a rerun redraws
+ *   nothing).
  * - A click sends {selection: {indices, objects}, seq, scope, coordinate} (the selection has the
  *   shape st.pydeck_chart uses) with the object's scalar fields only. The click stays queued
  *   until a render acknowledges its seq (args.ack = the highest seq the session has seen on
@@ -64,10 +67,45 @@
     errorEl.style.display = message ? "block" : "none";
   }
 
+  const fetched = new Map();           // reference -> layer object, until a render takes it
+  const inflight = new Map();          // reference -> promise of its fetch
+  let latestRender = 0;
+
+  function fetchLayers(url, refs) {
+    // One request for every reference not yet here or on its way; resolves when all are here.
+    const ask = refs.filter((r) => !inflight.has(r));
+    if (ask.length) {
+      const done = fetch(url + "?r=" + ask.join(","), {credentials: "same-origin"})
+        .then((response) => {
+          if (!response.ok) throw new Error("layers: HTTP " + response.status);
+          return response.json();
+        })
+        .then((layers) => { ask.forEach((r, i) => fetched.set(r, layers[i])); })
+        .finally(() => ask.forEach((r) => inflight.delete(r)));
+      ask.forEach((r) => inflight.set(r, done));
+    }
+    return Promise.all(refs.map((r) => inflight.get(r)).filter(Boolean));
+  }
+
+  function onRender(args) {
+    // Render at once if every layer is here; else after the fetch, unless a newer render came.
+    const turn = ++latestRender;
+    const missing = (args.layers || []).filter(
+      (e) => e[0] === "@" && !state.cache.has(e) && !fetched.has(e));
+    if (!missing.length) return render(args);
+    performance.mark("deckmap:fetch");
+    fetchLayers(args.layer_url, missing).then(() => {
+      if (turn === latestRender) render(args);
+    }).catch((error) => {
+      // the next run of the page (a second at most on a live map) asks again
+      if (turn === latestRender) showError("The map is being loaded again (" + error.message + ")");
+    });
+  }
+
   function convert(json) {
     const cached = state.cache.get(json);
     if (cached) return cached;
-    const raw = JSON.parse(json);
+    const raw = json[0] === "@" ? fetched.get(json) : JSON.parse(json);
     return {
       layer: converter.convert({layers: [raw]}).layers[0],
       minZoom: typeof raw.minZoom === "number" ? raw.minZoom : -Infinity,
@@ -449,6 +487,8 @@
     state.changed = true;
     state.specs = specs;
     state.cache = cache;
+    cache.forEach((_entry, key) => fetched.delete(key));
+    if (fetched.size > 500) fetched.clear();
     state.scope = scope;
     state.overlay = args.overlay || {};
     state.overlayJson = overlayJson;
@@ -529,7 +569,7 @@
     const data = event.data;
     if (!data || data.type !== "streamlit:render") return;
     try {
-      render(data.args || {});
+      onRender(data.args || {});
     } catch (error) {
       showError("The map could not be drawn: " + error.message);
       throw error;
