@@ -123,7 +123,8 @@ def wait_settled(page, spec: str = "", index: int = 0, timeout_ms: int = 30_000)
     """Wait until the ``index``-th map shows a spec named ``spec...`` (data-drawn, data-spec) and
     has published its label report (data-labels, set with the grid rulers 150 ms after a draw or
     a view change): the picture a screenshot should take."""
-    sel = f"#map[data-drawn='true'][data-spec^='{spec}'][data-labels]"
+    named = f"[data-spec^='{spec}']" if spec else ""  # ^='' would match nothing
+    sel = f"#map[data-drawn='true']{named}[data-labels]"
     page.frame_locator(MAP_FRAME).nth(index).locator(sel).wait_for(
         state="attached", timeout=timeout_ms
     )
