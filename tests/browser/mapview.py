@@ -182,23 +182,23 @@ HOVERS = "Number(document.getElementById('map').dataset.hovers || 0)"
 
 
 def hover(page, x: float, y: float, index: int = 0, timeout_ms: int = 30_000) -> bool:
-    """Move the pointer to page point (x, y) and, when it lands on the ``index``-th map (not on
-    its buttons or beside it), wait until the map has answered the move's hover pick
-    (#map[data-hovers] grew, ui/deckmap/frontend/deckmap.js): its tooltip is then the one for
-    that point. Returns whether the point was on the map."""
+    """Move the pointer to page point (x, y), not where it is already, and wait until the
+    ``index``-th map has answered the move with a hover pick (#map[data-hovers] grew,
+    ui/deckmap/frontend/deckmap.js): its tooltip is then the one for that point. A point off the
+    map (on its buttons, beside it) is picked only when the pointer leaves the map for it (the
+    pick that clears the tooltip). Returns whether the point is on the map."""
     frame, box = map_frame(page, index), page.locator(MAP_FRAME).nth(index).bounding_box()
-    before = frame.evaluate(
+    on, picks, was_on = frame.evaluate(
         f"""([x, y]) => {{
-            const at = document.elementFromPoint(x, y);
-            return at && document.getElementById('map').contains(at) ? {HOVERS} : null;
+            const map = document.getElementById('map'), at = document.elementFromPoint(x, y);
+            return [Boolean(at && map.contains(at)), {HOVERS}, map.matches(':hover')];
         }}""",
         [x - box["x"], y - box["y"]],
     )
     page.mouse.move(x, y)
-    if before is None:
-        return False
-    frame.wait_for_function(f"n => {HOVERS} > n", arg=before, polling=20, timeout=timeout_ms)
-    return True
+    if on or was_on:
+        frame.wait_for_function(f"n => {HOVERS} > n", arg=picks, polling=20, timeout=timeout_ms)
+    return on
 
 
 def tip_text(tip) -> str:
