@@ -19,14 +19,15 @@ def free_port() -> int:
 
 def ingest_health(server) -> dict:
     """The app server's GET /healthz/ingest (connected, mode, new_events...); {} while it does
-    not answer."""
+    not answer (or its answer is cut off)."""
+    import http.client
     import json
     import urllib.request
 
     try:
         with urllib.request.urlopen(server.url + "/healthz/ingest", timeout=2) as resp:
             return json.loads(resp.read())
-    except OSError:
+    except (OSError, http.client.HTTPException):  # e.g. an answer cut off by a SIGKILL
         return {}
 
 

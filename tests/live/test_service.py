@@ -71,6 +71,7 @@ def test_a_stop_mid_stream_at_qos1_loses_nothing(broker, tmp_db, ingest_server, 
     at_stop = _stored(tmp_db, topic_root)
     assert 100 <= len(at_stop) < total, "the stop should fall mid-stream"
     thread.join(60)
+    assert len(sent) == total, f"the publisher stopped after {len(sent)} of {total} messages"
     for info in sent:
         info.wait_for_publish(30)  # the broker holds every message (QoS 1)
     pub.close()
