@@ -23,7 +23,7 @@ import pytest
 from hypothesis import settings
 
 from passmap.cli.serve import SERVER_ENV
-from tests.helpers import browser_login
+from tests.helpers import browser_login, wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -101,18 +101,24 @@ class AppServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
+def _healthy(server: AppServer) -> bool:
+    """Streamlit answers GET /_stcore/health with 200 (raises if its process has ended)."""
+    if server.proc.poll() is not None:
+        raise RuntimeError(f"streamlit exited early:\n{server.log()[-3000:]}")
+    try:
+        with urllib.request.urlopen(server.url + "/_stcore/health", timeout=1) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
 def _wait_healthy(server: AppServer, timeout_s: float = 40.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{server.log()[-3000:]}")
-        try:
-            with urllib.request.urlopen(server.url + "/_stcore/health", timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"streamlit not healthy after {timeout_s} s:\n{server.log()[-3000:]}")
+    try:
+        wait_until(lambda: _healthy(server), timeout_s, 0.2, what="streamlit healthy")
+    except AssertionError:
+        raise RuntimeError(
+            f"streamlit not healthy after {timeout_s} s:\n{server.log()[-3000:]}"
+        ) from None
 
 
 def start_streamlit(

@@ -12,6 +12,12 @@ no bypass flag: without a real account in the database the helper fails.
 
 Browser tests: ``browser_page.login(server.url, role="admin")`` (the shared fixture) or
 ``browser_login(page, url, role)`` type the same demo account into the real login form.
+
+Waiting: a test waits for a state it can observe (a DOM element or attribute, a cookie, a stored
+row, a broker message, a health answer), never for a fixed time. Playwright's own waits
+(``locator.wait_for``, ``expect``, ``wait_for_function``) come first; for a state only Python can
+read, ``wait_until(predicate, timeout_s, what=...)`` polls it up to a deadline. It is the one
+place of the suite that pauses between looks.
 """
 
 from __future__ import annotations
@@ -26,6 +32,29 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # `ui` is a top-level folder of the app, not installed
     sys.path.insert(0, str(REPO))
 APP_CLIENT = "apptest"
+
+
+def wait_until(
+    predicate, timeout_s: float = 10.0, interval_s: float = 0.05, *, what: str = "", page=None
+):
+    """Poll ``predicate()`` until it returns something true and return that; fail after
+    ``timeout_s`` with ``what`` (the state waited for) and the last value. The pause between
+    looks is a polling interval, not a verdict: no test passes or fails because of its length.
+
+    ``page``: a Playwright page (sync API) to pause on instead of sleeping in Python. Playwright
+    delivers its events (websocket frames, console lines) only while the test calls into it, so
+    a predicate that reads what such events collected must pause on the page."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{what or 'condition'} not met within {timeout_s} s: {value!r}")
+        if page is None:
+            time.sleep(interval_s)
+        else:
+            page.wait_for_timeout(interval_s * 1000)
 
 
 def _store(db_path=None):
@@ -74,7 +103,7 @@ def browser_login(
     timeout_ms: int = 30000,
 ) -> None:
     """Sign a Playwright page in through the real login form."""
-    from passmap.auth import DEMO_PASSWORD, SESSION_COOKIE
+    from passmap.auth import DEMO_PASSWORD
 
     page.goto(base_url + "/")
     # by role: get_by_label("Password") also matches streamlit's 'Show password' button
@@ -86,10 +115,19 @@ def browser_login(
     page.get_by_text("Signed in:").wait_for(timeout=timeout_ms)
     # the session cookie is written after the page shows who is signed in: a reload before it
     # lands would (rightly) show the sign-in form again
-    deadline = time.monotonic() + timeout_ms / 1000
-    while not any(c["name"] == SESSION_COOKIE for c in page.context.cookies()):
-        assert time.monotonic() < deadline, "the session cookie was never written"
-        page.wait_for_timeout(50)
+    wait_until(
+        lambda: session_cookie(page),
+        timeout_ms / 1000,
+        what="the session cookie written",
+        page=page,
+    )
+
+
+def session_cookie(page) -> dict | None:
+    """The page's session cookie as the browser holds it (None while there is none)."""
+    from passmap.auth import SESSION_COOKIE
+
+    return next((c for c in page.context.cookies() if c["name"] == SESSION_COOKIE), None)
 
 
 @contextlib.contextmanager

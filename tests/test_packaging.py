@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
 import tomllib
 import urllib.request
 import zipfile
@@ -30,6 +29,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from tests.conftest import REPO, free_port
+from tests.helpers import wait_until
 
 SOURCES = (
     "pyproject.toml",
@@ -183,14 +183,17 @@ def test_passmap_serve_serves_the_packaged_app(installed):
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and proc.poll() is None:
+
+        def answered_or_ended() -> bool:
+            if proc.poll() is not None:
+                return True  # ended: the assertion below shows why
             try:
                 with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
+                    return resp.status == 200
             except OSError:
-                time.sleep(0.3)
+                return False
+
+        wait_until(answered_or_ended, 120, 0.3, what="`passmap serve` answering its health check")
         assert proc.poll() is None, (home / "serve.log").read_text(errors="replace")[-3000:]
         with urllib.request.urlopen(url + "/app/static/vendor/leaflet/leaflet.js", timeout=10) as r:
             assert r.read() == (REPO / "static/vendor/leaflet/leaflet.js").read_bytes()

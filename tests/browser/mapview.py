@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+from tests.helpers import wait_until
+
 BACKGROUND_RGB = (242, 241, 236)  # ui/deckmap/frontend/index.html
 MAP_FRAME = "iframe[title='ui.deckmap.deckmap']"
 
@@ -98,14 +100,7 @@ def colour_pixels(page, rgb: tuple[int, int, int], box: dict | None = None, tol:
 
 def wait_drawn(page, minimum: float = 0.05, timeout_ms: int = 30_000) -> float:
     """Poll until the canvas shows drawn content; returns the drawn fraction."""
-    step, waited, frac = 250, 0, 0.0
-    while waited <= timeout_ms:
-        frac = drawn_fraction(page)
-        if frac >= minimum:
-            return frac
-        page.wait_for_timeout(step)
-        waited += step
-    raise AssertionError(f"map not drawn after {timeout_ms} ms (drawn fraction {frac:.3f})")
+    return _wait_at_least(lambda: drawn_fraction(page), minimum, timeout_ms, "drawn fraction")
 
 
 def map_frame(page, index: int = 0):
@@ -124,17 +119,45 @@ def wait_map_mark(page, name: str, count: int = 1, index: int = 0, timeout_ms: i
     )
 
 
+def wait_settled(page, spec: str = "", index: int = 0, timeout_ms: int = 30_000) -> None:
+    """Wait until the ``index``-th map shows a spec named ``spec...`` (data-drawn, data-spec) and
+    has published its label report (data-labels, set with the grid rulers 150 ms after a draw or
+    a view change): the picture a screenshot should take."""
+    named = f"[data-spec^='{spec}']" if spec else ""  # ^='' would match nothing
+    sel = f"#map[data-drawn='true']{named}[data-labels]"
+    page.frame_locator(MAP_FRAME).nth(index).locator(sel).wait_for(
+        state="attached", timeout=timeout_ms
+    )
+
+
+def wait_next_draw(page, index: int = 0, timeout_ms: int = 30_000) -> None:
+    """Wait until the ``index``-th map draws a frame with new layers after this call (the live
+    map redraws on its 1 s refresh)."""
+    count = map_frame(page, index).evaluate(
+        "() => performance.getEntriesByName('deckmap:drawn').length"
+    )
+    wait_map_mark(page, "deckmap:drawn", count + 1, index, timeout_ms)
+
+
 def wait_colour(page, rgb, minimum: int, timeout_ms: int = 30_000) -> int:
     """Poll until at least ``minimum`` canvas pixels are close to ``rgb`` (icons load after the
     first frame); returns the count."""
-    step, waited, count = 250, 0, 0
-    while waited <= timeout_ms:
-        count = colour_pixels(page, rgb)
-        if count >= minimum:
-            return count
-        page.wait_for_timeout(step)
-        waited += step
-    raise AssertionError(f"fewer than {minimum} pixels of {rgb} after {timeout_ms} ms: {count}")
+    return _wait_at_least(lambda: colour_pixels(page, rgb), minimum, timeout_ms, f"{rgb} pixels")
+
+
+def _wait_at_least(measure, minimum, timeout_ms: int, what: str):
+    """Poll ``measure()`` (a look at the canvas) until it reaches ``minimum``; return it."""
+    seen = []
+
+    def reached():
+        seen.append(measure())
+        return seen[-1] >= minimum
+
+    try:
+        wait_until(reached, timeout_ms / 1000, 0.25, what=f"{what} >= {minimum}")
+    except AssertionError:
+        raise AssertionError(f"{what} below {minimum} after {timeout_ms} ms: {seen[-1]}") from None
+    return seen[-1]
 
 
 def hover_until_tooltip(page, contains: str, timeout_ms: int = 60_000):
@@ -149,21 +172,41 @@ def hover_until_tooltip(page, contains: str, timeout_ms: int = 60_000):
         box = map_box(page)  # again each pass: a rerun may have replaced the map
         for fx in [i / 20 for i in range(1, 20)]:
             for fy in [i / 12 for i in range(1, 12)]:
-                page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
-                page.wait_for_timeout(40)  # a hover's pick: then look (polling, not a verdict)
-                if tip.count() and tip.is_visible() and contains in tip.inner_text():
+                x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
+                if hover(page, x, y, timeout_ms=timeout_ms) and contains in tip_text(tip):
                     return tip
     raise AssertionError(f"no tooltip showing {contains!r} while hovering the map")
+
+
+HOVERS = "Number(document.getElementById('map').dataset.hovers || 0)"
+
+
+def hover(page, x: float, y: float, index: int = 0, timeout_ms: int = 30_000) -> bool:
+    """Move the pointer to page point (x, y), not where it is already, and wait until the
+    ``index``-th map has answered the move with a hover pick (#map[data-hovers] grew,
+    ui/deckmap/frontend/deckmap.js): its tooltip is then the one for that point. A point off the
+    map (on its buttons, beside it) is picked only when the pointer leaves the map for it (the
+    pick that clears the tooltip). Returns whether the point is on the map."""
+    frame, box = map_frame(page, index), page.locator(MAP_FRAME).nth(index).bounding_box()
+    on, picks, was_on = frame.evaluate(
+        f"""([x, y]) => {{
+            const map = document.getElementById('map'), at = document.elementFromPoint(x, y);
+            return [Boolean(at && map.contains(at)), {HOVERS}, map.matches(':hover')];
+        }}""",
+        [x - box["x"], y - box["y"]],
+    )
+    page.mouse.move(x, y)
+    if on or was_on:
+        frame.wait_for_function(f"n => {HOVERS} > n", arg=picks, polling=20, timeout=timeout_ms)
+    return on
+
+
+def tip_text(tip) -> str:
+    """The text of tooltip locator ``tip`` when it is shown, else ""."""
+    return tip.inner_text() if tip.count() and tip.is_visible() else ""
 
 
 def eventually(check, page, timeout_ms: int = 30_000, step_ms: int = 200):
     """Poll ``check()`` until it is true (software WebGL on a loaded machine can take a while to
     draw a frame) and return its value; fail with the last value. For presence checks only."""
-    waited, value = 0, None
-    while waited <= timeout_ms:
-        value = check()
-        if value:
-            return value
-        page.wait_for_timeout(step_ms)
-        waited += step_ms
-    raise AssertionError(f"still false after {timeout_ms} ms: {value!r}")
+    return wait_until(check, timeout_ms / 1000, step_ms / 1000, what="the check", page=page)

@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(Path(__file__).parent)]
 
-from tests.browser.mapview import wait_drawn  # noqa: E402
+from tests.browser.mapview import MAP_FRAME, wait_drawn, wait_settled  # noqa: E402
 from tests.conftest import CHROMIUM, start_streamlit  # noqa: E402
 from tests.helpers import browser_login  # noqa: E402
 
@@ -33,13 +33,13 @@ def shoot(db: Path, out: Path) -> None:
             )
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             browser_login(page, server.url, "admin")
+            wait_settled(page)  # the district map (no spec name)
             wait_drawn(page, 0.02)
-            page.wait_for_timeout(1500)
             page.screenshot(path=str(out / "district.png"))
             page.get_by_role("link", name="Campus").click()
             page.get_by_text("Tier, campus and buildings").wait_for()
+            wait_settled(page, "campus:")
             wait_drawn(page, 0.3)
-            page.wait_for_timeout(2000)
             page.screenshot(path=str(out / "campus.png"))
             page.get_by_role("link", name="Floor plan").click()
             page.get_by_text("Room tier").wait_for()
@@ -47,7 +47,9 @@ def shoot(db: Path, out: Path) -> None:
             search.fill("Main Office")
             page.keyboard.press("Enter")
             page.locator(".st-key-detail_panel").wait_for()
-            page.wait_for_timeout(2500)
+            # the map's answer to the search is shown with its view; then that view drawn
+            page.frame_locator(MAP_FRAME).first.locator("#answer").wait_for(state="visible")
+            wait_settled(page, "floor:")
             page.screenshot(path=str(out / "floor.png"))
             browser.close()
     finally:

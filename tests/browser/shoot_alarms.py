@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(Path(__file__).parent)]
 
-from tests.browser.mapview import map_canvas, wait_drawn  # noqa: E402
+from tests.browser.mapview import map_canvas, wait_map_mark, wait_next_draw  # noqa: E402
 from tests.browser.shoot import run  # noqa: E402
 from tests.conftest import CHROMIUM, start_streamlit  # noqa: E402
 from tests.helpers import browser_login, first_level  # noqa: E402
@@ -70,11 +70,14 @@ def shoot(db: Path, out: Path) -> None:
                 browser_login(page, server.url, "admin", timeout_ms=120_000)
                 page.goto(server.url + "/floor-plan")
                 page.get_by_text("open alarm").first.wait_for(timeout=120_000)
-                wait_drawn(page, 0.02, timeout_ms=120_000)
-                page.wait_for_timeout(3000)  # the halo pulses with the 1 s refresh
+                # the map's own signal: on a phone the map is below the fold, where a
+                # screenshot of its box (wait_drawn) fails
+                wait_map_mark(page, "deckmap:drawn", timeout_ms=120_000)
+                # a frame of the 1 s refresh (the halo pulses) drawn after the alarms were listed
+                wait_next_draw(page, timeout_ms=120_000)
                 page.screenshot(path=str(out / f"alarms-{name}.png"))
                 map_canvas(page).scroll_into_view_if_needed()
-                page.wait_for_timeout(1500)
+                wait_next_draw(page, timeout_ms=120_000)
                 page.screenshot(path=str(out / f"alarms-{name}-map.png"))
                 page.close()
             browser.close()

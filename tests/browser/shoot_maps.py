@@ -49,7 +49,8 @@ def share_token(db: Path) -> str:
 
 def drawn(page, spec: str) -> None:
     frame = page.frame_locator(MAP_FRAME).first
-    frame.locator(f"#map[data-drawn='true'][data-spec='{spec}']").wait_for(
+    # the spec drawn and its label report (and grid rulers) published
+    frame.locator(f"#map[data-drawn='true'][data-spec='{spec}'][data-labels]").wait_for(
         state="attached", timeout=120_000
     )
     error = frame.locator("#error").inner_text()
@@ -78,7 +79,6 @@ def shoot(db: Path, out: Path) -> list[Path]:
                         f"{server.url}/{path}?campus=cvhs&building=cvhs-main&level=cvhs-main-l1"
                     )
                     drawn(page, spec)
-                    page.wait_for_timeout(1500)  # labels fade in; the picture, not a check
                     shots.append(out / f"{name}-{size}.png")
                     page.screenshot(path=str(shots[-1]))
                 context.close()
@@ -87,7 +87,6 @@ def shoot(db: Path, out: Path) -> list[Path]:
                 page.goto(f"{server.url}/share/{token}")
                 shown = page.locator("html[data-map-drawn='1']")  # the share viewer's signal
                 shown.wait_for(state="attached", timeout=120_000)
-                page.wait_for_timeout(1500)
                 shots.append(out / f"share-{size}.png")
                 page.screenshot(path=str(shots[-1]))
                 context.close()

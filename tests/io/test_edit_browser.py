@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.mapview import MAP_FRAME
+from tests.browser.mapview import MAP_FRAME, map_frame
 
 pytestmark = pytest.mark.browser
 # a look after a failure; outside the checkout (the reviewed shots: tests/browser/shoot_maps.py)
@@ -57,10 +57,11 @@ def test_click_on_plan_places_camera_stored_and_drawn(demo_db, app_server, brows
 
     fitted = float(plan.get_attribute("data-zoom"))
     page.frame_locator(MAP_FRAME).first.get_by_role("button", name="Zoom in").click()
-    for _ in range(150):  # the button's 200 ms transition, on a loaded machine
-        if abs(float(plan.get_attribute("data-zoom")) - (fitted + 1)) < 0.01:
-            break
-        page.wait_for_timeout(200)
+    map_frame(page).wait_for_function(  # the end of the button's 200 ms transition
+        "z => Math.abs(Number(document.getElementById('map').dataset.zoom) - z) < 0.01",
+        arg=fitted + 1,
+        timeout=30000,
+    )
     zoomed = plan.get_attribute("data-zoom")
     assert abs(float(zoomed) - (fitted + 1)) < 0.01, (fitted, zoomed)
     closer = plan.evaluate("() => window.pmLabelReport()")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import socket
-import time
 from pathlib import Path
+
+from tests.helpers import wait_until  # noqa: F401  (the suite's one polling helper, re-exported)
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_DATA = REPO / ".." / "shared" / "data"
@@ -16,26 +17,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(predicate, timeout_s: float = 10.0, interval_s: float = 0.05):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval_s)
-    raise AssertionError(f"condition not met within {timeout_s} s")
-
-
 def ingest_health(server) -> dict:
     """The app server's GET /healthz/ingest (connected, mode, new_events...); {} while it does
-    not answer."""
+    not answer (or its answer is cut off)."""
+    import http.client
     import json
     import urllib.request
 
     try:
         with urllib.request.urlopen(server.url + "/healthz/ingest", timeout=2) as resp:
             return json.loads(resp.read())
-    except OSError:
+    except (OSError, http.client.HTTPException):  # e.g. an answer cut off by a SIGKILL
         return {}
 
 

@@ -95,7 +95,7 @@ def test_a_reader_going_offline_reshades_rooms_on_the_effective_floor_plan(
     card reader reported offline through mosquitto redraws the rooms whose tier it lowers
     (gym, cafeteria: tier 2 -> 1) without a reload, and leaves the library (tier 4) alone."""
     from layers.deck import fit_view
-    from tests.browser.mapview import map_box, screen_point
+    from tests.browser.mapview import screen_point
 
     rooms = _room_points(demo_db)
     server = app_server(
@@ -108,14 +108,21 @@ def test_a_reader_going_offline_reshades_rooms_on_the_effective_floor_plan(
     page.locator(".st-key-floor_shade").get_by_text("Effective (live)").click()
     page.get_by_text("(effective, live)").first.wait_for(timeout=90_000)  # after its map...
     drawn = "#map[data-drawn='true'][data-spec='floor:cvhs-main-l1']"  # ...is on screen
-    page.frame_locator(MAP_FRAME).first.locator(drawn).wait_for(state="attached", timeout=60_000)
+    shown = page.frame_locator(MAP_FRAME).first.locator(drawn)
+    shown.wait_for(state="attached", timeout=60_000)
     view = fit_view(rooms["bounds"])
 
-    def colours() -> dict:  # where the map is now (a live caption above it may move it down)
-        box = map_box(page)
-        return {k: _pixel(page, *screen_point(view, box, *p)) for k, p in rooms["points"].items()}
+    def colours() -> dict | None:
+        """The rooms' colours where the map is now (a live caption above it may move it down),
+        or None while it is not drawn there: under load the map's frame was seen without a box
+        (not laid out) in the middle of the reshading."""
+        box = page.locator(MAP_FRAME).first.bounding_box() if shown.count() else None
+        if not box:
+            return None
+        seen = {k: _pixel(page, *screen_point(view, box, *p)) for k, p in rooms["points"].items()}
+        return seen if shown.count() else None  # still drawn: the pixels are that map's
 
-    before = colours()
+    before = wait_until(colours, 60, what="the floor plan's rooms read")
     assert _near(before["gym"], before["cafeteria"])  # both tier 2
     assert not _near(before["gym"], before["library"])  # tier 4
     wait_until(lambda: subscribed(server), 120, 0.2)
@@ -123,15 +130,13 @@ def test_a_reader_going_offline_reshades_rooms_on_the_effective_floor_plan(
     started = time.monotonic()
     pub.publish("passmap/status/cv-hs-rdr-001", _status("cv-hs-rdr-001", "health", "offline"))
     pub.close()
-    after = wait_until(
-        lambda: (
-            not _near((c := colours())["gym"], before["gym"])
-            and _near(c["gym"], c["cafeteria"])
-            and c
-        ),
-        60,
-        0.1,
-    )  # both rooms in the same new colour (tier 1)
+
+    def reshaded() -> dict | None:  # both rooms in the same new colour (tier 1)
+        c = colours()
+        gym_changed = c is not None and not _near(c["gym"], before["gym"])
+        return c if gym_changed and _near(c["gym"], c["cafeteria"]) else None
+
+    after = wait_until(reshaded, 60, 0.1, what="gym and cafeteria reshaded alike")
     print(f"tier colour changed after {time.monotonic() - started:.2f} s")  # figure: bench/
     assert _near(after["library"], before["library"])  # a room whose tier did not change
 

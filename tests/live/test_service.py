@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import signal
 import threading
-import time
 import uuid
 from datetime import UTC, datetime
 
@@ -51,20 +50,28 @@ def test_a_stop_mid_stream_at_qos1_loses_nothing(broker, tmp_db, ingest_server, 
     client = f"app-{uuid.uuid4().hex}"
     server = ingest_server(tmp_db, client)
     pub = Publisher(MqttConfig.from_env({"PASSMAP_MQTT_URL": broker.url}))
-    total, sent = 300, []
+    total, ahead, sent, stopped = 300, 25, [], threading.Event()
 
-    def publish() -> None:  # ~40 msg/s, QoS 1, across the stop and the restart
+    def stored_beyond(i: int) -> bool:
+        return stopped.is_set() or ingest_health(server).get("new_events", 0) > i - ahead
+
+    def publish() -> None:  # QoS 1, across the stop and the restart
+        # Paced by the server, not by a clock: while it runs, message i goes out once it has
+        # stored all but the last `ahead` before it, so the stop falls mid-stream by construction
+        # (at most `ahead` published and not yet stored); once it has stopped, the rest go out.
         for i in range(total):
+            wait_until(lambda i=i: stored_beyond(i), 120, what=f"message {i - ahead} stored")
             sent.append(pub.publish(f"passmap/status/{topic_root}", _message(f"{topic_root}-{i}")))
-            time.sleep(0.025)
 
     thread = threading.Thread(target=publish)
     thread.start()
     wait_until(lambda: ingest_health(server).get("new_events", 0) >= 100, 120, 0.05)
     _stop(server, sig)
+    stopped.set()
     at_stop = _stored(tmp_db, topic_root)
     assert 100 <= len(at_stop) < total, "the stop should fall mid-stream"
     thread.join(60)
+    assert len(sent) == total, f"the publisher stopped after {len(sent)} of {total} messages"
     for info in sent:
         info.wait_for_publish(30)  # the broker holds every message (QoS 1)
     pub.close()

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from tests.helpers import wait_until
+
 REPO = Path(__file__).resolve().parents[2]
 APP = (REPO / "app.py").read_text(encoding="utf-8")
 STEMS = sorted(p.stem for p in (REPO / "pages").glob("*.py") if p.stem != "__init__")
@@ -146,16 +148,19 @@ def crawl(
                 visit.plain = True
                 visit.http_body = response.body() if response is not None else b""
             open_pages.append((page, visit))
-        deadline = time.monotonic() + timeout_s
-        pending = list(open_pages)
-        while pending and time.monotonic() < deadline:
-            pending[0][0].wait_for_timeout(100)  # lets Playwright deliver frame events
-            pending = [p for p in pending if not p[1].finished()]
-        if pending:
+        try:  # paused on a page: Playwright delivers the frame events meanwhile
+            wait_until(
+                lambda pages=open_pages: all(visit.finished() for _, visit in pages),
+                timeout_s,
+                0.1,
+                what="a finished script run on every page",
+                page=open_pages[0][0],
+            )
+        except AssertionError:
             if own:
                 context.close()
-            late = {p[1].url: p[1].outline() for p in pending}
-            raise AssertionError(f"no finished script run in {timeout_s} s: {late}")
+            late = {v.url: v.outline() for _, v in open_pages if not v.finished()}
+            raise AssertionError(f"no finished script run in {timeout_s} s: {late}") from None
         for page, visit in open_pages:
             visit.body = page.locator("body").inner_text()
             page.close()
@@ -183,6 +188,10 @@ def stable_checksum(db_path: Path, timeout_s: float = 60.0) -> str:
     deadline = time.monotonic() + timeout_s
     last = db_checksum(db_path)
     while time.monotonic() < deadline:
+        # A quiet period, deliberately: the proof wanted is that the file stays the same for a
+        # while (no write of the earlier visit still landing), and no event says "no more writes
+        # are coming". A slow machine makes this wait longer, never wrong: a write landing later
+        # than the quiet period would change the file again and fail the caller's comparison.
         time.sleep(0.5)
         now = db_checksum(db_path)
         if now == last:

@@ -12,6 +12,7 @@ import pytest
 
 from passmap import auth
 from passmap.store.base import utc_now
+from tests.helpers import session_cookie, wait_until
 
 PASSWORD = "Tr0ub4dor&3-horse"
 
@@ -163,12 +164,7 @@ def test_reload_and_new_tab_stay_signed_in_and_sign_out_ends_every_tab(
     page = browser_page
     page.login(server.url, role="viewer")
     page.get_by_text("Signed in: demo-viewer").wait_for(timeout=30_000)
-    cookie = None
-    for _ in range(75):  # the cookie is written by that run's component
-        cookie = next((c for c in page.context.cookies() if c["name"] == auth.SESSION_COOKIE), None)
-        if cookie:
-            break
-        page.wait_for_timeout(200)
+    cookie = session_cookie(page)  # page.login waited for it (written by that run's component)
     assert cookie, "no session cookie after signing in"
     assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # gone with the browser
     assert cookie["httpOnly"]  # set by the server (ui/http_guard.py): no script can read it
@@ -181,11 +177,9 @@ def test_reload_and_new_tab_stay_signed_in_and_sign_out_ends_every_tab(
 
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
-    for _ in range(75):
-        if auth.SESSION_COOKIE not in {c["name"] for c in page.context.cookies()}:
-            break
-        page.wait_for_timeout(200)
-    assert auth.SESSION_COOKIE not in {c["name"] for c in page.context.cookies()}
+    wait_until(
+        lambda: session_cookie(page) is None, 30, what="the session cookie removed", page=page
+    )
     other.get_by_role("link", name="Campus").click()  # the open tab's next action
     other.get_by_text("You were signed out").wait_for(timeout=30_000)
     page.reload()

@@ -15,7 +15,7 @@ import pytest
 
 from passmap import auth, share
 from tests.conftest import start_streamlit
-from tests.helpers import browser_login
+from tests.helpers import browser_login, wait_until
 from ui.maplayers import LAYER_ROUTE
 
 pytestmark = pytest.mark.browser
@@ -82,12 +82,10 @@ def _cookie_of(browser_context, name: str) -> dict | None:
 
 
 def _wait_cookie(page, name: str) -> dict:
-    for _ in range(300):  # the cookie is set by that run's component (a POST to the server)
-        cookie = _cookie_of(page.context, name)
-        if cookie:
-            return cookie
-        page.wait_for_timeout(200)
-    raise AssertionError(f"no {name} cookie")
+    # the cookie is set by that run's component (a POST to the server)
+    return wait_until(
+        lambda: _cookie_of(page.context, name), 60, 0.2, what=f"a {name} cookie", page=page
+    )
 
 
 def test_uploads_need_an_editor_session_cookie(guarded, browser):

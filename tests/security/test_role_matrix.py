@@ -40,7 +40,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from passmap import access, auth
 from tests.conftest import start_streamlit
-from tests.helpers import browser_login
+from tests.helpers import browser_login, wait_until
 from tests.security.crawl import (
     ACTIONS,
     APP_PAGES,
@@ -133,8 +133,8 @@ class Tab:
     def run_since(self, start: int, marker: str, fragment: bool = False) -> Visit:
         """The frames from ``start`` up to a finished whole run (or, with ``fragment``, a
         fragment's run: the Live page's alarm list reruns alone) that sent ``marker``."""
-        waited = 0
-        while True:
+
+        def sent() -> Visit | None:
             since = Visit("", self.visit.frames[start:])
             done = run_finished(since.messages()) or (
                 fragment
@@ -145,11 +145,11 @@ class Tab:
                     for m in since.messages()
                 )
             )
-            if marker.encode() in since.sent and done:
-                return since
-            assert waited < TIMEOUT_MS, f"no finished run with {marker!r} in {TIMEOUT_MS} ms"
-            self.page.wait_for_timeout(100)  # lets Playwright deliver frame events
-            waited += 100
+            return since if marker.encode() in since.sent and done else None
+
+        return wait_until(  # paused on the page: Playwright delivers the frame events meanwhile
+            sent, TIMEOUT_MS / 1000, 0.1, what=f"a finished run with {marker!r}", page=self.page
+        )
 
 
 def _check_actions(who: str, role: str, visit: Visit, page_stem: str | None) -> None:

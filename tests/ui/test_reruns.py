@@ -63,10 +63,8 @@ async def _finish_then_fragment_request(script: str) -> list:
     try:
         session.request_rerun(None)  # the page load: a full run on the runner's thread
         runner = session._scriptrunner
-        deadline = time.monotonic() + 60
-        while runner._script_thread.is_alive():  # no await: the loop delivers nothing yet
-            assert time.monotonic() < deadline, "the run did not finish in 60 s"
-            time.sleep(0.01)
+        runner._script_thread.join(60)  # no await: the loop delivers nothing yet
+        assert not runner._script_thread.is_alive(), "the run did not finish in 60 s"
         (fragment_id,) = session._fragment_storage._fragments
         # the banner's timer, handled by the websocket route before the loop delivers
         session.request_rerun(ClientState(fragment_id=fragment_id, is_auto_rerun=True))

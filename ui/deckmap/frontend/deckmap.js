@@ -20,8 +20,9 @@
  * - Overlays drawn in HTML over the canvas: the search answer, a scale bar in the district's
  *   units, a north arrow, the grid's column letters and row numbers along the edges.
  * - Signals for tests and benchmarks: #map[data-drawn] is "true" once the current spec is on
- *   screen (data-spec names it), User Timing marks deckmap:render / draw / drawn, and
- *   window.pmLabelReport() returns the label boxes drawn and how many overlap.
+ *   screen (data-spec names it), #map[data-hovers] counts the pointer's picks answered (the
+ *   tooltip is current once it has grown after a move), User Timing marks deckmap:render /
+ *   draw / drawn, and window.pmLabelReport() returns the label boxes drawn and how many overlap.
  * - Tooltips are plain text (deck.gl sets innerText): user text never becomes markup.
  * - A click is a click however long the browser takes to answer it: deck.gl picks on
  *   pointerdown (the first pick compiles shaders, a big plan takes a while in software WebGL)
@@ -55,7 +56,7 @@
     deck: null, cache: new Map(), specs: [], zoom: null, height: 0, view: null, tilesJson: null,
     selected: null, hovered: null, tiles: null, warmed: false, changed: false, viewState: null,
     scope: null, seq: 0, pending: null, clicks: "objects", overlay: {}, reportTimer: null,
-    rendered: false,
+    rendered: false, hovers: 0,
   };
 
   function post(type, data) {
@@ -225,6 +226,9 @@
   }
 
   function hover(info) {
+    // deck.gl calls this after each hover pick and sets its tooltip right after, in the same task
+    state.hovers += 1;
+    mapEl.dataset.hovers = String(state.hovers);
     const next = info && info.object && info.layer && info.layer.props.pickable ?
       {layer: info.layer.id, index: info.index} : null;
     const same = (next === null && state.hovered === null) || (next && state.hovered &&
