@@ -5,7 +5,6 @@ and its websocket filter (clear_cache) on a real Starlette app."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import urllib.request
 from datetime import timedelta
@@ -37,19 +36,11 @@ def guarded(tiny_db_shared, tmp_path_factory):
     server.stop()
 
 
-def fetch(
-    url: str,
-    method: str = "GET",
-    cookie: str | None = None,
-    data: bytes | None = None,
-    accept: str | None = None,
-):
+def fetch(url: str, method: str = "GET", cookie: str | None = None, data: bytes | None = None):
     """(status, headers, body) of one request, whatever the status."""
     req = urllib.request.Request(url, method=method, data=data)
     if cookie:
         req.add_header("Cookie", cookie)
-    if accept:
-        req.add_header("Accept", accept)
     try:
         with urllib.request.urlopen(req, timeout=60) as resp:
             return resp.status, resp.headers, resp.read()
@@ -190,25 +181,3 @@ def test_the_browser_gets_streamlits_bundle_with_the_fragment_run_fix(guarded):
     assert BUNDLE.split("/")[-1].encode() in page
     status, _, head = fetch(f"{guarded.url}/{BUNDLE}", method="HEAD")
     assert status == 200 and head == b""
-
-
-def test_a_page_navigation_asks_at_once_for_the_widget_code_its_pages_use(guarded):
-    """ui/frontend_fix.py's preload: a browser's navigation (Accept: text/html) gets Streamlit's
-    index page plus one modulepreload link per PRELOAD chunk, each of which the server has;
-    nothing else of the page changes, and its security headers stay."""
-    from ui.frontend_fix import PRELOAD, bundle_path, preload_links
-
-    original = (bundle_path().parents[2] / "index.html").read_bytes()
-    html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # chromium's
-    for path in ("/", "/district", "/floor?campus=c1&level=b1-l0"):
-        status, headers, page = fetch(guarded.url + path, accept=html)
-        assert status == 200 and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
-        linked = re.findall(
-            rb'<link rel="modulepreload" crossorigin href="./static/js/([^"]+).js">', page
-        )
-        assert {name.decode() for name in linked} >= set(PRELOAD), path
-        assert page.replace(preload_links(), b"") == original, path  # only the links added
-    for name in PRELOAD:
-        status, headers, body = fetch(f"{guarded.url}/static/js/{name}.js")
-        assert status == 200 and headers["Content-Type"].endswith("/javascript"), name
-    assert fetch(guarded.url + "/")[2] == original  # not a navigation: Streamlit's page as is
