@@ -140,18 +140,18 @@ def control_in_zone(practice, ctx, units):
     )
     other = _others_hint(ctx, types, {**p, "_level": practice["scope"]["level"]}, found)
     ok, sat, blk, why = [], [], [], []
+    needs = f"needs {plural(need, what)}, has "
     for sid, name in zip(units["scope_id"], units["scope_name"]):
-        ids = found.get(sid, [])
-        ok.append(len(ids) >= need)
-        sat.append(ids), blk.append([] if len(ids) >= need else [sid])
-        why.append(
-            f"{name}: {plural(len(ids), what)} ({short_ids(ids)})."
-            if len(ids) >= need
-            else f"{name}: needs {plural(need, what)}, has "
-            + (f"{len(ids)} ({short_ids(ids)})" if ids else "none")
-            + other.get(sid, "")
-            + "."
-        )
+        ids = found.get(sid) or []
+        n = len(ids)
+        sat.append(ids)
+        if n >= need:
+            ok.append(True), blk.append([])
+            why.append(f"{name}: {plural(n, what)} ({short_ids(ids)}).")
+        else:
+            ok.append(False), blk.append([sid])
+            has = f"{n} ({short_ids(ids)})" if ids else "none"
+            why.append(f"{name}: {needs}{has}{other.get(sid, '')}.")
     return outcome(units, ok, sat, blk, why)
 
 
