@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from passmap.compliance.engine import run
+from passmap.compliance.gcpause import gc_paused
 from passmap.compliance.history import diff, record, tier_changes
 from passmap.compliance.planning import roadmap
 from passmap.compliance.result import AssessmentResult
@@ -38,10 +39,11 @@ def assess(
     """
     if version is None:
         version = store.live_version() if live else store.data_version()
-    practices, ctx, findings = run(store, edition, live, building_id, as_of)
-    return AssessmentResult(
-        edition, live, ctx.as_of, practices, ctx, findings, building_id, version=version
-    )
+    with gc_paused():  # millions of surviving containers: see passmap.compliance.gcpause
+        practices, ctx, findings = run(store, edition, live, building_id, as_of)
+        return AssessmentResult(
+            edition, live, ctx.as_of, practices, ctx, findings, building_id, version=version
+        )
 
 
 __all__ = ["assess", "roadmap", "record", "diff", "tier_changes", "AssessmentResult", "RULES"]

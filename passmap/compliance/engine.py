@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -74,7 +75,8 @@ def evaluate(
     """Findings of all practices; with ``building_id`` only that building's zones, the building
     and its campus-level practices; ``district_scope=False`` leaves out district-wide
     practices (a one-campus update keeps them from the full run); ``keep`` maps practice ids
-    to their rows of an earlier run whose inputs did not change (taken as they are)."""
+    to their rows of an earlier run whose inputs did not change (``Kept``: taken as they
+    are)."""
     campus_id = None
     if building_id is not None:
         match = ctx.inputs.buildings.loc[ctx.inputs.buildings["id"] == building_id, "campus_id"]
@@ -150,23 +152,40 @@ def _assemble(parts: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(cols, columns=FINDING_COLUMNS)
 
 
+class Kept(NamedTuple):
+    """A practice's rows of an earlier run, kept as they are: positions in ``frame``."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+
+
 def _assemble_pieces(parts: list) -> pd.DataFrame:
-    """``_assemble`` where some parts are kept rows (DataFrames) of an earlier run: runs of
-    fresh blocks assembled, everything joined in practice order. Kept rows already carry
-    their Not necessary marks; applying the same checklist again leaves them as they are."""
-    if not any(isinstance(part, pd.DataFrame) for part in parts):
+    """``_assemble`` where some parts are kept rows (``Kept``) of an earlier run: runs of
+    fresh blocks assembled, consecutive kept rows of one frame taken at once, everything
+    joined in practice order. Kept rows already carry their Not necessary marks; applying
+    the same checklist again leaves them as they are."""
+    if not any(isinstance(part, Kept) for part in parts):
         return _assemble(parts)
-    frames, run = [], []
+    frames, run, taken = [], [], []
+
+    def flush():
+        if run:
+            frames.append(_assemble(run))
+            run.clear()
+        if taken:  # one take per stretch of kept practices (was one frame per practice)
+            frames.append(taken[0].frame.take(np.concatenate([k.rows for k in taken])))
+            taken.clear()
+
     for part in parts:
-        if isinstance(part, pd.DataFrame):
-            if run:
-                frames.append(_assemble(run))
-                run = []
-            frames.append(part)
+        if isinstance(part, Kept):
+            if run or (taken and taken[0].frame is not part.frame):
+                flush()
+            taken.append(part)
         else:
+            if taken:
+                flush()
             run.append(part)
-    if run:
-        frames.append(_assemble(run))
+    flush()
     return pd.concat(frames, ignore_index=True)
 
 

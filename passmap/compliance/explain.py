@@ -19,6 +19,7 @@ US district measures; metres with PASSMAP_UNITS=metric) is decided in ``units`` 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 import pandas as pd
 
@@ -140,6 +141,11 @@ def plural(n: int, phrase: str) -> str:
     """
     if n == 1:
         return f"1 {phrase}"
+    return f"{n} {_plural_phrase(phrase)}"
+
+
+@lru_cache(maxsize=512)  # a catalog has a few dozen phrases; explanations ask ~200k times
+def _plural_phrase(phrase: str) -> str:
     words = phrase.split(" ")
     cut = next(
         (i for i, w in enumerate(words) if i and w in ("reporting", "that", "with", "for")),
@@ -151,7 +157,7 @@ def plural(n: int, phrase: str) -> str:
         if noun in _MASS_NOUNS:  # "wearable duress coverage" stays as it is
             continue
         words[i] = noun + ("es" if noun.endswith(("s", "x", "ch")) else "s")
-    return f"{n} " + " ".join(words)
+    return " ".join(words)
 
 
 def door_phrase(classes) -> str:

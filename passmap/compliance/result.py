@@ -10,6 +10,8 @@ import pandas as pd
 import shapely
 
 from passmap.compliance import incremental, scoring
+from passmap.compliance.engine import Kept
+from passmap.compliance.gcpause import gc_paused
 from passmap.compliance.planning import rank_gaps
 from passmap.compliance.rulekit import RULES
 from passmap.model import COMPONENTS, LAYERS_V7
@@ -179,6 +181,10 @@ class AssessmentResult:
         re-scores them and the district. Returns a new result equal to a full run on the
         store; this one is unchanged. A campus that no longer exists, or a catalog with a
         district-wide rule-checked practice, means a full run."""
+        with gc_paused():  # see passmap.compliance.gcpause
+            return self._update_campuses(store, campus_ids, version)
+
+    def _update_campuses(self, store, campus_ids, version) -> AssessmentResult:
         from passmap.compliance import assess
         from passmap.compliance.context import Context, load_inputs
         from passmap.compliance.engine import evaluate
@@ -253,7 +259,7 @@ class AssessmentResult:
         if rows is None:
             rows = self._base_rows(campus_id)
         at = rows.groupby("practice_id", sort=False).indices
-        return {p: rows.iloc[at[p]] for p in same if p in at}, new
+        return {p: Kept(rows, at[p]) for p in same if p in at}, new
 
     def _base_rows(self, campus_id: str) -> pd.DataFrame:
         """The full run's findings of one campus, through a campus -> rows index built once

@@ -29,15 +29,30 @@ def openings_by_unit(ctx, chosen: pd.DataFrame, level: str) -> dict:
     """Opening ids per unit; a door belongs to both zones it connects."""
     if chosen.empty:
         return {}
-    if level == "zone":
-        pairs = pd.concat(
-            [
-                chosen[["id", "zone_id"]],
-                chosen[["id", "to_zone_id"]].rename(columns={"to_zone_id": "zone_id"}),
-            ]
+    if level == "zone":  # its zone's rows, then its other zone's
+        ids = chosen["id"].to_numpy(dtype=object)
+        return group_lists(
+            np.concatenate(
+                [
+                    chosen["zone_id"].to_numpy(dtype=object),
+                    chosen["to_zone_id"].to_numpy(dtype=object),
+                ]
+            ),
+            np.concatenate([ids, ids]),
         )
-        return group_lists(pairs["zone_id"], pairs["id"])
     return group_lists(chosen[_LEVEL_COLUMN[level]], chosen["id"])
+
+
+def opening_table(ctx) -> pd.DataFrame:
+    """The openings without their geometry (the attribute rules read ids, classes and
+    attributes; selecting rows of a GeoDataFrame costs more than the rule's own work in a
+    one-campus update). The columns are shared: callers must not modify the frame."""
+    if "_opening_table" not in ctx.__dict__:
+        o = ctx.openings
+        ctx.__dict__["_opening_table"] = pd.DataFrame(
+            {k: o[k] for k in o.columns if k != o.geometry.name}, copy=False
+        )
+    return ctx.__dict__["_opening_table"]
 
 
 def door_ok(ctx, doors: pd.DataFrame, p: dict) -> pd.Series:
@@ -72,25 +87,27 @@ _NEEDS = {
 }
 
 
-def _door_value(doors: pd.DataFrame, attr: str):
-    """door id -> the attribute's value in words (looked up for the failing doors only)."""
-    values = dict(zip(doors["id"].tolist(), doors[attr].tolist())) if attr in doors else {}
-
-    def value(i):
-        v = values.get(i)
-        return "not recorded" if is_missing(v) else str(v).lower()
-
-    return value
+def _door_words(doors: pd.DataFrame, attr: str, rows: np.ndarray) -> list[str]:
+    """The attribute's value in words for the doors at ``rows`` (a boolean mask)."""
+    if attr not in doors:
+        return ["not recorded"] * int(rows.sum())
+    col = doors.loc[rows, attr]
+    return [
+        "not recorded" if m else str(v).lower()
+        for v, m in zip(col.tolist(), col.isna().to_numpy().tolist())
+    ]
 
 
 def portable_doors(ctx, doors: pd.DataFrame) -> pd.DataFrame:
     """Exterior doors of portable classroom buildings: a portable's outside door is its
     classroom door, so lock practices treat it as one."""
-    o = ctx.openings
-    extra = o[
-        o["building_id"].isin(ctx.portable_buildings)
-        & o["door_class"].astype(str).str.startswith("exterior")
-    ]
+    if "_portable_exterior" not in ctx.__dict__:  # the same doors for every practice
+        o = opening_table(ctx)
+        ctx.__dict__["_portable_exterior"] = o[
+            o["building_id"].isin(ctx.portable_buildings)
+            & o["door_class"].astype(str).str.startswith("exterior")
+        ]
+    extra = ctx.__dict__["_portable_exterior"]
     return pd.concat([doors, extra[~extra["id"].isin(set(doors["id"]))]])
 
 
@@ -111,7 +128,8 @@ def opening_attribute(practice, ctx, units):
     """Every opening of the classes in the unit passes the attribute test (with
     ``portable_exterior`` a portable classroom's outside doors count as classroom doors)."""
     p = practice["check_params"]
-    doors = ctx.openings[ctx.openings["door_class"].isin(p["door_classes"])]
+    table = opening_table(ctx)
+    doors = table[table["door_class"].isin(p["door_classes"])]
     if p.get("portable_exterior"):
         doors = portable_doors(ctx, doors)
     ok_door = door_ok(ctx, doors, p)
@@ -120,17 +138,20 @@ def opening_attribute(practice, ctx, units):
     if ctx.live and p.get("live_breaks"):
         breached = set(doors["id"]) & ctx.breached_openings
         ok_door &= ~doors["id"].isin(breached)
-    bad_ids = set(doors.loc[~ok_door.to_numpy(), "id"])
+    bad_rows = ~ok_door.to_numpy()
+    bad_ids = set(doors.loc[bad_rows, "id"])
     per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"])
     what = door_phrase(p["door_classes"])
     attr = p["attribute"]
     needs = _NEEDS.get(attr, f"'{attr}' as the practice says")
-    value = _door_value(doors, attr)
-
-    def fact(i):
-        if i in breached and i in attr_ok:
-            return f"{i} (held or forced open now)"
-        return f"{i} ({attr.replace('_', ' ')}: {value(i)})"
+    # what each failing door has, in words (all at once: a door is named in both its zones)
+    facts = {
+        i: f"{i} (held or forced open now)"
+        if i in breached and i in attr_ok
+        else f"{i} ({attr.replace('_', ' ')}: {v})"
+        for i, v in zip(doors.loc[bad_rows, "id"], _door_words(doors, attr, bad_rows))
+    }
+    fact = facts.__getitem__
 
     def judge(name, ids):
         bad = [i for i in ids if i in bad_ids]
