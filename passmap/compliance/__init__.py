@@ -15,11 +15,11 @@ from __future__ import annotations
 from datetime import date
 
 from passmap.compliance.engine import run
-from passmap.compliance.gcpause import gc_paused
 from passmap.compliance.history import diff, record, tier_changes
 from passmap.compliance.planning import roadmap
 from passmap.compliance.result import AssessmentResult
 from passmap.compliance.rules import RULES
+from passmap.gcpause import gc_paused
 
 
 def assess(
@@ -39,7 +39,7 @@ def assess(
     """
     if version is None:
         version = store.live_version() if live else store.data_version()
-    with gc_paused():  # millions of surviving containers: see passmap.compliance.gcpause
+    with gc_paused():  # millions of surviving containers: see passmap.gcpause
         practices, ctx, findings = run(store, edition, live, building_id, as_of)
         return AssessmentResult(
             edition, live, ctx.as_of, practices, ctx, findings, building_id, version=version

@@ -11,9 +11,9 @@ import shapely
 
 from passmap.compliance import incremental, scoring
 from passmap.compliance.engine import Kept
-from passmap.compliance.gcpause import gc_paused
 from passmap.compliance.planning import rank_gaps
 from passmap.compliance.rulekit import RULES
+from passmap.gcpause import gc_paused
 from passmap.model import COMPONENTS, LAYERS_V7
 from passmap.values import is_missing
 
@@ -181,7 +181,7 @@ class AssessmentResult:
         re-scores them and the district. Returns a new result equal to a full run on the
         store; this one is unchanged. A campus that no longer exists, or a catalog with a
         district-wide rule-checked practice, means a full run."""
-        with gc_paused():  # see passmap.compliance.gcpause
+        with gc_paused():  # see passmap.gcpause
             return self._update_campuses(store, campus_ids, version)
 
     def _update_campuses(self, store, campus_ids, version) -> AssessmentResult:

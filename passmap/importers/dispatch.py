@@ -12,12 +12,11 @@ here, and server folders are taken out of every message (only file names are sho
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
+from passmap.gcpause import gc_paused
 from passmap.importers.base import ImportContext, ImportFailed, ImportOptions, ImportReport
 
 # What each --format reads (``passmap import --help`` prints this table).
@@ -178,7 +177,7 @@ def import_path(store, path, options: ImportOptions | None = None) -> ImportRepo
     paths = [Path(p) for p in (path if isinstance(path, (list, tuple)) else [path])]
     source = ", ".join(p.name for p in paths)
     try:
-        with _collector_paused():
+        with gc_paused():  # passmap/gcpause.py: it allocates a few dicts per feature
             return _import(store, paths, options, source)
     except (ImportFailed, StoreError) as exc:
         raise type(exc)(scrub(str(exc), paths)) from None
@@ -189,22 +188,6 @@ def import_path(store, path, options: ImportOptions | None = None) -> ImportRepo
             f"{source}: could not be imported ({type(exc).__name__} while reading it; the file "
             "may be damaged or in an unexpected shape); nothing was written."
         ) from exc
-
-
-@contextmanager
-def _collector_paused():
-    """No cyclic garbage collection while one import runs: it allocates a few dicts per
-    feature that all live until the write, and CPython's collector would walk them again and
-    again (~15% of the time of a 20,000-feature PBF). Reference counting still frees
-    everything; the collector resumes (and catches up) when the import ends. An import running
-    inside another one's pause leaves the switch to the first."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _import(store, paths: list[Path], options: ImportOptions, source: str) -> ImportReport:

@@ -1,4 +1,6 @@
-"""Cyclic garbage collection paused while an assessment builds its findings.
+"""Cyclic garbage collection paused while an assessment builds its findings, or an import
+reads its features (passmap/importers/dispatch.py: a few dicts per feature that all live until
+the write; ~15% of the time of a 20,000-feature PBF).
 
 An assessment of a large district allocates a few million small containers that all stay
 alive (evidence dicts, id lists, per-unit rows). CPython's collector runs a full pass over the
