@@ -22,7 +22,6 @@ from urllib.parse import urlparse
 import pytest
 from hypothesis import settings
 
-from passmap.cli.serve import SERVER_ENV
 from tests.helpers import browser_login, wait_until
 
 REPO = Path(__file__).resolve().parents[1]
@@ -136,7 +135,6 @@ def start_streamlit(
     env = dict(os.environ)
     env.update(
         {
-            **SERVER_ENV,  # as `passmap serve` runs it
             "PASSMAP_DB": str(db_path),
             "PASSMAP_SIMULATE": "0",
             "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",

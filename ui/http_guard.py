@@ -266,10 +266,10 @@ def believe_no_uvicorn_proxy_headers() -> None:
     """Keep uvicorn (under Streamlit) from rewriting a request's peer with its X-Forwarded-For:
     its default believes that header from loopback, so any local process could name its own
     address in the share access log and the sign-in throttle. PASSMAP_TRUSTED_PROXIES alone
-    decides whose headers count (passmap/throttle.py). ``passmap serve`` also sets
-    FORWARDED_ALLOW_IPS to nothing (passmap/cli/serve.py); this holds for a bare
-    ``streamlit run server.py`` too: uvicorn reads that variable before it imports server.py,
-    but wraps the app in its proxy-header middleware only after (uvicorn.config.Config.load)."""
+    decides whose headers count (passmap/throttle.py). The one place this is decided, for
+    ``passmap serve`` and a bare ``streamlit run server.py`` alike: setting FORWARDED_ALLOW_IPS
+    here would come too late (uvicorn reads it before it imports server.py), but uvicorn wraps
+    the app in its proxy-header middleware only after that import (uvicorn.config.Config.load)."""
     import uvicorn.config
 
     uvicorn.config.ProxyHeadersMiddleware = _as_is

@@ -14,12 +14,6 @@ from pathlib import Path
 from passmap.cli import db_path
 from passmap.config import ROOT
 
-# The server's own environment. uvicorn (under Streamlit) believes X-Forwarded-For and
-# X-Forwarded-Proto from loopback by default and rewrites the peer with them, so any local process
-# could name its own address in the share access log. PASSMAP_TRUSTED_PROXIES alone decides whose
-# headers count (passmap/throttle.py). uvicorn reads this before it imports server.py.
-SERVER_ENV = {"FORWARDED_ALLOW_IPS": ""}
-
 
 def register(sub, parent) -> None:
     p = sub.add_parser("serve", parents=[parent], help="run the app (http://HOST:PORT)")
@@ -66,5 +60,5 @@ def cmd_serve(args) -> int:
     command = streamlit_command(args.host, args.port)
     print(f"Serving {ROOT / 'app.py'} with {db} on http://{args.host}:{args.port}", flush=True)
     os.chdir(ROOT)
-    os.execve(command[0], command, {**os.environ, **SERVER_ENV, "PASSMAP_DB": str(db)})
+    os.execve(command[0], command, {**os.environ, "PASSMAP_DB": str(db)})
     return 0  # not reached: exec replaced this process
