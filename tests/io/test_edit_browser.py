@@ -10,22 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.browser.mapview import MAP_FRAME, map_frame
+from tests.helpers import browser_login
 
 pytestmark = pytest.mark.browser
 # a look after a failure; outside the checkout (the reviewed shots: tests/browser/shoot_maps.py)
 SHOTS = Path(tempfile.gettempdir()) / "passmap-edit-browser"
-
-
-def _login(page, base_url: str, username: str = "demo-editor") -> None:
-    """The real login form (helpers.browser_login's get_by_label("Password") also matches the
-    'Show password' button in streamlit 1.67, so the textbox is addressed by role here)."""
-    from passmap.auth import DEMO_PASSWORD
-
-    page.goto(base_url + "/")
-    page.get_by_role("textbox", name="User name").fill(username, timeout=60000)
-    page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in:").wait_for(timeout=60000)
 
 
 def _settled(page) -> None:
@@ -42,7 +31,7 @@ def test_click_on_plan_places_camera_stored_and_drawn(demo_db, app_server, brows
         before = len(s.list_controls())
     server = app_server(demo_db)
     page = browser_page
-    _login(page, server.url)
+    browser_login(page, server.url, role="editor", timeout_ms=60000)
     page.get_by_role("link", name="Edit").click()
     _settled(page)
     plan = page.frame_locator(MAP_FRAME).first.locator("#map")
