@@ -5,7 +5,6 @@ time zone, "Show on map"."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from passmap.feeds.alarms import alarm_board
 from passmap.feeds.runner import FeedRunner
-from tests.helpers import _store, login
+from tests.helpers import _store, login, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 # (AppTest runs a page whose url_path equals its stem, e.g. responder, without the frame)
@@ -54,6 +53,19 @@ def app(demo_db, monkeypatch):
         return at
 
     return make
+
+
+def _rerun_until(at, reached, what: str) -> None:
+    """Run ``at`` again until ``reached()``: "Show on map" switches the page and the pickers
+    over a few script runs (AppTest has no browser to rerun on its own)."""
+
+    def reached_after_a_run():
+        if reached():
+            return True
+        at.run()
+        return reached()
+
+    wait_until(reached_after_a_run, 30, 0, what=f"{what} open after Show on map")
 
 
 def _banner_text(at) -> str:
@@ -104,9 +116,7 @@ def test_show_on_map_opens_the_alarms_floor_with_the_device_in_focus(app, demo_d
     assert len(show) == 1  # the orphan has no map
     show[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
-    deadline = time.monotonic() + 30
-    while at.session_state["pick_level"] != button["level_id"] and time.monotonic() < deadline:
-        at.run()
+    _rerun_until(at, lambda: at.session_state["pick_level"] == button["level_id"], "the floor")
     assert at.session_state["pick_campus"] == button["campus_id"]
     assert at.session_state["pick_level"] == button["level_id"]
     # the floor plan took the focus into its search: the device is ringed and its panel opens
@@ -150,9 +160,7 @@ def test_show_on_map_of_a_grounds_device_opens_its_campus_map_with_the_device_in
     (show,) = [b for b in at.button if b.label == "Show on map"]
     show.click().run()
     assert not at.exception, [e.value for e in at.exception]
-    deadline = time.monotonic() + 30
-    while ran(at) != "campus" and time.monotonic() < deadline:
-        at.run()
+    _rerun_until(at, lambda: ran(at) == "campus", "the campus map")
     assert ran(at) == "campus" and at.session_state["pick_campus"] == campus  # not a floor
     assert at.session_state["campus_search"] == camera["external_id"]
     spec = deck_spec(at)
