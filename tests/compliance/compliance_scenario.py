@@ -28,6 +28,7 @@ _CRS = local_crs(LON0, LAT0)
 _FWD = Transformer.from_crs("OGC:CRS84", _CRS, always_xy=True)
 _INV = Transformer.from_crs(_CRS, "OGC:CRS84", always_xy=True)
 X0, Y0 = _FWD.transform(LON0, LAT0)
+IN_B1 = {"building_id": "B1", "level_id": "L0"}  # a feature inside the building (its one level)
 
 
 def wgs(geom):
@@ -54,7 +55,7 @@ def pt(x, y):
 
 def base_bundle() -> dict[str, list[dict]]:
     c = {"campus_id": "C1"}
-    b = dict(c, building_id="B1", level_id="L0")
+    b = dict(c, **IN_B1)
     zones = [
         ("V", "vestibule", (0, 0, 6, 6)),
         ("O", "main_office", (6, 0, 14, 6)),
@@ -203,6 +204,22 @@ def practice(pid, tier, scope, kind, params=None, **kw) -> dict:
         "tier_verified": True,
         "source": "test",
     }
+
+
+def needs_control_in(pid, tier, zone_kinds, control_types, attrs=None, **kw) -> dict:
+    """A ``control_in_zone`` practice: every zone of ``zone_kinds`` holds one of ``control_types``
+    (with ``attrs``, one whose attributes match)."""
+    params = {"control_types": list(control_types)}
+    if attrs is not None:
+        params["attrs"] = attrs
+    scope = {"level": "zone", "zone_kinds": list(zone_kinds)}
+    return practice(pid, tier, scope, "control_in_zone", params, **kw)
+
+
+def control(cid, ctype, xy, **attrs) -> dict:
+    """A control row at plan point ``xy`` of campus C1, on the grounds unless ``attrs`` place it
+    in the building (``**IN_B1``)."""
+    return {"campus_id": "C1", "id": cid, "type": ctype, "geom": pt(*xy), **attrs}
 
 
 def assess_with(store, practices, **kw):

@@ -8,9 +8,12 @@ import shapely
 
 from passmap.geometry import local_crs
 from tests.compliance.compliance_scenario import (
+    IN_B1,
     assess_with,
     base_bundle,
+    control,
     evidence_of,
+    needs_control_in,
     practice,
     pt,
     status_of,
@@ -26,20 +29,10 @@ def test_control_in_zone_and_zone_tiers(school):
     r = assess_with(
         school,
         [
-            practice(
-                "P-DUR",
-                1,
-                {"level": "zone", "zone_kinds": ["main_office"]},
-                "control_in_zone",
-                {"control_types": ["duress_button"], "attrs": {"destination": "*"}},
+            needs_control_in(
+                "P-DUR", 1, ["main_office"], ["duress_button"], attrs={"destination": "*"}
             ),
-            practice(
-                "P-PA",
-                2,
-                {"level": "zone", "zone_kinds": ["classroom"]},
-                "control_in_zone",
-                {"control_types": ["pa_speaker"]},
-            ),
+            needs_control_in("P-PA", 2, ["classroom"], ["pa_speaker"]),
         ],
     )
     assert status_of(r, "P-DUR", "O") == "in_place"
@@ -58,18 +51,8 @@ def test_control_in_zone_and_zone_tiers(school):
 
 def test_control_in_zone_attrs_must_match(school):
     # Requiring attrs kind=wearable: DUR1 has no 'kind' -> the office has none -> needed, tier 0.
-    r = assess_with(
-        school,
-        [
-            practice(
-                "P",
-                1,
-                {"level": "zone", "zone_kinds": ["main_office"]},
-                "control_in_zone",
-                {"control_types": ["duress_button"], "attrs": {"kind": "wearable"}},
-            )
-        ],
-    )
+    rule = needs_control_in("P", 1, ["main_office"], ["duress_button"], attrs={"kind": "wearable"})
+    r = assess_with(school, [rule])
     assert status_of(r, "P", "O") == "needed" and r.tiers["O"] == 0
 
 
@@ -178,17 +161,7 @@ def test_camera_coverage_wall_occlusion(school, make_school):
     # it too -> D2 NOT covered: needed, blocked by D2, tier 0.
     bundle = base_bundle()
     bundle["control"].append(
-        dict(
-            campus_id="C1",
-            building_id="B1",
-            level_id="L0",
-            id="CAMR",
-            type="camera",
-            geom=pt(15, 15),
-            bearing_deg=105.6,
-            fov_deg=30.0,
-            range_m=60.0,
-        )
+        control("CAMR", "camera", (15, 15), **IN_B1, bearing_deg=105.6, fov_deg=30.0, range_m=60.0)
     )
     school = make_school(bundle)
     r = assess_with(school, _coverage_rule(["exterior-secondary"]))
@@ -210,11 +183,23 @@ def test_camera_coverage_wall_occlusion(school, make_school):
 def test_camera_coverage_of_points_of_interest(school, make_school):
     # A gate at (20, -50): CAM1 looks north from (3, -8), the gate is behind it -> needed.
     bundle = base_bundle()
-    bundle["control"].append(dict(campus_id="C1", id="G1", type="gate", geom=pt(20, -50)))
+    bundle["control"].append(control("G1", "gate", (20, -50)))
     school = make_school(bundle)
     rule = [practice("P-G", 2, "campus", "camera_coverage", {"control_types": ["gate"]})]
     r = assess_with(school, rule)
     assert status_of(r, "P-G", "C1") == "needed" and r.tiers["C1"] == 1
+
+
+def _parking_seen(min_share):
+    return [
+        practice(
+            "P-AREA",
+            2,
+            "campus",
+            "area_coverage",
+            {"zone_kinds": ["parking"], "min_share": min_share},
+        )
+    ]
 
 
 def test_area_coverage_share_of_parking(school, make_school):
@@ -223,29 +208,10 @@ def test_area_coverage_share_of_parking(school, make_school):
     # (dy < 0.577 |dx|): 2 x 0.5 x 11.34 x 6.55 = 74 m2 -> 92.6% seen (sampled, +-4%).
     bundle = base_bundle()
     bundle["control"].append(
-        dict(
-            campus_id="C1",
-            id="CAMP",
-            type="camera",
-            geom=pt(20, -45),
-            bearing_deg=0.0,
-            fov_deg=120.0,
-            range_m=80.0,
-        )
+        control("CAMP", "camera", (20, -45), bearing_deg=0.0, fov_deg=120.0, range_m=80.0)
     )
     school = make_school(bundle)
-    r = assess_with(
-        school,
-        [
-            practice(
-                "P-AREA",
-                2,
-                "campus",
-                "area_coverage",
-                {"zone_kinds": ["parking"], "min_share": 0.9},
-            )
-        ],
-    )
+    r = assess_with(school, _parking_seen(0.9))
     expl = r.findings.iloc[0]["explanation"]
     share = float(expl.split("%")[0].split()[-1]) / 100
     assert abs(share - 0.926) < 0.04, expl
@@ -253,18 +219,7 @@ def test_area_coverage_share_of_parking(school, make_school):
     # Range 10 m reaches only y=-35: at most a 5 m strip of the 25 m deep lot -> needed.
     bundle["control"][-1]["range_m"] = 10.0
     school = make_school(bundle)
-    r = assess_with(
-        school,
-        [
-            practice(
-                "P-AREA",
-                2,
-                "campus",
-                "area_coverage",
-                {"zone_kinds": ["parking"], "min_share": 0.5},
-            )
-        ],
-    )
+    r = assess_with(school, _parking_seen(0.5))
     assert status_of(r, "P-AREA", "C1") == "needed" and r.tiers["C1"] == 1
 
 
@@ -401,15 +356,7 @@ def test_attested_statuses(school):
 
 def test_person_not_necessary_overrides_a_rule(school):
     # P-PA needs a PA speaker in R2; the checklist marks it Not necessary for R2 -> excluded.
-    rule = [
-        practice(
-            "P-PA",
-            2,
-            {"level": "zone", "zone_kinds": ["classroom"]},
-            "control_in_zone",
-            {"control_types": ["pa_speaker"]},
-        )
-    ]
+    rule = [needs_control_in("P-PA", 2, ["classroom"], ["pa_speaker"])]
     school.save_attestations(
         [
             {

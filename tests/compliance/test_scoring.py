@@ -7,7 +7,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from passmap.compliance import scoring
-from tests.compliance.compliance_scenario import assess_with, base_bundle, practice, pt
+from tests.compliance.compliance_scenario import (
+    assess_with,
+    base_bundle,
+    control,
+    needs_control_in,
+    practice,
+)
 
 STATUS = st.sampled_from(["in_place", "in_progress", "needed", "not_necessary"])
 TIER = st.sampled_from(["1", "2", "3", "4", "baseline"])
@@ -47,21 +53,19 @@ def test_next_tier_progress_and_matrix(school):
         practice(
             "A", 1, "campus", "attested", layer="District-wide", component="Policies & Procedures"
         ),
-        practice(
+        needs_control_in(
             "B",
             2,
-            {"level": "zone", "zone_kinds": ["main_office"]},
-            "control_in_zone",
-            {"control_types": ["duress_button"]},
+            ["main_office"],
+            ["duress_button"],
             layer="Classroom/Interior",
             component="Detection & Alarms",
         ),
-        practice(
+        needs_control_in(
             "C",
             2,
-            {"level": "zone", "zone_kinds": ["classroom"]},
-            "control_in_zone",
-            {"control_types": ["pa_speaker"]},
+            ["classroom"],
+            ["pa_speaker"],
             layer="Classroom/Interior",
             component="Communication",
         ),
@@ -101,20 +105,8 @@ def test_not_necessary_never_blocks(rows, data):
 
 
 _RULES = [
-    practice(
-        "R-DUR",
-        1,
-        {"level": "zone", "zone_kinds": ["main_office", "nurse"]},
-        "control_in_zone",
-        {"control_types": ["duress_button"]},
-    ),
-    practice(
-        "R-PA",
-        2,
-        {"level": "zone", "zone_kinds": ["classroom", "corridor"]},
-        "control_in_zone",
-        {"control_types": ["pa_speaker", "camera"]},
-    ),
+    needs_control_in("R-DUR", 1, ["main_office", "nurse"], ["duress_button"]),
+    needs_control_in("R-PA", 2, ["classroom", "corridor"], ["pa_speaker", "camera"]),
     practice(
         "R-CAM",
         2,
@@ -149,11 +141,10 @@ def test_adding_a_control_never_lowers_a_tier(make_school, kind, x, y, bearing):
     before = assess_with(school, _RULES).tiers
     bundle = base_bundle()
     bundle["control"].append(
-        dict(
-            campus_id="C1",
-            id="NEW",
-            type=kind,
-            geom=pt(x, y),
+        control(
+            "NEW",
+            kind,
+            (x, y),
             bearing_deg=bearing,
             fov_deg=70.0,
             range_m=30.0,

@@ -8,7 +8,7 @@ import shapely
 
 from passmap.compliance import assess
 from passmap.store import Store
-from tests.compliance.compliance_scenario import AS_OF, line, pt, status_of, wgs
+from tests.compliance.compliance_scenario import AS_OF, IN_B1, control, line, pt, status_of, wgs
 
 OFFICE, OFFICE_DURESS = "ohes-main-l1-114", "ohes-ctl-0047"
 ENTRY_HALL, ENTRY_CAMERA = "ohes-main-l1-a-R05", "ohes-ctl-0013"
@@ -100,8 +100,7 @@ def _cad_wall(store, wall_id, *pts):
                 {
                     "id": wall_id,
                     "campus_id": "C1",
-                    "building_id": "B1",
-                    "level_id": "L0",
+                    **IN_B1,
                     "geom": line(*pts),
                 }
             ]
@@ -137,16 +136,7 @@ def test_the_mounting_wall_blocks_behind_and_nothing_in_front(school):
     rule = practice(
         "VS3", 1, "building", "camera_coverage", {"door_classes": ["exterior-tertiary"]}
     )
-    cam = {
-        "id": "CAMW",
-        "campus_id": "C1",
-        "building_id": "B1",
-        "level_id": "L0",
-        "type": "camera",
-        "geom": pt(0.25, 6.5),
-        "fov_deg": 90.0,
-        "range_m": 12.0,
-    }
+    cam = control("CAMW", "camera", (0.25, 6.5), **IN_B1, fov_deg=90.0, range_m=12.0)
     school.create_feature("control", dict(cam, bearing_deg=90.0), "t")
     east = assess_with(school, [rule])
     view = east.coverage_for("C1").set_index("control_id").loc["CAMW", "geometry"]
