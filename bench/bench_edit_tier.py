@@ -38,20 +38,6 @@ CAMPUS, BUILDING, LEVEL = "cvhs", "cvhs-main", "cvhs-main-l1"
 ROOM, DOOR = "cvhs-main-l1-102", "cvhs-main-l1-d002"
 USER = "demo-admin"
 
-DRAWN_AFTER = """(after) => {
-  const out = [];
-  for (const f of document.querySelectorAll('iframe')) {
-    if (!f.title.includes('deckmap') || !f.contentWindow) continue;
-    const p = f.contentWindow.performance;
-    for (const e of p.getEntriesByName('deckmap:drawn')) {
-      const t = p.timeOrigin + e.startTime;
-      if (t >= after) out.push(t);
-    }
-  }
-  return out.sort();
-}"""
-
-
 MARKS_AFTER = """(after) => {
   const out = [];
   for (const f of document.querySelectorAll('iframe')) {
@@ -69,6 +55,11 @@ MARKS_AFTER = """(after) => {
 def marks_after(page, t0: float) -> str:
     """The map's User Timing marks (render, unchanged, draw, drawn) after t0, as 'name@s'."""
     return " ".join(f"{name}@{(t - t0) / 1000:.2f}" for t, name in page.evaluate(MARKS_AFTER, t0))
+
+
+def drawn_after(page, t0: float) -> list[float]:
+    """Browser times (ms) of the map's ``deckmap:drawn`` marks after t0, oldest first."""
+    return [t for t, name in page.evaluate(MARKS_AFTER, t0) if name == "drawn"]
 
 
 def browser_now(page) -> float:
@@ -102,7 +93,7 @@ def wait_new_colour(page, t0: float, xy, before, timeout_s: float = 60.0) -> flo
     differs from ``before``."""
     deadline, seen = time.perf_counter() + timeout_s, 0
     while time.perf_counter() < deadline:
-        marks = page.evaluate(DRAWN_AFTER, t0)
+        marks = drawn_after(page, t0)
         if len(marks) > seen:
             seen = len(marks)
             page.evaluate("() => new Promise(r => requestAnimationFrame(r))")
