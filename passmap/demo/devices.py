@@ -255,25 +255,15 @@ def panel_devices(rooms: dict, p: dict, level: int) -> list[dict]:
     front = rooms.get("lobby") or rooms.get("corridor")
     office = rooms.get("main_office")
     if front is not None:
-        _, y0, x1, _ = front.rect.bounds
-        out.append(
-            _dev(
-                "fire_alarm_panel",
-                "Fire alarm control panel",
-                (x1 - 0.3, y0 + 1.0),
-                level=level,
-                zone=front.key,
-            )
-        )
+        out.append(_near_corner(front, "fire_alarm_panel", "Fire alarm control panel", 0.3, level))
     if office is not None and p["visitor_management"]:
-        _x0, y0, x1, _y1 = office.rect.bounds
-        out.append(
-            _dev(
-                "visitor_management",
-                "Visitor management station (ID scan)",
-                (x1 - 1.0, y0 + 1.0),
-                level=level,
-                zone=office.key,
-            )
-        )
+        name = "Visitor management station (ID scan)"
+        out.append(_near_corner(office, "visitor_management", name, 1.0, level))
     return out
+
+
+def _near_corner(room, ctype, name, inset_x_m: float, level: int) -> dict:
+    """A device of ``room`` by its (max x, min y) corner: ``inset_x_m`` in from the max-x wall,
+    1 m in from the min-y wall (building-local metres)."""
+    _x0, y0, x1, _y1 = room.rect.bounds
+    return _dev(ctype, name, (x1 - inset_x_m, y0 + 1.0), level=level, zone=room.key)
