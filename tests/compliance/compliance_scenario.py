@@ -64,6 +64,16 @@ def base_bundle() -> dict[str, list[dict]]:
         ("R1", "classroom", (0, 10, 10, 20)),
         ("R2", "classroom", (10, 10, 20, 20)),
     ]
+    exterior_doors = [  # id, class, number, into zone, monitored, lock function, wall segment
+        ("D1", "exterior-primary", "1", "V", True, "electrified", line((2, 0), (4, 0))),
+        ("D2", "exterior-secondary", "2", "C", True, "exit-only", line((40, 7), (40, 9))),
+        ("D3", "exterior-tertiary", "3", "C", False, "exit-only", line((0, 7), (0, 9))),
+    ]
+    to_c = dict(b, to_zone_id="C")  # an inner door onto the corridor
+    classroom_doors = [  # id, classroom, lockable from inside, wall segment
+        ("CR1", "R1", True, line((4, 10), (6, 10))),
+        ("CR2", "R2", False, line((14, 10), (16, 10))),
+    ]
     return {
         "district": [{"id": "D", "name": "Test District", "geom": box(-100, -100, 200, 200)}],
         "campus": [
@@ -74,63 +84,14 @@ def base_bundle() -> dict[str, list[dict]]:
         "zone": [dict(b, id=i, kind=k, name=i, geom=box(*xy)) for i, k, xy in zones]
         + [dict(c, id="P", kind="parking", name="Parking", geom=box(0, -40, 40, -15))],
         "opening": [
-            dict(
-                b,
-                id="D1",
-                door_class="exterior-primary",
-                number="1",
-                zone_id="V",
-                monitored=True,
-                lock_function="electrified",
-                geom=line((2, 0), (4, 0)),
-            ),
-            dict(
-                b,
-                id="D2",
-                door_class="exterior-secondary",
-                number="2",
-                zone_id="C",
-                monitored=True,
-                lock_function="exit-only",
-                geom=line((40, 7), (40, 9)),
-            ),
-            dict(
-                b,
-                id="D3",
-                door_class="exterior-tertiary",
-                number="3",
-                zone_id="C",
-                monitored=False,
-                lock_function="exit-only",
-                geom=line((0, 7), (0, 9)),
-            ),
-            dict(
-                b,
-                id="CR1",
-                door_class="classroom",
-                zone_id="R1",
-                to_zone_id="C",
-                lock_inside_operable=True,
-                geom=line((4, 10), (6, 10)),
-            ),
-            dict(
-                b,
-                id="CR2",
-                door_class="classroom",
-                zone_id="R2",
-                to_zone_id="C",
-                lock_inside_operable=False,
-                geom=line((14, 10), (16, 10)),
-            ),
-            dict(
-                b,
-                id="IV",
-                door_class="interior",
-                zone_id="V",
-                to_zone_id="C",
-                geom=line((2, 6), (4, 6)),
-            ),
-        ],
+            dict(b, id=i, door_class=k, number=n, zone_id=z, monitored=m, lock_function=f, geom=g)
+            for i, k, n, z, m, f, g in exterior_doors
+        ]
+        + [
+            dict(to_c, id=i, door_class="classroom", zone_id=z, lock_inside_operable=x, geom=g)
+            for i, z, x, g in classroom_doors
+        ]
+        + [dict(to_c, id="IV", door_class="interior", zone_id="V", geom=line((2, 6), (4, 6)))],
         "control": [
             dict(
                 c,
