@@ -5,7 +5,7 @@ the sign-in page alone (or a refusal for an invalid share link), so no page scri
 outside this frame (server.py also turns off Streamlit's auto-discovery of pages/). Each page
 re-checks its own action with ui.guard.require (deny by default).
 
-To add a screen, add ONE st.Page line to PAGES under its group, with a url_path that differs
+To add a screen, add ONE _page line to PAGES under its group, with a url_path that differs
 from the file's stem, and open the page with ``viewer = require("<its action>")``.
 """
 
@@ -23,89 +23,37 @@ HERE = Path(__file__).resolve().parent
 st.set_page_config(page_title="PassMap", page_icon="🛡️", layout="wide")
 apply_style()
 
+
+def _page(stem: str, title: str, icon: str, url_path: str, **kw) -> st.Page:
+    """The navigation entry of pages/<stem>.py, its icon one of Material Symbols."""
+    return st.Page(
+        HERE / f"pages/{stem}.py", title=title, icon=f":material/{icon}:", url_path=url_path, **kw
+    )
+
+
 PAGES = {
     "Maps": [
-        st.Page(
-            HERE / "pages/district.py",
-            title="District",
-            icon=":material/map:",
-            url_path="overview",
-            default=True,
-        ),
-        st.Page(
-            HERE / "pages/campus.py",
-            title="Campus",
-            icon=":material/school:",
-            url_path="campus-map",
-        ),
-        st.Page(
-            HERE / "pages/floor.py",
-            title="Floor plan",
-            icon=":material/grid_view:",
-            url_path="floor-plan",
-        ),
+        _page("district", title="District", icon="map", url_path="overview", default=True),
+        _page("campus", title="Campus", icon="school", url_path="campus-map"),
+        _page("floor", title="Floor plan", icon="grid_view", url_path="floor-plan"),
     ],
     "Compliance": [
-        st.Page(
-            HERE / "pages/gaps.py",
-            title="Gaps & roadmap",
-            icon=":material/checklist:",
-            url_path="gaps-roadmap",
-        )
+        _page("gaps", title="Gaps & roadmap", icon="checklist", url_path="gaps-roadmap"),
     ],
-    "Live": [
-        st.Page(
-            HERE / "pages/live.py",
-            title="Live status",
-            icon=":material/sensors:",
-            url_path="live-status",
-        )
-    ],
+    "Live": [_page("live", title="Live status", icon="sensors", url_path="live-status")],
     "Public safety": [
-        st.Page(
-            HERE / "pages/responder.py",
-            title="Responder map",
-            icon=":material/local_police:",
-            url_path="responder",
-        )
+        _page("responder", title="Responder map", icon="local_police", url_path="responder"),
     ],
     "Admin": [
-        st.Page(
-            HERE / "pages/admin_users.py",
-            title="Users",
-            icon=":material/group:",
-            url_path="admin_users",
-        ),
-        st.Page(
-            HERE / "pages/share_admin.py",
-            title="Share links",
-            icon=":material/link:",
-            url_path="share_admin",
-        ),
-        st.Page(
-            HERE / "pages/gateways.py",
-            title="Gateways",
-            icon=":material/hub:",
-            url_path="gateways-admin",
-        ),
+        _page("admin_users", title="Users", icon="group", url_path="admin_users"),
+        _page("share_admin", title="Share links", icon="link", url_path="share_admin"),
+        _page("gateways", title="Gateways", icon="hub", url_path="gateways-admin"),
     ],
     "Plans": [
-        st.Page(
-            HERE / "pages/import.py",
-            title="Import",
-            icon=":material/upload_file:",
-            url_path="import-plans",
-        ),
-        st.Page(HERE / "pages/edit.py", title="Edit", icon=":material/edit:", url_path="edit-plan"),
+        _page("import", title="Import", icon="upload_file", url_path="import-plans"),
+        _page("edit", title="Edit", icon="edit", url_path="edit-plan"),
     ],
-    "Present": [
-        st.Page(
-            HERE / "pages/board.py",
-            title="Board",
-            icon=":material/slideshow:",
-            url_path="board-report",
-        )
-    ],
+    "Present": [_page("board", title="Board", icon="slideshow", url_path="board-report")],
 }
 
 # The gate (ui/auth.py): who is looking. Nobody (or no page for their role): one page only.

@@ -11,7 +11,13 @@ from streamlit.testing.v1 import AppTest
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
 ENTRY = HERE / "app_entry.py"
-PAGES = re.findall(r'HERE / "pages/(\w+)\.py"', (REPO / "app.py").read_text(encoding="utf-8"))
+# (file stem, title, url_path) of every page in app.py's navigation: its _page(...) lines
+APP_PAGES = re.findall(
+    r'_page\(\s*"(\w+)",\s*title="([^"]+)".*?url_path="([^"]+)"',
+    (REPO / "app.py").read_text(encoding="utf-8"),
+    re.S,
+)
+PAGES = [stem for stem, _, _ in APP_PAGES]
 
 
 def new_app() -> AppTest:

@@ -11,7 +11,6 @@ navigation offered, which page ran, and whether the script run finished. A share
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,15 +18,11 @@ from pathlib import Path
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.helpers import wait_until
+from tests.security.apptest_tools import APP_PAGES
 
 REPO = Path(__file__).resolve().parents[2]
-APP = (REPO / "app.py").read_text(encoding="utf-8")
 STEMS = sorted(p.stem for p in (REPO / "pages").glob("*.py") if p.stem != "__init__")
-URL_PATHS = sorted(set(re.findall(r'url_path="([^"]+)"', APP)))
-# (file stem, title, url_path) of every st.Page in app.py's navigation
-APP_PAGES = re.findall(
-    r'st\.Page\(\s*HERE / "pages/(\w+)\.py",\s*title="([^"]+)".*?url_path="([^"]+)"', APP, re.S
-)
+URL_PATHS = sorted({url_path for _, _, url_path in APP_PAGES})
 SIGN_IN_TITLE = "PassMap: sign in"
 
 
