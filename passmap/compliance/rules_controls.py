@@ -46,15 +46,33 @@ def select_controls(ctx, types, attrs: dict | None = None, online_only: bool = T
     return cache[key]
 
 
+# The columns of the controls that rules read from a selection (select_controls): every row
+# selected copies each column, and selections reach ~300k devices (names, camera angles, feed
+# ids and stored zones are read elsewhere, from ``ctx.controls``).
+SELECTED_COLUMNS = (
+    "id",
+    "type",
+    "campus_id",
+    "building_id",
+    "district_id",
+    "opening_id",
+    "attrs",
+    "last_tested_on",
+    "plane",
+    "x_m",
+    "y_m",
+)
+
+
 def _control_table(ctx) -> pd.DataFrame:
-    """The controls without their geometry (a plain frame: rules select by type and read
-    ids, attributes and metric points; a GeoDataFrame's row selection costs twice as much)."""
+    """The controls' ``SELECTED_COLUMNS`` (a plain frame: a GeoDataFrame's row selection costs
+    twice as much), with the controls' row positions as index."""
     if "_control_table" not in ctx.__dict__:
         c = ctx.controls
         # The columns themselves, not copies (``drop`` copied 300k rows of every column
         # through the GeoDataFrame constructor, ~0.4 s of the large district).
         ctx.__dict__["_control_table"] = pd.DataFrame(
-            {k: c[k] for k in c.columns if k != c.geometry.name}, copy=False
+            {k: c[k] for k in SELECTED_COLUMNS if k in c}, copy=False
         )
     return ctx.__dict__["_control_table"]
 
@@ -192,28 +210,28 @@ def _per_control_check(practice, ctx, units, bad_mask_fn, problem, online_only=F
     chosen = select_controls(ctx, p["control_types"], online_only=online_only)
     bad = np.asarray(bad_mask_fn(chosen), dtype=bool)
     level = practice["scope"]["level"]
-    all_ids, bad_ids = ids_by_unit(ctx, chosen, level), ids_by_unit(ctx, chosen, level, bad)
-    good_ids = ids_by_unit(ctx, chosen, level, ~bad)  # each unit's ids less its bad ones
+    bad_ids, good_ids = ids_by_unit(ctx, chosen, level, bad), ids_by_unit(ctx, chosen, level, ~bad)
     by_type = practice.get("cost_per") == "type" or problem.startswith("have no")
-    kinds_of = _bad_types(ctx, chosen, level, bad) if by_type else {}
+    kinds_of = _bad_types(ctx, chosen, level, bad) if by_type else []
     fact = detail(chosen, bad) if detail else None
     what = device_phrase(p["control_types"])
     ok, sat, blk, why, items = [], [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
-        ids, b = all_ids.get(sid, []), bad_ids.get(sid, [])
-        if not ids:
+        good, b = good_ids.get(sid, []), bad_ids.get(sid, [])
+        n = len(good) + len(b)
+        if not n:
             ok.append(None), sat.append([]), blk.append([]), items.append(0)
             why.append(f"{name}: no {what} placed; not applicable.")
             continue
-        ok.append(not b), blk.append(b), sat.append(good_ids.get(sid, []))
+        ok.append(not b), blk.append(b), sat.append(good)
         kinds = [k for k, where in kinds_of if sid in where]
         items.append(len(kinds) if practice.get("cost_per") == "type" else len(b))
         facts = ", ".join(fact(i) for i in b[:4]) if fact else short_ids(b)
         more = f" +{len(b) - 4} more" if fact and len(b) > 4 else ""
         why.append(
-            f"{name}: all {plural(len(ids), 'device')} fine."
+            f"{name}: all {plural(n, 'device')} fine."
             if not b
-            else f"{name}: {len(b)} of {plural(len(ids), 'device')} {problem} ({facts}{more})"
+            else f"{name}: {len(b)} of {plural(n, 'device')} {problem} ({facts}{more})"
             + (
                 f"; types: {', '.join(type_word(k) for k in kinds)}"
                 if problem.startswith("have no")
@@ -229,11 +247,9 @@ def _per_control_check(practice, ctx, units, bad_mask_fn, problem, online_only=F
 def _bad_types(ctx, chosen: pd.DataFrame, level: str, bad: np.ndarray) -> list:
     """[(control type, ids of the units holding a bad device of it)], by type name: a unit's
     bad device types without a type per device (the types of a practice are a handful)."""
-    types = chosen["type"].astype(str).to_numpy()
-    return [
-        (t, set(_unit_pairs(ctx, chosen, level, bad & (types == t))[0]))
-        for t in sorted(set(types[bad]))
-    ]
+    codes, names = pd.factorize(chosen["type"], use_na_sentinel=False)  # categorical: cheap
+    kinds = sorted((str(names[k]), k) for k in np.unique(codes[bad]))
+    return [(t, set(_unit_pairs(ctx, chosen, level, bad & (codes == k))[0])) for t, k in kinds]
 
 
 def _type_procedures(ctx) -> set:
