@@ -166,7 +166,7 @@ def control_in_zone(practice, ctx, units):
     what = device_phrase(
         types, {**p.get("attrs", {}), **({"outdoor": 1} if p.get("outdoor") else {})}
     )
-    other = _others_hint(ctx, types, {**p, "_level": practice["scope"]["level"]}, found)
+    other = _others_hint(ctx, types, p, chosen, practice["scope"]["level"])
     ok, sat, blk, why = [], [], [], []
     needs = f"needs {plural(need, what)}, has "
     for sid, name in zip(units["scope_id"], units["scope_name"]):
@@ -183,21 +183,20 @@ def control_in_zone(practice, ctx, units):
     return outcome(units, ok, sat, blk, why)
 
 
-def _others_hint(ctx, types, p, found) -> dict:
+def _others_hint(ctx, types, p, chosen: pd.DataFrame, level: str) -> dict:
     """Why a unit that has devices of the types still fails: they lack the wanted attributes
-    or stand indoors. One clause per unit id."""
+    or stand indoors (devices of the types not ``chosen``). One clause per unit id."""
     if not p.get("attrs") and not p.get("outdoor"):
         return {}
-    every = ids_by_unit(ctx, select_controls(ctx, types), p.get("_level", "zone"))
+    every = select_controls(ctx, types)
+    others = ~np.isin(every.index.to_numpy(), chosen.index.to_numpy())
     wanted = [*p.get("attrs", {}), *(["outdoor"] if p.get("outdoor") else [])]
     out = {}
-    for sid, ids in every.items():
-        rest = [i for i in ids if i not in set(found.get(sid, []))]
-        if rest:
-            out[sid] = (
-                f"; {plural(len(rest), device_phrase(types))} here "
-                f"{lacking(len(rest), wanted)} ({short_ids(rest)})"
-            )
+    for sid, rest in ids_by_unit(ctx, every, level, others).items():
+        out[sid] = (
+            f"; {plural(len(rest), device_phrase(types))} here "
+            f"{lacking(len(rest), wanted)} ({short_ids(rest)})"
+        )
     return out
 
 

@@ -18,7 +18,7 @@ from passmap.compliance.rulekit import (
     rule,
     short_ids,
 )
-from passmap.compliance.rules_controls import select_controls
+from passmap.compliance.rules_controls import ids_by_unit, select_controls
 from passmap.values import is_missing
 
 _SCALAR = (bool, str, int, float)
@@ -295,14 +295,7 @@ def _companions(ctx, doors, need: str, within_m: float, vest_of: dict) -> dict:
     for oid, cid in zip(c["opening_id"], c["id"]):
         if oid in door_set:
             out.setdefault(oid, cid)
-    cz = ctx.control_zone
-    in_zone = (
-        group_lists(
-            *cz[cz["control_id"].isin(set(c["id"]))][["zone_id", "control_id"]].to_numpy().T
-        )
-        if len(c)
-        else {}
-    )
+    in_zone = ids_by_unit(ctx, c, "zone")
     for d, vest in vest_of.items():
         for z in vest:
             if in_zone.get(z):
