@@ -169,7 +169,7 @@ class Context:
 
     def _prepare(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         out = frame.to_crs(self.crs) if len(frame) else frame.set_crs(self.crs, allow_override=True)
-        out = out.reset_index(drop=True)
+        out.index = pd.RangeIndex(len(out))  # a new frame already: no reset_index copy
         out["plane"] = geo.plane_keys(out, self.ground) if len(out) else pd.Series(dtype=object)
         out["district_id"] = out["campus_id"].map(self.campus_district)
         xy = _centres(out)

@@ -108,7 +108,7 @@ def evaluate(
         if units["frame"].empty:
             continue
         parts.append(_decorate(rule.func(p, ctx, units["frame"]), units, p))
-    for scratch in ("_selected", "_control_table", "_tested_on", "_camera_points"):
+    for scratch in ("_selected", "_control_table", "_camera_points"):
         ctx.__dict__.pop(scratch, None)  # the rules' per-run lookups (memory)
     if not parts:
         return pd.DataFrame(columns=FINDING_COLUMNS)

@@ -46,15 +46,33 @@ def select_controls(ctx, types, attrs: dict | None = None, online_only: bool = T
     return cache[key]
 
 
+# The columns of the controls that rules read from a selection (select_controls): every row
+# selected copies each column, and selections reach ~300k devices (names, camera angles, feed
+# ids and stored zones are read elsewhere, from ``ctx.controls``).
+SELECTED_COLUMNS = (
+    "id",
+    "type",
+    "campus_id",
+    "building_id",
+    "district_id",
+    "opening_id",
+    "attrs",
+    "last_tested_on",
+    "plane",
+    "x_m",
+    "y_m",
+)
+
+
 def _control_table(ctx) -> pd.DataFrame:
-    """The controls without their geometry (a plain frame: rules select by type and read
-    ids, attributes and metric points; a GeoDataFrame's row selection costs twice as much)."""
+    """The controls' ``SELECTED_COLUMNS`` (a plain frame: a GeoDataFrame's row selection costs
+    twice as much), with the controls' row positions as index."""
     if "_control_table" not in ctx.__dict__:
         c = ctx.controls
         # The columns themselves, not copies (``drop`` copied 300k rows of every column
         # through the GeoDataFrame constructor, ~0.4 s of the large district).
         ctx.__dict__["_control_table"] = pd.DataFrame(
-            {k: c[k] for k in c.columns if k != c.geometry.name}, copy=False
+            {k: c[k] for k in SELECTED_COLUMNS if k in c}, copy=False
         )
     return ctx.__dict__["_control_table"]
 
@@ -91,17 +109,27 @@ def _each_distinct(values: np.ndarray, test) -> np.ndarray:
     return np.fromiter(map(test, uniques), dtype=bool, count=len(uniques))[codes]
 
 
-def ids_by_unit(ctx, chosen: pd.DataFrame, level: str) -> dict:
-    """Control ids per scope unit id."""
+def ids_by_unit(ctx, chosen: pd.DataFrame, level: str, where=None) -> dict:
+    """Control ids per scope unit id (of the rows of ``chosen`` where ``where`` is True,
+    every row by default)."""
     if chosen.empty:
         return {}
+    return group_lists(*_unit_pairs(ctx, chosen, level, where))
+
+
+def _unit_pairs(ctx, chosen: pd.DataFrame, level: str, where=None):
+    """(unit ids, control ids): one pair per control of ``chosen`` (rows where ``where``)
+    and unit it counts for, in the controls' order."""
     if level == "zone":
         pairs = ctx.control_zone
         mask = np.zeros(len(ctx.controls), dtype=bool)
-        mask[chosen.index.to_numpy()] = True  # controls keep their row positions
-        pairs = pairs[mask[pairs["control_row"].to_numpy()]]
-        return group_lists(pairs["zone_id"], pairs["control_id"])
-    return group_lists(chosen[_LEVEL_COLUMN[level]], chosen["id"])
+        rows = chosen.index.to_numpy()  # controls keep their row positions
+        mask[rows if where is None else rows[where]] = True
+        keep = mask[pairs["control_row"].to_numpy()]
+        return pairs["zone_id"].to_numpy()[keep], pairs["control_id"].to_numpy()[keep]
+    keys = chosen[_LEVEL_COLUMN[level]].to_numpy(dtype=object)
+    ids = chosen["id"].to_numpy(dtype=object)
+    return (keys, ids) if where is None else (keys[where], ids[where])
 
 
 def indoor_rows(ctx) -> np.ndarray:
@@ -138,7 +166,7 @@ def control_in_zone(practice, ctx, units):
     what = device_phrase(
         types, {**p.get("attrs", {}), **({"outdoor": 1} if p.get("outdoor") else {})}
     )
-    other = _others_hint(ctx, types, {**p, "_level": practice["scope"]["level"]}, found)
+    other = _others_hint(ctx, types, p, chosen, practice["scope"]["level"])
     ok, sat, blk, why = [], [], [], []
     needs = f"needs {plural(need, what)}, has "
     for sid, name in zip(units["scope_id"], units["scope_name"]):
@@ -155,53 +183,54 @@ def control_in_zone(practice, ctx, units):
     return outcome(units, ok, sat, blk, why)
 
 
-def _others_hint(ctx, types, p, found) -> dict:
+def _others_hint(ctx, types, p, chosen: pd.DataFrame, level: str) -> dict:
     """Why a unit that has devices of the types still fails: they lack the wanted attributes
-    or stand indoors. One clause per unit id."""
+    or stand indoors (devices of the types not ``chosen``). One clause per unit id."""
     if not p.get("attrs") and not p.get("outdoor"):
         return {}
-    every = ids_by_unit(ctx, select_controls(ctx, types), p.get("_level", "zone"))
+    every = select_controls(ctx, types)
+    others = ~np.isin(every.index.to_numpy(), chosen.index.to_numpy())
     wanted = [*p.get("attrs", {}), *(["outdoor"] if p.get("outdoor") else [])]
     out = {}
-    for sid, ids in every.items():
-        rest = [i for i in ids if i not in set(found.get(sid, []))]
-        if rest:
-            out[sid] = (
-                f"; {plural(len(rest), device_phrase(types))} here "
-                f"{lacking(len(rest), wanted)} ({short_ids(rest)})"
-            )
+    for sid, rest in ids_by_unit(ctx, every, level, others).items():
+        out[sid] = (
+            f"; {plural(len(rest), device_phrase(types))} here "
+            f"{lacking(len(rest), wanted)} ({short_ids(rest)})"
+        )
     return out
 
 
 def _per_control_check(practice, ctx, units, bad_mask_fn, problem, online_only=False, detail=None):
     """Shared shape: controls of the types in each unit; the unit is in place when none is bad.
-    ``problem`` says what is wrong in plain words; ``detail(id) -> str`` adds per-device facts
-    (a last test date); ``items`` (for the cost) is one per bad device, or per bad device type
-    with ``cost_per: type``."""
+    ``problem`` says what is wrong in plain words; ``detail(chosen, bad) -> (id -> str)``
+    adds per-device facts (a last test date); ``items`` (for the cost) is one per bad device,
+    or per bad device type with ``cost_per: type``."""
     p = practice["check_params"]
     chosen = select_controls(ctx, p["control_types"], online_only=online_only)
-    bad = chosen[bad_mask_fn(chosen)]
+    bad = np.asarray(bad_mask_fn(chosen), dtype=bool)
     level = practice["scope"]["level"]
-    all_ids, bad_ids = ids_by_unit(ctx, chosen, level), ids_by_unit(ctx, bad, level)
-    type_of = dict(zip(bad["id"], bad["type"].astype(str)))
+    bad_ids, good_ids = ids_by_unit(ctx, chosen, level, bad), ids_by_unit(ctx, chosen, level, ~bad)
+    by_type = practice.get("cost_per") == "type" or problem.startswith("have no")
+    kinds_of = _bad_types(ctx, chosen, level, bad) if by_type else []
+    fact = detail(chosen, bad) if detail else None
     what = device_phrase(p["control_types"])
     ok, sat, blk, why, items = [], [], [], [], []
     for sid, name in zip(units["scope_id"], units["scope_name"]):
-        ids, b = all_ids.get(sid, []), bad_ids.get(sid, [])
-        if not ids:
+        good, b = good_ids.get(sid, []), bad_ids.get(sid, [])
+        n = len(good) + len(b)
+        if not n:
             ok.append(None), sat.append([]), blk.append([]), items.append(0)
             why.append(f"{name}: no {what} placed; not applicable.")
             continue
-        bset = set(b)
-        ok.append(not b), blk.append(b), sat.append([i for i in ids if i not in bset])
-        kinds = sorted({type_of[i] for i in b})
+        ok.append(not b), blk.append(b), sat.append(good)
+        kinds = [k for k, where in kinds_of if sid in where]
         items.append(len(kinds) if practice.get("cost_per") == "type" else len(b))
-        facts = ", ".join(detail(i) for i in b[:4]) if detail else short_ids(b)
-        more = f" +{len(b) - 4} more" if detail and len(b) > 4 else ""
+        facts = ", ".join(fact(i) for i in b[:4]) if fact else short_ids(b)
+        more = f" +{len(b) - 4} more" if fact and len(b) > 4 else ""
         why.append(
-            f"{name}: all {plural(len(ids), 'device')} fine."
+            f"{name}: all {plural(n, 'device')} fine."
             if not b
-            else f"{name}: {len(b)} of {plural(len(ids), 'device')} {problem} ({facts}{more})"
+            else f"{name}: {len(b)} of {plural(n, 'device')} {problem} ({facts}{more})"
             + (
                 f"; types: {', '.join(type_word(k) for k in kinds)}"
                 if problem.startswith("have no")
@@ -212,6 +241,14 @@ def _per_control_check(practice, ctx, units, bad_mask_fn, problem, online_only=F
     out = outcome(units, ok, sat, blk, why)
     out["items"] = items
     return out
+
+
+def _bad_types(ctx, chosen: pd.DataFrame, level: str, bad: np.ndarray) -> list:
+    """[(control type, ids of the units holding a bad device of it)], by type name: a unit's
+    bad device types without a type per device (the types of a practice are a handful)."""
+    codes, names = pd.factorize(chosen["type"], use_na_sentinel=False)  # categorical: cheap
+    kinds = sorted((str(names[k]), k) for k in np.unique(codes[bad]))
+    return [(t, set(_unit_pairs(ctx, chosen, level, bad & (codes == k))[0])) for t, k in kinds]
 
 
 def _type_procedures(ctx) -> set:
@@ -259,21 +296,24 @@ def maintenance(practice, ctx, units):
     """Devices of the types were tested within N days of the assessment date."""
     days = practice["check_params"]["within_days"]
     limit = pd.Timestamp(ctx.as_of - timedelta(days=days))
-    c = ctx.controls
-    row_of = None
 
     def stale(frame):
-        t = pd.to_datetime(frame["last_tested_on"], errors="coerce")
-        return t.isna() | (t < limit)
+        # Test dates repeat (a few hundred distinct among ~100,000 devices): each one parsed
+        # once, in first-seen order (the order ``to_datetime`` infers a text format from).
+        codes, dates = pd.factorize(
+            frame["last_tested_on"].to_numpy(dtype=object), use_na_sentinel=False
+        )
+        t = pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce")
+        return (t.isna() | (t < limit)).to_numpy()[codes]
 
-    def detail(cid):
-        nonlocal row_of
-        if row_of is None:  # only failing units ask, a few ids each
-            if "_tested_on" not in ctx.__dict__:  # one map per context
-                ctx.__dict__["_tested_on"] = dict(zip(c["id"].tolist(), c["last_tested_on"]))
-            row_of = ctx.__dict__["_tested_on"]
-        when = day(row_of[cid])
-        return f"{cid} last tested {when}" if when else f"{cid} never tested"
+    def detail(chosen, bad):
+        tested = dict(zip(chosen["id"].to_numpy()[bad], chosen["last_tested_on"].to_numpy()[bad]))
+
+        def fact(cid):
+            when = day(tested[cid])
+            return f"{cid} last tested {when}" if when else f"{cid} never tested"
+
+        return fact
 
     return _per_control_check(
         practice, ctx, units, stale, f"not tested in the last {days} days", detail=detail

@@ -18,7 +18,7 @@ from passmap.compliance.rulekit import (
     rule,
     short_ids,
 )
-from passmap.compliance.rules_controls import select_controls
+from passmap.compliance.rules_controls import ids_by_unit, select_controls
 from passmap.values import is_missing
 
 _SCALAR = (bool, str, int, float)
@@ -29,18 +29,17 @@ def openings_by_unit(ctx, chosen: pd.DataFrame, level: str) -> dict:
     """Opening ids per unit; a door belongs to both zones it connects."""
     if chosen.empty:
         return {}
+    return _ids_by_unit(lambda c: chosen[c].to_numpy(dtype=object), level)
+
+
+def _ids_by_unit(column, level: str) -> dict:
+    """``openings_by_unit`` over columns read by ``column(name) -> array``."""
+    ids = column("id")
     if level == "zone":  # its zone's rows, then its other zone's
-        ids = chosen["id"].to_numpy(dtype=object)
         return group_lists(
-            np.concatenate(
-                [
-                    chosen["zone_id"].to_numpy(dtype=object),
-                    chosen["to_zone_id"].to_numpy(dtype=object),
-                ]
-            ),
-            np.concatenate([ids, ids]),
+            np.concatenate([column("zone_id"), column("to_zone_id")]), np.concatenate([ids, ids])
         )
-    return group_lists(chosen[_LEVEL_COLUMN[level]], chosen["id"])
+    return group_lists(column(_LEVEL_COLUMN[level]), ids)
 
 
 def opening_table(ctx) -> pd.DataFrame:
@@ -55,26 +54,59 @@ def opening_table(ctx) -> pd.DataFrame:
     return ctx.__dict__["_opening_table"]
 
 
-def door_ok(ctx, doors: pd.DataFrame, p: dict) -> pd.Series:
-    """Per door: does it meet the attribute test (or have a serving control)?"""
-    attr = p["attribute"]
-    if attr not in doors:
-        ok = pd.Series(False, index=doors.index)
+def door_rows(ctx, classes, portable_exterior: bool = False) -> np.ndarray:
+    """Row positions in ``opening_table`` of the doors of the classes, in table order; with
+    ``portable_exterior`` then the exterior doors of portable classroom buildings not among
+    them (a portable's outside door is its classroom door, so lock practices treat it as one).
+    Positions, not a frame: a practice reads two or three columns of them."""
+    table = opening_table(ctx)
+    wanted = table["door_class"].isin(classes).to_numpy()
+    rows = np.flatnonzero(wanted)
+    if not portable_exterior:
+        return rows
+    if "_portable_exterior" not in ctx.__dict__:  # the same doors for every practice
+        ctx.__dict__["_portable_exterior"] = np.flatnonzero(
+            (
+                table["building_id"].isin(ctx.portable_buildings)
+                & table["door_class"].astype(str).str.startswith("exterior")
+            ).to_numpy()
+        )
+    extra = ctx.__dict__["_portable_exterior"]
+    return np.concatenate([rows, extra[~wanted[extra]]])
+
+
+def door_ok(ctx, rows: np.ndarray, p: dict) -> np.ndarray:
+    """Per door at ``rows`` (of ``opening_table``): does it meet the attribute test (or have
+    a serving control)?"""
+    table = opening_table(ctx)
+    tests = []
+    if p["attribute"] not in table:
+        tests.append(np.zeros(len(rows), dtype=bool))
     else:
-        col = doors[attr]
-        ok = pd.Series(True, index=doors.index)
+        col = table[p["attribute"]].take(rows)
         if p.get("present"):
-            ok &= col.notna() & (col.astype(str).str.strip() != "")
+            tests.append((col.notna() & (col.astype(str).str.strip() != "")).to_numpy())
         if "equals" in p:
-            ok &= col.eq(p["equals"]).fillna(False).astype(bool)
+            tests.append(col.eq(p["equals"]).fillna(False).astype(bool).to_numpy())
         if "any_of" in p:
-            ok &= col.isin(p["any_of"])
+            tests.append(col.isin(p["any_of"]).to_numpy())
         if "none_of" in p:
-            ok &= ~col.isin(p["none_of"])
+            tests.append(~col.isin(p["none_of"]).to_numpy())
+    ok = np.logical_and.reduce(tests) if tests else np.ones(len(rows), dtype=bool)
     if p.get("or_control_types"):
-        served = select_controls(ctx, p["or_control_types"])["opening_id"].dropna()
-        ok |= doors["id"].isin(set(served))
+        served = served_openings(ctx, p["or_control_types"])
+        ids = table["id"].to_numpy(dtype=object)[rows]
+        ok |= np.fromiter((i in served for i in ids), dtype=bool, count=len(ids))
     return ok
+
+
+def served_openings(ctx, types) -> set:
+    """Ids of the openings a control of the types is linked to (once per context and types)."""
+    cache = ctx.__dict__.setdefault("_served", {})
+    key = tuple(types)
+    if key not in cache:
+        cache[key] = set(select_controls(ctx, types)["opening_id"].dropna())
+    return cache[key]
 
 
 # What a door needs to pass, in plain words, per attribute the catalog tests.
@@ -87,28 +119,16 @@ _NEEDS = {
 }
 
 
-def _door_words(doors: pd.DataFrame, attr: str, rows: np.ndarray) -> list[str]:
-    """The attribute's value in words for the doors at ``rows`` (a boolean mask)."""
-    if attr not in doors:
-        return ["not recorded"] * int(rows.sum())
-    col = doors.loc[rows, attr]
+def _door_words(ctx, attr: str, rows: np.ndarray) -> list[str]:
+    """The attribute's value in words for the doors at ``rows`` (of ``opening_table``)."""
+    table = opening_table(ctx)
+    if attr not in table:
+        return ["not recorded"] * len(rows)
+    col = table[attr].take(rows)
     return [
         "not recorded" if m else str(v).lower()
         for v, m in zip(col.tolist(), col.isna().to_numpy().tolist())
     ]
-
-
-def portable_doors(ctx, doors: pd.DataFrame) -> pd.DataFrame:
-    """Exterior doors of portable classroom buildings: a portable's outside door is its
-    classroom door, so lock practices treat it as one."""
-    if "_portable_exterior" not in ctx.__dict__:  # the same doors for every practice
-        o = opening_table(ctx)
-        ctx.__dict__["_portable_exterior"] = o[
-            o["building_id"].isin(ctx.portable_buildings)
-            & o["door_class"].astype(str).str.startswith("exterior")
-        ]
-    extra = ctx.__dict__["_portable_exterior"]
-    return pd.concat([doors, extra[~extra["id"].isin(set(doors["id"]))]])
 
 
 @rule(
@@ -129,27 +149,26 @@ def opening_attribute(practice, ctx, units):
     ``portable_exterior`` a portable classroom's outside doors count as classroom doors)."""
     p = practice["check_params"]
     table = opening_table(ctx)
-    doors = table[table["door_class"].isin(p["door_classes"])]
-    if p.get("portable_exterior"):
-        doors = portable_doors(ctx, doors)
-    ok_door = door_ok(ctx, doors, p)
-    attr_ok = set(doors.loc[ok_door.to_numpy(), "id"])
-    breached = set()
+    rows = door_rows(ctx, p["door_classes"], p.get("portable_exterior", False))
+    ids = table["id"].to_numpy(dtype=object)[rows]
+    ok = door_ok(ctx, rows, p)
+    held = np.zeros(len(rows), dtype=bool)  # passes the test, but held or forced open now
     if ctx.live and p.get("live_breaks"):
-        breached = set(doors["id"]) & ctx.breached_openings
-        ok_door &= ~doors["id"].isin(breached)
-    bad_rows = ~ok_door.to_numpy()
-    bad_ids = set(doors.loc[bad_rows, "id"])
-    per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"])
+        breached = ctx.breached_openings
+        held = ok & np.fromiter((i in breached for i in ids), dtype=bool, count=len(ids))
+        ok &= ~held
+    failing = ~ok
+    bad_ids = set(ids[failing])
+    per_unit = _ids_by_unit(
+        lambda c: table[c].to_numpy(dtype=object)[rows], practice["scope"]["level"]
+    )
     what = door_phrase(p["door_classes"])
     attr = p["attribute"]
     needs = _NEEDS.get(attr, f"'{attr}' as the practice says")
     # what each failing door has, in words (all at once: a door is named in both its zones)
     facts = {
-        i: f"{i} (held or forced open now)"
-        if i in breached and i in attr_ok
-        else f"{i} ({attr.replace('_', ' ')}: {v})"
-        for i, v in zip(doors.loc[bad_rows, "id"], _door_words(doors, attr, bad_rows))
+        i: f"{i} (held or forced open now)" if h else f"{i} ({attr.replace('_', ' ')}: {v})"
+        for i, h, v in zip(ids[failing], held[failing], _door_words(ctx, attr, rows[failing]))
     }
     fact = facts.__getitem__
 
@@ -276,14 +295,7 @@ def _companions(ctx, doors, need: str, within_m: float, vest_of: dict) -> dict:
     for oid, cid in zip(c["opening_id"], c["id"]):
         if oid in door_set:
             out.setdefault(oid, cid)
-    cz = ctx.control_zone
-    in_zone = (
-        group_lists(
-            *cz[cz["control_id"].isin(set(c["id"]))][["zone_id", "control_id"]].to_numpy().T
-        )
-        if len(c)
-        else {}
-    )
+    in_zone = ids_by_unit(ctx, c, "zone")
     for d, vest in vest_of.items():
         for z in vest:
             if in_zone.get(z):

@@ -185,7 +185,9 @@ class ComplianceMixin:
             .to_arrow_table()
         )
         frame = gpd.GeoDataFrame.from_arrow(arrow)
-        return frame if frame.crs is not None else frame.set_crs("OGC:CRS84", allow_override=True)
+        if frame.crs is None:  # in place: a copy of 300k controls' columns cost ~0.1 s CPU
+            frame.set_crs("OGC:CRS84", allow_override=True, inplace=True)
+        return frame
 
     def assessment_controls(self, campus_id: str | None = None, building_id: str | None = None):
         """Controls with the columns the engine reads (of the district, one campus or one
