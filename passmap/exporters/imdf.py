@@ -5,8 +5,9 @@ venue (campus), building, footprint, level, unit (zone), opening, amenity (point
 fixture (polygon controls), detail (line controls on a level), and ``pass_site.geojson`` for the
 grounds zones and controls IMDF cannot hold (no level), in the project schema.
 
-Ids: IMDF needs UUIDs; ours are mapped stably with ``imdf_uuid`` (uuid5) and kept in each
-feature's ``pass`` object (``pass.id``), which the IMDF importer reads back.
+Ids: IMDF needs UUIDs; ours are mapped stably with ``imdf_uuid`` (imdf_archive.py, shared with
+the responder export) and kept in each feature's ``pass`` object (``pass.id``), which the IMDF
+importer reads back.
 
 >>> imdf_uuid("zone", "r101") == imdf_uuid("zone", "r101")
 True
@@ -14,21 +15,13 @@ True
 
 from __future__ import annotations
 
-import json
-import uuid
-import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 from passmap.exporters.common import feature, table_rows
+from passmap.exporters.imdf_archive import imdf_feature, imdf_uuid, write_imdf_zip
 from passmap.imdf_vocab import FEATURE_TYPES, amenity_category, label, unit_category
 
-NAMESPACE = uuid.UUID("6f1c2d4e-8a7b-5c3d-9e0f-a1b2c3d4e5f6")
 EXTENSION = "imdf:extension:passmap:pass#1.0.0"
-
-
-def imdf_uuid(table: str, entity_id: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{table}:{entity_id}"))
 
 
 def _label(text, row: dict | None = None):
@@ -90,22 +83,13 @@ def build_collections(store) -> dict[str, list[dict]]:
             )
         )
         if b["geometry"] is not None:
-            f = feature(
-                {
-                    "category": "ground",
-                    "name": None,
-                    "building_ids": [imdf_uuid("building", b["id"])],
-                },
-                b["geometry"],
-            )
+            props = {
+                "category": "ground",
+                "name": None,
+                "building_ids": [imdf_uuid("building", b["id"])],
+            }
             out["footprint"].append(
-                {
-                    "id": imdf_uuid("footprint", b["id"]),
-                    "type": "Feature",
-                    "feature_type": "footprint",
-                    "geometry": f["geometry"],
-                    "properties": f["properties"],
-                }
+                imdf_feature("footprint", b["id"], "footprint", props, b["geometry"])
             )
     for lv in rows["level"]:
         out["level"].append(
@@ -250,14 +234,8 @@ def _point(geom):
 
 
 def _feat(table, row, ftype, props, ext, geometry=True) -> dict:
-    f = feature({**props, "pass": ext}, row["geometry"] if geometry else None)
-    return {
-        "id": imdf_uuid(table, row["id"]),
-        "type": "Feature",
-        "feature_type": ftype,
-        "geometry": f["geometry"],
-        "properties": f["properties"],
-    }
+    geom = row["geometry"] if geometry else None
+    return imdf_feature(table, row["id"], ftype, {**props, "pass": ext}, geom)
 
 
 def _site(table, row) -> dict:
@@ -266,19 +244,4 @@ def _site(table, row) -> dict:
 
 def export_imdf(store, out_path: Path) -> dict[str, int]:
     """Write the archive; returns the feature count per file."""
-    cols = build_collections(store)
-    manifest = {
-        "version": "1.0.0",
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "generated_by": "PassMap",
-        "language": "en",
-        "extensions": [EXTENSION],
-    }
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", json.dumps(manifest, indent=2))
-        for name, feats in cols.items():
-            doc = {"type": "FeatureCollection", "name": name, "features": feats}
-            zf.writestr(f"{name}.geojson", json.dumps(doc))
-    return {k: len(v) for k, v in cols.items()}
+    return write_imdf_zip(Path(out_path), build_collections(store), [EXTENSION])

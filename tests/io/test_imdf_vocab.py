@@ -85,6 +85,36 @@ def test_responder_imdf_round_trips_every_control_type(site_store, store, tmp_pa
     assert set(store.list_controls()["type"]) == written
 
 
+def _features(path) -> dict[str, list[dict]]:
+    with zipfile.ZipFile(path) as zf:
+        return {
+            n.removesuffix(".geojson"): json.loads(zf.read(n))["features"]
+            for n in zf.namelist()
+            if n.endswith(".geojson")
+        }
+
+
+def test_both_imdf_exports_give_an_entity_the_same_id(site_store, tmp_path):
+    """A responder's system importing the full export and the responder export matches their
+    features: one id per zone, door, device, level, building and campus."""
+    _every_type(site_store)
+    door = {"id": "d1", "campus_id": "c1", "building_id": "b1", "level_id": "b1-l0"}
+    door |= {"zone_id": "z101", "door_class": "exterior-primary", "geom": shape(line(0, 3, 0, 4))}
+    site_store.apply_import({"opening": [door]}, "test", "a door")
+    export(site_store, "imdf", tmp_path / "full.zip")
+    responder_imdf(site_store, "c1", tmp_path / "r.zip")
+    full, sent = _features(tmp_path / "full.zip"), _features(tmp_path / "r.zip")
+    zone_ids = {f["properties"]["pass"]["id"]: f["id"] for f in full["unit"]}
+    assert zone_ids["z101"] in {f["id"] for f in sent["unit"]}
+    assert [f["id"] for f in sent["opening"]] == [f["id"] for f in full["opening"]]
+    full_ids = {f["id"] for feats in full.values() for f in feats if "id" in f}
+    sent_ids = {f["id"] for name, feats in sent.items() if name != "passmap_grid" for f in feats}
+    assert {"venue", "level", "unit", "opening", "amenity"} <= {n for n in sent if sent[n]}
+    assert sent_ids <= full_ids
+    full_levels = {f["id"] for f in full["level"]}
+    assert {f["properties"]["level_id"] for f in sent["unit"] + sent["opening"]} <= full_levels
+
+
 def _zip(path, files: dict):
     with zipfile.ZipFile(path, "w") as zf:
         for name, doc in files.items():
