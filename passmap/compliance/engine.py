@@ -303,17 +303,10 @@ class NothingToAssess(ValueError):
     failure; the maps show no tiers and say why."""
 
 
-def run(
-    store,
-    edition: str = "v7",
-    live: bool = False,
-    building_id: str | None = None,
-    as_of: date | None = None,
-    practices: pd.DataFrame | None = None,
-):
-    """Load inputs once, evaluate, return (practices, context, findings)."""
-    if practices is None:
-        practices = store.list_practices(edition)
+def run(store, edition: str, live: bool, building_id: str | None, as_of: date | None):
+    """Load inputs once, evaluate, return (practices, context, findings). Called by
+    ``passmap.compliance.assess``, which owns the defaults and the meaning of each argument."""
+    practices = store.list_practices(edition)
     if practices.empty:
         raise NothingToAssess(
             f"No practices of edition {edition!r} in {store.path}; load a catalog "
