@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from passmap.config import DATA_DIR
-from passmap.model import COMPONENTS, ZONE_KINDS
+from passmap.model import COMPONENTS, EDITION, ZONE_KINDS
 
 CATALOG_DIR = DATA_DIR / "catalog"
 SCOPE_LEVELS = ("zone", "building", "campus", "district")
@@ -211,7 +211,7 @@ def _validate_check(check, fail) -> None:
             fail(f"rule {kind} parameter {name!r} has the wrong type")
 
 
-def load_starter(store, edition: str = "v7", actor: str = "system") -> int:
+def load_starter(store, edition: str = EDITION, actor: str = "system") -> int:
     """Write the starter catalog of ``edition`` into the store (upsert)."""
     cat = load_catalog(edition)
     return store.save_practices(cat.practice_rows(), cat.edition, actor=actor, label="catalog")
@@ -278,7 +278,7 @@ LEVEL_ORDER = {"zone": 0, "building": 1, "campus": 2, "district": 3}
 
 
 def import_checklist(
-    store, path, edition: str = "v7", mode: str = "extend", actor: str = "import"
+    store, path, edition: str = EDITION, mode: str = "extend", actor: str = "import"
 ) -> dict:
     """Import a district checklist (CSV/XLSX) into the store, all or nothing.
 

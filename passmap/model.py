@@ -23,6 +23,7 @@ COMPONENTS = (
     "Video Surveillance",
     "Detection & Alarms",
 )
+EDITION = "v7"  # the PASS edition assessed when none is named (CLI, app, demo, service)
 TIERS = ("1", "2", "3", "4")
 BASELINE = "baseline"
 

@@ -13,9 +13,9 @@ import streamlit as st
 
 from passmap.compliance.engine import NothingToAssess
 from passmap.compliance.service import service_for
+from passmap.model import EDITION
 from ui.data import get_store
 
-EDITION = "v7"
 POLL_S = 0.5  # a write reaches every open page within about half a second, plus its rerun
 
 

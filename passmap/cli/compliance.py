@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from passmap.cli import CommandError, db_path, reading_store
+from passmap.model import EDITION
 
 
 def register(sub, parent) -> None:
@@ -13,7 +14,7 @@ def register(sub, parent) -> None:
     )
     p.add_argument("--campus", help="only this campus in the output")
     p.add_argument("--building", help="assess only this building (incremental path)")
-    p.add_argument("--edition", default="v7")
+    p.add_argument("--edition", default=EDITION)
     p.add_argument("--live", action="store_true", help="effective tier from device statuses")
     p.add_argument("--record", action="store_true", help="store the assessment with today's date")
     p.add_argument("--format", choices=("json", "table"), default="table")
@@ -21,18 +22,18 @@ def register(sub, parent) -> None:
     p = sub.add_parser("roadmap", parents=[parent], help="fit the gaps into yearly budgets")
     p.add_argument("--budget", type=float, required=True, help="budget per year in USD")
     p.add_argument("--years", type=int, default=3)
-    p.add_argument("--edition", default="v7")
+    p.add_argument("--edition", default=EDITION)
     p.add_argument("--format", choices=("json", "table"), default="table")
     p.set_defaults(func=cmd_roadmap, reads=True)
     p = sub.add_parser("checklist", parents=[parent], help="district checklist and catalogs")
     csub = p.add_subparsers(dest="checklist_command", required=True)
     q = csub.add_parser("import", parents=[parent], help="import a district checklist (CSV/XLSX)")
     q.add_argument("file")
-    q.add_argument("--edition", default="v7")
+    q.add_argument("--edition", default=EDITION)
     q.add_argument("--mode", choices=("extend", "replace"), default="extend")
     q.set_defaults(func=cmd_checklist_import)
     q = csub.add_parser("load-starter", parents=[parent], help="load a starter catalog")
-    q.add_argument("--edition", default="v7")
+    q.add_argument("--edition", default=EDITION)
     q.set_defaults(func=cmd_load_starter)
 
 

@@ -6,7 +6,7 @@ True
 
 Usage::
 
-    result = assess(store, edition="v7", live=False)
+    result = assess(store, edition=EDITION, live=False)
     result.tiers["campus-1"], result.gaps.head(), roadmap(result, 250_000, 3)
 """
 
@@ -20,11 +20,12 @@ from passmap.compliance.planning import roadmap
 from passmap.compliance.result import AssessmentResult
 from passmap.compliance.rules import RULES
 from passmap.gcpause import gc_paused
+from passmap.model import EDITION
 
 
 def assess(
     store,
-    edition: str = "v7",
+    edition: str = EDITION,
     live: bool = False,
     building_id: str | None = None,
     as_of: date | None = None,

@@ -22,6 +22,7 @@ import threading
 from passmap.compliance import assess
 from passmap.compliance.engine import NothingToAssess
 from passmap.compliance.result import AssessmentResult
+from passmap.model import EDITION
 from passmap.store.versions import NOT_ASSESSED
 
 _LOCK = threading.Lock()
@@ -31,7 +32,7 @@ _SERVICES: dict[tuple, AssessmentService] = {}
 class AssessmentService:
     """The assessment of one store, edition and mode as of the store's latest write."""
 
-    def __init__(self, store, edition: str = "v7", live: bool = False):
+    def __init__(self, store, edition: str = EDITION, live: bool = False):
         self.store, self.edition, self.live = store, edition, live
         self._lock = threading.Lock()
         self._result: AssessmentResult | None = None
@@ -110,7 +111,7 @@ def _with_version(result: AssessmentResult, version: int) -> AssessmentResult:
     return new
 
 
-def service_for(store, edition: str = "v7", live: bool = False) -> AssessmentService:
+def service_for(store, edition: str = EDITION, live: bool = False) -> AssessmentService:
     """The process-wide service of ``store`` (one per Store object, edition and mode)."""
     key = (id(store), str(store.path), edition, bool(live))
     with _LOCK:
@@ -120,7 +121,7 @@ def service_for(store, edition: str = "v7", live: bool = False) -> AssessmentSer
         return service
 
 
-def warm_up(path, edition: str = "v7") -> threading.Thread:
+def warm_up(path, edition: str = EDITION) -> threading.Thread:
     """Assess the shared store of ``path`` (design and effective) on a background thread, so
     the first visitor does not wait for a full run. For the server's lifespan hook."""
     from passmap.store.shared import shared_store

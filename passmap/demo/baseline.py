@@ -9,6 +9,7 @@ from pyproj import Transformer
 
 from passmap.catalog import CATALOG_DIR, import_checklist, load_starter
 from passmap.geometry import local_crs
+from passmap.model import EDITION
 from passmap.values import is_missing
 
 DEMO_CHECKLIST = CATALOG_DIR / "demo-checklist.csv"
@@ -21,12 +22,12 @@ def demo_step(store) -> str:
     """Used by ``passmap demo``; returns the id of the recorded assessment."""
     from passmap.compliance import assess, record
 
-    load_starter(store, "v7", actor="demo")
+    load_starter(store, EDITION, actor="demo")
     load_starter(store, "v6", actor="demo")
     if DEMO_CHECKLIST.exists():
-        import_checklist(store, DEMO_CHECKLIST, edition="v7", actor="demo")
+        import_checklist(store, DEMO_CHECKLIST, edition=EDITION, actor="demo")
     equip_demo(store)
-    return record(store, assess(store, edition="v7"), label="Demo baseline assessment")
+    return record(store, assess(store, edition=EDITION), label="Demo baseline assessment")
 
 
 def equip_demo(store) -> None:

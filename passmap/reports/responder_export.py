@@ -131,7 +131,7 @@ def _unit_of(units: list[dict], o) -> list[str]:
 def _site_files(campus: dict, buildings, levels, layers) -> dict[str, list[dict]]:
     """The venue, building (layer 'buildings') and level files of the campus."""
     venue = {
-        "category": "school",
+        "category": "university",  # IMDF has no K-12 venue category; the full export uses the same
         "name": {"en": campus["name"]},
         "restriction": "restricted",
         "address_id": None,
