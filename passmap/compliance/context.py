@@ -3,7 +3,8 @@ rules share (planes, control-to-zone joins, walls, cameras). No I/O after ``load
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -145,21 +146,23 @@ class Context:
         self.crs = crs
         self.ground = geo.ground_levels(inputs.levels)
         self.campus_district = dict(zip(inputs.campuses["id"], inputs.campuses["district_id"]))
-        self.zones = self._prepare(inputs.zones)
-        self.openings = self._prepare(inputs.openings)
-        self.controls = self._prepare(inputs.controls)
         walls = inputs.walls
         if walls is None:
             walls = gpd.GeoDataFrame(
                 {"id": [], "campus_id": [], "level_id": []}, geometry=[], crs=WGS84
             )
-        self.cad_walls = self._prepare(walls)
+        # The four reprojections overlap (pyproj and shapely release the GIL for most of it).
+        self.zones, self.openings, self.controls, self.cad_walls = _READERS.map(
+            self._prepare, (inputs.zones, inputs.openings, inputs.controls, walls)
+        )
         b = inputs.buildings
         portable = b["portable"].fillna(False).astype(bool) if "portable" in b else b["id"].isna()
         self.portable_buildings = set(b.loc[portable.to_numpy(), "id"])
         # Categorical vocabularies make the per-practice type/class filters cheap.
         self._categorical()
         self._plane_codes: dict[str, int] = {}
+        self._plane_lock = threading.Lock()  # a prefetch thread may code planes too
+        self._pending: dict[str, Future] = {}
         self.offline_controls, self.breached_openings = self._live_sets()
 
     def _categorical(self) -> None:
@@ -183,8 +186,35 @@ class Context:
             return np.empty(0, dtype=np.int64)
         local, uniques = pd.factorize(planes, use_na_sentinel=False)
         codes = self._plane_codes
-        table = np.array([codes.setdefault(p, len(codes)) for p in uniques], dtype=np.int64)
+        with self._plane_lock:
+            table = np.array([codes.setdefault(p, len(codes)) for p in uniques], dtype=np.int64)
         return table[local]
+
+    # -- prefetch -----------------------------------------------------------------------------
+    def prefetch(self, *chains: tuple[str, ...]) -> None:
+        """Compute shared tables (``control_zone``, ``walls``, ``_camera_arrays``) on a reader
+        thread while the rules run (their shapely work mostly releases the GIL, so it takes
+        the second core): each chain in order on one thread, ``("walls", "_camera_arrays")``
+        for one. A rule reading a table waits for it; one already computed or under way is
+        not started again."""
+        for chain in chains:
+            chain = [n for n in chain if n not in self.__dict__ and n not in self._pending]
+            if chain:
+                futures = {n: Future() for n in chain}
+                self._pending.update(futures)
+                _READERS.submit(self._compute_chain, futures)
+
+    def _compute_chain(self, futures: dict[str, Future]) -> None:
+        for name, fut in futures.items():
+            try:
+                fut.set_result(getattr(self, "_compute_" + name.lstrip("_"))())
+            except Exception as exc:  # noqa: BLE001 - raised to the rule reading the table
+                fut.set_exception(exc)
+
+    def _computed(self, name: str, compute):
+        """The prefetched table ``name`` (waiting for it), else computed here."""
+        fut = self._pending.get(name)
+        return compute() if fut is None else fut.result()
 
     # -- live ---------------------------------------------------------------------------------
     def _live_sets(self) -> tuple[set, set]:
@@ -211,6 +241,10 @@ class Context:
     # -- joins --------------------------------------------------------------------------------
     @cached_property
     def control_zone(self) -> pd.DataFrame:
+        """See ``_compute_control_zone``."""
+        return self._computed("control_zone", self._compute_control_zone)
+
+    def _compute_control_zone(self) -> pd.DataFrame:
         """Pairs [control_row, control_id, zone_id], derived from where each control IS (a
         stored zone_id is a cache for the maps and never trusted here): a point or line
         control belongs to the zone of its level containing its representative point, an area
@@ -259,6 +293,9 @@ class Context:
     @cached_property
     def walls(self) -> tuple[np.ndarray, np.ndarray]:
         """Wall segments (room boundaries and CAD walls, cut at doors) and their plane codes."""
+        return self._computed("walls", self._compute_walls)
+
+    def _compute_walls(self) -> tuple[np.ndarray, np.ndarray]:
         z, o, w = self.zones, self.openings, self.cad_walls
         rooms = z["building_id"].notna().to_numpy()
         segs, planes = geo.site_wall_arrays(
@@ -285,6 +322,9 @@ class Context:
 
     @cached_property
     def _camera_arrays(self) -> dict:
+        return self._computed("_camera_arrays", self._compute_camera_arrays)
+
+    def _compute_camera_arrays(self) -> dict:
         cams = self.cameras
         xy = cams[["x_m", "y_m"]].to_numpy(float)
         rng = cams["range_m"].to_numpy(float)

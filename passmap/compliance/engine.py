@@ -81,13 +81,17 @@ def evaluate(
     if building_id is not None:
         match = ctx.inputs.buildings.loc[ctx.inputs.buildings["id"] == building_id, "campus_id"]
         campus_id = match.iloc[0] if len(match) else None
-    parts, unit_cache = [], {}
+    parts, unit_cache, todo = [], {}, []
     for p in practices.to_dict("records"):
         rule = RULES[p["check_kind"]]
         if rule.live_only and not ctx.live:
             continue
         if not district_scope and p["scope"]["level"] == "district":
             continue
+        todo.append((p, rule))
+    if keep is None and building_id is None:  # a whole run (an update: few rules, small joins)
+        _prefetch(ctx, [rule for p, rule in todo])
+    for p, rule in todo:
         if keep and p["id"] in keep:
             parts.append(keep[p["id"]])
             continue
@@ -114,6 +118,18 @@ def evaluate(
         return pd.DataFrame(columns=FINDING_COLUMNS)
     findings = _assemble_pieces(parts)
     return _apply_not_necessary(findings, ctx)
+
+
+def _prefetch(ctx: Context, rules: list) -> None:
+    """Start the shared joins the rules to run will read on another thread (control-zone
+    pairs for rules reading controls; walls and camera arrays for sight lines)."""
+    reads = [set(r.reads) if r.reads is not None else {"controls", "cameras"} for r in rules]
+    chains = []
+    if any("controls" in r for r in reads):
+        chains.append(("control_zone",))
+    if any("cameras" in r for r in reads):
+        chains.append(("walls", "_camera_arrays"))
+    ctx.prefetch(*chains)
 
 
 def _portable_out(units: pd.DataFrame) -> dict:
