@@ -1,11 +1,11 @@
-"""Inputs of an assessment, loaded once from the store, and the derived metric context the
-rules share (planes, control-to-zone joins, walls, cameras). No I/O after ``load_inputs``."""
+"""The derived metric context the rules of an assessment share (planes, control-to-zone
+joins, walls, cameras), built on its inputs (``passmap.compliance.inputs``, re-exported
+here). No I/O after ``load_inputs``."""
 
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future
 from datetime import date
 from functools import cached_property
 
@@ -15,6 +15,15 @@ import pandas as pd
 import shapely
 
 from passmap import geometry as geo
+from passmap.compliance.inputs import (  # noqa: F401 - re-exported: the inputs' old home
+    _READERS,
+    METRIC,
+    Inputs,
+    district_crs,
+    frame_of,
+    load_inputs,
+    to_frame,
+)
 from passmap.geometry import WGS84
 
 OFFLINE_STATES = {
@@ -33,56 +42,6 @@ BREACH_STATES = {
     ("door_alarm", "forced_open"),
     ("lock", "locked_open"),
 }
-
-_READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="passmap-assess-read")
-
-
-@dataclass
-class Inputs:
-    """Everything an assessment reads, as GeoDataFrames (WGS84) and DataFrames."""
-
-    districts: gpd.GeoDataFrame
-    campuses: gpd.GeoDataFrame
-    buildings: gpd.GeoDataFrame
-    levels: gpd.GeoDataFrame
-    zones: gpd.GeoDataFrame
-    openings: gpd.GeoDataFrame
-    controls: gpd.GeoDataFrame
-    attestations: pd.DataFrame
-    device_status: pd.DataFrame | None = None
-    walls: gpd.GeoDataFrame | None = None  # CAD walls (the ``wall`` table)
-    procedures: pd.DataFrame | None = None  # written procedures per device type and scope
-    # the store's kind_versions() read before the tables: the checklist's and procedures'
-    # generations (None: unknown, compare the tables themselves)
-    generations: dict | None = None
-
-    SITE = ("buildings", "levels", "zones", "openings", "controls", "walls")
-
-
-def load_inputs(store, campus_id: str | None = None, live: bool = False) -> Inputs:
-    """Read the site model (the district, or one campus), checklist statuses, procedures and,
-    for a live assessment, the latest device statuses (of that campus's devices)."""
-    # The big reads overlap (per-thread cursors): the Python side of one (WKB, pandas)
-    # runs while DuckDB scans the next.
-    reads = {
-        "controls": lambda: store.assessment_controls(campus_id),
-        "zones": lambda: store.assessment_zones(campus_id),
-        "openings": lambda: store.assessment_openings(campus_id),
-        "buildings": lambda: store.assessment_buildings(campus_id),
-        "levels": lambda: store.assessment_levels(campus_id=campus_id),
-        "walls": lambda: store.assessment_walls(campus_id),
-        "districts": store.list_districts,
-        "campuses": lambda: store.list_campuses() if campus_id is None else None,
-        "attestations": store.list_attestations,
-        "procedures": store.list_type_procedures,
-    }
-    if live:
-        reads["device_status"] = lambda: store.device_status_table(campus_id)
-    generations = store.kind_versions()  # before the reads: a later write moves it past them
-    got = dict(zip(reads, _READERS.map(lambda read: read(), reads.values())))
-    if campus_id is not None:
-        got["campuses"] = store.list_campuses(campus_id=campus_id)
-    return Inputs(**got, generations=generations)
 
 
 def _level_codes(c: pd.DataFrame, z: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -117,22 +76,6 @@ def _scope_rows(
     )
 
 
-def _centres(frame: gpd.GeoDataFrame) -> np.ndarray:
-    """A representative point per geometry: the point itself, a door line's midpoint (the
-    point a camera must see), a point inside an area."""
-    geoms = np.asarray(frame.geometry.values)
-    if len(geoms) == 0:
-        return np.empty((0, 2))
-    kind = shapely.get_type_id(geoms)
-    pts = geoms.copy()
-    lines, areas = kind == 1, kind >= 2
-    if lines.any():
-        pts[lines] = shapely.line_interpolate_point(geoms[lines], 0.5, normalized=True)
-    if areas.any():
-        pts[areas] = shapely.point_on_surface(geoms[areas])
-    return shapely.get_coordinates(pts).reshape(-1, 2)
-
-
 class Context:
     """Metric frames and joins shared by all rules of one assessment."""
 
@@ -140,21 +83,25 @@ class Context:
         self.inputs = inputs
         self.as_of = as_of or date.today()
         self.live = live
-        base = inputs.campuses if len(inputs.campuses) else inputs.zones
-        if crs is None:  # the district's frame; a one-campus update passes the district's
-            crs = geo.to_metric(base[["geometry"]]).crs if len(base) else geo.local_crs(0, 0)
-        self.crs = crs
-        self.ground = geo.ground_levels(inputs.levels)
-        self.campus_district = dict(zip(inputs.campuses["id"], inputs.campuses["district_id"]))
+        metric, inputs.metric = inputs.metric or {}, None  # taken over (not kept twice)
+        if metric and (crs is None or crs == metric["frame"].crs):
+            fr = metric["frame"]
+        else:  # the district's frame; a one-campus update passes the district's CRS
+            crs = crs if crs is not None else district_crs(inputs.campuses, inputs.zones)
+            fr, metric = frame_of(inputs.campuses, inputs.levels, crs), {}
+        self.crs, self.ground, self.campus_district = fr
         walls = inputs.walls
         if walls is None:
             walls = gpd.GeoDataFrame(
                 {"id": [], "campus_id": [], "level_id": []}, geometry=[], crs=WGS84
             )
-        # The four reprojections overlap (pyproj and shapely release the GIL for most of it).
-        self.zones, self.openings, self.controls, self.cad_walls = _READERS.map(
-            self._prepare, (inputs.zones, inputs.openings, inputs.controls, walls)
-        )
+        # Reprojected by load_inputs (metric=True) as the reads came in, else here: the four
+        # overlap (pyproj and shapely release the GIL for most of it).
+        tables = {"zones": inputs.zones, "openings": inputs.openings, "controls": inputs.controls}
+        todo = {k: v for k, v in (tables | {"walls": walls}).items() if metric.get(k) is None}
+        done = dict(zip(todo, _READERS.map(lambda t: to_frame(t, fr), todo.values())))
+        for name, attr in METRIC.items():
+            setattr(self, attr, metric.get(name) if metric.get(name) is not None else done[name])
         b = inputs.buildings
         portable = b["portable"].fillna(False).astype(bool) if "portable" in b else b["id"].isna()
         self.portable_buildings = set(b.loc[portable.to_numpy(), "id"])
@@ -169,15 +116,6 @@ class Context:
         self.controls["type"] = self.controls["type"].astype("category")
         self.openings["door_class"] = self.openings["door_class"].astype("category")
         self.zones["kind"] = self.zones["kind"].astype("category")
-
-    def _prepare(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        out = frame.to_crs(self.crs) if len(frame) else frame.set_crs(self.crs, allow_override=True)
-        out.index = pd.RangeIndex(len(out))  # a new frame already: no reset_index copy
-        out["plane"] = geo.plane_keys(out, self.ground) if len(out) else pd.Series(dtype=object)
-        out["district_id"] = out["campus_id"].map(self.campus_district)
-        xy = _centres(out)
-        out["x_m"], out["y_m"] = (xy[:, 0], xy[:, 1]) if len(out) else ([], [])
-        return out
 
     def plane_code(self, planes) -> np.ndarray:
         """Integer code per plane key, stable within this context (factorised, then mapped)."""

@@ -349,5 +349,5 @@ def run(
         if row is None:
             raise ValueError(f"Unknown building {building_id!r} in {store.path}.")
         campus_id = row["campus_id"]
-    ctx = Context(load_inputs(store, campus_id, live), as_of=as_of, live=live)
+    ctx = Context(load_inputs(store, campus_id, live, metric=True), as_of=as_of, live=live)
     return practices, ctx, evaluate(practices, ctx, building_id)
