@@ -129,7 +129,19 @@ def load_inputs(
             fr = frame_of(early["campuses"], early["levels"], district_crs(early["campuses"]))
             for name in METRIC:
                 reads[name] = _with_frame(reads[name], fr)
+    # The district's controls (the longest read, then reprojected: alone for most of the
+    # time otherwise) in two ranges of ids, one per core, joined in id order.
+    cuts = store.id_cuts("control", 2) if fr is not None and campus_id is None else []
+    if cuts:
+        bounds = [None, *cuts, None]
+        del reads["controls"]
+        for k, ids in enumerate(zip(bounds[:-1], bounds[1:])):
+            read = lambda ids=ids: store.assessment_controls(ids=ids)  # noqa: E731
+            reads[f"controls{k}"] = _with_frame(read, fr)
     got = dict(zip(reads, _READERS.map(lambda read: read(), reads.values())))
+    if cuts:
+        parts = [got.pop(f"controls{k}") for k in range(len(cuts) + 1)]
+        got["controls"] = tuple(_joined([p[i] for p in parts]) for i in (0, 1))
     prepared = None
     if fr is not None:
         prepared = {"frame": fr}
@@ -139,6 +151,13 @@ def load_inputs(
     if campus_id is not None and "campuses" not in early:
         got["campuses"] = store.list_campuses(campus_id=campus_id)
     return Inputs(**got, generations=generations, metric=prepared)
+
+
+def _joined(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Consecutive ranges of one table as one frame (rows numbered from 0); empty ranges
+    left out (their columns may have other dtypes)."""
+    frames = [f for f in frames if len(f)] or frames[:1]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _with_frame(read, fr: Frame):
