@@ -99,7 +99,10 @@ class Context:
         # overlap (pyproj and shapely release the GIL for most of it).
         tables = {"zones": inputs.zones, "openings": inputs.openings, "controls": inputs.controls}
         todo = {k: v for k, v in (tables | {"walls": walls}).items() if metric.get(k) is None}
-        done = dict(zip(todo, _READERS.map(lambda t: to_frame(t, fr), todo.values())))
+        big = sum(map(len, todo.values())) > 20_000  # threads cost more for one campus
+        done = dict(
+            zip(todo, (_READERS.map if big else map)(lambda t: to_frame(t, fr), todo.values()))
+        )
         for name, attr in METRIC.items():
             setattr(self, attr, metric.get(name) if metric.get(name) is not None else done[name])
         b = inputs.buildings
