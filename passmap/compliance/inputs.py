@@ -113,7 +113,7 @@ def load_inputs(
         "levels": lambda: store.assessment_levels(campus_id=campus_id),
         "walls": lambda: store.assessment_walls(campus_id),
         "districts": store.list_districts,
-        "campuses": lambda: store.list_campuses() if campus_id is None else None,
+        "campuses": lambda: store.list_campuses(campus_id=campus_id),
         "attestations": store.list_attestations,
         "procedures": store.list_type_procedures,
     }
@@ -148,8 +148,6 @@ def load_inputs(
         for name in METRIC:
             got[name], prepared[name] = got[name]
     got.update(early)
-    if campus_id is not None and "campuses" not in early:
-        got["campuses"] = store.list_campuses(campus_id=campus_id)
     return Inputs(**got, generations=generations, metric=prepared)
 
 
