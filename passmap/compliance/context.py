@@ -112,7 +112,8 @@ class Context:
         self._categorical()
         self._plane_codes: dict[str, int] = {}
         self._plane_lock = threading.Lock()  # a prefetch thread may code planes too
-        self._pending: dict[str, Future] = {}
+        self._pending: dict[str, Future] = {}  # the shared tables (``_table``)
+        self._tables_lock = threading.Lock()
         self.offline_controls, self.breached_openings = self._live_sets()
 
     def _categorical(self) -> None:
@@ -131,7 +132,7 @@ class Context:
             table = np.array([codes.setdefault(p, len(codes)) for p in uniques], dtype=np.int64)
         return table[local]
 
-    # -- prefetch -----------------------------------------------------------------------------
+    # -- shared tables (computed once, maybe on a reader thread) ------------------------------
     def prefetch(self, *chains: tuple[str, ...]) -> None:
         """Compute shared tables (``control_zone``, ``walls``, ``_camera_arrays``) on a reader
         thread while the rules run (their shapely work mostly releases the GIL, so it takes
@@ -139,23 +140,23 @@ class Context:
         for one. A rule reading a table waits for it; one already computed or under way is
         not started again."""
         for chain in chains:
-            chain = [n for n in chain if n not in self.__dict__ and n not in self._pending]
-            if chain:
-                futures = {n: Future() for n in chain}
-                self._pending.update(futures)
-                _READERS.submit(self._compute_chain, futures)
+            _READERS.submit(lambda chain=chain: [self._table(name) for name in chain])
 
-    def _compute_chain(self, futures: dict[str, Future]) -> None:
-        for name, fut in futures.items():
+    def _table(self, name: str):
+        """The shared table ``name``, computed by the first thread to ask (``_compute_<name>``)
+        while the others wait for it: per context, so no lock is shared between contexts (as
+        ``cached_property``'s was until Python 3.12) and nothing waits for a busy pool."""
+        with self._tables_lock:
+            fut = self._pending.get(name)
+            mine = fut is None
+            if mine:
+                fut = self._pending[name] = Future()
+        if mine:
             try:
                 fut.set_result(getattr(self, "_compute_" + name.lstrip("_"))())
-            except Exception as exc:  # noqa: BLE001 - raised to the rule reading the table
+            except Exception as exc:  # noqa: BLE001 - raised to every reader of the table
                 fut.set_exception(exc)
-
-    def _computed(self, name: str, compute):
-        """The prefetched table ``name`` (waiting for it), else computed here."""
-        fut = self._pending.get(name)
-        return compute() if fut is None else fut.result()
+        return fut.result()
 
     # -- live ---------------------------------------------------------------------------------
     def _live_sets(self) -> tuple[set, set]:
@@ -180,10 +181,10 @@ class Context:
         return self._att.get(practice_id, {})
 
     # -- joins --------------------------------------------------------------------------------
-    @cached_property
+    @property
     def control_zone(self) -> pd.DataFrame:
         """See ``_compute_control_zone``."""
-        return self._computed("control_zone", self._compute_control_zone)
+        return self._table("control_zone")
 
     def _compute_control_zone(self) -> pd.DataFrame:
         """Pairs [control_row, control_id, zone_id], derived from where each control IS (a
@@ -231,10 +232,10 @@ class Context:
             }
         )
 
-    @cached_property
+    @property
     def walls(self) -> tuple[np.ndarray, np.ndarray]:
         """Wall segments (room boundaries and CAD walls, cut at doors) and their plane codes."""
-        return self._computed("walls", self._compute_walls)
+        return self._table("walls")
 
     def _compute_walls(self) -> tuple[np.ndarray, np.ndarray]:
         z, o, w = self.zones, self.openings, self.cad_walls
@@ -261,9 +262,9 @@ class Context:
         cams["range_m"] = cams["range_m"].fillna(15.0)
         return cams.reset_index(drop=True)
 
-    @cached_property
+    @property
     def _camera_arrays(self) -> dict:
-        return self._computed("_camera_arrays", self._compute_camera_arrays)
+        return self._table("_camera_arrays")
 
     def _compute_camera_arrays(self) -> dict:
         cams = self.cameras
