@@ -76,6 +76,9 @@ def _scope_rows(
     )
 
 
+SPLIT_TARGETS = 20_000  # sight-line targets from which ``Context.seen`` uses two threads
+
+
 class Context:
     """Metric frames and joins shared by all rules of one assessment."""
 
@@ -272,14 +275,16 @@ class Context:
         rng = cams["range_m"].to_numpy(float)
         walls, wall_plane = self.walls
         bearing, plane = cams["bearing_deg"].to_numpy(float), self.plane_code(cams["plane"])
-        wall_tree = shapely.STRtree(walls)
+        wall_tree, reach = shapely.STRtree(walls), geo.camera_reach_tree(xy, rng)
+        for tree in (wall_tree, reach):  # GEOS builds a tree at its first query: here, not
+            tree.query(shapely.points([[0.0, 0.0]]))  # in two threads of ``seen`` at once
         return {
             "xy": xy,
             "bearing": bearing,
             "fov": cams["fov_deg"].to_numpy(float),
             "range": rng,
             "plane": plane,
-            "reach": geo.camera_reach_tree(xy, rng),
+            "reach": reach,
             "wall_tree": wall_tree,
             # the walls each camera hangs on: the same for every target set (was ~0.1 s per
             # sight-line practice on the large district)
@@ -287,23 +292,38 @@ class Context:
         }
 
     def seen(self, target_xy: np.ndarray, target_planes) -> tuple[np.ndarray, np.ndarray]:
-        """(camera row, target row) pairs where a camera sees the target point."""
+        """(camera row, target row) pairs where a camera sees the target point. Many targets
+        (a district's doors or sample points) in two halves, one on a reader thread: the
+        tree queries release the GIL, and a half's pairs are the whole's for its targets, in
+        the same order."""
         a = self._camera_arrays
         walls, wall_plane = self.walls
-        return geo.visible_pairs(
-            a["xy"],
-            a["bearing"],
-            a["fov"],
-            a["range"],
-            a["plane"],
-            target_xy,
-            self.plane_code(target_planes),
-            walls,
-            wall_plane,
-            reach_tree=a["reach"],
-            wall_tree=a["wall_tree"],
-            mounts=a["mounts"],
-        )
+        codes = self.plane_code(target_planes)
+
+        def pairs(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+            return geo.visible_pairs(
+                a["xy"],
+                a["bearing"],
+                a["fov"],
+                a["range"],
+                a["plane"],
+                target_xy[lo:hi],
+                codes[lo:hi],
+                walls,
+                wall_plane,
+                reach_tree=a["reach"],
+                wall_tree=a["wall_tree"],
+                mounts=a["mounts"],
+            )
+
+        n = len(target_xy)
+        if n < SPLIT_TARGETS:
+            return pairs(0, n)
+        half = n // 2
+        later = _READERS.submit(pairs, half, n)
+        ci, ti = pairs(0, half)
+        cj, tj = pairs(half, n) if later.cancel() else later.result()  # not started: here
+        return np.concatenate([ci, cj]), np.concatenate([ti, tj + half])
 
     # -- scope units --------------------------------------------------------------------------
     @cached_property

@@ -96,3 +96,19 @@ def test_a_whole_run_in_rule_order_equals_a_run_in_practice_order(demo_db):
     # keep={} takes the practice-order path (no prefetch) and keeps nothing
     in_order = evaluate(practices, ctx, keep={})
     pt.assert_frame_equal(in_order, result.findings.reset_index(drop=True)[in_order.columns])
+
+
+def test_sight_lines_of_many_targets_in_two_threads_equal_one_call(demo_db, monkeypatch):
+    from passmap.compliance import context
+    from passmap.compliance.rules_coverage import door_sight_points
+
+    with Store(demo_db) as store:
+        ctx = Context(load_inputs(store))
+    xy, owner = door_sight_points(ctx.openings)
+    planes = ctx.openings["plane"].to_numpy()[owner]
+    whole = ctx.seen(xy, planes)
+    assert len(whole[0]) > 0
+    monkeypatch.setattr(context, "SPLIT_TARGETS", 2)
+    halves = ctx.seen(xy, planes)
+    for a, b in zip(halves, whole):
+        np.testing.assert_array_equal(a, b)
