@@ -1,10 +1,11 @@
-"""Inputs of an assessment, loaded once from the store, and the derived metric context the
-rules share (planes, control-to-zone joins, walls, cameras). No I/O after ``load_inputs``."""
+"""The derived metric context the rules of an assessment share (planes, control-to-zone
+joins, walls, cameras), built on its inputs (``passmap.compliance.inputs``, re-exported
+here). No I/O after ``load_inputs``."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+import threading
+from concurrent.futures import Future
 from datetime import date
 from functools import cached_property
 
@@ -14,6 +15,15 @@ import pandas as pd
 import shapely
 
 from passmap import geometry as geo
+from passmap.compliance.inputs import (  # noqa: F401 - re-exported: the inputs' old home
+    _READERS,
+    METRIC,
+    Inputs,
+    district_crs,
+    frame_of,
+    load_inputs,
+    to_frame,
+)
 from passmap.geometry import WGS84
 
 OFFLINE_STATES = {
@@ -32,56 +42,6 @@ BREACH_STATES = {
     ("door_alarm", "forced_open"),
     ("lock", "locked_open"),
 }
-
-_READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="passmap-assess-read")
-
-
-@dataclass
-class Inputs:
-    """Everything an assessment reads, as GeoDataFrames (WGS84) and DataFrames."""
-
-    districts: gpd.GeoDataFrame
-    campuses: gpd.GeoDataFrame
-    buildings: gpd.GeoDataFrame
-    levels: gpd.GeoDataFrame
-    zones: gpd.GeoDataFrame
-    openings: gpd.GeoDataFrame
-    controls: gpd.GeoDataFrame
-    attestations: pd.DataFrame
-    device_status: pd.DataFrame | None = None
-    walls: gpd.GeoDataFrame | None = None  # CAD walls (the ``wall`` table)
-    procedures: pd.DataFrame | None = None  # written procedures per device type and scope
-    # the store's kind_versions() read before the tables: the checklist's and procedures'
-    # generations (None: unknown, compare the tables themselves)
-    generations: dict | None = None
-
-    SITE = ("buildings", "levels", "zones", "openings", "controls", "walls")
-
-
-def load_inputs(store, campus_id: str | None = None, live: bool = False) -> Inputs:
-    """Read the site model (the district, or one campus), checklist statuses, procedures and,
-    for a live assessment, the latest device statuses (of that campus's devices)."""
-    # The big reads overlap (per-thread cursors): the Python side of one (WKB, pandas)
-    # runs while DuckDB scans the next.
-    reads = {
-        "controls": lambda: store.assessment_controls(campus_id),
-        "zones": lambda: store.assessment_zones(campus_id),
-        "openings": lambda: store.assessment_openings(campus_id),
-        "buildings": lambda: store.assessment_buildings(campus_id),
-        "levels": lambda: store.assessment_levels(campus_id=campus_id),
-        "walls": lambda: store.assessment_walls(campus_id),
-        "districts": store.list_districts,
-        "campuses": lambda: store.list_campuses() if campus_id is None else None,
-        "attestations": store.list_attestations,
-        "procedures": store.list_type_procedures,
-    }
-    if live:
-        reads["device_status"] = lambda: store.device_status_table(campus_id)
-    generations = store.kind_versions()  # before the reads: a later write moves it past them
-    got = dict(zip(reads, _READERS.map(lambda read: read(), reads.values())))
-    if campus_id is not None:
-        got["campuses"] = store.list_campuses(campus_id=campus_id)
-    return Inputs(**got, generations=generations)
 
 
 def _level_codes(c: pd.DataFrame, z: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -116,20 +76,7 @@ def _scope_rows(
     )
 
 
-def _centres(frame: gpd.GeoDataFrame) -> np.ndarray:
-    """A representative point per geometry: the point itself, a door line's midpoint (the
-    point a camera must see), a point inside an area."""
-    geoms = np.asarray(frame.geometry.values)
-    if len(geoms) == 0:
-        return np.empty((0, 2))
-    kind = shapely.get_type_id(geoms)
-    pts = geoms.copy()
-    lines, areas = kind == 1, kind >= 2
-    if lines.any():
-        pts[lines] = shapely.line_interpolate_point(geoms[lines], 0.5, normalized=True)
-    if areas.any():
-        pts[areas] = shapely.point_on_surface(geoms[areas])
-    return shapely.get_coordinates(pts).reshape(-1, 2)
+SPLIT_TARGETS = 20_000  # sight-line targets from which ``Context.seen`` uses two threads
 
 
 class Context:
@@ -139,42 +86,43 @@ class Context:
         self.inputs = inputs
         self.as_of = as_of or date.today()
         self.live = live
-        base = inputs.campuses if len(inputs.campuses) else inputs.zones
-        if crs is None:  # the district's frame; a one-campus update passes the district's
-            crs = geo.to_metric(base[["geometry"]]).crs if len(base) else geo.local_crs(0, 0)
-        self.crs = crs
-        self.ground = geo.ground_levels(inputs.levels)
-        self.campus_district = dict(zip(inputs.campuses["id"], inputs.campuses["district_id"]))
-        self.zones = self._prepare(inputs.zones)
-        self.openings = self._prepare(inputs.openings)
-        self.controls = self._prepare(inputs.controls)
+        metric, inputs.metric = inputs.metric or {}, None  # taken over (not kept twice)
+        if metric and (crs is None or crs == metric["frame"].crs):
+            fr = metric["frame"]
+        else:  # the district's frame; a one-campus update passes the district's CRS
+            crs = crs if crs is not None else district_crs(inputs.campuses, inputs.zones)
+            fr, metric = frame_of(inputs.campuses, inputs.levels, crs), {}
+        self.crs, self.ground, self.campus_district = fr
         walls = inputs.walls
         if walls is None:
             walls = gpd.GeoDataFrame(
                 {"id": [], "campus_id": [], "level_id": []}, geometry=[], crs=WGS84
             )
-        self.cad_walls = self._prepare(walls)
+        # Reprojected by load_inputs (metric=True) as the reads came in, else here: the four
+        # overlap (pyproj and shapely release the GIL for most of it).
+        tables = {"zones": inputs.zones, "openings": inputs.openings, "controls": inputs.controls}
+        todo = {k: v for k, v in (tables | {"walls": walls}).items() if metric.get(k) is None}
+        big = sum(map(len, todo.values())) > 20_000  # threads cost more for one campus
+        done = dict(
+            zip(todo, (_READERS.map if big else map)(lambda t: to_frame(t, fr), todo.values()))
+        )
+        for name, attr in METRIC.items():
+            setattr(self, attr, metric.get(name) if metric.get(name) is not None else done[name])
         b = inputs.buildings
         portable = b["portable"].fillna(False).astype(bool) if "portable" in b else b["id"].isna()
         self.portable_buildings = set(b.loc[portable.to_numpy(), "id"])
         # Categorical vocabularies make the per-practice type/class filters cheap.
         self._categorical()
         self._plane_codes: dict[str, int] = {}
+        self._plane_lock = threading.Lock()  # a prefetch thread may code planes too
+        self._pending: dict[str, Future] = {}  # the shared tables (``_table``)
+        self._tables_lock = threading.Lock()
         self.offline_controls, self.breached_openings = self._live_sets()
 
     def _categorical(self) -> None:
         self.controls["type"] = self.controls["type"].astype("category")
         self.openings["door_class"] = self.openings["door_class"].astype("category")
         self.zones["kind"] = self.zones["kind"].astype("category")
-
-    def _prepare(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        out = frame.to_crs(self.crs) if len(frame) else frame.set_crs(self.crs, allow_override=True)
-        out.index = pd.RangeIndex(len(out))  # a new frame already: no reset_index copy
-        out["plane"] = geo.plane_keys(out, self.ground) if len(out) else pd.Series(dtype=object)
-        out["district_id"] = out["campus_id"].map(self.campus_district)
-        xy = _centres(out)
-        out["x_m"], out["y_m"] = (xy[:, 0], xy[:, 1]) if len(out) else ([], [])
-        return out
 
     def plane_code(self, planes) -> np.ndarray:
         """Integer code per plane key, stable within this context (factorised, then mapped)."""
@@ -183,8 +131,35 @@ class Context:
             return np.empty(0, dtype=np.int64)
         local, uniques = pd.factorize(planes, use_na_sentinel=False)
         codes = self._plane_codes
-        table = np.array([codes.setdefault(p, len(codes)) for p in uniques], dtype=np.int64)
+        with self._plane_lock:
+            table = np.array([codes.setdefault(p, len(codes)) for p in uniques], dtype=np.int64)
         return table[local]
+
+    # -- shared tables (computed once, maybe on a reader thread) ------------------------------
+    def prefetch(self, *chains: tuple[str, ...]) -> None:
+        """Compute shared tables (``control_zone``, ``walls``, ``_camera_arrays``) on a reader
+        thread while the rules run (their shapely work mostly releases the GIL, so it takes
+        the second core): each chain in order on one thread, ``("walls", "_camera_arrays")``
+        for one. A rule reading a table waits for it; one already computed or under way is
+        not started again."""
+        for chain in chains:
+            _READERS.submit(lambda chain=chain: [self._table(name) for name in chain])
+
+    def _table(self, name: str):
+        """The shared table ``name``, computed by the first thread to ask (``_compute_<name>``)
+        while the others wait for it: per context, so no lock is shared between contexts (as
+        ``cached_property``'s was until Python 3.12) and nothing waits for a busy pool."""
+        with self._tables_lock:
+            fut = self._pending.get(name)
+            mine = fut is None
+            if mine:
+                fut = self._pending[name] = Future()
+        if mine:
+            try:
+                fut.set_result(getattr(self, "_compute_" + name.lstrip("_"))())
+            except Exception as exc:  # noqa: BLE001 - raised to every reader of the table
+                fut.set_exception(exc)
+        return fut.result()
 
     # -- live ---------------------------------------------------------------------------------
     def _live_sets(self) -> tuple[set, set]:
@@ -209,8 +184,12 @@ class Context:
         return self._att.get(practice_id, {})
 
     # -- joins --------------------------------------------------------------------------------
-    @cached_property
+    @property
     def control_zone(self) -> pd.DataFrame:
+        """See ``_compute_control_zone``."""
+        return self._table("control_zone")
+
+    def _compute_control_zone(self) -> pd.DataFrame:
         """Pairs [control_row, control_id, zone_id], derived from where each control IS (a
         stored zone_id is a cache for the maps and never trusted here): a point or line
         control belongs to the zone of its level containing its representative point, an area
@@ -256,9 +235,12 @@ class Context:
             }
         )
 
-    @cached_property
+    @property
     def walls(self) -> tuple[np.ndarray, np.ndarray]:
         """Wall segments (room boundaries and CAD walls, cut at doors) and their plane codes."""
+        return self._table("walls")
+
+    def _compute_walls(self) -> tuple[np.ndarray, np.ndarray]:
         z, o, w = self.zones, self.openings, self.cad_walls
         rooms = z["building_id"].notna().to_numpy()
         segs, planes = geo.site_wall_arrays(
@@ -283,21 +265,26 @@ class Context:
         cams["range_m"] = cams["range_m"].fillna(15.0)
         return cams.reset_index(drop=True)
 
-    @cached_property
+    @property
     def _camera_arrays(self) -> dict:
+        return self._table("_camera_arrays")
+
+    def _compute_camera_arrays(self) -> dict:
         cams = self.cameras
         xy = cams[["x_m", "y_m"]].to_numpy(float)
         rng = cams["range_m"].to_numpy(float)
         walls, wall_plane = self.walls
         bearing, plane = cams["bearing_deg"].to_numpy(float), self.plane_code(cams["plane"])
-        wall_tree = shapely.STRtree(walls)
+        wall_tree, reach = shapely.STRtree(walls), geo.camera_reach_tree(xy, rng)
+        for tree in (wall_tree, reach):  # GEOS builds a tree at its first query: here, not
+            tree.query(shapely.points([[0.0, 0.0]]))  # in two threads of ``seen`` at once
         return {
             "xy": xy,
             "bearing": bearing,
             "fov": cams["fov_deg"].to_numpy(float),
             "range": rng,
             "plane": plane,
-            "reach": geo.camera_reach_tree(xy, rng),
+            "reach": reach,
             "wall_tree": wall_tree,
             # the walls each camera hangs on: the same for every target set (was ~0.1 s per
             # sight-line practice on the large district)
@@ -305,23 +292,38 @@ class Context:
         }
 
     def seen(self, target_xy: np.ndarray, target_planes) -> tuple[np.ndarray, np.ndarray]:
-        """(camera row, target row) pairs where a camera sees the target point."""
+        """(camera row, target row) pairs where a camera sees the target point. Many targets
+        (a district's doors or sample points) in two halves, one on a reader thread: the
+        tree queries release the GIL, and a half's pairs are the whole's for its targets, in
+        the same order."""
         a = self._camera_arrays
         walls, wall_plane = self.walls
-        return geo.visible_pairs(
-            a["xy"],
-            a["bearing"],
-            a["fov"],
-            a["range"],
-            a["plane"],
-            target_xy,
-            self.plane_code(target_planes),
-            walls,
-            wall_plane,
-            reach_tree=a["reach"],
-            wall_tree=a["wall_tree"],
-            mounts=a["mounts"],
-        )
+        codes = self.plane_code(target_planes)
+
+        def pairs(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+            return geo.visible_pairs(
+                a["xy"],
+                a["bearing"],
+                a["fov"],
+                a["range"],
+                a["plane"],
+                target_xy[lo:hi],
+                codes[lo:hi],
+                walls,
+                wall_plane,
+                reach_tree=a["reach"],
+                wall_tree=a["wall_tree"],
+                mounts=a["mounts"],
+            )
+
+        n = len(target_xy)
+        if n < SPLIT_TARGETS:
+            return pairs(0, n)
+        half = n // 2
+        later = _READERS.submit(pairs, half, n)
+        ci, ti = pairs(0, half)
+        cj, tj = pairs(half, n) if later.cancel() else later.result()  # not started: here
+        return np.concatenate([ci, cj]), np.concatenate([ti, tj + half])
 
     # -- scope units --------------------------------------------------------------------------
     @cached_property

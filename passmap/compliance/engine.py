@@ -81,15 +81,22 @@ def evaluate(
     if building_id is not None:
         match = ctx.inputs.buildings.loc[ctx.inputs.buildings["id"] == building_id, "campus_id"]
         campus_id = match.iloc[0] if len(match) else None
-    parts, unit_cache = [], {}
+    unit_cache, todo = {}, []
     for p in practices.to_dict("records"):
         rule = RULES[p["check_kind"]]
         if rule.live_only and not ctx.live:
             continue
         if not district_scope and p["scope"]["level"] == "district":
             continue
+        todo.append((p, rule))
+    slots = [[] for _ in todo]  # each practice's blocks, joined in practice order
+    order = range(len(todo))
+    if keep is None and building_id is None:  # a whole run (an update: few rules, small joins)
+        order = _prefetch(ctx, [rule for p, rule in todo])
+    for i in order:
+        p, rule = todo[i]
         if keep and p["id"] in keep:
-            parts.append(keep[p["id"]])
+            slots[i].append(keep[p["id"]])
             continue
         key = json.dumps(p["scope"], sort_keys=True)
         if key not in unit_cache:  # many practices share a scope: select units once
@@ -104,16 +111,33 @@ def evaluate(
             unit_cache[key] = (_unit_arrays(units.reset_index(drop=True)), skipped)
         units, skipped = unit_cache[key]
         if skipped is not None and len(skipped):
-            parts.append(_decorate(_portable_out(skipped), _unit_arrays(skipped), p))
+            slots[i].append(_decorate(_portable_out(skipped), _unit_arrays(skipped), p))
         if units["frame"].empty:
             continue
-        parts.append(_decorate(rule.func(p, ctx, units["frame"]), units, p))
+        slots[i].append(_decorate(rule.func(p, ctx, units["frame"]), units, p))
+    parts = [part for slot in slots for part in slot]
     for scratch in ("_selected", "_control_table", "_camera_points"):
         ctx.__dict__.pop(scratch, None)  # the rules' per-run lookups (memory)
     if not parts:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     findings = _assemble_pieces(parts)
     return _apply_not_necessary(findings, ctx)
+
+
+def _prefetch(ctx: Context, rules: list) -> list[int]:
+    """Start the shared joins the rules read (``Rule.uses``) on other threads; returns the
+    order to run the rules in: those reading none of them first, then those reading only the
+    control-zone pairs, then the sight lines (whose walls and camera arrays take longest).
+    The findings do not depend on the order (they are joined in practice order)."""
+    uses = [set(r.uses) for r in rules]
+    chains = []
+    if any("control_zone" in u for u in uses):
+        chains.append(("control_zone",))
+    if any("_camera_arrays" in u for u in uses):
+        chains.append(("walls", "_camera_arrays"))
+    ctx.prefetch(*chains)
+    late = [0 if not u else 1 if u <= {"control_zone"} else 2 for u in uses]
+    return sorted(range(len(rules)), key=late.__getitem__)
 
 
 def _portable_out(units: pd.DataFrame) -> dict:
@@ -318,5 +342,5 @@ def run(store, edition: str, live: bool, building_id: str | None, as_of: date | 
         if row is None:
             raise ValueError(f"Unknown building {building_id!r} in {store.path}.")
         campus_id = row["campus_id"]
-    ctx = Context(load_inputs(store, campus_id, live), as_of=as_of, live=live)
+    ctx = Context(load_inputs(store, campus_id, live, metric=True), as_of=as_of, live=live)
     return practices, ctx, evaluate(practices, ctx, building_id)

@@ -28,6 +28,10 @@ class Rule:
     # camera, for sight lines) and "controls" (the control types its parameters name). None:
     # anything (an update re-runs it on every change of its campus).
     reads: tuple | None = None
+    # The context's shared joins it reads (``Context.prefetch``: "control_zone", "walls",
+    # "_camera_arrays"): a whole run starts them on another thread and runs the rules that
+    # read none of them first. A hint for speed only: any rule may read any of them.
+    uses: tuple = ()
 
 
 RULES: dict[str, Rule] = {}
@@ -36,12 +40,14 @@ NOT_APPLICABLE = "not_applicable"
 CHAIN = ("scope_id", "building_id", "campus_id", "district_id")
 
 
-def rule(name: str, live_only: bool = False, reads: tuple | None = None, **params):
+def rule(
+    name: str, live_only: bool = False, reads: tuple | None = None, uses: tuple = (), **params
+):
     """Register a rule function under ``name`` with its parameter spec and what it reads
-    (``Rule.reads``)."""
+    (``Rule.reads``, ``Rule.uses``)."""
 
     def wrap(func):
-        RULES[name] = Rule(name, func, params, live_only, reads)
+        RULES[name] = Rule(name, func, params, live_only, reads, uses)
         return func
 
     return wrap

@@ -149,6 +149,7 @@ def indoor_rows(ctx) -> np.ndarray:
 @rule(
     "control_in_zone",
     reads=("controls",),
+    uses=("control_zone",),
     control_types=(list, True),
     min_count=(int, False),
     attrs=(dict, False),

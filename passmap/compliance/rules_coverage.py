@@ -54,6 +54,7 @@ def door_sight_points(doors) -> tuple[np.ndarray, np.ndarray]:
 @rule(
     "camera_coverage",
     reads=("door_layout", "walls", "cameras", "controls"),
+    uses=("control_zone", "_camera_arrays"),
     door_classes=(list, False),
     control_types=(list, False),
 )
@@ -198,6 +199,7 @@ def zone_samples(zones) -> tuple[np.ndarray, np.ndarray]:
 @rule(
     "area_coverage",
     reads=("door_layout", "walls", "cameras"),
+    uses=("_camera_arrays",),
     zone_kinds=(list, True),
     min_share=((int, float), True),
     camera_area_m2=((int, float), False),

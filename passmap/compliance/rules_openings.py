@@ -248,6 +248,7 @@ def _numbering_problems(ids, numbers, classes, pattern, primary_number) -> dict:
 @rule(
     "secure_entry",
     reads=("door_layout", "controls"),
+    uses=("control_zone",),
     requires=(list, True),
     within_m=((int, float), False),
 )
@@ -336,6 +337,7 @@ def _entry_check(door_id, requires, vest_of, found):
 @rule(
     "door_companion",
     reads=("door_layout", "controls"),
+    uses=("control_zone",),
     door_classes=(list, True),
     control_types=(list, True),
     within_m=((int, float), False),

@@ -165,7 +165,12 @@ class ComplianceMixin:
 
     # -- lean reads for the engine -------------------------------------------------------------
     def _lean(
-        self, table: str, columns: str, campus_id: str | None, building_id: str | None = None
+        self,
+        table: str,
+        columns: str,
+        campus_id: str | None,
+        building_id: str | None = None,
+        ids: tuple[str | None, str | None] = (None, None),
     ):
         import geopandas as gpd
 
@@ -177,8 +182,9 @@ class ComplianceMixin:
         elif campus_id is not None:
             where = f"WHERE rowid IN (SELECT rowid FROM {table} WHERE campus_id = ?)"
             params = [campus_id]
-        else:
-            where, params = "", []
+        else:  # the whole table, or the range of ids [from, to) (None: open)
+            where = "WHERE (?::VARCHAR IS NULL OR id >= ?) AND (?::VARCHAR IS NULL OR id < ?)"
+            params = [ids[0], ids[0], ids[1], ids[1]]
         arrow = (
             self.cursor()
             .execute(f"SELECT {columns}, geom AS geometry FROM {table} {where} ORDER BY id", params)
@@ -189,10 +195,29 @@ class ComplianceMixin:
             frame.set_crs("OGC:CRS84", allow_override=True, inplace=True)
         return frame
 
-    def assessment_controls(self, campus_id: str | None = None, building_id: str | None = None):
+    def id_cuts(self, table: str, parts: int, min_rows: int = 50_000) -> list[str]:
+        """Ids cutting ``table`` into ``parts`` ranges of about equal size (from a sample of
+        its ids; any cut gives the same rows in all), so the ranges can be read concurrently;
+        none for a table under ``min_rows`` rows."""
+        if table not in ("control", "zone", "opening"):
+            raise ValueError(f"no id ranges for table {table!r}")
+        rows = self.cursor().execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        if parts < 2 or rows < min_rows:
+            return []
+        sample = sorted(
+            self._first_column(f"SELECT id FROM {table} USING SAMPLE reservoir(2000 ROWS)")
+        )
+        return sorted({sample[len(sample) * k // parts] for k in range(1, parts)})
+
+    def assessment_controls(
+        self,
+        campus_id: str | None = None,
+        building_id: str | None = None,
+        ids: tuple[str | None, str | None] = (None, None),
+    ):
         """Controls with the columns the engine reads (of the district, one campus or one
-        building); attrs stay JSON text (parsed lazily), which keeps a 300k-control district
-        fast to load."""
+        building; of the district, optionally a range of ids: ``_lean``); attrs stay JSON
+        text (parsed lazily), which keeps a 300k-control district fast to load."""
         return self._lean(
             "control",
             "id, campus_id, building_id, level_id, zone_id, opening_id, "
@@ -200,6 +225,7 @@ class ComplianceMixin:
             "last_tested_on, procedure_doc, attrs::VARCHAR AS attrs",
             campus_id,
             building_id,
+            ids,
         )
 
     def assessment_buildings(self, campus_id: str | None = None):
