@@ -10,17 +10,18 @@ on unless --no-simulate), one share link for the high school with the default la
   page ``/share/<token>`` and then everything it needs to draw (the scripts and stylesheet it
   names, and live.json), as a browser would with 6 connections per host; "time to a drawn map"
   = until the last of those bytes arrived. Bodies are taken as sent (gzip), not decoded.
-- among them, for N >= 10, 5 real chromium pages (async Playwright, each a new context with an
-  empty cache): navigation start to the viewer's ``share:drawn`` mark (the map's layers drawn,
-  plus two animation frames);
+- among them, for N >= 10, 5 real chromium pages (async Playwright, each in a browser of its
+  own, like 5 phones, with an empty cache): navigation start to the viewer's ``share:drawn``
+  mark (the map's layers drawn, plus two animation frames);
+- all N openings together (protocol and chromium times in one list): p50/p95, the goal's figure;
 - errors: any answer other than 200 and any connection that failed or timed out (dropped);
 - server CPU seconds (user + system) during the round and peak resident memory (psutil);
 - the anchor: the same bytes (the gzip bodies the app sent, as files) served by Python's own
   ``http.server`` in its own process, fetched by the same client at the same N: ratio
   p95 app / p95 anchor;
 - staff during the load: a signed-in administrator (in a browser of their own) clicks "Floor
-  plan" (a Streamlit script run and the map drawn in chromium: the first draw of a spec the
-  map received after the click) with no load, then 0.2 s into each round of N >= 50: ratio.
+  plan" (from the click's arrival in the page to the map drawn in chromium: the first draw of a
+  spec the map received after the click) with no load, then 0.2 s into each round of N >= 50: ratio.
 The first opening (bundle built) is reported apart; the rounds measure the warm link.
 Results go to bench/RESULTS.md by hand with ``uptime``.
 """
@@ -67,6 +68,14 @@ FLOOR_DRAWN_JS = """(after) => {
     if (drawn !== undefined) return drawn;
   }
   return null;
+}"""
+
+
+CLICK_MARK_JS = """() => {
+  window.__benchClickAt = null;
+  document.addEventListener('click', () => {
+    window.__benchClickAt = performance.timeOrigin + performance.now();
+  }, {capture: true, once: true});
 }"""
 
 
@@ -153,8 +162,13 @@ async def floor_plan_time(page, delay_s: float = 0.0) -> float:
     await page.get_by_role("link", name="District").click()
     await page.get_by_role("heading", name="District overview").first.wait_for(timeout=120_000)
     await asyncio.sleep(1.0 + delay_s)
-    t0 = await page.evaluate("performance.timeOrigin + performance.now()")
+    # The clock starts when the click reaches the page (a capture listener's time), not when
+    # this event loop, busy with N clients, gets round to sending it.
+    await page.evaluate(CLICK_MARK_JS)
     await page.get_by_role("link", name="Floor plan").click()
+    t0 = await page.evaluate("window.__benchClickAt")
+    if t0 is None:
+        raise RuntimeError("the click on Floor plan never reached the page")
     deadline = time.perf_counter() + CLIENT_TIMEOUT_S
     while time.perf_counter() < deadline:
         drawn = await page.evaluate(FLOOR_DRAWN_JS, t0)
@@ -213,13 +227,13 @@ def summary(results: list[dict]) -> dict:
     }
 
 
-async def one_round(n: int, browsers: int, app, token, browser, admin) -> dict:
-    n_browsers = browsers if n >= 10 else 0
+async def one_round(n: int, phones: list, app, token, admin) -> dict:
+    n_browsers = len(phones) if n >= 10 else 0
     jobs = [
         open_like_a_browser(app.url, f"/share/{token}", f"/share/{token}/live.json")
         for _ in range(n - n_browsers)
     ]
-    jobs += [browser_open(browser, f"{app.url}/share/{token}") for _ in range(n_browsers)]
+    jobs += [browser_open(phone, f"{app.url}/share/{token}") for phone in phones[:n_browsers]]
     staff = admin is not None and n >= 50
     if staff:
         jobs.append(floor_plan_time(admin, delay_s=-0.8))  # clicks ~0.2 s into the surge
@@ -228,6 +242,7 @@ async def one_round(n: int, browsers: int, app, token, browser, admin) -> dict:
     floor = out.pop() if staff else None
     out = [r if isinstance(r, dict) else {"ok": False, "error": repr(r)[:120]} for r in out]
     return {
+        "all": summary(out),
         "protocol": summary(out[: n - n_browsers]),
         "browsers": summary(out[n - n_browsers :]),
         "server_cpu_s": round(meter.cpu_s, 2),
@@ -263,18 +278,21 @@ async def run(args, app, token: str, anchor_url: str) -> dict:
 
     results: dict = {"levels": {}}
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        # The administrator works on another machine: their own browser, so their floor plan's
-        # software WebGL does not queue in the responders' browser's GPU process (one per
-        # browser: it composites every page of that browser).
+        # Every responder and the administrator is on a device of their own: one browser each,
+        # so no page's drawing queues in another page's GPU process (one per browser: it
+        # composites every page of that browser). Launched before the rounds.
+        phones = [
+            await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            for _ in range(args.browsers)
+        ]
         staff_browser = await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         admin = await admin_page(staff_browser, app.url)
         quiet = [await floor_plan_time(admin) for _ in range(3)]
         results["admin_floor_plan_quiet_s"] = statistics.median(quiet)
-        results["browser_alone_s"] = await browser_open(browser, f"{app.url}/share/{token}")
+        results["browser_alone_s"] = await browser_open(phones[0], f"{app.url}/share/{token}")
         for n in args.levels:
             await asyncio.sleep(2)
-            row = await one_round(n, args.browsers, app, token, browser, admin)
+            row = await one_round(n, phones, app, token, admin)
             await asyncio.sleep(1)
             row["anchor"] = await anchor_round(anchor_url, n)
             a95, s95 = row["anchor"]["p95_s"], row["protocol"]["p95_s"]
@@ -286,7 +304,8 @@ async def run(args, app, token: str, anchor_url: str) -> dict:
                 )
             results["levels"][n] = row
             print(json.dumps({n: row}, default=str), flush=True)
-        await browser.close()
+        for phone in phones:
+            await phone.close()
         await staff_browser.close()
     return results
 
