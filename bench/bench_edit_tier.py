@@ -103,24 +103,16 @@ def wait_new_colour(page, t0: float, xy, before, timeout_s: float = 60.0) -> flo
     raise RuntimeError("the floor plan never showed the room in a new colour")
 
 
-class Frames:
-    """Websocket frames the floor tab receives: (perf_counter s, bytes)."""
-
-    def __init__(self, page):
-        self.page, self.got = page, []
-        page.on("websocket", self._socket)
-
-    def _socket(self, ws):
-        ws.on("framereceived", self._frame)
-
-    def _frame(self, payload):
-        self.got.append((time.perf_counter(), len(payload)))
-
-    def first_big_after(self, t_py: float) -> float | None:
-        """The first large frame (the map's new spec) received after ``t_py``. A spec the
-        browser has seen before comes as a small cache reference: later runs, which return
-        to a drawn state, may find none (reported as nan)."""
-        return next((t for t, n in self.got if t >= t_py and n >= 50_000), None)
+def spec_arrival_s(page, t0: float, drawn_s: float) -> float:
+    """When the floor's map got the spec that drew the new tier (seconds after ``t0``): the
+    latest layer fetch (layers travel by reference) before that draw, else the latest render
+    mark; nan if the map left neither."""
+    marks = [((t - t0) / 1000, name) for t, name in page.evaluate(MARKS_AFTER, t0)]
+    for kind in ("fetch", "render"):
+        found = [t for t, name in marks if name == kind and t <= drawn_s]
+        if found:
+            return found[-1]
+    return float("nan")
 
 
 def service_update_s(db: Path) -> tuple[float, float]:
@@ -202,7 +194,6 @@ def main() -> None:
             size = {"width": 1440, "height": 900}
             floor = browser.new_context(viewport=size).new_page()
             edit = browser.new_context(viewport=size).new_page()
-            frames = Frames(floor)
             for page in (floor, edit):
                 sign_in(page, server.url)
             floor.get_by_role("link", name="Floor plan").click()
@@ -220,17 +211,15 @@ def main() -> None:
                 tier3 = pixel(floor, *xy)
                 pick(edit, lock_key, "electrified")
                 edit.wait_for_timeout(500)
-                t0, p0 = browser_now(edit), time.perf_counter()
+                t0 = browser_now(edit)
                 edit.get_by_role("button", name="Save attributes").click()
                 edit.get_by_text(f"Saved opening {DOOR}").wait_for(timeout=60_000)
                 saves.append((browser_now(edit) - t0) / 1000)
-                p_saved = time.perf_counter()
                 times.append(wait_new_colour(floor, t0, xy, tier3))
-                big = frames.first_big_after(p0)
                 # click -> Saved; Saved -> the floor's new map spec arrives (poll wait, the poll's
                 # version check, the page's rerun); spec -> drawn (deck.gl in the iframe).
-                spec = (big - p0) if big is not None else float("nan")
-                phases.append((saves[-1], spec - (p_saved - p0), times[-1] - spec))
+                spec = spec_arrival_s(floor, t0, times[-1])
+                phases.append((saves[-1], spec - saves[-1], times[-1] - spec))
                 print(
                     f"run {run + 1}: saved in {saves[-1]:.2f} s, tier drawn {times[-1]:.2f} s "
                     f"(Saved -> floor's new spec {phases[-1][1]:.2f} s, spec -> drawn "

@@ -10,8 +10,8 @@ on unless --no-simulate), one share link for the high school with the default la
   page ``/share/<token>`` and then everything it needs to draw (the scripts and stylesheet it
   names, and live.json), as a browser would with 6 connections per host; "time to a drawn map"
   = until the last of those bytes arrived. Bodies are taken as sent (gzip), not decoded.
-- among them, for N >= 10, 5 real chromium pages (async Playwright, each in a browser of its
-  own, like 5 phones, with an empty cache): navigation start to the viewer's ``share:drawn``
+- among them, for N >= 10, 5 real chromium pages (async Playwright, each a new context with an
+  empty cache): navigation start to the viewer's ``share:drawn``
   mark (the map's layers drawn, plus two animation frames);
 - all N openings together (protocol and chromium times in one list): p50/p95, the goal's figure;
 - errors: any answer other than 200 and any connection that failed or timed out (dropped);
@@ -278,13 +278,13 @@ async def run(args, app, token: str, anchor_url: str) -> dict:
 
     results: dict = {"levels": {}}
     async with async_playwright() as pw:
-        # Every responder and the administrator is on a device of their own: one browser each,
-        # so no page's drawing queues in another page's GPU process (one per browser: it
-        # composites every page of that browser). Launched before the rounds.
-        phones = [
-            await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-            for _ in range(args.browsers)
-        ]
+        # The responders' pages share one browser (5 browsers of their own cost this 2-core
+        # machine more CPU than they save: measured 2026-12-04, protocol p95 at N=100 6.0 s
+        # against 1.8 s). The administrator works on another machine: a browser of their own, so
+        # their floor plan's software WebGL does not queue in the responders' GPU process (one
+        # per browser: it composites every page of that browser).
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        phones = [browser] * args.browsers
         staff_browser = await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         admin = await admin_page(staff_browser, app.url)
         quiet = [await floor_plan_time(admin) for _ in range(3)]
@@ -304,8 +304,7 @@ async def run(args, app, token: str, anchor_url: str) -> dict:
                 )
             results["levels"][n] = row
             print(json.dumps({n: row}, default=str), flush=True)
-        for phone in phones:
-            await phone.close()
+        await browser.close()
         await staff_browser.close()
     return results
 
