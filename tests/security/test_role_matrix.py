@@ -187,7 +187,7 @@ def _check_person(browser, server, who, role, scope=None, password=None, role_do
             typed[f"/{stem}{link}"] = None
             if role == "viewer" and not scope and URL_PATHS[stem] != stem:
                 typed[f"/{URL_PATHS[stem]}"] = None
-    visits = crawl(browser, server.url, list(typed), context=context, no_components=True, batch=3)
+    visits = crawl(browser, server.url, list(typed), context=context, no_components=True)
     for visit, stem in zip(visits, typed.values()):
         sent = visit.sent
         assert set(visit.nav_pages()) == titles, (who, visit.url, visit.outline())
