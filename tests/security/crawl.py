@@ -212,13 +212,20 @@ def skip_components(page) -> None:
     requests, the frame's document included, fail as blocked. Through DevTools' Fetch domain
     for those addresses only, not ``page.route``: any Playwright route turns the page's HTTP
     cache off, and each visit would then fetch Streamlit's whole frontend (~90 files) anew."""
+    from playwright.sync_api import Error as PlaywrightError
+
     cdp = page.context.new_cdp_session(page)
-    cdp.on(
-        "Fetch.requestPaused",
-        lambda event: cdp.send(
-            "Fetch.failRequest", {"requestId": event["requestId"], "errorReason": "BlockedByClient"}
-        ),
-    )
+
+    def refuse(event) -> None:
+        try:
+            cdp.send(
+                "Fetch.failRequest",
+                {"requestId": event["requestId"], "errorReason": "BlockedByClient"},
+            )
+        except PlaywrightError:  # gone already (its tab navigated on or closed): loaded no more
+            pass
+
+    cdp.on("Fetch.requestPaused", refuse)
     cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*/component/*"}]})
 
 
