@@ -112,7 +112,7 @@ class _CrawlTab:
         if no_components:
             skip_components(self.page)
         self.visit: Visit | None = None
-        self.started = 0.0
+        self.index = -1  # the visit's place in the crawl's paths
         self.page.on("websocket", self._on_websocket)
 
     def _on_websocket(self, ws) -> None:
@@ -124,10 +124,10 @@ class _CrawlTab:
 
         ws.on("framereceived", on_frame)
 
-    def open(self, url: str, new_visitor) -> None:
+    def open(self, index: int, url: str, new_visitor) -> None:
         if new_visitor is not None:
             new_visitor()
-        self.visit, self.started = Visit(url), time.monotonic()
+        self.visit, self.index = Visit(url), index
         response = self.page.goto(url, wait_until="commit")  # the address typed: a new document
         if "/share/" in self.page.url:  # redirected to the share page: plain HTTP, no script
             self.visit.plain = True
@@ -168,15 +168,12 @@ def crawl(
     if own:
         context = browser.new_context(viewport={"width": 1280, "height": 800})
     new_visitor = context.clear_cookies if own else None
-    todo = list(enumerate(paths))
+    todo = [(i, base_url + path) for i, path in enumerate(paths)]
     visits: dict[int, Visit] = {}
     open_tabs = [_CrawlTab(context, no_components) for _ in range(min(tabs, len(paths)))]
-    index_of: dict[int, int] = {}
     try:
         for tab in open_tabs:
-            index, path = todo.pop(0)
-            tab.open(base_url + path, new_visitor)
-            index_of[id(tab)] = index
+            tab.open(*todo.pop(0), new_visitor)
         while busy := [tab for tab in open_tabs if tab.visit is not None]:
             try:  # paused on a page: Playwright delivers the frame events meanwhile
                 done = wait_until(
@@ -190,11 +187,9 @@ def crawl(
                 late = {t.visit.url: t.visit.outline() for t in busy}
                 raise AssertionError(f"no finished script run in {timeout_s} s: {late}") from None
             for tab in done:
-                visits[index_of[id(tab)]] = tab.finish()
+                visits[tab.index] = tab.finish()
                 if todo:
-                    index, path = todo.pop(0)
-                    tab.open(base_url + path, new_visitor)
-                    index_of[id(tab)] = index
+                    tab.open(*todo.pop(0), new_visitor)
     finally:
         for tab in open_tabs:
             tab.page.close()
