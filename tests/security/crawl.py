@@ -1,5 +1,6 @@
-"""Crawl the real server as a browser would: every path a person could type, each from a new
-visitor (a fresh browser context), with the websocket frames the server sent decoded.
+"""Crawl the real server as a browser would: every path a person could type, each typed by a new
+visitor (cookies cleared) or by one signed-in person, with the websocket frames the server sent
+decoded.
 
 What "reached the browser" means here: the bytes of every websocket frame (Playwright's
 ``page.on("websocket")``), decoded as Streamlit ForwardMsgs so a test can ask which pages the
@@ -71,6 +72,14 @@ class Visit:
             for p in m.navigation.app_pages
         ]
 
+    def session_ids(self) -> set[str]:
+        """Ids of the Streamlit sessions the visit's messages came from (one for a visit)."""
+        return {
+            m.new_session.initialize.session_id
+            for m in self.messages()
+            if m.WhichOneof("type") == "new_session"
+        }
+
     def outline(self) -> list[str]:
         """The kinds of messages received, in order (what an assertion shows when it fails)."""
         out = []
@@ -94,16 +103,40 @@ class Visit:
         return b"".join(self.frames) + self.http_body
 
 
-def _record(page, visit: Visit) -> None:
-    def on_ws(ws):
-        ws.on(
-            "framereceived",
-            lambda payload: visit.frames.append(
-                payload if isinstance(payload, bytes) else payload.encode()
-            ),
-        )
+class _CrawlTab:
+    """One open tab of a crawl: each path is typed into it as a fresh navigation, and the
+    websocket frames of that navigation's document are kept in the path's Visit."""
 
-    page.on("websocket", on_ws)
+    def __init__(self, context, no_components: bool):
+        self.page = context.new_page()
+        if no_components:
+            skip_components(self.page)
+        self.visit: Visit | None = None
+        self.index = -1  # the visit's place in the crawl's paths
+        self.page.on("websocket", self._on_websocket)
+
+    def _on_websocket(self, ws) -> None:
+        visit = self.visit  # the document that opens a websocket is the current visit's
+
+        def on_frame(payload) -> None:
+            if visit is not None and self.visit is visit:  # the tab has not moved on yet
+                visit.frames.append(payload if isinstance(payload, bytes) else payload.encode())
+
+        ws.on("framereceived", on_frame)
+
+    def open(self, index: int, url: str, new_visitor) -> None:
+        if new_visitor is not None:
+            new_visitor()
+        self.visit, self.index = Visit(url), index
+        response = self.page.goto(url, wait_until="commit")  # the address typed: a new document
+        if "/share/" in self.page.url:  # redirected to the share page: plain HTTP, no script
+            self.visit.plain = True
+            self.visit.http_body = response.body() if response is not None else b""
+
+    def finish(self) -> Visit:
+        visit, self.visit = self.visit, None
+        visit.body = self.page.locator("body").inner_text()
+        return visit
 
 
 def crawl(
@@ -113,61 +146,82 @@ def crawl(
     *,
     context=None,
     no_components: bool = False,
-    batch: int = 6,
+    tabs: int = 3,
     timeout_s: float = 120.0,
 ) -> list[Visit]:
-    """Open each path as a new visitor (a new page, hence a new websocket and a new Streamlit
-    session; ``batch`` pages at a time), wait for the first script run to finish, and return what
-    each visit received. Without ``context``: in a context of its own whose cookies are cleared
-    before each page (it keeps only the HTTP cache of the app's own scripts). With ``context``
-    (one a person signed in to through the form): as that person's new tabs, cookies untouched.
+    """Type each path into a browser as a new visit, wait for its first script run to finish, and
+    return what each visit received (in the order of ``paths``). Each visit is a fresh navigation
+    (a new document, hence a new websocket and a new Streamlit session: asserted) in one of
+    ``tabs`` open tabs; a tab takes the next path as soon as its visit has finished. Without
+    ``context``: in a context of its own whose cookies are cleared before each visit (it keeps
+    only the HTTP cache of the app's own scripts). With ``context`` (one a person signed in to
+    through the form): as that person's tabs, cookies untouched.
     ``no_components``: custom components (the maps) are not loaded into the page; what the
     server sent is recorded all the same (drawing maps in software WebGL is most of a visit's
-    cost, and a component's own messages back would start more runs)."""
-    visits: list[Visit] = []
+    cost, and a component's own messages back would start more runs).
+
+    Why open tabs are reused: a new tab is a new renderer process that loads and compiles
+    Streamlit's frontend from nothing, most of a visit's time here; what the server receives is
+    the same as from a new tab (the typed address with the context's cookies, then a websocket
+    of a new session)."""
     own = context is None
     if own:
         context = browser.new_context(viewport={"width": 1280, "height": 800})
-    for start in range(0, len(paths), batch):
-        open_pages = []
-        for path in paths[start : start + batch]:
-            if own:
-                context.clear_cookies()
-            page = context.new_page()
-            if no_components:
-                skip_components(page)
-            visit = Visit(base_url + path)
-            _record(page, visit)
-            response = page.goto(visit.url, wait_until="commit")
-            if "/share/" in page.url:  # redirected to the share page: plain HTTP, no script
-                visit.plain = True
-                visit.http_body = response.body() if response is not None else b""
-            open_pages.append((page, visit))
-        try:  # paused on a page: Playwright delivers the frame events meanwhile
-            wait_until(
-                lambda pages=open_pages: all(visit.finished() for _, visit in pages),
-                timeout_s,
-                0.1,
-                what="a finished script run on every page",
-                page=open_pages[0][0],
-            )
-        except AssertionError:
-            if own:
-                context.close()
-            late = {v.url: v.outline() for _, v in open_pages if not v.finished()}
-            raise AssertionError(f"no finished script run in {timeout_s} s: {late}") from None
-        for page, visit in open_pages:
-            visit.body = page.locator("body").inner_text()
-            page.close()
-            visits.append(visit)
-    if own:
-        context.close()
-    return visits
+    new_visitor = context.clear_cookies if own else None
+    todo = [(i, base_url + path) for i, path in enumerate(paths)]
+    visits: dict[int, Visit] = {}
+    open_tabs = [_CrawlTab(context, no_components) for _ in range(min(tabs, len(paths)))]
+    try:
+        for tab in open_tabs:
+            tab.open(*todo.pop(0), new_visitor)
+        while busy := [tab for tab in open_tabs if tab.visit is not None]:
+            try:  # paused on a page: Playwright delivers the frame events meanwhile
+                done = wait_until(
+                    lambda busy=busy: [tab for tab in busy if tab.visit.finished()],
+                    timeout_s,
+                    0.1,
+                    what="a finished script run",
+                    page=busy[0].page,
+                )
+            except AssertionError:
+                late = {t.visit.url: t.visit.outline() for t in busy}
+                raise AssertionError(f"no finished script run in {timeout_s} s: {late}") from None
+            for tab in done:
+                visits[tab.index] = tab.finish()
+                if todo:
+                    tab.open(*todo.pop(0), new_visitor)
+    finally:
+        for tab in open_tabs:
+            tab.page.close()
+        if own:
+            context.close()
+    out = [visits[i] for i in range(len(paths))]
+    sessions = [v.session_ids() for v in out if not v.plain]
+    assert all(len(ids) == 1 for ids in sessions), [v.url for v in out if len(v.session_ids()) > 1]
+    assert len(set().union(*sessions)) == len(sessions), "a visit resumed another's session"
+    return out
 
 
 def skip_components(page) -> None:
-    """Custom components (``/component/...``: the maps) are not loaded into ``page``."""
-    page.route("**/component/**", lambda route: route.abort())
+    """Custom components (``/component/...``: the maps) are not loaded into ``page``: their
+    requests, the frame's document included, fail as blocked. Through DevTools' Fetch domain
+    for those addresses only, not ``page.route``: any Playwright route turns the page's HTTP
+    cache off, and each visit would then fetch Streamlit's whole frontend (~90 files) anew."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    cdp = page.context.new_cdp_session(page)
+
+    def refuse(event) -> None:
+        try:
+            cdp.send(
+                "Fetch.failRequest",
+                {"requestId": event["requestId"], "errorReason": "BlockedByClient"},
+            )
+        except PlaywrightError:  # gone already (its tab navigated on or closed): loaded no more
+            pass
+
+    cdp.on("Fetch.requestPaused", refuse)
+    cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*/component/*"}]})
 
 
 def db_checksum(db_path: Path) -> str:

@@ -5,7 +5,8 @@ what reaches the browser, against the core policy (passmap.access).
 Each person signs in through the sign-in form in a browser context of their own, as a user does
 (the server sets the HttpOnly session cookie; the context's next tabs carry it). Then:
 - the navigation of the first page offers exactly the role's pages;
-- each page of the role that holds an action of ACTIONS, typed as its address in a new tab, runs
+- each page of the role that holds an action of ACTIONS, typed as its address (a navigation of
+  its own: a new document, websocket and session, in one of the person's tabs), runs
   (its marker is sent) and sends exactly the action widgets the role holds (presence AND
   absence, decoded from the websocket frames: a widget that was sent counts, even one inside a
   collapsed expander);
@@ -187,7 +188,7 @@ def _check_person(browser, server, who, role, scope=None, password=None, role_do
             typed[f"/{stem}{link}"] = None
             if role == "viewer" and not scope and URL_PATHS[stem] != stem:
                 typed[f"/{URL_PATHS[stem]}"] = None
-    visits = crawl(browser, server.url, list(typed), context=context, no_components=True, batch=3)
+    visits = crawl(browser, server.url, list(typed), context=context, no_components=True)
     for visit, stem in zip(visits, typed.values()):
         sent = visit.sent
         assert set(visit.nav_pages()) == titles, (who, visit.url, visit.outline())
