@@ -12,8 +12,8 @@ on unless --no-simulate), one share link for the high school with the default la
   names, and live.json), as a browser would with 6 connections per host; "time to a drawn map"
   = until the last of those bytes arrived. Bodies are taken as sent (gzip), not decoded.
 - among them, for N >= 10, 5 real chromium pages (async Playwright, each a new context with an
-  empty cache): navigation start to the viewer's ``share:drawn``
-  mark (the map's layers drawn, plus two animation frames);
+  empty cache): navigation start to the viewer's ``share:drawn`` mark (the map's layers drawn,
+  plus two animation frames);
 - all N openings together (protocol and chromium times in one list): p50/p95, the goal's figure;
 - errors: any answer other than 200 and any connection that failed or timed out (dropped);
 - server CPU seconds (user + system) during the round and peak resident memory (psutil);
@@ -228,13 +228,13 @@ def summary(results: list[dict]) -> dict:
     }
 
 
-async def one_round(n: int, phones: list, app, token, admin) -> dict:
-    n_browsers = len(phones) if n >= 10 else 0
+async def one_round(n: int, browsers: int, app, token, browser, admin) -> dict:
+    n_browsers = browsers if n >= 10 else 0
     jobs = [
         open_like_a_browser(app.url, f"/share/{token}", f"/share/{token}/live.json")
         for _ in range(n - n_browsers)
     ]
-    jobs += [browser_open(phone, f"{app.url}/share/{token}") for phone in phones[:n_browsers]]
+    jobs += [browser_open(browser, f"{app.url}/share/{token}") for _ in range(n_browsers)]
     staff = admin is not None and n >= 50
     if staff:
         jobs.append(floor_plan_time(admin, delay_s=-0.8))  # clicks ~0.2 s into the surge
@@ -295,7 +295,6 @@ async def run(args, app, token: str, anchor_url: str) -> dict:
         staff_browser = await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         before = _chromium_pids()
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        phones = [browser] * args.browsers
         if args.nice_load:  # the load generators at low priority (see --nice-load)
             for pid in _chromium_pids() - before:  # the responders' browser (its zygote too)
                 psutil.Process(pid).nice(args.nice_load)
@@ -304,10 +303,10 @@ async def run(args, app, token: str, anchor_url: str) -> dict:
         admin = await admin_page(staff_browser, app.url)
         quiet = [await floor_plan_time(admin) for _ in range(3)]
         results["admin_floor_plan_quiet_s"] = statistics.median(quiet)
-        results["browser_alone_s"] = await browser_open(phones[0], f"{app.url}/share/{token}")
+        results["browser_alone_s"] = await browser_open(browser, f"{app.url}/share/{token}")
         for n in args.levels:
             await asyncio.sleep(2)
-            row = await one_round(n, phones, app, token, admin)
+            row = await one_round(n, args.browsers, app, token, browser, admin)
             await asyncio.sleep(1)
             row["anchor"] = await anchor_round(anchor_url, n)
             a95, s95 = row["anchor"]["p95_s"], row["protocol"]["p95_s"]
