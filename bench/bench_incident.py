@@ -66,7 +66,7 @@ FLOOR_DRAWN_JS = """(after) => {
     const render = p.getEntriesByName('deckmap:render').map(at).filter(t => t >= after)[0];
     if (render === undefined) continue;
     const drawn = p.getEntriesByName('deckmap:drawn').map(at).filter(t => t >= render)[0];
-    if (drawn !== undefined) return drawn;
+    if (drawn !== undefined) return [render, drawn];
   }
   return null;
 }"""
@@ -157,9 +157,11 @@ async def admin_page(browser, url: str):
     return page
 
 
-async def floor_plan_time(page, delay_s: float = 0.0) -> float:
+async def floor_plan_time(page, delay_s: float = 0.0) -> dict:
     """From a click on "Floor plan" (coming from the District page) to its map drawn (the first
-    draw of a spec the map received after the click: FLOOR_DRAWN_JS)."""
+    draw of a spec the map received after the click: FLOOR_DRAWN_JS): {"s": click -> drawn,
+    "answer_s": click -> the map's spec received (the server's part: its script run and the
+    websocket), "draw_s": spec received -> drawn (the administrator's browser)}."""
     await page.get_by_role("link", name="District").click()
     await page.get_by_role("heading", name="District overview").first.wait_for(timeout=120_000)
     await asyncio.sleep(1.0 + delay_s)
@@ -172,9 +174,14 @@ async def floor_plan_time(page, delay_s: float = 0.0) -> float:
         raise RuntimeError("the click on Floor plan never reached the page")
     deadline = time.perf_counter() + CLIENT_TIMEOUT_S
     while time.perf_counter() < deadline:
-        drawn = await page.evaluate(FLOOR_DRAWN_JS, t0)
-        if drawn is not None:
-            return (drawn - t0) / 1000
+        marks = await page.evaluate(FLOOR_DRAWN_JS, t0)
+        if marks is not None:
+            render, drawn = marks
+            return {
+                "s": (drawn - t0) / 1000,
+                "answer_s": (render - t0) / 1000,
+                "draw_s": (drawn - render) / 1000,
+            }
         await asyncio.sleep(0.03)
     raise RuntimeError("the floor plan never drew")
 
@@ -248,7 +255,7 @@ async def one_round(n: int, browsers: int, app, token, browser, admin) -> dict:
         "browsers": summary(out[n - n_browsers :]),
         "server_cpu_s": round(meter.cpu_s, 2),
         "server_peak_rss_mb": round(meter.peak_rss / 1e6),
-        "admin_floor_plan_s": floor if isinstance(floor, float) else repr(floor)[:120],
+        "admin_floor_plan": floor if isinstance(floor, dict) else repr(floor)[:120],
     }
 
 
@@ -302,7 +309,9 @@ async def run(args, app, token: str, anchor_url: str) -> dict:
         results["nice_load"] = args.nice_load
         admin = await admin_page(staff_browser, app.url)
         quiet = [await floor_plan_time(admin) for _ in range(3)]
-        results["admin_floor_plan_quiet_s"] = statistics.median(quiet)
+        results["admin_floor_plan_quiet"] = {
+            key: statistics.median(q[key] for q in quiet) for key in quiet[0]
+        }
         results["browser_alone_s"] = await browser_open(browser, f"{app.url}/share/{token}")
         for n in args.levels:
             await asyncio.sleep(2)
@@ -311,16 +320,44 @@ async def run(args, app, token: str, anchor_url: str) -> dict:
             row["anchor"] = await anchor_round(anchor_url, n)
             a95, s95 = row["anchor"]["p95_s"], row["protocol"]["p95_s"]
             row["ratio_p95_app_to_anchor"] = round(s95 / a95, 2) if a95 and s95 else None
-            floor = row["admin_floor_plan_s"]
-            if isinstance(floor, float):
-                row["admin_floor_plan_ratio"] = round(
-                    floor / results["admin_floor_plan_quiet_s"], 2
-                )
+            floor = row["admin_floor_plan"]
+            if isinstance(floor, dict):  # each part against its median without load
+                quiet = results["admin_floor_plan_quiet"]
+                row["admin_floor_plan_ratio"] = {k: round(floor[k] / quiet[k], 2) for k in floor}
             results["levels"][n] = row
             print(json.dumps({n: row}, default=str), flush=True)
         await browser.close()
         await staff_browser.close()
     return results
+
+
+def table(results: dict) -> str:
+    """The figures side by side, one line per N (the JSON above has everything)."""
+
+    def s(x) -> str:
+        return "-" if x is None else f"{x:.2f}"
+
+    quiet = results["admin_floor_plan_quiet"]
+    lines = [
+        f"administrator's floor plan without load: {s(quiet['s'])} s "
+        f"(answer {s(quiet['answer_s'])} s + drawing {s(quiet['draw_s'])} s); "
+        f"load generators at nice {results['nice_load']}",
+        "| N | all p50 / p95 | protocol p95 | chromium p95 | errors / dropped | server CPU "
+        "| admin floor plan (x quiet) | its answer (x quiet) | anchor p95 (ratio) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for n, row in results["levels"].items():
+        a, floor, ratio = row["all"], row["admin_floor_plan"], row.get("admin_floor_plan_ratio")
+        staff = ["-", "-"]
+        if isinstance(floor, dict) and ratio:
+            staff = [f"{s(floor[k])} s (x{ratio[k]:.2f})" for k in ("s", "answer_s")]
+        lines.append(
+            f"| {n} | {s(a['p50_s'])} / {s(a['p95_s'])} s | {s(row['protocol']['p95_s'])} s "
+            f"| {s(row['browsers']['p95_s'])} s | {a['errors']} / {a['dropped']} "
+            f"| {row['server_cpu_s']:.2f} s | {staff[0]} | {staff[1]} "
+            f"| {s(row['anchor']['p95_s'])} s ({row['ratio_p95_app_to_anchor']}) |"
+        )
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -372,6 +409,7 @@ def main() -> int:
         results["log_errors"] = [ln for ln in app.log().splitlines() if "Traceback" in ln][:5]
     results["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(json.dumps(results, indent=2, default=str))
+    print(table(results))
     return 0
 
 
