@@ -45,6 +45,24 @@ def _shot(page, tmp_path: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"share-{name}.png"))
 
 
+def _assert_whole_labels(page) -> None:
+    """Every label the map drew lies wholly inside it: one cut by the edge reads as another
+    name (grid cell "A10" as "10" at a phone's left edge; seen on the phone's site view)."""
+    labels = page.evaluate("() => window.pmShareLabels()")
+    w, h = page.evaluate(
+        "() => [document.querySelector('#map').clientWidth, "
+        "document.querySelector('#map').clientHeight]"
+    )
+    grid = [lab for lab in labels if "grid" in lab["layer"]]
+    assert labels, "no labels drawn"
+    cut = [
+        lab["text"]
+        for lab in labels
+        if lab["x0"] < 0 or lab["y0"] < 0 or lab["x1"] > w or lab["y1"] > h
+    ]
+    assert not cut, (len(cut), cut[:8], len(grid))
+
+
 @pytest.mark.parametrize("size", ["phone", "desk"])
 def test_share_page_draws_and_search_highlights(
     size, demo_db, app_server, browser, tmp_path, defaults
@@ -66,6 +84,7 @@ def test_share_page_draws_and_search_highlights(
     assert page.inner_text("#banner").endswith("GMT+9"), page.inner_text("#banner")
     assert page.inner_text("#expiry").endswith("GMT+9."), page.inner_text("#expiry")
     eventually(lambda: _pixels(page, "#map") > 0.05, page)  # drawn, not a blank canvas
+    _assert_whole_labels(page)
     legend = page.locator("#legend li").all_inner_texts()
     assert "Building" in legend and "Grid cell (A1 = north-west)" in legend  # the site view
     page.locator("#view").select_option("level:cvhs-main-l1")
@@ -88,6 +107,7 @@ def test_share_page_draws_and_search_highlights(
         if a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]
     ]
     assert not overlaps, overlaps[:5]
+    _assert_whole_labels(page)
     assert page.locator("#north").is_visible()
     assert page.locator("#scale-text").inner_text().endswith((" ft", " mi"))
     assert "onerror" in page.inner_text("#bar")  # shown as text, never run

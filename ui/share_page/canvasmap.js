@@ -238,8 +238,12 @@
         L.widths.set(key, tw);
       }
       const pad = L.background ? 2 : 0;
-      return {x: x, y: y, x0: x - tw / 2 - pad, x1: x + tw / 2 + pad,
-              y0: y - size * 0.6, y1: y + size * 0.6, w: tw, text: text};
+      const b = {x: x, y: y, x0: x - tw / 2 - pad, x1: x + tw / 2 + pad,
+                 y0: y - size * 0.6, y1: y + size * 0.6, w: tw, text: text};
+      // Whole or not at all: a label cut by the map's edge reads as another name ("A10" as
+      // "10", "J1" as "1"), which on a responder's grid sends them to the wrong cell.
+      if (b.x0 < 0 || b.y0 < 0 || b.x1 > f.w || b.y1 > f.h) return null;
+      return b;
     }
 
     function placeLabels(f) {
