@@ -32,7 +32,11 @@ _FILES: dict[str, dict] = {}  # resolved path -> {"lock", "data", "live"} shared
 
 
 def _file_state(store) -> dict:
-    key = str(Path(store.path).resolve())
+    # The resolved path, once per Store: resolving it walks the path with a system call per
+    # part, and a share link's every opening asks for the data version (issue 18).
+    key = store.__dict__.get("_versions_key")
+    if key is None:
+        key = store._versions_key = str(Path(store.path).resolve())
     with _LOCK:
         state = _FILES.get(key)
         if state is None:
