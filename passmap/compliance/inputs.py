@@ -106,7 +106,7 @@ def load_inputs(
     # The big reads overlap (per-thread cursors): the Python side of one (WKB, pandas)
     # runs while DuckDB scans the next.
     reads = {
-        "controls": lambda: store.assessment_controls(campus_id),
+        "controls": lambda: store.assessment_controls(campus_id, feed_ids=live),
         "zones": lambda: store.assessment_zones(campus_id),
         "openings": lambda: store.assessment_openings(campus_id),
         "buildings": lambda: store.assessment_buildings(campus_id),
@@ -136,7 +136,7 @@ def load_inputs(
         bounds = [None, *cuts, None]
         del reads["controls"]
         for k, ids in enumerate(zip(bounds[:-1], bounds[1:])):
-            read = lambda ids=ids: store.assessment_controls(ids=ids)  # noqa: E731
+            read = lambda ids=ids: store.assessment_controls(ids=ids, feed_ids=live)  # noqa: E731
             reads[f"controls{k}"] = _with_frame(read, fr)
     got = dict(zip(reads, _READERS.map(lambda read: read(), reads.values())))
     if cuts:

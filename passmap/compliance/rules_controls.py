@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from passmap.compliance.explain import day, device_phrase, lacking, plural, type_word
-from passmap.compliance.rulekit import group_lists, outcome, rule, short_ids
+from passmap.compliance.rulekit import group_lists, lists_by_unit, outcome, rule, short_ids
 
 _LEVEL_COLUMN = {"building": "building_id", "campus": "campus_id", "district": "district_id"}
 
@@ -117,6 +117,13 @@ def ids_by_unit(ctx, chosen: pd.DataFrame, level: str, where=None) -> dict:
     return group_lists(*_unit_pairs(ctx, chosen, level, where))
 
 
+def ids_per_unit(ctx, chosen: pd.DataFrame, level: str, unit_ids, where=None) -> list:
+    """``ids_by_unit`` aligned with ``unit_ids`` (``lists_by_unit``: None for none)."""
+    if chosen.empty:
+        return [None] * len(unit_ids)
+    return lists_by_unit(unit_ids, *_unit_pairs(ctx, chosen, level, where))
+
+
 def _unit_pairs(ctx, chosen: pd.DataFrame, level: str, where=None):
     """(unit ids, control ids): one pair per control of ``chosen`` (rows where ``where``)
     and unit it counts for, in the controls' order."""
@@ -163,24 +170,22 @@ def control_in_zone(practice, ctx, units):
     chosen = select_controls(ctx, types, p.get("attrs"))
     if p.get("outdoor"):
         chosen = chosen[~np.isin(chosen.index.to_numpy(), indoor_rows(ctx))]
-    found = ids_by_unit(ctx, chosen, practice["scope"]["level"])
+    sids = units["scope_id"].tolist()
+    sat = [ids or [] for ids in ids_per_unit(ctx, chosen, practice["scope"]["level"], sids)]
     what = device_phrase(
         types, {**p.get("attrs", {}), **({"outdoor": 1} if p.get("outdoor") else {})}
     )
     other = _others_hint(ctx, types, p, chosen, practice["scope"]["level"])
-    ok, sat, blk, why = [], [], [], []
     needs = f"needs {plural(need, what)}, has "
-    for sid, name in zip(units["scope_id"], units["scope_name"]):
-        ids = found.get(sid) or []
-        n = len(ids)
-        sat.append(ids)
-        if n >= need:
-            ok.append(True), blk.append([])
-            why.append(f"{name}: {plural(n, what)} ({short_ids(ids)}).")
-        else:
-            ok.append(False), blk.append([sid])
-            has = f"{n} ({short_ids(ids)})" if ids else "none"
-            why.append(f"{name}: {needs}{has}{other.get(sid, '')}.")
+    ok = [len(ids) >= need for ids in sat]
+    why = [  # one comprehension per column (a loop of appends cost a third more)
+        f"{name}: {plural(len(ids), what)} ({short_ids(ids)})."
+        if o
+        else f"{name}: {needs}{f'{len(ids)} ({short_ids(ids)})' if ids else 'none'}"
+        f"{other.get(sid, '')}."
+        for sid, name, ids, o in zip(sids, units["scope_name"].tolist(), sat, ok)
+    ]
+    blk = [[] if o else [sid] for sid, o in zip(sids, ok)]
     return outcome(units, ok, sat, blk, why)
 
 
