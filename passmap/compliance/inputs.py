@@ -71,7 +71,11 @@ def frame_of(campuses: gpd.GeoDataFrame, levels: gpd.GeoDataFrame, crs) -> Frame
 def to_frame(frame: gpd.GeoDataFrame, fr: Frame) -> gpd.GeoDataFrame:
     """A site table in the metric frame, with its plane key, district and representative
     point (``x_m``, ``y_m``), rows numbered from 0."""
-    out = frame.to_crs(fr.crs) if len(frame) else frame.set_crs(fr.crs, allow_override=True)
+    if len(frame):  # the columns shared, not copied as ``to_crs`` would (~0.05 s of the
+        out = frame.copy(deep=False)  # district's controls): only new columns are set below
+        out.to_crs(fr.crs, inplace=True)  # (a new geometry column, this frame's alone)
+    else:
+        out = frame.set_crs(fr.crs, allow_override=True)
     out.index = pd.RangeIndex(len(out))  # a new frame already: no reset_index copy
     out["plane"] = geo.plane_keys(out, fr.ground) if len(out) else pd.Series(dtype=object)
     out["district_id"] = out["campus_id"].map(fr.campus_district)

@@ -190,7 +190,13 @@ class ComplianceMixin:
             .execute(f"SELECT {columns}, geom AS geometry FROM {table} {where} ORDER BY id", params)
             .to_arrow_table()
         )
-        frame = gpd.GeoDataFrame.from_arrow(arrow)
+        # ``GeoDataFrame.from_arrow`` of the geometry alone, the other columns converted and
+        # taken as they are: from_arrow of the whole table copies every column once more
+        # (~0.08 s, under the GIL, of the district's controls).
+        geometry = gpd.GeoDataFrame.from_arrow(arrow.select(["geometry"])).geometry.values
+        frame = gpd.GeoDataFrame(
+            arrow.drop_columns(["geometry"]).to_pandas(), geometry=geometry, copy=False
+        )
         if frame.crs is None:  # in place: a copy of 300k controls' columns cost ~0.1 s CPU
             frame.set_crs("OGC:CRS84", allow_override=True, inplace=True)
         return frame
