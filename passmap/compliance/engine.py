@@ -162,7 +162,9 @@ def _unit_arrays(units: pd.DataFrame) -> dict:
 
 def _assemble(parts: list[dict]) -> pd.DataFrame:
     """One DataFrame from the per-practice column blocks (one concatenation per column instead
-    of one DataFrame per practice)."""
+    of one DataFrame per practice). The new arrays are the frame's columns as they are
+    (``copy=False``: pandas does not stack the text columns into one block, a copy that took
+    ~0.08 s of the large district's 186k findings; row selections cost the same)."""
     counts = [len(part["status"]) for part in parts]
     cols = {}
     for c in FINDING_COLUMNS:
@@ -173,7 +175,7 @@ def _assemble(parts: list[dict]) -> pd.DataFrame:
             cols[c] = np.repeat(values, counts)
         else:
             cols[c] = np.concatenate([part[c] for part in parts])
-    return pd.DataFrame(cols, columns=FINDING_COLUMNS)
+    return pd.DataFrame(cols, columns=FINDING_COLUMNS, copy=False)
 
 
 class Kept(NamedTuple):
