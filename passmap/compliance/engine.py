@@ -116,7 +116,7 @@ def evaluate(
             continue
         slots[i].append(_decorate(rule.func(p, ctx, units["frame"]), units, p))
     parts = [part for slot in slots for part in slot]
-    for scratch in ("_selected", "_control_table", "_camera_points"):
+    for scratch in ("_selected", "_selected_rows", "_control_table", "_camera_points"):
         ctx.__dict__.pop(scratch, None)  # the rules' per-run lookups (memory)
     if not parts:
         return pd.DataFrame(columns=FINDING_COLUMNS)

@@ -42,7 +42,18 @@ def select_controls(ctx, types, attrs: dict | None = None, online_only: bool = T
     cache = ctx.__dict__.setdefault("_selected", {})
     key = (tuple(types), json.dumps(attrs, sort_keys=True), online_only)
     if key not in cache:
-        cache[key] = _select_controls(ctx, types, attrs, online_only)
+        cache[key] = _control_table(ctx).take(control_rows(ctx, types, attrs, online_only))
+    return cache[key]
+
+
+def control_rows(ctx, types, attrs: dict | None = None, online_only: bool = True) -> np.ndarray:
+    """The row positions in ``ctx.controls`` of ``select_controls(ctx, types, attrs,
+    online_only)``, without the frame (the presence rules read which devices, not their
+    columns: a selection copies 11 columns of up to 300k rows); once per request."""
+    cache = ctx.__dict__.setdefault("_selected_rows", {})
+    key = (tuple(types), json.dumps(attrs, sort_keys=True), online_only)
+    if key not in cache:
+        cache[key] = _control_rows(ctx, types, attrs, online_only)
     return cache[key]
 
 
@@ -77,9 +88,9 @@ def _control_table(ctx) -> pd.DataFrame:
     return ctx.__dict__["_control_table"]
 
 
-def _select_controls(ctx, types, attrs, online_only):
+def _control_rows(ctx, types, attrs, online_only) -> np.ndarray:
     c = _control_table(ctx)
-    chosen = c[c["type"].isin(types)]
+    rows = np.flatnonzero(c["type"].isin(types).to_numpy())
     if attrs:
         # Attrs are JSON text: a row whose text does not name a wanted key cannot match
         # (for plain keys and non-null wanted values), so only the others are parsed.
@@ -91,12 +102,11 @@ def _select_controls(ctx, types, attrs, online_only):
                 attrs_match(a, attrs)
             )
 
-        # a boolean array, never a list: an empty list would select no COLUMNS (no types
-        # present -> a frame without "id", which a live assessment's offline filter reads)
-        chosen = chosen[_each_distinct(chosen["attrs"].to_numpy(dtype=object), match)]
+        rows = rows[_each_distinct(c["attrs"].to_numpy(dtype=object)[rows], match)]
     if online_only and ctx.live and ctx.offline_controls:
-        chosen = chosen[~chosen["id"].isin(ctx.offline_controls)]
-    return chosen
+        ids = pd.Series(c["id"].to_numpy(dtype=object)[rows], dtype=object)
+        rows = rows[~ids.isin(ctx.offline_controls).to_numpy()]
+    return rows
 
 
 def _each_distinct(values: np.ndarray, test) -> np.ndarray:
@@ -110,32 +120,33 @@ def _each_distinct(values: np.ndarray, test) -> np.ndarray:
 
 
 def ids_by_unit(ctx, chosen: pd.DataFrame, level: str, where=None) -> dict:
-    """Control ids per scope unit id (of the rows of ``chosen`` where ``where`` is True,
-    every row by default)."""
+    """Control ids per scope unit id (of the rows of ``chosen``, a selection of
+    ``select_controls``, where ``where`` is True, every row by default)."""
     if chosen.empty:
         return {}
-    return group_lists(*_unit_pairs(ctx, chosen, level, where))
+    return group_lists(*_unit_pairs(ctx, chosen.index.to_numpy(), level, where))
 
 
-def ids_per_unit(ctx, chosen: pd.DataFrame, level: str, unit_ids, where=None) -> list:
-    """``ids_by_unit`` aligned with ``unit_ids`` (``lists_by_unit``: None for none)."""
-    if chosen.empty:
+def ids_per_unit(ctx, rows: np.ndarray, level: str, unit_ids, where=None) -> list:
+    """``ids_by_unit`` of the controls at ``rows`` (``control_rows``), aligned with
+    ``unit_ids`` (``lists_by_unit``: None for none)."""
+    if len(rows) == 0:
         return [None] * len(unit_ids)
-    return lists_by_unit(unit_ids, *_unit_pairs(ctx, chosen, level, where))
+    return lists_by_unit(unit_ids, *_unit_pairs(ctx, rows, level, where))
 
 
-def _unit_pairs(ctx, chosen: pd.DataFrame, level: str, where=None):
-    """(unit ids, control ids): one pair per control of ``chosen`` (rows where ``where``)
-    and unit it counts for, in the controls' order."""
+def _unit_pairs(ctx, rows: np.ndarray, level: str, where=None):
+    """(unit ids, control ids): one pair per control at ``rows`` of ``ctx.controls`` (those
+    where ``where``) and unit it counts for, in the controls' order."""
     if level == "zone":
         pairs = ctx.control_zone
         mask = np.zeros(len(ctx.controls), dtype=bool)
-        rows = chosen.index.to_numpy()  # controls keep their row positions
         mask[rows if where is None else rows[where]] = True
         keep = mask[pairs["control_row"].to_numpy()]
         return pairs["zone_id"].to_numpy()[keep], pairs["control_id"].to_numpy()[keep]
-    keys = chosen[_LEVEL_COLUMN[level]].to_numpy(dtype=object)
-    ids = chosen["id"].to_numpy(dtype=object)
+    table = _control_table(ctx)
+    keys = table[_LEVEL_COLUMN[level]].to_numpy(dtype=object)[rows]
+    ids = table["id"].to_numpy(dtype=object)[rows]
     return (keys, ids) if where is None else (keys[where], ids[where])
 
 
@@ -167,15 +178,15 @@ def control_in_zone(practice, ctx, units):
     ``outdoor``) in each unit."""
     p = practice["check_params"]
     types, need = p["control_types"], p.get("min_count", 1)
-    chosen = select_controls(ctx, types, p.get("attrs"))
+    rows = control_rows(ctx, types, p.get("attrs"))
     if p.get("outdoor"):
-        chosen = chosen[~np.isin(chosen.index.to_numpy(), indoor_rows(ctx))]
+        rows = rows[~np.isin(rows, indoor_rows(ctx))]
     sids = units["scope_id"].tolist()
-    sat = [ids or [] for ids in ids_per_unit(ctx, chosen, practice["scope"]["level"], sids)]
+    sat = [ids or [] for ids in ids_per_unit(ctx, rows, practice["scope"]["level"], sids)]
     what = device_phrase(
         types, {**p.get("attrs", {}), **({"outdoor": 1} if p.get("outdoor") else {})}
     )
-    other = _others_hint(ctx, types, p, chosen, practice["scope"]["level"])
+    other = _others_hint(ctx, types, p, rows, practice["scope"]["level"])
     needs = f"needs {plural(need, what)}, has "
     ok = [len(ids) >= need for ids in sat]
     why = [  # one comprehension per column (a loop of appends cost a third more)
@@ -189,16 +200,17 @@ def control_in_zone(practice, ctx, units):
     return outcome(units, ok, sat, blk, why)
 
 
-def _others_hint(ctx, types, p, chosen: pd.DataFrame, level: str) -> dict:
+def _others_hint(ctx, types, p, rows: np.ndarray, level: str) -> dict:
     """Why a unit that has devices of the types still fails: they lack the wanted attributes
-    or stand indoors (devices of the types not ``chosen``). One clause per unit id."""
+    or stand indoors (devices of the types not at the chosen ``rows``). One clause per unit
+    id."""
     if not p.get("attrs") and not p.get("outdoor"):
         return {}
-    every = select_controls(ctx, types)
-    others = ~np.isin(every.index.to_numpy(), chosen.index.to_numpy())
+    every = control_rows(ctx, types)
+    others = ~np.isin(every, rows)
     wanted = [*p.get("attrs", {}), *(["outdoor"] if p.get("outdoor") else [])]
     out = {}
-    for sid, rest in ids_by_unit(ctx, every, level, others).items():
+    for sid, rest in group_lists(*_unit_pairs(ctx, every, level, others)).items():
         out[sid] = (
             f"; {plural(len(rest), device_phrase(types))} here "
             f"{lacking(len(rest), wanted)} ({short_ids(rest)})"
@@ -254,7 +266,8 @@ def _bad_types(ctx, chosen: pd.DataFrame, level: str, bad: np.ndarray) -> list:
     bad device types without a type per device (the types of a practice are a handful)."""
     codes, names = pd.factorize(chosen["type"], use_na_sentinel=False)  # categorical: cheap
     kinds = sorted((str(names[k]), k) for k in np.unique(codes[bad]))
-    return [(t, set(_unit_pairs(ctx, chosen, level, bad & (codes == k))[0])) for t, k in kinds]
+    rows = chosen.index.to_numpy()
+    return [(t, set(_unit_pairs(ctx, rows, level, bad & (codes == k))[0])) for t, k in kinds]
 
 
 def _type_procedures(ctx) -> set:

@@ -69,7 +69,7 @@ def camera_coverage(practice, ctx, units):
         what = door_phrase(p["door_classes"])
     elif p.get("control_types"):
         targets = select_controls(ctx, p["control_types"], online_only=False)
-        per_unit = ids_per_unit(ctx, targets, level, units["scope_id"])
+        per_unit = ids_per_unit(ctx, targets.index.to_numpy(), level, units["scope_id"])
         what = device_phrase(p["control_types"])
     else:
         raise ValueError(
