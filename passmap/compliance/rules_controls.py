@@ -138,16 +138,21 @@ def ids_per_unit(ctx, rows: np.ndarray, level: str, unit_ids, where=None) -> lis
 def _unit_pairs(ctx, rows: np.ndarray, level: str, where=None):
     """(unit ids, control ids): one pair per control at ``rows`` of ``ctx.controls`` (those
     where ``where``) and unit it counts for, in the controls' order."""
+    return _unit_pair_rows(ctx, rows if where is None else rows[where], level)[:2]
+
+
+def _unit_pair_rows(ctx, rows: np.ndarray, level: str):
+    """``_unit_pairs`` of every control at ``rows``, plus each pair's control row."""
     if level == "zone":
         pairs = ctx.control_zone
         mask = np.zeros(len(ctx.controls), dtype=bool)
-        mask[rows if where is None else rows[where]] = True
-        keep = mask[pairs["control_row"].to_numpy()]
-        return pairs["zone_id"].to_numpy()[keep], pairs["control_id"].to_numpy()[keep]
+        mask[rows] = True
+        at = pairs["control_row"].to_numpy()
+        keep = mask[at]
+        return pairs["zone_id"].to_numpy()[keep], pairs["control_id"].to_numpy()[keep], at[keep]
     table = _control_table(ctx)
     keys = table[_LEVEL_COLUMN[level]].to_numpy(dtype=object)[rows]
-    ids = table["id"].to_numpy(dtype=object)[rows]
-    return (keys, ids) if where is None else (keys[where], ids[where])
+    return keys, table["id"].to_numpy(dtype=object)[rows], rows
 
 
 def indoor_rows(ctx) -> np.ndarray:
@@ -227,9 +232,19 @@ def _per_control_check(practice, ctx, units, bad_mask_fn, problem, online_only=F
     chosen = select_controls(ctx, p["control_types"], online_only=online_only)
     bad = np.asarray(bad_mask_fn(chosen), dtype=bool)
     level = practice["scope"]["level"]
-    bad_ids, good_ids = ids_by_unit(ctx, chosen, level, bad), ids_by_unit(ctx, chosen, level, ~bad)
+    # every device's unit pairs read once, then split into the bad and the good ones
+    unit, ids, at = _unit_pair_rows(ctx, chosen.index.to_numpy(), level)
+    is_bad = np.zeros(len(ctx.controls), dtype=bool)
+    is_bad[chosen.index.to_numpy()[bad]] = True
+    is_bad = is_bad[at]
+    bad_ids, good_ids = (
+        group_lists(unit[is_bad], ids[is_bad]),
+        group_lists(unit[~is_bad], ids[~is_bad]),
+    )
     by_type = practice.get("cost_per") == "type" or problem.startswith("have no")
-    kinds_of = _bad_types(ctx, chosen, level, bad) if by_type else []
+    kinds_of = (
+        _bad_types(chosen, bad, unit[is_bad], at[is_bad], len(ctx.controls)) if by_type else []
+    )
     fact = detail(chosen, bad) if detail else None
     what = device_phrase(p["control_types"])
     ok, sat, blk, why, items = [], [], [], [], []
@@ -261,13 +276,16 @@ def _per_control_check(practice, ctx, units, bad_mask_fn, problem, online_only=F
     return out
 
 
-def _bad_types(ctx, chosen: pd.DataFrame, level: str, bad: np.ndarray) -> list:
-    """[(control type, ids of the units holding a bad device of it)], by type name: a unit's
-    bad device types without a type per device (the types of a practice are a handful)."""
+def _bad_types(chosen: pd.DataFrame, bad: np.ndarray, unit, at, n_controls: int) -> list:
+    """[(control type, ids of the units holding a bad device of it)], by type name, from the
+    bad devices' unit pairs (``unit``, their control rows ``at``): a unit's bad device types
+    without a type per device (the types of a practice are a handful)."""
     codes, names = pd.factorize(chosen["type"], use_na_sentinel=False)  # categorical: cheap
     kinds = sorted((str(names[k]), k) for k in np.unique(codes[bad]))
-    rows = chosen.index.to_numpy()
-    return [(t, set(_unit_pairs(ctx, rows, level, bad & (codes == k))[0])) for t, k in kinds]
+    code_of = np.full(n_controls, -1, dtype=np.int64)
+    code_of[chosen.index.to_numpy()] = codes
+    pair_code = code_of[at]
+    return [(t, set(unit[pair_code == k])) for t, k in kinds]
 
 
 def _type_procedures(ctx) -> set:
