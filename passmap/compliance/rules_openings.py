@@ -365,7 +365,9 @@ def door_companion(practice, ctx, units):
     devices = select_controls(ctx, p["control_types"])
     if p.get("outdoor"):
         devices = devices[~np.isin(devices.index.to_numpy(), indoor_rows(ctx))]
-    found = {o: c for c, o in zip(devices["id"], devices["opening_id"]) if isinstance(o, str)}
+    linked = devices["opening_id"].to_numpy(dtype=object)
+    is_linked = np.fromiter((isinstance(o, str) for o in linked), dtype=bool, count=len(linked))
+    found = dict(zip(linked[is_linked].tolist(), devices["id"].to_numpy()[is_linked].tolist()))
     nearest = {}
     if len(devices) and len(doors):
         dev_xy = devices[["x_m", "y_m"]].to_numpy(float)
@@ -374,8 +376,10 @@ def door_companion(practice, ctx, units):
         di, ci = tree.query(
             shapely.points(door_xy), predicate="dwithin", distance=max(within, NEAR_DOOR_M)
         )
-        same = ctx.plane_code(doors["plane"].to_numpy()[di]) == ctx.plane_code(
-            devices["plane"].to_numpy()[ci]
+        # planes coded per door and device (not per pair: a few times fewer texts to code)
+        same = (
+            ctx.plane_code(doors["plane"].to_numpy())[di]
+            == ctx.plane_code(devices["plane"].to_numpy())[ci]
         )
         di, ci = di[same], ci[same]
         gap = np.hypot(*(door_xy[di] - dev_xy[ci]).T)
