@@ -145,25 +145,20 @@ def tiers_from(mins: dict[str, dict], scopes: pd.DataFrame) -> dict[str, int]:
     kinds = scopes["scope_type"].to_numpy()
     ids = scopes["scope_id"].to_numpy()
     for kind in ("district", "campus", "building"):
-        tiers = _tiers_of(mins[kind])
+        own = mins[kind]
         for sid in ids[kinds == kind].tolist():
-            out[sid] = tiers.get(sid, 4)
+            low = own.get(sid)  # ``tier_of`` inline: one call per scope cost ~50k calls
+            out[sid] = 4 if low is None else min(int(low), 5) - 1
     zones = kinds == "zone"
-    own = _tiers_of(mins["zone"])
+    own = mins["zone"]
     for sid, b, c in zip(
         ids[zones].tolist(),
         scopes["building_id"].to_numpy()[zones].tolist(),
         scopes["campus_id"].to_numpy()[zones].tolist(),
     ):
-        t = own.get(sid)
-        out[sid] = t if t is not None else out.get(b, out.get(c, 4))
+        low = own.get(sid)
+        out[sid] = min(int(low), 5) - 1 if low is not None else out.get(b, out.get(c, 4))
     return out
-
-
-def _tiers_of(mins: dict) -> dict:
-    """``tier_of`` of each smallest ``fail_tier`` (whole numbers: ``summaries``), inline:
-    ~50k scopes made one call each."""
-    return {k: min(int(v), 5) - 1 for k, v in mins.items()}
 
 
 def matrix_mins(findings: pd.DataFrame, column: str) -> pd.Series:
