@@ -116,7 +116,7 @@ def evaluate(
             continue
         slots[i].append(_decorate(rule.func(p, ctx, units["frame"]), units, p))
     parts = [part for slot in slots for part in slot]
-    for scratch in ("_selected", "_control_table", "_camera_points"):
+    for scratch in ("_selected", "_selected_rows", "_control_table", "_camera_points"):
         ctx.__dict__.pop(scratch, None)  # the rules' per-run lookups (memory)
     if not parts:
         return pd.DataFrame(columns=FINDING_COLUMNS)
@@ -160,9 +160,11 @@ def _unit_arrays(units: pd.DataFrame) -> dict:
     return {"frame": units, **{c: units[c].to_numpy() for c in _UNIT_COLS}}
 
 
-def _assemble(parts: list[dict]) -> pd.DataFrame:
+def _assemble(parts: list[dict], stack: bool = False) -> pd.DataFrame:
     """One DataFrame from the per-practice column blocks (one concatenation per column instead
-    of one DataFrame per practice)."""
+    of one DataFrame per practice). The new arrays are the frame's columns as they are
+    (pandas does not stack the text columns into one block, a copy that took ~0.08 s of the
+    large district's 186k findings; row selections cost the same); ``stack`` stacks them."""
     counts = [len(part["status"]) for part in parts]
     cols = {}
     for c in FINDING_COLUMNS:
@@ -173,7 +175,7 @@ def _assemble(parts: list[dict]) -> pd.DataFrame:
             cols[c] = np.repeat(values, counts)
         else:
             cols[c] = np.concatenate([part[c] for part in parts])
-    return pd.DataFrame(cols, columns=FINDING_COLUMNS)
+    return pd.DataFrame(cols, columns=FINDING_COLUMNS, copy=stack)
 
 
 class Kept(NamedTuple):
@@ -193,8 +195,8 @@ def _assemble_pieces(parts: list) -> pd.DataFrame:
     frames, run, taken = [], [], []
 
     def flush():
-        if run:
-            frames.append(_assemble(run))
+        if run:  # one campus's rows: stacked (cheap here), then joined faster with kept rows
+            frames.append(_assemble(run, stack=True))
             run.clear()
         if taken:  # one take per stretch of kept practices (was one frame per practice)
             frames.append(taken[0].frame.take(np.concatenate([k.rows for k in taken])))

@@ -69,18 +69,42 @@ def outcome(units: pd.DataFrame, ok, satisfied, blocked, explanation) -> dict:
     }
 
 
-def judge_units(units: pd.DataFrame, per_unit: dict, absent: str, judge) -> dict:
-    """The per-unit loop of the "every X in the unit" rules: ``judge(name, ids)`` returns
-    (ok, satisfied, blocked, explanation) for a unit holding ``ids``; a unit holding none does
-    not apply ("no <absent>; not applicable.")."""
-    ok, sat, blk, why = [], [], [], []
-    for sid, name in zip(units["scope_id"], units["scope_name"]):
-        ids = per_unit.get(sid, [])
-        o, s, b, w = (
-            judge(name, ids) if ids else (None, [], [], f"{name}: no {absent}; not applicable.")
-        )
-        ok.append(o), sat.append(s), blk.append(b), why.append(w)
+def judge_units(units: pd.DataFrame, per_unit: list, absent: str, judge) -> dict:
+    """The per-unit loop of the "every X in the unit" rules: ``per_unit`` holds the ids in
+    each unit (``lists_by_unit``: in the units' order, None for none); ``judge(name, ids)``
+    returns (ok, satisfied, blocked, explanation) for a unit holding ``ids``; a unit holding
+    none does not apply ("no <absent>; not applicable.")."""
+    names = units["scope_name"].tolist()
+    rows = [
+        judge(name, ids) if ids else (None, [], [], f"{name}: no {absent}; not applicable.")
+        for name, ids in zip(names, per_unit)
+    ]
+    ok, sat, blk, why = zip(*rows) if rows else ((), (), (), ())
     return outcome(units, ok, sat, blk, why)
+
+
+def lists_by_unit(unit_ids, keys, values) -> list:
+    """The ``values`` whose key is each unit id, in input order: one list per unit, in the
+    units' order (None for a unit without any). ``group_lists`` aligned with the units: the
+    rows of other keys are dropped before any list is made, and no dict is looked up per unit.
+
+    >>> lists_by_unit(["b", "a", "c"], ["a", "b", "a", None, "x"], [1, 2, 3, 4, 5])
+    [[2], [1, 3], None]
+    """
+    unit_ids = pd.Index(np.asarray(unit_ids, dtype=object))
+    if not unit_ids.is_unique:  # (scope ids are unique; kept correct for any caller)
+        found = group_lists(keys, values)
+        return [found.get(u) for u in unit_ids]
+    n = len(unit_ids)
+    if n == 0:
+        return []
+    pos = unit_ids.get_indexer(pd.Index(np.asarray(keys, dtype=object)))
+    keep = pos >= 0
+    pos = pos[keep]
+    order = np.argsort(pos, kind="stable")
+    flat = np.asarray(values, dtype=object)[keep][order].tolist()
+    ends = np.cumsum(np.bincount(pos, minlength=n)).tolist()
+    return [flat[a:b] or None for a, b in zip([0, *ends[:-1]], ends)]
 
 
 def group_lists(keys, values) -> dict:
@@ -113,6 +137,7 @@ def count_phrase(n: int, what: str) -> str:
 
 
 def short_ids(ids, limit: int = 4) -> str:
+    if len(ids) <= limit:  # most units name a few ids: no copy, no "more"
+        return ", ".join(map(str, ids))
     ids = list(ids)
-    more = f" +{len(ids) - limit} more" if len(ids) > limit else ""
-    return ", ".join(map(str, ids[:limit])) + more
+    return ", ".join(map(str, ids[:limit])) + f" +{len(ids) - limit} more"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from passmap.compliance.explain import day, device_phrase, lacking, plural, type_word
-from passmap.compliance.rulekit import group_lists, outcome, rule, short_ids
+from passmap.compliance.rulekit import group_lists, lists_by_unit, outcome, rule, short_ids
 
 _LEVEL_COLUMN = {"building": "building_id", "campus": "campus_id", "district": "district_id"}
 
@@ -42,7 +42,18 @@ def select_controls(ctx, types, attrs: dict | None = None, online_only: bool = T
     cache = ctx.__dict__.setdefault("_selected", {})
     key = (tuple(types), json.dumps(attrs, sort_keys=True), online_only)
     if key not in cache:
-        cache[key] = _select_controls(ctx, types, attrs, online_only)
+        cache[key] = _control_table(ctx).take(control_rows(ctx, types, attrs, online_only))
+    return cache[key]
+
+
+def control_rows(ctx, types, attrs: dict | None = None, online_only: bool = True) -> np.ndarray:
+    """The row positions in ``ctx.controls`` of ``select_controls(ctx, types, attrs,
+    online_only)``, without the frame (the presence rules read which devices, not their
+    columns: a selection copies 11 columns of up to 300k rows); once per request."""
+    cache = ctx.__dict__.setdefault("_selected_rows", {})
+    key = (tuple(types), json.dumps(attrs, sort_keys=True), online_only)
+    if key not in cache:
+        cache[key] = _control_rows(ctx, types, attrs, online_only)
     return cache[key]
 
 
@@ -77,9 +88,9 @@ def _control_table(ctx) -> pd.DataFrame:
     return ctx.__dict__["_control_table"]
 
 
-def _select_controls(ctx, types, attrs, online_only):
+def _control_rows(ctx, types, attrs, online_only) -> np.ndarray:
     c = _control_table(ctx)
-    chosen = c[c["type"].isin(types)]
+    rows = np.flatnonzero(c["type"].isin(types).to_numpy())
     if attrs:
         # Attrs are JSON text: a row whose text does not name a wanted key cannot match
         # (for plain keys and non-null wanted values), so only the others are parsed.
@@ -91,12 +102,11 @@ def _select_controls(ctx, types, attrs, online_only):
                 attrs_match(a, attrs)
             )
 
-        # a boolean array, never a list: an empty list would select no COLUMNS (no types
-        # present -> a frame without "id", which a live assessment's offline filter reads)
-        chosen = chosen[_each_distinct(chosen["attrs"].to_numpy(dtype=object), match)]
+        rows = rows[_each_distinct(c["attrs"].to_numpy(dtype=object)[rows], match)]
     if online_only and ctx.live and ctx.offline_controls:
-        chosen = chosen[~chosen["id"].isin(ctx.offline_controls)]
-    return chosen
+        ids = pd.Series(c["id"].to_numpy(dtype=object)[rows], dtype=object)
+        rows = rows[~ids.isin(ctx.offline_controls).to_numpy()]
+    return rows
 
 
 def _each_distinct(values: np.ndarray, test) -> np.ndarray:
@@ -110,26 +120,39 @@ def _each_distinct(values: np.ndarray, test) -> np.ndarray:
 
 
 def ids_by_unit(ctx, chosen: pd.DataFrame, level: str, where=None) -> dict:
-    """Control ids per scope unit id (of the rows of ``chosen`` where ``where`` is True,
-    every row by default)."""
+    """Control ids per scope unit id (of the rows of ``chosen``, a selection of
+    ``select_controls``, where ``where`` is True, every row by default)."""
     if chosen.empty:
         return {}
-    return group_lists(*_unit_pairs(ctx, chosen, level, where))
+    return group_lists(*_unit_pairs(ctx, chosen.index.to_numpy(), level, where))
 
 
-def _unit_pairs(ctx, chosen: pd.DataFrame, level: str, where=None):
-    """(unit ids, control ids): one pair per control of ``chosen`` (rows where ``where``)
-    and unit it counts for, in the controls' order."""
+def ids_per_unit(ctx, rows: np.ndarray, level: str, unit_ids, where=None) -> list:
+    """``ids_by_unit`` of the controls at ``rows`` (``control_rows``), aligned with
+    ``unit_ids`` (``lists_by_unit``: None for none)."""
+    if len(rows) == 0:
+        return [None] * len(unit_ids)
+    return lists_by_unit(unit_ids, *_unit_pairs(ctx, rows, level, where))
+
+
+def _unit_pairs(ctx, rows: np.ndarray, level: str, where=None):
+    """(unit ids, control ids): one pair per control at ``rows`` of ``ctx.controls`` (those
+    where ``where``) and unit it counts for, in the controls' order."""
+    return _unit_pair_rows(ctx, rows if where is None else rows[where], level)[:2]
+
+
+def _unit_pair_rows(ctx, rows: np.ndarray, level: str):
+    """``_unit_pairs`` of every control at ``rows``, plus each pair's control row."""
     if level == "zone":
         pairs = ctx.control_zone
         mask = np.zeros(len(ctx.controls), dtype=bool)
-        rows = chosen.index.to_numpy()  # controls keep their row positions
-        mask[rows if where is None else rows[where]] = True
-        keep = mask[pairs["control_row"].to_numpy()]
-        return pairs["zone_id"].to_numpy()[keep], pairs["control_id"].to_numpy()[keep]
-    keys = chosen[_LEVEL_COLUMN[level]].to_numpy(dtype=object)
-    ids = chosen["id"].to_numpy(dtype=object)
-    return (keys, ids) if where is None else (keys[where], ids[where])
+        mask[rows] = True
+        at = pairs["control_row"].to_numpy()
+        keep = mask[at]
+        return pairs["zone_id"].to_numpy()[keep], pairs["control_id"].to_numpy()[keep], at[keep]
+    table = _control_table(ctx)
+    keys = table[_LEVEL_COLUMN[level]].to_numpy(dtype=object)[rows]
+    return keys, table["id"].to_numpy(dtype=object)[rows], rows
 
 
 def indoor_rows(ctx) -> np.ndarray:
@@ -160,40 +183,39 @@ def control_in_zone(practice, ctx, units):
     ``outdoor``) in each unit."""
     p = practice["check_params"]
     types, need = p["control_types"], p.get("min_count", 1)
-    chosen = select_controls(ctx, types, p.get("attrs"))
+    rows = control_rows(ctx, types, p.get("attrs"))
     if p.get("outdoor"):
-        chosen = chosen[~np.isin(chosen.index.to_numpy(), indoor_rows(ctx))]
-    found = ids_by_unit(ctx, chosen, practice["scope"]["level"])
+        rows = rows[~np.isin(rows, indoor_rows(ctx))]
+    sids = units["scope_id"].tolist()
+    sat = [ids or [] for ids in ids_per_unit(ctx, rows, practice["scope"]["level"], sids)]
     what = device_phrase(
         types, {**p.get("attrs", {}), **({"outdoor": 1} if p.get("outdoor") else {})}
     )
-    other = _others_hint(ctx, types, p, chosen, practice["scope"]["level"])
-    ok, sat, blk, why = [], [], [], []
+    other = _others_hint(ctx, types, p, rows, practice["scope"]["level"])
     needs = f"needs {plural(need, what)}, has "
-    for sid, name in zip(units["scope_id"], units["scope_name"]):
-        ids = found.get(sid) or []
-        n = len(ids)
-        sat.append(ids)
-        if n >= need:
-            ok.append(True), blk.append([])
-            why.append(f"{name}: {plural(n, what)} ({short_ids(ids)}).")
-        else:
-            ok.append(False), blk.append([sid])
-            has = f"{n} ({short_ids(ids)})" if ids else "none"
-            why.append(f"{name}: {needs}{has}{other.get(sid, '')}.")
+    ok = [len(ids) >= need for ids in sat]
+    why = [  # one comprehension per column (a loop of appends cost a third more)
+        f"{name}: {plural(len(ids), what)} ({short_ids(ids)})."
+        if o
+        else f"{name}: {needs}{f'{len(ids)} ({short_ids(ids)})' if ids else 'none'}"
+        f"{other.get(sid, '')}."
+        for sid, name, ids, o in zip(sids, units["scope_name"].tolist(), sat, ok)
+    ]
+    blk = [[] if o else [sid] for sid, o in zip(sids, ok)]
     return outcome(units, ok, sat, blk, why)
 
 
-def _others_hint(ctx, types, p, chosen: pd.DataFrame, level: str) -> dict:
+def _others_hint(ctx, types, p, rows: np.ndarray, level: str) -> dict:
     """Why a unit that has devices of the types still fails: they lack the wanted attributes
-    or stand indoors (devices of the types not ``chosen``). One clause per unit id."""
+    or stand indoors (devices of the types not at the chosen ``rows``). One clause per unit
+    id."""
     if not p.get("attrs") and not p.get("outdoor"):
         return {}
-    every = select_controls(ctx, types)
-    others = ~np.isin(every.index.to_numpy(), chosen.index.to_numpy())
+    every = control_rows(ctx, types)
+    others = ~np.isin(every, rows)
     wanted = [*p.get("attrs", {}), *(["outdoor"] if p.get("outdoor") else [])]
     out = {}
-    for sid, rest in ids_by_unit(ctx, every, level, others).items():
+    for sid, rest in group_lists(*_unit_pairs(ctx, every, level, others)).items():
         out[sid] = (
             f"; {plural(len(rest), device_phrase(types))} here "
             f"{lacking(len(rest), wanted)} ({short_ids(rest)})"
@@ -210,9 +232,19 @@ def _per_control_check(practice, ctx, units, bad_mask_fn, problem, online_only=F
     chosen = select_controls(ctx, p["control_types"], online_only=online_only)
     bad = np.asarray(bad_mask_fn(chosen), dtype=bool)
     level = practice["scope"]["level"]
-    bad_ids, good_ids = ids_by_unit(ctx, chosen, level, bad), ids_by_unit(ctx, chosen, level, ~bad)
+    # every device's unit pairs read once, then split into the bad and the good ones
+    unit, ids, at = _unit_pair_rows(ctx, chosen.index.to_numpy(), level)
+    is_bad = np.zeros(len(ctx.controls), dtype=bool)
+    is_bad[chosen.index.to_numpy()[bad]] = True
+    is_bad = is_bad[at]
+    bad_ids, good_ids = (
+        group_lists(unit[is_bad], ids[is_bad]),
+        group_lists(unit[~is_bad], ids[~is_bad]),
+    )
     by_type = practice.get("cost_per") == "type" or problem.startswith("have no")
-    kinds_of = _bad_types(ctx, chosen, level, bad) if by_type else []
+    kinds_of = (
+        _bad_types(chosen, bad, unit[is_bad], at[is_bad], len(ctx.controls)) if by_type else []
+    )
     fact = detail(chosen, bad) if detail else None
     what = device_phrase(p["control_types"])
     ok, sat, blk, why, items = [], [], [], [], []
@@ -244,12 +276,16 @@ def _per_control_check(practice, ctx, units, bad_mask_fn, problem, online_only=F
     return out
 
 
-def _bad_types(ctx, chosen: pd.DataFrame, level: str, bad: np.ndarray) -> list:
-    """[(control type, ids of the units holding a bad device of it)], by type name: a unit's
-    bad device types without a type per device (the types of a practice are a handful)."""
+def _bad_types(chosen: pd.DataFrame, bad: np.ndarray, unit, at, n_controls: int) -> list:
+    """[(control type, ids of the units holding a bad device of it)], by type name, from the
+    bad devices' unit pairs (``unit``, their control rows ``at``): a unit's bad device types
+    without a type per device (the types of a practice are a handful)."""
     codes, names = pd.factorize(chosen["type"], use_na_sentinel=False)  # categorical: cheap
     kinds = sorted((str(names[k]), k) for k in np.unique(codes[bad]))
-    return [(t, set(_unit_pairs(ctx, chosen, level, bad & (codes == k))[0])) for t, k in kinds]
+    code_of = np.full(n_controls, -1, dtype=np.int64)
+    code_of[chosen.index.to_numpy()] = codes
+    pair_code = code_of[at]
+    return [(t, set(unit[pair_code == k])) for t, k in kinds]
 
 
 def _type_procedures(ctx) -> set:

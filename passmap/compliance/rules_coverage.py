@@ -15,6 +15,7 @@ import shapely
 
 from passmap.compliance.explain import area as area_words
 from passmap.compliance.explain import device_phrase, distance, door_phrase, plural
+from passmap.compliance.explain import units as explain_units
 from passmap.compliance.rulekit import (
     group_lists,
     judge_units,
@@ -22,7 +23,7 @@ from passmap.compliance.rulekit import (
     rule,
     short_ids,
 )
-from passmap.compliance.rules_controls import ids_by_unit, select_controls
+from passmap.compliance.rules_controls import ids_per_unit, select_controls
 from passmap.compliance.rules_openings import openings_by_unit
 
 LATTICE = 6  # area coverage samples a 6 x 6 grid per zone (about +-5%)
@@ -64,10 +65,12 @@ def camera_coverage(practice, ctx, units):
     level = practice["scope"]["level"]
     if p.get("door_classes"):
         targets = ctx.openings[ctx.openings["door_class"].isin(p["door_classes"])]
-        per_unit, what = openings_by_unit(ctx, targets, level), door_phrase(p["door_classes"])
+        per_unit = openings_by_unit(ctx, targets, level, units["scope_id"])
+        what = door_phrase(p["door_classes"])
     elif p.get("control_types"):
         targets = select_controls(ctx, p["control_types"], online_only=False)
-        per_unit, what = ids_by_unit(ctx, targets, level), device_phrase(p["control_types"])
+        per_unit = ids_per_unit(ctx, targets.index.to_numpy(), level, units["scope_id"])
+        what = device_phrase(p["control_types"])
     else:
         raise ValueError(
             f"practice {practice['id']}: camera_coverage needs door_classes or control_types"
@@ -85,8 +88,8 @@ def camera_coverage(practice, ctx, units):
     # The reasons the explanations name (the first three unseen targets of each unit),
     # worked out together: one tree query for all of them, not one per target.
     named = set()
-    for sid in units["scope_id"]:
-        named.update([i for i in per_unit.get(sid, ()) if i not in seen_by][:3])
+    for ids in per_unit:
+        named.update([i for i in ids or () if i not in seen_by][:3])
     reason = _unseen_reasons(ctx, targets, named)
 
     def judge(name, ids):
@@ -138,21 +141,22 @@ def why_unseen_many(ctx, xy: np.ndarray, planes) -> list[str]:
     order = np.lexsort((rows, pi))  # per point, cameras in camera-row order
     pi, rows = pi[order], rows[order]
     bounds = np.searchsorted(pi, np.arange(len(xy) + 1))
+    ids, system = ctx.cameras["id"].to_numpy(), explain_units()  # once, not per point
     return [
-        _why_unseen_near(ctx, a, xy[k], codes[k], rows[bounds[k] : bounds[k + 1]])
+        _why_unseen_near(a, ids, system, xy[k], codes[k], rows[bounds[k] : bounds[k + 1]])
         for k in range(len(xy))
     ]
 
 
-def _why_unseen_near(ctx, a: dict, xy, code, rows) -> str:
-    """``why_unseen`` of one point given the rows of the cameras near it (ascending)."""
+def _why_unseen_near(a: dict, ids: np.ndarray, system: str, xy, code, rows) -> str:
+    """``why_unseen`` of one point given the rows of the cameras near it (ascending), the
+    cameras' ids and the unit system of distances."""
     d = a["xy"][rows] - xy
     dist = np.hypot(d[:, 0], d[:, 1])
     keep = (dist <= NEAR_M) & (a["plane"][rows] == code)
     near, d, dist = rows[keep], d[keep], dist[keep]  # cameras near, in camera-row order
     if len(near) == 0:
-        return f"(no camera within {distance(NEAR_M)})"
-    ids = ctx.cameras["id"].to_numpy()
+        return f"(no camera within {distance(NEAR_M, system)})"
     toward = np.degrees(np.arctan2(-d[:, 0], -d[:, 1]))
     off = np.abs((toward - a["bearing"][near] + 180.0) % 360.0 - 180.0)
     in_range = dist <= a["range"][near]
@@ -160,7 +164,7 @@ def _why_unseen_near(ctx, a: dict, xy, code, rows) -> str:
     both = np.flatnonzero(in_range & in_angle)
     if len(both):
         k = both[np.argmin(dist[both])]
-        return f"(behind a wall for {ids[near[k]]}, {distance(dist[k])} away)"
+        return f"(behind a wall for {ids[near[k]]}, {distance(dist[k], system)} away)"
     ranged = np.flatnonzero(in_range)
     if len(ranged):
         k = ranged[np.argmin(off[ranged] - a["fov"][near][ranged] / 2)]
@@ -168,8 +172,8 @@ def _why_unseen_near(ctx, a: dict, xy, code, rows) -> str:
         return f"(outside the view angle of {ids[near[k]]}: {turn:.0f}° beyond its field of view)"
     k = int(np.argmin(dist - a["range"][near]))
     return (
-        f"(out of range: {ids[near[k]]} is {distance(dist[k])} away and reaches "
-        f"{distance(a['range'][near[k]])})"
+        f"(out of range: {ids[near[k]]} is {distance(dist[k], system)} away and reaches "
+        f"{distance(a['range'][near[k]], system)})"
     )
 
 

@@ -9,11 +9,18 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from passmap.compliance.explain import device_phrase, distance, door_phrase, plural, type_word
+from passmap.compliance.explain import (
+    device_phrase,
+    distance,
+    door_phrase,
+    plural,
+    type_word,
+)
+from passmap.compliance.explain import units as explain_units
 from passmap.compliance.rulekit import (
     count_phrase,
-    group_lists,
     judge_units,
+    lists_by_unit,
     outcome,
     rule,
     short_ids,
@@ -25,21 +32,24 @@ _SCALAR = (bool, str, int, float)
 _LEVEL_COLUMN = {"building": "building_id", "campus": "campus_id", "district": "district_id"}
 
 
-def openings_by_unit(ctx, chosen: pd.DataFrame, level: str) -> dict:
-    """Opening ids per unit; a door belongs to both zones it connects."""
+def openings_by_unit(ctx, chosen: pd.DataFrame, level: str, unit_ids) -> list:
+    """Opening ids per unit, in the order of ``unit_ids`` (None for none: ``lists_by_unit``);
+    a door belongs to both zones it connects."""
     if chosen.empty:
-        return {}
-    return _ids_by_unit(lambda c: chosen[c].to_numpy(dtype=object), level)
+        return [None] * len(unit_ids)
+    return _ids_by_unit(lambda c: chosen[c].to_numpy(dtype=object), level, unit_ids)
 
 
-def _ids_by_unit(column, level: str) -> dict:
+def _ids_by_unit(column, level: str, unit_ids) -> list:
     """``openings_by_unit`` over columns read by ``column(name) -> array``."""
     ids = column("id")
     if level == "zone":  # its zone's rows, then its other zone's
-        return group_lists(
-            np.concatenate([column("zone_id"), column("to_zone_id")]), np.concatenate([ids, ids])
+        return lists_by_unit(
+            unit_ids,
+            np.concatenate([column("zone_id"), column("to_zone_id")]),
+            np.concatenate([ids, ids]),
         )
-    return group_lists(column(_LEVEL_COLUMN[level]), ids)
+    return lists_by_unit(unit_ids, column(_LEVEL_COLUMN[level]), ids)
 
 
 def opening_table(ctx) -> pd.DataFrame:
@@ -160,7 +170,9 @@ def opening_attribute(practice, ctx, units):
     failing = ~ok
     bad_ids = set(ids[failing])
     per_unit = _ids_by_unit(
-        lambda c: table[c].to_numpy(dtype=object)[rows], practice["scope"]["level"]
+        lambda c: table[c].to_numpy(dtype=object)[rows],
+        practice["scope"]["level"],
+        units["scope_id"].to_numpy(),
     )
     what = door_phrase(p["door_classes"])
     attr = p["attribute"]
@@ -174,15 +186,15 @@ def opening_attribute(practice, ctx, units):
 
     def judge(name, ids):
         bad = [i for i in ids if i in bad_ids]
+        if not bad:  # the unit's own fresh list of ids is its evidence
+            return True, ids, bad, f"{name}: all {plural(len(ids), what)} pass."
         why = (
-            f"{name}: all {plural(len(ids), what)} pass."
-            if not bad
-            else f"{name}: {len(bad)} of {plural(len(ids), what)} fail: "
+            f"{name}: {len(bad)} of {plural(len(ids), what)} fail: "
             + ", ".join(fact(i) for i in bad[:4])
             + (f" +{len(bad) - 4} more" if len(bad) > 4 else "")
             + f"; each needs {needs}."
         )
-        return not bad, [i for i in ids if i not in bad_ids], bad, why
+        return False, [i for i in ids if i not in bad_ids], bad, why
 
     return judge_units(units, per_unit, f"{what}s", judge)
 
@@ -199,13 +211,12 @@ def door_numbering(practice, ctx, units):
     entrance carries the configured first number."""
     p = practice["check_params"]
     doors = ctx.openings[ctx.openings["door_class"].isin(p["door_classes"])]
-    per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"])
+    per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"], units["scope_id"])
     pattern = re.compile(p["pattern"]) if p.get("pattern") else None
     numbers = dict(zip(doors["id"], doors["number"]))
     classes = dict(zip(doors["id"], doors["door_class"]))
     ok, sat, blk, why = [], [], [], []
-    for sid, name in zip(units["scope_id"], units["scope_name"]):
-        ids = per_unit.get(sid, [])
+    for name, ids in zip(units["scope_name"], per_unit):
         if not ids:
             ok.append(None), sat.append([]), blk.append([])
             why.append(f"{name}: no exterior doors; not applicable.")
@@ -258,7 +269,7 @@ def secure_entry(practice, ctx, units):
     p = practice["check_params"]
     within = float(p.get("within_m", 25))
     doors = ctx.openings[ctx.openings["door_class"] == "exterior-primary"]
-    per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"])
+    per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"], units["scope_id"])
     vestibules = set(ctx.zones.loc[ctx.zones["kind"] == "vestibule", "id"])
     vest_of = {
         d: sorted({z, t} & vestibules)
@@ -268,8 +279,7 @@ def secure_entry(practice, ctx, units):
         n: _companions(ctx, doors, n, within, vest_of) for n in p["requires"] if n != "vestibule"
     }
     ok, sat, blk, why = [], [], [], []
-    for sid, name in zip(units["scope_id"], units["scope_name"]):
-        ids = per_unit.get(sid, [])
+    for sid, name, ids in zip(units["scope_id"], units["scope_name"], per_unit):
         if not ids:
             ok.append(False), sat.append([]), blk.append([sid])
             why.append(f"{name}: no primary entrance (exterior-primary door) recorded.")
@@ -355,7 +365,9 @@ def door_companion(practice, ctx, units):
     devices = select_controls(ctx, p["control_types"])
     if p.get("outdoor"):
         devices = devices[~np.isin(devices.index.to_numpy(), indoor_rows(ctx))]
-    found = {o: c for c, o in zip(devices["id"], devices["opening_id"]) if isinstance(o, str)}
+    linked = devices["opening_id"].to_numpy(dtype=object)
+    is_linked = np.fromiter((isinstance(o, str) for o in linked), dtype=bool, count=len(linked))
+    found = dict(zip(linked[is_linked].tolist(), devices["id"].to_numpy()[is_linked].tolist()))
     nearest = {}
     if len(devices) and len(doors):
         dev_xy = devices[["x_m", "y_m"]].to_numpy(float)
@@ -364,8 +376,10 @@ def door_companion(practice, ctx, units):
         di, ci = tree.query(
             shapely.points(door_xy), predicate="dwithin", distance=max(within, NEAR_DOOR_M)
         )
-        same = ctx.plane_code(doors["plane"].to_numpy()[di]) == ctx.plane_code(
-            devices["plane"].to_numpy()[ci]
+        # planes coded per door and device (not per pair: a few times fewer texts to code)
+        same = (
+            ctx.plane_code(doors["plane"].to_numpy())[di]
+            == ctx.plane_code(devices["plane"].to_numpy())[ci]
         )
         di, ci = di[same], ci[same]
         gap = np.hypot(*(door_xy[di] - dev_xy[ci]).T)
@@ -377,20 +391,24 @@ def door_companion(practice, ctx, units):
         close = first & (gap <= within)
         for d, c in zip(door_ids[di[close]], dev_ids[ci[close]]):
             found.setdefault(d, c)
-    per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"])
+    per_unit = openings_by_unit(ctx, doors, practice["scope"]["level"], units["scope_id"])
     what, device = door_phrase(p["door_classes"]), device_phrase(p["control_types"])
+    system = explain_units()  # read once, not per door
+    within_words = distance(within, system)
 
     def reason(d):
         near = nearest.get(d)
-        return f"{d} (nearest {near[0]} {distance(near[1])} away)" if near else f"{d} (none near)"
+        if not near:
+            return f"{d} (none near)"
+        return f"{d} (nearest {near[0]} {distance(near[1], system)} away)"
 
     def judge(name, ids):
         bad = [i for i in ids if i not in found]
         why = (
-            f"{name}: every {what} has a {device} within {distance(within)}."
+            f"{name}: every {what} has a {device} within {within_words}."
             if not bad
             else f"{name}: {len(bad)} of {plural(len(ids), what)} without a {device} within "
-            f"{distance(within)}: "
+            f"{within_words}: "
             + ", ".join(reason(d) for d in bad[:4])
             + (f" +{len(bad) - 4} more" if len(bad) > 4 else "")
             + "."
