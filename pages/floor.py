@@ -27,13 +27,7 @@ from ui.maps import (
     viewer_key,
 )
 from ui.pickers import current
-from ui.search import (
-    answer_text,
-    campus_grid_spec,
-    focused,
-    others_caption,
-    search_box,
-)
+from ui.search import answer_text, focused, level_grid_cells, others_caption, search_box
 from ui.sitedata import level_objects
 from ui.text import plain
 
@@ -77,8 +71,8 @@ underlay = with_url(stored_underlay)  # read only inside the underlay folder
 if underlay and not (len(plan.zones) or len(plan.doors) or len(plan.controls)):
     (south, west), (north, east) = underlay["bounds"]  # an image-only level: fit the image
     plan = replace(plan, bounds=(west, south, east, north))
-cells = campus_grid_spec(path, pick.campus).cells()
-cells = cells[cells.intersects(plan.zones.union_all())] if len(plan.zones) else cells.iloc[0:0]
+grid = "Grid" in shown  # the campus grid's cells are found only when it is drawn
+cells = level_grid_cells(path, pick.campus, plan.zones) if grid else None
 
 
 # The panel is decided before the map is drawn (the map's click is its widget value, known at
@@ -120,7 +114,7 @@ with left:
         scope=pick.level,
         overlay=overlay(
             answer_text(hits) if focus else None,
-            grid_overlay(cells) if "Grid" in shown else None,
+            grid_overlay(cells) if grid else None,
         ),
         name=f"floor:{pick.level}",
     )

@@ -149,9 +149,15 @@
   }
 
   function layers() {
+    // A layer outside its zoom range joins deck.gl only once it is first in range (and then
+    // stays, hidden or shown): deck.gl processes the data of hidden layers too, and a floor's
+    // labels come in a layer per zoom step, most of them beyond the first view.
     const out = basemap();
     for (const entry of state.specs) {
-      const props = {visible: visibleAt(entry, state.zoom), autoHighlight: false};
+      const visible = visibleAt(entry, state.zoom);
+      if (!visible && !entry.added) continue;
+      entry.added = true;
+      const props = {visible: visible, autoHighlight: false};
       const id = entry.layer.id;
       let index = -1, colour = HIGHLIGHT;
       if (state.selected && state.selected.layer === id) {
