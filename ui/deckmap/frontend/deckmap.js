@@ -103,12 +103,33 @@
     });
   }
 
+  // Accessors deck.gl turns into a buffer per object when given a function and into a constant
+  // vertex attribute when given a value; the picking colours too, unless the layer is pickable or
+  // highlights. Each such mix is a vertex layout of its own, and without a GPU (software WebGL)
+  // the first draw of every layout compiles its own pipeline (~0.1 s each here; a floor plan had
+  // 6-8 of them). So constant colours, sizes and offsets become functions that return them, and
+  // layers that are not picked carry a picking buffer anyway (highlightedObjectIndex -1, see
+  // layers()): two layouts for a floor plan (polygons, text). Same pixels.
+  const ATTRIBUTE_ACCESSORS = ["getFillColor", "getLineColor", "getColor", "getSize",
+    "getLineWidth", "getRadius", "getBackgroundColor", "getPixelOffset", "getAngle"];
+
+  function withAttributeAccessors(layer) {
+    const props = {};
+    for (const name of ATTRIBUTE_ACCESSORS) {
+      const value = layer.props[name];
+      if (value !== undefined && value !== null && typeof value !== "function") {
+        props[name] = () => value;
+      }
+    }
+    return Object.keys(props).length ? layer.clone(props) : layer;
+  }
+
   function convert(json) {
     const cached = state.cache.get(json);
     if (cached) return cached;
     const raw = json[0] === "@" ? fetched.get(json) : JSON.parse(json);
     return {
-      layer: converter.convert({layers: [raw]}).layers[0],
+      layer: withAttributeAccessors(converter.convert({layers: [raw]}).layers[0]),
       minZoom: typeof raw.minZoom === "number" ? raw.minZoom : -Infinity,
       maxZoom: typeof raw.maxZoom === "number" ? raw.maxZoom : Infinity,
       ids: null,
@@ -170,6 +191,8 @@
       if (entry.layer.props.pickable) {
         props.highlightedObjectIndex = index;
         props.highlightColor = colour;
+      } else {
+        props.highlightedObjectIndex = -1;   // a picking buffer: one vertex layout (above)
       }
       out.push(entry.layer.clone(props));
     }
