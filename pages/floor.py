@@ -47,14 +47,15 @@ with head[1]:
     level_switcher(path, pick.building, pick.level)
 
 left, right = st.columns([3.3, 1])
-take_map_focus("floor_search", data.controls(path, pick.campus))
+campus_controls = data.controls(path, pick.campus)  # read once: a campus has thousands
+take_map_focus("floor_search", campus_controls)
 with left:
     hits = search_hits(search_box("floor_search"), pick)
 focus = next((h for h in hits if h["level_id"] == pick.level or h["kind"] == "cell"), None)
 if hits and focus is None:
     st.info(f"{hits[0]['sentence']} It is on the grounds: see the campus view.")
 plan = level_objects(path, pick.campus, pick.level)
-campus_types = sorted(data.controls(path, pick.campus)["type"].unique())
+campus_types = sorted(campus_controls["type"].unique())
 labels = {t: control_style(t).label for t in campus_types}
 with right:
     detail_box = st.container()
