@@ -16,7 +16,11 @@
  *   keeps the highlight only if the same object is on it.
  * - The user's pan and zoom survive reruns: the view is reset only when the page asks for a
  *   different one (another level, a search hit).
- * - Layers may carry minZoom / maxZoom (level of detail): drawn only inside that zoom range.
+ * - Layers may carry minZoom / maxZoom (level of detail): drawn only inside that zoom range,
+ *   and handed to deck.gl only once the view is first inside it (layers()).
+ * - Without a GPU every vertex layout costs its first draw a pipeline compile: constant colours
+ *   and sizes become accessors and every layer carries picking colours, so each layer type has
+ *   one layout (withAttributeAccessors).
  * - Overlays drawn in HTML over the canvas: the search answer, a scale bar in the district's
  *   units, a north arrow, the grid's column letters and row numbers along the edges.
  * - Signals for tests and benchmarks: #map[data-drawn] is "true" once the current spec is on
