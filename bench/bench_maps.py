@@ -20,7 +20,9 @@
 two animation frames (ui/deckmap/frontend/deckmap.js); 3 s later the canvas is checked not blank
 (share of non-background pixels). Times are on the page's own clock (navigation start = the
 page's timeOrigin). Bytes = HTTP response bodies (encoded) + websocket frames received, from
-Chrome's DevTools protocol.
+Chrome's DevTools protocol. The warm floor and the signed-in cold district also give their
+breakdown (``*_breakdown``: seconds to the map frame created and loaded, the layer fetch, the
+layers converted, their draw issued, drawn; from the frame's User Timing marks).
 """
 
 from __future__ import annotations
@@ -146,6 +148,35 @@ DRAWN_AT = """(after) => {
 }"""
 
 
+MARKS_AFTER = """(after) => {
+  for (const f of document.querySelectorAll('iframe')) {
+    if (!f.title.includes('deckmap') || !f.contentWindow) continue;
+    const p = f.contentWindow.performance;
+    const out = {};
+    if (p.timeOrigin >= after) {
+      out.frame = p.timeOrigin;
+      const nav = p.getEntriesByType('navigation')[0];
+      if (nav) out.frame_loaded = p.timeOrigin + nav.domContentLoadedEventEnd;
+    }
+    for (const m of p.getEntriesByType('mark')) {
+      const t = p.timeOrigin + m.startTime, name = m.name.replace('deckmap:', '');
+      if (t >= after && !(name in out)) out[name] = t;
+    }
+    if (out.drawn) return out;
+  }
+  return null;
+}"""
+BREAKDOWN = ("frame", "frame_loaded", "fetch", "render", "draw", "drawn")
+
+
+def breakdown(page, t0_ms: float) -> dict:
+    """Where the time to drawn went, from the map frame's own clock: seconds from ``t0_ms`` to
+    the map's frame created (a new page of the app makes a new one) and loaded, its layer
+    fetch started, the layers converted (render), every layer's draw issued, drawn."""
+    marks = page.evaluate(MARKS_AFTER, t0_ms) or {}
+    return {k: round((marks[k] - t0_ms) / 1000, 3) for k in BREAKDOWN if k in marks}
+
+
 def browser_now(page) -> float:
     """The page's clock (epoch ms), the one the map frontend's marks use."""
     return page.evaluate("performance.timeOrigin + performance.now()")
@@ -193,6 +224,7 @@ def run_app(browser, url: str, info: dict) -> dict:
     t1 = browser_now(page)
     page.get_by_role("link", name="Floor plan").click()
     warm, warm_share = time_to_drawn(page, t1, minimum=0.05)
+    warm_marks = breakdown(page, t1)
     page.get_by_text("Room tier").wait_for(timeout=120_000)
     warm_bytes = meter.total() - before
 
@@ -216,6 +248,7 @@ def run_app(browser, url: str, info: dict) -> dict:
     page.goto(url + f"/?campus={info['campus']}")
     t3 = page.evaluate("performance.timeOrigin")
     signed_in, _share = time_to_drawn(page, t3)
+    signed_in_marks = breakdown(page, t3)
     signed_in_bytes = meter.total()
     context.close()
     return {
@@ -229,6 +262,8 @@ def run_app(browser, url: str, info: dict) -> dict:
         "click_s": click,
         "cold_share": cold_share,
         "warm_share": warm_share,
+        "warm_breakdown": warm_marks,
+        "cold_signed_in_breakdown": signed_in_marks,
     }
 
 
@@ -287,7 +322,14 @@ def run_folium(browser, url: str) -> dict:
 
 
 def median(runs: list[dict]) -> dict:
-    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    """Per key, the median of the runs (of each part, for a breakdown)."""
+    out = {}
+    for k, v in runs[0].items():
+        if isinstance(v, dict):
+            out[k] = {p: statistics.median(r[k][p] for r in runs if p in r[k]) for p in v}
+        else:
+            out[k] = statistics.median(r[k] for r in runs)
+    return out
 
 
 def main() -> int:

@@ -66,9 +66,10 @@ campus = data.campuses(path).set_index("id").loc[[pick.campus]].reset_index()
 st.subheader(plain(campus["name"].iloc[0]))
 
 site = campus_exterior(path, pick.campus)
-campus_types = sorted(data.controls(path, pick.campus)["type"].unique())
+campus_controls = data.controls(path, pick.campus)  # read once: a campus has thousands
+campus_types = sorted(campus_controls["type"].unique())
 left, right = st.columns([3.3, 1])
-take_map_focus("campus_search", data.controls(path, pick.campus))
+take_map_focus("campus_search", campus_controls)
 with left:
     hits = find(
         search_box("campus_search", on_change=to_floor_if_inside), campus_index(pick.campus)

@@ -27,13 +27,7 @@ from ui.maps import (
     viewer_key,
 )
 from ui.pickers import current
-from ui.search import (
-    answer_text,
-    campus_grid_spec,
-    focused,
-    others_caption,
-    search_box,
-)
+from ui.search import answer_text, focused, level_grid_cells, others_caption, search_box
 from ui.sitedata import level_objects
 from ui.text import plain
 
@@ -53,14 +47,15 @@ with head[1]:
     level_switcher(path, pick.building, pick.level)
 
 left, right = st.columns([3.3, 1])
-take_map_focus("floor_search", data.controls(path, pick.campus))
+campus_controls = data.controls(path, pick.campus)  # read once: a campus has thousands
+take_map_focus("floor_search", campus_controls)
 with left:
     hits = search_hits(search_box("floor_search"), pick)
 focus = next((h for h in hits if h["level_id"] == pick.level or h["kind"] == "cell"), None)
 if hits and focus is None:
     st.info(f"{hits[0]['sentence']} It is on the grounds: see the campus view.")
 plan = level_objects(path, pick.campus, pick.level)
-campus_types = sorted(data.controls(path, pick.campus)["type"].unique())
+campus_types = sorted(campus_controls["type"].unique())
 labels = {t: control_style(t).label for t in campus_types}
 with right:
     detail_box = st.container()
@@ -77,8 +72,8 @@ underlay = with_url(stored_underlay)  # read only inside the underlay folder
 if underlay and not (len(plan.zones) or len(plan.doors) or len(plan.controls)):
     (south, west), (north, east) = underlay["bounds"]  # an image-only level: fit the image
     plan = replace(plan, bounds=(west, south, east, north))
-cells = campus_grid_spec(path, pick.campus).cells()
-cells = cells[cells.intersects(plan.zones.union_all())] if len(plan.zones) else cells.iloc[0:0]
+grid = "Grid" in shown  # the campus grid's cells are found only when it is drawn
+cells = level_grid_cells(path, pick.campus, plan.zones) if grid else None
 
 
 # The panel is decided before the map is drawn (the map's click is its widget value, known at
@@ -120,7 +115,7 @@ with left:
         scope=pick.level,
         overlay=overlay(
             answer_text(hits) if focus else None,
-            grid_overlay(cells) if "Grid" in shown else None,
+            grid_overlay(cells) if grid else None,
         ),
         name=f"floor:{pick.level}",
     )

@@ -14,8 +14,6 @@ signed in sees no campus and no device (fail closed).
 
 from __future__ import annotations
 
-import copy
-
 import geopandas as gpd
 import streamlit as st
 
@@ -216,17 +214,18 @@ def camera_views(path: str, campus_id: str) -> gpd.GeoDataFrame:
 def stats(path: str) -> dict:
     """Counts per campus in the viewer's scope; device counts only of types the role sees."""
     role, layers, scope = _scope()
-    out = copy.deepcopy(_stats(path, version(path)))
-    out["campuses"] = [c for c in out["campuses"] if access.in_scope(c["id"], scope)]
-    for c in out["campuses"]:
-        c["controls_by_type"] = {
+    stats = _stats(path, version(path))  # new dicts below: the cached copy is never changed
+    campuses = []
+    for c in stats["campuses"]:
+        if not access.in_scope(c["id"], scope):
+            continue
+        by_type = {
             t: n
             for t, n in c["controls_by_type"].items()
             if access.control_visible(t, layers, role)
         }
-        c["controls"] = sum(c["controls_by_type"].values())
-    out["totals"] = stats_totals(out["campuses"])
-    return out
+        campuses.append({**c, "controls_by_type": by_type, "controls": sum(by_type.values())})
+    return {**stats, "campuses": campuses, "totals": stats_totals(campuses)}
 
 
 def clear_caches() -> None:

@@ -40,6 +40,12 @@ MEDIA_PREFIX = "/media/"
 # Documents Streamlit frames inside the app (components, our vendored static files).
 FRAMED_PREFIXES = ("/component/", "/app/static/", "/media/")
 COOKIE_ROUTE = "/session/cookie"
+# The map component's vendored deck.gl (ui/deckmap/frontend/vendor): its file names carry the
+# version, so a browser keeps them for good. Streamlit serves component files as "public"
+# without max-age or validator: every map frame (each page a map is on) fetched and the server
+# gzipped 1.6 MB again, and the browser's code cache never saw the script twice.
+IMMUTABLE_PREFIXES = ("/component/ui.deckmap.deckmap/vendor/",)
+IMMUTABLE = b"public, max-age=31536000, immutable"
 
 
 def _origin(url: str | None) -> str:
@@ -141,10 +147,14 @@ class HttpGuard:
     async def _http(self, scope, receive, send):
         path = scope.get("path") or "/"
         headers = security_headers(path, self.tile_url)
+        immutable = path.startswith(IMMUTABLE_PREFIXES)
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":  # a route's own (stricter) ones stay
                 given = message.get("headers", [])
+                if immutable and message.get("status") == 200:
+                    given = [(k, v) for k, v in given if k.lower() != b"cache-control"]
+                    given.append((b"cache-control", IMMUTABLE))
                 present = {k.lower() for k, _ in given}
                 added = [(k, v) for k, v in headers if k not in present]
                 message = dict(message, headers=[*given, *added])

@@ -27,6 +27,19 @@ def campus_grid_spec(path: str, campus_id: str) -> GridSpec:
     return campus_grid(data.get_store(), campus_id)
 
 
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def _grid_cells(grid: tuple, _spec: GridSpec):
+    return _spec.cells()
+
+
+def level_grid_cells(path: str, campus_id: str, zones):
+    """The cells of the campus grid that cross ``zones`` (a level's rooms), the cells kept per
+    grid: building them (labels, reprojection) cost a floor plan's run ~40 ms."""
+    spec = campus_grid_spec(path, campus_id)
+    cells = _grid_cells(tuple(spec.as_dict().items()), spec)
+    return cells[cells.intersects(zones.union_all())] if len(zones) else cells.iloc[0:0]
+
+
 @st.cache_data(ttl=60, max_entries=16, show_spinner=False)
 def _index(path: str, campus_id: str, scope: tuple) -> list[dict]:
     levels = data.levels(path)

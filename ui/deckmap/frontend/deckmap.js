@@ -16,7 +16,11 @@
  *   keeps the highlight only if the same object is on it.
  * - The user's pan and zoom survive reruns: the view is reset only when the page asks for a
  *   different one (another level, a search hit).
- * - Layers may carry minZoom / maxZoom (level of detail): drawn only inside that zoom range.
+ * - Layers may carry minZoom / maxZoom (level of detail): drawn only inside that zoom range,
+ *   and handed to deck.gl only once the view is first inside it (layers()).
+ * - Without a GPU every vertex layout costs its first draw a pipeline compile: constant colours
+ *   and sizes become accessors and every layer carries picking colours, so each layer type has
+ *   one layout (withAttributeAccessors).
  * - Overlays drawn in HTML over the canvas: the search answer, a scale bar in the district's
  *   units, a north arrow, the grid's column letters and row numbers along the edges.
  * - Signals for tests and benchmarks: #map[data-drawn] is "true" once the current spec is on
@@ -103,12 +107,33 @@
     });
   }
 
+  // Accessors deck.gl turns into a buffer per object when given a function and into a constant
+  // vertex attribute when given a value; the picking colours too, unless the layer is pickable or
+  // highlights. Each such mix is a vertex layout of its own, and without a GPU (software WebGL)
+  // the first draw of every layout compiles its own pipeline (~0.1 s each here; a floor plan had
+  // 6-8 of them). So constant colours, sizes and offsets become functions that return them, and
+  // layers that are not picked carry a picking buffer anyway (highlightedObjectIndex -1, see
+  // layers()): two layouts for a floor plan (polygons, text). Same pixels.
+  const ATTRIBUTE_ACCESSORS = ["getFillColor", "getLineColor", "getColor", "getSize",
+    "getLineWidth", "getRadius", "getBackgroundColor", "getPixelOffset", "getAngle"];
+
+  function withAttributeAccessors(layer) {
+    const props = {};
+    for (const name of ATTRIBUTE_ACCESSORS) {
+      const value = layer.props[name];
+      if (value !== undefined && value !== null && typeof value !== "function") {
+        props[name] = () => value;
+      }
+    }
+    return Object.keys(props).length ? layer.clone(props) : layer;
+  }
+
   function convert(json) {
     const cached = state.cache.get(json);
     if (cached) return cached;
     const raw = json[0] === "@" ? fetched.get(json) : JSON.parse(json);
     return {
-      layer: converter.convert({layers: [raw]}).layers[0],
+      layer: withAttributeAccessors(converter.convert({layers: [raw]}).layers[0]),
       minZoom: typeof raw.minZoom === "number" ? raw.minZoom : -Infinity,
       maxZoom: typeof raw.maxZoom === "number" ? raw.maxZoom : Infinity,
       ids: null,
@@ -149,9 +174,15 @@
   }
 
   function layers() {
+    // A layer outside its zoom range joins deck.gl only once it is first in range (and then
+    // stays, hidden or shown): deck.gl processes the data of hidden layers too, and a floor's
+    // labels come in a layer per zoom step, most of them beyond the first view.
     const out = basemap();
     for (const entry of state.specs) {
-      const props = {visible: visibleAt(entry, state.zoom), autoHighlight: false};
+      const visible = visibleAt(entry, state.zoom);
+      if (!visible && !entry.added) continue;
+      entry.added = true;
+      const props = {visible: visible, autoHighlight: false};
       const id = entry.layer.id;
       let index = -1, colour = HIGHLIGHT;
       if (state.selected && state.selected.layer === id) {
@@ -164,6 +195,8 @@
       if (entry.layer.props.pickable) {
         props.highlightedObjectIndex = index;
         props.highlightColor = colour;
+      } else {
+        props.highlightedObjectIndex = -1;   // a picking buffer: one vertex layout (above)
       }
       out.push(entry.layer.clone(props));
     }
