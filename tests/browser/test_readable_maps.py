@@ -6,10 +6,12 @@ is saved for a look after a failure (SHOTS)."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.mapview import MAP_FRAME
 
@@ -156,8 +158,12 @@ def _level_round_trip(page, panel) -> None:
 
 
 def _device_panel(page, panel) -> str:
-    """The panel's first line once a click opened it (one wait, no second click)."""
+    """The panel's first line once a click opened it (one wait, no second click). Streamlit
+    draws the panel's keyed container before the lines inside it (a later delta of the same
+    run), so the wait is for its first line, not for the empty box: read at once, a loaded
+    machine gave '' (fresh-clone check, 2026-12-04)."""
     panel.wait_for(timeout=30_000)
+    expect(panel).not_to_have_text(re.compile(r"^\s*$"), timeout=30_000)
     return panel.inner_text().split("\n")[0]
 
 
