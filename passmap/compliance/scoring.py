@@ -147,8 +147,7 @@ def tiers_from(mins: dict[str, dict], scopes: pd.DataFrame) -> dict[str, int]:
     for kind in ("district", "campus", "building"):
         own = mins[kind]
         for sid in ids[kinds == kind].tolist():
-            low = own.get(sid)  # ``tier_of`` inline: one call per scope cost ~50k calls
-            out[sid] = 4 if low is None else min(int(low), 5) - 1
+            out[sid] = tier_of(own.get(sid))
     zones = kinds == "zone"
     own = mins["zone"]
     for sid, b, c in zip(
@@ -156,8 +155,7 @@ def tiers_from(mins: dict[str, dict], scopes: pd.DataFrame) -> dict[str, int]:
         scopes["building_id"].to_numpy()[zones].tolist(),
         scopes["campus_id"].to_numpy()[zones].tolist(),
     ):
-        low = own.get(sid)
-        out[sid] = min(int(low), 5) - 1 if low is not None else out.get(b, out.get(c, 4))
+        out[sid] = tier_of(own[sid]) if sid in own else out.get(b, out.get(c, 4))
     return out
 
 

@@ -17,6 +17,7 @@ row at commit under a per-file lock, so versions follow commit order. Two counte
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 
@@ -32,11 +33,7 @@ _FILES: dict[str, dict] = {}  # resolved path -> {"lock", "data", "live"} shared
 
 
 def _file_state(store) -> dict:
-    # The resolved path, once per Store: resolving it walks the path with a system call per
-    # part, and a share link's every opening asks for the data version (issue 18).
-    key = store.__dict__.get("_versions_key")
-    if key is None:
-        key = store._versions_key = str(Path(store.path).resolve())
+    key = store._versions_key
     with _LOCK:
         state = _FILES.get(key)
         if state is None:
@@ -46,6 +43,12 @@ def _file_state(store) -> dict:
 
 
 class VersionsMixin:
+    @functools.cached_property
+    def _versions_key(self) -> str:
+        """The file's resolved path, once per Store: resolving walks the path with a system
+        call per part, and every share-link opening asks for the data version (issue 18)."""
+        return str(Path(self.path).resolve())
+
     def record_change(
         self,
         kind: str,
