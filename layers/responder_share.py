@@ -11,6 +11,7 @@ import pandas as pd
 import pydeck as pdk
 
 from layers.deck import (
+    DIGITS,
     fill_layer,
     line_paths,
     point_xy,
@@ -116,7 +117,16 @@ def grid_layers(cells, layer_id: str = "responder-grid") -> list[pdk.Layer]:
     outlines = [
         {"path": line_paths(c.geometry)[0], "label": c["label"]} for _, c in cells.iterrows()
     ]
-    labels = [{"position": point_xy(c.geometry), "text": c["label"]} for _, c in cells.iterrows()]
+    # "cell": its bounds, so the share view may move the label inside the cell to keep it whole
+    # where the cell is partly off-screen or under a control (ui/share_page/canvasmap.js)
+    labels = [
+        {
+            "position": point_xy(c.geometry),
+            "text": c["label"],
+            "cell": [round(v, DIGITS) for v in c.geometry.bounds],
+        }
+        for _, c in cells.iterrows()
+    ]
     return [
         pdk.Layer(
             "PathLayer",

@@ -9,7 +9,9 @@
  * quiet 2-core machine, plus 0.35 s to evaluate its 1.6 MB), and the share view draws a few
  * hundred flat shapes that Canvas 2D draws in milliseconds (bench/RESULTS.md, issue 18).
  *
- *   const map = CanvasMap.create(parentElement, {onHover, onClick, onViewChange, onDraw});
+ *   const map = CanvasMap.create(parentElement, {onHover, onClick, onViewChange, onDraw,
+ *                                                obstacles});  // obstacles(): the boxes (in
+ *                                   // the map's pixels) of controls over it: no label under them
  *   map.setLayers([...layer JSON...]); map.setView({longitude, latitude, zoom}, animateMs);
  *   map.setTiles({url}) (optional raster basemap, {z}/{x}/{y}); map.pick(x, y) -> row or null
  *
@@ -130,6 +132,10 @@
         texts: rows.map((r) => String(text(r))),
         colours: rows.map((r) => rgba(colour(r))),
         sizes: rows.map((r) => size(r)),
+        // a label that names an area (a grid cell: row.cell = [west, south, east, north]) may
+        // move inside it to stay whole and clear of others; any other label stays on its point
+        cells: rows.map((r) => (Array.isArray(r.cell) && r.cell.length === 4
+          ? [project(r.cell[0], r.cell[3]), project(r.cell[2], r.cell[1])] : null)),
         background: spec.background ? rgba(spec.getBackgroundColor, [255, 255, 255, 255]) : null,
         widths: new Map(),
       });
@@ -226,10 +232,15 @@
     // order (the server lists exits before room numbers); a text whose box would touch one
     // already placed is left out of this frame and appears as the user zooms in. What was
     // drawn is kept in state.labels (screen boxes) for tests: map.labels().
-    function textBox(f, L, i) {
+    function textBox(f, L, i, free) {
       const p = L.shapes[i], text = L.texts[i], size = L.sizes[i];
       const x = sx(f, p[0]), y = sy(f, p[1]);
-      if (!text || x < -200 || y < -50 || x > f.w + 200 || y > f.h + 50) return null;
+      const cell = L.cells[i];
+      if (!text) return null;
+      if (cell ? sx(f, cell[1][0]) < 0 || sx(f, cell[0][0]) > f.w || sy(f, cell[1][1]) < 0
+          || sy(f, cell[0][1]) > f.h : x < -200 || y < -50 || x > f.w + 200 || y > f.h + 50) {
+        return null;  // far off-screen: not even measured
+      }
       const key = size + "|" + text;
       let tw = L.widths.get(key);
       if (tw === undefined) {
@@ -238,29 +249,52 @@
         L.widths.set(key, tw);
       }
       const pad = L.background ? 2 : 0;
-      const b = {x: x, y: y, x0: x - tw / 2 - pad, x1: x + tw / 2 + pad,
-                 y0: y - size * 0.6, y1: y + size * 0.6, w: tw, text: text};
+      const hw = tw / 2 + pad, hh = size * 0.6;
+      const box = (cx, cy) => ({x: cx, y: cy, x0: cx - hw, x1: cx + hw, y0: cy - hh, y1: cy + hh,
+                                w: tw, text: text});
       // Whole or not at all: a label cut by the map's edge reads as another name ("A10" as
-      // "10", "J1" as "1"), which on a responder's grid sends them to the wrong cell.
-      if (b.x0 < 0 || b.y0 < 0 || b.x1 > f.w || b.y1 > f.h) return null;
-      return b;
+      // "10", "J1" as "1"), which on a responder's grid sends them to the wrong cell; one under
+      // a map control (the zoom buttons, the search box) is as good as cut.
+      if (!cell) {
+        const b = box(x, y);
+        if (b.x0 < 0 || b.y0 < 0 || b.x1 > f.w || b.y1 > f.h || !free(b)) return null;
+        return b;
+      }
+      // A cell's label: where its centre falls inside the part of the cell on screen, else as
+      // close to it as that part allows, else along that part's sides and corners (clear of
+      // the controls and of labels placed before it); never outside its cell.
+      const left = Math.max(sx(f, cell[0][0]), 0) + hw, right = Math.min(sx(f, cell[1][0]), f.w) - hw;
+      const top = Math.max(sy(f, cell[0][1]), 0) + hh, bottom = Math.min(sy(f, cell[1][1]), f.h) - hh;
+      if (left > right || top > bottom) return null;  // too little of the cell is on screen
+      const cx = clamp(x, left, right), cy = clamp(y, top, bottom);
+      const tries = [[cx, cy], [left, cy], [right, cy], [cx, top], [cx, bottom],
+                     [left, top], [right, top], [left, bottom], [right, bottom]];
+      for (const t of tries) {
+        const b = box(t[0], t[1]);
+        if (free(b)) return b;
+      }
+      return null;
     }
 
     function placeLabels(f) {
       const placed = [];
-      const touches = (b) => placed.some((o) => b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1);
+      const blocked = hooks.obstacles ? hooks.obstacles() : [];  // the map's controls
+      const clear = (b, list) => !list.some(
+        (o) => b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1);
+      const free = (b) => clear(b, blocked) && clear(b, placed);
       for (let j = state.layers.length - 1; j >= 0; j--) {
         const L = state.layers[j];
         if (L.kind !== "text") continue;
         L.keep = L.shapes.map((_, i) => {
-          const b = textBox(f, L, i);
-          if (!b || touches(b)) return null;
+          const b = textBox(f, L, i, free);
+          if (!b) return null;
           b.layer = L.id;
           placed.push(b);
           return b;
         });
       }
       state.labels = placed;
+      state.blocked = blocked;
     }
 
     function drawTexts(f, L) {
@@ -483,6 +517,7 @@
       redraw: redraw,
       labels: () => (state.labels || []).map((b) => ({
         layer: b.layer, text: b.text, x0: b.x0, x1: b.x1, y0: b.y0, y1: b.y1})),
+      blocked: () => (state.blocked || []).slice(),
     };
   }
 

@@ -329,6 +329,21 @@
     }
   }
 
+  // The boxes of what lies over the map (search, answers, the picked tip, zoom buttons, north
+  // arrow, scale, attribution, error), in the map's pixels: no label is drawn under them.
+  const OVER_MAP = ["search", "answers", "picked", "zoom", "north", "scale", "attribution", "error"];
+  function controlBoxes() {
+    const origin = mapEl.getBoundingClientRect();
+    const boxes = [];
+    for (const id of OVER_MAP) {
+      const r = $(id).getBoundingClientRect();
+      if (!r.width || !r.height) continue;  // not shown (empty or hidden)
+      boxes.push({id: id, x0: r.left - origin.left, x1: r.right - origin.left,
+                  y0: r.top - origin.top, y1: r.bottom - origin.top});
+    }
+    return boxes;
+  }
+
   function start() {
     $("shared-with").textContent = "Shared with " + data.agency + " \u00b7 read-only";
     $("expiry").textContent = "This link expires " + localTime(data.expires_utc) + ".";
@@ -342,11 +357,14 @@
     $("campus-pick").classList.toggle("hidden", data.campuses.length < 2);
     state.map = CanvasMap.create(mapEl, {
       onHover: tooltip,
-      onClick: (row) => { $("picked").textContent = (row && row.tip) || ""; },
+      onClick: (row) => { $("picked").textContent = (row && row.tip) || ""; state.map.redraw(); },
       onViewChange: (vs) => { state.viewState = vs; updateScale(vs); },
       onDraw: afterRender,
+      obstacles: controlBoxes,
     });
     window.pmShareLabels = () => state.map.labels();  // the labels drawn (tests)
+    window.pmShareBlocked = () => state.map.blocked();  // the controls' boxes they avoided
+    window.pmShareView = () => state.map.getView();  // {longitude, latitude, zoom} (tests)
     if (data.tiles && data.tiles.url) state.map.setTiles(data.tiles);
     campusSel.addEventListener("change", () => setCampus(campusSel.value));
     $("view").addEventListener("change", () => setView($("view").value, true));
