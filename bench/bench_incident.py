@@ -371,8 +371,9 @@ async def anchor_round(url: str, n: int) -> dict:
     return summary(list(out))
 
 
-def lower_priority(pids: set[int], level: int) -> str:
-    """Run the processes ``pids`` at nice ``level`` against everything else on the machine.
+def lower_priority(leader: int, level: int) -> str:
+    """Run the browser ``leader`` and every process it starts at nice ``level`` against
+    everything else on the machine.
 
     Playwright starts chromium in a session of its own, and with the kernel's autogroup
     scheduling (``/proc/sys/kernel/sched_autogroup_enabled``, on by default) a session is one
@@ -383,21 +384,35 @@ def lower_priority(pids: set[int], level: int) -> str:
     Without autogroup, every thread of every process is set (Linux's nice is per thread)."""
     autogroup = Path("/proc/sys/kernel/sched_autogroup_enabled")
     if autogroup.exists() and autogroup.read_text().strip() == "1":
-        for pid in pids:
-            Path(f"/proc/{pid}/autogroup").write_text(str(level))
+        Path(f"/proc/{leader}/autogroup").write_text(str(level))  # the session's group
         return f"autogroup nice {level}"
-    for pid in pids:
-        for thread in psutil.Process(pid).threads():
+    main = psutil.Process(leader)
+    for proc in [main, *main.children(recursive=True)]:
+        for thread in proc.threads():
             psutil.Process(thread.id).nice(level)
     return f"nice {level} on every thread"
 
 
-def _chromium_pids() -> set[int]:
-    return {
-        p.pid
-        for p in psutil.process_iter(["name"])
-        if (p.info["name"] or "").startswith("chromium")
-    }
+def _browser_leader(known: set[int]) -> int:
+    """The main process of the chromium just launched: Playwright starts each browser in a
+    session of its own, so it is the chromium process that leads a session not in ``known``.
+    (Not "the chromium processes that appeared since": a browser launched before may start a
+    process of its own late, and its group would be lowered with the responders'.)"""
+    for proc in psutil.process_iter(["name"]):
+        name = proc.info["name"] or ""
+        if (
+            name.startswith("chromium")
+            and os.getsid(proc.pid) == proc.pid
+            and proc.pid not in known
+        ):
+            return proc.pid
+    raise RuntimeError("the browser just launched was not found")
+
+
+def _priority(pid: int) -> str:
+    """A browser's scheduling group and its nice, as the kernel reports it."""
+    group = Path(f"/proc/{pid}/autogroup")
+    return group.read_text().strip() if group.exists() else f"nice {psutil.Process(pid).nice()}"
 
 
 async def run(args, app, token: str, anchor_url: str) -> dict:
@@ -412,18 +427,17 @@ async def run(args, app, token: str, anchor_url: str) -> dict:
         # their floor plan's software WebGL does not queue in the responders' GPU process (one
         # per browser: it composites every page of that browser).
         staff_browser = await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        before = _chromium_pids()
+        staff = _browser_leader(set())
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        responders = _chromium_pids() - before  # the responders' browser (its zygote too)
+        responders = _browser_leader({staff})
         if args.nice_load:  # the load generators at low priority (see --nice-load)
             results["nice_how"] = lower_priority(responders, args.nice_load)
             # Not this process: its protocol clients take ~0.3 s of CPU per round of 100, and
             # starved at nice 10 behind the administrator's drawing they read the starvation as
             # the server's time (every opening "finished" together 3 s late).
-        groups["responders' chromium"] = responders
-        groups["admin's chromium"] = set(_chromium_pids() - responders)
-        # last: a process is counted in the first group it is found in, and this one's
-        # descendants are the browsers (and Playwright's driver, which stays here)
+        results["priorities"] = {"responders": _priority(responders), "admin": _priority(staff)}
+        groups["responders' chromium"] = {responders}
+        groups["admin's chromium"] = {staff}
         groups["this bench (protocol clients, Playwright)"] = {os.getpid()}
         results["nice_load"] = args.nice_load
         admin = await admin_page(staff_browser, app.url)
@@ -461,7 +475,9 @@ def table(results: dict) -> str:
     lines = [
         f"administrator's floor plan without load: {s(quiet['s'])} s "
         f"(answer {s(quiet['answer_s'])} s + drawing {s(quiet['draw_s'])} s); "
-        f"responders' chromium at {results.get('nice_how', 'nice 0')}",
+        f"responders' chromium at {results.get('nice_how', 'nice 0')} "
+        f"(kernel: responders {results['priorities']['responders']}, "
+        f"administrator {results['priorities']['admin']})",
         "| N | all p50 / p95 | protocol p95 | chromium p95 | errors / dropped | server CPU "
         "| admin floor plan (x quiet) | its answer (x quiet) | anchor p95 (ratio) |",
         "|---|---|---|---|---|---|---|---|---|",
