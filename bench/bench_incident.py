@@ -380,7 +380,8 @@ def lower_priority(leader: int, level: int) -> str:
     scheduling group: the CPU is first shared fairly between groups, and a process's own nice
     only orders it within its group. So nice on chromium's processes alone does nothing against
     the app server: until 2026-12-04 this bench did that, and the administrator's floor plan
-    took x1.5-2.1 of its quiet time; with the group's nice (``/proc/<pid>/autogroup``) x1.2-1.3.
+    took x1.5-2.1 of its quiet time; with the group's nice (``/proc/<pid>/autogroup``) it took
+    x1.06-1.58 in 18 rounds (bench/RESULTS.md, session 16).
     Without autogroup, every thread of every process is set (Linux's nice is per thread)."""
     autogroup = Path("/proc/sys/kernel/sched_autogroup_enabled")
     if autogroup.exists() and autogroup.read_text().strip() == "1":
