@@ -87,6 +87,8 @@ def shoot(db: Path, out: Path) -> list[Path]:
                 page.goto(f"{server.url}/share/{token}")
                 shown = page.locator("html[data-map-drawn='1']")  # the share viewer's signal
                 shown.wait_for(state="attached", timeout=120_000)
+                # and the live banner, which its first poll fills a moment later
+                page.locator("#banner", has_text="Posture").wait_for(timeout=120_000)
                 shots.append(out / f"share-{size}.png")
                 page.screenshot(path=str(shots[-1]))
                 context.close()
