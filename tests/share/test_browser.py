@@ -9,12 +9,12 @@ Screenshots go to the test's tmp folder, or to $PASSMAP_SCREENSHOTS (e.g. docs/s
 from __future__ import annotations
 
 import io
-import math
 import os
 from pathlib import Path
 
 import pytest
 
+from layers.deck import world_px
 from tests.browser.mapview import eventually
 from tests.conftest import is_loopback
 from tests.share.conftest import make_link
@@ -94,12 +94,6 @@ GRID_JS = """() => {
 }"""
 
 
-def _mercator(lon: float, lat: float) -> tuple[float, float]:
-    """deck.gl's Web Mercator: a 512 px world at zoom 0 (as ui/share_page/canvasmap.js)."""
-    s = math.sin(math.radians(max(-85.05, min(85.05, lat))))
-    return (lon + 180) / 360 * 512, (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * 512
-
-
 def _assert_grid_labels_in_their_cells(page, labels: list[dict]) -> int:
     """Each grid label drawn lies inside its own cell, as computed here from the link's data and
     the map's view; every cell wholly on screen and clear of the controls has its label; returns
@@ -107,12 +101,11 @@ def _assert_grid_labels_in_their_cells(page, labels: list[dict]) -> int:
     along their cell to stay whole)."""
     grid = page.evaluate(GRID_JS)
     view, w, h = grid["view"], grid["w"], grid["h"]
-    cx, cy = _mercator(view["longitude"], view["latitude"])
-    k = 2 ** view["zoom"]
+    cx, cy = world_px(view["longitude"], view["latitude"], view["zoom"])
 
     def screen(lon: float, lat: float) -> tuple[float, float]:
-        x, y = _mercator(lon, lat)
-        return (x - cx) * k + w / 2, (y - cy) * k + h / 2
+        x, y = world_px(lon, lat, view["zoom"])
+        return x - cx + w / 2, y - cy + h / 2
 
     cells = {}
     for row in grid["rows"]:

@@ -235,10 +235,11 @@
     function textBox(f, L, i, free) {
       const p = L.shapes[i], text = L.texts[i], size = L.sizes[i];
       const x = sx(f, p[0]), y = sy(f, p[1]);
-      const cell = L.cells[i];
+      const cell = L.cells[i] && {x0: sx(f, L.cells[i][0][0]), y0: sy(f, L.cells[i][0][1]),
+                                  x1: sx(f, L.cells[i][1][0]), y1: sy(f, L.cells[i][1][1])};
       if (!text) return null;
-      if (cell ? sx(f, cell[1][0]) < 0 || sx(f, cell[0][0]) > f.w || sy(f, cell[1][1]) < 0
-          || sy(f, cell[0][1]) > f.h : x < -200 || y < -50 || x > f.w + 200 || y > f.h + 50) {
+      if (cell ? cell.x1 < 0 || cell.x0 > f.w || cell.y1 < 0 || cell.y0 > f.h
+          : x < -200 || y < -50 || x > f.w + 200 || y > f.h + 50) {
         return null;  // far off-screen: not even measured
       }
       const key = size + "|" + text;
@@ -263,8 +264,8 @@
       // A cell's label: where its centre falls inside the part of the cell on screen, else as
       // close to it as that part allows, else along that part's sides and corners (clear of
       // the controls and of labels placed before it); never outside its cell.
-      const left = Math.max(sx(f, cell[0][0]), 0) + hw, right = Math.min(sx(f, cell[1][0]), f.w) - hw;
-      const top = Math.max(sy(f, cell[0][1]), 0) + hh, bottom = Math.min(sy(f, cell[1][1]), f.h) - hh;
+      const left = Math.max(cell.x0, 0) + hw, right = Math.min(cell.x1, f.w) - hw;
+      const top = Math.max(cell.y0, 0) + hh, bottom = Math.min(cell.y1, f.h) - hh;
       if (left > right || top > bottom) return null;  // too little of the cell is on screen
       const cx = clamp(x, left, right), cy = clamp(y, top, bottom);
       const tries = [[cx, cy], [left, cy], [right, cy], [cx, top], [cx, bottom],
@@ -294,7 +295,6 @@
         });
       }
       state.labels = placed;
-      state.blocked = blocked;
     }
 
     function drawTexts(f, L) {
@@ -517,7 +517,6 @@
       redraw: redraw,
       labels: () => (state.labels || []).map((b) => ({
         layer: b.layer, text: b.text, x0: b.x0, x1: b.x1, y0: b.y0, y1: b.y1})),
-      blocked: () => (state.blocked || []).slice(),
     };
   }
 

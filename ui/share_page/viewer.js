@@ -363,7 +363,6 @@
       obstacles: controlBoxes,
     });
     window.pmShareLabels = () => state.map.labels();  // the labels drawn (tests)
-    window.pmShareBlocked = () => state.map.blocked();  // the controls' boxes they avoided
     window.pmShareView = () => state.map.getView();  // {longitude, latitude, zoom} (tests)
     if (data.tiles && data.tiles.url) state.map.setTiles(data.tiles);
     campusSel.addEventListener("change", () => setCampus(campusSel.value));
